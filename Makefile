@@ -1,0 +1,36 @@
+# clickagg: PGXS build.  `make test` and `make demo` are the two commands of
+# the README; everything else here is ordinary PGXS.
+
+EXTENSION = clickagg
+MODULE_big = clickagg
+OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
+DATA = $(wildcard clickagg--*.sql)
+SHLIB_LINK = -lxxhash
+
+REGRESS = click_id ingest dedup errors roles upgrade
+REGRESS_OPTS = --use-existing --dbname=clickagg_regress
+ISOLATION = concurrent_duplicates concurrent_batches
+ISOLATION_OPTS = --use-existing --dbname=clickagg_regress
+TAP_TESTS = 1
+
+PG_CONFIG ?= pg_config
+PG_CPPFLAGS = -Wall -Wmissing-prototypes -Werror
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: test demo deps tapcheck
+
+# Install what a fresh Debian 12 machine lacks, build, install, run every suite.
+test:
+	tools/test.sh
+
+demo:
+	tools/demo.sh
+
+deps:
+	tools/install-deps.sh
+
+# TAP suites only, against the installed build (run as a non-root user).
+tapcheck:
+	$(prove_installcheck)

@@ -1,0 +1,79 @@
+-- Generate a realistic click stream into bench_rows (psql variables: rows,
+-- dup_share, late_share, seed).  Deterministic for a given seed, except that
+-- event times are relative to now().
+--
+--   * ads: 10,000 ads in 500 campaigns, Zipf-like popularity (p(rank) ~ 1/rank);
+--   * users: 1,000,000 IDs like 'u123456', skewed toward heavy users;
+--     one IPv4 address per user, a few IPv6;
+--   * user agents: drawn by real-traffic frequency from bench/data/user-agents.tsv
+--     (loaded into bench_user_agents by the caller), 1% missing;
+--   * event times: a 30-minute window ending a minute ago, late_share of the
+--     clicks arriving hours to days late;
+--   * duplicates: dup_share of all rows are exact copies of another click,
+--     placed up to two batches later, so copies land in both loading sessions
+--     at about the same moment.
+
+SELECT setseed(:seed);
+
+DROP TABLE IF EXISTS bench_rows;
+CREATE UNLOGGED TABLE bench_rows (
+    pos float8,
+    event_time timestamptz,
+    ad_id bigint,
+    campaign_id bigint,
+    user_id text,
+    user_agent text,
+    ip inet,
+    cost_micros bigint
+);
+
+-- 10,000 slots holding user agents in proportion to their frequency.
+CREATE TEMP TABLE ua_lookup AS
+WITH w AS MATERIALIZED (
+    SELECT user_agent,
+           sum(weight) OVER (ORDER BY weight DESC, user_agent ROWS UNBOUNDED PRECEDING)
+             / sum(weight) OVER () AS cum
+      FROM bench_user_agents
+)
+SELECT array_agg(agent ORDER BY slot) AS agent_by_slot
+  FROM (SELECT slot,
+               (SELECT user_agent FROM w WHERE cum >= (slot + 0.5) / 10000.0
+                 ORDER BY cum LIMIT 1) AS agent
+          FROM generate_series(0, 9999) AS slot) s;
+
+\set uniques '(:rows * (1 - :dup_share))::bigint'
+
+INSERT INTO bench_rows
+SELECT i::float8 AS pos,
+       CASE WHEN random() < :late_share
+            THEN base - (interval '1 hour' + random() * interval '20 days')
+            ELSE base END AS event_time,
+       ad AS ad_id,
+       1000 + ad / 20 AS campaign_id,
+       'u' || usr AS user_id,
+       CASE WHEN random() < 0.01 THEN NULL
+            ELSE (SELECT agent_by_slot[1 + floor(random() * 10000)::int] FROM ua_lookup) END AS user_agent,
+       CASE WHEN usr % 50 = 0 THEN ('2001:db8::'::inet + usr)
+            ELSE ('0.0.0.0'::inet + (16777216 + (usr * 2654435761) % 3472883712)) END AS ip,
+       (20000 + floor(random() * random() * 2000000))::bigint AS cost_micros
+  FROM (SELECT i,
+               now() - interval '31 minutes' + (i::float8 / :uniques) * interval '30 minutes' AS base,
+               greatest(1, floor(exp(random() * ln(10000))))::bigint AS ad,
+               floor(random() * random() * 1000000)::bigint AS usr
+          FROM generate_series(1, :uniques) AS i) g;
+
+-- Exact copies of random clicks, up to 20,000 positions later.
+INSERT INTO bench_rows
+SELECT o.pos + 0.5 + floor(random() * 20000), o.event_time, o.ad_id, o.campaign_id,
+       o.user_id, o.user_agent, o.ip, o.cost_micros
+  FROM (SELECT 1 + floor(random() * :uniques) AS pick
+          FROM generate_series(1, :rows - :uniques)) p
+  JOIN bench_rows o ON o.pos = p.pick;
+
+-- Assign each row to one of the two loading sessions, alternating in stream
+-- order (ties between copies broken by ctid, so the split is exact).
+ALTER TABLE bench_rows ADD COLUMN session int;
+UPDATE bench_rows r SET session = s.rn % 2
+  FROM (SELECT ctid AS c, row_number() OVER (ORDER BY pos, ctid) AS rn FROM bench_rows) s
+ WHERE r.ctid = s.c;
+VACUUM ANALYZE bench_rows;

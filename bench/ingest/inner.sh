@@ -1,0 +1,117 @@
+#!/bin/bash
+# bench/ingest, inside a throwaway cluster (run.sh starts it; PG* variables
+# point here).  Loads the same generated rows three ways, each from two
+# concurrent sessions in 10,000-row COPY batches, and prints rows/s and ratios.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+rows=${ROWS:-2000000}
+dup_share=${DUP_SHARE:-0.25}
+batch=${BATCH:-10000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cols="event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros"
+
+psql -qX -v ON_ERROR_STOP=1 <<SQL
+CREATE EXTENSION clickagg;
+CREATE TABLE bench_user_agents (weight float8, user_agent text);
+\copy bench_user_agents FROM '$here/../data/user-agents.tsv'
+\set rows $rows
+\set dup_share $dup_share
+\set late_share 0.03
+\set seed 0.42
+\i $here/generate.sql
+
+-- (a) a plain logged table, no index
+CREATE TABLE bench_plain (event_time timestamptz, ad_id bigint, campaign_id bigint,
+    user_id text, user_agent text, ip inet, cost_micros bigint);
+
+-- (b) what a user would write instead: unique key, ON CONFLICT DO NOTHING,
+--     and a per-row trigger that upserts a per-minute rollup
+CREATE TABLE naive_clicks (click_id uuid PRIMARY KEY, event_time timestamptz, ad_id bigint,
+    campaign_id bigint, user_id text, user_agent text, ip inet, cost_micros bigint);
+CREATE TABLE naive_rollup (minute timestamptz, campaign_id bigint, ad_id bigint,
+    clicks bigint, spend_micros bigint, PRIMARY KEY (minute, campaign_id, ad_id));
+CREATE FUNCTION naive_rollup_trigger() RETURNS trigger LANGUAGE plpgsql AS \$\$
+BEGIN
+    INSERT INTO naive_rollup VALUES (date_trunc('minute', NEW.event_time), NEW.campaign_id, NEW.ad_id, 1, NEW.cost_micros)
+    ON CONFLICT (minute, campaign_id, ad_id) DO UPDATE
+        SET clicks = naive_rollup.clicks + 1, spend_micros = naive_rollup.spend_micros + EXCLUDED.spend_micros;
+    RETURN NULL;
+END \$\$;
+CREATE TRIGGER rollup AFTER INSERT ON naive_clicks FOR EACH ROW EXECUTE FUNCTION naive_rollup_trigger();
+SQL
+
+# Split the stream between two sessions, row by row, and cut 10,000-row batches.
+for s in 0 1; do
+    psql -qX -c "\\copy (SELECT $cols FROM bench_rows WHERE session = $s ORDER BY pos, ctid) TO '$work/s$s.tsv'"
+    awk -v n="$batch" -v hdr="COPY clickagg.clicks ($cols) FROM STDIN;" \
+        'NR % n == 1 { if (NR > 1) print "\\."; print hdr } { print } END { print "\\." }' \
+        "$work/s$s.tsv" > "$work/s$s.clickagg.sql"
+    awk -v n="$batch" -v hdr="COPY bench_plain ($cols) FROM STDIN;" \
+        'NR % n == 1 { if (NR > 1) print "\\."; print hdr } { print } END { print "\\." }' \
+        "$work/s$s.tsv" > "$work/s$s.plain.sql"
+    awk -v n="$batch" -v cols="$cols" '
+        function open_batch() {
+            print "BEGIN;"
+            print "CREATE TEMP TABLE IF NOT EXISTS staging (event_time timestamptz, ad_id bigint, campaign_id bigint, user_id text, user_agent text, ip inet, cost_micros bigint) ON COMMIT DELETE ROWS;"
+            print "COPY staging (" cols ") FROM STDIN;"
+        }
+        function close_batch() {
+            print "\\."
+            print "INSERT INTO naive_clicks SELECT clickagg.click_id(user_id, ad_id, event_time, coalesce(user_agent, \x27\x27)), " cols " FROM staging ON CONFLICT DO NOTHING;"
+            print "COMMIT;"
+        }
+        NR % n == 1 { if (NR > 1) close_batch(); open_batch() } { print } END { close_batch() }' \
+        "$work/s$s.tsv" > "$work/s$s.naive.sql"
+done
+
+now_ms() { date +%s%3N; }
+
+# Run both sessions of one target; prints elapsed milliseconds.
+load() {
+    local target=$1 t0 t1
+    psql -qX -c "CHECKPOINT" >/dev/null
+    t0=$(now_ms)
+    psql -qX -f "$work/s0.$target.sql" >/dev/null 2>"$work/err0.$target" &
+    psql -qX -f "$work/s1.$target.sql" >/dev/null 2>"$work/err1.$target" &
+    wait
+    if [ "$target" = clickagg ]; then
+        [ "$(psql -qXAt -c "SELECT clickagg.wait_for_stream('30 min')")" = t ] || { echo "wait_for_stream timed out" >&2; exit 1; }
+    fi
+    t1=$(now_ms)
+    echo $((t1 - t0))
+}
+
+ms_plain=$(load plain)
+ms_clickagg=$(load clickagg)
+ms_naive=$(load naive)
+
+grep -v '^$' "$work"/err*.plain "$work"/err*.clickagg >&2 || true
+deadlocks=$(cat "$work"/err*.naive | grep -c "deadlock detected" || true)
+
+psql -qX -v ON_ERROR_STOP=1 \
+    -v rows="$rows" -v ms_plain="$ms_plain" -v ms_clickagg="$ms_clickagg" -v ms_naive="$ms_naive" \
+    -v deadlocks="$deadlocks" <<'SQL'
+\pset footer off
+WITH s AS (SELECT * FROM clickagg.ingest_stats),
+     log AS (SELECT sum(pg_total_relation_size(c.oid)) AS bytes,
+                    sum(pg_relation_size(c.oid)) AS heap
+               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+              WHERE i.inhparent = 'clickagg.click_log'::regclass),
+     dict AS (SELECT pg_total_relation_size('clickagg.user_agents') + pg_total_relation_size('clickagg.ads') AS bytes)
+SELECT 'rows loaded' AS figure, :rows::text AS value
+UNION ALL SELECT 'distinct clicks expected', (SELECT count(DISTINCT (user_id, ad_id, date_trunc('second', event_time), coalesce(user_agent, ''))) FROM bench_rows)::text
+UNION ALL SELECT 'clickagg accepted / duplicates / rejected', format('%s / %s / %s', s.accepted, s.duplicates, s.rejected) FROM s
+UNION ALL SELECT 'naive: rows kept, deadlocked batches', format('%s, %s', (SELECT count(*) FROM naive_clicks), :deadlocks)
+UNION ALL SELECT '(a) plain COPY, logged, no index: rows/s', round(:rows / (:ms_plain / 1000.0))::text
+UNION ALL SELECT '(b) naive unique + ON CONFLICT + trigger rollup: rows/s', round(:rows / (:ms_naive / 1000.0))::text
+UNION ALL SELECT 'clickagg end to end (until wait_for_stream): rows/s', round(:rows / (:ms_clickagg / 1000.0))::text
+UNION ALL SELECT 'ratio clickagg / (a)  [target >= 0.5]', round(:ms_plain::numeric / :ms_clickagg, 2)::text
+UNION ALL SELECT 'ratio clickagg / (b)', round(:ms_naive::numeric / :ms_clickagg, 2)::text
+UNION ALL SELECT 'raw log bytes per accepted click, heap + index  [target <= 120]', round(log.bytes::numeric / s.accepted, 1)::text FROM log, s
+UNION ALL SELECT 'of which heap', round(log.heap::numeric / s.accepted, 1)::text FROM log, s
+UNION ALL SELECT 'with dictionaries (user agents, ads)', round((log.bytes + dict.bytes)::numeric / s.accepted, 1)::text FROM log, s, dict
+UNION ALL SELECT '(a) plain table bytes per row', round(pg_total_relation_size('bench_plain')::numeric / :rows, 1)::text
+UNION ALL SELECT '(b) naive table + pkey bytes per kept row', round(pg_total_relation_size('naive_clicks')::numeric / greatest(1, (SELECT count(*) FROM naive_clicks)), 1)::text;
+SQL

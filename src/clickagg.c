@@ -1,0 +1,250 @@
+/*-------------------------------------------------------------------------
+ *
+ * clickagg.c
+ *		Module entry point: settings, shared memory and worker registration.
+ *
+ * Everything that must happen at load time lives here.  When the library is
+ * in shared_preload_libraries, _PG_init reserves the shared segment described
+ * in clickagg.h and registers clickagg.workers background workers; when it is
+ * loaded later (CREATE EXTENSION without preload) only the settings and the
+ * ingest callbacks exist, clickagg_shared stays NULL, ingest still appends to
+ * the arrival streams, and the functions that need workers say so.
+ *
+ * Locking: ClickaggShared.mutex (a spinlock) guards the worker slots; it is
+ * held for a few instructions only and never while taking another lock.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "postmaster/bgworker.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "utils/guc.h"
+
+#include "clickagg.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+ClickaggShared *clickagg_shared = NULL;
+
+/* Settings; see README.md for their meaning. */
+char	   *clickagg_database = NULL;
+int			clickagg_workers = 2;
+int			clickagg_naptime_ms = 1000;
+int			clickagg_batch_size = 50000;
+int			clickagg_max_clock_skew_s = 300;
+int			clickagg_retention_s = 45 * SECS_PER_DAY;
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static void clickagg_shmem_request(void);
+static void clickagg_shmem_startup(void);
+static void define_settings(void);
+static void register_workers(void);
+
+void
+_PG_init(void)
+{
+	define_settings();
+	clickagg_ingest_init();
+
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = clickagg_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = clickagg_shmem_startup;
+
+	register_workers();
+}
+
+static void
+define_settings(void)
+{
+	DefineCustomStringVariable("clickagg.database",
+							   "Database whose click log the clickagg workers serve.",
+							   NULL,
+							   &clickagg_database,
+							   "postgres",
+							   PGC_POSTMASTER,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.workers",
+							"Number of background workers moving arrivals into the click log.",
+							"Each worker owns a fixed share of the arrival streams; 0 disables streaming.",
+							&clickagg_workers,
+							2, 0, CLICKAGG_MAX_WORKERS,
+							PGC_POSTMASTER,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.naptime",
+							"Longest time a worker sleeps when no commit wakes it.",
+							NULL,
+							&clickagg_naptime_ms,
+							1000, 10, 60 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.batch_size",
+							"Most arrivals a worker moves from one stream in one transaction.",
+							NULL,
+							&clickagg_batch_size,
+							50000, 100, 1000 * 1000,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.max_clock_skew",
+							"How far in the future an event time may lie before the click is rejected.",
+							NULL,
+							&clickagg_max_clock_skew_s,
+							300, 0, SECS_PER_DAY,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.retention",
+							"How long raw clicks are kept; older events are rejected at ingest.",
+							"This is also the deduplication horizon.",
+							&clickagg_retention_s,
+							45 * SECS_PER_DAY, SECS_PER_DAY, INT_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.dedup_cache_size",
+							"Memory each worker uses to remember recently logged click IDs.",
+							"Arrivals of recent events are deduplicated from memory; older ones probe the index.",
+							&clickagg_dedup_cache_kb,
+							64 * 1024, 0, INT_MAX / 2,
+							PGC_SIGHUP,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("clickagg");
+}
+
+static void
+register_workers(void)
+{
+	BackgroundWorker worker;
+	int			i;
+
+	for (i = 0; i < clickagg_workers; i++)
+	{
+		memset(&worker, 0, sizeof(worker));
+		worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+			BGWORKER_BACKEND_DATABASE_CONNECTION;
+		worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+		worker.bgw_restart_time = 5;
+		snprintf(worker.bgw_library_name, BGW_MAXLEN, "clickagg");
+		snprintf(worker.bgw_function_name, BGW_MAXLEN, "clickagg_worker_main");
+		snprintf(worker.bgw_name, BGW_MAXLEN, "clickagg worker %d", i);
+		snprintf(worker.bgw_type, BGW_MAXLEN, "clickagg worker");
+		worker.bgw_main_arg = Int32GetDatum(i);
+		worker.bgw_notify_pid = 0;
+		RegisterBackgroundWorker(&worker);
+	}
+}
+
+static void
+clickagg_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	RequestAddinShmemSpace(MAXALIGN(sizeof(ClickaggShared)));
+}
+
+static void
+clickagg_shmem_startup(void)
+{
+	bool		found;
+	int			i;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	clickagg_shared = ShmemInitStruct("clickagg", sizeof(ClickaggShared), &found);
+	if (!found)
+	{
+		memset(clickagg_shared, 0, sizeof(ClickaggShared));
+		SpinLockInit(&clickagg_shared->mutex);
+		ConditionVariableInit(&clickagg_shared->progress_cv);
+		for (i = 0; i < CLICKAGG_STREAMS; i++)
+		{
+			ClickaggStream *s = &clickagg_shared->streams[i];
+
+			pg_atomic_init_u32(&s->current_segment, 0);
+			pg_atomic_init_u64(&s->done_xmax, 0);
+			pg_atomic_init_u64(&s->moved, 0);
+			pg_atomic_init_u64(&s->accepted, 0);
+			pg_atomic_init_u64(&s->duplicates, 0);
+			pg_atomic_init_u64(&s->rejected, 0);
+			pg_atomic_init_u64(&s->passes, 0);
+			pg_atomic_init_u64(&s->last_pass_end, 0);
+		}
+	}
+	LWLockRelease(AddinShmemInitLock);
+}
+
+/*
+ * Raise the standard error for functions that need the workers.
+ */
+void
+clickagg_require_preload(void)
+{
+	if (clickagg_shared == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("clickagg must be loaded via \"shared_preload_libraries\""),
+				 errdetail("Without it no worker moves arrivals into clickagg.clicks."),
+				 errhint("Add clickagg to shared_preload_libraries, set clickagg.database, and restart the server.")));
+}
+
+/*
+ * Index of the worker that owns a stream.  Every backend computes the same
+ * answer because clickagg.workers can only change at server start.
+ */
+int
+clickagg_stream_owner(int stream)
+{
+	if (clickagg_workers <= 0)
+		return -1;
+	return stream % clickagg_workers;
+}
+
+/*
+ * Set the latch of the worker owning a stream, if it runs.  Called after
+ * commit, so it must not fail.
+ */
+void
+clickagg_wake_stream_owner(int stream)
+{
+	int			owner = clickagg_stream_owner(stream);
+	Latch	   *latch = NULL;
+
+	if (clickagg_shared == NULL || owner < 0)
+		return;
+
+	SpinLockAcquire(&clickagg_shared->mutex);
+	if (clickagg_shared->workers[owner].pid != 0)
+		latch = clickagg_shared->workers[owner].latch;
+	SpinLockRelease(&clickagg_shared->mutex);
+
+	if (latch != NULL)
+		SetLatch(latch);
+}

@@ -1,0 +1,218 @@
+/*-------------------------------------------------------------------------
+ *
+ * clickagg.h
+ *		Declarations shared by the subsystems of clickagg.
+ *
+ * The data path, in one paragraph (docs/architecture.md has the long form):
+ * a backend that INSERTs or COPYs into the view clickagg.clicks runs the
+ * ingest trigger (ingest.c), which validates each row, gives it its click ID
+ * (click_id.c) and appends it, without any unique check, to one of
+ * CLICKAGG_STREAMS arrival streams chosen by a hash of the user.  Each stream
+ * is a ring of CLICKAGG_SEGMENTS plain heap tables.  Background workers
+ * (stream.c) own disjoint sets of streams; each pass moves the committed
+ * arrivals of one stream into the day-partitioned raw log with exact
+ * deduplication (dedup.c) and commits its progress in the same transaction.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CLICKAGG_H
+#define CLICKAGG_H
+
+#include "access/transam.h"
+#include "datatype/timestamp.h"
+#include "port/atomics.h"
+#include "storage/condition_variable.h"
+#include "storage/latch.h"
+#include "storage/spin.h"
+#include "utils/inet.h"
+#include "utils/uuid.h"
+
+/*
+ * The number of arrival streams and of segments per stream are part of the
+ * on-disk layout (the install script creates one table per segment), so they
+ * are constants, not settings.  A stream is the unit of ownership: exactly one
+ * worker moves a given stream at a time, which is what makes the dedup probe
+ * race-free.  Workers are at most as many as streams.
+ */
+#define CLICKAGG_STREAMS		8
+#define CLICKAGG_SEGMENTS		4
+#define CLICKAGG_MAX_WORKERS	CLICKAGG_STREAMS
+
+#define CLICKAGG_SCHEMA			"clickagg"
+
+/* Limits on the text fields of a click, in bytes. */
+#define CLICKAGG_MAX_USER_ID_LEN	256
+#define CLICKAGG_MAX_USER_AGENT_LEN 2048
+
+/*
+ * Columns of an arrival segment (clickagg.arrival_<stream>_<segment>), in
+ * attribute order.  The install script must match.
+ */
+enum
+{
+	ARRIVAL_TXID = 0,			/* xid8: top-level transaction that ingested */
+	ARRIVAL_ARRIVED_AT,			/* timestamptz: statement start of ingest */
+	ARRIVAL_CLICK_ID,			/* uuid */
+	ARRIVAL_EVENT_TIME,			/* timestamptz */
+	ARRIVAL_CAMPAIGN_ID,		/* int8 */
+	ARRIVAL_AD_ID,				/* int8 */
+	ARRIVAL_COST_MICROS,		/* int8 */
+	ARRIVAL_USER_ID,			/* text */
+	ARRIVAL_USER_AGENT,			/* text, may be null */
+	ARRIVAL_IP,					/* inet, may be null */
+	ARRIVAL_NATTS
+};
+
+/* Columns of the raw log (clickagg.click_log and its day partitions). */
+enum
+{
+	LOG_CLICK_ID = 0,			/* uuid */
+	LOG_EVENT_TIME,				/* timestamptz, the partition key */
+	LOG_COST_MICROS,			/* int8 */
+	LOG_AD_KEY,					/* int4, clickagg.ads */
+	LOG_UA_KEY,					/* int4, clickagg.user_agents; null if none */
+	LOG_INVALID_CODE,			/* int2, clickagg.invalid_reasons; null if valid */
+	LOG_IP,						/* inet, may be null */
+	LOG_USER_ID,				/* text */
+	LOG_NATTS
+};
+
+/* Why a click was kept aside in clickagg.rejected_clicks. */
+typedef enum RejectReason
+{
+	REJECT_NONE = 0,
+	REJECT_FUTURE,				/* beyond clickagg.max_clock_skew ahead */
+	REJECT_EXPIRED				/* older than clickagg.retention */
+} RejectReason;
+
+/*
+ * Shared state of one stream.  current_segment is read without a lock by
+ * every ingesting backend and written only by the stream's owner.  done_xmax
+ * is the xmax of the snapshot whose visible arrivals the owner has all moved
+ * (0 until the first complete pass after startup); wait_for_stream() compares
+ * it with the caller's snapshot.
+ */
+typedef struct ClickaggStream
+{
+	pg_atomic_uint32 current_segment;
+	pg_atomic_uint64 done_xmax;
+	pg_atomic_uint64 moved;		/* arrivals moved since startup */
+	pg_atomic_uint64 accepted;
+	pg_atomic_uint64 duplicates;
+	pg_atomic_uint64 rejected;
+	pg_atomic_uint64 passes;
+	pg_atomic_uint64 last_pass_end; /* TimestampTz */
+} ClickaggStream;
+
+typedef struct ClickaggWorkerSlot
+{
+	pid_t		pid;			/* 0 when not running */
+	Latch	   *latch;			/* the worker's process latch */
+	bool		extension_ready;	/* false while waiting for the extension */
+} ClickaggWorkerSlot;
+
+/*
+ * The whole shared segment.  mutex protects the worker slots; everything in
+ * streams[] is atomic.
+ */
+typedef struct ClickaggShared
+{
+	slock_t		mutex;
+	ConditionVariable progress_cv;	/* broadcast after each complete pass */
+	ClickaggWorkerSlot workers[CLICKAGG_MAX_WORKERS];
+	ClickaggStream streams[CLICKAGG_STREAMS];
+} ClickaggShared;
+
+/* A snapshot reduced to top-level full transaction IDs, like pg_snapshot. */
+typedef struct XidSnapshot
+{
+	FullTransactionId xmin;
+	FullTransactionId xmax;
+	int			nxip;
+	FullTransactionId *xip;		/* sorted ascending */
+} XidSnapshot;
+
+/* clickagg.c */
+extern ClickaggShared *clickagg_shared;
+extern char *clickagg_database;
+extern int	clickagg_workers;
+extern int	clickagg_naptime_ms;
+extern int	clickagg_batch_size;
+extern int	clickagg_max_clock_skew_s;
+extern int	clickagg_retention_s;
+extern void clickagg_require_preload(void);
+extern int	clickagg_stream_owner(int stream);
+extern void clickagg_wake_stream_owner(int stream);
+
+/* click_id.c */
+extern void clickagg_compute_click_id(pg_uuid_t *out, const char *user_id,
+									  int user_id_len, int64 ad_id,
+									  TimestampTz event_time,
+									  const char *user_agent,
+									  int user_agent_len);
+extern bool clickagg_click_id_seconds(const pg_uuid_t *id, int64 *unix_seconds);
+extern int64 clickagg_click_key(const pg_uuid_t *id);
+extern int64 clickagg_unix_seconds(TimestampTz t);
+extern int32 clickagg_utc_day(TimestampTz t);
+extern uint64 clickagg_hash_bytes(const char *data, size_t len);
+extern int	clickagg_user_stream(const char *user_id, int len);
+
+/* ingest.c */
+extern void clickagg_ingest_init(void);
+
+/* stream.c */
+extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
+extern bool clickagg_xid_visible(const XidSnapshot *snap, FullTransactionId xid);
+
+/* dedup.c */
+typedef struct Arrival
+{
+	TimestampTz arrived_at;
+	TimestampTz event_time;
+	pg_uuid_t	click_id;
+	int64		campaign_id;
+	int64		ad_id;
+	int64		cost_micros;
+	text	   *user_id;
+	text	   *user_agent;		/* NULL when missing */
+	inet	   *ip;				/* NULL when missing */
+	int32		day;			/* UTC day number of event_time */
+	int64		click_key;		/* clickagg_click_key(&click_id) */
+	int32		ad_key;			/* filled by the dedup pass */
+	int32		ua_key;			/* 0 with user_agent NULL */
+	RejectReason reject;
+	bool		duplicate;
+} Arrival;
+
+typedef struct MoveResult
+{
+	int64		accepted;
+	int64		duplicates;
+	int64		rejected;
+	TimestampTz newest_accepted;	/* DT_NOBEGIN if none */
+} MoveResult;
+
+extern void clickagg_move_arrivals(int stream, Arrival *arrivals, int count,
+								   MoveResult *result);
+extern void clickagg_dedup_reset_caches(void);
+
+/* recent.c */
+typedef enum RecentAnswer
+{
+	RECENT_SEEN,				/* logged: a duplicate */
+	RECENT_NEW,					/* certainly not logged */
+	RECENT_UNKNOWN				/* probe the index */
+} RecentAnswer;
+
+extern int	clickagg_dedup_cache_kb;
+extern void clickagg_recent_reset(void);
+extern void clickagg_recent_begin_pass(void);
+extern bool clickagg_recent_horizon_known(int stream);
+extern void clickagg_recent_set_horizon(int stream, TimestampTz newest_logged);
+extern RecentAnswer clickagg_recent_lookup(int stream, const pg_uuid_t *click_id,
+										   TimestampTz event_time);
+extern void clickagg_recent_add(const pg_uuid_t *click_id, TimestampTz event_time);
+
+#endif							/* CLICKAGG_H */

@@ -1,0 +1,876 @@
+/*-------------------------------------------------------------------------
+ *
+ * dedup.c
+ *		Move one batch of arrivals into the raw log, exactly once.
+ *
+ * Called by a worker inside its pass transaction (stream.c) with the arrivals
+ * of one stream.  For each arrival it decides one fate and records it:
+ *   - rejected: event time beyond clickagg.max_clock_skew ahead of its arrival,
+ *     or older than clickagg.retention; kept in clickagg.rejected_clicks;
+ *   - duplicate: its click ID is already in the raw log or earlier in the
+ *     batch; counted, not stored;
+ *   - accepted: appended to the day partition of clickagg.click_log.
+ * Per (event day, campaign, ad) counters in clickagg.ingest_counters move in
+ * the same transaction, so a crash can neither lose a fate nor repeat one.
+ *
+ * Exactness rests on ownership: all arrivals of a user (and so of a click ID
+ * computed from it) go to one stream, one worker moves a stream at a time
+ * (its stream_progress row is locked for the pass), and so the index probe
+ * below cannot race with another insert of the same ID.
+ *
+ * The raw log stores user agents and (campaign, ad) pairs as int4 keys into
+ * the dictionaries clickagg.user_agents and clickagg.ads, which keeps a row
+ * near 90 bytes; keys are interned through SQL functions and cached here.
+ *
+ * Locking order, the same in every worker, so workers cannot deadlock:
+ * dictionary rows (interned in sorted order), then partition creation
+ * (advisory lock + ShareUpdateExclusiveLock on click_log), then
+ * RowExclusiveLock on partitions and rejected_clicks, then this stream's own
+ * counter rows.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "clickagg.h"
+
+/* Rows handed to table_multi_insert at once. */
+#define INSERT_CHUNK	1000
+
+/* Dictionary caches are dropped when they grow past this many entries. */
+#define MAX_CACHED_KEYS 1000000
+
+typedef struct AdCacheKey
+{
+	int64		campaign_id;
+	int64		ad_id;
+} AdCacheKey;
+
+typedef struct AdCacheEntry
+{
+	AdCacheKey	key;
+	int32		ad_key;
+} AdCacheEntry;
+
+typedef struct UaCacheEntry
+{
+	uint64		hash;			/* hash key; collisions chain below */
+	int32		ua_key;
+	int			len;
+	char	   *bytes;
+	struct UaCacheEntry *next;
+} UaCacheEntry;
+
+typedef struct CounterKey
+{
+	int32		day;
+	int64		campaign_id;
+	int64		ad_id;
+} CounterKey;
+
+typedef struct CounterEntry
+{
+	CounterKey	key;
+	int64		accepted;
+	int64		duplicates;
+	int64		rejected;
+} CounterEntry;
+
+static HTAB *ad_cache = NULL;
+static HTAB *ua_cache = NULL;
+static MemoryContext dictionary_context = NULL;
+
+static SPIPlanPtr intern_ad_plan = NULL;
+static SPIPlanPtr intern_ua_plan = NULL;
+static SPIPlanPtr ensure_partition_plan = NULL;
+static SPIPlanPtr counters_plan = NULL;
+
+/*
+ * Forget every cached dictionary key.  Called when a pass aborts, because the
+ * keys it interned rolled back with it.
+ */
+void
+clickagg_dedup_reset_caches(void)
+{
+	if (dictionary_context != NULL)
+		MemoryContextDelete(dictionary_context);
+	dictionary_context = NULL;
+	ad_cache = NULL;
+	ua_cache = NULL;
+}
+
+static void
+ensure_caches(void)
+{
+	HASHCTL		ctl;
+
+	if (ad_cache != NULL &&
+		hash_get_num_entries(ad_cache) + hash_get_num_entries(ua_cache) > MAX_CACHED_KEYS)
+		clickagg_dedup_reset_caches();
+	if (ad_cache != NULL)
+		return;
+
+	dictionary_context = AllocSetContextCreate(TopMemoryContext,
+											   "clickagg dictionaries",
+											   ALLOCSET_DEFAULT_SIZES);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(AdCacheKey);
+	ctl.entrysize = sizeof(AdCacheEntry);
+	ctl.hcxt = dictionary_context;
+	ad_cache = hash_create("clickagg ad keys", 1024, &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(UaCacheEntry);
+	ctl.hcxt = dictionary_context;
+	ua_cache = hash_create("clickagg user agent keys", 1024, &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+static SPIPlanPtr
+keep_plan(const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	return plan;
+}
+
+static UaCacheEntry *
+ua_cache_lookup(const char *bytes, int len, uint64 hash, bool *found_entry)
+{
+	UaCacheEntry *head = hash_search(ua_cache, &hash, HASH_FIND, NULL);
+	UaCacheEntry *e;
+
+	for (e = head; e != NULL; e = e->next)
+		if (e->len == len && memcmp(e->bytes, bytes, len) == 0)
+		{
+			*found_entry = true;
+			return e;
+		}
+	*found_entry = false;
+	return head;
+}
+
+static void
+ua_cache_insert(const char *bytes, int len, uint64 hash, int32 ua_key)
+{
+	bool		found;
+	UaCacheEntry *head = hash_search(ua_cache, &hash, HASH_ENTER, &found);
+	UaCacheEntry *e = head;
+
+	if (found)
+	{
+		e = MemoryContextAlloc(dictionary_context, sizeof(UaCacheEntry));
+		e->hash = hash;
+		e->next = head->next;
+		head->next = e;
+	}
+	else
+		e->next = NULL;
+	e->ua_key = ua_key;
+	e->len = len;
+	e->bytes = MemoryContextAlloc(dictionary_context, len + 1);
+	memcpy(e->bytes, bytes, len);
+}
+
+/* Sort order for interning: a total order every worker shares. */
+static int
+compare_ua_text(const void *a, const void *b)
+{
+	text	   *ta = (*(Arrival *const *) a)->user_agent;
+	text	   *tb = (*(Arrival *const *) b)->user_agent;
+	int			la = VARSIZE_ANY_EXHDR(ta);
+	int			lb = VARSIZE_ANY_EXHDR(tb);
+	int			c = memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), Min(la, lb));
+
+	if (c != 0)
+		return c;
+	return (la > lb) - (la < lb);
+}
+
+static int
+compare_ad(const void *a, const void *b)
+{
+	const Arrival *x = *(Arrival *const *) a;
+	const Arrival *y = *(Arrival *const *) b;
+
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	return (x->ad_id > y->ad_id) - (x->ad_id < y->ad_id);
+}
+
+/*
+ * Run a batch-interning function over an array of values; returns the keys,
+ * in the order of the input.
+ */
+static int32 *
+intern_batch(SPIPlanPtr plan, Datum *args, int n, const char *what)
+{
+	int32	   *keys = palloc(sizeof(int32) * n);
+	bool		isnull;
+	Datum		d;
+	ArrayType  *arr;
+	int			rc = SPI_execute_plan(plan, args, NULL, false, 1);
+
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "interning %s failed: %s", what, SPI_result_code_string(rc));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		elog(ERROR, "interning %s returned NULL", what);
+	arr = DatumGetArrayTypeP(d);
+	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != n || ARR_HASNULL(arr) ||
+		ARR_ELEMTYPE(arr) != INT4OID)
+		elog(ERROR, "interning %s returned a malformed array", what);
+	memcpy(keys, ARR_DATA_PTR(arr), sizeof(int32) * n);
+	return keys;
+}
+
+static ArrayType *
+datum_array(Datum *elems, int n, Oid elemtype)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	return construct_array(elems, n, elemtype, typlen, typbyval, typalign);
+}
+
+/*
+ * Give every candidate its ad_key and ua_key.  What the caches miss is
+ * interned with one SQL call per dictionary, in sorted order (see the
+ * locking order above).
+ */
+static void
+resolve_dictionary_keys(Arrival **cands, int ncands)
+{
+	Arrival   **misses = palloc(sizeof(Arrival *) * Max(ncands, 1));
+	Datum	   *elems = palloc(sizeof(Datum) * Max(ncands, 1));
+	Datum	   *elems2 = palloc(sizeof(Datum) * Max(ncands, 1));
+	int			nmisses = 0;
+	int			nunique = 0;
+	int			i;
+
+	ensure_caches();
+
+	/* User agents. */
+	for (i = 0; i < ncands; i++)
+	{
+		Arrival    *a = cands[i];
+		bool		found;
+		UaCacheEntry *e;
+
+		a->ua_key = 0;
+		if (a->user_agent == NULL)
+			continue;
+		e = ua_cache_lookup(VARDATA_ANY(a->user_agent), VARSIZE_ANY_EXHDR(a->user_agent),
+							clickagg_hash_bytes(VARDATA_ANY(a->user_agent),
+												VARSIZE_ANY_EXHDR(a->user_agent)),
+							&found);
+		if (found)
+			a->ua_key = e->ua_key;
+		else
+			misses[nmisses++] = a;
+	}
+	if (nmisses > 0)
+	{
+		int32	   *keys;
+		Datum		arg;
+
+		qsort(misses, nmisses, sizeof(Arrival *), compare_ua_text);
+		for (i = 0; i < nmisses; i++)
+			if (nunique == 0 || compare_ua_text(&misses[i], &misses[i - 1]) != 0)
+				elems[nunique++] = PointerGetDatum(misses[i]->user_agent);
+		if (intern_ua_plan == NULL)
+		{
+			Oid			types[1] = {TEXTARRAYOID};
+
+			intern_ua_plan = keep_plan("SELECT clickagg.intern_user_agents($1)", 1, types);
+		}
+		arg = PointerGetDatum(datum_array(elems, nunique, TEXTOID));
+		keys = intern_batch(intern_ua_plan, &arg, nunique, "user agents");
+		for (i = 0; i < nunique; i++)
+		{
+			text	   *t = (text *) DatumGetPointer(elems[i]);
+
+			ua_cache_insert(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+							clickagg_hash_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)),
+							keys[i]);
+		}
+		for (i = 0; i < nmisses; i++)
+		{
+			bool		found;
+			UaCacheEntry *e = ua_cache_lookup(VARDATA_ANY(misses[i]->user_agent),
+											  VARSIZE_ANY_EXHDR(misses[i]->user_agent),
+											  clickagg_hash_bytes(VARDATA_ANY(misses[i]->user_agent),
+																  VARSIZE_ANY_EXHDR(misses[i]->user_agent)),
+											  &found);
+
+			Assert(found);
+			misses[i]->ua_key = e->ua_key;
+		}
+	}
+
+	/* (campaign, ad) pairs. */
+	nmisses = 0;
+	nunique = 0;
+	for (i = 0; i < ncands; i++)
+	{
+		AdCacheKey	key;
+		AdCacheEntry *e;
+
+		key.campaign_id = cands[i]->campaign_id;
+		key.ad_id = cands[i]->ad_id;
+		e = hash_search(ad_cache, &key, HASH_FIND, NULL);
+		if (e != NULL)
+			cands[i]->ad_key = e->ad_key;
+		else
+			misses[nmisses++] = cands[i];
+	}
+	if (nmisses > 0)
+	{
+		int32	   *keys;
+		Datum		args[2];
+
+		qsort(misses, nmisses, sizeof(Arrival *), compare_ad);
+		for (i = 0; i < nmisses; i++)
+			if (nunique == 0 || compare_ad(&misses[i], &misses[i - 1]) != 0)
+			{
+				elems[nunique] = Int64GetDatum(misses[i]->campaign_id);
+				elems2[nunique] = Int64GetDatum(misses[i]->ad_id);
+				nunique++;
+			}
+		if (intern_ad_plan == NULL)
+		{
+			Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
+
+			intern_ad_plan = keep_plan("SELECT clickagg.intern_ads($1, $2)", 2, types);
+		}
+		args[0] = PointerGetDatum(datum_array(elems, nunique, INT8OID));
+		args[1] = PointerGetDatum(datum_array(elems2, nunique, INT8OID));
+		keys = intern_batch(intern_ad_plan, args, nunique, "ads");
+		for (i = 0; i < nunique; i++)
+		{
+			AdCacheKey	key;
+			AdCacheEntry *e;
+			bool		found;
+
+			key.campaign_id = DatumGetInt64(elems[i]);
+			key.ad_id = DatumGetInt64(elems2[i]);
+			e = hash_search(ad_cache, &key, HASH_ENTER, &found);
+			e->ad_key = keys[i];
+		}
+		for (i = 0; i < nmisses; i++)
+		{
+			AdCacheKey	key;
+			AdCacheEntry *e;
+
+			key.campaign_id = misses[i]->campaign_id;
+			key.ad_id = misses[i]->ad_id;
+			e = hash_search(ad_cache, &key, HASH_FIND, NULL);
+			Assert(e != NULL);
+			misses[i]->ad_key = e->ad_key;
+		}
+	}
+	pfree(misses);
+	pfree(elems);
+	pfree(elems2);
+}
+
+/*
+ * The day partition of the raw log and its click-key index, created if the
+ * day has none yet.
+ */
+static void
+day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
+{
+	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
+	char		name[NAMEDATALEN];
+	char		index_name[NAMEDATALEN];
+	int			year,
+				month,
+				mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	snprintf(name, sizeof(name), "click_log_%04d%02d%02d", year, month, mday);
+	snprintf(index_name, sizeof(index_name), "%s_key", name);
+
+	*heap_oid = get_relname_relid(name, nsp);
+	if (!OidIsValid(*heap_oid))
+	{
+		Datum		arg = DateADTGetDatum(day);
+		int			rc;
+
+		if (ensure_partition_plan == NULL)
+		{
+			Oid			types[1] = {DATEOID};
+
+			ensure_partition_plan =
+				keep_plan("SELECT clickagg.create_click_partition($1)", 1, types);
+		}
+		rc = SPI_execute_plan(ensure_partition_plan, &arg, NULL, false, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "creating partition %s failed: %s", name,
+				 SPI_result_code_string(rc));
+		*heap_oid = get_relname_relid(name, nsp);
+	}
+	*index_oid = get_relname_relid(index_name, nsp);
+	if (!OidIsValid(*heap_oid) || !OidIsValid(*index_oid))
+		elog(ERROR, "partition \"%s.%s\" or its index \"%s\" is missing",
+			 CLICKAGG_SCHEMA, name, index_name);
+}
+
+/*
+ * Is a click with this ID already in the partition?  The index holds the
+ * 64-bit click key; equal keys are compared on the full ID.
+ */
+static bool
+already_logged(IndexScanDesc scan, TupleTableSlot *slot, const pg_uuid_t *click_id)
+{
+	ScanKeyData key;
+
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ,
+				Int64GetDatum(clickagg_click_key(click_id)));
+	index_rescan(scan, &key, 1, NULL, 0);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, LOG_CLICK_ID + 1, &isnull);
+
+		if (!isnull && memcmp(DatumGetUUIDP(d)->data, click_id->data, UUID_LEN) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Bulk inserter: rows go into a fixed set of slots and are written with
+ * table_multi_insert, then indexed, a chunk at a time.
+ */
+typedef struct Inserter
+{
+	Relation	rel;
+	TupleDesc	desc;			/* unreference-counted copy for the slots */
+	EState	   *estate;
+	ResultRelInfo *rri;
+	CommandId	cid;
+	int			nused;
+	int			nslots;			/* slots made so far */
+	TupleTableSlot *slots[INSERT_CHUNK];
+} Inserter;
+
+static Inserter *
+inserter_begin(Relation rel)
+{
+	Inserter   *ins = palloc0(sizeof(Inserter));
+
+	ins->rel = rel;
+	ins->desc = CreateTupleDescCopy(RelationGetDescr(rel));
+	ins->estate = CreateExecutorState();
+	ins->rri = makeNode(ResultRelInfo);
+	ins->cid = GetCurrentCommandId(true);
+	InitResultRelInfo(ins->rri, rel, 1, NULL, 0);
+	ExecOpenIndices(ins->rri, false);
+	return ins;
+}
+
+static void
+inserter_flush(Inserter *ins)
+{
+	int			i;
+
+	if (ins->nused == 0)
+		return;
+	table_multi_insert(ins->rel, ins->slots, ins->nused, ins->cid, 0, NULL);
+	for (i = 0; i < ins->nused; i++)
+	{
+		ExecInsertIndexTuples(ins->rri, ins->slots[i], ins->estate, false, false, NULL, NIL);
+		ResetPerTupleExprContext(ins->estate);
+		ExecClearTuple(ins->slots[i]);
+	}
+	ins->nused = 0;
+}
+
+/* An empty slot to fill; store it with ExecStoreVirtualTuple. */
+static TupleTableSlot *
+inserter_next_slot(Inserter *ins)
+{
+	TupleTableSlot *slot;
+
+	if (ins->nused == INSERT_CHUNK)
+		inserter_flush(ins);
+	if (ins->nused == ins->nslots)
+		ins->slots[ins->nslots++] = MakeSingleTupleTableSlot(ins->desc, &TTSOpsVirtual);
+	slot = ins->slots[ins->nused++];
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+	return slot;
+}
+
+static void
+inserter_end(Inserter *ins)
+{
+	int			i;
+
+	inserter_flush(ins);
+	for (i = 0; i < ins->nslots; i++)
+		ExecDropSingleTupleTableSlot(ins->slots[i]);
+	ExecCloseIndices(ins->rri);
+	FreeExecutorState(ins->estate);
+	pfree(ins);
+}
+
+/*
+ * Probe and append the candidates of one day.  cands are sorted by click ID
+ * and free of in-batch duplicates.
+ */
+static void
+log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
+{
+	Oid			heap_oid,
+				index_oid;
+	Relation	heap,
+				index;
+	IndexScanDesc scan = NULL;
+	TupleTableSlot *probe_slot = NULL;
+	Inserter   *ins;
+	int			i;
+
+	day_partition(day, &heap_oid, &index_oid);
+	heap = table_open(heap_oid, RowExclusiveLock);
+	index = index_open(index_oid, RowExclusiveLock);
+
+	/* Answer from memory what can be; probe the index for the rest. */
+	for (i = 0; i < ncands; i++)
+	{
+		Arrival    *a = cands[i];
+
+		switch (clickagg_recent_lookup(stream, &a->click_id, a->event_time))
+		{
+			case RECENT_SEEN:
+				a->duplicate = true;
+				break;
+			case RECENT_NEW:
+				break;
+			case RECENT_UNKNOWN:
+				if (scan == NULL)
+				{
+					probe_slot = table_slot_create(heap, NULL);
+					scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+				}
+				a->duplicate = already_logged(scan, probe_slot, &a->click_id);
+				break;
+		}
+	}
+	if (scan != NULL)
+	{
+		index_endscan(scan);
+		ExecDropSingleTupleTableSlot(probe_slot);
+	}
+
+	ins = inserter_begin(heap);
+	for (i = 0; i < ncands; i++)
+	{
+		Arrival    *a = cands[i];
+		TupleTableSlot *slot;
+
+		if (a->duplicate)
+			continue;
+		slot = inserter_next_slot(ins);
+		slot->tts_values[LOG_CLICK_ID] = UUIDPGetDatum(&a->click_id);
+		slot->tts_values[LOG_EVENT_TIME] = TimestampTzGetDatum(a->event_time);
+		slot->tts_values[LOG_COST_MICROS] = Int64GetDatum(a->cost_micros);
+		slot->tts_values[LOG_AD_KEY] = Int32GetDatum(a->ad_key);
+		slot->tts_values[LOG_UA_KEY] = Int32GetDatum(a->ua_key);
+		slot->tts_isnull[LOG_UA_KEY] = (a->user_agent == NULL);
+		slot->tts_isnull[LOG_INVALID_CODE] = true;
+		slot->tts_values[LOG_IP] = PointerGetDatum(a->ip);
+		slot->tts_isnull[LOG_IP] = (a->ip == NULL);
+		slot->tts_values[LOG_USER_ID] = PointerGetDatum(a->user_id);
+		ExecStoreVirtualTuple(slot);
+		clickagg_recent_add(&a->click_id, a->event_time);
+		if (a->event_time > result->newest_accepted)
+			result->newest_accepted = a->event_time;
+	}
+	inserter_end(ins);
+
+	index_close(index, NoLock);
+	table_close(heap, NoLock);
+}
+
+static void
+keep_rejected(Arrival **rejected, int n)
+{
+	RangeVar   *rv = makeRangeVar(CLICKAGG_SCHEMA, "rejected_clicks", -1);
+	Relation	rel = table_openrv(rv, RowExclusiveLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	Inserter   *ins;
+	int			i;
+
+	/* arrived_at, reason, click_id, event_time, campaign_id, ad_id, user_id,
+	 * user_agent, ip, cost_micros */
+	if (desc->natts != 10)
+		elog(ERROR, "clickagg.rejected_clicks has %d columns, expected 10", desc->natts);
+
+	ins = inserter_begin(rel);
+	for (i = 0; i < n; i++)
+	{
+		Arrival    *a = rejected[i];
+		TupleTableSlot *slot = inserter_next_slot(ins);
+
+		slot->tts_values[0] = TimestampTzGetDatum(a->arrived_at);
+		slot->tts_values[1] = CStringGetTextDatum(a->reject == REJECT_FUTURE ?
+												  "event_time_in_future" :
+												  "event_time_expired");
+		slot->tts_values[2] = UUIDPGetDatum(&a->click_id);
+		slot->tts_values[3] = TimestampTzGetDatum(a->event_time);
+		slot->tts_values[4] = Int64GetDatum(a->campaign_id);
+		slot->tts_values[5] = Int64GetDatum(a->ad_id);
+		slot->tts_values[6] = PointerGetDatum(a->user_id);
+		slot->tts_values[7] = PointerGetDatum(a->user_agent);
+		slot->tts_isnull[7] = (a->user_agent == NULL);
+		slot->tts_values[8] = PointerGetDatum(a->ip);
+		slot->tts_isnull[8] = (a->ip == NULL);
+		slot->tts_values[9] = Int64GetDatum(a->cost_micros);
+		ExecStoreVirtualTuple(slot);
+	}
+	inserter_end(ins);
+	table_close(rel, NoLock);
+}
+
+static void
+count_fate(HTAB *counters, Arrival *a)
+{
+	CounterKey	key;
+	CounterEntry *e;
+	bool		found;
+
+	memset(&key, 0, sizeof(key));
+	key.day = a->day;
+	key.campaign_id = a->campaign_id;
+	key.ad_id = a->ad_id;
+	e = hash_search(counters, &key, HASH_ENTER, &found);
+	if (!found)
+		e->accepted = e->duplicates = e->rejected = 0;
+	if (a->reject != REJECT_NONE)
+		e->rejected++;
+	else if (a->duplicate)
+		e->duplicates++;
+	else
+		e->accepted++;
+}
+
+static int
+compare_counter_keys(const void *a, const void *b)
+{
+	const CounterKey *x = &(*(CounterEntry *const *) a)->key;
+	const CounterKey *y = &(*(CounterEntry *const *) b)->key;
+
+	if (x->day != y->day)
+		return (x->day > y->day) - (x->day < y->day);
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	return (x->ad_id > y->ad_id) - (x->ad_id < y->ad_id);
+}
+
+/*
+ * Add this batch's fates to clickagg.ingest_counters in one statement.
+ */
+static void
+save_counters(int stream, HTAB *counters)
+{
+	int			n = hash_get_num_entries(counters);
+	CounterEntry **entries;
+	Datum	   *cols[6];
+	Datum		args[7];
+	Oid			elemtypes[6] = {DATEOID, INT8OID, INT8OID, INT8OID, INT8OID, INT8OID};
+	HASH_SEQ_STATUS seq;
+	CounterEntry *e;
+	int			i,
+				c,
+				rc;
+
+	if (n == 0)
+		return;
+
+	entries = palloc(sizeof(CounterEntry *) * n);
+	i = 0;
+	hash_seq_init(&seq, counters);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		entries[i++] = e;
+	qsort(entries, n, sizeof(CounterEntry *), compare_counter_keys);
+
+	for (c = 0; c < 6; c++)
+		cols[c] = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+	{
+		cols[0][i] = DateADTGetDatum(entries[i]->key.day);
+		cols[1][i] = Int64GetDatum(entries[i]->key.campaign_id);
+		cols[2][i] = Int64GetDatum(entries[i]->key.ad_id);
+		cols[3][i] = Int64GetDatum(entries[i]->accepted);
+		cols[4][i] = Int64GetDatum(entries[i]->duplicates);
+		cols[5][i] = Int64GetDatum(entries[i]->rejected);
+	}
+	for (c = 0; c < 6; c++)
+		args[c] = PointerGetDatum(datum_array(cols[c], n, elemtypes[c]));
+	args[6] = Int16GetDatum((int16) stream);
+
+	if (counters_plan == NULL)
+	{
+		Oid			types[7] = {DATEARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
+		INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT2OID};
+
+		counters_plan = keep_plan(
+								  "INSERT INTO clickagg.ingest_counters AS c "
+								  "  (day, campaign_id, ad_id, stream, accepted, duplicates, rejected) "
+								  "SELECT u.day, u.campaign_id, u.ad_id, $7, u.accepted, u.duplicates, u.rejected "
+								  "  FROM unnest($1, $2, $3, $4, $5, $6) "
+								  "       AS u(day, campaign_id, ad_id, accepted, duplicates, rejected) "
+								  "ON CONFLICT (day, campaign_id, ad_id, stream) DO UPDATE SET "
+								  "  accepted = c.accepted + excluded.accepted, "
+								  "  duplicates = c.duplicates + excluded.duplicates, "
+								  "  rejected = c.rejected + excluded.rejected",
+								  7, types);
+	}
+	rc = SPI_execute_plan(counters_plan, args, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "updating clickagg.ingest_counters failed: %s",
+			 SPI_result_code_string(rc));
+}
+
+/*
+ * Order for deduplication: day, click key (the index order, so probes and
+ * inserts walk the index left to right), click ID, then first arrival first.
+ */
+static int
+compare_for_dedup(const void *a, const void *b)
+{
+	const Arrival *x = *(Arrival *const *) a;
+	const Arrival *y = *(Arrival *const *) b;
+	int			c;
+
+	if (x->day != y->day)
+		return (x->day > y->day) - (x->day < y->day);
+	if (x->click_key != y->click_key)
+		return (x->click_key > y->click_key) - (x->click_key < y->click_key);
+	c = memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
+	if (c != 0)
+		return c;
+	return (x->arrived_at > y->arrived_at) - (x->arrived_at < y->arrived_at);
+}
+
+/*
+ * Decide and record the fate of every arrival in arrivals[0..count).  Runs in
+ * the caller's transaction, with SPI connected.
+ */
+void
+clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *result)
+{
+	int64		skew_usecs = (int64) clickagg_max_clock_skew_s * USECS_PER_SEC;
+	int64		retention_usecs = (int64) clickagg_retention_s * USECS_PER_SEC;
+	Arrival   **cands = palloc(sizeof(Arrival *) * Max(count, 1));
+	Arrival   **rejected = palloc(sizeof(Arrival *) * Max(count, 1));
+	int			ncands = 0;
+	int			nrejected = 0;
+	int			nunique = 0;
+	int			naccepted = 0;
+	int			i,
+				start;
+	HASHCTL		ctl;
+	HTAB	   *counters;
+
+	result->newest_accepted = DT_NOBEGIN;
+	for (i = 0; i < count; i++)
+	{
+		Arrival    *a = &arrivals[i];
+
+		a->duplicate = false;
+		a->day = clickagg_utc_day(a->event_time);
+		a->click_key = clickagg_click_key(&a->click_id);
+		if (a->event_time > a->arrived_at + skew_usecs)
+			a->reject = REJECT_FUTURE;
+		else if (a->event_time < a->arrived_at - retention_usecs)
+			a->reject = REJECT_EXPIRED;
+		else
+			a->reject = REJECT_NONE;
+
+		if (a->reject != REJECT_NONE)
+			rejected[nrejected++] = a;
+		else
+			cands[ncands++] = a;
+	}
+
+	/* Collapse copies within the batch, keeping the first to arrive. */
+	qsort(cands, ncands, sizeof(Arrival *), compare_for_dedup);
+	for (i = 0; i < ncands; i++)
+	{
+		if (nunique > 0 &&
+			cands[nunique - 1]->day == cands[i]->day &&
+			memcmp(cands[nunique - 1]->click_id.data, cands[i]->click_id.data, UUID_LEN) == 0)
+			cands[i]->duplicate = true;
+		else
+			cands[nunique++] = cands[i];
+	}
+
+	resolve_dictionary_keys(cands, nunique);
+
+	for (start = 0; start < nunique;)
+	{
+		int			end = start;
+
+		while (end < nunique && cands[end]->day == cands[start]->day)
+			end++;
+		log_day(stream, cands[start]->day, cands + start, end - start, result);
+		start = end;
+	}
+
+	if (nrejected > 0)
+		keep_rejected(rejected, nrejected);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(CounterKey);
+	ctl.entrysize = sizeof(CounterEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	counters = hash_create("clickagg batch counters", 256, &ctl,
+						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (i = 0; i < count; i++)
+	{
+		count_fate(counters, &arrivals[i]);
+		if (arrivals[i].reject == REJECT_NONE && !arrivals[i].duplicate)
+			naccepted++;
+	}
+	save_counters(stream, counters);
+	hash_destroy(counters);
+
+	result->accepted = naccepted;
+	result->rejected = nrejected;
+	result->duplicates = count - naccepted - nrejected;
+}

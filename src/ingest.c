@@ -1,0 +1,647 @@
+/*-------------------------------------------------------------------------
+ *
+ * ingest.c
+ *		The write path of clickagg.clicks: validate, identify, append.
+ *
+ * clickagg.clicks is a view over the raw log.  An INSTEAD OF INSERT row
+ * trigger (clickagg_ingest_row) turns each inserted or copied row into an
+ * arrival tuple: it checks the required fields, computes the click ID when the
+ * row has none, picks the arrival stream from a hash of the user, and buffers
+ * the tuple.  Buffers are written with table_multi_insert, as COPY writes a
+ * plain table, when they fill and at the end of each statement (an AFTER
+ * STATEMENT trigger, clickagg_ingest_flush).  Nothing here checks for
+ * duplicates or touches a shared row, so concurrent loaders never wait on each
+ * other; the workers deduplicate after commit (stream.c, dedup.c).
+ *
+ * Buffers belong to the (sub)transaction that filled them: a stack of
+ * IngestBatch records, one per subtransaction level with buffered rows, so a
+ * rolled-back savepoint discards exactly its own rows and a nested statement
+ * never flushes its caller's rows into a subtransaction that may still abort.
+ *
+ * Locking: an append takes RowExclusiveLock on one segment of the stream,
+ * conditionally.  A worker holds AccessExclusiveLock on a segment only while it
+ * truncates a drained, non-current segment; if the lock is refused the backend
+ * re-reads the current segment (the worker has moved it) and appends there, so
+ * ingest never queues behind a worker.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "utils/xid8.h"
+
+#include "clickagg.h"
+
+/* A stream's buffer is written when it holds this many rows or bytes. */
+#define FLUSH_ROWS		1000
+#define FLUSH_BYTES		(64 * 1024)
+
+/* Columns of the view clickagg.clicks that ingest reads. */
+enum
+{
+	VIEW_CLICK_ID = 0,
+	VIEW_EVENT_TIME,
+	VIEW_AD_ID,
+	VIEW_CAMPAIGN_ID,
+	VIEW_USER_ID,
+	VIEW_USER_AGENT,
+	VIEW_IP,
+	VIEW_COST_MICROS,
+	VIEW_INVALID_REASON,
+	VIEW_NCOLS
+};
+
+static const char *const view_column_names[VIEW_NCOLS] = {
+	"click_id", "event_time", "ad_id", "campaign_id", "user_id",
+	"user_agent", "ip", "cost_micros", "invalid_reason"
+};
+
+/* Upper bound on the view's width, for stack arrays. */
+#define VIEW_MAX_COLS	32
+
+/* Per-backend catalog cache, reset by relcache invalidation. */
+typedef struct IngestCatalog
+{
+	bool		valid;
+	Oid			segment_oids[CLICKAGG_STREAMS][CLICKAGG_SEGMENTS];
+	Oid			view_oid;
+	AttrNumber	view_attnums[VIEW_NCOLS];	/* 0-based positions in the view */
+} IngestCatalog;
+
+static IngestCatalog catalog;
+
+/* Rows buffered by one subtransaction level. */
+typedef struct IngestBatch
+{
+	SubTransactionId subid;
+	MemoryContext context;
+	int			nrows[CLICKAGG_STREAMS];
+	Size		nbytes[CLICKAGG_STREAMS];
+	HeapTuple	rows[CLICKAGG_STREAMS][FLUSH_ROWS];
+	struct IngestBatch *outer;
+} IngestBatch;
+
+static IngestBatch *current_batch = NULL;
+
+/* Streams this transaction appended to, to wake their owners at commit. */
+static uint32 touched_streams = 0;
+
+/* Built once: the shape of an arrival tuple, and slots to write them. */
+static TupleDesc arrival_desc = NULL;
+static TupleTableSlot *flush_slots[FLUSH_ROWS];
+
+PG_FUNCTION_INFO_V1(clickagg_ingest_row);
+PG_FUNCTION_INFO_V1(clickagg_ingest_flush);
+
+static void ingest_xact_callback(XactEvent event, void *arg);
+static void ingest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+									SubTransactionId parentSubid, void *arg);
+static void ingest_relcache_callback(Datum arg, Oid relid);
+
+void
+clickagg_ingest_init(void)
+{
+	RegisterXactCallback(ingest_xact_callback, NULL);
+	RegisterSubXactCallback(ingest_subxact_callback, NULL);
+	CacheRegisterRelcacheCallback(ingest_relcache_callback, (Datum) 0);
+}
+
+static void
+ingest_relcache_callback(Datum arg, Oid relid)
+{
+	int			s,
+				g;
+
+	if (!catalog.valid)
+		return;
+	if (relid == InvalidOid || relid == catalog.view_oid)
+	{
+		catalog.valid = false;
+		if (relid == catalog.view_oid)
+			catalog.view_oid = InvalidOid;
+		return;
+	}
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		for (g = 0; g < CLICKAGG_SEGMENTS; g++)
+			if (catalog.segment_oids[s][g] == relid)
+			{
+				catalog.valid = false;
+				return;
+			}
+}
+
+static void
+build_arrival_desc(void)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+	int			i;
+
+	arrival_desc = CreateTemplateTupleDesc(ARRIVAL_NATTS);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_TXID + 1, "txid", XID8OID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_ARRIVED_AT + 1, "arrived_at", TIMESTAMPTZOID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_CLICK_ID + 1, "click_id", UUIDOID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_EVENT_TIME + 1, "event_time", TIMESTAMPTZOID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_CAMPAIGN_ID + 1, "campaign_id", INT8OID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_AD_ID + 1, "ad_id", INT8OID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_COST_MICROS + 1, "cost_micros", INT8OID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_USER_ID + 1, "user_id", TEXTOID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_USER_AGENT + 1, "user_agent", TEXTOID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_IP + 1, "ip", INETOID, -1, 0);
+
+	for (i = 0; i < FLUSH_ROWS; i++)
+		flush_slots[i] = MakeSingleTupleTableSlot(arrival_desc, &TTSOpsHeapTuple);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * Check that a segment table has the shape build_arrival_desc() assumes, so a
+ * mismatched install script fails loudly instead of writing garbage.
+ */
+static void
+check_segment_shape(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+
+	if (desc->natts != ARRIVAL_NATTS)
+		elog(ERROR, "arrival segment \"%s\" has %d columns, expected %d",
+			 RelationGetRelationName(rel), desc->natts, ARRIVAL_NATTS);
+	for (i = 0; i < ARRIVAL_NATTS; i++)
+		if (TupleDescAttr(desc, i)->atttypid != TupleDescAttr(arrival_desc, i)->atttypid)
+			elog(ERROR, "column %d of arrival segment \"%s\" has an unexpected type",
+				 i + 1, RelationGetRelationName(rel));
+	table_close(rel, AccessShareLock);
+}
+
+/*
+ * Find the positions of the columns ingest reads in the view's rows.
+ */
+static void
+resolve_view_columns(Relation view)
+{
+	TupleDesc	vdesc = RelationGetDescr(view);
+	int			c,
+				a;
+
+	for (c = 0; c < VIEW_NCOLS; c++)
+	{
+		catalog.view_attnums[c] = -1;
+		for (a = 0; a < vdesc->natts; a++)
+			if (strcmp(NameStr(TupleDescAttr(vdesc, a)->attname), view_column_names[c]) == 0)
+				catalog.view_attnums[c] = a;
+		if (catalog.view_attnums[c] < 0)
+			elog(ERROR, "view \"%s\" has no column \"%s\"",
+				 RelationGetRelationName(view), view_column_names[c]);
+	}
+	catalog.view_oid = RelationGetRelid(view);
+}
+
+/*
+ * Look up the segment tables and the view's columns.  Called only when no
+ * rows are buffered, so a concurrent re-creation of the extension can never
+ * mix tuples of two layouts.
+ */
+static void
+load_catalog(Relation view)
+{
+	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
+	int			s,
+				g;
+
+	if (arrival_desc == NULL)
+		build_arrival_desc();
+
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		for (g = 0; g < CLICKAGG_SEGMENTS; g++)
+		{
+			char		name[NAMEDATALEN];
+			Oid			relid;
+
+			snprintf(name, sizeof(name), "arrival_%d_%d", s, g);
+			relid = get_relname_relid(name, nsp);
+			if (!OidIsValid(relid))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_TABLE),
+						 errmsg("arrival segment \"%s.%s\" does not exist", CLICKAGG_SCHEMA, name),
+						 errhint("Reinstall the extension with DROP EXTENSION clickagg; CREATE EXTENSION clickagg.")));
+			check_segment_shape(relid);
+			catalog.segment_oids[s][g] = relid;
+		}
+
+	resolve_view_columns(view);
+	catalog.valid = true;
+}
+
+/*
+ * Open the segment that stream's appends go to, locked RowExclusive.
+ */
+static Relation
+open_append_segment(int stream)
+{
+	for (;;)
+	{
+		uint32		cur = 0;
+		Oid			relid;
+
+		if (clickagg_shared != NULL)
+			cur = pg_atomic_read_u32(&clickagg_shared->streams[stream].current_segment);
+		relid = catalog.segment_oids[stream][cur % CLICKAGG_SEGMENTS];
+
+		if (ConditionalLockRelationOid(relid, RowExclusiveLock))
+			return table_open(relid, NoLock);
+
+		/*
+		 * Refused: the owner truncates this segment, which it only does after
+		 * moving the current segment elsewhere.  If it has not moved, some
+		 * other session holds a strong lock; wait like any writer would.
+		 */
+		if (clickagg_shared == NULL ||
+			pg_atomic_read_u32(&clickagg_shared->streams[stream].current_segment) == cur)
+		{
+			LockRelationOid(relid, RowExclusiveLock);
+			return table_open(relid, NoLock);
+		}
+	}
+}
+
+static void
+flush_stream(IngestBatch *batch, int stream)
+{
+	int			n = batch->nrows[stream];
+	Relation	rel;
+	int			i;
+
+	if (n == 0)
+		return;
+
+	rel = open_append_segment(stream);
+	for (i = 0; i < n; i++)
+		ExecStoreHeapTuple(batch->rows[stream][i], flush_slots[i], true);
+
+	/*
+	 * No bulk-insert strategy: arrival pages are read back and truncated within
+	 * seconds, so they should stay in shared buffers, not cycle through a ring.
+	 */
+	table_multi_insert(rel, flush_slots, n, GetCurrentCommandId(true),
+					   TABLE_INSERT_SKIP_FSM, NULL);
+
+	for (i = 0; i < n; i++)
+		ExecClearTuple(flush_slots[i]);
+	table_close(rel, NoLock);
+
+	batch->nrows[stream] = 0;
+	batch->nbytes[stream] = 0;
+	touched_streams |= (uint32) 1 << stream;
+}
+
+static void
+flush_batch(IngestBatch *batch)
+{
+	int			s;
+
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		flush_stream(batch, s);
+}
+
+/*
+ * The batch that rows of the current subtransaction go to, created on demand.
+ */
+static IngestBatch *
+batch_for_current_subxact(void)
+{
+	SubTransactionId subid = GetCurrentSubTransactionId();
+	IngestBatch *batch;
+	MemoryContext context;
+
+	if (current_batch != NULL && current_batch->subid == subid)
+		return current_batch;
+
+	context = AllocSetContextCreate(TopTransactionContext,
+									"clickagg ingest batch",
+									ALLOCSET_DEFAULT_SIZES);
+	batch = MemoryContextAllocZero(context, sizeof(IngestBatch));
+	batch->subid = subid;
+	batch->context = context;
+	batch->outer = current_batch;
+	current_batch = batch;
+	return batch;
+}
+
+static void
+append_arrival(int stream, Datum *values, bool *nulls)
+{
+	IngestBatch *batch = batch_for_current_subxact();
+	MemoryContext old = MemoryContextSwitchTo(batch->context);
+	HeapTuple	tuple = heap_form_tuple(arrival_desc, values, nulls);
+	int			n;
+
+	MemoryContextSwitchTo(old);
+	n = batch->nrows[stream]++;
+	batch->rows[stream][n] = tuple;
+	batch->nbytes[stream] += tuple->t_len;
+
+	if (batch->nrows[stream] >= FLUSH_ROWS || batch->nbytes[stream] >= FLUSH_BYTES)
+		flush_stream(batch, stream);
+}
+
+static void
+pop_batch(void)
+{
+	IngestBatch *batch = current_batch;
+
+	current_batch = batch->outer;
+	MemoryContextDelete(batch->context);
+}
+
+/*
+ * Write every batch buffered by the current subtransaction.  A batch of an
+ * outer level stays until its own statement ends.
+ */
+static void
+flush_current_subxact(void)
+{
+	SubTransactionId subid = GetCurrentSubTransactionId();
+
+	while (current_batch != NULL && current_batch->subid == subid)
+	{
+		flush_batch(current_batch);
+		pop_batch();
+	}
+}
+
+static void
+ingest_xact_callback(XactEvent event, void *arg)
+{
+	int			s;
+
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			/* Normally empty: every statement flushes.  Kept for safety. */
+			while (current_batch != NULL)
+			{
+				flush_batch(current_batch);
+				pop_batch();
+			}
+			break;
+		case XACT_EVENT_COMMIT:
+			for (s = 0; s < CLICKAGG_STREAMS; s++)
+				if (touched_streams & ((uint32) 1 << s))
+					clickagg_wake_stream_owner(s);
+			current_batch = NULL;
+			touched_streams = 0;
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+		case XACT_EVENT_PARALLEL_COMMIT:
+			/* Batch memory goes with TopTransactionContext. */
+			current_batch = NULL;
+			touched_streams = 0;
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+ingest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	IngestBatch *batch;
+
+	switch (event)
+	{
+		case SUBXACT_EVENT_ABORT_SUB:
+			while (current_batch != NULL && current_batch->subid >= mySubid)
+				pop_batch();
+			break;
+		case SUBXACT_EVENT_COMMIT_SUB:
+			/* Its rows now belong to the parent, to be flushed with them. */
+			for (batch = current_batch; batch != NULL; batch = batch->outer)
+				if (batch->subid == mySubid)
+					batch->subid = parentSubid;
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * Report a missing required field the way a NOT NULL constraint would.
+ */
+static void
+require_field(bool isnull, const char *column)
+{
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("null value in column \"%s\" of relation \"clicks\" violates not-null constraint",
+						column),
+				 errdetail("Every click needs event_time, ad_id, campaign_id, user_id and cost_micros.")));
+}
+
+static text *
+checked_text(Datum value, const char *column, int max_len, bool require_nonempty)
+{
+	text	   *t = DatumGetTextPP(value);
+	int			len = VARSIZE_ANY_EXHDR(t);
+
+	if (require_nonempty && len == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("value for column \"%s\" of relation \"clicks\" must not be empty", column)));
+	if (len > max_len)
+		ereport(ERROR,
+				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+				 errmsg("value too long for column \"%s\" of relation \"clicks\"", column),
+				 errdetail("The value has %d bytes; at most %d are accepted.", len, max_len)));
+	return t;
+}
+
+/*
+ * A supplied click ID of clickagg's own layout (version 8) must carry the
+ * event's second; a mismatch means the producer computed it wrongly (a local
+ * time zone, say), and accepting it would defeat deduplication.
+ */
+static void
+check_supplied_click_id(pg_uuid_t *id, TimestampTz event_time)
+{
+	int64		id_seconds;
+
+	if ((id->data[6] >> 4) != 8)
+		return;
+	if (clickagg_click_id_seconds(id, &id_seconds) &&
+		id_seconds != clickagg_unix_seconds(event_time))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("click_id does not match event_time"),
+				 errdetail("The click ID encodes %s, but event_time is %s.",
+						   timestamptz_to_str((id_seconds * USECS_PER_SEC) -
+											  ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)),
+						   timestamptz_to_str(event_time)),
+				 errhint("Leave click_id NULL to have clickagg compute it, or compute it with clickagg.click_id().")));
+}
+
+/*
+ * INSTEAD OF INSERT FOR EACH ROW on clickagg.clicks.
+ *
+ * Returns the row, with click_id filled in, so the statement reports every
+ * row as inserted and RETURNING shows the ID; whether the click is new or a
+ * duplicate is only known once a worker has moved it.
+ */
+Datum
+clickagg_ingest_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	view;
+	TupleDesc	vdesc;
+	HeapTuple	row;
+	Datum		vvalues[VIEW_MAX_COLS];
+	bool		vnulls[VIEW_MAX_COLS];
+	Datum		values[ARRIVAL_NATTS];
+	bool		nulls[ARRIVAL_NATTS];
+	AttrNumber *col;
+	text	   *user_id;
+	text	   *user_agent = NULL;
+	TimestampTz event_time;
+	pg_uuid_t  *click_id;
+	bool		computed_id = false;
+	int64		cost;
+	int			stream;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_INSTEAD(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		elog(ERROR, "clickagg_ingest_row must be an INSTEAD OF INSERT row trigger");
+
+	view = trigdata->tg_relation;
+	vdesc = RelationGetDescr(view);
+	if (vdesc->natts > VIEW_MAX_COLS)
+		elog(ERROR, "view \"%s\" has too many columns", RelationGetRelationName(view));
+
+	/*
+	 * Relcache invalidations arrive for every truncation of a segment, which
+	 * keeps its OID; only reload while nothing is buffered, so that buffered
+	 * rows never straddle two installs of the extension.
+	 */
+	if ((!catalog.valid && current_batch == NULL) || catalog.view_oid == InvalidOid)
+		load_catalog(view);
+	if (catalog.view_oid != RelationGetRelid(view))
+		resolve_view_columns(view);
+	col = catalog.view_attnums;
+
+	row = trigdata->tg_trigtuple;
+	heap_deform_tuple(row, vdesc, vvalues, vnulls);
+
+	require_field(vnulls[col[VIEW_EVENT_TIME]], "event_time");
+	require_field(vnulls[col[VIEW_AD_ID]], "ad_id");
+	require_field(vnulls[col[VIEW_CAMPAIGN_ID]], "campaign_id");
+	require_field(vnulls[col[VIEW_USER_ID]], "user_id");
+	require_field(vnulls[col[VIEW_COST_MICROS]], "cost_micros");
+
+	if (!vnulls[col[VIEW_INVALID_REASON]])
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("cannot insert a non-null value into column \"invalid_reason\""),
+				 errdetail("Column \"invalid_reason\" is set by clickagg's traffic classification.")));
+
+	event_time = DatumGetTimestampTz(vvalues[col[VIEW_EVENT_TIME]]);
+	if (TIMESTAMP_NOT_FINITE(event_time))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("event_time must be a finite timestamp")));
+
+	cost = DatumGetInt64(vvalues[col[VIEW_COST_MICROS]]);
+	if (cost < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("value for column \"cost_micros\" of relation \"clicks\" must not be negative"),
+				 errdetail("Failing value: " INT64_FORMAT ".", cost)));
+
+	user_id = checked_text(vvalues[col[VIEW_USER_ID]], "user_id",
+						   CLICKAGG_MAX_USER_ID_LEN, true);
+	if (!vnulls[col[VIEW_USER_AGENT]])
+		user_agent = checked_text(vvalues[col[VIEW_USER_AGENT]], "user_agent",
+								  CLICKAGG_MAX_USER_AGENT_LEN, false);
+
+	if (vnulls[col[VIEW_CLICK_ID]])
+	{
+		click_id = palloc(sizeof(pg_uuid_t));
+		clickagg_compute_click_id(click_id,
+								  VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id),
+								  DatumGetInt64(vvalues[col[VIEW_AD_ID]]),
+								  event_time,
+								  user_agent ? VARDATA_ANY(user_agent) : "",
+								  user_agent ? VARSIZE_ANY_EXHDR(user_agent) : 0);
+		computed_id = true;
+	}
+	else
+	{
+		click_id = DatumGetUUIDP(vvalues[col[VIEW_CLICK_ID]]);
+		check_supplied_click_id(click_id, event_time);
+	}
+
+	values[ARRIVAL_TXID] = FullTransactionIdGetDatum(GetTopFullTransactionId());
+	values[ARRIVAL_ARRIVED_AT] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
+	values[ARRIVAL_CLICK_ID] = UUIDPGetDatum(click_id);
+	values[ARRIVAL_EVENT_TIME] = TimestampTzGetDatum(event_time);
+	values[ARRIVAL_CAMPAIGN_ID] = vvalues[col[VIEW_CAMPAIGN_ID]];
+	values[ARRIVAL_AD_ID] = vvalues[col[VIEW_AD_ID]];
+	values[ARRIVAL_COST_MICROS] = Int64GetDatum(cost);
+	values[ARRIVAL_USER_ID] = PointerGetDatum(user_id);
+	values[ARRIVAL_USER_AGENT] = PointerGetDatum(user_agent);
+	values[ARRIVAL_IP] = vvalues[col[VIEW_IP]];
+	memset(nulls, false, sizeof(nulls));
+	nulls[ARRIVAL_USER_AGENT] = (user_agent == NULL);
+	nulls[ARRIVAL_IP] = vnulls[col[VIEW_IP]];
+
+	stream = clickagg_user_stream(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id));
+	append_arrival(stream, values, nulls);
+
+	if (computed_id)
+	{
+		int			replace_col = col[VIEW_CLICK_ID] + 1;
+		Datum		replace_value = UUIDPGetDatum(click_id);
+		bool		replace_null = false;
+
+		row = heap_modify_tuple_by_cols(row, vdesc, 1, &replace_col,
+										&replace_value, &replace_null);
+	}
+	return PointerGetDatum(row);
+}
+
+/*
+ * AFTER INSERT FOR EACH STATEMENT on clickagg.clicks: write what the
+ * statement buffered.
+ */
+Datum
+clickagg_ingest_flush(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "clickagg_ingest_flush must be called as a trigger");
+
+	flush_current_subxact();
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,213 @@
+/*-------------------------------------------------------------------------
+ *
+ * recent.c
+ *		A worker's memory of the clicks it logged recently.
+ *
+ * Almost every arrival is a click of the last few seconds: new (it must be
+ * inserted) or a retry of one just inserted.  Probing the raw log's index for
+ * each of them costs a btree descent.  This cache answers most of them from
+ * memory, exactly, using a property of ownership: a worker is the only writer
+ * of its streams' clicks, so for a stream whose clicks with event time at or
+ * after some horizon were all logged by this worker since it started, the
+ * cache holds every such click, and a miss is a proof of absence.
+ *
+ * The horizon of a stream starts just after the newest event time it had
+ * logged before this worker started (clickagg.stream_progress.max_event_time,
+ * committed with every pass), and moves forward when old entries are evicted
+ * to stay within clickagg.dedup_cache_size.  Older events are probed as
+ * before.  Entries are added during a pass; if the pass rolls back, the
+ * caller resets the cache (clickagg_recent_reset), which is always safe.
+ *
+ * Backend-local memory; no locks.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "clickagg.h"
+
+typedef struct RecentEntry
+{
+	pg_uuid_t	click_id;
+	uint32		hash;
+	int32		event_second;	/* seconds since 2000-01-01, for eviction */
+	char		status;
+} RecentEntry;
+
+static inline uint32
+recent_key_hash(const pg_uuid_t *id)
+{
+	return (uint32) clickagg_click_key(id);
+}
+
+#define SH_PREFIX recent
+#define SH_ELEMENT_TYPE RecentEntry
+#define SH_KEY_TYPE pg_uuid_t
+#define SH_KEY click_id
+#define SH_HASH_KEY(tb, key) recent_key_hash(&(key))
+#define SH_EQUAL(tb, a, b) (memcmp((a).data, (b).data, UUID_LEN) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Memory per entry, counting the table's spare capacity. */
+#define BYTES_PER_ENTRY		(2 * sizeof(RecentEntry))
+
+/* Seconds of age resolved by the eviction histogram. */
+#define EVICT_BINS			4096
+
+int			clickagg_dedup_cache_kb = 64 * 1024;
+
+static MemoryContext recent_context = NULL;
+static recent_hash *recent = NULL;
+static uint64 recent_capacity = 0;
+static int	recent_size_kb = -1;	/* clickagg.dedup_cache_size it was sized for */
+static bool horizon_known[CLICKAGG_STREAMS];
+static int64 horizon[CLICKAGG_STREAMS]; /* TimestampTz */
+static int32 newest_second = PG_INT32_MIN;
+
+static void ensure_table(void);
+
+void
+clickagg_recent_reset(void)
+{
+	if (recent_context != NULL)
+		MemoryContextDelete(recent_context);
+	recent_context = NULL;
+	recent = NULL;
+	recent_size_kb = -1;
+	memset(horizon_known, false, sizeof(horizon_known));
+	newest_second = PG_INT32_MIN;
+}
+
+/*
+ * Called at the start of each pass, before any horizon is set: a missing
+ * table or a changed clickagg.dedup_cache_size (after SIGHUP) starts the
+ * cache afresh, with every horizon unknown.  Horizons are only ever valid
+ * for the table they were set with.
+ */
+void
+clickagg_recent_begin_pass(void)
+{
+	if (recent_size_kb != clickagg_dedup_cache_kb || clickagg_dedup_cache_kb == 0)
+	{
+		clickagg_recent_reset();
+		if (clickagg_dedup_cache_kb > 0)
+			ensure_table();
+	}
+}
+
+bool
+clickagg_recent_horizon_known(int stream)
+{
+	return horizon_known[stream];
+}
+
+/*
+ * Start a stream's horizon after the newest event time it had logged
+ * (DT_NOBEGIN if it never logged anything).
+ */
+void
+clickagg_recent_set_horizon(int stream, TimestampTz newest_logged)
+{
+	horizon[stream] = (newest_logged == DT_NOBEGIN) ? DT_NOBEGIN : newest_logged + 1;
+	horizon_known[stream] = true;
+}
+
+static int32
+event_second(TimestampTz t)
+{
+	int64		s = t / USECS_PER_SEC;
+
+	return (int32) Max(Min(s, PG_INT32_MAX), PG_INT32_MIN + 1);
+}
+
+static void
+ensure_table(void)
+{
+	if (recent != NULL)
+		return;
+	recent_size_kb = clickagg_dedup_cache_kb;
+	recent_capacity = Max((uint64) clickagg_dedup_cache_kb * 1024 / BYTES_PER_ENTRY, 1024);
+	recent_context = AllocSetContextCreate(TopMemoryContext,
+										   "clickagg recent clicks",
+										   ALLOCSET_DEFAULT_SIZES);
+	recent = recent_create(recent_context, recent_capacity, NULL);
+}
+
+/*
+ * Drop about the older half of the entries and move every horizon past them.
+ */
+static void
+evict_older_half(void)
+{
+	uint64	   *bins = palloc0(sizeof(uint64) * EVICT_BINS);
+	recent_iterator it;
+	RecentEntry *e;
+	uint64		seen = 0;
+	int32		cutoff;
+	int			b;
+	int			s;
+
+	recent_start_iterate(recent, &it);
+	while ((e = recent_iterate(recent, &it)) != NULL)
+		bins[Min((int64) newest_second - e->event_second, EVICT_BINS - 1)]++;
+	for (b = EVICT_BINS - 1; b > 0 && seen < recent->members / 2; b--)
+		seen += bins[b];
+	cutoff = newest_second - b;	/* keep entries with second >= cutoff */
+	pfree(bins);
+
+	recent_start_iterate(recent, &it);
+	while ((e = recent_iterate(recent, &it)) != NULL)
+		if (e->event_second < cutoff)
+			recent_delete_item(recent, e);
+
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		if (horizon[s] < (TimestampTz) cutoff * USECS_PER_SEC)
+			horizon[s] = (TimestampTz) cutoff * USECS_PER_SEC;
+}
+
+/*
+ * Is this click in the stream's log?  RECENT_UNKNOWN means the cache cannot
+ * tell and the caller must probe the index.
+ */
+RecentAnswer
+clickagg_recent_lookup(int stream, const pg_uuid_t *click_id, TimestampTz event_time)
+{
+	if (recent == NULL)
+		return RECENT_UNKNOWN;
+	if (recent_lookup(recent, *click_id) != NULL)
+		return RECENT_SEEN;
+	if (horizon_known[stream] && event_time >= horizon[stream])
+		return RECENT_NEW;
+	return RECENT_UNKNOWN;
+}
+
+/*
+ * Remember a click the current pass logs.
+ */
+void
+clickagg_recent_add(const pg_uuid_t *click_id, TimestampTz event_time)
+{
+	RecentEntry *e;
+	bool		found;
+	int32		second = event_second(event_time);
+
+	if (recent == NULL)
+		return;
+	if (recent->members >= recent_capacity)
+		evict_older_half();
+	e = recent_insert(recent, *click_id, &found);
+	e->event_second = second;
+	if (second > newest_second)
+		newest_second = second;
+}

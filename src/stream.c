@@ -1,0 +1,864 @@
+/*-------------------------------------------------------------------------
+ *
+ * stream.c
+ *		The workers: read committed arrivals once, in snapshot order.
+ *
+ * Each worker owns the streams s with s % clickagg.workers == its index and
+ * runs passes over them.  A pass is one transaction that
+ *   1. locks the stream's row in clickagg.stream_progress (so even a stray
+ *      second worker could not move the stream concurrently);
+ *   2. reads the arrivals that are visible in a "chain" snapshot B but not in
+ *      the snapshot P of the last complete pass, segment by segment in TID
+ *      order, at most clickagg.batch_size of them;
+ *   3. hands them to dedup.c, which writes their fates;
+ *   4. saves its position: when the chain is complete P := B, otherwise the
+ *      segment and TID reached;
+ *   5. commits.
+ * Arrivals carry the full ID of the top-level transaction that wrote them, so
+ * "visible in a snapshot" is decided on that ID alone (as pg_visible_in_snapshot
+ * does) and a row is read by exactly one chain: the first one whose snapshot
+ * sees its transaction committed.  Rows of transactions still open, however
+ * long, are simply left for a later chain, without blocking anyone.  This is
+ * PgQ's batching scheme with the heap tables of a stream as its queue.
+ *
+ * Segments keep the queue small: when the current segment passes
+ * ROTATE_BLOCKS, or the stream is idle, the owner points ingest at an empty
+ * segment, and truncates older segments once every row in them is moved and
+ * it can take AccessExclusiveLock without waiting (no writer left in them).
+ *
+ * Locking: the stream_progress row (FOR UPDATE) first, then AccessShareLock on
+ * segments, then the locks dedup.c takes; AccessExclusiveLock on a segment is
+ * only ever tried conditionally, so a worker never waits for ingest and ingest
+ * never waits for a worker.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/bufmgr.h"
+#include "storage/ipc.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
+#include "storage/procarray.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/xid8.h"
+
+#include "clickagg.h"
+
+/* A current segment this large (8 kB blocks) is rotated out. */
+#define ROTATE_BLOCKS	128
+
+/* Back-off after a failed pass. */
+#define ERROR_BACKOFF_MS	1000
+
+typedef struct StreamProgress
+{
+	bool		has_done;
+	XidSnapshot done;			/* P: every arrival visible here is moved */
+	bool		has_chain;
+	XidSnapshot chain;			/* B: the pass in progress reads these */
+	int			chain_segment;
+	ItemPointerData chain_position; /* last TID read, or invalid */
+	TimestampTz max_event_time; /* newest event logged, or DT_NOBEGIN */
+} StreamProgress;
+
+static int	worker_index = -1;
+static MemoryContext pass_context = NULL;
+static SPIPlanPtr load_progress_plan = NULL;
+static SPIPlanPtr save_progress_plan = NULL;
+
+PG_FUNCTION_INFO_V1(clickagg_wait_for_stream);
+PG_FUNCTION_INFO_V1(clickagg_stream_counters);
+
+/*
+ * Widen a 32-bit XID seen in a current snapshot to a full XID.  Such XIDs are
+ * never more than 2^31 behind the next XID.
+ */
+static FullTransactionId
+widen_xid(TransactionId xid, FullTransactionId next)
+{
+	uint32		epoch = EpochFromFullTransactionId(next);
+
+	if (!TransactionIdIsNormal(xid))
+		return FullTransactionIdFromEpochAndXid(0, xid);
+	if (xid > XidFromFullTransactionId(next))
+		epoch--;
+	return FullTransactionIdFromEpochAndXid(epoch, xid);
+}
+
+static int
+compare_full_xids(const void *a, const void *b)
+{
+	uint64		x = U64FromFullTransactionId(*(const FullTransactionId *) a);
+	uint64		y = U64FromFullTransactionId(*(const FullTransactionId *) b);
+
+	return (x > y) - (x < y);
+}
+
+static void
+xid_snapshot_from(Snapshot snap, XidSnapshot *out)
+{
+	FullTransactionId next = ReadNextFullTransactionId();
+	int			i;
+
+	out->xmin = widen_xid(snap->xmin, next);
+	out->xmax = widen_xid(snap->xmax, next);
+	out->nxip = snap->xcnt;
+	out->xip = palloc(sizeof(FullTransactionId) * Max(snap->xcnt, 1));
+	for (i = 0; i < snap->xcnt; i++)
+		out->xip[i] = widen_xid(snap->xip[i], next);
+	qsort(out->xip, out->nxip, sizeof(FullTransactionId), compare_full_xids);
+}
+
+bool
+clickagg_xid_visible(const XidSnapshot *snap, FullTransactionId xid)
+{
+	if (FullTransactionIdPrecedes(xid, snap->xmin))
+		return true;
+	if (!FullTransactionIdPrecedes(xid, snap->xmax))
+		return false;
+	return bsearch(&xid, snap->xip, snap->nxip, sizeof(FullTransactionId),
+				   compare_full_xids) == NULL;
+}
+
+/* The text form of pg_snapshot: "xmin:xmax:xip,xip,..." */
+static char *
+xid_snapshot_to_text(const XidSnapshot *snap)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, UINT64_FORMAT ":" UINT64_FORMAT ":",
+					 U64FromFullTransactionId(snap->xmin),
+					 U64FromFullTransactionId(snap->xmax));
+	for (i = 0; i < snap->nxip; i++)
+		appendStringInfo(&buf, "%s" UINT64_FORMAT, i > 0 ? "," : "",
+						 U64FromFullTransactionId(snap->xip[i]));
+	return buf.data;
+}
+
+static void
+xid_snapshot_from_text(const char *str, XidSnapshot *out)
+{
+	const char *p = str;
+	char	   *end;
+	int			cap = 8;
+
+	out->xmin = FullTransactionIdFromU64(strtou64(p, &end, 10));
+	if (*end != ':')
+		elog(ERROR, "malformed snapshot \"%s\"", str);
+	p = end + 1;
+	out->xmax = FullTransactionIdFromU64(strtou64(p, &end, 10));
+	if (*end != ':')
+		elog(ERROR, "malformed snapshot \"%s\"", str);
+	p = end + 1;
+	out->nxip = 0;
+	out->xip = palloc(sizeof(FullTransactionId) * cap);
+	while (*p != '\0')
+	{
+		if (out->nxip == cap)
+		{
+			cap *= 2;
+			out->xip = repalloc(out->xip, sizeof(FullTransactionId) * cap);
+		}
+		out->xip[out->nxip++] = FullTransactionIdFromU64(strtou64(p, &end, 10));
+		if (*end == ',')
+			end++;
+		else if (*end != '\0')
+			elog(ERROR, "malformed snapshot \"%s\"", str);
+		p = end;
+	}
+}
+
+static Oid
+segment_oid(int stream, int segment)
+{
+	char		name[NAMEDATALEN];
+	Oid			relid;
+
+	snprintf(name, sizeof(name), "arrival_%d_%d", stream, segment);
+	relid = get_relname_relid(name, get_namespace_oid(CLICKAGG_SCHEMA, false));
+	if (!OidIsValid(relid))
+		elog(ERROR, "arrival segment \"%s.%s\" does not exist", CLICKAGG_SCHEMA, name);
+	return relid;
+}
+
+static SPIPlanPtr
+prepare_kept(const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	return plan;
+}
+
+static void
+load_progress(int stream, StreamProgress *progress)
+{
+	Datum		arg = Int16GetDatum((int16) stream);
+	HeapTuple	row;
+	TupleDesc	desc;
+	bool		isnull;
+	Datum		d;
+	int			rc;
+
+	if (load_progress_plan == NULL)
+	{
+		Oid			types[1] = {INT2OID};
+
+		load_progress_plan = prepare_kept(
+										  "SELECT done_snapshot::text, chain_snapshot::text, chain_segment, chain_position, max_event_time "
+										  "  FROM clickagg.stream_progress WHERE stream = $1 FOR UPDATE",
+										  1, types);
+	}
+	rc = SPI_execute_plan(load_progress_plan, &arg, NULL, false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "clickagg.stream_progress has no row for stream %d", stream);
+
+	row = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	memset(progress, 0, sizeof(*progress));
+
+	d = SPI_getbinval(row, desc, 1, &isnull);
+	progress->has_done = !isnull;
+	if (!isnull)
+		xid_snapshot_from_text(TextDatumGetCString(d), &progress->done);
+
+	d = SPI_getbinval(row, desc, 2, &isnull);
+	progress->has_chain = !isnull;
+	if (!isnull)
+		xid_snapshot_from_text(TextDatumGetCString(d), &progress->chain);
+
+	d = SPI_getbinval(row, desc, 3, &isnull);
+	progress->chain_segment = isnull ? 0 : DatumGetInt16(d);
+
+	d = SPI_getbinval(row, desc, 4, &isnull);
+	if (isnull)
+		ItemPointerSetInvalid(&progress->chain_position);
+	else
+		ItemPointerCopy((ItemPointer) DatumGetPointer(d), &progress->chain_position);
+
+	d = SPI_getbinval(row, desc, 5, &isnull);
+	progress->max_event_time = isnull ? DT_NOBEGIN : DatumGetTimestampTz(d);
+}
+
+static void
+save_progress(int stream, StreamProgress *progress, int64 moved)
+{
+	Datum		args[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	int			rc;
+
+	if (save_progress_plan == NULL)
+	{
+		Oid			types[7] = {INT2OID, TEXTOID, TEXTOID, INT2OID, TIDOID, INT8OID, TIMESTAMPTZOID};
+
+		save_progress_plan = prepare_kept(
+										  "UPDATE clickagg.stream_progress SET "
+										  "  done_snapshot = $2::pg_snapshot, chain_snapshot = $3::pg_snapshot, "
+										  "  chain_segment = $4, chain_position = $5, "
+										  "  passes = passes + 1, moved = moved + $6, "
+										  "  max_event_time = $7, updated_at = clock_timestamp() "
+										  "WHERE stream = $1",
+										  7, types);
+	}
+	args[0] = Int16GetDatum((int16) stream);
+	if (progress->has_done)
+		args[1] = CStringGetTextDatum(xid_snapshot_to_text(&progress->done));
+	else
+		nulls[1] = 'n';
+	if (progress->has_chain)
+	{
+		args[2] = CStringGetTextDatum(xid_snapshot_to_text(&progress->chain));
+		args[3] = Int16GetDatum((int16) progress->chain_segment);
+		if (ItemPointerIsValid(&progress->chain_position))
+			args[4] = PointerGetDatum(&progress->chain_position);
+		else
+			nulls[4] = 'n';
+	}
+	else
+	{
+		nulls[2] = nulls[3] = nulls[4] = 'n';
+	}
+	args[5] = Int64GetDatum(moved);
+	if (progress->max_event_time == DT_NOBEGIN)
+		nulls[6] = 'n';
+	else
+		args[6] = TimestampTzGetDatum(progress->max_event_time);
+
+	rc = SPI_execute_plan(save_progress_plan, args, nulls, false, 0);
+	if (rc != SPI_OK_UPDATE || SPI_processed != 1)
+		elog(ERROR, "could not save progress of stream %d", stream);
+}
+
+/*
+ * A copy of a varlena that is safe to keep after the scan: detoasted if it
+ * was compressed or out of line, packed header kept.
+ */
+static Pointer
+copy_varlena(Datum d)
+{
+	struct varlena *v = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+
+	return DatumGetPointer(datumCopy(PointerGetDatum(v), false, -1));
+}
+
+/*
+ * Read from one segment the arrivals of the chain that come after *start (or
+ * from the beginning), into out[0..room).  Returns how many were read and
+ * sets *last to the TID of the last one.
+ */
+static int
+read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
+			 ItemPointer start, Arrival *out, int room, ItemPointer last)
+{
+	ItemPointerData mintid;
+	ItemPointerData maxtid;
+	TableScanDesc scan;
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	int			n = 0;
+
+	if (start != NULL && ItemPointerIsValid(start))
+		ItemPointerSet(&mintid, ItemPointerGetBlockNumber(start),
+					   ItemPointerGetOffsetNumber(start) + 1);
+	else
+		ItemPointerSet(&mintid, 0, 1);
+	ItemPointerSet(&maxtid, MaxBlockNumber, MaxOffsetNumber);
+
+	scan = table_beginscan_tidrange(rel, snap, &mintid, &maxtid);
+	while (n < room && table_scan_getnextslot_tidrange(scan, ForwardScanDirection, slot))
+	{
+		FullTransactionId txid;
+		Arrival    *a;
+
+		slot_getallattrs(slot);
+		txid = DatumGetFullTransactionId(slot->tts_values[ARRIVAL_TXID]);
+		if (!clickagg_xid_visible(&progress->chain, txid))
+			continue;
+		if (progress->has_done && clickagg_xid_visible(&progress->done, txid))
+			continue;
+
+		a = &out[n++];
+		a->arrived_at = DatumGetTimestampTz(slot->tts_values[ARRIVAL_ARRIVED_AT]);
+		memcpy(&a->click_id, DatumGetUUIDP(slot->tts_values[ARRIVAL_CLICK_ID]), sizeof(pg_uuid_t));
+		a->event_time = DatumGetTimestampTz(slot->tts_values[ARRIVAL_EVENT_TIME]);
+		a->campaign_id = DatumGetInt64(slot->tts_values[ARRIVAL_CAMPAIGN_ID]);
+		a->ad_id = DatumGetInt64(slot->tts_values[ARRIVAL_AD_ID]);
+		a->cost_micros = DatumGetInt64(slot->tts_values[ARRIVAL_COST_MICROS]);
+		a->user_id = (text *) copy_varlena(slot->tts_values[ARRIVAL_USER_ID]);
+		a->user_agent = slot->tts_isnull[ARRIVAL_USER_AGENT] ? NULL :
+			(text *) copy_varlena(slot->tts_values[ARRIVAL_USER_AGENT]);
+		a->ip = slot->tts_isnull[ARRIVAL_IP] ? NULL :
+			(inet *) copy_varlena(slot->tts_values[ARRIVAL_IP]);
+		ItemPointerCopy(&slot->tts_tid, last);
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	return n;
+}
+
+/*
+ * Does the segment hold a committed arrival the done snapshot does not cover?
+ * The caller holds AccessExclusiveLock, so no writer can add one meanwhile.
+ */
+static bool
+segment_has_unmoved(Relation rel, const XidSnapshot *done)
+{
+	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+	TableScanDesc scan = table_beginscan(rel, snap, 0, NULL);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	bool		found = false;
+
+	while (!found && table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, ARRIVAL_TXID + 1, &isnull);
+
+		found = !clickagg_xid_visible(done, DatumGetFullTransactionId(d));
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	UnregisterSnapshot(snap);
+	return found;
+}
+
+static BlockNumber
+segment_blocks(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	BlockNumber n = RelationGetNumberOfBlocks(rel);
+
+	table_close(rel, NoLock);
+	return n;
+}
+
+/*
+ * After a complete pass: point ingest at a fresh segment when the current one
+ * is large (or the stream idle), and truncate drained segments.
+ */
+static void
+maintain_segments(int stream, const Oid *oids, const XidSnapshot *done, bool idle)
+{
+	ClickaggStream *shared = &clickagg_shared->streams[stream];
+	uint32		cur = pg_atomic_read_u32(&shared->current_segment) % CLICKAGG_SEGMENTS;
+	BlockNumber blocks[CLICKAGG_SEGMENTS];
+	int			g,
+				k;
+
+	for (g = 0; g < CLICKAGG_SEGMENTS; g++)
+		blocks[g] = segment_blocks(oids[g]);
+
+	/*
+	 * Rotate only to a segment that was already empty before this pass: one
+	 * truncated in this transaction is still locked until commit, and a
+	 * writer sent there would have to wait for it.
+	 */
+	if (blocks[cur] >= ROTATE_BLOCKS || (idle && blocks[cur] > 0))
+	{
+		for (k = 1; k < CLICKAGG_SEGMENTS; k++)
+		{
+			g = (cur + k) % CLICKAGG_SEGMENTS;
+			if (blocks[g] == 0)
+			{
+				pg_atomic_write_u32(&shared->current_segment, g);
+				cur = g;
+				break;
+			}
+		}
+	}
+
+	for (g = 0; g < CLICKAGG_SEGMENTS; g++)
+	{
+		Relation	rel;
+		char		sql[128];
+
+		if (g == (int) cur || blocks[g] == 0)
+			continue;
+		if (!ConditionalLockRelationOid(oids[g], AccessExclusiveLock))
+			continue;			/* a writer is still in it */
+		rel = table_open(oids[g], NoLock);
+		if (segment_has_unmoved(rel, done))
+		{
+			table_close(rel, NoLock);
+			continue;			/* moved by the next pass, truncated after */
+		}
+		table_close(rel, NoLock);
+		snprintf(sql, sizeof(sql), "TRUNCATE %s.arrival_%d_%d", CLICKAGG_SCHEMA, stream, g);
+		if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "could not truncate arrival segment %d of stream %d", g, stream);
+	}
+}
+
+static bool
+extension_present(void)
+{
+	return OidIsValid(get_extension_oid("clickagg", true));
+}
+
+/*
+ * Caches of dictionary keys and recent clicks describe one install of the
+ * extension; forget them when it was dropped and created again.
+ */
+static void
+check_extension_identity(void)
+{
+	static Oid	known_extension = InvalidOid;
+	Oid			current = get_extension_oid("clickagg", false);
+
+	if (current != known_extension)
+	{
+		clickagg_dedup_reset_caches();
+		clickagg_recent_reset();
+		known_extension = current;
+	}
+}
+
+typedef enum PassOutcome
+{
+	PASS_IDLE,					/* chain complete, nothing moved */
+	PASS_MOVED,					/* moved something; look again soon */
+	PASS_NO_EXTENSION
+} PassOutcome;
+
+/*
+ * One pass over one stream, in its own transaction.
+ */
+static PassOutcome
+stream_pass(int stream)
+{
+	StreamProgress progress;
+	Oid			oids[CLICKAGG_SEGMENTS];
+	Arrival    *arrivals;
+	Snapshot	snap;
+	int			n = 0;
+	int			g;
+	bool		complete = true;
+	MoveResult	result = {0, 0, 0, DT_NOBEGIN};
+	char		activity[64];
+
+	MemoryContextReset(pass_context);
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	snprintf(activity, sizeof(activity), "moving arrivals of stream %d", stream);
+	pgstat_report_activity(STATE_RUNNING, activity);
+
+	if (!extension_present())
+	{
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		pgstat_report_activity(STATE_IDLE, NULL);
+		return PASS_NO_EXTENSION;
+	}
+
+	MemoryContextSwitchTo(pass_context);
+	check_extension_identity();
+	clickagg_recent_begin_pass();
+	load_progress(stream, &progress);
+	if (!clickagg_recent_horizon_known(stream))
+		clickagg_recent_set_horizon(stream, progress.max_event_time);
+
+	/* The chain snapshot must be taken after the progress row is ours. */
+	PopActiveSnapshot();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	snap = GetActiveSnapshot();
+	if (!progress.has_chain)
+	{
+		xid_snapshot_from(snap, &progress.chain);
+		progress.has_chain = true;
+		progress.chain_segment = 0;
+		ItemPointerSetInvalid(&progress.chain_position);
+	}
+
+	for (g = 0; g < CLICKAGG_SEGMENTS; g++)
+		oids[g] = segment_oid(stream, g);
+
+	arrivals = palloc(sizeof(Arrival) * clickagg_batch_size);
+	for (g = progress.chain_segment; g < CLICKAGG_SEGMENTS; g++)
+	{
+		Relation	rel = table_open(oids[g], AccessShareLock);
+		ItemPointerData last;
+		int			got;
+
+		ItemPointerSetInvalid(&last);
+		got = read_segment(rel, snap, &progress,
+						   g == progress.chain_segment ? &progress.chain_position : NULL,
+						   arrivals + n, clickagg_batch_size - n, &last);
+		table_close(rel, NoLock);
+		n += got;
+		if (n >= clickagg_batch_size)
+		{
+			complete = false;
+			progress.chain_segment = g;
+			ItemPointerCopy(&last, &progress.chain_position);
+			break;
+		}
+	}
+
+	if (n > 0)
+	{
+		clickagg_move_arrivals(stream, arrivals, n, &result);
+		if (result.newest_accepted > progress.max_event_time)
+			progress.max_event_time = result.newest_accepted;
+	}
+
+	if (complete)
+	{
+		progress.done = progress.chain;
+		progress.has_done = true;
+		progress.has_chain = false;
+		if (clickagg_shared != NULL)
+			maintain_segments(stream, oids, &progress.done, n == 0);
+	}
+	save_progress(stream, &progress, n);
+
+	SPI_finish();
+	PopActiveSnapshot();
+	MemoryContextSwitchTo(TopMemoryContext);
+	CommitTransactionCommand();
+	pgstat_report_stat(false);
+	pgstat_report_activity(STATE_IDLE, NULL);
+
+	if (clickagg_shared != NULL)
+	{
+		ClickaggStream *s = &clickagg_shared->streams[stream];
+
+		pg_atomic_fetch_add_u64(&s->moved, n);
+		pg_atomic_fetch_add_u64(&s->accepted, result.accepted);
+		pg_atomic_fetch_add_u64(&s->duplicates, result.duplicates);
+		pg_atomic_fetch_add_u64(&s->rejected, result.rejected);
+		pg_atomic_fetch_add_u64(&s->passes, 1);
+		pg_atomic_write_u64(&s->last_pass_end, (uint64) GetCurrentTimestamp());
+		if (complete)
+		{
+			uint64		xmax = U64FromFullTransactionId(progress.done.xmax);
+
+			if (xmax > pg_atomic_read_u64(&s->done_xmax))
+				pg_atomic_write_u64(&s->done_xmax, xmax);
+			ConditionVariableBroadcast(&clickagg_shared->progress_cv);
+		}
+	}
+	return (complete && n == 0) ? PASS_IDLE : PASS_MOVED;
+}
+
+static void
+set_worker_state(pid_t pid, Latch *latch, bool ready)
+{
+	ClickaggWorkerSlot *slot = &clickagg_shared->workers[worker_index];
+
+	SpinLockAcquire(&clickagg_shared->mutex);
+	slot->pid = pid;
+	slot->latch = latch;
+	slot->extension_ready = ready;
+	SpinLockRelease(&clickagg_shared->mutex);
+}
+
+static void
+worker_exit(int code, Datum arg)
+{
+	set_worker_state(0, NULL, false);
+}
+
+void
+clickagg_worker_main(Datum main_arg)
+{
+	sigjmp_buf	local_sigjmp_buf;
+
+	worker_index = DatumGetInt32(main_arg);
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+
+	BackgroundWorkerInitializeConnection(clickagg_database, NULL, 0);
+	SetConfigOption("default_transaction_isolation", "read committed",
+					PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("application_name", MyBgworkerEntry->bgw_name,
+					PGC_USERSET, PGC_S_SESSION);
+	pgstat_report_appname(MyBgworkerEntry->bgw_name);
+
+	pass_context = AllocSetContextCreate(TopMemoryContext,
+										 "clickagg pass",
+										 ALLOCSET_DEFAULT_SIZES);
+	set_worker_state(MyProcPid, MyLatch, false);
+	on_shmem_exit(worker_exit, (Datum) 0);
+	ereport(LOG,
+			(errmsg("clickagg worker %d started in database \"%s\"",
+					worker_index, clickagg_database)));
+
+	/*
+	 * A failed pass rolls back as a whole; report it, forget what it cached,
+	 * and try again after a pause.
+	 */
+	if (sigsetjmp(local_sigjmp_buf, 1) != 0)
+	{
+		error_context_stack = NULL;
+		HOLD_INTERRUPTS();
+		EmitErrorReport();
+		AbortOutOfAnyTransaction();
+		FlushErrorState();
+		MemoryContextSwitchTo(TopMemoryContext);
+		clickagg_dedup_reset_caches();
+		clickagg_recent_reset();
+		RESUME_INTERRUPTS();
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 ERROR_BACKOFF_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+	PG_exception_stack = &local_sigjmp_buf;
+
+	for (;;)
+	{
+		bool		busy = false;
+		bool		ready = true;
+		int			s;
+
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+
+		for (s = 0; s < CLICKAGG_STREAMS && ready; s++)
+		{
+			PassOutcome outcome;
+
+			if (clickagg_stream_owner(s) != worker_index)
+				continue;
+			outcome = stream_pass(s);
+			if (outcome == PASS_NO_EXTENSION)
+				ready = false;
+			else if (outcome == PASS_MOVED)
+				busy = true;
+			CHECK_FOR_INTERRUPTS();
+		}
+		set_worker_state(MyProcPid, MyLatch, ready);
+
+		if (!busy)
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 clickagg_naptime_ms, PG_WAIT_EXTENSION);
+	}
+}
+
+static int64
+interval_to_ms(Interval *span)
+{
+	double		ms = ((double) span->time / 1000.0) +
+	(double) span->day * ((double) SECS_PER_DAY * 1000.0) +
+	(double) span->month * DAYS_PER_MONTH * ((double) SECS_PER_DAY * 1000.0);
+
+	if (ms < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("timeout must not be negative")));
+	return ms > (double) PG_INT32_MAX ? PG_INT32_MAX : (int64) ms;
+}
+
+/*
+ * clickagg.wait_for_stream(timeout interval) RETURNS boolean
+ *
+ * True once every arrival committed before the call has been moved (so it is
+ * in clickagg.clicks and counted); false if that takes longer than timeout.
+ */
+Datum
+clickagg_wait_for_stream(PG_FUNCTION_ARGS)
+{
+	Interval   *timeout = PG_GETARG_INTERVAL_P(0);
+	int64		timeout_ms = interval_to_ms(timeout);
+	TimestampTz deadline;
+	uint64		target;
+	int			w;
+	bool		reached = false;
+
+	clickagg_require_preload();
+	if (clickagg_workers == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("clickagg streaming is off"),
+				 errdetail("clickagg.workers is 0, so no worker moves arrivals."),
+				 errhint("Set clickagg.workers to at least 1 and restart the server.")));
+
+	/* Every transaction committed so far has an XID below this. */
+	target = U64FromFullTransactionId(widen_xid(GetLatestSnapshot()->xmax,
+												ReadNextFullTransactionId()));
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+
+	for (w = 0; w < clickagg_workers; w++)
+	{
+		Latch	   *latch;
+
+		SpinLockAcquire(&clickagg_shared->mutex);
+		latch = clickagg_shared->workers[w].pid != 0 ? clickagg_shared->workers[w].latch : NULL;
+		SpinLockRelease(&clickagg_shared->mutex);
+		if (latch != NULL)
+			SetLatch(latch);
+	}
+
+	ConditionVariablePrepareToSleep(&clickagg_shared->progress_cv);
+	for (;;)
+	{
+		long		remaining;
+		int			s;
+
+		reached = true;
+		for (s = 0; s < CLICKAGG_STREAMS; s++)
+			if (pg_atomic_read_u64(&clickagg_shared->streams[s].done_xmax) < target)
+				reached = false;
+		if (reached)
+			break;
+
+		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
+		if (remaining <= 0)
+			break;
+		(void) ConditionVariableTimedSleep(&clickagg_shared->progress_cv,
+										   Min(remaining, 1000), PG_WAIT_EXTENSION);
+	}
+	ConditionVariableCancelSleep();
+	PG_RETURN_BOOL(reached);
+}
+
+/*
+ * clickagg.stream_counters(): the shared per-stream figures since startup,
+ * for the clickagg.stream_status view.
+ */
+Datum
+clickagg_stream_counters(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			s;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (clickagg_shared == NULL)
+		PG_RETURN_VOID();
+
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+	{
+		ClickaggStream *st = &clickagg_shared->streams[s];
+		int			owner = clickagg_stream_owner(s);
+		Datum		values[11];
+		bool		nulls[11];
+		pid_t		pid = 0;
+		bool		ready = false;
+		TimestampTz last = (TimestampTz) pg_atomic_read_u64(&st->last_pass_end);
+
+		memset(nulls, false, sizeof(nulls));
+		if (owner >= 0)
+		{
+			SpinLockAcquire(&clickagg_shared->mutex);
+			pid = clickagg_shared->workers[owner].pid;
+			ready = clickagg_shared->workers[owner].extension_ready;
+			SpinLockRelease(&clickagg_shared->mutex);
+		}
+		values[0] = Int32GetDatum(s);
+		values[1] = Int32GetDatum(owner);
+		nulls[1] = (owner < 0);
+		values[2] = Int32GetDatum((int32) pid);
+		nulls[2] = (pid == 0);
+		values[3] = CStringGetTextDatum(pid == 0 ? "stopped" :
+										ready ? "running" : "waiting for extension");
+		values[4] = Int32GetDatum((int32) pg_atomic_read_u32(&st->current_segment));
+		values[5] = Int64GetDatum((int64) pg_atomic_read_u64(&st->moved));
+		values[6] = Int64GetDatum((int64) pg_atomic_read_u64(&st->accepted));
+		values[7] = Int64GetDatum((int64) pg_atomic_read_u64(&st->duplicates));
+		values[8] = Int64GetDatum((int64) pg_atomic_read_u64(&st->rejected));
+		values[9] = Int64GetDatum((int64) pg_atomic_read_u64(&st->passes));
+		values[10] = TimestampTzGetDatum(last);
+		nulls[10] = (last == 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_VOID();
+}
