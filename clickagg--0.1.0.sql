@@ -269,7 +269,7 @@ CREATE TABLE clickagg.ingest_counters (
     duplicates bigint NOT NULL DEFAULT 0,
     rejected bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (day, campaign_id, ad_id, stream)
-);
+) WITH (fillfactor = 50);  -- room for HOT updates of the counters
 COMMENT ON TABLE clickagg.ingest_counters IS
 'Fates of arrivals per (event day, campaign, ad), one row per stream so that workers never contend; read clickagg.ingest_counts';
 

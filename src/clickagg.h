@@ -198,6 +198,10 @@ extern void clickagg_move_arrivals(int stream, Arrival *arrivals, int count,
 								   MoveResult *result);
 extern void clickagg_dedup_reset_caches(void);
 
+/* counters.c */
+extern void clickagg_counters_add(const char *relname, int nkeys, int ncounters,
+								  int nrows, const Datum *keys, const int64 *deltas);
+
 /* recent.c */
 typedef enum RecentAnswer
 {

@@ -106,7 +106,6 @@ static MemoryContext dictionary_context = NULL;
 static SPIPlanPtr intern_ad_plan = NULL;
 static SPIPlanPtr intern_ua_plan = NULL;
 static SPIPlanPtr ensure_partition_plan = NULL;
-static SPIPlanPtr counters_plan = NULL;
 
 /*
  * Forget every cached dictionary key.  Called when a pass aborts, because the
@@ -702,21 +701,18 @@ compare_counter_keys(const void *a, const void *b)
 }
 
 /*
- * Add this batch's fates to clickagg.ingest_counters in one statement.
+ * Add this batch's fates to the stream's rows of clickagg.ingest_counters.
  */
 static void
 save_counters(int stream, HTAB *counters)
 {
 	int			n = hash_get_num_entries(counters);
 	CounterEntry **entries;
-	Datum	   *cols[6];
-	Datum		args[7];
-	Oid			elemtypes[6] = {DATEOID, INT8OID, INT8OID, INT8OID, INT8OID, INT8OID};
+	Datum	   *keys;
+	int64	   *deltas;
 	HASH_SEQ_STATUS seq;
 	CounterEntry *e;
-	int			i,
-				c,
-				rc;
+	int			i;
 
 	if (n == 0)
 		return;
@@ -728,42 +724,19 @@ save_counters(int stream, HTAB *counters)
 		entries[i++] = e;
 	qsort(entries, n, sizeof(CounterEntry *), compare_counter_keys);
 
-	for (c = 0; c < 6; c++)
-		cols[c] = palloc(sizeof(Datum) * n);
+	keys = palloc(sizeof(Datum) * 4 * n);
+	deltas = palloc(sizeof(int64) * 3 * n);
 	for (i = 0; i < n; i++)
 	{
-		cols[0][i] = DateADTGetDatum(entries[i]->key.day);
-		cols[1][i] = Int64GetDatum(entries[i]->key.campaign_id);
-		cols[2][i] = Int64GetDatum(entries[i]->key.ad_id);
-		cols[3][i] = Int64GetDatum(entries[i]->accepted);
-		cols[4][i] = Int64GetDatum(entries[i]->duplicates);
-		cols[5][i] = Int64GetDatum(entries[i]->rejected);
+		keys[i * 4 + 0] = DateADTGetDatum(entries[i]->key.day);
+		keys[i * 4 + 1] = Int64GetDatum(entries[i]->key.campaign_id);
+		keys[i * 4 + 2] = Int64GetDatum(entries[i]->key.ad_id);
+		keys[i * 4 + 3] = Int16GetDatum((int16) stream);
+		deltas[i * 3 + 0] = entries[i]->accepted;
+		deltas[i * 3 + 1] = entries[i]->duplicates;
+		deltas[i * 3 + 2] = entries[i]->rejected;
 	}
-	for (c = 0; c < 6; c++)
-		args[c] = PointerGetDatum(datum_array(cols[c], n, elemtypes[c]));
-	args[6] = Int16GetDatum((int16) stream);
-
-	if (counters_plan == NULL)
-	{
-		Oid			types[7] = {DATEARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
-		INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT2OID};
-
-		counters_plan = keep_plan(
-								  "INSERT INTO clickagg.ingest_counters AS c "
-								  "  (day, campaign_id, ad_id, stream, accepted, duplicates, rejected) "
-								  "SELECT u.day, u.campaign_id, u.ad_id, $7, u.accepted, u.duplicates, u.rejected "
-								  "  FROM unnest($1, $2, $3, $4, $5, $6) "
-								  "       AS u(day, campaign_id, ad_id, accepted, duplicates, rejected) "
-								  "ON CONFLICT (day, campaign_id, ad_id, stream) DO UPDATE SET "
-								  "  accepted = c.accepted + excluded.accepted, "
-								  "  duplicates = c.duplicates + excluded.duplicates, "
-								  "  rejected = c.rejected + excluded.rejected",
-								  7, types);
-	}
-	rc = SPI_execute_plan(counters_plan, args, NULL, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "updating clickagg.ingest_counters failed: %s",
-			 SPI_result_code_string(rc));
+	clickagg_counters_add("ingest_counters", 4, 3, n, keys, deltas);
 }
 
 /*

@@ -36,9 +36,15 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/copy.h"
 #include "commands/trigger.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_node.h"
+#include "tcop/utility.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -115,10 +121,18 @@ static void ingest_xact_callback(XactEvent event, void *arg);
 static void ingest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 									SubTransactionId parentSubid, void *arg);
 static void ingest_relcache_callback(Datum arg, Oid relid);
+static void ingest_process_utility(PlannedStmt *pstmt, const char *queryString,
+								   bool readOnlyTree, ProcessUtilityContext context,
+								   ParamListInfo params, QueryEnvironment *queryEnv,
+								   DestReceiver *dest, QueryCompletion *qc);
+
+static ProcessUtility_hook_type prev_process_utility = NULL;
 
 void
 clickagg_ingest_init(void)
 {
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = ingest_process_utility;
 	RegisterXactCallback(ingest_xact_callback, NULL);
 	RegisterSubXactCallback(ingest_subxact_callback, NULL);
 	CacheRegisterRelcacheCallback(ingest_relcache_callback, (Datum) 0);
@@ -504,56 +518,21 @@ check_supplied_click_id(pg_uuid_t *id, TimestampTz event_time)
 }
 
 /*
- * INSTEAD OF INSERT FOR EACH ROW on clickagg.clicks.
- *
- * Returns the row, with click_id filled in, so the statement reports every
- * row as inserted and RETURNING shows the ID; whether the click is new or a
- * duplicate is only known once a worker has moved it.
+ * Validate one row of the view's shape, give it its click ID and buffer it
+ * as an arrival.  Returns the click ID when it was computed here, else NULL.
  */
-Datum
-clickagg_ingest_row(PG_FUNCTION_ARGS)
+static pg_uuid_t *
+ingest_view_values(Datum *vvalues, bool *vnulls)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Relation	view;
-	TupleDesc	vdesc;
-	HeapTuple	row;
-	Datum		vvalues[VIEW_MAX_COLS];
-	bool		vnulls[VIEW_MAX_COLS];
+	AttrNumber *col = catalog.view_attnums;
 	Datum		values[ARRIVAL_NATTS];
 	bool		nulls[ARRIVAL_NATTS];
-	AttrNumber *col;
 	text	   *user_id;
 	text	   *user_agent = NULL;
 	TimestampTz event_time;
 	pg_uuid_t  *click_id;
-	bool		computed_id = false;
+	pg_uuid_t  *computed = NULL;
 	int64		cost;
-	int			stream;
-
-	if (!CALLED_AS_TRIGGER(fcinfo) ||
-		!TRIGGER_FIRED_INSTEAD(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
-		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-		elog(ERROR, "clickagg_ingest_row must be an INSTEAD OF INSERT row trigger");
-
-	view = trigdata->tg_relation;
-	vdesc = RelationGetDescr(view);
-	if (vdesc->natts > VIEW_MAX_COLS)
-		elog(ERROR, "view \"%s\" has too many columns", RelationGetRelationName(view));
-
-	/*
-	 * Relcache invalidations arrive for every truncation of a segment, which
-	 * keeps its OID; only reload while nothing is buffered, so that buffered
-	 * rows never straddle two installs of the extension.
-	 */
-	if ((!catalog.valid && current_batch == NULL) || catalog.view_oid == InvalidOid)
-		load_catalog(view);
-	if (catalog.view_oid != RelationGetRelid(view))
-		resolve_view_columns(view);
-	col = catalog.view_attnums;
-
-	row = trigdata->tg_trigtuple;
-	heap_deform_tuple(row, vdesc, vvalues, vnulls);
 
 	require_field(vnulls[col[VIEW_EVENT_TIME]], "event_time");
 	require_field(vnulls[col[VIEW_AD_ID]], "ad_id");
@@ -588,14 +567,13 @@ clickagg_ingest_row(PG_FUNCTION_ARGS)
 
 	if (vnulls[col[VIEW_CLICK_ID]])
 	{
-		click_id = palloc(sizeof(pg_uuid_t));
+		click_id = computed = palloc(sizeof(pg_uuid_t));
 		clickagg_compute_click_id(click_id,
 								  VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id),
 								  DatumGetInt64(vvalues[col[VIEW_AD_ID]]),
 								  event_time,
 								  user_agent ? VARDATA_ANY(user_agent) : "",
 								  user_agent ? VARSIZE_ANY_EXHDR(user_agent) : 0);
-		computed_id = true;
 	}
 	else
 	{
@@ -617,19 +595,216 @@ clickagg_ingest_row(PG_FUNCTION_ARGS)
 	nulls[ARRIVAL_USER_AGENT] = (user_agent == NULL);
 	nulls[ARRIVAL_IP] = vnulls[col[VIEW_IP]];
 
-	stream = clickagg_user_stream(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id));
-	append_arrival(stream, values, nulls);
+	append_arrival(clickagg_user_stream(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id)),
+				   values, nulls);
+	return computed;
+}
 
-	if (computed_id)
+/*
+ * Make sure the catalog cache describes this view; see load_catalog().
+ */
+static void
+prepare_catalog(Relation view)
+{
+	if (RelationGetDescr(view)->natts > VIEW_MAX_COLS)
+		elog(ERROR, "view \"%s\" has too many columns", RelationGetRelationName(view));
+
+	/*
+	 * Relcache invalidations arrive for every truncation of a segment, which
+	 * keeps its OID; only reload while nothing is buffered, so that buffered
+	 * rows never straddle two installs of the extension.
+	 */
+	if ((!catalog.valid && current_batch == NULL) || catalog.view_oid == InvalidOid)
+		load_catalog(view);
+	if (catalog.view_oid != RelationGetRelid(view))
+		resolve_view_columns(view);
+}
+
+/*
+ * INSTEAD OF INSERT FOR EACH ROW on clickagg.clicks.
+ *
+ * Returns the row, with click_id filled in, so the statement reports every
+ * row as inserted and RETURNING shows the ID; whether the click is new or a
+ * duplicate is only known once a worker has moved it.
+ */
+Datum
+clickagg_ingest_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	view;
+	TupleDesc	vdesc;
+	HeapTuple	row;
+	Datum		vvalues[VIEW_MAX_COLS];
+	bool		vnulls[VIEW_MAX_COLS];
+	pg_uuid_t  *computed;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_INSTEAD(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		elog(ERROR, "clickagg_ingest_row must be an INSTEAD OF INSERT row trigger");
+
+	view = trigdata->tg_relation;
+	vdesc = RelationGetDescr(view);
+	prepare_catalog(view);
+
+	row = trigdata->tg_trigtuple;
+	heap_deform_tuple(row, vdesc, vvalues, vnulls);
+	computed = ingest_view_values(vvalues, vnulls);
+
+	if (computed != NULL)
 	{
-		int			replace_col = col[VIEW_CLICK_ID] + 1;
-		Datum		replace_value = UUIDPGetDatum(click_id);
+		int			replace_col = catalog.view_attnums[VIEW_CLICK_ID] + 1;
+		Datum		replace_value = UUIDPGetDatum(computed);
 		bool		replace_null = false;
 
 		row = heap_modify_tuple_by_cols(row, vdesc, 1, &replace_col,
 										&replace_value, &replace_null);
 	}
 	return PointerGetDatum(row);
+}
+
+/*
+ * COPY clickagg.clicks FROM STDIN, without the view's trigger: rows are
+ * parsed by PostgreSQL's own COPY code (BeginCopyFrom/NextCopyFrom) straight
+ * into values and appended, skipping the view tuple the trigger path forms
+ * and takes apart for every row.  Returns the number of rows.
+ */
+static uint64
+copy_clicks_from_client(ParseState *pstate, CopyStmt *stmt, Relation view)
+{
+	TupleDesc	vdesc = RelationGetDescr(view);
+	RangeTblEntry *rte;
+	List	   *attnums;
+	ListCell   *lc;
+	CopyFromState cstate;
+	EState	   *estate;
+	ExprContext *econtext;
+	ErrorContextCallback errcallback;
+	Datum	   *values;
+	bool	   *nulls;
+	uint64		processed = 0;
+
+	/* The privilege check DoCopy would make: INSERT on the named columns. */
+	rte = makeNode(RangeTblEntry);
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(view);
+	rte->relkind = view->rd_rel->relkind;
+	rte->rellockmode = RowExclusiveLock;
+	rte->requiredPerms = ACL_INSERT;
+	attnums = CopyGetAttnums(vdesc, view, stmt->attlist);
+	foreach(lc, attnums)
+		rte->insertedCols = bms_add_member(rte->insertedCols,
+										   lfirst_int(lc) - FirstLowInvalidHeapAttributeNumber);
+	ExecCheckRTPerms(list_make1(rte), true);
+
+	prepare_catalog(view);
+
+	cstate = BeginCopyFrom(pstate, view, NULL, NULL, false, NULL,
+						   stmt->attlist, stmt->options);
+	estate = CreateExecutorState();
+	econtext = GetPerTupleExprContext(estate);
+	values = palloc(sizeof(Datum) * vdesc->natts);
+	nulls = palloc(sizeof(bool) * vdesc->natts);
+
+	errcallback.callback = CopyFromErrorCallback;
+	errcallback.arg = (void *) cstate;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+
+	for (;;)
+	{
+		MemoryContext old;
+		bool		more;
+
+		CHECK_FOR_INTERRUPTS();
+		ResetPerTupleExprContext(estate);
+		old = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
+		more = NextCopyFrom(cstate, econtext, values, nulls);
+		if (more)
+			(void) ingest_view_values(values, nulls);
+		MemoryContextSwitchTo(old);
+		if (!more)
+			break;
+		processed++;
+	}
+
+	error_context_stack = errcallback.previous;
+	flush_current_subxact();
+	EndCopyFrom(cstate);
+	FreeExecutorState(estate);
+	return processed;
+}
+
+/*
+ * Is this the view clickagg.clicks?
+ */
+static bool
+is_clicks_view(Oid relid)
+{
+	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, true);
+
+	return OidIsValid(nsp) && OidIsValid(relid) &&
+		relid == get_relname_relid("clicks", nsp);
+}
+
+/*
+ * ProcessUtility hook: the COPY fast path, and a clear refusal of
+ * TRUNCATE clickagg.clicks (PostgreSQL would only say it is not a table).
+ */
+static void
+ingest_process_utility(PlannedStmt *pstmt, const char *queryString,
+					   bool readOnlyTree, ProcessUtilityContext context,
+					   ParamListInfo params, QueryEnvironment *queryEnv,
+					   DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+
+	if (IsA(parsetree, CopyStmt))
+	{
+		CopyStmt   *stmt = (CopyStmt *) parsetree;
+
+		if (stmt->is_from && stmt->relation != NULL && stmt->filename == NULL &&
+			!stmt->is_program && stmt->whereClause == NULL &&
+			is_clicks_view(RangeVarGetRelid(stmt->relation, NoLock, true)))
+		{
+			ParseState *pstate = make_parsestate(NULL);
+			Relation	view;
+			uint64		processed;
+
+			pstate->p_sourcetext = queryString;
+			view = table_openrv(stmt->relation, RowExclusiveLock);
+			processed = copy_clicks_from_client(pstate, stmt, view);
+			table_close(view, NoLock);
+			free_parsestate(pstate);
+			if (qc)
+				SetQueryCompletion(qc, CMDTAG_COPY, processed);
+			return;
+		}
+	}
+	else if (IsA(parsetree, TruncateStmt))
+	{
+		ListCell   *lc;
+
+		foreach(lc, ((TruncateStmt *) parsetree)->relations)
+		{
+			RangeVar   *rv = lfirst_node(RangeVar, lc);
+
+			if (is_clicks_view(RangeVarGetRelid(rv, NoLock, true)))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot truncate clickagg.clicks: the click log is append-only"),
+						 errdetail("Accepted clicks are never changed or deleted one by one, so the billing recomputation always sees what was counted."),
+						 errhint("Whole days leave the log only when their partition is dropped after the retention period.")));
+		}
+	}
+
+	if (prev_process_utility)
+		prev_process_utility(pstmt, queryString, readOnlyTree, context,
+							 params, queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+								params, queryEnv, dest, qc);
 }
 
 /*

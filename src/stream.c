@@ -665,6 +665,13 @@ clickagg_worker_main(Datum main_arg)
 	BackgroundWorkerInitializeConnection(clickagg_database, NULL, 0);
 	SetConfigOption("default_transaction_isolation", "read committed",
 					PGC_SUSET, PGC_S_OVERRIDE);
+
+	/*
+	 * A pass need not wait for its commit record to reach disk: arrivals are
+	 * durable before a pass reads them, and a pass that a crash loses loses
+	 * its progress with its output, so it is simply done again.
+	 */
+	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	SetConfigOption("application_name", MyBgworkerEntry->bgw_name,
 					PGC_USERSET, PGC_S_SESSION);
 	pgstat_report_appname(MyBgworkerEntry->bgw_name);
