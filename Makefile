@@ -8,9 +8,12 @@ DATA = $(wildcard clickagg--*.sql)
 SHLIB_LINK = -lxxhash
 
 REGRESS = click_id ingest dedup errors roles upgrade
-REGRESS_OPTS = --use-existing --dbname=clickagg_regress
+# The suites run in one existing database, the one clickagg.database names,
+# so that the workers serve it (pg_regress would otherwise drop and create
+# its own, which a worker connected to it prevents).
+REGRESS_OPTS = --use-existing
 ISOLATION = concurrent_duplicates concurrent_batches
-ISOLATION_OPTS = --use-existing --dbname=clickagg_regress
+ISOLATION_OPTS = --use-existing
 TAP_TESTS = 1
 
 PG_CONFIG ?= pg_config
@@ -18,6 +21,9 @@ PG_CPPFLAGS = -Wall -Wmissing-prototypes -Werror
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+CONTRIB_TESTDB = clickagg_regress
+ISOLATION_TESTDB = clickagg_regress
 
 .PHONY: test demo deps tapcheck
 

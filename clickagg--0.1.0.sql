@@ -40,7 +40,7 @@ RETURNS bigint
 AS 'MODULE_PATHNAME', 'clickagg_click_key_sql'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clickagg.click_key(uuid) IS
-'The 64-bit key the raw log indexes: the last eight bytes of the click ID';
+'The 64-bit key the raw log indexes: for time-ordered IDs the event second over 32 hash bits (see docs/click-id.md)';
 
 -------------------------------------------------------------------------------
 -- Dictionaries.  The raw log stores these int4 keys instead of the values,
@@ -200,7 +200,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RAISE EXCEPTION 'cannot % clickagg.clicks: the click log is append-only', TG_OP
+    RAISE EXCEPTION 'cannot % clickagg.clicks: the click log is append-only', lower(TG_OP)
         USING ERRCODE = 'feature_not_supported',
               DETAIL = 'Accepted clicks are never changed or deleted one by one, so the billing recomputation always sees what was counted.',
               HINT = 'Whole days leave the log only when their partition is dropped after the retention period.';

@@ -71,23 +71,30 @@ _PG_init(void)
 static void
 define_settings(void)
 {
-	DefineCustomStringVariable("clickagg.database",
-							   "Database whose click log the clickagg workers serve.",
-							   NULL,
-							   &clickagg_database,
-							   "postgres",
-							   PGC_POSTMASTER,
-							   0,
-							   NULL, NULL, NULL);
+	/*
+	 * Settings read only at server start can be defined only while
+	 * preloading; loaded later, the library keeps their defaults.
+	 */
+	if (process_shared_preload_libraries_in_progress)
+	{
+		DefineCustomStringVariable("clickagg.database",
+								   "Database whose click log the clickagg workers serve.",
+								   NULL,
+								   &clickagg_database,
+								   "postgres",
+								   PGC_POSTMASTER,
+								   0,
+								   NULL, NULL, NULL);
 
-	DefineCustomIntVariable("clickagg.workers",
-							"Number of background workers moving arrivals into the click log.",
-							"Each worker owns a fixed share of the arrival streams; 0 disables streaming.",
-							&clickagg_workers,
-							2, 0, CLICKAGG_MAX_WORKERS,
-							PGC_POSTMASTER,
-							0,
-							NULL, NULL, NULL);
+		DefineCustomIntVariable("clickagg.workers",
+								"Number of background workers moving arrivals into the click log.",
+								"Each worker owns a fixed share of the arrival streams; 0 disables streaming.",
+								&clickagg_workers,
+								2, 0, CLICKAGG_MAX_WORKERS,
+								PGC_POSTMASTER,
+								0,
+								NULL, NULL, NULL);
+	}
 
 	DefineCustomIntVariable("clickagg.naptime",
 							"Longest time a worker sleeps when no commit wakes it.",

@@ -502,19 +502,24 @@ static void
 check_supplied_click_id(pg_uuid_t *id, TimestampTz event_time)
 {
 	int64		id_seconds;
+	char	   *id_time;
+	char	   *event_time_text;
 
 	if ((id->data[6] >> 4) != 8)
 		return;
-	if (clickagg_click_id_seconds(id, &id_seconds) &&
-		id_seconds != clickagg_unix_seconds(event_time))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("click_id does not match event_time"),
-				 errdetail("The click ID encodes %s, but event_time is %s.",
-						   timestamptz_to_str((id_seconds * USECS_PER_SEC) -
-											  ((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)),
-						   timestamptz_to_str(event_time)),
-				 errhint("Leave click_id NULL to have clickagg compute it, or compute it with clickagg.click_id().")));
+	if (!clickagg_click_id_seconds(id, &id_seconds) ||
+		id_seconds == clickagg_unix_seconds(event_time))
+		return;
+
+	/* timestamptz_to_str() returns a static buffer: copy each result */
+	id_time = pstrdup(timestamptz_to_str(id_seconds * USECS_PER_SEC -
+										 (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY));
+	event_time_text = pstrdup(timestamptz_to_str(event_time));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("click_id does not match event_time"),
+			 errdetail("The click ID encodes %s, but event_time is %s.", id_time, event_time_text),
+			 errhint("Leave click_id NULL to have clickagg compute it, or compute it with clickagg.click_id().")));
 }
 
 /*

@@ -829,20 +829,30 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 	int			s;
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (clickagg_shared == NULL)
-		PG_RETURN_VOID();
 
 	for (s = 0; s < CLICKAGG_STREAMS; s++)
 	{
-		ClickaggStream *st = &clickagg_shared->streams[s];
+		ClickaggStream *st;
 		int			owner = clickagg_stream_owner(s);
 		Datum		values[11];
 		bool		nulls[11];
 		pid_t		pid = 0;
 		bool		ready = false;
-		TimestampTz last = (TimestampTz) pg_atomic_read_u64(&st->last_pass_end);
+		TimestampTz last;
 
 		memset(nulls, false, sizeof(nulls));
+		if (clickagg_shared == NULL)
+		{
+			memset(nulls, true, sizeof(nulls));
+			values[0] = Int32GetDatum(s);
+			nulls[0] = false;
+			values[3] = CStringGetTextDatum("off: clickagg is not in shared_preload_libraries");
+			nulls[3] = false;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			continue;
+		}
+		st = &clickagg_shared->streams[s];
+		last = (TimestampTz) pg_atomic_read_u64(&st->last_pass_end);
 		if (owner >= 0)
 		{
 			SpinLockAcquire(&clickagg_shared->mutex);
@@ -855,7 +865,8 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 		nulls[1] = (owner < 0);
 		values[2] = Int32GetDatum((int32) pid);
 		nulls[2] = (pid == 0);
-		values[3] = CStringGetTextDatum(pid == 0 ? "stopped" :
+		values[3] = CStringGetTextDatum(owner < 0 ? "off: clickagg.workers is 0" :
+										pid == 0 ? "stopped" :
 										ready ? "running" : "waiting for extension");
 		values[4] = Int32GetDatum((int32) pg_atomic_read_u32(&st->current_segment));
 		values[5] = Int64GetDatum((int64) pg_atomic_read_u64(&st->moved));

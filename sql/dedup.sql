@@ -1,0 +1,116 @@
+-- Exact deduplication: a click whose ID was already accepted is absorbed and
+-- counted as a duplicate, whatever statement, transaction or format it
+-- arrives in, and however late.
+SET TimeZone = 'UTC';
+CREATE EXTENSION clickagg;
+
+CREATE TEMP TABLE sent (user_id text, ad_id bigint, event_time timestamptz, user_agent text);
+INSERT INTO sent
+SELECT 'user' || n, n % 7, date_trunc('second', now()) - n * interval '1 s' + interval '250 ms', 'agent ' || (n % 3)
+  FROM generate_series(1, 200) AS n;
+
+-- Each click three times: twice in one statement, once in another.
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT event_time, ad_id, 100, user_id, user_agent, 1000 FROM sent
+UNION ALL
+SELECT event_time + interval '500 ms', ad_id, 100, user_id, user_agent, 1000 FROM sent;  -- same second
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT event_time, ad_id, 100, user_id, user_agent, 1000 FROM sent;
+SELECT clickagg.wait_for_stream();
+SELECT count(*) AS logged, count(DISTINCT click_id) AS distinct_ids FROM clickagg.clicks;
+SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates FROM clickagg.ingest_counts;
+
+-- A copy in a later transaction, after the original was moved.
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT event_time, ad_id, 100, user_id, user_agent, 1000 FROM sent WHERE user_id = 'user7';
+SELECT clickagg.wait_for_stream();
+SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates FROM clickagg.ingest_counts;
+
+-- A rolled-back insert counts for nothing; the copy that commits is the click.
+BEGIN;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (now() - interval '5 s', 1, 200, 'rolled', 'ua', 7);
+ROLLBACK;
+BEGIN;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (now() - interval '5 s', 1, 200, 'kept', 'ua', 7);
+SAVEPOINT s;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (now() - interval '5 s', 1, 200, 'savepoint', 'ua', 7);
+ROLLBACK TO SAVEPOINT s;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (now() - interval '5 s', 1, 200, 'after_savepoint', 'ua', 7);
+COMMIT;
+SELECT clickagg.wait_for_stream();
+SELECT user_id FROM clickagg.clicks WHERE campaign_id = 200 ORDER BY user_id;
+SELECT accepted, duplicates FROM clickagg.ingest_counts WHERE campaign_id = 200;
+
+-- An error inside a function that catches it: the failed statement's clicks
+-- go, the caller's stay.
+DO $$
+BEGIN
+    INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros)
+    VALUES (now() - interval '3 s', 1, 300, 'outer', 1);
+    BEGIN
+        INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros)
+        VALUES (now() - interval '3 s', 1, 300, 'inner', 1), (now(), 1, 300, NULL, 1);
+    EXCEPTION WHEN not_null_violation THEN
+        RAISE NOTICE 'inner statement failed as expected';
+    END;
+END
+$$;
+SELECT clickagg.wait_for_stream();
+SELECT user_id FROM clickagg.clicks WHERE campaign_id = 300 ORDER BY user_id;
+
+-- COPY and INSERT copies of the same click are the same click.
+COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros) FROM STDIN;
+yesterday 08:00:00.1	9	400	copy-user	ua	5
+yesterday 08:00:00.9	9	400	copy-user	ua	5
+\.
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (date_trunc('day', now()) - interval '16 hours' + interval '0.5 s', 9, 400, 'copy-user', 'ua', 6);
+SELECT clickagg.wait_for_stream();
+SELECT accepted, duplicates FROM clickagg.ingest_counts WHERE campaign_id = 400;
+
+-- The first copy to arrive wins; a later copy with another payload is a
+-- duplicate and changes nothing.
+SELECT cost_micros FROM clickagg.clicks WHERE campaign_id = 400;
+
+-- Dedup is exact beyond the workers' memory: with the recent-click cache off
+-- every arrival probes the log's index, and an old click resent days later
+-- is still found.
+-- (The pause only makes it likely that the workers have reloaded; the
+-- results are the same either way, which is the point.)
+CREATE TEMP TABLE old_click AS SELECT now() - interval '30 days' AS t;
+ALTER SYSTEM SET clickagg.dedup_cache_size = 0;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.5);
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT event_time, ad_id, 100, user_id, user_agent, 1000 FROM sent WHERE user_id IN ('user1', 'user2')
+UNION ALL
+SELECT t, 1, 500, 'old', 'ua', 1 FROM old_click;
+SELECT clickagg.wait_for_stream();
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT t + interval '0.5 s', 1, 500, 'old', 'ua', 2 FROM old_click;
+SELECT clickagg.wait_for_stream();
+ALTER SYSTEM RESET clickagg.dedup_cache_size;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.5);
+-- and with the cache back (empty, so it trusts only events after the newest
+-- logged one), old clicks resent are still found
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT event_time, ad_id, 100, user_id, user_agent, 1000 FROM sent WHERE user_id IN ('user3', 'user4')
+UNION ALL
+SELECT t, 1, 500, 'old', 'ua', 3 FROM old_click
+UNION ALL
+VALUES (now() - interval '1 s', 1, 500, 'fresh', 'ua', 1);
+SELECT clickagg.wait_for_stream();
+SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates FROM clickagg.ingest_counts WHERE campaign_id IN (100, 500);
+SELECT count(*) AS logged, count(DISTINCT click_id) AS distinct_ids FROM clickagg.clicks;
+
+-- Duplicates are counted where the arriving copy says: its event day,
+-- campaign and ad.
+SELECT campaign_id, sum(accepted) AS accepted, sum(duplicates) AS duplicates
+  FROM clickagg.ingest_counts GROUP BY campaign_id ORDER BY campaign_id;
+
+DROP EXTENSION clickagg;

@@ -1,0 +1,56 @@
+-- Roles: clickagg_writer may only insert clicks; clickagg_reader reads the
+-- dashboards; clickagg_admin also reads what is kept aside.
+SET TimeZone = 'UTC';
+CREATE EXTENSION clickagg;
+SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'clickagg\_%' ORDER BY rolname;
+
+CREATE ROLE regress_loader LOGIN IN ROLE clickagg_writer;
+CREATE ROLE regress_analyst LOGIN IN ROLE clickagg_reader;
+CREATE ROLE regress_ops LOGIN IN ROLE clickagg_admin;
+CREATE ROLE regress_nobody LOGIN;
+
+SET ROLE regress_loader;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now() - interval '1 s', 1, 1, 'w1', 1);
+COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) FROM STDIN;
+yesterday 09:00	1	1	w2	1
+\.
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now() + interval '1 day', 1, 1, 'w3', 1);
+SELECT clickagg.wait_for_stream();
+SELECT count(*) FROM clickagg.clicks;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now(), 1, 1, 'w4', 1) RETURNING click_id;
+SELECT count(*) FROM clickagg.rejected_clicks;
+INSERT INTO clickagg.arrival_0_0 SELECT * FROM clickagg.arrival_0_1;
+SELECT clickagg.create_click_partition(current_date);
+RESET ROLE;
+
+SET ROLE regress_analyst;
+SELECT user_id FROM clickagg.clicks ORDER BY user_id;
+SELECT accepted, rejected FROM clickagg.ingest_stats;
+SELECT count(*) AS workers FROM clickagg.stream_status;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now(), 1, 1, 'r1', 1);
+SELECT count(*) FROM clickagg.rejected_clicks;
+RESET ROLE;
+
+SET ROLE regress_ops;
+SELECT user_id, reason FROM clickagg.rejected_clicks;
+SELECT count(*) AS pending FROM clickagg.pending_arrivals;
+RESET ROLE;
+
+SET ROLE regress_nobody;
+SELECT count(*) FROM clickagg.clicks;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now(), 1, 1, 'n1', 1);
+COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) FROM STDIN;
+yesterday 09:00	1	1	n2	1
+\.
+SELECT clickagg.click_id('u', 1, '2026-01-01 00:00:00+00', '');
+RESET ROLE;
+
+-- SECURITY DEFINER or not, every function of the extension that runs SQL
+-- pins its search_path.
+SELECT p.proname FROM pg_proc p
+ WHERE p.pronamespace = 'clickagg'::regnamespace AND p.prolang <> 13 AND p.prolang <> 12
+   AND NOT coalesce(p.proconfig::text LIKE '%search_path=pg_catalog, pg_temp%', false)
+ ORDER BY 1;
+
+DROP EXTENSION clickagg;
+DROP ROLE regress_loader, regress_analyst, regress_ops, regress_nobody;

@@ -1,0 +1,204 @@
+# Crashes and restarts during concurrent ingest: kill -9 of the whole server
+# and of a worker, an immediate shutdown, and a clean restart, each while two
+# INSERT loaders and a COPY loader run.  Afterwards the log must hold exactly
+# the clicks of the committed batches: none lost, none twice, and the
+# counters must agree.
+use strict;
+use warnings;
+
+use IPC::Run;
+use POSIX qw(strftime);
+use Time::HiRes qw(usleep);
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('crash');
+$node->init;
+$node->append_conf(
+	'postgresql.conf', q{
+shared_preload_libraries = 'clickagg'
+clickagg.database = 'postgres'
+clickagg.naptime = 100ms
+clickagg.batch_size = 700
+max_connections = 30
+restart_after_crash = on
+});
+$node->start;
+
+# A batch b holds the clicks e in [50b, 50b + 99]: consecutive batches
+# overlap by half, so every click arrives about twice, from different
+# sessions at about the same moment.  A batch is recorded in tap_batches in
+# the same transaction as its clicks, so after a crash the committed batches
+# say exactly which clicks must be in the log.
+$node->safe_psql(
+	'postgres', q{
+CREATE EXTENSION clickagg;
+CREATE TABLE tap_batches (batch bigint PRIMARY KEY);
+CREATE SEQUENCE tap_batch_seq;
+CREATE TABLE tap_base AS SELECT date_trunc('minute', now()) - interval '30 minutes' AS t;
+CREATE FUNCTION tap_click_time(e bigint) RETURNS timestamptz LANGUAGE sql STABLE
+    AS $$ SELECT t + (e % 1700) * interval '1 s' + interval '0.25 s' FROM tap_base $$;
+CREATE FUNCTION tap_load(b bigint) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO tap_batches VALUES (b);
+    INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+    SELECT tap_click_time(e), e % 17, 1 + e % 3, 'u' || e, 'agent ' || (e % 5), 100 + e % 7
+      FROM generate_series(b * 50, b * 50 + 99) AS e;
+$$;
+});
+
+my $bench_script = $node->basedir . '/load.sql';
+PostgreSQL::Test::Utils::append_to_file($bench_script,
+	"SELECT tap_load(nextval('tap_batch_seq'));\n");
+
+# A COPY loader: batches from 10,000,000 up, each in its own transaction
+# with its marker row, with the same click times as tap_click_time().
+my $base_epoch = $node->safe_psql('postgres',
+	"SELECT extract(epoch FROM t)::bigint FROM tap_base");
+my $next_copy_batch = 10_000_000;
+
+sub copy_script
+{
+	my ($first, $count) = @_;
+	my $script = '';
+	for my $b ($first .. $first + $count - 1)
+	{
+		$script .= "BEGIN;\nINSERT INTO tap_batches VALUES ($b);\n"
+		  . "COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros) FROM STDIN;\n";
+		for my $e ($b * 50 .. $b * 50 + 99)
+		{
+			my $t = strftime('%Y-%m-%d %H:%M:%S.25+00', gmtime($base_epoch + ($e % 1700)));
+			$script .= sprintf("%s\t%d\t%d\tu%d\tagent %d\t%d\n",
+				$t, $e % 17, 1 + $e % 3, $e, $e % 5, 100 + $e % 7);
+		}
+		$script .= "\\.\nCOMMIT;\n";
+	}
+	return $script;
+}
+
+sub start_loaders
+{
+	my ($seconds) = @_;
+	my @procs;
+	my $connstr = $node->connstr('postgres');
+	push @procs,
+	  IPC::Run::start(
+		[
+			'pgbench', '-n', '-c', '2', '-j', '2', '-T', $seconds, '-R', '150',
+			'-f', $bench_script, $connstr
+		],
+		'>', \my $out1, '2>', \my $err1);
+	my $script = copy_script($next_copy_batch, 40);
+	$next_copy_batch += 40;
+	push @procs,
+	  IPC::Run::start([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $connstr ],
+		'<', \$script, '>', \my $out2, '2>', \my $err2);
+	return \@procs;
+}
+
+sub finish_loaders
+{
+	my ($procs) = @_;
+	for my $p (@$procs)
+	{
+		eval { $p->finish; };    # loaders cut off by a crash fail; that is expected
+	}
+}
+
+# kill -9 of the postmaster: its children notice and exit by themselves;
+# start again once they are all gone.
+sub kill9_server
+{
+	my $pid = $node->{_pid};
+	$node->kill9;
+	for (my $i = 0; $i < 600; $i++)
+	{
+		my $children = `pgrep -f 'postgres: [c]rash: ' 2>/dev/null`;
+		last if !kill(0, $pid) && $children eq '';
+		usleep(100_000);
+	}
+	$node->start;
+}
+
+sub worker_pid
+{
+	return $node->safe_psql('postgres',
+		"SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg worker' ORDER BY pid LIMIT 1"
+	);
+}
+
+my @events = ('kill9 server', 'kill9 worker', 'immediate stop', 'kill9 server', 'clean restart');
+for my $event (@events)
+{
+	my $procs = start_loaders(6);
+	sleep(2 + int(rand(3)));
+	if ($event eq 'kill9 server')
+	{
+		kill9_server();
+	}
+	elsif ($event eq 'kill9 worker')
+	{
+		my $pid = worker_pid();
+		kill 'KILL', $pid if $pid;
+		# the postmaster restarts every backend after a crash
+		$node->poll_query_until('postgres', 'SELECT true') or die "server did not come back";
+	}
+	elsif ($event eq 'immediate stop')
+	{
+		$node->stop('immediate');
+		$node->start;
+	}
+	else
+	{
+		$node->restart;
+	}
+	finish_loaders($procs);
+	note "after $event: "
+	  . $node->safe_psql('postgres', 'SELECT count(*) FROM tap_batches')
+	  . " committed batches";
+}
+
+# One more uninterrupted round, then let the workers finish.
+finish_loaders(start_loaders(3));
+is($node->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"),
+	't', 'workers caught up');
+
+my $batches = $node->safe_psql('postgres', 'SELECT count(*) FROM tap_batches');
+cmp_ok($batches, '>', 20, "loaders committed batches ($batches)");
+my $copy_batches = $node->safe_psql('postgres',
+	'SELECT count(*) FROM tap_batches WHERE batch >= 10000000');
+cmp_ok($copy_batches, '>', 5, "of which COPY batches ($copy_batches)");
+
+my $check = q{
+WITH expected AS (
+    SELECT DISTINCT clickagg.click_id('u' || e, e % 17, tap_click_time(e), 'agent ' || (e % 5)) AS click_id
+      FROM tap_batches, generate_series(batch * 50, batch * 50 + 99) AS e
+)
+SELECT (SELECT count(*) FROM expected),
+       (SELECT count(*) FROM clickagg.clicks),
+       (SELECT count(*) FROM (SELECT click_id FROM expected EXCEPT SELECT click_id FROM clickagg.clicks) m),
+       (SELECT count(*) FROM (SELECT click_id FROM clickagg.clicks EXCEPT SELECT click_id FROM expected) x),
+       (SELECT count(*) - count(DISTINCT click_id) FROM clickagg.clicks),
+       (SELECT accepted FROM clickagg.ingest_stats),
+       (SELECT duplicates FROM clickagg.ingest_stats),
+       (SELECT count(*) * 100 FROM tap_batches) - (SELECT count(*) FROM expected),
+       (SELECT pending FROM clickagg.ingest_stats)
+};
+my ($expected, $logged, $missing, $extra, $twice, $accepted, $duplicates, $expected_dups, $pending)
+  = split /\|/, $node->safe_psql('postgres', $check);
+
+is($missing, 0, 'no committed click is missing from the log');
+is($extra, 0, 'no click in the log that was not committed');
+is($twice, 0, 'no click is logged twice');
+is($logged, $expected, "log holds every committed click ($expected)");
+is($accepted, $expected, 'accepted counter equals the clicks logged');
+is($duplicates, $expected_dups, "duplicate counter equals the copies sent ($expected_dups)");
+is($pending, 0, 'nothing left pending');
+
+# The arrivals of aborted batches never show up: their markers are absent
+# and so are their clicks (checked above); rejected clicks are none.
+is($node->safe_psql('postgres', 'SELECT count(*) FROM clickagg.rejected_clicks'),
+	'0', 'nothing rejected');
+
+$node->stop;
+done_testing();

@@ -1,0 +1,64 @@
+#!/bin/bash
+# `make test`: everything a fresh Debian 12 machine needs to build and check
+# clickagg, then every suite.  Run as root (as CI does) or as a user with
+# sudo; exits non-zero on the first failure.
+#
+#   1. Debian packages (tools/install-deps.sh)
+#   2. build with -Werror, install
+#   3. META.json and the control file agree on the version
+#   4. pg_regress and isolation suites in a throwaway cluster (pg_virtualenv)
+#      with clickagg preloaded
+#   5. TAP suites (crashes, restarts, no preload) as an unprivileged user,
+#      since initdb refuses to run as root
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "dependencies"
+tools/install-deps.sh
+
+step "build and install"
+make -s clean >/dev/null
+make -s
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo make -s install >/dev/null
+
+step "version metadata"
+meta=$(sed -n 's/.*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' META.json | head -n 1)
+control=$(sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" clickagg.control)
+[ -n "$meta" ] && [ "$meta" = "$control" ] || { echo "META.json version '$meta' != clickagg.control default_version '$control'" >&2; exit 1; }
+[ -f "clickagg--$control.sql" ] || { echo "missing install script clickagg--$control.sql" >&2; exit 1; }
+echo "version $control"
+
+step "pg_regress and isolation"
+rm -rf results output_iso regression.diffs
+pg_virtualenv \
+    -o shared_preload_libraries=clickagg \
+    -o clickagg.database=clickagg_regress \
+    -o clickagg.naptime=200ms \
+    -o max_connections=50 \
+    sh -c 'createdb clickagg_regress && make -s installcheck TAP_TESTS=' || {
+        for f in regression.diffs output_iso/regression.diffs; do [ -f "$f" ] && cat "$f"; done
+        exit 1
+    }
+
+step "TAP (as an unprivileged user)"
+tap_user=${CLICKAGG_TAP_USER:-postgres}
+if [ "$(id -u)" -eq 0 ]; then
+    work=$(mktemp -d /tmp/clickagg-tap.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+    cp -a "$root/." "$work/"
+    chown -R "$tap_user" "$work"
+    su "$tap_user" -s /bin/sh -c "cd '$work' && make -s tapcheck" || {
+        cat "$work"/tmp_check/log/regress_log_* 2>/dev/null | tail -n 200
+        exit 1
+    }
+else
+    make -s tapcheck
+fi
+
+step "all suites passed"
