@@ -81,7 +81,7 @@ SELECT cost_micros FROM clickagg.clicks WHERE campaign_id = 400;
 -- is still found.
 -- (The pause only makes it likely that the workers have reloaded; the
 -- results are the same either way, which is the point.)
-CREATE TEMP TABLE old_click AS SELECT now() - interval '30 days' AS t;
+CREATE TEMP TABLE old_click AS SELECT date_trunc('second', now()) - interval '30 days' + interval '0.1 s' AS t;
 ALTER SYSTEM SET clickagg.dedup_cache_size = 0;
 SELECT pg_reload_conf();
 SELECT pg_sleep(0.5);

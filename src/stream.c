@@ -26,10 +26,11 @@
  * segment, and truncates older segments once every row in them is moved and
  * it can take AccessExclusiveLock without waiting (no writer left in them).
  *
- * Locking: the stream_progress row (FOR UPDATE) first, then AccessShareLock on
- * segments, then the locks dedup.c takes; AccessExclusiveLock on a segment is
- * only ever tried conditionally, so a worker never waits for ingest and ingest
- * never waits for a worker.
+ * Locking: a share lock on the extension object first (see
+ * extension_present), then the stream_progress row (FOR UPDATE), then
+ * AccessShareLock on segments, then the locks dedup.c takes.
+ * AccessExclusiveLock on a segment is only ever tried conditionally, so a
+ * worker never waits for ingest and ingest never waits for a worker.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -44,6 +45,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -478,10 +480,22 @@ maintain_segments(int stream, const Oid *oids, const XidSnapshot *done, bool idl
 	}
 }
 
+/*
+ * Is the extension installed?  If so, hold a share lock on it for the rest of
+ * the pass: DROP EXTENSION and ALTER EXTENSION lock the extension before its
+ * members, so taking this lock first orders a pass and such a command one
+ * after the other instead of letting them deadlock over member tables.
+ */
 static bool
 extension_present(void)
 {
-	return OidIsValid(get_extension_oid("clickagg", true));
+	Oid			extension = get_extension_oid("clickagg", true);
+
+	if (!OidIsValid(extension))
+		return false;
+	LockDatabaseObject(ExtensionRelationId, extension, 0, AccessShareLock);
+	/* it may have been dropped while we waited */
+	return get_extension_oid("clickagg", true) == extension;
 }
 
 /*
