@@ -743,11 +743,9 @@ save_counters(int stream, HTAB *counters)
  * Order for deduplication: day, click key (the index order, so probes and
  * inserts walk the index left to right), click ID, then first arrival first.
  */
-static int
-compare_for_dedup(const void *a, const void *b)
+static inline int
+compare_for_dedup(Arrival *x, Arrival *y)
 {
-	const Arrival *x = *(Arrival *const *) a;
-	const Arrival *y = *(Arrival *const *) b;
 	int			c;
 
 	if (x->day != y->day)
@@ -759,6 +757,16 @@ compare_for_dedup(const void *a, const void *b)
 		return c;
 	return (x->arrived_at > y->arrived_at) - (x->arrived_at < y->arrived_at);
 }
+
+/* sort_arrivals(Arrival **, size_t): an inlined sort by compare_for_dedup */
+typedef Arrival *ArrivalPtr;
+#define ST_SORT sort_arrivals
+#define ST_ELEMENT_TYPE ArrivalPtr
+#define ST_COMPARE(a, b) compare_for_dedup(*(a), *(b))
+#define ST_SCOPE static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * Decide and record the fate of every arrival in arrivals[0..count).  Runs in
@@ -802,7 +810,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	}
 
 	/* Collapse copies within the batch, keeping the first to arrive. */
-	qsort(cands, ncands, sizeof(Arrival *), compare_for_dedup);
+	sort_arrivals(cands, ncands);
 	for (i = 0; i < ncands; i++)
 	{
 		if (nunique > 0 &&

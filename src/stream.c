@@ -73,7 +73,7 @@
 #include "clickagg.h"
 
 /* A current segment this large (8 kB blocks) is rotated out. */
-#define ROTATE_BLOCKS	128
+#define ROTATE_BLOCKS	64
 
 /* Back-off after a failed pass. */
 #define ERROR_BACKOFF_MS	1000
@@ -362,12 +362,14 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 		FullTransactionId txid;
 		Arrival    *a;
 
-		slot_getallattrs(slot);
+		/* Decide on the first column alone; most rows a pass sees are old. */
+		slot_getsomeattrs(slot, ARRIVAL_TXID + 1);
 		txid = DatumGetFullTransactionId(slot->tts_values[ARRIVAL_TXID]);
 		if (!clickagg_xid_visible(&progress->chain, txid))
 			continue;
 		if (progress->has_done && clickagg_xid_visible(&progress->done, txid))
 			continue;
+		slot_getallattrs(slot);
 
 		a = &out[n++];
 		a->arrived_at = DatumGetTimestampTz(slot->tts_values[ARRIVAL_ARRIVED_AT]);

@@ -1,7 +1,9 @@
 #!/bin/bash
 # bench/ingest, inside a throwaway cluster (run.sh starts it; PG* variables
 # point here).  Loads the same generated rows three ways, each from two
-# concurrent sessions in 10,000-row COPY batches, and prints rows/s and ratios.
+# concurrent sessions in 10,000-row COPY batches, and prints rows/s and
+# ratios.  Then loads a second, fresh stream into clickagg on top of the
+# first, to show ingest does not slow down as the log grows.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,11 +18,6 @@ psql -qX -v ON_ERROR_STOP=1 <<SQL
 CREATE EXTENSION clickagg;
 CREATE TABLE bench_user_agents (weight float8, user_agent text);
 \copy bench_user_agents FROM '$here/../data/user-agents.tsv'
-\set rows $rows
-\set dup_share $dup_share
-\set late_share 0.03
-\set seed 0.42
-\i $here/generate.sql
 
 -- (a) a plain logged table, no index
 CREATE TABLE bench_plain (event_time timestamptz, ad_id bigint, campaign_id bigint,
@@ -40,35 +37,44 @@ BEGIN
     RETURN NULL;
 END \$\$;
 CREATE TRIGGER rollup AFTER INSERT ON naive_clicks FOR EACH ROW EXECUTE FUNCTION naive_rollup_trigger();
+CREATE TABLE bench_expected (round int, clicks bigint);
 SQL
 
-# Split the stream between two sessions, row by row, and cut 10,000-row batches.
-for s in 0 1; do
-    psql -qX -c "\\copy (SELECT $cols FROM bench_rows WHERE session = $s ORDER BY pos, ctid) TO '$work/s$s.tsv'"
-    awk -v n="$batch" -v hdr="COPY clickagg.clicks ($cols) FROM STDIN;" \
-        'NR % n == 1 { if (NR > 1) print "\\."; print hdr } { print } END { print "\\." }' \
-        "$work/s$s.tsv" > "$work/s$s.clickagg.sql"
-    awk -v n="$batch" -v hdr="COPY bench_plain ($cols) FROM STDIN;" \
-        'NR % n == 1 { if (NR > 1) print "\\."; print hdr } { print } END { print "\\." }' \
-        "$work/s$s.tsv" > "$work/s$s.plain.sql"
-    awk -v n="$batch" -v cols="$cols" '
-        function open_batch() {
-            print "BEGIN;"
-            print "CREATE TEMP TABLE IF NOT EXISTS staging (event_time timestamptz, ad_id bigint, campaign_id bigint, user_id text, user_agent text, ip inet, cost_micros bigint) ON COMMIT DELETE ROWS;"
-            print "COPY staging (" cols ") FROM STDIN;"
-        }
-        function close_batch() {
-            print "\\."
-            print "INSERT INTO naive_clicks SELECT clickagg.click_id(user_id, ad_id, event_time, coalesce(user_agent, \x27\x27)), " cols " FROM staging ON CONFLICT DO NOTHING;"
-            print "COMMIT;"
-        }
-        NR % n == 1 { if (NR > 1) close_batch(); open_batch() } { print } END { close_batch() }' \
-        "$work/s$s.tsv" > "$work/s$s.naive.sql"
-done
+# Generate a stream into bench_rows and cut each session's share into
+# 10,000-row batch scripts for every target.
+generate() {
+    local seed=$1 round=$2
+    psql -qX -v ON_ERROR_STOP=1 -v rows="$rows" -v dup_share="$dup_share" \
+        -v late_share=0.03 -v seed="$seed" -f "$here/generate.sql" >/dev/null
+    psql -qX -c "INSERT INTO bench_expected SELECT $round, count(DISTINCT (user_id, ad_id, date_trunc('second', event_time), coalesce(user_agent, ''))) FROM bench_rows"
+    for s in 0 1; do
+        psql -qX -c "\\copy (SELECT $cols FROM bench_rows WHERE session = $s ORDER BY pos, ctid) TO '$work/s$s.tsv'"
+        awk -v n="$batch" -v hdr="COPY clickagg.clicks ($cols) FROM STDIN;" \
+            'NR % n == 1 { if (NR > 1) print "\\."; print hdr } { print } END { print "\\." }' \
+            "$work/s$s.tsv" > "$work/s$s.clickagg.sql"
+        awk -v n="$batch" -v hdr="COPY bench_plain ($cols) FROM STDIN;" \
+            'NR % n == 1 { if (NR > 1) print "\\."; print hdr } { print } END { print "\\." }' \
+            "$work/s$s.tsv" > "$work/s$s.plain.sql"
+        awk -v n="$batch" -v cols="$cols" '
+            function open_batch() {
+                print "BEGIN;"
+                print "CREATE TEMP TABLE IF NOT EXISTS staging (event_time timestamptz, ad_id bigint, campaign_id bigint, user_id text, user_agent text, ip inet, cost_micros bigint) ON COMMIT DELETE ROWS;"
+                print "COPY staging (" cols ") FROM STDIN;"
+            }
+            function close_batch() {
+                print "\\."
+                print "INSERT INTO naive_clicks SELECT clickagg.click_id(user_id, ad_id, event_time, coalesce(user_agent, \x27\x27)), " cols " FROM staging ON CONFLICT DO NOTHING;"
+                print "COMMIT;"
+            }
+            NR % n == 1 { if (NR > 1) close_batch(); open_batch() } { print } END { close_batch() }' \
+            "$work/s$s.tsv" > "$work/s$s.naive.sql"
+    done
+}
 
 now_ms() { date +%s%3N; }
 
-# Run both sessions of one target; prints elapsed milliseconds.
+# Run both sessions of one target; prints elapsed milliseconds.  For clickagg
+# the clock stops when wait_for_stream says every click is in the log.
 load() {
     local target=$1 t0 t1
     psql -qX -c "CHECKPOINT" >/dev/null
@@ -83,32 +89,39 @@ load() {
     echo $((t1 - t0))
 }
 
+generate 0.42 1
 ms_plain=$(load plain)
 ms_clickagg=$(load clickagg)
 ms_naive=$(load naive)
-
 grep -v '^$' "$work"/err*.plain "$work"/err*.clickagg >&2 || true
 deadlocks=$(cat "$work"/err*.naive | grep -c "deadlock detected" || true)
+accepted_round1=$(psql -qXAt -c "SELECT accepted FROM clickagg.ingest_stats")
+
+generate 0.43 2
+ms_clickagg2=$(load clickagg)
 
 psql -qX -v ON_ERROR_STOP=1 \
     -v rows="$rows" -v ms_plain="$ms_plain" -v ms_clickagg="$ms_clickagg" -v ms_naive="$ms_naive" \
-    -v deadlocks="$deadlocks" <<'SQL'
+    -v ms_clickagg2="$ms_clickagg2" -v deadlocks="$deadlocks" -v accepted1="$accepted_round1" <<'SQL'
 \pset footer off
 WITH s AS (SELECT * FROM clickagg.ingest_stats),
      log AS (SELECT sum(pg_total_relation_size(c.oid)) AS bytes,
                     sum(pg_relation_size(c.oid)) AS heap
                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
               WHERE i.inhparent = 'clickagg.click_log'::regclass),
-     dict AS (SELECT pg_total_relation_size('clickagg.user_agents') + pg_total_relation_size('clickagg.ads') AS bytes)
-SELECT 'rows loaded' AS figure, :rows::text AS value
-UNION ALL SELECT 'distinct clicks expected', (SELECT count(DISTINCT (user_id, ad_id, date_trunc('second', event_time), coalesce(user_agent, ''))) FROM bench_rows)::text
-UNION ALL SELECT 'clickagg accepted / duplicates / rejected', format('%s / %s / %s', s.accepted, s.duplicates, s.rejected) FROM s
-UNION ALL SELECT 'naive: rows kept, deadlocked batches', format('%s, %s', (SELECT count(*) FROM naive_clicks), :deadlocks)
+     dict AS (SELECT pg_total_relation_size('clickagg.user_agents') + pg_total_relation_size('clickagg.ads') AS bytes),
+     e AS (SELECT sum(clicks) AS both_rounds, sum(clicks) FILTER (WHERE round = 1) AS round1 FROM bench_expected)
+SELECT 'rows per round (25% duplicates)' AS figure, :rows::text AS value
+UNION ALL SELECT 'round 1: distinct clicks sent / clickagg accepted', format('%s / %s', e.round1, :accepted1) FROM e
+UNION ALL SELECT 'both rounds: distinct clicks sent / accepted / duplicates', format('%s / %s / %s', e.both_rounds, s.accepted, s.duplicates) FROM e, s
+UNION ALL SELECT 'naive: rows kept, batches lost to deadlocks', format('%s, %s', (SELECT count(*) FROM naive_clicks), :deadlocks)
 UNION ALL SELECT '(a) plain COPY, logged, no index: rows/s', round(:rows / (:ms_plain / 1000.0))::text
 UNION ALL SELECT '(b) naive unique + ON CONFLICT + trigger rollup: rows/s', round(:rows / (:ms_naive / 1000.0))::text
 UNION ALL SELECT 'clickagg end to end (until wait_for_stream): rows/s', round(:rows / (:ms_clickagg / 1000.0))::text
 UNION ALL SELECT 'ratio clickagg / (a)  [target >= 0.5]', round(:ms_plain::numeric / :ms_clickagg, 2)::text
 UNION ALL SELECT 'ratio clickagg / (b)', round(:ms_naive::numeric / :ms_clickagg, 2)::text
+UNION ALL SELECT 'clickagg round 2, on top of round 1''s log: rows/s', round(:rows / (:ms_clickagg2 / 1000.0))::text
+UNION ALL SELECT 'ratio round 2 / round 1', round(:ms_clickagg::numeric / :ms_clickagg2, 2)::text
 UNION ALL SELECT 'raw log bytes per accepted click, heap + index  [target <= 120]', round(log.bytes::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'of which heap', round(log.heap::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'with dictionaries (user agents, ads)', round((log.bytes + dict.bytes)::numeric / s.accepted, 1)::text FROM log, s, dict

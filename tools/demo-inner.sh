@@ -1,0 +1,78 @@
+#!/bin/bash
+# The demo itself, inside the throwaway cluster that tools/demo.sh starts.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+rows=${DEMO_ROWS:-300000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cols="event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros"
+q() { psql -qX -v ON_ERROR_STOP=1 "$@"; }
+say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+
+say "1. CREATE EXTENSION clickagg (workers serve database \"postgres\")"
+q -c "CREATE EXTENSION clickagg" -c "CREATE EXTENSION pg_cron"
+q -c "SELECT worker, state, streams FROM clickagg.stream_status ORDER BY worker"
+
+say "2. A realistic stream: $rows arrivals, 25% of them retries/replays of another click,"
+echo "   3% arriving hours to days late, 10,000 ads with Zipf popularity, real user agents."
+q <<SQL
+CREATE TABLE bench_user_agents (weight float8, user_agent text);
+\copy bench_user_agents FROM '$root/bench/data/user-agents.tsv'
+\set rows $rows
+\set dup_share 0.25
+\set late_share 0.03
+\set seed 0.7
+\i $root/bench/ingest/generate.sql
+SQL
+for s in 0 1; do
+    q -c "\\copy (SELECT $cols FROM bench_rows WHERE session = $s ORDER BY pos, ctid) TO '$work/s$s.tsv'"
+    awk -v n=10000 -v hdr="COPY clickagg.clicks ($cols) FROM STDIN;" \
+        'NR % n == 1 { if (NR > 1) print "\\."; print hdr } { print } END { print "\\." }' \
+        "$work/s$s.tsv" > "$work/s$s.sql"
+done
+
+say "3. Two loaders COPY it concurrently in 10,000-row batches; copies of a click land in both at once"
+t0=$(date +%s%3N)
+q -f "$work/s0.sql" & q -f "$work/s1.sql" &
+sleep 0.5
+q -c "SELECT worker, state, pending_clicks, round(oldest_pending_seconds::numeric, 2) AS lag_seconds, moved FROM clickagg.stream_status ORDER BY worker"
+wait
+t1=$(date +%s%3N)
+q -At -c "SELECT clickagg.wait_for_stream('10 min')" >/dev/null
+t2=$(date +%s%3N)
+echo "   loaded in $((t1 - t0)) ms; every click in the log $((t2 - t1)) ms later ($((rows * 1000 / (t2 - t0))) arrivals/s end to end)"
+
+say "4. A batch is replayed (a producer retry): every row is absorbed as a duplicate"
+q -c "$(head -n 10002 "$work/s0.sql")" 2>/dev/null || q -f <(head -n 10002 "$work/s0.sql")
+q -At -c "SELECT clickagg.wait_for_stream()" >/dev/null
+
+say "5. Clicks from a skewed clock and from too long ago are kept aside, with the reason"
+q <<'SQL'
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (now() + interval '2 hours', 1, 1000, 'u-skewed', 'Mozilla/5.0', 1000),
+       (now() - interval '60 days', 1, 1000, 'u-ancient', 'Mozilla/5.0', 1000);
+SELECT clickagg.wait_for_stream() \gset
+SELECT reason, count(*) FROM clickagg.rejected_clicks GROUP BY reason ORDER BY reason;
+SQL
+
+say "6. What was accepted, absorbed and rejected"
+q -c "SELECT accepted, duplicates, rejected, arrivals, duplicate_ratio, pending FROM clickagg.ingest_stats"
+q -c "SELECT count(*) AS distinct_clicks_sent FROM (SELECT DISTINCT user_id, ad_id, date_trunc('second', event_time), coalesce(user_agent, '') FROM bench_rows) d"
+
+say "7. Per campaign (top 10 by clicks), deduplicated, from the raw log"
+q -c "SELECT campaign_id, count(*) AS clicks, count(DISTINCT ad_id) AS ads, sum(cost_micros) / 1000000.0 AS spend,
+             (SELECT sum(duplicates) FROM clickagg.ingest_counts c WHERE c.campaign_id = k.campaign_id) AS duplicates_absorbed
+        FROM clickagg.clicks k GROUP BY campaign_id ORDER BY clicks DESC LIMIT 10"
+
+say "8. Late arrivals went to their own event day (one partition per UTC day)"
+q -c "SELECT date_trunc('day', event_time)::date AS event_day, count(*) AS clicks FROM clickagg.clicks
+       GROUP BY 1 ORDER BY 1 DESC LIMIT 8"
+
+say "9. Storage: bytes per accepted click in the raw log (heap + dedup index)"
+q -c "SELECT round(sum(pg_total_relation_size(inhrelid))::numeric / (SELECT count(*) FROM clickagg.clicks), 1) AS bytes_per_click
+        FROM pg_inherits WHERE inhparent = 'clickagg.click_log'::regclass"
+
+say "10. One click, end to end: its ID is the same wherever it is computed"
+q -c "SELECT click_id, clickagg.click_id(user_id, ad_id, event_time, coalesce(user_agent, '')) = click_id AS recomputed_equal,
+             clickagg.click_id_time(click_id) AS id_second, event_time, campaign_id, ad_id, user_id, left(user_agent, 40) AS user_agent, ip, cost_micros
+        FROM clickagg.clicks ORDER BY event_time DESC LIMIT 3"
