@@ -271,7 +271,43 @@ CREATE TABLE clickagg.ingest_counters (
     PRIMARY KEY (day, campaign_id, ad_id, stream)
 ) WITH (fillfactor = 50);  -- room for HOT updates of the counters
 COMMENT ON TABLE clickagg.ingest_counters IS
-'Fates of arrivals per (event day, campaign, ad), one row per stream so that workers never contend; read clickagg.ingest_counts';
+'Fates of arrivals per (event day, campaign, ad), one row per stream so that workers never contend; deltas of recent passes are in ingest_counter_deltas_<stream>; read clickagg.ingest_counts';
+
+-- Recent passes append their counts here, one table per stream (no index);
+-- the stream's worker folds them into ingest_counters every few seconds.
+DO $deltas$
+DECLARE
+    s integer;
+BEGIN
+    FOR s IN 0..7 LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TABLE clickagg.%I (
+                day date NOT NULL,
+                campaign_id bigint NOT NULL,
+                ad_id bigint NOT NULL,
+                stream smallint NOT NULL,
+                accepted bigint NOT NULL,
+                duplicates bigint NOT NULL,
+                rejected bigint NOT NULL
+            ) WITH (autovacuum_enabled = false)', 'ingest_counter_deltas_' || s);
+        EXECUTE pg_catalog.format('SELECT pg_catalog.pg_extension_config_dump(%L, %L)',
+                                  'clickagg.ingest_counter_deltas_' || s, '');
+    END LOOP;
+END
+$deltas$;
+
+-- Totals plus the deltas not folded yet: what the counters say now.
+CREATE VIEW clickagg.ingest_counter_rows AS
+SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counters
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_0
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_1
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_2
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_3
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_4
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_5
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_6
+UNION ALL SELECT day, campaign_id, ad_id, accepted, duplicates, rejected FROM clickagg.ingest_counter_deltas_7;
+COMMENT ON VIEW clickagg.ingest_counter_rows IS 'Counter rows, folded and not yet folded; sum them per key (clickagg.ingest_counts does)';
 
 -------------------------------------------------------------------------------
 -- Arrival streams: where ingest appends, with no unique check.  Each of the 8
@@ -420,7 +456,7 @@ SELECT day, campaign_id, ad_id,
        sum(accepted)::bigint AS accepted,
        sum(duplicates)::bigint AS duplicates,
        sum(rejected)::bigint AS rejected
-  FROM clickagg.ingest_counters
+  FROM clickagg.ingest_counter_rows
  GROUP BY day, campaign_id, ad_id;
 COMMENT ON VIEW clickagg.ingest_counts IS 'Accepted, duplicate and rejected arrivals per (event day, campaign, ad)';
 
@@ -432,7 +468,7 @@ SELECT coalesce(sum(accepted), 0)::bigint AS accepted,
        round(coalesce(sum(duplicates), 0)::numeric
              / nullif(sum(accepted + duplicates), 0), 4) AS duplicate_ratio,
        (SELECT count(*) FROM clickagg.pending_arrivals) AS pending
-  FROM clickagg.ingest_counters;
+  FROM clickagg.ingest_counter_rows;
 COMMENT ON VIEW clickagg.ingest_stats IS 'Totals of accepted, duplicate, rejected and still pending arrivals';
 
 CREATE FUNCTION clickagg.stream_counters(
@@ -486,7 +522,8 @@ GRANT EXECUTE ON FUNCTION clickagg.stream_counters() TO clickagg_reader;
 
 GRANT clickagg_reader TO clickagg_admin;
 GRANT SELECT ON clickagg.rejected_clicks, clickagg.arrivals, clickagg.pending_arrivals,
-                clickagg.stream_progress, clickagg.user_agents, clickagg.ingest_counters
+                clickagg.stream_progress, clickagg.user_agents, clickagg.ingest_counters,
+                clickagg.ingest_counter_rows
              TO clickagg_admin;
 GRANT EXECUTE ON FUNCTION clickagg.create_click_partition(date) TO clickagg_admin;
 

@@ -201,6 +201,9 @@ extern void clickagg_dedup_reset_caches(void);
 /* counters.c */
 extern void clickagg_counters_add(const char *relname, int nkeys, int ncounters,
 								  int nrows, const Datum *keys, const int64 *deltas);
+extern void clickagg_counters_record(const char *totals, const char *deltas, int stream,
+									 int nkeys, int ncounters,
+									 int nrows, const Datum *keys, const int64 *counts);
 
 /* recent.c */
 typedef enum RecentAnswer

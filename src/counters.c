@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * counters.c
- *		Add deltas to keyed counter rows, in place.
+ *		Counter tables: totals updated in place, and cheap per-pass deltas.
  *
  * A counter table has key columns first, covered by its primary key, and
  * then bigint counter columns.  clickagg_counters_add() adds a batch of
@@ -17,7 +17,9 @@
  * rolls back and is retried.  Rows are visited in key order, so two callers
  * that did share rows could still not deadlock.
  *
- * Locking: RowExclusiveLock on the table and its primary key.
+ * Locking: RowExclusiveLock on the totals table and its primary key;
+ * RowExclusiveLock on the stream's delta partition, and AccessExclusiveLock
+ * on it, without waiting, to fold it.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -33,6 +35,11 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
+#include "executor/spi.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/timestamp.h"
 #include "nodes/makefuncs.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -148,4 +155,233 @@ clickagg_counters_add(const char *relname, int nkeys, int ncounters,
 	FreeExecutorState(estate);
 	index_close(pkey, NoLock);
 	table_close(rel, NoLock);
+}
+
+/*
+ * Delta counters.
+ *
+ * Updating a counter row costs an index probe and a new row version; a pass
+ * touches thousands of (day, campaign, ad) rows, most of them for one or two
+ * clicks (ad popularity has a long tail).  So a pass appends its deltas, one
+ * row per key, to its stream's partition of the family's delta table (no
+ * index, a multi-insert), and only every COMPACT_ROWS rows or COMPACT_SECONDS
+ * folds the stream's deltas into the totals table and truncates the
+ * partition, in the same transaction.  Readers sum totals and deltas (see the
+ * views in the install script), so every committed pass is visible at once
+ * and totals plus deltas never count a pass twice or miss one.
+ *
+ * The truncation needs AccessExclusiveLock on the stream's own partition,
+ * which only this worker writes; it is tried without waiting, and a reader
+ * in the way merely postpones the fold.
+ */
+#define COMPACT_ROWS		50000
+#define COMPACT_SECONDS		10
+#define MAX_COUNTER_FAMILIES 4
+
+typedef struct FamilyState
+{
+	const char *family;			/* the delta table's name, as identity */
+	int64		pending[CLICKAGG_STREAMS];	/* rows appended since the last fold */
+	TimestampTz last_fold[CLICKAGG_STREAMS];
+} FamilyState;
+
+static FamilyState family_states[MAX_COUNTER_FAMILIES];
+
+static FamilyState *
+family_state(const char *deltas)
+{
+	int			i,
+				s;
+
+	for (i = 0; i < MAX_COUNTER_FAMILIES; i++)
+	{
+		if (family_states[i].family == deltas)
+			return &family_states[i];
+		if (family_states[i].family == NULL)
+		{
+			family_states[i].family = deltas;
+			/* unknown leftovers from before a restart: fold at once */
+			for (s = 0; s < CLICKAGG_STREAMS; s++)
+				family_states[i].pending[s] = COMPACT_ROWS;
+			return &family_states[i];
+		}
+	}
+	elog(ERROR, "too many counter families");
+	return NULL;				/* keep compiler quiet */
+}
+
+typedef struct FoldEntry
+{
+	Datum		key[MAX_COUNTER_COLUMNS];	/* the hash key: nkeys datums */
+	int64		counts[MAX_COUNTER_COLUMNS];
+} FoldEntry;
+
+static int	fold_nkeys;			/* for compare_fold_entries */
+
+static int
+compare_fold_entries(const void *a, const void *b)
+{
+	const FoldEntry *x = *(FoldEntry *const *) a;
+	const FoldEntry *y = *(FoldEntry *const *) b;
+	int			k;
+
+	for (k = 0; k < fold_nkeys; k++)
+	{
+		int64		u = DatumGetInt64(x->key[k]);
+		int64		v = DatumGetInt64(y->key[k]);
+
+		if (u != v)
+			return (u > v) - (u < v);
+	}
+	return 0;
+}
+
+static void
+fold_add(HTAB *sums, int nkeys, int ncounters, const Datum *key, const int64 *counts)
+{
+	Datum		k[MAX_COUNTER_COLUMNS];
+	FoldEntry  *e;
+	bool		found;
+	int			c;
+
+	memset(k, 0, sizeof(k));
+	memcpy(k, key, sizeof(Datum) * nkeys);
+	e = hash_search(sums, k, HASH_ENTER, &found);
+	if (!found)
+		memset(e->counts, 0, sizeof(e->counts));
+	for (c = 0; c < ncounters; c++)
+		e->counts[c] += counts[c];
+}
+
+/*
+ * Fold the partition's deltas and the new rows into the totals.  The caller
+ * holds AccessExclusiveLock on the partition and empties it afterwards.
+ */
+static void
+fold_deltas(Relation part, const char *totals, int nkeys, int ncounters,
+			int nrows, const Datum *keys, const int64 *deltas)
+{
+	HASHCTL		ctl;
+	HTAB	   *sums;
+	TableScanDesc scan;
+	TupleTableSlot *slot = table_slot_create(part, NULL);
+	HASH_SEQ_STATUS seq;
+	FoldEntry  *e;
+	FoldEntry **entries;
+	Datum	   *out_keys;
+	int64	   *out_counts;
+	int64		counts[MAX_COUNTER_COLUMNS];
+	int			n,
+				i,
+				c;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(Datum) * MAX_COUNTER_COLUMNS;
+	ctl.entrysize = sizeof(FoldEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	sums = hash_create("clickagg counter fold", 1024, &ctl,
+					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	scan = table_beginscan(part, GetActiveSnapshot(), 0, NULL);
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		slot_getallattrs(slot);
+		for (c = 0; c < ncounters; c++)
+			counts[c] = DatumGetInt64(slot->tts_values[nkeys + c]);
+		fold_add(sums, nkeys, ncounters, slot->tts_values, counts);
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+
+	for (i = 0; i < nrows; i++)
+		fold_add(sums, nkeys, ncounters, keys + (size_t) i * nkeys,
+				 deltas + (size_t) i * ncounters);
+
+	n = hash_get_num_entries(sums);
+	entries = palloc(sizeof(FoldEntry *) * Max(n, 1));
+	i = 0;
+	hash_seq_init(&seq, sums);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		entries[i++] = e;
+	fold_nkeys = nkeys;
+	qsort(entries, n, sizeof(FoldEntry *), compare_fold_entries);
+
+	out_keys = palloc(sizeof(Datum) * nkeys * Max(n, 1));
+	out_counts = palloc(sizeof(int64) * ncounters * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		memcpy(out_keys + (size_t) i * nkeys, entries[i]->key, sizeof(Datum) * nkeys);
+		memcpy(out_counts + (size_t) i * ncounters, entries[i]->counts, sizeof(int64) * ncounters);
+	}
+	clickagg_counters_add(totals, nkeys, ncounters, n, out_keys, out_counts);
+	hash_destroy(sums);
+}
+
+/*
+ * Record a pass's counter deltas for one stream: rows of nkeys key datums
+ * (byval, fixed length; the stream is among them) and ncounters bigint
+ * deltas.  The totals table is <totals>; the deltas go to <deltas>_<stream>.
+ * Runs in the pass's transaction, with SPI connected.
+ */
+void
+clickagg_counters_record(const char *totals, const char *deltas, int stream,
+						 int nkeys, int ncounters,
+						 int nrows, const Datum *keys, const int64 *counts)
+{
+	FamilyState *state = family_state(deltas);
+	char		part_name[NAMEDATALEN];
+	Relation	part;
+	TimestampTz now = GetCurrentTimestamp();
+	bool		fold_due;
+
+	if (nrows == 0)
+		return;
+	snprintf(part_name, sizeof(part_name), "%s_%d", deltas, stream);
+	part = table_openrv(makeRangeVar(CLICKAGG_SCHEMA, part_name, -1), RowExclusiveLock);
+	if (RelationGetDescr(part)->natts != nkeys + ncounters)
+		elog(ERROR, "\"%s\" does not have %d key and %d counter columns",
+			 part_name, nkeys, ncounters);
+
+	fold_due = state->pending[stream] + nrows >= COMPACT_ROWS ||
+		TimestampDifferenceExceeds(state->last_fold[stream], now, COMPACT_SECONDS * 1000);
+	if (fold_due && ConditionalLockRelation(part, AccessExclusiveLock))
+	{
+		char		sql[NAMEDATALEN * 2 + 32];
+
+		fold_deltas(part, totals, nkeys, ncounters, nrows, keys, counts);
+		/* TRUNCATE refuses a table this backend still has open */
+		table_close(part, NoLock);
+		snprintf(sql, sizeof(sql), "TRUNCATE %s.%s", CLICKAGG_SCHEMA,
+				 quote_identifier(part_name));
+		if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "could not empty \"%s\"", part_name);
+		state->pending[stream] = 0;
+		state->last_fold[stream] = now;
+		return;
+	}
+	else
+	{
+		TupleDesc	desc = CreateTupleDescCopy(RelationGetDescr(part));
+		TupleTableSlot **slots = palloc(sizeof(TupleTableSlot *) * nrows);
+		CommandId	cid = GetCurrentCommandId(true);
+		int			i,
+					c;
+
+		for (i = 0; i < nrows; i++)
+		{
+			TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+
+			memcpy(slot->tts_values, keys + (size_t) i * nkeys, sizeof(Datum) * nkeys);
+			for (c = 0; c < ncounters; c++)
+				slot->tts_values[nkeys + c] = Int64GetDatum(counts[(size_t) i * ncounters + c]);
+			memset(slot->tts_isnull, false, sizeof(bool) * (nkeys + ncounters));
+			ExecStoreVirtualTuple(slot);
+			slots[i] = slot;
+		}
+		table_multi_insert(part, slots, nrows, cid, 0, NULL);
+		for (i = 0; i < nrows; i++)
+			ExecDropSingleTupleTableSlot(slots[i]);
+		state->pending[stream] += nrows;
+	}
+	table_close(part, NoLock);
 }

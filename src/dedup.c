@@ -736,7 +736,8 @@ save_counters(int stream, HTAB *counters)
 		deltas[i * 3 + 1] = entries[i]->duplicates;
 		deltas[i * 3 + 2] = entries[i]->rejected;
 	}
-	clickagg_counters_add("ingest_counters", 4, 3, n, keys, deltas);
+	clickagg_counters_record("ingest_counters", "ingest_counter_deltas", stream,
+							 4, 3, n, keys, deltas);
 }
 
 /*
