@@ -290,6 +290,8 @@ BEGIN
                 duplicates bigint NOT NULL,
                 rejected bigint NOT NULL
             ) WITH (autovacuum_enabled = false)', 'ingest_counter_deltas_' || s);
+        EXECUTE pg_catalog.format('COMMENT ON TABLE clickagg.%I IS %L', 'ingest_counter_deltas_' || s,
+                                  'Counter deltas of stream ' || s || ' not yet folded into clickagg.ingest_counters');
         EXECUTE pg_catalog.format('SELECT pg_catalog.pg_extension_config_dump(%L, %L)',
                                   'clickagg.ingest_counter_deltas_' || s, '');
     END LOOP;
@@ -330,11 +332,14 @@ BEGIN
                     campaign_id bigint NOT NULL,
                     ad_id bigint NOT NULL,
                     cost_micros bigint NOT NULL,
+                    ua_key integer,
                     user_id text NOT NULL,
                     user_agent text,
                     ip inet
                 ) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)',
                 'arrival_' || s || '_' || g);
+            EXECUTE pg_catalog.format('COMMENT ON TABLE clickagg.%I IS %L', 'arrival_' || s || '_' || g,
+                'Segment ' || g || ' of arrival stream ' || s || ': clicks as ingested, before deduplication');
         END LOOP;
     END LOOP;
 END

@@ -19,6 +19,7 @@
  */
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "postmaster/bgworker.h"
@@ -254,4 +255,19 @@ clickagg_wake_stream_owner(int stream)
 
 	if (latch != NULL)
 		SetLatch(latch);
+}
+
+/*
+ * Prepare a statement once and keep its plan for the life of the backend.
+ */
+SPIPlanPtr
+clickagg_prepare_kept(const char *sql, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
+			 SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	return plan;
 }

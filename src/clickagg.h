@@ -59,8 +59,9 @@ enum
 	ARRIVAL_CAMPAIGN_ID,		/* int8 */
 	ARRIVAL_AD_ID,				/* int8 */
 	ARRIVAL_COST_MICROS,		/* int8 */
+	ARRIVAL_UA_KEY,				/* int4: the user agent's dictionary key, if known */
 	ARRIVAL_USER_ID,			/* text */
-	ARRIVAL_USER_AGENT,			/* text, may be null */
+	ARRIVAL_USER_AGENT,			/* text: the user agent, when not keyed */
 	ARRIVAL_IP,					/* inet, may be null */
 	ARRIVAL_NATTS
 };
@@ -145,6 +146,7 @@ extern int	clickagg_retention_s;
 extern void clickagg_require_preload(void);
 extern int	clickagg_stream_owner(int stream);
 extern void clickagg_wake_stream_owner(int stream);
+extern struct _SPI_plan *clickagg_prepare_kept(const char *sql, int nargs, Oid *argtypes);
 
 /* click_id.c */
 extern void clickagg_compute_click_id(pg_uuid_t *out, const char *user_id,
@@ -176,12 +178,13 @@ typedef struct Arrival
 	int64		ad_id;
 	int64		cost_micros;
 	text	   *user_id;
-	text	   *user_agent;		/* NULL when missing */
+	bool		has_user_agent; /* false when the click had none */
+	text	   *user_agent;		/* its text, or NULL when it came keyed */
+	int32		ua_key;			/* dictionary key (from ingest or interned) */
 	inet	   *ip;				/* NULL when missing */
 	int32		day;			/* UTC day number of event_time */
 	int64		click_key;		/* clickagg_click_key(&click_id) */
 	int32		ad_key;			/* filled by the dedup pass */
-	int32		ua_key;			/* 0 with user_agent NULL */
 	RejectReason reject;
 	bool		duplicate;
 } Arrival;
@@ -196,7 +199,12 @@ typedef struct MoveResult
 
 extern void clickagg_move_arrivals(int stream, Arrival *arrivals, int count,
 								   MoveResult *result);
-extern void clickagg_dedup_reset_caches(void);
+
+/* dictionary.c */
+extern void clickagg_dictionary_reset(void);
+extern void clickagg_dictionary_resolve(Arrival **cands, int ncands);
+extern bool clickagg_user_agent_key(text *agent, int32 *key);
+extern text *clickagg_user_agent_text(int32 key);
 
 /* counters.c */
 extern void clickagg_counters_add(const char *relname, int nkeys, int ncounters,
@@ -218,8 +226,7 @@ extern void clickagg_recent_reset(void);
 extern void clickagg_recent_begin_pass(void);
 extern bool clickagg_recent_horizon_known(int stream);
 extern void clickagg_recent_set_horizon(int stream, TimestampTz newest_logged);
-extern RecentAnswer clickagg_recent_lookup(int stream, const pg_uuid_t *click_id,
-										   TimestampTz event_time);
-extern void clickagg_recent_add(const pg_uuid_t *click_id, TimestampTz event_time);
+extern RecentAnswer clickagg_recent_check(int stream, const pg_uuid_t *click_id,
+										  TimestampTz event_time);
 
 #endif							/* CLICKAGG_H */

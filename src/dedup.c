@@ -19,8 +19,7 @@
  * below cannot race with another insert of the same ID.
  *
  * The raw log stores user agents and (campaign, ad) pairs as int4 keys into
- * the dictionaries clickagg.user_agents and clickagg.ads, which keeps a row
- * near 90 bytes; keys are interned through SQL functions and cached here.
+ * the dictionaries (dictionary.c), which keeps a row near 90 bytes.
  *
  * Locking order, the same in every worker, so workers cannot deadlock:
  * dictionary rows (interned in sorted order), then partition creation
@@ -60,30 +59,6 @@
 /* Rows handed to table_multi_insert at once. */
 #define INSERT_CHUNK	1000
 
-/* Dictionary caches are dropped when they grow past this many entries. */
-#define MAX_CACHED_KEYS 1000000
-
-typedef struct AdCacheKey
-{
-	int64		campaign_id;
-	int64		ad_id;
-} AdCacheKey;
-
-typedef struct AdCacheEntry
-{
-	AdCacheKey	key;
-	int32		ad_key;
-} AdCacheEntry;
-
-typedef struct UaCacheEntry
-{
-	uint64		hash;			/* hash key; collisions chain below */
-	int32		ua_key;
-	int			len;
-	char	   *bytes;
-	struct UaCacheEntry *next;
-} UaCacheEntry;
-
 typedef struct CounterKey
 {
 	int32		day;
@@ -99,310 +74,7 @@ typedef struct CounterEntry
 	int64		rejected;
 } CounterEntry;
 
-static HTAB *ad_cache = NULL;
-static HTAB *ua_cache = NULL;
-static MemoryContext dictionary_context = NULL;
-
-static SPIPlanPtr intern_ad_plan = NULL;
-static SPIPlanPtr intern_ua_plan = NULL;
 static SPIPlanPtr ensure_partition_plan = NULL;
-
-/*
- * Forget every cached dictionary key.  Called when a pass aborts, because the
- * keys it interned rolled back with it.
- */
-void
-clickagg_dedup_reset_caches(void)
-{
-	if (dictionary_context != NULL)
-		MemoryContextDelete(dictionary_context);
-	dictionary_context = NULL;
-	ad_cache = NULL;
-	ua_cache = NULL;
-}
-
-static void
-ensure_caches(void)
-{
-	HASHCTL		ctl;
-
-	if (ad_cache != NULL &&
-		hash_get_num_entries(ad_cache) + hash_get_num_entries(ua_cache) > MAX_CACHED_KEYS)
-		clickagg_dedup_reset_caches();
-	if (ad_cache != NULL)
-		return;
-
-	dictionary_context = AllocSetContextCreate(TopMemoryContext,
-											   "clickagg dictionaries",
-											   ALLOCSET_DEFAULT_SIZES);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(AdCacheKey);
-	ctl.entrysize = sizeof(AdCacheEntry);
-	ctl.hcxt = dictionary_context;
-	ad_cache = hash_create("clickagg ad keys", 1024, &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(uint64);
-	ctl.entrysize = sizeof(UaCacheEntry);
-	ctl.hcxt = dictionary_context;
-	ua_cache = hash_create("clickagg user agent keys", 1024, &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-}
-
-static SPIPlanPtr
-keep_plan(const char *sql, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
-}
-
-static UaCacheEntry *
-ua_cache_lookup(const char *bytes, int len, uint64 hash, bool *found_entry)
-{
-	UaCacheEntry *head = hash_search(ua_cache, &hash, HASH_FIND, NULL);
-	UaCacheEntry *e;
-
-	for (e = head; e != NULL; e = e->next)
-		if (e->len == len && memcmp(e->bytes, bytes, len) == 0)
-		{
-			*found_entry = true;
-			return e;
-		}
-	*found_entry = false;
-	return head;
-}
-
-static void
-ua_cache_insert(const char *bytes, int len, uint64 hash, int32 ua_key)
-{
-	bool		found;
-	UaCacheEntry *head = hash_search(ua_cache, &hash, HASH_ENTER, &found);
-	UaCacheEntry *e = head;
-
-	if (found)
-	{
-		e = MemoryContextAlloc(dictionary_context, sizeof(UaCacheEntry));
-		e->hash = hash;
-		e->next = head->next;
-		head->next = e;
-	}
-	else
-		e->next = NULL;
-	e->ua_key = ua_key;
-	e->len = len;
-	e->bytes = MemoryContextAlloc(dictionary_context, len + 1);
-	memcpy(e->bytes, bytes, len);
-}
-
-/* Sort order for interning: a total order every worker shares. */
-static int
-compare_ua_text(const void *a, const void *b)
-{
-	text	   *ta = (*(Arrival *const *) a)->user_agent;
-	text	   *tb = (*(Arrival *const *) b)->user_agent;
-	int			la = VARSIZE_ANY_EXHDR(ta);
-	int			lb = VARSIZE_ANY_EXHDR(tb);
-	int			c = memcmp(VARDATA_ANY(ta), VARDATA_ANY(tb), Min(la, lb));
-
-	if (c != 0)
-		return c;
-	return (la > lb) - (la < lb);
-}
-
-static int
-compare_ad(const void *a, const void *b)
-{
-	const Arrival *x = *(Arrival *const *) a;
-	const Arrival *y = *(Arrival *const *) b;
-
-	if (x->campaign_id != y->campaign_id)
-		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
-	return (x->ad_id > y->ad_id) - (x->ad_id < y->ad_id);
-}
-
-/*
- * Run a batch-interning function over an array of values; returns the keys,
- * in the order of the input.
- */
-static int32 *
-intern_batch(SPIPlanPtr plan, Datum *args, int n, const char *what)
-{
-	int32	   *keys = palloc(sizeof(int32) * n);
-	bool		isnull;
-	Datum		d;
-	ArrayType  *arr;
-	int			rc = SPI_execute_plan(plan, args, NULL, false, 1);
-
-	if (rc != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "interning %s failed: %s", what, SPI_result_code_string(rc));
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	if (isnull)
-		elog(ERROR, "interning %s returned NULL", what);
-	arr = DatumGetArrayTypeP(d);
-	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != n || ARR_HASNULL(arr) ||
-		ARR_ELEMTYPE(arr) != INT4OID)
-		elog(ERROR, "interning %s returned a malformed array", what);
-	memcpy(keys, ARR_DATA_PTR(arr), sizeof(int32) * n);
-	return keys;
-}
-
-static ArrayType *
-datum_array(Datum *elems, int n, Oid elemtype)
-{
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	return construct_array(elems, n, elemtype, typlen, typbyval, typalign);
-}
-
-/*
- * Give every candidate its ad_key and ua_key.  What the caches miss is
- * interned with one SQL call per dictionary, in sorted order (see the
- * locking order above).
- */
-static void
-resolve_dictionary_keys(Arrival **cands, int ncands)
-{
-	Arrival   **misses = palloc(sizeof(Arrival *) * Max(ncands, 1));
-	Datum	   *elems = palloc(sizeof(Datum) * Max(ncands, 1));
-	Datum	   *elems2 = palloc(sizeof(Datum) * Max(ncands, 1));
-	int			nmisses = 0;
-	int			nunique = 0;
-	int			i;
-
-	ensure_caches();
-
-	/* User agents. */
-	for (i = 0; i < ncands; i++)
-	{
-		Arrival    *a = cands[i];
-		bool		found;
-		UaCacheEntry *e;
-
-		a->ua_key = 0;
-		if (a->user_agent == NULL)
-			continue;
-		e = ua_cache_lookup(VARDATA_ANY(a->user_agent), VARSIZE_ANY_EXHDR(a->user_agent),
-							clickagg_hash_bytes(VARDATA_ANY(a->user_agent),
-												VARSIZE_ANY_EXHDR(a->user_agent)),
-							&found);
-		if (found)
-			a->ua_key = e->ua_key;
-		else
-			misses[nmisses++] = a;
-	}
-	if (nmisses > 0)
-	{
-		int32	   *keys;
-		Datum		arg;
-
-		qsort(misses, nmisses, sizeof(Arrival *), compare_ua_text);
-		for (i = 0; i < nmisses; i++)
-			if (nunique == 0 || compare_ua_text(&misses[i], &misses[i - 1]) != 0)
-				elems[nunique++] = PointerGetDatum(misses[i]->user_agent);
-		if (intern_ua_plan == NULL)
-		{
-			Oid			types[1] = {TEXTARRAYOID};
-
-			intern_ua_plan = keep_plan("SELECT clickagg.intern_user_agents($1)", 1, types);
-		}
-		arg = PointerGetDatum(datum_array(elems, nunique, TEXTOID));
-		keys = intern_batch(intern_ua_plan, &arg, nunique, "user agents");
-		for (i = 0; i < nunique; i++)
-		{
-			text	   *t = (text *) DatumGetPointer(elems[i]);
-
-			ua_cache_insert(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-							clickagg_hash_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)),
-							keys[i]);
-		}
-		for (i = 0; i < nmisses; i++)
-		{
-			bool		found;
-			UaCacheEntry *e = ua_cache_lookup(VARDATA_ANY(misses[i]->user_agent),
-											  VARSIZE_ANY_EXHDR(misses[i]->user_agent),
-											  clickagg_hash_bytes(VARDATA_ANY(misses[i]->user_agent),
-																  VARSIZE_ANY_EXHDR(misses[i]->user_agent)),
-											  &found);
-
-			Assert(found);
-			misses[i]->ua_key = e->ua_key;
-		}
-	}
-
-	/* (campaign, ad) pairs. */
-	nmisses = 0;
-	nunique = 0;
-	for (i = 0; i < ncands; i++)
-	{
-		AdCacheKey	key;
-		AdCacheEntry *e;
-
-		key.campaign_id = cands[i]->campaign_id;
-		key.ad_id = cands[i]->ad_id;
-		e = hash_search(ad_cache, &key, HASH_FIND, NULL);
-		if (e != NULL)
-			cands[i]->ad_key = e->ad_key;
-		else
-			misses[nmisses++] = cands[i];
-	}
-	if (nmisses > 0)
-	{
-		int32	   *keys;
-		Datum		args[2];
-
-		qsort(misses, nmisses, sizeof(Arrival *), compare_ad);
-		for (i = 0; i < nmisses; i++)
-			if (nunique == 0 || compare_ad(&misses[i], &misses[i - 1]) != 0)
-			{
-				elems[nunique] = Int64GetDatum(misses[i]->campaign_id);
-				elems2[nunique] = Int64GetDatum(misses[i]->ad_id);
-				nunique++;
-			}
-		if (intern_ad_plan == NULL)
-		{
-			Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
-
-			intern_ad_plan = keep_plan("SELECT clickagg.intern_ads($1, $2)", 2, types);
-		}
-		args[0] = PointerGetDatum(datum_array(elems, nunique, INT8OID));
-		args[1] = PointerGetDatum(datum_array(elems2, nunique, INT8OID));
-		keys = intern_batch(intern_ad_plan, args, nunique, "ads");
-		for (i = 0; i < nunique; i++)
-		{
-			AdCacheKey	key;
-			AdCacheEntry *e;
-			bool		found;
-
-			key.campaign_id = DatumGetInt64(elems[i]);
-			key.ad_id = DatumGetInt64(elems2[i]);
-			e = hash_search(ad_cache, &key, HASH_ENTER, &found);
-			e->ad_key = keys[i];
-		}
-		for (i = 0; i < nmisses; i++)
-		{
-			AdCacheKey	key;
-			AdCacheEntry *e;
-
-			key.campaign_id = misses[i]->campaign_id;
-			key.ad_id = misses[i]->ad_id;
-			e = hash_search(ad_cache, &key, HASH_FIND, NULL);
-			Assert(e != NULL);
-			misses[i]->ad_key = e->ad_key;
-		}
-	}
-	pfree(misses);
-	pfree(elems);
-	pfree(elems2);
-}
 
 /*
  * The day partition of the raw log and its click-key index, created if the
@@ -433,7 +105,7 @@ day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
 			Oid			types[1] = {DATEOID};
 
 			ensure_partition_plan =
-				keep_plan("SELECT clickagg.create_click_partition($1)", 1, types);
+				clickagg_prepare_kept("SELECT clickagg.create_click_partition($1)", 1, types);
 		}
 		rc = SPI_execute_plan(ensure_partition_plan, &arg, NULL, false, 1);
 		if (rc != SPI_OK_SELECT)
@@ -572,7 +244,7 @@ log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
 	{
 		Arrival    *a = cands[i];
 
-		switch (clickagg_recent_lookup(stream, &a->click_id, a->event_time))
+		switch (clickagg_recent_check(stream, &a->click_id, a->event_time))
 		{
 			case RECENT_SEEN:
 				a->duplicate = true;
@@ -609,13 +281,12 @@ log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
 		slot->tts_values[LOG_COST_MICROS] = Int64GetDatum(a->cost_micros);
 		slot->tts_values[LOG_AD_KEY] = Int32GetDatum(a->ad_key);
 		slot->tts_values[LOG_UA_KEY] = Int32GetDatum(a->ua_key);
-		slot->tts_isnull[LOG_UA_KEY] = (a->user_agent == NULL);
+		slot->tts_isnull[LOG_UA_KEY] = !a->has_user_agent;
 		slot->tts_isnull[LOG_INVALID_CODE] = true;
 		slot->tts_values[LOG_IP] = PointerGetDatum(a->ip);
 		slot->tts_isnull[LOG_IP] = (a->ip == NULL);
 		slot->tts_values[LOG_USER_ID] = PointerGetDatum(a->user_id);
 		ExecStoreVirtualTuple(slot);
-		clickagg_recent_add(&a->click_id, a->event_time);
 		if (a->event_time > result->newest_accepted)
 			result->newest_accepted = a->event_time;
 	}
@@ -654,8 +325,10 @@ keep_rejected(Arrival **rejected, int n)
 		slot->tts_values[4] = Int64GetDatum(a->campaign_id);
 		slot->tts_values[5] = Int64GetDatum(a->ad_id);
 		slot->tts_values[6] = PointerGetDatum(a->user_id);
+		if (a->has_user_agent && a->user_agent == NULL)
+			a->user_agent = clickagg_user_agent_text(a->ua_key);
 		slot->tts_values[7] = PointerGetDatum(a->user_agent);
-		slot->tts_isnull[7] = (a->user_agent == NULL);
+		slot->tts_isnull[7] = !a->has_user_agent;
 		slot->tts_values[8] = PointerGetDatum(a->ip);
 		slot->tts_isnull[8] = (a->ip == NULL);
 		slot->tts_values[9] = Int64GetDatum(a->cost_micros);
@@ -822,7 +495,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 			cands[nunique++] = cands[i];
 	}
 
-	resolve_dictionary_keys(cands, nunique);
+	clickagg_dictionary_resolve(cands, nunique);
 
 	for (start = 0; start < nunique;)
 	{

@@ -177,37 +177,29 @@ evict_older_half(void)
 }
 
 /*
- * Is this click in the stream's log?  RECENT_UNKNOWN means the cache cannot
- * tell and the caller must probe the index.
+ * Is this click in the stream's log?  Remembers it either way: the caller is
+ * about to log it, or (RECENT_UNKNOWN) to probe the index and log it if it is
+ * not there, so once the pass commits it is logged.  RECENT_UNKNOWN means the
+ * cache cannot tell.  One hash table operation per arrival.
  */
 RecentAnswer
-clickagg_recent_lookup(int stream, const pg_uuid_t *click_id, TimestampTz event_time)
-{
-	if (recent == NULL)
-		return RECENT_UNKNOWN;
-	if (recent_lookup(recent, *click_id) != NULL)
-		return RECENT_SEEN;
-	if (horizon_known[stream] && event_time >= horizon[stream])
-		return RECENT_NEW;
-	return RECENT_UNKNOWN;
-}
-
-/*
- * Remember a click the current pass logs.
- */
-void
-clickagg_recent_add(const pg_uuid_t *click_id, TimestampTz event_time)
+clickagg_recent_check(int stream, const pg_uuid_t *click_id, TimestampTz event_time)
 {
 	RecentEntry *e;
 	bool		found;
 	int32		second = event_second(event_time);
 
 	if (recent == NULL)
-		return;
+		return RECENT_UNKNOWN;
 	if (recent->members >= recent_capacity)
 		evict_older_half();
 	e = recent_insert(recent, *click_id, &found);
+	if (found)
+		return RECENT_SEEN;
 	e->event_second = second;
 	if (second > newest_second)
 		newest_second = second;
+	if (horizon_known[stream] && event_time >= horizon[stream])
+		return RECENT_NEW;
+	return RECENT_UNKNOWN;
 }

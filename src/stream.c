@@ -211,18 +211,6 @@ segment_oid(int stream, int segment)
 	return relid;
 }
 
-static SPIPlanPtr
-prepare_kept(const char *sql, int nargs, Oid *argtypes)
-{
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql,
-			 SPI_result_code_string(SPI_result));
-	SPI_keepplan(plan);
-	return plan;
-}
-
 static void
 load_progress(int stream, StreamProgress *progress)
 {
@@ -237,7 +225,7 @@ load_progress(int stream, StreamProgress *progress)
 	{
 		Oid			types[1] = {INT2OID};
 
-		load_progress_plan = prepare_kept(
+		load_progress_plan = clickagg_prepare_kept(
 										  "SELECT done_snapshot::text, chain_snapshot::text, chain_segment, chain_position, max_event_time "
 										  "  FROM clickagg.stream_progress WHERE stream = $1 FOR UPDATE",
 										  1, types);
@@ -284,7 +272,7 @@ save_progress(int stream, StreamProgress *progress, int64 moved)
 	{
 		Oid			types[7] = {INT2OID, TEXTOID, TEXTOID, INT2OID, TIDOID, INT8OID, TIMESTAMPTZOID};
 
-		save_progress_plan = prepare_kept(
+		save_progress_plan = clickagg_prepare_kept(
 										  "UPDATE clickagg.stream_progress SET "
 										  "  done_snapshot = $2::pg_snapshot, chain_snapshot = $3::pg_snapshot, "
 										  "  chain_segment = $4, chain_position = $5, "
@@ -381,6 +369,9 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 		a->user_id = (text *) copy_varlena(slot->tts_values[ARRIVAL_USER_ID]);
 		a->user_agent = slot->tts_isnull[ARRIVAL_USER_AGENT] ? NULL :
 			(text *) copy_varlena(slot->tts_values[ARRIVAL_USER_AGENT]);
+		a->ua_key = slot->tts_isnull[ARRIVAL_UA_KEY] ? 0 :
+			DatumGetInt32(slot->tts_values[ARRIVAL_UA_KEY]);
+		a->has_user_agent = a->user_agent != NULL || !slot->tts_isnull[ARRIVAL_UA_KEY];
 		a->ip = slot->tts_isnull[ARRIVAL_IP] ? NULL :
 			(inet *) copy_varlena(slot->tts_values[ARRIVAL_IP]);
 		ItemPointerCopy(&slot->tts_tid, last);
@@ -512,7 +503,7 @@ check_extension_identity(void)
 
 	if (current != known_extension)
 	{
-		clickagg_dedup_reset_caches();
+		clickagg_dictionary_reset();
 		clickagg_recent_reset();
 		known_extension = current;
 	}
@@ -713,7 +704,7 @@ clickagg_worker_main(Datum main_arg)
 		AbortOutOfAnyTransaction();
 		FlushErrorState();
 		MemoryContextSwitchTo(TopMemoryContext);
-		clickagg_dedup_reset_caches();
+		clickagg_dictionary_reset();
 		clickagg_recent_reset();
 		RESUME_INTERRUPTS();
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
