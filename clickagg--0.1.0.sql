@@ -222,8 +222,11 @@ DECLARE
     lower_bound text := to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00';
     upper_bound text := to_char(day + 1, 'YYYY-MM-DD') || ' 00:00:00+00';
 BEGIN
-    -- Serialize creators of the same day; other days proceed.
-    PERFORM pg_advisory_xact_lock(hashtext('clickagg.click_log'), day - date '2000-01-01');
+    -- ATTACH takes this lock anyway; taking it first orders every creator
+    -- the same way (rare: once per day, and for the first late event of a
+    -- day), so two workers creating different days cannot deadlock.  It does
+    -- not conflict with readers or with inserts into partitions.
+    LOCK TABLE clickagg.click_log IN SHARE UPDATE EXCLUSIVE MODE;
     IF to_regclass(format('clickagg.%I', part)) IS NOT NULL THEN
         RETURN format('clickagg.%I', part)::regclass;
     END IF;
@@ -232,8 +235,6 @@ BEGIN
     EXECUTE format('CREATE INDEX %I ON clickagg.%I (clickagg.click_key(click_id)) WITH (deduplicate_items = off)',
                    part || '_key', part);
     EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON clickagg.%I FOR EACH STATEMENT EXECUTE FUNCTION clickagg.refuse_log_change()', part);
-    -- ATTACH takes only SHARE UPDATE EXCLUSIVE on click_log: readers and the
-    -- other workers keep going.
     EXECUTE format('ALTER TABLE clickagg.click_log ATTACH PARTITION clickagg.%I FOR VALUES FROM (%L) TO (%L)',
                    part, lower_bound, upper_bound);
     RETURN format('clickagg.%I', part)::regclass;
@@ -289,7 +290,9 @@ BEGIN
                 accepted bigint NOT NULL,
                 duplicates bigint NOT NULL,
                 rejected bigint NOT NULL
-            ) WITH (autovacuum_enabled = false)', 'ingest_counter_deltas_' || s);
+            ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000,
+                    autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 100000)',
+            'ingest_counter_deltas_' || s);
         EXECUTE pg_catalog.format('COMMENT ON TABLE clickagg.%I IS %L', 'ingest_counter_deltas_' || s,
                                   'Counter deltas of stream ' || s || ' not yet folded into clickagg.ingest_counters');
         EXECUTE pg_catalog.format('SELECT pg_catalog.pg_extension_config_dump(%L, %L)',

@@ -24,9 +24,24 @@ INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micro
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
 VALUES (now(), 1, 1, repeat('u', 256), repeat('x', 2048), 0);
 
--- A supplied click ID of clickagg's layout must carry the event's second.
+-- A supplied click ID must be the click's own (computed as docs/click-id.md
+-- says): another second, another field, or an ID of another scheme is an error.
 INSERT INTO clickagg.clicks (click_id, event_time, ad_id, campaign_id, user_id, cost_micros)
 VALUES (clickagg.click_id('u', 1, '2026-01-01 00:00:00+00', ''), '2026-01-01 00:00:01+00', 1, 1, 'u', 1);
+INSERT INTO clickagg.clicks (click_id, event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (clickagg.click_id('u', 1, '2026-01-01 00:00:00+00', ''), '2026-01-01 00:00:00+00', 1, 1, 'u', 'ua', 1);
+INSERT INTO clickagg.clicks (click_id, event_time, ad_id, campaign_id, user_id, cost_micros)
+VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2026-01-01 00:00:00+00', 1, 1, 'u', 1);
+
+-- No writes in a read-only transaction, by INSERT or by COPY.
+BEGIN READ ONLY;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now(), 1, 1, 'ro', 1);
+ROLLBACK;
+BEGIN READ ONLY;
+COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) FROM STDIN;
+yesterday 09:00	1	1	ro	1
+\.
+ROLLBACK;
 
 -- Wrong types are PostgreSQL's own errors.
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now(), 'one', 1, 'u', 1);

@@ -19,9 +19,9 @@ user_id,ad_id,campaign_id,event_time,cost_micros
 "erin, the ""quoted""",4,20,yesterday 11:00:00,120000
 \.
 
--- A click ID computed upstream is kept.
+-- A click ID computed upstream (docs/click-id.md) is checked and kept.
 INSERT INTO clickagg.clicks (click_id, event_time, ad_id, campaign_id, user_id, cost_micros)
-VALUES ('0191e9a2-3a4b-7c5d-8e6f-0123456789ab', 'yesterday 12:00:00', 5, 30, 'frank', 1);
+VALUES (clickagg.click_id('frank', 5, 'yesterday 12:00:00', ''), 'yesterday 12:00:00.75', 5, 30, 'frank', 1);
 
 -- Nothing is in clickagg.clicks until a worker moves it; wait_for_stream
 -- waits for every click committed before the call.
@@ -30,7 +30,8 @@ SELECT user_id, ad_id, campaign_id, user_agent, ip, cost_micros, invalid_reason,
        click_id = clickagg.click_id(user_id, ad_id, event_time, coalesce(user_agent, '')) AS computed_id
   FROM clickagg.clicks ORDER BY user_id;
 
-SELECT click_id FROM clickagg.clicks WHERE user_id = 'frank';
+SELECT click_id = clickagg.click_id('frank', 5, 'yesterday 12:00:00', '') AS supplied_id_kept
+  FROM clickagg.clicks WHERE user_id = 'frank';
 
 -- Event times are kept to the microsecond.
 SELECT event_time - date_trunc('day', event_time) AS time_of_day FROM clickagg.clicks WHERE user_id = 'dave';

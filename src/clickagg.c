@@ -197,7 +197,8 @@ clickagg_shmem_startup(void)
 			ClickaggStream *s = &clickagg_shared->streams[i];
 
 			pg_atomic_init_u32(&s->current_segment, 0);
-			pg_atomic_init_u64(&s->done_xmax, 0);
+			pg_atomic_init_u64(&s->chains_started, 0);
+			pg_atomic_init_u64(&s->chain_done, 0);
 			pg_atomic_init_u64(&s->moved, 0);
 			pg_atomic_init_u64(&s->accepted, 0);
 			pg_atomic_init_u64(&s->duplicates, 0);

@@ -90,15 +90,17 @@ typedef enum RejectReason
 
 /*
  * Shared state of one stream.  current_segment is read without a lock by
- * every ingesting backend and written only by the stream's owner.  done_xmax
- * is the xmax of the snapshot whose visible arrivals the owner has all moved
- * (0 until the first complete pass after startup); wait_for_stream() compares
- * it with the caller's snapshot.
+ * every ingesting backend and written only by the stream's owner.  Chains
+ * (see stream.c) are numbered: the owner bumps chains_started before taking
+ * a chain's snapshot and sets chain_done when the chain's pass has committed,
+ * so a chain numbered above what wait_for_stream() read at its call saw
+ * every transaction committed before the call.
  */
 typedef struct ClickaggStream
 {
 	pg_atomic_uint32 current_segment;
-	pg_atomic_uint64 done_xmax;
+	pg_atomic_uint64 chains_started;	/* bumped before a chain's snapshot */
+	pg_atomic_uint64 chain_done;	/* number of the last complete chain */
 	pg_atomic_uint64 moved;		/* arrivals moved since startup */
 	pg_atomic_uint64 accepted;
 	pg_atomic_uint64 duplicates;

@@ -17,9 +17,8 @@
  * rolls back and is retried.  Rows are visited in key order, so two callers
  * that did share rows could still not deadlock.
  *
- * Locking: RowExclusiveLock on the totals table and its primary key;
- * RowExclusiveLock on the stream's delta partition, and AccessExclusiveLock
- * on it, without waiting, to fold it.
+ * Locking: RowExclusiveLock on the totals table, its primary key and the
+ * stream's delta table.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -163,16 +162,13 @@ clickagg_counters_add(const char *relname, int nkeys, int ncounters,
  * Updating a counter row costs an index probe and a new row version; a pass
  * touches thousands of (day, campaign, ad) rows, most of them for one or two
  * clicks (ad popularity has a long tail).  So a pass appends its deltas, one
- * row per key, to its stream's partition of the family's delta table (no
- * index, a multi-insert), and only every COMPACT_ROWS rows or COMPACT_SECONDS
- * folds the stream's deltas into the totals table and truncates the
- * partition, in the same transaction.  Readers sum totals and deltas (see the
- * views in the install script), so every committed pass is visible at once
- * and totals plus deltas never count a pass twice or miss one.
- *
- * The truncation needs AccessExclusiveLock on the stream's own partition,
- * which only this worker writes; it is tried without waiting, and a reader
- * in the way merely postpones the fold.
+ * row per key, to its stream's delta table (no index, a multi-insert), and
+ * only every COMPACT_ROWS rows or COMPACT_SECONDS folds the stream's deltas
+ * into the totals table and deletes them, in the same transaction.  Readers
+ * sum totals and deltas (see the views in the install script), so every
+ * committed pass is visible at once and, since the fold deletes rather than
+ * truncates, a reader with an older snapshot (REPEATABLE READ, pg_dump) still
+ * sees the deltas it should.  Autovacuum cleans the deleted rows.
  */
 #define COMPACT_ROWS		50000
 #define COMPACT_SECONDS		10
@@ -254,8 +250,8 @@ fold_add(HTAB *sums, int nkeys, int ncounters, const Datum *key, const int64 *co
 }
 
 /*
- * Fold the partition's deltas and the new rows into the totals.  The caller
- * holds AccessExclusiveLock on the partition and empties it afterwards.
+ * Fold the stream's deltas and the new rows into the totals, deleting the
+ * deltas folded.  Only this stream's worker writes its delta table.
  */
 static void
 fold_deltas(Relation part, const char *totals, int nkeys, int ncounters,
@@ -289,6 +285,7 @@ fold_deltas(Relation part, const char *totals, int nkeys, int ncounters,
 		for (c = 0; c < ncounters; c++)
 			counts[c] = DatumGetInt64(slot->tts_values[nkeys + c]);
 		fold_add(sums, nkeys, ncounters, slot->tts_values, counts);
+		simple_heap_delete(part, &slot->tts_tid);
 	}
 	table_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
@@ -344,20 +341,11 @@ clickagg_counters_record(const char *totals, const char *deltas, int stream,
 
 	fold_due = state->pending[stream] + nrows >= COMPACT_ROWS ||
 		TimestampDifferenceExceeds(state->last_fold[stream], now, COMPACT_SECONDS * 1000);
-	if (fold_due && ConditionalLockRelation(part, AccessExclusiveLock))
+	if (fold_due)
 	{
-		char		sql[NAMEDATALEN * 2 + 32];
-
 		fold_deltas(part, totals, nkeys, ncounters, nrows, keys, counts);
-		/* TRUNCATE refuses a table this backend still has open */
-		table_close(part, NoLock);
-		snprintf(sql, sizeof(sql), "TRUNCATE %s.%s", CLICKAGG_SCHEMA,
-				 quote_identifier(part_name));
-		if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-			elog(ERROR, "could not empty \"%s\"", part_name);
 		state->pending[stream] = 0;
 		state->last_fold[stream] = now;
-		return;
 	}
 	else
 	{

@@ -35,6 +35,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/copy.h"
 #include "commands/trigger.h"
@@ -51,6 +52,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/xid8.h"
 
@@ -138,28 +140,19 @@ clickagg_ingest_init(void)
 	CacheRegisterRelcacheCallback(ingest_relcache_callback, (Datum) 0);
 }
 
+/*
+ * The cached OIDs stay right until the extension is dropped, which drops the
+ * view too; segments keep their OIDs when they are truncated, so their
+ * (frequent) invalidations do not matter here.
+ */
 static void
 ingest_relcache_callback(Datum arg, Oid relid)
 {
-	int			s,
-				g;
-
-	if (!catalog.valid)
-		return;
 	if (relid == InvalidOid || relid == catalog.view_oid)
 	{
 		catalog.valid = false;
-		if (relid == catalog.view_oid)
-			catalog.view_oid = InvalidOid;
-		return;
+		catalog.view_oid = InvalidOid;
 	}
-	for (s = 0; s < CLICKAGG_STREAMS; s++)
-		for (g = 0; g < CLICKAGG_SEGMENTS; g++)
-			if (catalog.segment_oids[s][g] == relid)
-			{
-				catalog.valid = false;
-				return;
-			}
 }
 
 static void
@@ -188,23 +181,27 @@ build_arrival_desc(void)
 
 /*
  * Check that a segment table has the shape build_arrival_desc() assumes, so a
- * mismatched install script fails loudly instead of writing garbage.
+ * mismatched install script fails loudly instead of writing garbage.  Reads
+ * the catalog only: no lock that a worker's truncation could make us wait on.
  */
 static void
-check_segment_shape(Oid relid)
+check_segment_shape(Oid relid, const char *name)
 {
-	Relation	rel = table_open(relid, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
+	HeapTuple	classtup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	int			natts;
 	int			i;
 
-	if (desc->natts != ARRIVAL_NATTS)
+	if (!HeapTupleIsValid(classtup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	natts = ((Form_pg_class) GETSTRUCT(classtup))->relnatts;
+	ReleaseSysCache(classtup);
+	if (natts != ARRIVAL_NATTS)
 		elog(ERROR, "arrival segment \"%s\" has %d columns, expected %d",
-			 RelationGetRelationName(rel), desc->natts, ARRIVAL_NATTS);
+			 name, natts, ARRIVAL_NATTS);
 	for (i = 0; i < ARRIVAL_NATTS; i++)
-		if (TupleDescAttr(desc, i)->atttypid != TupleDescAttr(arrival_desc, i)->atttypid)
+		if (get_atttype(relid, i + 1) != TupleDescAttr(arrival_desc, i)->atttypid)
 			elog(ERROR, "column %d of arrival segment \"%s\" has an unexpected type",
-				 i + 1, RelationGetRelationName(rel));
-	table_close(rel, AccessShareLock);
+				 i + 1, name);
 }
 
 /*
@@ -231,9 +228,7 @@ resolve_view_columns(Relation view)
 }
 
 /*
- * Look up the segment tables and the view's columns.  Called only when no
- * rows are buffered, so a concurrent re-creation of the extension can never
- * mix tuples of two layouts.
+ * Look up the segment tables and the view's columns.
  */
 static void
 load_catalog(Relation view)
@@ -258,7 +253,7 @@ load_catalog(Relation view)
 						(errcode(ERRCODE_UNDEFINED_TABLE),
 						 errmsg("arrival segment \"%s.%s\" does not exist", CLICKAGG_SCHEMA, name),
 						 errhint("Reinstall the extension with DROP EXTENSION clickagg; CREATE EXTENSION clickagg.")));
-			check_segment_shape(relid);
+			check_segment_shape(relid, name);
 			catalog.segment_oids[s][g] = relid;
 		}
 
@@ -309,18 +304,29 @@ flush_stream(IngestBatch *batch, int stream)
 		return;
 
 	rel = open_append_segment(stream);
-	for (i = 0; i < n; i++)
-		ExecStoreHeapTuple(batch->rows[stream][i], flush_slots[i], true);
 
 	/*
-	 * No bulk-insert strategy: arrival pages are read back and truncated within
-	 * seconds, so they should stay in shared buffers, not cycle through a ring.
+	 * The slots own the tuples while they are written (so the insert does not
+	 * copy them) and free them after; on an error too, before the batch's
+	 * memory goes away with the (sub)transaction.
 	 */
-	table_multi_insert(rel, flush_slots, n, GetCurrentCommandId(true),
-					   TABLE_INSERT_SKIP_FSM, NULL);
-
 	for (i = 0; i < n; i++)
-		ExecClearTuple(flush_slots[i]);
+		ExecStoreHeapTuple(batch->rows[stream][i], flush_slots[i], true);
+	PG_TRY();
+	{
+		/*
+		 * No bulk-insert strategy: arrival pages are read back and truncated
+		 * within seconds, so they should stay in shared buffers.
+		 */
+		table_multi_insert(rel, flush_slots, n, GetCurrentCommandId(true),
+						   TABLE_INSERT_SKIP_FSM, NULL);
+	}
+	PG_FINALLY();
+	{
+		for (i = 0; i < n; i++)
+			ExecClearTuple(flush_slots[i]);
+	}
+	PG_END_TRY();
 	table_close(rel, NoLock);
 
 	batch->nrows[stream] = 0;
@@ -495,32 +501,23 @@ checked_text(Datum value, const char *column, int max_len, bool require_nonempty
 }
 
 /*
- * A supplied click ID of clickagg's own layout (version 8) must carry the
- * event's second; a mismatch means the producer computed it wrongly (a local
- * time zone, say), and accepting it would defeat deduplication.
+ * A supplied click ID must be the click's own: the one clickagg.click_id()
+ * gives for its user, ad, second and user agent.  A producer that computes
+ * IDs (docs/click-id.md) gets an end-to-end check; any other ID would break
+ * deduplication, which relies on a click's copies meeting in one stream.
  */
 static void
-check_supplied_click_id(pg_uuid_t *id, TimestampTz event_time)
+check_supplied_click_id(const pg_uuid_t *supplied, const pg_uuid_t *computed)
 {
-	int64		id_seconds;
-	char	   *id_time;
-	char	   *event_time_text;
-
-	if ((id->data[6] >> 4) != 8)
+	if (memcmp(supplied->data, computed->data, UUID_LEN) == 0)
 		return;
-	if (!clickagg_click_id_seconds(id, &id_seconds) ||
-		id_seconds == clickagg_unix_seconds(event_time))
-		return;
-
-	/* timestamptz_to_str() returns a static buffer: copy each result */
-	id_time = pstrdup(timestamptz_to_str(id_seconds * USECS_PER_SEC -
-										 (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY));
-	event_time_text = pstrdup(timestamptz_to_str(event_time));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("click_id does not match event_time"),
-			 errdetail("The click ID encodes %s, but event_time is %s.", id_time, event_time_text),
-			 errhint("Leave click_id NULL to have clickagg compute it, or compute it with clickagg.click_id().")));
+			 errmsg("click_id %s is not the ID of this click",
+					DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(supplied)))),
+			 errdetail("From its user, ad, event second and user agent the click ID is %s.",
+					   DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(computed)))),
+			 errhint("Leave click_id NULL to have clickagg compute it, or compute it as docs/click-id.md describes.")));
 }
 
 /*
@@ -571,24 +568,21 @@ ingest_view_values(Datum *vvalues, bool *vnulls)
 		user_agent = checked_text(vvalues[col[VIEW_USER_AGENT]], "user_agent",
 								  CLICKAGG_MAX_USER_AGENT_LEN, false);
 
+	click_id = palloc(sizeof(pg_uuid_t));
+	clickagg_compute_click_id(click_id,
+							  VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id),
+							  DatumGetInt64(vvalues[col[VIEW_AD_ID]]),
+							  event_time,
+							  user_agent ? VARDATA_ANY(user_agent) : "",
+							  user_agent ? VARSIZE_ANY_EXHDR(user_agent) : 0);
 	if (vnulls[col[VIEW_CLICK_ID]])
-	{
-		click_id = computed = palloc(sizeof(pg_uuid_t));
-		clickagg_compute_click_id(click_id,
-								  VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id),
-								  DatumGetInt64(vvalues[col[VIEW_AD_ID]]),
-								  event_time,
-								  user_agent ? VARDATA_ANY(user_agent) : "",
-								  user_agent ? VARSIZE_ANY_EXHDR(user_agent) : 0);
-	}
+		computed = click_id;
 	else
-	{
-		click_id = DatumGetUUIDP(vvalues[col[VIEW_CLICK_ID]]);
-		check_supplied_click_id(click_id, event_time);
-	}
+		check_supplied_click_id(DatumGetUUIDP(vvalues[col[VIEW_CLICK_ID]]), click_id);
 
 	values[ARRIVAL_TXID] = FullTransactionIdGetDatum(GetTopFullTransactionId());
-	values[ARRIVAL_ARRIVED_AT] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
+	/* the clock now, not the statement start: a COPY may stream for hours */
+	values[ARRIVAL_ARRIVED_AT] = TimestampTzGetDatum(GetCurrentTimestamp());
 	values[ARRIVAL_CLICK_ID] = UUIDPGetDatum(click_id);
 	values[ARRIVAL_EVENT_TIME] = TimestampTzGetDatum(event_time);
 	values[ARRIVAL_CAMPAIGN_ID] = vvalues[col[VIEW_CAMPAIGN_ID]];
@@ -631,14 +625,9 @@ prepare_catalog(Relation view)
 	if (RelationGetDescr(view)->natts > VIEW_MAX_COLS)
 		elog(ERROR, "view \"%s\" has too many columns", RelationGetRelationName(view));
 
-	/*
-	 * Relcache invalidations arrive for every truncation of a segment, which
-	 * keeps its OID; only reload while nothing is buffered, so that buffered
-	 * rows never straddle two installs of the extension.
-	 */
-	if ((!catalog.valid && current_batch == NULL) || catalog.view_oid == InvalidOid)
+	if (!catalog.valid)
 		load_catalog(view);
-	if (catalog.view_oid != RelationGetRelid(view))
+	else if (catalog.view_oid != RelationGetRelid(view))
 		resolve_view_columns(view);
 }
 
@@ -707,7 +696,10 @@ copy_clicks_from_client(ParseState *pstate, CopyStmt *stmt, Relation view)
 	bool	   *nulls;
 	uint64		processed = 0;
 
-	/* The privilege check DoCopy would make: INSERT on the named columns. */
+	/* What DoCopy checks before writing: read-only state, then privileges. */
+	PreventCommandIfReadOnly("COPY FROM");
+	PreventCommandIfParallelMode("COPY FROM");
+
 	rte = makeNode(RangeTblEntry);
 	rte->rtekind = RTE_RELATION;
 	rte->relid = RelationGetRelid(view);

@@ -174,6 +174,13 @@ evict_older_half(void)
 	for (s = 0; s < CLICKAGG_STREAMS; s++)
 		if (horizon[s] < (TimestampTz) cutoff * USECS_PER_SEC)
 			horizon[s] = (TimestampTz) cutoff * USECS_PER_SEC;
+
+	/*
+	 * When most entries share the newest seconds, eviction frees little; let
+	 * the table grow rather than sweep it on every insert.
+	 */
+	if (recent->members > recent_capacity / 4 * 3)
+		recent_capacity = recent->members * 2;
 }
 
 /*

@@ -47,6 +47,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -91,6 +92,9 @@ typedef struct StreamProgress
 
 static int	worker_index = -1;
 static MemoryContext pass_context = NULL;
+
+/* Number of the chain each owned stream is in (0: begun before this start). */
+static uint64 chain_number[CLICKAGG_STREAMS];
 static SPIPlanPtr load_progress_plan = NULL;
 static SPIPlanPtr save_progress_plan = NULL;
 
@@ -550,14 +554,20 @@ stream_pass(int stream)
 		return PASS_NO_EXTENSION;
 	}
 
-	MemoryContextSwitchTo(pass_context);
 	check_extension_identity();
 	clickagg_recent_begin_pass();
 	load_progress(stream, &progress);
 	if (!clickagg_recent_horizon_known(stream))
 		clickagg_recent_set_horizon(stream, progress.max_event_time);
 
-	/* The chain snapshot must be taken after the progress row is ours. */
+	/*
+	 * The chain snapshot must be taken after the progress row is ours, and a
+	 * new chain's number published before (pg_atomic_add_fetch is a full
+	 * barrier), for wait_for_stream().
+	 */
+	if (!progress.has_chain)
+		chain_number[stream] = clickagg_shared == NULL ? 0 :
+			pg_atomic_add_fetch_u64(&clickagg_shared->streams[stream].chains_started, 1);
 	PopActiveSnapshot();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	snap = GetActiveSnapshot();
@@ -572,7 +582,7 @@ stream_pass(int stream)
 	for (g = 0; g < CLICKAGG_SEGMENTS; g++)
 		oids[g] = segment_oid(stream, g);
 
-	arrivals = palloc(sizeof(Arrival) * clickagg_batch_size);
+	arrivals = MemoryContextAlloc(pass_context, sizeof(Arrival) * clickagg_batch_size);
 	for (g = progress.chain_segment; g < CLICKAGG_SEGMENTS; g++)
 	{
 		Relation	rel = table_open(oids[g], AccessShareLock);
@@ -613,7 +623,6 @@ stream_pass(int stream)
 
 	SPI_finish();
 	PopActiveSnapshot();
-	MemoryContextSwitchTo(TopMemoryContext);
 	CommitTransactionCommand();
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
@@ -630,10 +639,8 @@ stream_pass(int stream)
 		pg_atomic_write_u64(&s->last_pass_end, (uint64) GetCurrentTimestamp());
 		if (complete)
 		{
-			uint64		xmax = U64FromFullTransactionId(progress.done.xmax);
-
-			if (xmax > pg_atomic_read_u64(&s->done_xmax))
-				pg_atomic_write_u64(&s->done_xmax, xmax);
+			if (chain_number[stream] > pg_atomic_read_u64(&s->chain_done))
+				pg_atomic_write_u64(&s->chain_done, chain_number[stream]);
 			ConditionVariableBroadcast(&clickagg_shared->progress_cv);
 		}
 	}
@@ -766,7 +773,8 @@ interval_to_ms(Interval *span)
  * clickagg.wait_for_stream(timeout interval) RETURNS boolean
  *
  * True once every arrival committed before the call has been moved (so it is
- * in clickagg.clicks and counted); false if that takes longer than timeout.
+ * in clickagg.clicks and counted): once every stream has completed a chain
+ * that began after the call.  False if that takes longer than timeout.
  */
 Datum
 clickagg_wait_for_stream(PG_FUNCTION_ARGS)
@@ -774,9 +782,11 @@ clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 	Interval   *timeout = PG_GETARG_INTERVAL_P(0);
 	int64		timeout_ms = interval_to_ms(timeout);
 	TimestampTz deadline;
-	uint64		target;
 	int			w;
 	bool		reached = false;
+
+	uint64		target[CLICKAGG_STREAMS];
+	int			s;
 
 	clickagg_require_preload();
 	if (clickagg_workers == 0)
@@ -785,10 +795,19 @@ clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 				 errmsg("clickagg streaming is off"),
 				 errdetail("clickagg.workers is 0, so no worker moves arrivals."),
 				 errhint("Set clickagg.workers to at least 1 and restart the server.")));
+	if (strcmp(get_database_name(MyDatabaseId), clickagg_database) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the clickagg workers serve database \"%s\", not this one",
+						clickagg_database),
+				 errhint("Set clickagg.database to this database and restart the server.")));
 
-	/* Every transaction committed so far has an XID below this. */
-	target = U64FromFullTransactionId(widen_xid(GetLatestSnapshot()->xmax,
-												ReadNextFullTransactionId()));
+	/*
+	 * A chain numbered above what we read now takes its snapshot after this
+	 * point, so it sees every transaction that committed before the call.
+	 */
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		target[s] = pg_atomic_read_u64(&clickagg_shared->streams[s].chains_started);
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
 
 	for (w = 0; w < clickagg_workers; w++)
@@ -806,11 +825,10 @@ clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 	for (;;)
 	{
 		long		remaining;
-		int			s;
 
 		reached = true;
 		for (s = 0; s < CLICKAGG_STREAMS; s++)
-			if (pg_atomic_read_u64(&clickagg_shared->streams[s].done_xmax) < target)
+			if (pg_atomic_read_u64(&clickagg_shared->streams[s].chain_done) <= target[s])
 				reached = false;
 		if (reached)
 			break;

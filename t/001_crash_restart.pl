@@ -139,9 +139,12 @@ for my $event (@events)
 	elsif ($event eq 'kill9 worker')
 	{
 		my $pid = worker_pid();
-		kill 'KILL', $pid if $pid;
-		# the postmaster restarts every backend after a crash
-		$node->poll_query_until('postgres', 'SELECT true') or die "server did not come back";
+		kill 'KILL', $pid;
+		# The postmaster restarts every process after a crash; wait until both
+		# workers are new ones (connections fail meanwhile and are retried).
+		$node->poll_query_until('postgres',
+			"SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'clickagg worker' AND pid <> $pid"
+		) or die "server did not come back";
 	}
 	elsif ($event eq 'immediate stop')
 	{

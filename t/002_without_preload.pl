@@ -50,6 +50,9 @@ $node->safe_psql('postgres', 'CREATE DATABASE other');
 ($ret, $stdout, $stderr) = $node->psql('other', 'CREATE EXTENSION clickagg');
 like($stderr, qr/WARNING:  the clickagg workers serve database "postgres", not "other"/,
 	'CREATE EXTENSION in another database warns');
+($ret, $stdout, $stderr) = $node->psql('other', 'SELECT clickagg.wait_for_stream()');
+like($stderr, qr/ERROR:  the clickagg workers serve database "postgres", not this one/,
+	'and wait_for_stream there says so instead of answering for the other database');
 
 $node->stop;
 done_testing();

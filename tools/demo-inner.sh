@@ -22,6 +22,7 @@ CREATE TABLE bench_user_agents (weight float8, user_agent text);
 \set dup_share 0.25
 \set late_share 0.03
 \set seed 0.7
+\set minutes_ago 1
 \i $root/bench/ingest/generate.sql
 SQL
 for s in 0 1; do

@@ -1,5 +1,5 @@
 -- Generate a realistic click stream into bench_rows (psql variables: rows,
--- dup_share, late_share, seed).  Deterministic for a given seed, except that
+-- dup_share, late_share, seed, minutes_ago: the window ends that long ago).  Deterministic for a given seed, except that
 -- event times are relative to now().
 --
 --   * ads: 10,000 ads in 500 campaigns, Zipf-like popularity (p(rank) ~ 1/rank);
@@ -7,7 +7,7 @@
 --     one IPv4 address per user, a few IPv6;
 --   * user agents: drawn by real-traffic frequency from bench/data/user-agents.tsv
 --     (loaded into bench_user_agents by the caller), 1% missing;
---   * event times: a 30-minute window ending a minute ago, late_share of the
+--   * event times: a 30-minute window ending minutes_ago, late_share of the
 --     clicks arriving hours to days late;
 --   * duplicates: dup_share of all rows are exact copies of another click,
 --     placed up to two batches later, so copies land in both loading sessions
@@ -57,7 +57,7 @@ SELECT i::float8 AS pos,
             ELSE ('0.0.0.0'::inet + (16777216 + (usr * 2654435761) % 3472883712)) END AS ip,
        (20000 + floor(random() * random() * 2000000))::bigint AS cost_micros
   FROM (SELECT i,
-               now() - interval '31 minutes' + (i::float8 / :uniques) * interval '30 minutes' AS base,
+               now() - (:minutes_ago + 30) * interval '1 minute' + (i::float8 / :uniques) * interval '30 minutes' AS base,
                greatest(1, floor(exp(random() * ln(10000))))::bigint AS ad,
                floor(random() * random() * 1000000)::bigint AS usr
           FROM generate_series(1, :uniques) AS i) g;

@@ -44,9 +44,10 @@ SQL
 # Generate a stream into bench_rows and cut each session's share into
 # 10,000-row batch scripts for every target.
 generate() {
-    local seed=$1 round=$2
+    local seed=$1 round=$2 minutes_ago=$3
     psql -qX -v ON_ERROR_STOP=1 -v rows="$rows" -v dup_share="$dup_share" \
-        -v late_share=0.03 -v seed="$seed" -f "$here/generate.sql" >/dev/null
+        -v late_share=0.03 -v seed="$seed" -v minutes_ago="$minutes_ago" \
+        -f "$here/generate.sql" >/dev/null
     psql -qX -c "INSERT INTO bench_expected SELECT $round, count(DISTINCT (user_id, ad_id, date_trunc('second', event_time), coalesce(user_agent, ''))) FROM bench_rows"
     for s in 0 1; do
         psql -qX -c "\\copy (SELECT $cols FROM bench_rows WHERE session = $s ORDER BY pos, ctid) TO '$work/s$s.tsv'"
@@ -94,7 +95,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 
 # Plain COPY and clickagg alternate, reps times, each on an empty target (the
 # extension is created afresh, dictionaries and all); medians are reported.
-generate 0.42 1
+generate 0.42 1 32
 plain_runs=() clickagg_runs=()
 for rep in $(seq 1 "$reps"); do
     psql -qX -c "TRUNCATE bench_plain" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg"
@@ -109,7 +110,8 @@ grep -v '^$' "$work"/err*.plain "$work"/err*.clickagg >&2 || true
 deadlocks=$(cat "$work"/err*.naive | grep -c "deadlock detected" || true)
 accepted_round1=$(psql -qXAt -c "SELECT accepted FROM clickagg.ingest_stats")
 
-generate 0.43 2
+# the next 30 minutes of traffic
+generate 0.43 2 1
 ms_clickagg2=$(load clickagg)
 
 psql -qX -v ON_ERROR_STOP=1 \
