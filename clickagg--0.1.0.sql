@@ -235,6 +235,7 @@ BEGIN
     EXECUTE format('CREATE INDEX %I ON clickagg.%I (clickagg.click_key(click_id)) WITH (deduplicate_items = off)',
                    part || '_key', part);
     EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON clickagg.%I FOR EACH STATEMENT EXECUTE FUNCTION clickagg.refuse_log_change()', part);
+    EXECUTE format('ALTER TABLE clickagg.%I ENABLE ALWAYS TRIGGER refuse_truncate', part);
     EXECUTE format('ALTER TABLE clickagg.click_log ATTACH PARTITION clickagg.%I FOR VALUES FROM (%L) TO (%L)',
                    part, lower_bound, upper_bound);
     RETURN format('clickagg.%I', part)::regclass;
@@ -448,6 +449,14 @@ CREATE TRIGGER refuse_change_statement BEFORE UPDATE OR DELETE ON clickagg.click
     FOR EACH STATEMENT EXECUTE FUNCTION clickagg.refuse_log_change();
 CREATE TRIGGER refuse_change INSTEAD OF UPDATE OR DELETE ON clickagg.clicks
     FOR EACH ROW EXECUTE FUNCTION clickagg.refuse_log_change();
+
+-- These triggers are the write path, so they must fire whatever
+-- session_replication_role is: with "replica" an ordinary trigger is skipped
+-- and an INSERT into the view would do nothing.  ALTER TABLE ... ENABLE
+-- ALWAYS TRIGGER does not apply to views; this is what it would store.
+UPDATE pg_catalog.pg_trigger SET tgenabled = 'A' WHERE tgrelid = 'clickagg.clicks'::pg_catalog.regclass;
+ALTER TABLE clickagg.click_log ENABLE ALWAYS TRIGGER refuse_change;
+ALTER TABLE clickagg.click_log ENABLE ALWAYS TRIGGER refuse_truncate;
 
 CREATE FUNCTION clickagg.wait_for_stream(timeout interval DEFAULT '30 s')
 RETURNS boolean

@@ -81,6 +81,21 @@ DELETE FROM clickagg.click_log;
 TRUNCATE clickagg.click_log;
 SELECT count(*) AS still_there FROM clickagg.clicks;
 
+-- The write path does not depend on session_replication_role.
+SET session_replication_role = replica;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros)
+VALUES (now() - interval '1 s', 8, 50, 'replica-role', 1);
+DELETE FROM clickagg.click_log;
+RESET session_replication_role;
+SELECT clickagg.wait_for_stream();
+SELECT user_id FROM clickagg.clicks WHERE campaign_id = 50;
+SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+ WHERE c.relnamespace = 'clickagg'::regnamespace AND c.relname NOT LIKE 'click_log\_2%'
+ ORDER BY 1, 2;
+SELECT bool_and(t.tgenabled = 'A') AS partitions_always_refuse, count(*) > 0 AS some
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+ WHERE c.relnamespace = 'clickagg'::regnamespace AND c.relname LIKE 'click_log\_2%';
+
 -- Workers and their lag.
 SELECT worker, state, streams, pending_clicks, oldest_pending_seconds FROM clickagg.stream_status ORDER BY worker;
 

@@ -25,7 +25,7 @@ CREATE UNLOGGED TABLE bench_rows (
     user_agent text,
     ip inet,
     cost_micros bigint
-);
+) WITH (autovacuum_enabled = false);
 
 -- 10,000 slots holding user agents in proportion to their frequency.
 CREATE TEMP TABLE ua_lookup AS

@@ -21,15 +21,17 @@ CREATE TABLE bench_user_agents (weight float8, user_agent text);
 \copy bench_user_agents FROM '$here/../data/user-agents.tsv'
 
 -- (a) a plain logged table, no index
+-- (autovacuum off on the baselines' and the generator's tables: their
+-- vacuums would otherwise land in the middle of later measurements)
 CREATE TABLE bench_plain (event_time timestamptz, ad_id bigint, campaign_id bigint,
-    user_id text, user_agent text, ip inet, cost_micros bigint);
+    user_id text, user_agent text, ip inet, cost_micros bigint) WITH (autovacuum_enabled = false);
 
 -- (b) what a user would write instead: unique key, ON CONFLICT DO NOTHING,
 --     and a per-row trigger that upserts a per-minute rollup
 CREATE TABLE naive_clicks (click_id uuid PRIMARY KEY, event_time timestamptz, ad_id bigint,
-    campaign_id bigint, user_id text, user_agent text, ip inet, cost_micros bigint);
+    campaign_id bigint, user_id text, user_agent text, ip inet, cost_micros bigint) WITH (autovacuum_enabled = false);
 CREATE TABLE naive_rollup (minute timestamptz, campaign_id bigint, ad_id bigint,
-    clicks bigint, spend_micros bigint, PRIMARY KEY (minute, campaign_id, ad_id));
+    clicks bigint, spend_micros bigint, PRIMARY KEY (minute, campaign_id, ad_id)) WITH (autovacuum_enabled = false);
 CREATE FUNCTION naive_rollup_trigger() RETURNS trigger LANGUAGE plpgsql AS \$\$
 BEGIN
     INSERT INTO naive_rollup VALUES (date_trunc('minute', NEW.event_time), NEW.campaign_id, NEW.ad_id, 1, NEW.cost_micros)
