@@ -48,6 +48,7 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/fmgroids.h"
+#include "common/hashfn.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -69,10 +70,36 @@ typedef struct CounterKey
 typedef struct CounterEntry
 {
 	CounterKey	key;
+	uint32		hash;
+	char		status;
 	int64		accepted;
 	int64		duplicates;
 	int64		rejected;
 } CounterEntry;
+
+static inline uint32
+counter_key_hash(const CounterKey *k)
+{
+	uint64		h = hash_combine64((uint64) k->campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
+									   (uint64) k->ad_id * UINT64CONST(0xC2B2AE3D27D4EB4F));
+
+	h = hash_combine64(h, (uint64) k->day);
+	return murmurhash32((uint32) (h ^ (h >> 32)));
+}
+
+/* fates_hash: the batch's counts per (day, campaign, ad) */
+#define SH_PREFIX fates
+#define SH_ELEMENT_TYPE CounterEntry
+#define SH_KEY_TYPE CounterKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) counter_key_hash(&(k))
+#define SH_EQUAL(tb, a, b) ((a).day == (b).day && (a).campaign_id == (b).campaign_id && (a).ad_id == (b).ad_id)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 static SPIPlanPtr ensure_partition_plan = NULL;
 
@@ -339,17 +366,16 @@ keep_rejected(Arrival **rejected, int n)
 }
 
 static void
-count_fate(HTAB *counters, Arrival *a)
+count_fate(fates_hash *counters, Arrival *a)
 {
 	CounterKey	key;
 	CounterEntry *e;
 	bool		found;
 
-	memset(&key, 0, sizeof(key));
 	key.day = a->day;
 	key.campaign_id = a->campaign_id;
 	key.ad_id = a->ad_id;
-	e = hash_search(counters, &key, HASH_ENTER, &found);
+	e = fates_insert(counters, key, &found);
 	if (!found)
 		e->accepted = e->duplicates = e->rejected = 0;
 	if (a->reject != REJECT_NONE)
@@ -377,13 +403,13 @@ compare_counter_keys(const void *a, const void *b)
  * Add this batch's fates to the stream's rows of clickagg.ingest_counters.
  */
 static void
-save_counters(int stream, HTAB *counters)
+save_counters(int stream, fates_hash *counters)
 {
-	int			n = hash_get_num_entries(counters);
+	int			n = counters->members;
 	CounterEntry **entries;
 	Datum	   *keys;
 	int64	   *deltas;
-	HASH_SEQ_STATUS seq;
+	fates_iterator it;
 	CounterEntry *e;
 	int			i;
 
@@ -392,8 +418,8 @@ save_counters(int stream, HTAB *counters)
 
 	entries = palloc(sizeof(CounterEntry *) * n);
 	i = 0;
-	hash_seq_init(&seq, counters);
-	while ((e = hash_seq_search(&seq)) != NULL)
+	fates_start_iterate(counters, &it);
+	while ((e = fates_iterate(counters, &it)) != NULL)
 		entries[i++] = e;
 	qsort(entries, n, sizeof(CounterEntry *), compare_counter_keys);
 
@@ -459,8 +485,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	int			naccepted = 0;
 	int			i,
 				start;
-	HASHCTL		ctl;
-	HTAB	   *counters;
+	fates_hash *counters;
 
 	result->newest_accepted = DT_NOBEGIN;
 	for (i = 0; i < count; i++)
@@ -510,12 +535,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	if (nrejected > 0)
 		keep_rejected(rejected, nrejected);
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(CounterKey);
-	ctl.entrysize = sizeof(CounterEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	counters = hash_create("clickagg batch counters", 256, &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	counters = fates_create(CurrentMemoryContext, 1024, NULL);
 	for (i = 0; i < count; i++)
 	{
 		count_fate(counters, &arrivals[i]);
@@ -523,7 +543,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 			naccepted++;
 	}
 	save_counters(stream, counters);
-	hash_destroy(counters);
+	fates_destroy(counters);
 
 	result->accepted = naccepted;
 	result->rejected = nrejected;

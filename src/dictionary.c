@@ -29,6 +29,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/namespace.h"
+#include "common/hashfn.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -57,8 +58,33 @@ typedef struct AdCacheKey
 typedef struct AdCacheEntry
 {
 	AdCacheKey	key;
+	uint32		hash;
+	char		status;
 	int32		ad_key;
 } AdCacheEntry;
+
+static inline uint32
+ad_key_hash(const AdCacheKey *k)
+{
+	uint64		h = hash_combine64((uint64) k->campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
+								   (uint64) k->ad_id * UINT64CONST(0xC2B2AE3D27D4EB4F));
+
+	return murmurhash32((uint32) (h ^ (h >> 32)));
+}
+
+/* adkeys_hash: (campaign, ad) -> ad_key, looked up for every arrival */
+#define SH_PREFIX adkeys
+#define SH_ELEMENT_TYPE AdCacheEntry
+#define SH_KEY_TYPE AdCacheKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) ad_key_hash(&(k))
+#define SH_EQUAL(tb, a, b) ((a).campaign_id == (b).campaign_id && (a).ad_id == (b).ad_id)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 typedef struct UaCacheEntry
 {
@@ -69,7 +95,7 @@ typedef struct UaCacheEntry
 	struct UaCacheEntry *next;
 } UaCacheEntry;
 
-static HTAB *ad_cache = NULL;
+static adkeys_hash *ad_cache = NULL;
 static HTAB *ua_cache = NULL;
 static MemoryContext dictionary_context = NULL;
 
@@ -97,7 +123,7 @@ ensure_caches(void)
 	HASHCTL		ctl;
 
 	if (ad_cache != NULL &&
-		hash_get_num_entries(ad_cache) + hash_get_num_entries(ua_cache) > MAX_CACHED_KEYS)
+		ad_cache->members + hash_get_num_entries(ua_cache) > MAX_CACHED_KEYS)
 		clickagg_dictionary_reset();
 	if (ad_cache != NULL)
 		return;
@@ -105,12 +131,7 @@ ensure_caches(void)
 	dictionary_context = AllocSetContextCreate(TopMemoryContext,
 											   "clickagg dictionaries",
 											   ALLOCSET_DEFAULT_SIZES);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(AdCacheKey);
-	ctl.entrysize = sizeof(AdCacheEntry);
-	ctl.hcxt = dictionary_context;
-	ad_cache = hash_create("clickagg ad keys", 1024, &ctl,
-						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ad_cache = adkeys_create(dictionary_context, 1024, NULL);
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(uint64);
@@ -305,7 +326,7 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 
 		key.campaign_id = cands[i]->campaign_id;
 		key.ad_id = cands[i]->ad_id;
-		e = hash_search(ad_cache, &key, HASH_FIND, NULL);
+		e = adkeys_lookup(ad_cache, key);
 		if (e != NULL)
 			cands[i]->ad_key = e->ad_key;
 		else
@@ -341,7 +362,7 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 
 			key.campaign_id = DatumGetInt64(elems[i]);
 			key.ad_id = DatumGetInt64(elems2[i]);
-			e = hash_search(ad_cache, &key, HASH_ENTER, &found);
+			e = adkeys_insert(ad_cache, key, &found);
 			e->ad_key = keys[i];
 		}
 		for (i = 0; i < nmisses; i++)
@@ -351,7 +372,7 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 
 			key.campaign_id = misses[i]->campaign_id;
 			key.ad_id = misses[i]->ad_id;
-			e = hash_search(ad_cache, &key, HASH_FIND, NULL);
+			e = adkeys_lookup(ad_cache, key);
 			Assert(e != NULL);
 			misses[i]->ad_key = e->ad_key;
 		}

@@ -3,15 +3,24 @@
  * ingest.c
  *		The write path of clickagg.clicks: validate, identify, append.
  *
- * clickagg.clicks is a view over the raw log.  An INSTEAD OF INSERT row
- * trigger (clickagg_ingest_row) turns each inserted or copied row into an
- * arrival tuple: it checks the required fields, computes the click ID when the
- * row has none, picks the arrival stream from a hash of the user, and buffers
- * the tuple.  Buffers are written with table_multi_insert, as COPY writes a
- * plain table, when they fill and at the end of each statement (an AFTER
- * STATEMENT trigger, clickagg_ingest_flush).  Nothing here checks for
- * duplicates or touches a shared row, so concurrent loaders never wait on each
- * other; the workers deduplicate after commit (stream.c, dedup.c).
+ * clickagg.clicks is a view over the raw log.  Every row inserted or copied
+ * into it becomes an arrival tuple (ingest_view_values): the required fields
+ * are checked, the click ID is computed (a supplied one must equal it), a
+ * user agent already in the dictionary is replaced by its key, and the tuple
+ * is buffered for the arrival stream that a hash of the user picks.  Buffers
+ * are written with table_multi_insert, as COPY writes a plain table, when they
+ * fill and at the end of each statement.  Nothing here checks for duplicates
+ * or touches a shared row, so concurrent loaders never wait on each other; the
+ * workers deduplicate after commit (stream.c, dedup.c).
+ *
+ * Rows come in two ways.  INSERT fires the view's INSTEAD OF row trigger
+ * (clickagg_ingest_row) and its AFTER STATEMENT trigger flushes
+ * (clickagg_ingest_flush).  COPY ... FROM STDIN is taken over by a
+ * ProcessUtility hook that drives PostgreSQL's own BeginCopyFrom and
+ * NextCopyFrom and hands the parsed values straight to ingest_view_values,
+ * sparing the view tuple the trigger path forms and takes apart per row;
+ * other forms of COPY (a file, a program, a WHERE clause) take the trigger
+ * path.  The same hook refuses TRUNCATE clickagg.clicks with a clear message.
  *
  * Buffers belong to the (sub)transaction that filled them: a stack of
  * IngestBatch records, one per subtransaction level with buffered rows, so a
@@ -22,7 +31,8 @@
  * conditionally.  A worker holds AccessExclusiveLock on a segment only while it
  * truncates a drained, non-current segment; if the lock is refused the backend
  * re-reads the current segment (the worker has moved it) and appends there, so
- * ingest never queues behind a worker.
+ * ingest never queues behind a worker.  Looking up a user agent's key takes
+ * AccessShareLock on clickagg.user_agents and its unique index.
  *
  * Copyright (c) 2026, the clickagg authors
  *

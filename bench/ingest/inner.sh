@@ -111,6 +111,11 @@ ms_naive=$(load naive)
 grep -v '^$' "$work"/err*.plain "$work"/err*.clickagg >&2 || true
 deadlocks=$(cat "$work"/err*.naive | grep -c "deadlock detected" || true)
 accepted_round1=$(psql -qXAt -c "SELECT accepted FROM clickagg.ingest_stats")
+naive_kept=$(psql -qXAt -c "SELECT count(*) FROM naive_clicks")
+plain_bytes=$(psql -qXAt -c "SELECT round(pg_total_relation_size('bench_plain')::numeric / $rows, 1)")
+naive_bytes=$(psql -qXAt -c "SELECT round(pg_total_relation_size('naive_clicks')::numeric / greatest(1, $naive_kept), 1)")
+# The baselines' tables would compete for shared_buffers with round 2.
+psql -qX -c "DROP TABLE bench_plain, naive_clicks, naive_rollup"
 
 # the next 30 minutes of traffic
 generate 0.43 2 1
@@ -119,6 +124,7 @@ ms_clickagg2=$(load clickagg)
 psql -qX -v ON_ERROR_STOP=1 \
     -v rows="$rows" -v ms_plain="$ms_plain" -v ms_clickagg="$ms_clickagg" -v ms_naive="$ms_naive" \
     -v ms_clickagg2="$ms_clickagg2" -v deadlocks="$deadlocks" -v accepted1="$accepted_round1" \
+    -v naive_kept="$naive_kept" -v plain_bytes="$plain_bytes" -v naive_bytes="$naive_bytes" \
     -v reps="$reps" <<'SQL'
 \pset footer off
 WITH s AS (SELECT * FROM clickagg.ingest_stats),
@@ -132,7 +138,7 @@ SELECT 'rows per load (25% duplicates)' AS figure, :rows::text AS value
 UNION ALL SELECT 'plain and clickagg loads, alternating (medians below)', :'reps'::text
 UNION ALL SELECT 'last load: distinct clicks sent / clickagg accepted', format('%s / %s', e.round1, :accepted1) FROM e
 UNION ALL SELECT 'last load + round 2: distinct clicks sent / accepted / duplicates', format('%s / %s / %s', e.both_rounds, s.accepted, s.duplicates) FROM e, s
-UNION ALL SELECT 'naive: rows kept, batches lost to deadlocks', format('%s, %s', (SELECT count(*) FROM naive_clicks), :deadlocks)
+UNION ALL SELECT 'naive: rows kept, batches lost to deadlocks', format('%s, %s', :naive_kept, :deadlocks)
 UNION ALL SELECT '(a) plain COPY, logged, no index: rows/s', round(:rows / (:ms_plain / 1000.0))::text
 UNION ALL SELECT '(b) naive unique + ON CONFLICT + trigger rollup: rows/s', round(:rows / (:ms_naive / 1000.0))::text
 UNION ALL SELECT 'clickagg end to end (until wait_for_stream): rows/s', round(:rows / (:ms_clickagg / 1000.0))::text
@@ -143,6 +149,6 @@ UNION ALL SELECT 'ratio round 2 / round 1', round(:ms_clickagg::numeric / :ms_cl
 UNION ALL SELECT 'raw log bytes per accepted click, heap + index  [target <= 120]', round(log.bytes::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'of which heap', round(log.heap::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'with dictionaries (user agents, ads)', round((log.bytes + dict.bytes)::numeric / s.accepted, 1)::text FROM log, s, dict
-UNION ALL SELECT '(a) plain table bytes per row', round(pg_total_relation_size('bench_plain')::numeric / :rows, 1)::text
-UNION ALL SELECT '(b) naive table + pkey bytes per kept row', round(pg_total_relation_size('naive_clicks')::numeric / greatest(1, (SELECT count(*) FROM naive_clicks)), 1)::text;
+UNION ALL SELECT '(a) plain table bytes per row', :'plain_bytes'
+UNION ALL SELECT '(b) naive table + pkey bytes per kept row', :'naive_bytes';
 SQL
