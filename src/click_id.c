@@ -21,6 +21,7 @@
 
 #include <xxhash.h>
 
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -68,6 +69,18 @@ uint64
 clickagg_hash_bytes(const char *data, size_t len)
 {
 	return (uint64) XXH3_64bits(data, len);
+}
+
+/*
+ * Hash of a (campaign, ad) pair, for the in-memory maps keyed by it.
+ */
+uint32
+clickagg_hash_ad(int64 campaign_id, int64 ad_id)
+{
+	uint64		h = hash_combine64((uint64) campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
+								   (uint64) ad_id * UINT64CONST(0xC2B2AE3D27D4EB4F));
+
+	return murmurhash32((uint32) (h ^ (h >> 32)));
 }
 
 /*

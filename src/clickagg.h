@@ -161,6 +161,7 @@ extern int64 clickagg_click_key(const pg_uuid_t *id);
 extern int64 clickagg_unix_seconds(TimestampTz t);
 extern int32 clickagg_utc_day(TimestampTz t);
 extern uint64 clickagg_hash_bytes(const char *data, size_t len);
+extern uint32 clickagg_hash_ad(int64 campaign_id, int64 ad_id);
 extern int	clickagg_user_stream(const char *user_id, int len);
 
 /* ingest.c */

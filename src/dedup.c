@@ -77,22 +77,12 @@ typedef struct CounterEntry
 	int64		rejected;
 } CounterEntry;
 
-static inline uint32
-counter_key_hash(const CounterKey *k)
-{
-	uint64		h = hash_combine64((uint64) k->campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
-									   (uint64) k->ad_id * UINT64CONST(0xC2B2AE3D27D4EB4F));
-
-	h = hash_combine64(h, (uint64) k->day);
-	return murmurhash32((uint32) (h ^ (h >> 32)));
-}
-
 /* fates_hash: the batch's counts per (day, campaign, ad) */
 #define SH_PREFIX fates
 #define SH_ELEMENT_TYPE CounterEntry
 #define SH_KEY_TYPE CounterKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) counter_key_hash(&(k))
+#define SH_HASH_KEY(tb, k) (clickagg_hash_ad((k).campaign_id, (k).ad_id) ^ murmurhash32((uint32) (k).day))
 #define SH_EQUAL(tb, a, b) ((a).day == (b).day && (a).campaign_id == (b).campaign_id && (a).ad_id == (b).ad_id)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)

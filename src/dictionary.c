@@ -63,21 +63,12 @@ typedef struct AdCacheEntry
 	int32		ad_key;
 } AdCacheEntry;
 
-static inline uint32
-ad_key_hash(const AdCacheKey *k)
-{
-	uint64		h = hash_combine64((uint64) k->campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
-								   (uint64) k->ad_id * UINT64CONST(0xC2B2AE3D27D4EB4F));
-
-	return murmurhash32((uint32) (h ^ (h >> 32)));
-}
-
 /* adkeys_hash: (campaign, ad) -> ad_key, looked up for every arrival */
 #define SH_PREFIX adkeys
 #define SH_ELEMENT_TYPE AdCacheEntry
 #define SH_KEY_TYPE AdCacheKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) ad_key_hash(&(k))
+#define SH_HASH_KEY(tb, k) clickagg_hash_ad((k).campaign_id, (k).ad_id)
 #define SH_EQUAL(tb, a, b) ((a).campaign_id == (b).campaign_id && (a).ad_id == (b).ad_id)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)

@@ -44,8 +44,13 @@ t2=$(date +%s%3N)
 echo "   loaded in $((t1 - t0)) ms; every click in the log $((t2 - t1)) ms later ($((rows * 1000 / (t2 - t0))) arrivals/s end to end)"
 
 say "4. A batch is replayed (a producer retry): every row is absorbed as a duplicate"
-q -c "$(head -n 10002 "$work/s0.sql")" 2>/dev/null || q -f <(head -n 10002 "$work/s0.sql")
+before=$(q -At -c "SELECT accepted || ' accepted, ' || duplicates || ' duplicates' FROM clickagg.ingest_stats")
+head -n 10002 "$work/s0.sql" > "$work/replay.sql"
+q -f "$work/replay.sql"
 q -At -c "SELECT clickagg.wait_for_stream()" >/dev/null
+after=$(q -At -c "SELECT accepted || ' accepted, ' || duplicates || ' duplicates' FROM clickagg.ingest_stats")
+echo "   before the replay: $before"
+echo "   after replaying 10,000 rows: $after"
 
 say "5. Clicks from a skewed clock and from too long ago are kept aside, with the reason"
 q <<'SQL'
