@@ -19,11 +19,17 @@ TAP_TESTS = 1
 PG_CONFIG ?= pg_config
 PG_CPPFLAGS = -Wall -Wmissing-prototypes -Werror
 
-PGXS := $(shell $(PG_CONFIG) --pgxs)
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 
 CONTRIB_TESTDB = clickagg_regress
 ISOLATION_TESTDB = clickagg_regress
+else
+# A fresh machine: `make test` and `make demo` install what is missing first.
+all install installcheck:
+	@echo "PostgreSQL's build files (PGXS) are missing; run 'make deps' or 'make test'" >&2; exit 1
+endif
 
 .PHONY: test demo deps tapcheck
 
