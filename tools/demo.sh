@@ -9,7 +9,7 @@ make -C "$root" -s
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo make -C "$root" -s install >/dev/null
-exec pg_virtualenv \
+exec "$root/tools/pg-virtualenv.sh" \
     -o shared_preload_libraries=clickagg,pg_cron \
     -o clickagg.database=postgres \
     -o cron.database_name=postgres \

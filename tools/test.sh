@@ -36,7 +36,7 @@ echo "version $control"
 
 step "pg_regress and isolation"
 rm -rf results output_iso regression.diffs
-pg_virtualenv \
+"$root/tools/pg-virtualenv.sh" \
     -o shared_preload_libraries=clickagg \
     -o clickagg.database=clickagg_regress \
     -o clickagg.naptime=200ms \
