@@ -44,7 +44,7 @@ PG_FUNCTION_INFO_V1(clickagg_click_key_sql);
 /*
  * Whole Unix seconds of a timestamp, rounded toward minus infinity.
  */
-int64
+static int64
 clickagg_unix_seconds(TimestampTz t)
 {
 	int64		usecs = t + UNIX_TO_PG_EPOCH_USECS;
@@ -202,7 +202,7 @@ clickagg_compute_click_id(pg_uuid_t *out, const char *user_id, int user_id_len,
  * Read the event second back from a time-ordered UUID (version 7 or 8).
  * Returns false for other versions.
  */
-bool
+static bool
 clickagg_click_id_seconds(const pg_uuid_t *id, int64 *unix_seconds)
 {
 	int			version = id->data[6] >> 4;

@@ -128,15 +128,6 @@ typedef struct ClickaggShared
 	ClickaggStream streams[CLICKAGG_STREAMS];
 } ClickaggShared;
 
-/* A snapshot reduced to top-level full transaction IDs, like pg_snapshot. */
-typedef struct XidSnapshot
-{
-	FullTransactionId xmin;
-	FullTransactionId xmax;
-	int			nxip;
-	FullTransactionId *xip;		/* sorted ascending */
-} XidSnapshot;
-
 /* clickagg.c */
 extern ClickaggShared *clickagg_shared;
 extern char *clickagg_database;
@@ -156,9 +147,7 @@ extern void clickagg_compute_click_id(pg_uuid_t *out, const char *user_id,
 									  TimestampTz event_time,
 									  const char *user_agent,
 									  int user_agent_len);
-extern bool clickagg_click_id_seconds(const pg_uuid_t *id, int64 *unix_seconds);
 extern int64 clickagg_click_key(const pg_uuid_t *id);
-extern int64 clickagg_unix_seconds(TimestampTz t);
 extern int32 clickagg_utc_day(TimestampTz t);
 extern uint64 clickagg_hash_bytes(const char *data, size_t len);
 extern uint32 clickagg_hash_ad(int64 campaign_id, int64 ad_id);
@@ -169,7 +158,6 @@ extern void clickagg_ingest_init(void);
 
 /* stream.c */
 extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
-extern bool clickagg_xid_visible(const XidSnapshot *snap, FullTransactionId xid);
 
 /* dedup.c */
 typedef struct Arrival

@@ -34,15 +34,11 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
-#include "executor/spi.h"
-#include "storage/lmgr.h"
-#include "utils/builtins.h"
-#include "utils/hsearch.h"
-#include "utils/timestamp.h"
 #include "nodes/makefuncs.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "clickagg.h"
 

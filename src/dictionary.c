@@ -246,7 +246,8 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 	Datum	   *elems2 = palloc(sizeof(Datum) * Max(ncands, 1));
 	int			nmisses = 0;
 	int			nunique = 0;
-	int			i;
+	int			i,
+				u;
 
 	ensure_caches();
 
@@ -293,17 +294,12 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 							clickagg_hash_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)),
 							keys[i]);
 		}
-		for (i = 0; i < nmisses; i++)
+		/* misses are sorted: each takes the key of the unique value it starts or repeats */
+		for (i = 0, u = -1; i < nmisses; i++)
 		{
-			bool		found;
-			UaCacheEntry *e = ua_cache_lookup(VARDATA_ANY(misses[i]->user_agent),
-											  VARSIZE_ANY_EXHDR(misses[i]->user_agent),
-											  clickagg_hash_bytes(VARDATA_ANY(misses[i]->user_agent),
-																  VARSIZE_ANY_EXHDR(misses[i]->user_agent)),
-											  &found);
-
-			Assert(found);
-			misses[i]->ua_key = e->ua_key;
+			if (i == 0 || compare_ua_text(&misses[i], &misses[i - 1]) != 0)
+				u++;
+			misses[i]->ua_key = keys[u];
 		}
 	}
 
@@ -356,16 +352,11 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 			e = adkeys_insert(ad_cache, key, &found);
 			e->ad_key = keys[i];
 		}
-		for (i = 0; i < nmisses; i++)
+		for (i = 0, u = -1; i < nmisses; i++)
 		{
-			AdCacheKey	key;
-			AdCacheEntry *e;
-
-			key.campaign_id = misses[i]->campaign_id;
-			key.ad_id = misses[i]->ad_id;
-			e = adkeys_lookup(ad_cache, key);
-			Assert(e != NULL);
-			misses[i]->ad_key = e->ad_key;
+			if (i == 0 || compare_ad(&misses[i], &misses[i - 1]) != 0)
+				u++;
+			misses[i]->ad_key = keys[u];
 		}
 	}
 	pfree(misses);

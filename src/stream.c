@@ -38,7 +38,6 @@
  */
 #include "postgres.h"
 
-#include <math.h>
 
 #include "access/heapam.h"
 #include "access/table.h"
@@ -60,7 +59,6 @@
 #include "storage/ipc.h"
 #include "storage/lmgr.h"
 #include "storage/proc.h"
-#include "storage/procarray.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -83,6 +81,15 @@
 
 /* Back-off after a failed pass. */
 #define ERROR_BACKOFF_MS	1000
+
+/* A snapshot reduced to top-level full transaction IDs, like pg_snapshot. */
+typedef struct XidSnapshot
+{
+	FullTransactionId xmin;
+	FullTransactionId xmax;
+	int			nxip;
+	FullTransactionId *xip;		/* sorted ascending */
+} XidSnapshot;
 
 typedef struct StreamProgress
 {
@@ -146,7 +153,7 @@ xid_snapshot_from(Snapshot snap, XidSnapshot *out)
 	qsort(out->xip, out->nxip, sizeof(FullTransactionId), compare_full_xids);
 }
 
-bool
+static bool
 clickagg_xid_visible(const XidSnapshot *snap, FullTransactionId xid)
 {
 	if (FullTransactionIdPrecedes(xid, snap->xmin))
