@@ -7,12 +7,12 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 DATA = $(wildcard clickagg--*.sql)
 SHLIB_LINK = -lxxhash
 
-REGRESS = click_id ingest dedup errors roles upgrade
+REGRESS = click_id ingest dedup errors roles rollups upgrade
 # The suites run in one existing database, the one clickagg.database names,
 # so that the workers serve it (pg_regress would otherwise drop and create
 # its own, which a worker connected to it prevents).
 REGRESS_OPTS = --use-existing
-ISOLATION = concurrent_duplicates concurrent_batches
+ISOLATION = concurrent_duplicates concurrent_batches concurrent_rollups
 ISOLATION_OPTS = --use-existing
 TAP_TESTS = 1
 

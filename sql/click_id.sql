@@ -1,6 +1,8 @@
 -- Deterministic click IDs: the vectors of docs/click-id.md and the
 -- properties the design relies on.
-CREATE EXTENSION clickagg;
+SET client_min_messages = warning;  -- quiet whether hll is already there
+CREATE EXTENSION clickagg CASCADE;
+RESET client_min_messages;
 
 -- Test vectors (docs/click-id.md).  Any change here breaks every producer
 -- that computes IDs upstream.

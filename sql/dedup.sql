@@ -2,7 +2,9 @@
 -- counted as a duplicate, whatever statement, transaction or format it
 -- arrives in, and however late.
 SET TimeZone = 'UTC';
-CREATE EXTENSION clickagg;
+SET client_min_messages = warning;  -- quiet whether hll is already there
+CREATE EXTENSION clickagg CASCADE;
+RESET client_min_messages;
 
 CREATE TEMP TABLE sent (user_id text, ad_id bigint, event_time timestamptz, user_agent text);
 INSERT INTO sent

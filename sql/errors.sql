@@ -1,7 +1,9 @@
 -- Bad input gets a clear error naming the field, with a fitting SQLSTATE,
 -- and takes its whole statement down: no good row of it is half-kept.
 SET TimeZone = 'UTC';
-CREATE EXTENSION clickagg;
+SET client_min_messages = warning;  -- quiet whether hll is already there
+CREATE EXTENSION clickagg CASCADE;
+RESET client_min_messages;
 \set VERBOSITY default
 
 -- Required fields.

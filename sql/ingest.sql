@@ -1,7 +1,9 @@
 -- Ingest through the public interface: INSERT and COPY into clickagg.clicks,
 -- the raw log it feeds, late events, rejected clicks and the counters.
 SET TimeZone = 'UTC';
-CREATE EXTENSION clickagg;
+SET client_min_messages = warning;  -- quiet whether hll is already there
+CREATE EXTENSION clickagg CASCADE;
+RESET client_min_messages;
 
 -- INSERT computes the click ID and shows it with RETURNING.
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)

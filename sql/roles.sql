@@ -1,7 +1,9 @@
 -- Roles: clickagg_writer may only insert clicks; clickagg_reader reads the
 -- dashboards; clickagg_admin also reads what is kept aside.
 SET TimeZone = 'UTC';
-CREATE EXTENSION clickagg;
+SET client_min_messages = warning;  -- quiet whether hll is already there
+CREATE EXTENSION clickagg CASCADE;
+RESET client_min_messages;
 SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'clickagg\_%' ORDER BY rolname;
 
 CREATE ROLE regress_loader LOGIN IN ROLE clickagg_writer;

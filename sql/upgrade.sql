@@ -1,8 +1,26 @@
 -- The upgrade path: the first release installs from its own script, and
 -- ALTER EXTENSION ... UPDATE reaches the current version.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS hll;
+RESET client_min_messages;
 CREATE EXTENSION clickagg VERSION '0.1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'clickagg';
+-- A click the 0.1.0 workers logged (written here as they wrote it), and one
+-- that arrives while the SQL is older than the library: the workers wait for
+-- the update rather than log it without rollups.
+SELECT clickagg.create_click_partition((now() AT TIME ZONE 'UTC')::date);
+INSERT INTO clickagg.click_log (click_id, event_time, cost_micros, ad_key, user_id)
+SELECT clickagg.click_id('old user', 5, date_trunc('minute', now()), ''), date_trunc('minute', now()),
+       700, clickagg.intern_ad(50, 5), 'old user';
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, cost_micros)
+VALUES (date_trunc('minute', now()), 50, 5, 'new user', 300);
+SELECT pg_sleep(0.5);
+SELECT user_id FROM clickagg.clicks;
+SELECT count(*) AS pending FROM clickagg.pending_arrivals;
 ALTER EXTENSION clickagg UPDATE;
+SELECT clickagg.wait_for_stream();
+SELECT clicks, spend_micros, unique_users FROM clickagg.clicks_per_minute WHERE campaign_id = 50;
+SELECT clicks, spend_micros, unique_users FROM clickagg.clicks_per_day WHERE campaign_id = 50;
 SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'clickagg') AS current
   FROM pg_extension WHERE extname = 'clickagg';
 SELECT version FROM pg_available_extension_versions WHERE name = 'clickagg' ORDER BY version;

@@ -43,6 +43,7 @@ int			clickagg_naptime_ms = 1000;
 int			clickagg_batch_size = 50000;
 int			clickagg_max_clock_skew_s = 300;
 int			clickagg_retention_s = 45 * SECS_PER_DAY;
+int			clickagg_fold_interval_ms = 5000;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -102,6 +103,16 @@ define_settings(void)
 							NULL,
 							&clickagg_naptime_ms,
 							1000, 10, 60 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.fold_interval",
+							"Time between folds of the rollup deltas into the minute, hour and day totals.",
+							"Rollup views read totals plus deltas, so this does not delay freshness; "
+							"it bounds how many delta rows a dashboard query reads.",
+							&clickagg_fold_interval_ms,
+							5000, 100, 10 * 60 * 1000,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
@@ -205,7 +216,12 @@ clickagg_shmem_startup(void)
 			pg_atomic_init_u64(&s->rejected, 0);
 			pg_atomic_init_u64(&s->passes, 0);
 			pg_atomic_init_u64(&s->last_pass_end, 0);
+			pg_atomic_init_u64(&s->rate_window_start, 0);
+			pg_atomic_init_u64(&s->rate_window_moved, 0);
+			pg_atomic_init_u64(&s->rate_millis, 0);
 		}
+		pg_atomic_init_u64(&clickagg_shared->last_fold_end, 0);
+		pg_atomic_init_u32(&clickagg_shared->last_fold_worker, 0);
 	}
 	LWLockRelease(AddinShmemInitLock);
 }

@@ -42,6 +42,9 @@
 
 #define CLICKAGG_SCHEMA			"clickagg"
 
+/* The version of the SQL objects this library reads and writes. */
+#define CLICKAGG_SQL_VERSION	"0.2.0"
+
 /* Limits on the text fields of a click, in bytes. */
 #define CLICKAGG_MAX_USER_ID_LEN	256
 #define CLICKAGG_MAX_USER_AGENT_LEN 2048
@@ -107,6 +110,10 @@ typedef struct ClickaggStream
 	pg_atomic_uint64 rejected;
 	pg_atomic_uint64 passes;
 	pg_atomic_uint64 last_pass_end; /* TimestampTz */
+	/* clicks moved per second, over windows of RATE_WINDOW_MS (stream.c) */
+	pg_atomic_uint64 rate_window_start; /* TimestampTz */
+	pg_atomic_uint64 rate_window_moved;
+	pg_atomic_uint64 rate_millis;	/* clicks per 1000 s in the last window */
 } ClickaggStream;
 
 typedef struct ClickaggWorkerSlot
@@ -126,6 +133,8 @@ typedef struct ClickaggShared
 	ConditionVariable progress_cv;	/* broadcast after each complete pass */
 	ClickaggWorkerSlot workers[CLICKAGG_MAX_WORKERS];
 	ClickaggStream streams[CLICKAGG_STREAMS];
+	pg_atomic_uint64 last_fold_end; /* TimestampTz of the last rollup fold */
+	pg_atomic_uint32 last_fold_worker;	/* who did it */
 } ClickaggShared;
 
 /* clickagg.c */
@@ -136,6 +145,7 @@ extern int	clickagg_naptime_ms;
 extern int	clickagg_batch_size;
 extern int	clickagg_max_clock_skew_s;
 extern int	clickagg_retention_s;
+extern int	clickagg_fold_interval_ms;
 extern void clickagg_require_preload(void);
 extern int	clickagg_stream_owner(int stream);
 extern void clickagg_wake_stream_owner(int stream);
@@ -176,6 +186,7 @@ typedef struct Arrival
 	int32		day;			/* UTC day number of event_time */
 	int64		click_key;		/* clickagg_click_key(&click_id) */
 	int32		ad_key;			/* filled by the dedup pass */
+	int16		invalid_code;	/* clickagg.invalid_reasons; 0 if valid */
 	RejectReason reject;
 	bool		duplicate;
 } Arrival;
@@ -203,6 +214,10 @@ extern void clickagg_counters_add(const char *relname, int nkeys, int ncounters,
 extern void clickagg_counters_record(const char *totals, const char *deltas, int stream,
 									 int nkeys, int ncounters,
 									 int nrows, const Datum *keys, const int64 *counts);
+
+/* rollup.c */
+extern void clickagg_rollup_record(Arrival *arrivals, int count);
+extern void clickagg_rollup_fold_if_due(void);
 
 /* recent.c */
 typedef enum RecentAnswer

@@ -296,7 +296,8 @@ log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
 		slot->tts_values[LOG_AD_KEY] = Int32GetDatum(a->ad_key);
 		slot->tts_values[LOG_UA_KEY] = Int32GetDatum(a->ua_key);
 		slot->tts_isnull[LOG_UA_KEY] = !a->has_user_agent;
-		slot->tts_isnull[LOG_INVALID_CODE] = true;
+		slot->tts_values[LOG_INVALID_CODE] = Int16GetDatum(a->invalid_code);
+		slot->tts_isnull[LOG_INVALID_CODE] = (a->invalid_code == 0);
 		slot->tts_values[LOG_IP] = PointerGetDatum(a->ip);
 		slot->tts_isnull[LOG_IP] = (a->ip == NULL);
 		slot->tts_values[LOG_USER_ID] = PointerGetDatum(a->user_id);
@@ -480,6 +481,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 		Arrival    *a = &arrivals[i];
 
 		a->duplicate = false;
+		a->invalid_code = 0;	/* no traffic classification yet */
 		a->day = clickagg_utc_day(a->event_time);
 		a->click_key = clickagg_click_key(&a->click_id);
 		if (a->event_time > a->arrived_at + skew_usecs)
@@ -531,6 +533,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	}
 	save_counters(stream, counters);
 	fates_destroy(counters);
+	clickagg_rollup_record(arrivals, count);
 
 	result->accepted = naccepted;
 	result->rejected = nrejected;

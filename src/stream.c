@@ -82,6 +82,9 @@
 /* Back-off after a failed pass. */
 #define ERROR_BACKOFF_MS	1000
 
+/* clicks_per_second in stream_status is measured over windows this long */
+#define RATE_WINDOW_MS		5000
+
 /* A snapshot reduced to top-level full transaction IDs, like pg_snapshot. */
 typedef struct XidSnapshot
 {
@@ -529,8 +532,63 @@ typedef enum PassOutcome
 {
 	PASS_IDLE,					/* chain complete, nothing moved */
 	PASS_MOVED,					/* moved something; look again soon */
-	PASS_NO_EXTENSION
+	PASS_NO_EXTENSION,
+	PASS_OLD_EXTENSION			/* the SQL objects are older than this library */
 } PassOutcome;
+
+/*
+ * Is the installed SQL of the extension the version this library writes to?
+ * After a package upgrade and before ALTER EXTENSION clickagg UPDATE it is
+ * not; moving clicks then would leave them out of the new rollups, so the
+ * workers wait (arrivals keep accumulating, nothing is lost).
+ */
+static bool
+extension_is_current(void)
+{
+	static bool warned = false;
+	bool		isnull;
+	Datum		version;
+	bool		current;
+
+	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'clickagg'",
+					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read the version of extension clickagg");
+	version = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	current = strcmp(TextDatumGetCString(version), CLICKAGG_SQL_VERSION) == 0;
+	if (!current && !warned)
+		ereport(WARNING,
+				(errmsg("clickagg worker waits: extension clickagg is at version %s, the library needs %s",
+						TextDatumGetCString(version), CLICKAGG_SQL_VERSION),
+				 errdetail("Clicks keep arriving and wait in the arrival streams; nothing is lost."),
+				 errhint("Run ALTER EXTENSION clickagg UPDATE in database \"%s\".",
+						 clickagg_database)));
+	warned = !current;
+	return current;
+}
+
+/*
+ * Record a pass's end and count its clicks into the stream's rate window.
+ * Only the stream's owner writes these fields.
+ */
+static void
+note_pass_rate(ClickaggStream *s, int moved, TimestampTz now)
+{
+	TimestampTz window_start = (TimestampTz) pg_atomic_read_u64(&s->rate_window_start);
+	uint64		window_moved = pg_atomic_read_u64(&s->rate_window_moved) + moved;
+
+	pg_atomic_write_u64(&s->last_pass_end, (uint64) now);
+	if (window_start == 0)
+		pg_atomic_write_u64(&s->rate_window_start, (uint64) now);
+	else if (TimestampDifferenceExceeds(window_start, now, RATE_WINDOW_MS))
+	{
+		pg_atomic_write_u64(&s->rate_millis,
+							(uint64) ((double) window_moved * 1000.0 * USECS_PER_SEC /
+									  (double) (now - window_start)));
+		pg_atomic_write_u64(&s->rate_window_start, (uint64) now);
+		window_moved = 0;
+	}
+	pg_atomic_write_u64(&s->rate_window_moved, window_moved);
+}
 
 /*
  * One pass over one stream, in its own transaction.
@@ -567,6 +625,14 @@ stream_pass(int stream)
 	}
 
 	check_extension_identity();
+	if (!extension_is_current())
+	{
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		pgstat_report_activity(STATE_IDLE, NULL);
+		return PASS_OLD_EXTENSION;
+	}
 	clickagg_recent_begin_pass();
 	load_progress(stream, &progress);
 	if (!clickagg_recent_horizon_known(stream))
@@ -648,7 +714,7 @@ stream_pass(int stream)
 		pg_atomic_fetch_add_u64(&s->duplicates, result.duplicates);
 		pg_atomic_fetch_add_u64(&s->rejected, result.rejected);
 		pg_atomic_fetch_add_u64(&s->passes, 1);
-		pg_atomic_write_u64(&s->last_pass_end, (uint64) GetCurrentTimestamp());
+		note_pass_rate(s, n, GetCurrentTimestamp());
 		if (complete)
 		{
 			if (chain_number[stream] > pg_atomic_read_u64(&s->chain_done))
@@ -753,13 +819,15 @@ clickagg_worker_main(Datum main_arg)
 			if (clickagg_stream_owner(s) != worker_index)
 				continue;
 			outcome = stream_pass(s);
-			if (outcome == PASS_NO_EXTENSION)
+			if (outcome == PASS_NO_EXTENSION || outcome == PASS_OLD_EXTENSION)
 				ready = false;
 			else if (outcome == PASS_MOVED)
 				busy = true;
 			CHECK_FOR_INTERRUPTS();
 		}
 		set_worker_state(MyProcPid, MyLatch, ready);
+		if (ready)
+			clickagg_rollup_fold_if_due();
 
 		if (!busy)
 			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
@@ -871,11 +939,12 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 	{
 		ClickaggStream *st;
 		int			owner = clickagg_stream_owner(s);
-		Datum		values[11];
-		bool		nulls[11];
+		Datum		values[13];
+		bool		nulls[13];
 		pid_t		pid = 0;
 		bool		ready = false;
 		TimestampTz last;
+		TimestampTz last_fold;
 
 		memset(nulls, false, sizeof(nulls));
 		if (clickagg_shared == NULL)
@@ -890,6 +959,7 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 		}
 		st = &clickagg_shared->streams[s];
 		last = (TimestampTz) pg_atomic_read_u64(&st->last_pass_end);
+		last_fold = (TimestampTz) pg_atomic_read_u64(&clickagg_shared->last_fold_end);
 		if (owner >= 0)
 		{
 			SpinLockAcquire(&clickagg_shared->mutex);
@@ -913,6 +983,9 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 		values[9] = Int64GetDatum((int64) pg_atomic_read_u64(&st->passes));
 		values[10] = TimestampTzGetDatum(last);
 		nulls[10] = (last == 0);
+		values[11] = Float8GetDatum((double) pg_atomic_read_u64(&st->rate_millis) / 1000.0);
+		values[12] = TimestampTzGetDatum(last_fold);
+		nulls[12] = (last_fold == 0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_VOID();

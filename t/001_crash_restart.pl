@@ -1,8 +1,9 @@
 # Crashes and restarts during concurrent ingest: kill -9 of the whole server
-# and of a worker, an immediate shutdown, and a clean restart, each while two
-# INSERT loaders and a COPY loader run.  Afterwards the log must hold exactly
-# the clicks of the committed batches: none lost, none twice, and the
-# counters must agree.
+# (repeatedly), of a worker (repeatedly, once while it folds rollups), an
+# immediate shutdown, and a clean restart, each while two INSERT loaders and
+# a COPY loader run.  Afterwards the log must hold exactly the clicks of the
+# committed batches: none lost, none twice; the counters must agree, and
+# every rollup (minute, hour, day) must equal the raw-log truth.
 use strict;
 use warnings;
 
@@ -21,6 +22,7 @@ shared_preload_libraries = 'clickagg'
 clickagg.database = 'postgres'
 clickagg.naptime = 100ms
 clickagg.batch_size = 700
+clickagg.fold_interval = 300ms
 max_connections = 30
 restart_after_crash = on
 });
@@ -33,7 +35,7 @@ $node->start;
 # say exactly which clicks must be in the log.
 $node->safe_psql(
 	'postgres', q{
-CREATE EXTENSION clickagg;
+CREATE EXTENSION clickagg CASCADE;
 CREATE TABLE tap_batches (batch bigint PRIMARY KEY);
 CREATE SEQUENCE tap_batch_seq;
 CREATE TABLE tap_base AS SELECT date_trunc('minute', now()) - interval '30 minutes' AS t;
@@ -71,7 +73,7 @@ sub copy_script
 			$script .= sprintf("%s\t%d\t%d\tu%d\tagent %d\t%d\n",
 				$t, $e % 17, 1 + $e % 3, $e, $e % 5, 100 + $e % 7);
 		}
-		$script .= "\\.\nCOMMIT;\n";
+		$script .= "\\.\nCOMMIT;\nSELECT pg_sleep(0.004);\n";    # spread over the round
 	}
 	return $script;
 }
@@ -88,11 +90,14 @@ sub start_loaders
 			'-f', $bench_script, $connstr
 		],
 		'>', \my $out1, '2>', \my $err1);
-	my $script = copy_script($next_copy_batch, 40);
-	$next_copy_batch += 40;
+	# From a file, so psql reads it by itself while we wait (input from a
+	# scalar would only be fed when we call finish, after the crash).
+	my $script_file = $node->basedir . "/copy_$next_copy_batch.sql";
+	PostgreSQL::Test::Utils::append_to_file($script_file, copy_script($next_copy_batch, 1000));
+	$next_copy_batch += 1000;
 	push @procs,
 	  IPC::Run::start([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $connstr ],
-		'<', \$script, '>', \my $out2, '2>', \my $err2);
+		'<', $script_file, '>', \my $out2, '2>', \my $err2);
 	return \@procs;
 }
 
@@ -127,7 +132,35 @@ sub worker_pid
 	);
 }
 
-my @events = ('kill9 server', 'kill9 worker', 'immediate stop', 'kill9 server', 'clean restart');
+# Kill a worker, preferably while it folds rollup deltas into the totals.
+sub kill9_worker
+{
+	my ($while_folding) = @_;
+	my $pid;
+	if ($while_folding)
+	{
+		for (my $i = 0; $i < 500 && !$pid; $i++)
+		{
+			$pid = $node->safe_psql('postgres',
+				"SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg worker' AND query = 'folding rollup deltas' LIMIT 1"
+			);
+			usleep(10_000) if !$pid;
+		}
+		note $pid ? "caught worker $pid folding" : 'no fold caught; killing a worker';
+	}
+	$pid ||= worker_pid();
+	kill 'KILL', $pid;
+	# The postmaster restarts every process after a crash; wait until both
+	# workers are new ones (connections fail meanwhile and are retried).
+	$node->poll_query_until('postgres',
+		"SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'clickagg worker' AND pid <> $pid"
+	) or die "server did not come back";
+}
+
+my @events = (
+	'kill9 server', 'kill9 worker', 'kill9 folding worker', 'immediate stop',
+	'kill9 server', 'kill9 worker', 'kill9 server', 'kill9 folding worker',
+	'clean restart');
 for my $event (@events)
 {
 	my $procs = start_loaders(6);
@@ -138,13 +171,11 @@ for my $event (@events)
 	}
 	elsif ($event eq 'kill9 worker')
 	{
-		my $pid = worker_pid();
-		kill 'KILL', $pid;
-		# The postmaster restarts every process after a crash; wait until both
-		# workers are new ones (connections fail meanwhile and are retried).
-		$node->poll_query_until('postgres',
-			"SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'clickagg worker' AND pid <> $pid"
-		) or die "server did not come back";
+		kill9_worker(0);
+	}
+	elsif ($event eq 'kill9 folding worker')
+	{
+		kill9_worker(1);
 	}
 	elsif ($event eq 'immediate stop')
 	{
@@ -202,6 +233,51 @@ is($pending, 0, 'nothing left pending');
 # and so are their clicks (checked above); rejected clicks are none.
 is($node->safe_psql('postgres', 'SELECT count(*) FROM clickagg.rejected_clicks'),
 	'0', 'nothing rejected');
+
+# Rollups: at each level, the view equals what the committed batches sent:
+# each distinct click once, its copies as duplicates, in its own bucket.
+$node->safe_psql('postgres', q{
+CREATE TABLE tap_truth AS
+WITH sent AS (
+    SELECT date_trunc('minute', tap_click_time(e), 'UTC') AS bucket, 1 + e % 3 AS campaign_id,
+           e % 17 AS ad_id, 100 + e % 7 AS cost,
+           clickagg.click_id('u' || e, e % 17, tap_click_time(e), 'agent ' || (e % 5)) AS click_id
+      FROM tap_batches, generate_series(batch * 50, batch * 50 + 99) AS e
+), per_click AS (
+    SELECT bucket, campaign_id, ad_id, click_id, min(cost) AS cost, count(*) AS copies
+      FROM sent GROUP BY 1, 2, 3, 4
+)
+SELECT bucket, campaign_id, ad_id, count(*) AS clicks, sum(copies - 1) AS duplicate_clicks,
+       sum(cost) AS spend_micros
+  FROM per_click GROUP BY 1, 2, 3;
+});
+for my $level ('minute', 'hour', 'day')
+{
+	my $mismatches = $node->safe_psql('postgres', qq{
+WITH t AS (
+    SELECT date_trunc('$level', bucket, 'UTC') AS bucket, campaign_id, ad_id, sum(clicks)::bigint AS clicks,
+           sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros
+      FROM tap_truth GROUP BY 1, 2, 3
+), v AS (
+    SELECT bucket, campaign_id, ad_id, clicks, duplicate_clicks, spend_micros FROM clickagg.clicks_per_$level
+)
+SELECT count(*) FROM ((TABLE t EXCEPT ALL TABLE v) UNION ALL (TABLE v EXCEPT ALL TABLE t)) d});
+	is($mismatches, 0, "clicks_per_$level equals the raw-log truth");
+}
+is($node->safe_psql('postgres', 'SELECT sum(clicks) FROM clickagg.clicks_per_day'),
+	$expected, 'rollups count every committed click once');
+
+# Folding the rest changes nothing.
+$node->safe_psql('postgres', 'SELECT clickagg.fold_rollups()');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM clickagg.rollup_deltas'), '0', 'all deltas folded');
+is($node->safe_psql('postgres', q{
+SELECT count(*) FROM (
+    (SELECT bucket, campaign_id, ad_id, clicks::bigint, duplicate_clicks::bigint, spend_micros::bigint FROM tap_truth
+     EXCEPT ALL SELECT bucket, campaign_id, ad_id, clicks, duplicate_clicks, spend_micros FROM clickagg.clicks_per_minute)
+    UNION ALL
+    (SELECT bucket, campaign_id, ad_id, clicks, duplicate_clicks, spend_micros FROM clickagg.clicks_per_minute
+     EXCEPT ALL SELECT bucket, campaign_id, ad_id, clicks::bigint, duplicate_clicks::bigint, spend_micros::bigint FROM tap_truth)) d}),
+	'0', 'after the last fold, the minute totals alone equal the truth');
 
 $node->stop;
 done_testing();

@@ -13,7 +13,7 @@ my $node = PostgreSQL::Test::Cluster->new('nopreload');
 $node->init;
 $node->start;
 
-my ($ret, $stdout, $stderr) = $node->psql('postgres', 'CREATE EXTENSION clickagg');
+my ($ret, $stdout, $stderr) = $node->psql('postgres', 'CREATE EXTENSION clickagg CASCADE');
 is($ret, 0, 'CREATE EXTENSION works without preload');
 like($stderr, qr/WARNING:  clickagg is not in shared_preload_libraries/, 'and says streaming is off');
 
@@ -47,7 +47,7 @@ is($node->safe_psql('postgres', 'SELECT accepted || \'/\' || duplicates FROM cli
 
 # A database the workers do not serve gets a warning too.
 $node->safe_psql('postgres', 'CREATE DATABASE other');
-($ret, $stdout, $stderr) = $node->psql('other', 'CREATE EXTENSION clickagg');
+($ret, $stdout, $stderr) = $node->psql('other', 'CREATE EXTENSION clickagg CASCADE');
 like($stderr, qr/WARNING:  the clickagg workers serve database "postgres", not "other"/,
 	'CREATE EXTENSION in another database warns');
 ($ret, $stdout, $stderr) = $node->psql('other', 'SELECT clickagg.wait_for_stream()');

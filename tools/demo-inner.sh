@@ -10,7 +10,7 @@ q() { psql -qX -v ON_ERROR_STOP=1 "$@"; }
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 
 say "1. CREATE EXTENSION clickagg (workers serve database \"postgres\")"
-q -c "CREATE EXTENSION clickagg" -c "CREATE EXTENSION pg_cron"
+q -c "CREATE EXTENSION clickagg CASCADE" -c "CREATE EXTENSION pg_cron"
 q -c "SELECT worker, state, streams FROM clickagg.stream_status ORDER BY worker"
 
 say "2. A realistic stream: $rows arrivals, 25% of them retries/replays of another click,"

@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 cols="event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros"
 
 psql -qX -v ON_ERROR_STOP=1 <<SQL
-CREATE EXTENSION clickagg;
+CREATE EXTENSION clickagg CASCADE;
 CREATE TABLE bench_user_agents (weight float8, user_agent text);
 \copy bench_user_agents FROM '$here/../data/user-agents.tsv'
 
@@ -100,7 +100,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 generate 0.42 1 32
 plain_runs=() clickagg_runs=()
 for rep in $(seq 1 "$reps"); do
-    psql -qX -c "TRUNCATE bench_plain" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg"
+    psql -qX -c "TRUNCATE bench_plain" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
     plain_runs+=("$(load plain)")
     clickagg_runs+=("$(load clickagg)")
     echo "repetition $rep: plain ${plain_runs[-1]} ms, clickagg ${clickagg_runs[-1]} ms" >&2
