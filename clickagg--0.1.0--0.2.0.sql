@@ -3,8 +3,9 @@
 \echo Use "ALTER EXTENSION clickagg UPDATE TO '0.2.0'" to load this file. \quit
 
 -- The search path of this script is clickagg followed by the schema of the
--- hll extension (a requirement in clickagg.control); functions below that
--- name hll objects keep that path with SET search_path FROM CURRENT.
+-- hll extension (a requirement in clickagg.control), so the views below bind
+-- to hll's functions; the functions that call them pin
+-- pg_catalog, <hll's schema>, pg_temp (set at the end of the functions).
 
 -------------------------------------------------------------------------------
 -- Rollup totals: one table per level, keyed by campaign first (the natural
@@ -100,7 +101,6 @@ CREATE FUNCTION clickagg.record_rollup_deltas(buckets timestamptz[], campaigns b
                                               costs bigint[], users bigint[])
 RETURNS void
 LANGUAGE plpgsql
-SET search_path FROM CURRENT
 AS $$
 BEGIN
     INSERT INTO clickagg.rollup_deltas
@@ -128,7 +128,6 @@ COMMENT ON FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigin
 CREATE FUNCTION clickagg.fold_rollups(wait boolean DEFAULT true)
 RETURNS bigint
 LANGUAGE plpgsql
-SET search_path FROM CURRENT
 AS $$
 DECLARE
     folded bigint;
@@ -204,6 +203,18 @@ END
 $$;
 COMMENT ON FUNCTION clickagg.fold_rollups(boolean) IS
 'Moves the committed rollup deltas into the minute, hour and day totals; returns the delta rows folded (NULL if wait is false and another fold runs). The workers call it every clickagg.fold_interval';
+
+-- Pin the search path of the functions above to where hll lives.
+DO $pin$
+DECLARE
+    hll_schema name := (SELECT n.nspname FROM pg_catalog.pg_extension e
+                          JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                         WHERE e.extname = 'hll');
+BEGIN
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigint[], smallint[], bigint[], bigint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollups(boolean) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+END
+$pin$;
 
 -------------------------------------------------------------------------------
 -- Dashboard views: totals plus the deltas not yet folded, so every committed

@@ -8,7 +8,7 @@ SELECT extversion FROM pg_extension WHERE extname = 'clickagg';
 -- A click the 0.1.0 workers logged (written here as they wrote it), and one
 -- that arrives while the SQL is older than the library: the workers wait for
 -- the update rather than log it without rollups.
-SELECT clickagg.create_click_partition((now() AT TIME ZONE 'UTC')::date);
+SELECT clickagg.create_click_partition((now() AT TIME ZONE 'UTC')::date) IS NOT NULL AS partition_created;
 INSERT INTO clickagg.click_log (click_id, event_time, cost_micros, ad_key, user_id)
 SELECT clickagg.click_id('old user', 5, date_trunc('minute', now()), ''), date_trunc('minute', now()),
        700, clickagg.intern_ad(50, 5), 'old user';

@@ -1,0 +1,105 @@
+#!/bin/bash
+# bench/stream, inside a throwaway cluster (run.sh starts it; PG* variables
+# point here).  Loads clicks at a fixed rate from two sessions into three
+# designs in turn, while a probe session measures freshness: the time from
+# a click's commit until the design's per-minute rollup shows it.  Then
+# finds the highest rate clickagg keeps up with, and the per-row trigger
+# design's throughput.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+rate=${RATE:-50000}
+seconds=${SECONDS_PER_RUN:-60}
+rows=${ROWS_PER_TXN:-1000}
+steps=${STEPS:-50000 100000 150000 200000}
+step_seconds=${STEP_SECONDS:-20}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+psql -qX -v ON_ERROR_STOP=1 -v rate="$rate" -v rows="$rows" -f "$here/setup.sql" >/dev/null
+
+worker_ticks() {  # CPU clock ticks used so far by the clickagg workers
+    local total=0 pid
+    for pid in $(psql -AtX -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg worker'"); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+
+# run DESIGN RATE SECONDS: fixed-rate load plus probe; prints one result line
+run() {
+    local design=$1 r=$2 secs=$3
+    local tps ticks0 ticks1 t0 t1 caught catchup
+    tps=$(awk -v r="$r" -v n="$rows" 'BEGIN { printf "%.3f", r / n }')
+    psql -qX -c "ALTER SEQUENCE bench_batch RESTART" \
+             -c "UPDATE bench_clock SET started = now(), rate = $r" \
+             -c "DELETE FROM bench_freshness"
+    ticks0=$(worker_ticks)
+    t0=$(date +%s.%N)
+    pgbench -n -c 2 -j 2 -T "$secs" -R "$tps" --max-tries=50 -f "$here/$design.pgbench" \
+        > "$work/pgbench.out" 2>&1 &
+    local loader=$!
+    sleep 1
+    psql -qX -c "CALL bench_probe('$design', $((secs - 3)))" &
+    local probe=$!
+    wait "$loader"
+    t1=$(date +%s.%N)
+    catchup=0
+    if [ "$design" = clickagg ]; then
+        caught=$(date +%s.%N)
+        psql -qAtX -c "SELECT clickagg.wait_for_stream('300 s')" >/dev/null
+        catchup=$(awk -v a="$caught" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    fi
+    ticks1=$(worker_ticks)
+    wait "$probe" || true
+    local done_txn failed lat
+    done_txn=$(awk '/number of transactions actually processed/ {print $6}' "$work/pgbench.out" | cut -d/ -f1)
+    failed=$(awk '/number of failed transactions/ {print $5}' "$work/pgbench.out")
+    lat=$(awk '/latency average/ {print $4}' "$work/pgbench.out")
+    psql -qAtX -F ' ' -c "
+        SELECT '$design', $r,
+               round($done_txn * $rows / ($t1 - $t0))::int,
+               coalesce('$failed', '0'),
+               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)::numeric, 3),
+               round(percentile_cont(0.99) WITHIN GROUP (ORDER BY seconds)::numeric, 3),
+               round(max(seconds)::numeric, 3), count(*),
+               round((($ticks1 - $ticks0)::numeric / $(getconf CLK_TCK)) / ($t1 - $t0) * 100, 0),
+               $catchup, '$lat'
+          FROM bench_freshness"
+}
+
+header="design target_rate achieved_rate failed_txn fresh_p50_s fresh_p99_s fresh_max_s probes worker_cpu_pct catchup_s loader_latency_ms"
+
+echo
+echo "== Fixed rate: $rate clicks/s for ${seconds}s, 2 sessions, $rows clicks per transaction"
+echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to 5 days)"
+{
+    echo "$header"
+    run clickagg "$rate" "$seconds"
+    run trigger "$rate" "$seconds"
+    psql -qX -c "SELECT cron.schedule('bench-rollup', '* * * * *', 'SELECT cron_rollup_new()')" >/dev/null
+    run cron "$rate" "$seconds"
+    psql -qX -c "SELECT cron.unschedule('bench-rollup')" >/dev/null
+} | column -t
+
+echo
+echo "== Highest rate with bounded lag (${step_seconds}s per step)"
+{
+    echo "$header"
+    for r in $steps; do
+        run clickagg "$r" "$step_seconds"
+    done
+    # the trigger design updates its rollups synchronously: its highest
+    # rate is what it ingests unthrottled
+    run trigger 10000000 "$step_seconds"
+} | column -t | tee "$work/steps.txt"
+
+echo
+psql -qAtX -c "SELECT 'rollups check: clickagg day totals ' ||
+                      CASE WHEN (SELECT sum(clicks) FROM clickagg.clicks_per_day) =
+                                (SELECT count(*) FROM clickagg.clicks) THEN 'equal' ELSE 'DIFFER FROM' END
+                      || ' the raw log (' || (SELECT count(*) FROM clickagg.clicks) || ' clicks)'"
+awk 'NR > 1 && $1 == "clickagg" && $6 <= 1.0 && $10 <= 2.0 { best = $3 }
+     NR > 1 && $1 == "trigger" { trig = $3 }
+     END { if (trig > 0) printf "highest clickagg rate with p99 freshness <= 1 s and catch-up <= 2 s: %d clicks/s; per-row trigger unthrottled: %d clicks/s; ratio %.1fx\n", best, trig, best / trig }' \
+    "$work/steps.txt"

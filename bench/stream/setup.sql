@@ -1,0 +1,130 @@
+-- bench/stream: the schema of the three designs and the click generator.
+-- psql variables: rows (per transaction), rate (clicks/s, sets event times).
+
+CREATE EXTENSION clickagg CASCADE;
+CREATE EXTENSION pg_cron;
+
+-- A deterministic stream: batch b, row i.  Half of all clicks go to one
+-- viral ad; the rest spread Zipf-like over 10,000 ads in 500 campaigns;
+-- about a million users; 1.5% of clicks are late (up to 5 days, into old
+-- buckets); 10% of each batch re-sends rows of the previous batch (retries),
+-- identical, so they are exact duplicates arriving from either session.
+CREATE TABLE bench_clock (started timestamptz, rate float8, rows int);
+INSERT INTO bench_clock VALUES (now(), :rate, :rows);
+CREATE SEQUENCE bench_batch;
+
+CREATE FUNCTION bench_gen(b bigint)
+RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
+               user_agent text, cost_micros bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT c.started + ((s.bb * c.rows + s.i) / c.rate) * interval '1 s'
+             - CASE WHEN x.h & 63 = 0 THEN ((x.h >> 6) & 4095) * interval '100 s' ELSE interval '0' END,
+           1000 + a.ad / 20, a.ad,
+           'u' || ((x.h >> 24) & 1048575),
+           (ARRAY['Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
+                  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Safari/604.1',
+                  'Mozilla/5.0 (Linux; Android 14) Chrome/119.0 Mobile',
+                  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15'])[1 + ((x.h >> 44) & 3)],
+           20000 + ((x.h >> 50) & 1023) * 1000
+      FROM bench_clock c,
+           (SELECT b AS bb, i FROM generate_series(1, c2.rows - c2.rows / 10) i, bench_clock c2
+            UNION ALL
+            SELECT b - 1, i FROM generate_series(1, c3.rows / 10) i, bench_clock c3 WHERE b > 1) s,
+           LATERAL (SELECT hashint8(s.bb * 1000003 + s.i) AS h) x,
+           LATERAL (SELECT CASE WHEN x.h & 1 = 0 THEN 1
+                                ELSE greatest(1, floor(exp(((x.h >> 8) & 65535) / 65536.0 * ln(10000))))::bigint
+                           END AS ad) a
+$$;
+
+-- (b) per-row trigger upsert: a unique click ID absorbs duplicates
+-- (ON CONFLICT DO NOTHING), and each inserted row upserts its minute, hour
+-- and day rows.
+CREATE TABLE trig_clicks (click_id uuid PRIMARY KEY, event_time timestamptz, campaign_id bigint,
+    ad_id bigint, user_id text, user_agent text, cost_micros bigint);
+CREATE TABLE trig_rollup (level text, bucket timestamptz, campaign_id bigint, ad_id bigint,
+    clicks bigint, spend_micros bigint, PRIMARY KEY (campaign_id, level, bucket, ad_id));
+CREATE FUNCTION trig_rollup_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO trig_rollup VALUES
+        ('minute', date_trunc('minute', NEW.event_time, 'UTC'), NEW.campaign_id, NEW.ad_id, 1, NEW.cost_micros),
+        ('hour', date_trunc('hour', NEW.event_time, 'UTC'), NEW.campaign_id, NEW.ad_id, 1, NEW.cost_micros),
+        ('day', date_trunc('day', NEW.event_time, 'UTC'), NEW.campaign_id, NEW.ad_id, 1, NEW.cost_micros)
+    ON CONFLICT (campaign_id, level, bucket, ad_id) DO UPDATE
+        SET clicks = trig_rollup.clicks + 1, spend_micros = trig_rollup.spend_micros + excluded.spend_micros;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER rollup AFTER INSERT ON trig_clicks FOR EACH ROW EXECUTE FUNCTION trig_rollup_row();
+
+-- (c) the pg_cron design (the Citus real-time analytics tutorial): append
+-- to a table with a unique click ID and roll up new rows every minute,
+-- tracking the last rolled-up sequence number.
+CREATE TABLE cron_clicks (seq bigserial, click_id uuid PRIMARY KEY, event_time timestamptz,
+    campaign_id bigint, ad_id bigint, user_id text, user_agent text, cost_micros bigint);
+CREATE TABLE cron_rollup (bucket timestamptz, campaign_id bigint, ad_id bigint,
+    clicks bigint, spend_micros bigint, PRIMARY KEY (campaign_id, bucket, ad_id));
+CREATE TABLE cron_done (last_seq bigint);
+INSERT INTO cron_done VALUES (0);
+CREATE FUNCTION cron_rollup_new() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    upto bigint;
+    since bigint;
+BEGIN
+    SELECT last_seq INTO since FROM cron_done FOR UPDATE;
+    SELECT coalesce(max(seq), since) INTO upto FROM cron_clicks;
+    INSERT INTO cron_rollup
+    SELECT date_trunc('minute', event_time, 'UTC'), campaign_id, ad_id, count(*), sum(cost_micros)
+      FROM cron_clicks WHERE seq > since AND seq <= upto
+     GROUP BY 1, 2, 3
+    ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
+        SET clicks = cron_rollup.clicks + excluded.clicks,
+            spend_micros = cron_rollup.spend_micros + excluded.spend_micros;
+    UPDATE cron_done SET last_seq = upto;
+END $$;
+
+-- Freshness probes: commit one click, then poll the design's per-minute
+-- rollup until it shows; record the time from commit to visible.
+CREATE TABLE bench_freshness (design text, probe int, seconds float8);
+
+CREATE PROCEDURE bench_probe(design text, duration float8)
+LANGUAGE plpgsql AS $$
+DECLARE
+    deadline timestamptz := clock_timestamp() + duration * interval '1 s';
+    k int := 0;
+    ev timestamptz;
+    committed timestamptz;
+    seen bigint;
+BEGIN
+    WHILE clock_timestamp() < deadline LOOP
+        k := k + 1;
+        ev := date_trunc('second', clock_timestamp());
+        IF design = 'clickagg' THEN
+            INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+            VALUES (ev, 999999, k, 'probe' || k, 'probe', 1);
+        ELSIF design = 'trigger' THEN
+            INSERT INTO trig_clicks VALUES (gen_random_uuid(), ev, 999999, k, 'probe' || k, 'probe', 1);
+        ELSE
+            INSERT INTO cron_clicks (click_id, event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+            VALUES (gen_random_uuid(), ev, 999999, k, 'probe' || k, 'probe', 1);
+        END IF;
+        COMMIT;
+        committed := clock_timestamp();
+        LOOP
+            IF design = 'clickagg' THEN
+                SELECT clicks INTO seen FROM clickagg.clicks_per_minute
+                 WHERE campaign_id = 999999 AND bucket = date_trunc('minute', ev, 'UTC') AND ad_id = k;
+            ELSIF design = 'trigger' THEN
+                SELECT clicks INTO seen FROM trig_rollup
+                 WHERE campaign_id = 999999 AND level = 'minute' AND bucket = date_trunc('minute', ev, 'UTC') AND ad_id = k;
+            ELSE
+                SELECT clicks INTO seen FROM cron_rollup
+                 WHERE campaign_id = 999999 AND bucket = date_trunc('minute', ev, 'UTC') AND ad_id = k;
+            END IF;
+            COMMIT;  -- a fresh snapshot for the next look
+            EXIT WHEN seen IS NOT NULL OR clock_timestamp() > deadline + interval '90 s';
+            PERFORM pg_sleep(0.005);
+        END LOOP;
+        INSERT INTO bench_freshness VALUES (design, k, extract(epoch FROM clock_timestamp() - committed));
+        COMMIT;
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+END $$;
