@@ -2,6 +2,18 @@
 
 \echo Use "ALTER EXTENSION clickagg UPDATE TO '0.2.0'" to load this file. \quit
 
+-- A preloaded library is replaced only by a restart, and the 0.1.0 library
+-- would keep moving clicks without rolling them up.
+DO $restart$
+BEGIN
+    IF 'clickagg' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ','))
+       AND current_setting('clickagg.fold_interval', true) IS NULL THEN
+        RAISE EXCEPTION 'the server still runs the clickagg library of version 0.1.0'
+            USING HINT = 'Restart the server after installing the new package, then run ALTER EXTENSION clickagg UPDATE.';
+    END IF;
+END
+$restart$;
+
 -- The search path of this script is clickagg followed by the schema of the
 -- hll extension (a requirement in clickagg.control), so the views below bind
 -- to hll's functions; the functions that call them pin
@@ -30,7 +42,7 @@ BEGIN
                 conversion_value_micros bigint NOT NULL DEFAULT 0,
                 users hll NOT NULL,
                 PRIMARY KEY (campaign_id, bucket, ad_id)
-            ) WITH (fillfactor = 70)',  -- room for HOT updates by the fold
+            ) WITH (fillfactor = 70)',  -- room for HOT updates of rows with small sketches
             'rollup_' || level);
         -- A full sketch (8192 registers) is 5 kB: keep it in the row rather than in TOAST,
         -- so that a fold rewrites one tuple, not a tuple and a TOAST chunk.
@@ -122,12 +134,14 @@ COMMENT ON FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigin
 -- Move every committed delta row into the minute, hour and day totals, in
 -- one transaction: a reader sees a delta either in the deltas or in all three
 -- totals, never in some levels only.  Folds take a transaction-level
--- advisory lock, so there is one folder at a time and no two transactions
--- ever update the same total row; the workers do not wait for it
--- (wait => false returns NULL when another fold is running).
+-- advisory lock, so there is one fold at a time and no two transactions ever
+-- update the same total row.  The folder background worker calls this every
+-- clickagg.fold_interval; wait => false returns NULL at once when another
+-- fold is running.
 CREATE FUNCTION clickagg.fold_rollups(wait boolean DEFAULT true)
 RETURNS bigint
 LANGUAGE plpgsql
+SECURITY DEFINER  -- clickagg_admin may fold without writing the totals itself
 AS $$
 DECLARE
     folded bigint;
@@ -202,7 +216,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION clickagg.fold_rollups(boolean) IS
-'Moves the committed rollup deltas into the minute, hour and day totals; returns the delta rows folded (NULL if wait is false and another fold runs). The workers call it every clickagg.fold_interval';
+'Moves the committed rollup deltas into the minute, hour and day totals; returns the delta rows folded (NULL if wait is false and another fold runs). The clickagg folder worker calls it every clickagg.fold_interval';
 
 -- Pin the search path of the functions above to where hll lives.
 DO $pin$
@@ -213,69 +227,99 @@ DECLARE
 BEGIN
     EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigint[], smallint[], bigint[], bigint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
     EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollups(boolean) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    -- hll looks its functions up by name in its schema when readers merge sketches
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO clickagg_reader', hll_schema);
 END
 $pin$;
 
 -------------------------------------------------------------------------------
 -- Dashboard views: totals plus the deltas not yet folded, so every committed
--- pass is visible at once and the three levels always agree.
+-- pass is visible at once and the three levels always agree.  Written as
+-- "totals without deltas" UNION ALL "deltas merged with their totals"
+-- rather than as a GROUP BY over both, so that a query reads the totals
+-- through their indexes without regrouping them, and a filter on bucket,
+-- campaign_id or ad_id reaches both halves.
 -------------------------------------------------------------------------------
 CREATE VIEW clickagg.clicks_per_minute AS
-SELECT bucket, campaign_id, ad_id,
-       sum(clicks)::bigint AS clicks,
-       sum(invalid_clicks)::bigint AS invalid_clicks,
-       sum(duplicate_clicks)::bigint AS duplicate_clicks,
-       sum(spend_micros)::bigint AS spend_micros,
-       sum(conversions)::bigint AS conversions,
-       sum(conversion_value_micros)::bigint AS conversion_value_micros,
-       coalesce(round(hll_cardinality(hll_union_agg(users))), 0)::bigint AS unique_users,
-       hll_union_agg(users) AS users
-  FROM (SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
-               conversions, conversion_value_micros, users
-          FROM clickagg.rollup_minute
-        UNION ALL
-        SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
-               conversions, conversion_value_micros, users
-          FROM clickagg.rollup_deltas) r
- GROUP BY bucket, campaign_id, ad_id;
+SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
+       t.spend_micros, t.conversions, t.conversion_value_micros,
+       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_minute t
+ WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
+                    WHERE d.campaign_id = t.campaign_id AND d.bucket = t.bucket AND d.ad_id = t.ad_id)
+UNION ALL
+SELECT d.bucket, d.campaign_id, d.ad_id,
+       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
+       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks, coalesce(t.spend_micros, 0) + d.spend_micros,
+       coalesce(t.conversions, 0) + d.conversions,
+       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
+       round(hll_cardinality(u.users))::bigint, u.users
+  FROM (SELECT campaign_id, bucket AS bucket, ad_id,
+               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+               sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
+               sum(conversions)::bigint AS conversions,
+               sum(conversion_value_micros)::bigint AS conversion_value_micros,
+               hll_union_agg(users) AS users
+          FROM clickagg.rollup_deltas
+         GROUP BY 1, 2, 3) d
+  LEFT JOIN clickagg.rollup_minute t
+         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
+ CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
+                                 ELSE hll_union(t.users, d.users) END AS users) u;
 
 CREATE VIEW clickagg.clicks_per_hour AS
-SELECT bucket, campaign_id, ad_id,
-       sum(clicks)::bigint AS clicks,
-       sum(invalid_clicks)::bigint AS invalid_clicks,
-       sum(duplicate_clicks)::bigint AS duplicate_clicks,
-       sum(spend_micros)::bigint AS spend_micros,
-       sum(conversions)::bigint AS conversions,
-       sum(conversion_value_micros)::bigint AS conversion_value_micros,
-       coalesce(round(hll_cardinality(hll_union_agg(users))), 0)::bigint AS unique_users,
-       hll_union_agg(users) AS users
-  FROM (SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
-               conversions, conversion_value_micros, users
-          FROM clickagg.rollup_hour
-        UNION ALL
-        SELECT campaign_id, date_trunc('hour', bucket, 'UTC'), ad_id, clicks, invalid_clicks,
-               duplicate_clicks, spend_micros, conversions, conversion_value_micros, users
-          FROM clickagg.rollup_deltas) r
- GROUP BY bucket, campaign_id, ad_id;
+SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
+       t.spend_micros, t.conversions, t.conversion_value_micros,
+       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_hour t
+ WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
+                    WHERE d.campaign_id = t.campaign_id AND date_trunc('hour', d.bucket, 'UTC') = t.bucket AND d.ad_id = t.ad_id)
+UNION ALL
+SELECT d.bucket, d.campaign_id, d.ad_id,
+       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
+       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks, coalesce(t.spend_micros, 0) + d.spend_micros,
+       coalesce(t.conversions, 0) + d.conversions,
+       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
+       round(hll_cardinality(u.users))::bigint, u.users
+  FROM (SELECT campaign_id, date_trunc('hour', bucket, 'UTC') AS bucket, ad_id,
+               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+               sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
+               sum(conversions)::bigint AS conversions,
+               sum(conversion_value_micros)::bigint AS conversion_value_micros,
+               hll_union_agg(users) AS users
+          FROM clickagg.rollup_deltas
+         GROUP BY 1, 2, 3) d
+  LEFT JOIN clickagg.rollup_hour t
+         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
+ CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
+                                 ELSE hll_union(t.users, d.users) END AS users) u;
 
 CREATE VIEW clickagg.clicks_per_day AS
-SELECT bucket, campaign_id, ad_id,
-       sum(clicks)::bigint AS clicks,
-       sum(invalid_clicks)::bigint AS invalid_clicks,
-       sum(duplicate_clicks)::bigint AS duplicate_clicks,
-       sum(spend_micros)::bigint AS spend_micros,
-       sum(conversions)::bigint AS conversions,
-       sum(conversion_value_micros)::bigint AS conversion_value_micros,
-       coalesce(round(hll_cardinality(hll_union_agg(users))), 0)::bigint AS unique_users,
-       hll_union_agg(users) AS users
-  FROM (SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
-               conversions, conversion_value_micros, users
-          FROM clickagg.rollup_day
-        UNION ALL
-        SELECT campaign_id, date_trunc('day', bucket, 'UTC'), ad_id, clicks, invalid_clicks,
-               duplicate_clicks, spend_micros, conversions, conversion_value_micros, users
-          FROM clickagg.rollup_deltas) r
- GROUP BY bucket, campaign_id, ad_id;
+SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
+       t.spend_micros, t.conversions, t.conversion_value_micros,
+       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_day t
+ WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
+                    WHERE d.campaign_id = t.campaign_id AND date_trunc('day', d.bucket, 'UTC') = t.bucket AND d.ad_id = t.ad_id)
+UNION ALL
+SELECT d.bucket, d.campaign_id, d.ad_id,
+       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
+       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks, coalesce(t.spend_micros, 0) + d.spend_micros,
+       coalesce(t.conversions, 0) + d.conversions,
+       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
+       round(hll_cardinality(u.users))::bigint, u.users
+  FROM (SELECT campaign_id, date_trunc('day', bucket, 'UTC') AS bucket, ad_id,
+               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+               sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
+               sum(conversions)::bigint AS conversions,
+               sum(conversion_value_micros)::bigint AS conversion_value_micros,
+               hll_union_agg(users) AS users
+          FROM clickagg.rollup_deltas
+         GROUP BY 1, 2, 3) d
+  LEFT JOIN clickagg.rollup_day t
+         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
+ CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
+                                 ELSE hll_union(t.users, d.users) END AS users) u;
 
 COMMENT ON VIEW clickagg.clicks_per_minute IS
 'Clicks per (UTC minute, campaign, ad): valid deduplicated clicks, invalid, duplicates absorbed, spend of valid clicks, conversions; unique_users is approximate (HyperLogLog, standard error 1.15%), users is the mergeable sketch';
@@ -330,11 +374,12 @@ COMMENT ON FUNCTION clickagg.wait_for_stream(interval) IS
 'True once every click committed before the call is in clickagg.clicks, counted, and in every rollup view; false on timeout';
 
 -------------------------------------------------------------------------------
--- Clicks logged before this version: roll them up from the raw log.  A pass
--- holds a share lock on the extension, which ALTER EXTENSION waits for, so
--- no pass runs meanwhile and none of these clicks is counted twice.  The log
--- keeps no duplicates, so duplicate_clicks starts at 0 for this history
--- (clickagg.ingest_counts still has them per day).
+-- Clicks logged before this version: roll them up from the raw log.  No
+-- click is counted twice or missed: the workers of this library (the check
+-- at the top makes sure they run) move nothing while the installed SQL is
+-- older than 0.2.0, so the log does not change until this script commits.
+-- The log keeps no duplicates, so duplicate_clicks starts at 0 for this
+-- history (clickagg.ingest_counts still has them per day).
 -------------------------------------------------------------------------------
 INSERT INTO clickagg.rollup_minute
     (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)

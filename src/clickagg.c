@@ -5,7 +5,8 @@
  *
  * Everything that must happen at load time lives here.  When the library is
  * in shared_preload_libraries, _PG_init reserves the shared segment described
- * in clickagg.h and registers clickagg.workers background workers; when it is
+ * in clickagg.h and registers clickagg.workers background workers plus the
+ * rollup folder; when it is
  * loaded later (CREATE EXTENSION without preload) only the settings and the
  * ingest callbacks exist, clickagg_shared stays NULL, ingest still appends to
  * the arrival streams, and the functions that need workers say so.
@@ -40,6 +41,7 @@ ClickaggShared *clickagg_shared = NULL;
 char	   *clickagg_database = NULL;
 int			clickagg_workers = 2;
 int			clickagg_naptime_ms = 1000;
+int			clickagg_pass_delay_ms = 100;
 int			clickagg_batch_size = 50000;
 int			clickagg_max_clock_skew_s = 300;
 int			clickagg_retention_s = 45 * SECS_PER_DAY;
@@ -103,6 +105,16 @@ define_settings(void)
 							NULL,
 							&clickagg_naptime_ms,
 							1000, 10, 60 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.pass_delay",
+							"Shortest time between two rounds of passes of a worker that is busy.",
+							"Under steady load a worker moves what gathered in this time in one pass "
+							"per stream; larger passes cost less CPU per click, at this much added freshness delay.",
+							&clickagg_pass_delay_ms,
+							100, 0, 10 * 1000,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
@@ -177,6 +189,26 @@ register_workers(void)
 		worker.bgw_notify_pid = 0;
 		RegisterBackgroundWorker(&worker);
 	}
+
+	/*
+	 * The folder moves rollup deltas into the totals.  It is a process of its
+	 * own so that a fold, which takes a second or so under heavy load, never
+	 * delays the passes that make clicks visible.
+	 */
+	if (clickagg_workers > 0)
+	{
+		memset(&worker, 0, sizeof(worker));
+		worker.bgw_flags = BGWORKER_SHMEM_ACCESS |
+			BGWORKER_BACKEND_DATABASE_CONNECTION;
+		worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+		worker.bgw_restart_time = 5;
+		snprintf(worker.bgw_library_name, BGW_MAXLEN, "clickagg");
+		snprintf(worker.bgw_function_name, BGW_MAXLEN, "clickagg_folder_main");
+		snprintf(worker.bgw_name, BGW_MAXLEN, "clickagg folder");
+		snprintf(worker.bgw_type, BGW_MAXLEN, "clickagg folder");
+		worker.bgw_notify_pid = 0;
+		RegisterBackgroundWorker(&worker);
+	}
 }
 
 static void
@@ -221,7 +253,6 @@ clickagg_shmem_startup(void)
 			pg_atomic_init_u64(&s->rate_millis, 0);
 		}
 		pg_atomic_init_u64(&clickagg_shared->last_fold_end, 0);
-		pg_atomic_init_u32(&clickagg_shared->last_fold_worker, 0);
 	}
 	LWLockRelease(AddinShmemInitLock);
 }

@@ -121,6 +121,7 @@ typedef struct ClickaggWorkerSlot
 	pid_t		pid;			/* 0 when not running */
 	Latch	   *latch;			/* the worker's process latch */
 	bool		extension_ready;	/* false while waiting for the extension */
+	bool		extension_outdated; /* waiting for ALTER EXTENSION UPDATE */
 } ClickaggWorkerSlot;
 
 /*
@@ -134,7 +135,6 @@ typedef struct ClickaggShared
 	ClickaggWorkerSlot workers[CLICKAGG_MAX_WORKERS];
 	ClickaggStream streams[CLICKAGG_STREAMS];
 	pg_atomic_uint64 last_fold_end; /* TimestampTz of the last rollup fold */
-	pg_atomic_uint32 last_fold_worker;	/* who did it */
 } ClickaggShared;
 
 /* clickagg.c */
@@ -142,6 +142,7 @@ extern ClickaggShared *clickagg_shared;
 extern char *clickagg_database;
 extern int	clickagg_workers;
 extern int	clickagg_naptime_ms;
+extern int	clickagg_pass_delay_ms;
 extern int	clickagg_batch_size;
 extern int	clickagg_max_clock_skew_s;
 extern int	clickagg_retention_s;
@@ -168,6 +169,7 @@ extern void clickagg_ingest_init(void);
 
 /* stream.c */
 extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
+extern bool clickagg_extension_usable(void);
 
 /* dedup.c */
 typedef struct Arrival
@@ -217,7 +219,7 @@ extern void clickagg_counters_record(const char *totals, const char *deltas, int
 
 /* rollup.c */
 extern void clickagg_rollup_record(Arrival *arrivals, int count);
-extern void clickagg_rollup_fold_if_due(void);
+extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noreturn();
 
 /* recent.c */
 typedef enum RecentAnswer

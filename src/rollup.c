@@ -12,9 +12,10 @@
  * again cannot count twice.  Late clicks land in their own event minute.
  *
  * Passes only append.  The totals (clickagg.rollup_minute/_hour/_day) are
- * written by clickagg.fold_rollups() alone, which one worker at a time runs
- * every clickagg.fold_interval: it deletes the committed deltas and upserts
- * their sums into all three levels in one transaction.  So a viral ad costs
+ * written by clickagg.fold_rollups() alone, which the folder process (a
+ * background worker of its own, clickagg_folder_main) runs every
+ * clickagg.fold_interval: it deletes the committed deltas and upserts their
+ * sums into all three levels in one transaction.  So a viral ad costs
  * each pass one delta row, and no two transactions ever update the same
  * total row: workers never wait on each other, and ingest never touches a
  * rollup at all.  The views add the deltas to the totals, which is why a
@@ -25,9 +26,11 @@
  * (clickagg.record_rollup_deltas, with Debian's postgresql-hll), one call per
  * pass with the pass's arrivals as arrays.
  *
- * Locking: passes take RowExclusiveLock on rollup_deltas; a fold takes a
- * transaction-level advisory lock (keys in the install script), which the
- * workers only try, plus RowExclusiveLock on the four tables.
+ * Locking: passes take RowExclusiveLock on rollup_deltas; a fold first takes
+ * the share lock on the extension that every pass takes (see stream.c), then
+ * a transaction-level advisory lock (keys in the install script), so that
+ * the folder and a fold run by hand take turns, then RowExclusiveLock on the
+ * four tables.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -38,7 +41,14 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
@@ -116,30 +126,27 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		record_plan = clickagg_prepare_kept("SELECT clickagg.record_rollup_deltas($1, $2, $3, $4, $5, $6)",
 											ROLLUP_ARGS, types);
 	}
-	args[0] = PointerGetDatum(construct_array(buckets, n, TIMESTAMPTZOID, sizeof(TimestampTz), true, TYPALIGN_DOUBLE));
-	args[1] = PointerGetDatum(construct_array(campaigns, n, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
-	args[2] = PointerGetDatum(construct_array(ads, n, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
+	args[0] = PointerGetDatum(construct_array(buckets, n, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[1] = PointerGetDatum(construct_array(campaigns, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[2] = PointerGetDatum(construct_array(ads, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[3] = PointerGetDatum(construct_array(kinds, n, INT2OID, sizeof(int16), true, TYPALIGN_SHORT));
-	args[4] = PointerGetDatum(construct_array(costs, n, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
-	args[5] = PointerGetDatum(construct_array(users, n, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
+	args[4] = PointerGetDatum(construct_array(costs, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[5] = PointerGetDatum(construct_array(users, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 
 	if (SPI_execute_plan(record_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.record_rollup_deltas failed");
 }
 
 /*
- * Fold the rollup deltas into the totals if clickagg.fold_interval has passed
- * since the last fold by any worker.  Runs in its own transaction; if another
- * fold is running, does nothing.
+ * One fold, in its own transaction.  Waits for a fold run by hand
+ * (clickagg.fold_rollups()) rather than skipping: the folder is the only
+ * process that folds on its own.
  */
-void
-clickagg_rollup_fold_if_due(void)
+static void
+fold_once(void)
 {
-	TimestampTz last = (TimestampTz) pg_atomic_read_u64(&clickagg_shared->last_fold_end);
 	bool		isnull = true;
-
-	if (!TimestampDifferenceExceeds(last, GetCurrentTimestamp(), clickagg_fold_interval_ms))
-		return;
+	Datum		folded;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -147,20 +154,82 @@ clickagg_rollup_fold_if_due(void)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "folding rollup deltas");
 
-	if (SPI_execute("SELECT clickagg.fold_rollups(false)", false, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "clickagg.fold_rollups failed");
-	(void) SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (clickagg_extension_usable())
+	{
+		if (SPI_execute("SELECT clickagg.fold_rollups(true)", false, 1) != SPI_OK_SELECT ||
+			SPI_processed != 1)
+			elog(ERROR, "clickagg.fold_rollups failed");
+		folded = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		if (!isnull)
+			elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms",
+				 DatumGetInt64(folded),
+				 (long) TimestampDifferenceMilliseconds(GetCurrentStatementStartTimestamp(),
+														GetCurrentTimestamp()));
+	}
 
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
-
-	/* NULL: another worker's fold held the lock; it will set the time. */
 	if (!isnull)
 		pg_atomic_write_u64(&clickagg_shared->last_fold_end, (uint64) GetCurrentTimestamp());
+}
+
+/*
+ * The folder process: folds every clickagg.fold_interval.  A failed fold
+ * rolls back whole (the deltas stay) and is retried after the interval.
+ */
+void
+clickagg_folder_main(Datum main_arg)
+{
+	sigjmp_buf	local_sigjmp_buf;
+
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(clickagg_database, NULL, 0);
+	SetConfigOption("default_transaction_isolation", "read committed",
+					PGC_SUSET, PGC_S_OVERRIDE);
+	/* as for passes: a fold lost in a crash loses its deletes too */
+	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("application_name", MyBgworkerEntry->bgw_name,
+					PGC_USERSET, PGC_S_SESSION);
+	pgstat_report_appname(MyBgworkerEntry->bgw_name);
+
+	if (sigsetjmp(local_sigjmp_buf, 1) != 0)
+	{
+		error_context_stack = NULL;
+		HOLD_INTERRUPTS();
+		EmitErrorReport();
+		AbortOutOfAnyTransaction();
+		FlushErrorState();
+		MemoryContextSwitchTo(TopMemoryContext);
+		RESUME_INTERRUPTS();
+	}
+	PG_exception_stack = &local_sigjmp_buf;
+
+	for (;;)
+	{
+		TimestampTz since = GetCurrentTimestamp();
+		long		remaining;
+
+		/* the latch is also set by signals that are not for us (sinval) */
+		while ((remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+															TimestampTzPlusMilliseconds(since, clickagg_fold_interval_ms))) > 0)
+		{
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 remaining, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+			CHECK_FOR_INTERRUPTS();
+			if (ConfigReloadPending)
+			{
+				ConfigReloadPending = false;
+				ProcessConfigFile(PGC_SIGHUP);
+			}
+		}
+		fold_once();
+	}
 }
 
 /*

@@ -106,6 +106,9 @@ typedef struct StreamProgress
 } StreamProgress;
 
 static int	worker_index = -1;
+
+/* the installed SQL is older than this library (see extension_is_current) */
+static bool extension_outdated = false;
 static MemoryContext pass_context = NULL;
 
 /* Number of the chain each owned stream is in (0: begun before this start). */
@@ -494,9 +497,9 @@ maintain_segments(int stream, const Oid *oids, const XidSnapshot *done, bool idl
 
 /*
  * Is the extension installed?  If so, hold a share lock on it for the rest of
- * the pass: DROP EXTENSION and ALTER EXTENSION lock the extension before its
- * members, so taking this lock first orders a pass and such a command one
- * after the other instead of letting them deadlock over member tables.
+ * the pass: DROP EXTENSION locks the extension before its members, so taking
+ * this lock first orders a pass and a DROP one after the other instead of
+ * letting them deadlock over member tables.
  */
 static bool
 extension_present(void)
@@ -508,6 +511,47 @@ extension_present(void)
 	LockDatabaseObject(ExtensionRelationId, extension, 0, AccessShareLock);
 	/* it may have been dropped while we waited */
 	return get_extension_oid("clickagg", true) == extension;
+}
+
+/*
+ * Is the installed SQL of the extension the version this library writes to?
+ * After a package upgrade and before ALTER EXTENSION clickagg UPDATE it is
+ * not; moving clicks then would leave them out of the new rollups, so the
+ * workers wait (arrivals keep accumulating, nothing is lost).
+ */
+static bool
+extension_is_current(void)
+{
+	static bool warned = false;
+	bool		isnull;
+	Datum		version;
+	bool		current;
+
+	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'clickagg'",
+					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read the version of extension clickagg");
+	version = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	current = strcmp(TextDatumGetCString(version), CLICKAGG_SQL_VERSION) == 0;
+	if (!current && !warned)
+		ereport(WARNING,
+				(errmsg("extension \"clickagg\" is at version \"%s\" but the loaded library requires version \"%s\"",
+						TextDatumGetCString(version), CLICKAGG_SQL_VERSION),
+				 errdetail("Clicks keep arriving and wait in the arrival streams; nothing is lost."),
+				 errhint("Run ALTER EXTENSION clickagg UPDATE in database \"%s\".",
+						 clickagg_database)));
+	warned = !current;
+	extension_outdated = !current;
+	return current;
+}
+
+/*
+ * For work outside a pass (the rollup fold): is the extension there, at this
+ * library's version?  Takes the same share lock on it as a pass.
+ */
+bool
+clickagg_extension_usable(void)
+{
+	return extension_present() && extension_is_current();
 }
 
 /*
@@ -536,35 +580,6 @@ typedef enum PassOutcome
 	PASS_OLD_EXTENSION			/* the SQL objects are older than this library */
 } PassOutcome;
 
-/*
- * Is the installed SQL of the extension the version this library writes to?
- * After a package upgrade and before ALTER EXTENSION clickagg UPDATE it is
- * not; moving clicks then would leave them out of the new rollups, so the
- * workers wait (arrivals keep accumulating, nothing is lost).
- */
-static bool
-extension_is_current(void)
-{
-	static bool warned = false;
-	bool		isnull;
-	Datum		version;
-	bool		current;
-
-	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'clickagg'",
-					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not read the version of extension clickagg");
-	version = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	current = strcmp(TextDatumGetCString(version), CLICKAGG_SQL_VERSION) == 0;
-	if (!current && !warned)
-		ereport(WARNING,
-				(errmsg("clickagg worker waits: extension clickagg is at version %s, the library needs %s",
-						TextDatumGetCString(version), CLICKAGG_SQL_VERSION),
-				 errdetail("Clicks keep arriving and wait in the arrival streams; nothing is lost."),
-				 errhint("Run ALTER EXTENSION clickagg UPDATE in database \"%s\".",
-						 clickagg_database)));
-	warned = !current;
-	return current;
-}
 
 /*
  * Record a pass's end and count its clicks into the stream's rate window.
@@ -605,10 +620,12 @@ stream_pass(int stream)
 	bool		complete = true;
 	MoveResult	result = {0, 0, 0, DT_NOBEGIN};
 	char		activity[64];
+	TimestampTz pass_start;
 
 	MemoryContextReset(pass_context);
 
 	SetCurrentStatementStartTimestamp();
+	pass_start = GetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
@@ -617,6 +634,7 @@ stream_pass(int stream)
 
 	if (!extension_present())
 	{
+		extension_outdated = false;
 		SPI_finish();
 		PopActiveSnapshot();
 		CommitTransactionCommand();
@@ -705,6 +723,10 @@ stream_pass(int stream)
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
 
+	if (n > 0)
+		elog(DEBUG1, "clickagg: pass over stream %d moved %d arrivals in %ld ms",
+			 stream, n, (long) TimestampDifferenceMilliseconds(pass_start, GetCurrentTimestamp()));
+
 	if (clickagg_shared != NULL)
 	{
 		ClickaggStream *s = &clickagg_shared->streams[stream];
@@ -734,6 +756,7 @@ set_worker_state(pid_t pid, Latch *latch, bool ready)
 	slot->pid = pid;
 	slot->latch = latch;
 	slot->extension_ready = ready;
+	slot->extension_outdated = extension_outdated;
 	SpinLockRelease(&clickagg_shared->mutex);
 }
 
@@ -802,6 +825,8 @@ clickagg_worker_main(Datum main_arg)
 	{
 		bool		busy = false;
 		bool		ready = true;
+		TimestampTz round_start = GetCurrentTimestamp();
+		long		round_left;
 		int			s;
 
 		ResetLatch(MyLatch);
@@ -826,12 +851,22 @@ clickagg_worker_main(Datum main_arg)
 			CHECK_FOR_INTERRUPTS();
 		}
 		set_worker_state(MyProcPid, MyLatch, ready);
-		if (ready)
-			clickagg_rollup_fold_if_due();
 
 		if (!busy)
 			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 							 clickagg_naptime_ms, PG_WAIT_EXTENSION);
+		else if ((round_left = clickagg_pass_delay_ms -
+				  TimestampDifferenceMilliseconds(round_start, GetCurrentTimestamp())) > 0)
+		{
+			/*
+			 * Under steady load, let a round's worth of clicks gather: a
+			 * pass costs a few milliseconds whatever it moves, so passes of
+			 * a hundred clicks each would spend most of the CPU on that.
+			 * Commits do not cut this short (no WL_LATCH_SET).
+			 */
+			(void) WaitLatch(MyLatch, WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+							 round_left, PG_WAIT_EXTENSION);
+		}
 	}
 }
 
@@ -943,6 +978,7 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 		bool		nulls[13];
 		pid_t		pid = 0;
 		bool		ready = false;
+		bool		outdated = false;
 		TimestampTz last;
 		TimestampTz last_fold;
 
@@ -965,6 +1001,7 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 			SpinLockAcquire(&clickagg_shared->mutex);
 			pid = clickagg_shared->workers[owner].pid;
 			ready = clickagg_shared->workers[owner].extension_ready;
+			outdated = clickagg_shared->workers[owner].extension_outdated;
 			SpinLockRelease(&clickagg_shared->mutex);
 		}
 		values[0] = Int32GetDatum(s);
@@ -974,7 +1011,9 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 		nulls[2] = (pid == 0);
 		values[3] = CStringGetTextDatum(owner < 0 ? "off: clickagg.workers is 0" :
 										pid == 0 ? "stopped" :
-										ready ? "running" : "waiting for extension");
+										ready ? "running" :
+										outdated ? "waiting for ALTER EXTENSION clickagg UPDATE" :
+										"waiting for extension");
 		values[4] = Int32GetDatum((int32) pg_atomic_read_u32(&st->current_segment));
 		values[5] = Int64GetDatum((int64) pg_atomic_read_u64(&st->moved));
 		values[6] = Int64GetDatum((int64) pg_atomic_read_u64(&st->accepted));

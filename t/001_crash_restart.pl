@@ -1,5 +1,5 @@
 # Crashes and restarts during concurrent ingest: kill -9 of the whole server
-# (repeatedly), of a worker (repeatedly, once while it folds rollups), an
+# (repeatedly), of a worker and of the rollup folder while it folds, an
 # immediate shutdown, and a clean restart, each while two INSERT loaders and
 # a COPY loader run.  Afterwards the log must hold exactly the clicks of the
 # committed batches: none lost, none twice; the counters must agree, and
@@ -132,34 +132,36 @@ sub worker_pid
 	);
 }
 
-# Kill a worker, preferably while it folds rollup deltas into the totals.
+# Kill a worker, or the folder while it folds rollup deltas into the totals.
 sub kill9_worker
 {
 	my ($while_folding) = @_;
 	my $pid;
+	my $before = $node->safe_psql('postgres',
+		"SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE backend_type LIKE 'clickagg %'");
 	if ($while_folding)
 	{
 		for (my $i = 0; $i < 500 && !$pid; $i++)
 		{
 			$pid = $node->safe_psql('postgres',
-				"SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg worker' AND query = 'folding rollup deltas' LIMIT 1"
+				"SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg folder' AND query = 'folding rollup deltas' LIMIT 1"
 			);
 			usleep(10_000) if !$pid;
 		}
-		note $pid ? "caught worker $pid folding" : 'no fold caught; killing a worker';
+		note $pid ? "caught the folder ($pid) folding" : 'no fold caught; killing a worker';
 	}
 	$pid ||= worker_pid();
 	kill 'KILL', $pid;
-	# The postmaster restarts every process after a crash; wait until both
-	# workers are new ones (connections fail meanwhile and are retried).
+	# The postmaster restarts every process after a crash; wait until all of
+	# clickagg's are new ones (connections fail meanwhile and are retried).
 	$node->poll_query_until('postgres',
-		"SELECT count(*) = 2 FROM pg_stat_activity WHERE backend_type = 'clickagg worker' AND pid <> $pid"
+		"SELECT count(*) = 3 FROM pg_stat_activity WHERE backend_type LIKE 'clickagg %' AND pid NOT IN ($before)"
 	) or die "server did not come back";
 }
 
 my @events = (
-	'kill9 server', 'kill9 worker', 'kill9 folding worker', 'immediate stop',
-	'kill9 server', 'kill9 worker', 'kill9 server', 'kill9 folding worker',
+	'kill9 server', 'kill9 worker', 'kill9 folder', 'immediate stop',
+	'kill9 server', 'kill9 worker', 'kill9 server', 'kill9 folder',
 	'clean restart');
 for my $event (@events)
 {
@@ -173,7 +175,7 @@ for my $event (@events)
 	{
 		kill9_worker(0);
 	}
-	elsif ($event eq 'kill9 folding worker')
+	elsif ($event eq 'kill9 folder')
 	{
 		kill9_worker(1);
 	}

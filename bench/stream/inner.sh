@@ -20,7 +20,7 @@ psql -qX -v ON_ERROR_STOP=1 -v rate="$rate" -v rows="$rows" -f "$here/setup.sql"
 
 worker_ticks() {  # CPU clock ticks used so far by the clickagg workers
     local total=0 pid
-    for pid in $(psql -AtX -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg worker'"); do
+    for pid in $(psql -AtX -c "SELECT pid FROM pg_stat_activity WHERE backend_type IN ('clickagg worker', 'clickagg folder')"); do
         total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
     done
     echo "$total"
@@ -36,7 +36,7 @@ run() {
              -c "DELETE FROM bench_freshness"
     ticks0=$(worker_ticks)
     t0=$(date +%s.%N)
-    pgbench -n -c 2 -j 2 -T "$secs" -R "$tps" --max-tries=50 -f "$here/$design.pgbench" \
+    pgbench -n -M prepared -c 2 -j 2 -T "$secs" -R "$tps" --max-tries=50 -f "$here/$design.pgbench" \
         > "$work/pgbench.out" 2>&1 &
     local loader=$!
     sleep 1

@@ -11,6 +11,7 @@ CREATE EXTENSION pg_cron;
 -- identical, so they are exact duplicates arriving from either session.
 CREATE TABLE bench_clock (started timestamptz, rate float8, rows int);
 INSERT INTO bench_clock VALUES (now(), :rate, :rows);
+ANALYZE bench_clock;
 CREATE SEQUENCE bench_batch;
 
 CREATE FUNCTION bench_gen(b bigint)
@@ -27,10 +28,10 @@ LANGUAGE sql STABLE AS $$
                   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15'])[1 + ((x.h >> 44) & 3)],
            20000 + ((x.h >> 50) & 1023) * 1000
       FROM bench_clock c,
-           (SELECT b AS bb, i FROM generate_series(1, c2.rows - c2.rows / 10) i, bench_clock c2
+           (SELECT b AS bb, i FROM bench_clock c2, generate_series(1, c2.rows - c2.rows / 10) i
             UNION ALL
-            SELECT b - 1, i FROM generate_series(1, c3.rows / 10) i, bench_clock c3 WHERE b > 1) s,
-           LATERAL (SELECT hashint8(s.bb * 1000003 + s.i) AS h) x,
+            SELECT b - 1, i FROM bench_clock c3, generate_series(1, c3.rows / 10) i WHERE b > 1) s,
+           LATERAL (SELECT hashint8extended(s.bb * 1000003 + s.i, 0) AS h) x,
            LATERAL (SELECT CASE WHEN x.h & 1 = 0 THEN 1
                                 ELSE greatest(1, floor(exp(((x.h >> 8) & 65535) / 65536.0 * ln(10000))))::bigint
                            END AS ad) a
@@ -125,6 +126,6 @@ BEGIN
         END LOOP;
         INSERT INTO bench_freshness VALUES (design, k, extract(epoch FROM clock_timestamp() - committed));
         COMMIT;
-        PERFORM pg_sleep(0.05);
+        PERFORM pg_sleep(0.02);
     END LOOP;
 END $$;
