@@ -82,7 +82,7 @@ COMMENT ON TABLE clickagg.rollup_deltas IS
 'Per-pass minute rollup rows not yet folded into clickagg.rollup_minute/_hour/_day';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_deltas', '');
 
--- Advertisers own campaigns; dashboards join on it ("a month by day for one
+-- Advertisers own campaigns; dashboards select by advertiser through it ("a month by day for one
 -- advertiser").  Filled by the user.
 CREATE TABLE clickagg.campaigns (
     campaign_id bigint PRIMARY KEY,
@@ -136,9 +136,8 @@ COMMENT ON FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigin
 -- totals, never in some levels only.  Folds take a transaction-level
 -- advisory lock, so there is one fold at a time and no two transactions ever
 -- update the same total row.  The folder background worker calls this every
--- clickagg.fold_interval; wait => false returns NULL at once when another
--- fold is running.
-CREATE FUNCTION clickagg.fold_rollups(wait boolean DEFAULT true)
+-- clickagg.fold_interval.
+CREATE FUNCTION clickagg.fold_rollups()
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER  -- clickagg_admin may fold without writing the totals itself
@@ -146,12 +145,8 @@ AS $$
 DECLARE
     folded bigint;
 BEGIN
-    -- keys: 'clickagg', 'fold' as int4 (0x636c6963, 0x666f6c64)
-    IF wait THEN
-        PERFORM pg_advisory_xact_lock(1668048227, 1718578276);
-    ELSIF NOT pg_try_advisory_xact_lock(1668048227, 1718578276) THEN
-        RETURN NULL;
-    END IF;
+    -- keys: 'clic', 'fold' as int4 (0x636c6963, 0x666f6c64)
+    PERFORM pg_advisory_xact_lock(1668048227, 1718578276);
 
     WITH moved AS (
         DELETE FROM clickagg.rollup_deltas RETURNING *
@@ -215,8 +210,8 @@ BEGIN
     RETURN folded;
 END
 $$;
-COMMENT ON FUNCTION clickagg.fold_rollups(boolean) IS
-'Moves the committed rollup deltas into the minute, hour and day totals; returns the delta rows folded (NULL if wait is false and another fold runs). The clickagg folder worker calls it every clickagg.fold_interval';
+COMMENT ON FUNCTION clickagg.fold_rollups() IS
+'Moves the committed rollup deltas into the minute, hour and day totals (waiting for a fold in progress); returns the delta rows folded. The clickagg folder worker calls it every clickagg.fold_interval';
 
 -- Pin the search path of the functions above to where hll lives.
 DO $pin$
@@ -226,7 +221,7 @@ DECLARE
                          WHERE e.extname = 'hll');
 BEGIN
     EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigint[], smallint[], bigint[], bigint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
-    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollups(boolean) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollups() SET search_path = pg_catalog, %I, pg_temp', hll_schema);
     -- hll looks its functions up by name in its schema when readers merge sketches
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO clickagg_reader', hll_schema);
 END
@@ -411,7 +406,7 @@ SELECT campaign_id, date_trunc('day', bucket, 'UTC'), ad_id, sum(clicks), sum(in
 -- Privileges
 -------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigint[], smallint[], bigint[], bigint[]),
-                       clickagg.fold_rollups(boolean), clickagg.stream_counters() FROM PUBLIC;
+                       clickagg.fold_rollups(), clickagg.stream_counters() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.user_hash(text) TO PUBLIC;
 GRANT SELECT ON clickagg.clicks_per_minute, clickagg.clicks_per_hour, clickagg.clicks_per_day,
                 clickagg.stream_status, clickagg.campaigns
@@ -421,4 +416,4 @@ GRANT SELECT ON clickagg.rollup_minute, clickagg.rollup_hour, clickagg.rollup_da
                 clickagg.rollup_deltas
              TO clickagg_admin;
 GRANT INSERT, UPDATE, DELETE ON clickagg.campaigns TO clickagg_admin;
-GRANT EXECUTE ON FUNCTION clickagg.fold_rollups(boolean) TO clickagg_admin;
+GRANT EXECUTE ON FUNCTION clickagg.fold_rollups() TO clickagg_admin;

@@ -145,8 +145,7 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 static void
 fold_once(void)
 {
-	bool		isnull = true;
-	Datum		folded;
+	bool		folded = false;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -156,15 +155,18 @@ fold_once(void)
 
 	if (clickagg_extension_usable())
 	{
-		if (SPI_execute("SELECT clickagg.fold_rollups(true)", false, 1) != SPI_OK_SELECT ||
+		bool		isnull;
+		Datum		rows;
+
+		if (SPI_execute("SELECT clickagg.fold_rollups()", false, 1) != SPI_OK_SELECT ||
 			SPI_processed != 1)
 			elog(ERROR, "clickagg.fold_rollups failed");
-		folded = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		if (!isnull)
-			elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms",
-				 DatumGetInt64(folded),
-				 (long) TimestampDifferenceMilliseconds(GetCurrentStatementStartTimestamp(),
-														GetCurrentTimestamp()));
+		rows = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms",
+			 isnull ? 0 : DatumGetInt64(rows),
+			 (long) TimestampDifferenceMilliseconds(GetCurrentStatementStartTimestamp(),
+													GetCurrentTimestamp()));
+		folded = true;
 	}
 
 	SPI_finish();
@@ -172,7 +174,7 @@ fold_once(void)
 	CommitTransactionCommand();
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
-	if (!isnull)
+	if (folded)
 		pg_atomic_write_u64(&clickagg_shared->last_fold_end, (uint64) GetCurrentTimestamp());
 }
 

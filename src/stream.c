@@ -580,7 +580,6 @@ typedef enum PassOutcome
 	PASS_OLD_EXTENSION			/* the SQL objects are older than this library */
 } PassOutcome;
 
-
 /*
  * Record a pass's end and count its clicks into the stream's rate window.
  * Only the stream's owner writes these fields.
