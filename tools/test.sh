@@ -43,6 +43,7 @@ rm -rf results output_iso regression.diffs
     -o shared_preload_libraries=clickagg \
     -o clickagg.database=clickagg_regress \
     -o clickagg.naptime=200ms \
+    -o clickagg.fold_interval=200ms \
     -o max_connections=50 \
     sh -c 'createdb clickagg_regress && make -s installcheck TAP_TESTS=' || {
         for f in regression.diffs output_iso/regression.diffs; do [ -f "$f" ] && cat "$f"; done
