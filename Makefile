@@ -7,7 +7,7 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 DATA = $(wildcard clickagg--*.sql)
 SHLIB_LINK = -lxxhash
 
-REGRESS = click_id ingest dedup errors roles rollups upgrade
+REGRESS = click_id ingest dedup errors roles rollups billing upgrade
 # The suites run in one existing database, the one clickagg.database names,
 # so that the workers serve it (pg_regress would otherwise drop and create
 # its own, which a worker connected to it prevents).
@@ -25,6 +25,9 @@ include $(PGXS)
 
 CONTRIB_TESTDB = clickagg_regress
 ISOLATION_TESTDB = clickagg_regress
+
+# every source includes the shared header
+$(OBJS): src/clickagg.h
 else
 # A fresh machine: `make test` and `make demo` install what is missing first.
 all install installcheck:

@@ -46,6 +46,10 @@ int			clickagg_batch_size = 50000;
 int			clickagg_max_clock_skew_s = 300;
 int			clickagg_retention_s = 45 * SECS_PER_DAY;
 int			clickagg_fold_interval_ms = 5000;
+int			clickagg_billing_delay_s = 2 * SECS_PER_HOUR;
+int			clickagg_billing_cycle_s = 31 * SECS_PER_DAY;
+int			clickagg_max_clicks_per_user_day = 50;
+int			clickagg_max_clicks_per_ip_day = 500;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -70,6 +74,46 @@ _PG_init(void)
 	shmem_startup_hook = clickagg_shmem_startup;
 
 	register_workers();
+}
+
+/*
+ * Raw clicks must outlive the billing of their day: the day must end, the
+ * nightly job waits clickagg.billing_delay, and the day may stay open for
+ * clickagg.billing_cycle before it is closed.  A setting that breaks this
+ * is refused, whichever of the three is changed.
+ */
+static bool
+retention_covers_billing(int retention_s, int delay_s, int cycle_s)
+{
+	int64		needed = (int64) SECS_PER_DAY + delay_s + cycle_s;
+
+	if ((int64) retention_s >= needed)
+		return true;
+	GUC_check_errcode(ERRCODE_INVALID_PARAMETER_VALUE);
+	GUC_check_errmsg("clickagg.retention must cover the billing of a day");
+	GUC_check_errdetail("Raw clicks would expire before their day is billed and closed: "
+						"retention %d h < 24 h + clickagg.billing_delay %d h + clickagg.billing_cycle %d h.",
+						retention_s / SECS_PER_HOUR, delay_s / SECS_PER_HOUR, cycle_s / SECS_PER_HOUR);
+	GUC_check_errhint("Raise clickagg.retention, or lower clickagg.billing_cycle or clickagg.billing_delay first.");
+	return false;
+}
+
+static bool
+check_retention(int *newval, void **extra, GucSource source)
+{
+	return retention_covers_billing(*newval, clickagg_billing_delay_s, clickagg_billing_cycle_s);
+}
+
+static bool
+check_billing_delay(int *newval, void **extra, GucSource source)
+{
+	return retention_covers_billing(clickagg_retention_s, *newval, clickagg_billing_cycle_s);
+}
+
+static bool
+check_billing_cycle(int *newval, void **extra, GucSource source)
+{
+	return retention_covers_billing(clickagg_retention_s, clickagg_billing_delay_s, *newval);
 }
 
 static void
@@ -149,11 +193,48 @@ define_settings(void)
 
 	DefineCustomIntVariable("clickagg.retention",
 							"How long raw clicks are kept; older events are rejected at ingest.",
-							"This is also the deduplication horizon.",
+							"This is also the deduplication horizon.  It must cover a day, "
+							"clickagg.billing_delay and clickagg.billing_cycle.",
 							&clickagg_retention_s,
 							45 * SECS_PER_DAY, SECS_PER_DAY, INT_MAX,
 							PGC_SIGHUP,
 							GUC_UNIT_S,
+							check_retention, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.billing_delay",
+							"How long after the end of a UTC day the nightly job waits before billing it.",
+							"The allowance for late arrivals.",
+							&clickagg_billing_delay_s,
+							2 * SECS_PER_HOUR, 0, 7 * SECS_PER_DAY,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							check_billing_delay, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.billing_cycle",
+							"How long a billed day may stay open (not closed) before its invoice period ends.",
+							"Raw clicks must be kept until their day is closed.",
+							&clickagg_billing_cycle_s,
+							31 * SECS_PER_DAY, SECS_PER_DAY, 366 * SECS_PER_DAY,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							check_billing_cycle, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.max_clicks_per_user_day",
+							"Clicks of one user on one campaign in one UTC day beyond which the billing batch finds them invalid.",
+							NULL,
+							&clickagg_max_clicks_per_user_day,
+							50, 1, INT_MAX,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.max_clicks_per_ip_day",
+							"Clicks from one IP address on one campaign in one UTC day beyond which the billing batch finds them invalid.",
+							NULL,
+							&clickagg_max_clicks_per_ip_day,
+							500, 1, INT_MAX,
+							PGC_SIGHUP,
+							0,
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.dedup_cache_size",

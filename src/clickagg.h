@@ -43,7 +43,7 @@
 #define CLICKAGG_SCHEMA			"clickagg"
 
 /* The version of the SQL objects this library reads and writes. */
-#define CLICKAGG_SQL_VERSION	"0.2.0"
+#define CLICKAGG_SQL_VERSION	"0.3.0"
 
 /* Limits on the text fields of a click, in bytes. */
 #define CLICKAGG_MAX_USER_ID_LEN	256

@@ -40,7 +40,8 @@ echo "version $control"
 step "pg_regress and isolation"
 rm -rf results output_iso regression.diffs
 "$root/tools/pg-virtualenv.sh" \
-    -o shared_preload_libraries=clickagg \
+    -o shared_preload_libraries=clickagg,pg_cron \
+    -o cron.database_name=clickagg_regress \
     -o clickagg.database=clickagg_regress \
     -o clickagg.naptime=200ms \
     -o clickagg.fold_interval=200ms \

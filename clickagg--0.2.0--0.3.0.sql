@@ -1,0 +1,515 @@
+/* clickagg--0.2.0--0.3.0.sql: billing from the raw log, reconciliation, period close, retention */
+
+\echo Use "ALTER EXTENSION clickagg UPDATE TO '0.3.0'" to load this file. \quit
+
+DO $restart$
+BEGIN
+    IF 'clickagg' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ','))
+       AND current_setting('clickagg.billing_delay', true) IS NULL THEN
+        RAISE EXCEPTION 'the server still runs a clickagg library older than version 0.3.0'
+            USING HINT = 'Restart the server after installing the new package, then run ALTER EXTENSION clickagg UPDATE.';
+    END IF;
+END
+$restart$;
+
+-- Reasons only the batch can see: they need the whole day.
+INSERT INTO clickagg.invalid_reasons VALUES
+    (6, 'user_daily_cap', 'The user clicked the campaign more than clickagg.max_clicks_per_user_day times that day (found by the billing batch)'),
+    (7, 'ip_daily_cap', 'The IP address clicked the campaign more than clickagg.max_clicks_per_ip_day times that day (found by the billing batch)');
+
+-------------------------------------------------------------------------------
+-- Billing tables.  Keyed by campaign first, like the rollups.
+-------------------------------------------------------------------------------
+
+-- One row per billed day: its status and whether its invoice lines are frozen.
+CREATE TABLE clickagg.billing_days (
+    day date PRIMARY KEY,
+    status text NOT NULL CHECK (status IN ('matched', 'discrepancy')),
+    billable_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    explained_rows integer NOT NULL,    -- (campaign, ad) rows where stream and batch differ for a known reason
+    unexplained_rows integer NOT NULL,  -- ... and where they differ for no known reason
+    computed_at timestamptz NOT NULL,
+    runs integer NOT NULL DEFAULT 1,
+    closed_at timestamptz               -- set by close_billing_day(): lines frozen
+);
+COMMENT ON TABLE clickagg.billing_days IS
+'Days billed by clickagg.run_billing(): status matched (every difference from the stream explained) or discrepancy (see clickagg.reconciliation), and closed_at once frozen';
+
+-- The billing figures, recomputed from the raw log alone.
+CREATE TABLE clickagg.billing_daily (
+    day date NOT NULL,
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    billable_clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    computed_at timestamptz NOT NULL,
+    PRIMARY KEY (campaign_id, day, ad_id)
+);
+CREATE INDEX billing_daily_day ON clickagg.billing_daily (day);
+COMMENT ON TABLE clickagg.billing_daily IS
+'Billable clicks and spend per (day, campaign, ad), recomputed from the raw log by clickagg.run_billing(); frozen once the day is closed';
+
+-- Invalid clicks per (day, campaign, ad, reason): the stream's verdicts and the batch's.
+CREATE TABLE clickagg.billing_invalid (
+    day date NOT NULL,
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    reason text NOT NULL,
+    found_by text NOT NULL CHECK (found_by IN ('stream', 'batch')),
+    clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    PRIMARY KEY (campaign_id, day, ad_id, reason)
+);
+COMMENT ON TABLE clickagg.billing_invalid IS
+'Invalid clicks per (day, campaign, ad) and reason, as the billing batch counted them; found_by says whether the stream or the batch found them';
+
+-- The stream's figures and the batch's side by side, with the reason they differ.
+CREATE TABLE clickagg.reconciliation (
+    day date NOT NULL,
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    stream_clicks bigint NOT NULL,
+    batch_clicks bigint NOT NULL,
+    stream_spend_micros bigint NOT NULL,
+    batch_spend_micros bigint NOT NULL,
+    batch_invalid_clicks bigint NOT NULL,      -- valid in the stream, invalid in the batch
+    batch_invalid_spend_micros bigint NOT NULL,
+    reason text,                               -- NULL when the figures are equal
+    explained boolean NOT NULL,
+    PRIMARY KEY (campaign_id, day, ad_id)
+);
+CREATE INDEX reconciliation_day ON clickagg.reconciliation (day) WHERE NOT explained OR reason IS NOT NULL;
+COMMENT ON TABLE clickagg.reconciliation IS
+'Per (day, campaign, ad): the streaming rollup''s clicks and spend against the batch''s, and why they differ (explained: a verdict only the batch can reach)';
+
+-- Corrections to closed days, booked on the next open day.
+CREATE TABLE clickagg.billing_adjustments (
+    day date NOT NULL,          -- the open day the line is booked on (invoiced with it)
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    for_day date NOT NULL,      -- the closed day it corrects
+    clicks bigint NOT NULL,     -- negative: a credit
+    spend_micros bigint NOT NULL,
+    reason text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX billing_adjustments_campaign ON clickagg.billing_adjustments (campaign_id, day);
+CREATE INDEX billing_adjustments_for_day ON clickagg.billing_adjustments (for_day);
+COMMENT ON TABLE clickagg.billing_adjustments IS
+'Credits and debits for closed days (late clicks, clicks found invalid later), booked on the next open day: closed lines never change';
+
+DO $dump$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['billing_days', 'billing_daily', 'billing_invalid', 'reconciliation', 'billing_adjustments'] LOOP
+        PERFORM pg_catalog.pg_extension_config_dump('clickagg.' || t, '');
+    END LOOP;
+END
+$dump$;
+
+-------------------------------------------------------------------------------
+-- clickagg.run_billing(day): the day from the raw log alone
+-------------------------------------------------------------------------------
+CREATE FUNCTION clickagg.billing_lock_key(day date) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+-- one advisory lock per billed day, in a key space of its own ('bill' << 32)
+RETURN (1651076204::bigint << 32) | (day - date '2000-01-01');
+COMMENT ON FUNCTION clickagg.billing_lock_key(date) IS 'Internal: advisory lock key of a day''s billing run';
+
+CREATE FUNCTION clickagg.run_billing(day date)
+RETURNS text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lo timestamptz;
+    hi timestamptz;
+    user_cap integer := current_setting('clickagg.max_clicks_per_user_day')::integer;
+    ip_cap integer := current_setting('clickagg.max_clicks_per_ip_day')::integer;
+    is_closed boolean;
+    result text;
+    n_explained integer;
+    n_unexplained integer;
+    n_adjusted integer;
+    log_duplicates bigint;
+BEGIN
+    IF day IS NULL THEN
+        RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    lo := day::timestamp AT TIME ZONE 'UTC';
+    hi := (day + 1)::timestamp AT TIME ZONE 'UTC';
+    IF hi > now() THEN
+        RAISE EXCEPTION 'cannot bill day % before it is over', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days are UTC days.',
+                  HINT = 'Bill complete days; the nightly job also waits clickagg.billing_delay for late clicks.';
+    END IF;
+    IF lo < now() - current_setting('clickagg.retention')::interval THEN
+        RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    -- One run per day at a time; a second waits and then recomputes.
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
+    -- (the nightly job bills several days in one transaction)
+    IF to_regclass('pg_temp.billing_clicks') IS NOT NULL THEN
+        DROP TABLE billing_clicks, billing_capped, billing_verdicts, billing_new;
+    END IF;
+    SELECT closed_at IS NOT NULL INTO is_closed FROM clickagg.billing_days b WHERE b.day = run_billing.day;
+
+    -- The day's clicks, with campaign and ad.
+    CREATE TEMP TABLE billing_clicks ON COMMIT DROP AS
+    SELECT l.click_id, l.event_time, l.cost_micros, l.invalid_code, l.ip, l.user_id, a.campaign_id, a.ad_id
+      FROM clickagg.click_log l
+      JOIN clickagg.ads a ON a.ad_key = l.ad_key
+     WHERE l.event_time >= lo AND l.event_time < hi;
+
+    -- The log holds each click ID once (the workers guarantee it); check
+    -- over the whole day, through the 64-bit keys first.
+    SELECT coalesce(sum(n - 1), 0) INTO log_duplicates
+      FROM (SELECT count(*) AS n
+              FROM billing_clicks
+             WHERE clickagg.click_key(click_id) IN (SELECT clickagg.click_key(click_id) FROM billing_clicks
+                                                     GROUP BY 1 HAVING count(*) > 1)
+             GROUP BY click_id HAVING count(*) > 1) d;
+    IF log_duplicates > 0 THEN
+        RAISE EXCEPTION 'the raw log holds % duplicate clicks on %', log_duplicates, to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'data_corrupted',
+                  HINT = 'This is a bug in clickagg: report it; nothing was billed.';
+    END IF;
+
+    -- What only the whole day shows: a user, or an IP address, clicking one
+    -- campaign more than the cap.  Clicks beyond the cap, in time order, are
+    -- invalid; the user check goes first.
+    CREATE TEMP TABLE billing_capped ON COMMIT DROP AS
+    SELECT click_id, 6::smallint AS code
+      FROM (SELECT c.click_id,
+                   row_number() OVER (PARTITION BY c.campaign_id, c.user_id ORDER BY c.event_time, c.click_id) AS n
+              FROM billing_clicks c
+              JOIN (SELECT campaign_id, user_id FROM billing_clicks WHERE invalid_code IS NULL
+                     GROUP BY 1, 2 HAVING count(*) > user_cap) heavy USING (campaign_id, user_id)
+             WHERE c.invalid_code IS NULL) r
+     WHERE n > user_cap;
+    INSERT INTO billing_capped
+    SELECT click_id, 7
+      FROM (SELECT c.click_id,
+                   row_number() OVER (PARTITION BY c.campaign_id, c.ip ORDER BY c.event_time, c.click_id) AS n
+              FROM billing_clicks c
+              JOIN (SELECT campaign_id, ip FROM billing_clicks
+                     WHERE invalid_code IS NULL AND ip IS NOT NULL
+                       AND click_id NOT IN (SELECT click_id FROM billing_capped)
+                     GROUP BY 1, 2 HAVING count(*) > ip_cap) heavy USING (campaign_id, ip)
+             WHERE c.invalid_code IS NULL AND c.click_id NOT IN (SELECT click_id FROM billing_capped)) r
+     WHERE n > ip_cap;
+
+    -- Per click: its verdict (stream's code, else the batch's, else valid).
+    CREATE TEMP TABLE billing_verdicts ON COMMIT DROP AS
+    SELECT c.campaign_id, c.ad_id, c.cost_micros,
+           coalesce(c.invalid_code, b.code) AS code,
+           c.invalid_code IS NULL AND b.code IS NOT NULL AS by_batch
+      FROM billing_clicks c
+      LEFT JOIN billing_capped b USING (click_id);
+
+    CREATE TEMP TABLE billing_new ON COMMIT DROP AS
+    SELECT campaign_id, ad_id,
+           count(*) FILTER (WHERE code IS NULL) AS billable_clicks,
+           count(*) FILTER (WHERE code IS NOT NULL) AS invalid_clicks,
+           coalesce(sum(cost_micros) FILTER (WHERE code IS NULL), 0)::bigint AS spend_micros,
+           count(*) FILTER (WHERE by_batch) AS batch_invalid_clicks,
+           coalesce(sum(cost_micros) FILTER (WHERE by_batch), 0)::bigint AS batch_invalid_spend_micros
+      FROM billing_verdicts
+     GROUP BY campaign_id, ad_id;
+
+    IF is_closed THEN
+        -- Closed lines never change: what differs from them (and from the
+        -- adjustments already booked for the day) becomes new adjustment
+        -- lines on the next open day.
+        INSERT INTO clickagg.billing_adjustments (day, campaign_id, ad_id, for_day, clicks, spend_micros, reason)
+        SELECT (SELECT min(d)::date FROM generate_series(run_billing.day + 1, run_billing.day + 400, interval '1 day') d
+                 WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                    WHERE b.day = d::date AND b.closed_at IS NOT NULL)),
+               k.campaign_id, k.ad_id, run_billing.day,
+               coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0),
+               coalesce(n.spend_micros, 0) - coalesce(o.spend_micros, 0) - coalesce(a.spend_micros, 0),
+               CASE WHEN coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0) < 0
+                    THEN 'credit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' found invalid after it was closed'
+                    ELSE 'debit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' that arrived after it was closed' END
+          FROM (SELECT campaign_id, ad_id FROM billing_new
+                UNION SELECT campaign_id, ad_id FROM clickagg.billing_daily WHERE billing_daily.day = run_billing.day) k
+          LEFT JOIN billing_new n ON (n.campaign_id, n.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN clickagg.billing_daily o ON o.day = run_billing.day AND (o.campaign_id, o.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN (SELECT campaign_id, ad_id, sum(clicks) AS clicks, sum(spend_micros) AS spend_micros
+                       FROM clickagg.billing_adjustments WHERE for_day = run_billing.day
+                      GROUP BY 1, 2) a ON (a.campaign_id, a.ad_id) = (k.campaign_id, k.ad_id)
+         WHERE coalesce(n.billable_clicks, 0) <> coalesce(o.billable_clicks, 0) + coalesce(a.clicks, 0)
+            OR coalesce(n.spend_micros, 0) <> coalesce(o.spend_micros, 0) + coalesce(a.spend_micros, 0);
+        GET DIAGNOSTICS n_adjusted = ROW_COUNT;
+        UPDATE clickagg.billing_days b SET runs = runs + 1 WHERE b.day = run_billing.day;
+        RETURN format('closed: %s adjustment lines', n_adjusted);
+    END IF;
+
+    DELETE FROM clickagg.billing_daily b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_daily
+    SELECT run_billing.day, campaign_id, ad_id, billable_clicks, invalid_clicks, spend_micros, 0, 0, now()
+      FROM billing_new;
+
+    DELETE FROM clickagg.billing_invalid b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_invalid
+    SELECT run_billing.day, v.campaign_id, v.ad_id, r.reason,
+           CASE WHEN bool_or(v.by_batch) THEN 'batch' ELSE 'stream' END,
+           count(*), sum(v.cost_micros)
+      FROM billing_verdicts v JOIN clickagg.invalid_reasons r ON r.code = v.code
+     GROUP BY v.campaign_id, v.ad_id, r.reason;
+
+    -- Side by side with the stream (the day rollup, deltas included).
+    DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    INSERT INTO clickagg.reconciliation
+    SELECT run_billing.day, campaign_id, ad_id, s_clicks, b_clicks, s_spend, b_spend, x_clicks, x_spend,
+           CASE WHEN s_clicks - b_clicks = x_clicks AND s_spend - b_spend = x_spend AND x_clicks = 0
+                THEN NULL
+                WHEN s_clicks - b_clicks = x_clicks AND s_spend - b_spend = x_spend
+                THEN format('%s clicks invalid in the batch (%s)', x_clicks,
+                            (SELECT string_agg(i.reason || ' ' || i.clicks, ', ' ORDER BY i.reason)
+                               FROM clickagg.billing_invalid i
+                              WHERE i.day = run_billing.day AND i.found_by = 'batch'
+                                AND (i.campaign_id, i.ad_id) = (k.campaign_id, k.ad_id)))
+                ELSE format('unexplained: the stream counts %s clicks and %s micros, the batch %s and %s (%s invalid in the batch only)',
+                            s_clicks, s_spend, b_clicks, b_spend, x_clicks)
+           END,
+           s_clicks - b_clicks = x_clicks AND s_spend - b_spend = x_spend
+      FROM (SELECT coalesce(s.campaign_id, n.campaign_id) AS campaign_id, coalesce(s.ad_id, n.ad_id) AS ad_id,
+                   coalesce(s.clicks, 0) AS s_clicks, coalesce(n.billable_clicks, 0) AS b_clicks,
+                   coalesce(s.spend_micros, 0) AS s_spend, coalesce(n.spend_micros, 0) AS b_spend,
+                   coalesce(n.batch_invalid_clicks, 0) AS x_clicks,
+                   coalesce(n.batch_invalid_spend_micros, 0) AS x_spend
+              FROM (SELECT campaign_id, ad_id, clicks, spend_micros FROM clickagg.clicks_per_day
+                     WHERE bucket = lo) s
+              FULL JOIN billing_new n ON (n.campaign_id, n.ad_id) = (s.campaign_id, s.ad_id)) k;
+
+    SELECT count(*) FILTER (WHERE reason IS NOT NULL AND explained), count(*) FILTER (WHERE NOT explained)
+      INTO n_explained, n_unexplained
+      FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    result := CASE WHEN n_unexplained = 0 THEN 'matched' ELSE 'discrepancy' END;
+
+    INSERT INTO clickagg.billing_days AS b (day, status, billable_clicks, spend_micros, explained_rows,
+                                            unexplained_rows, computed_at)
+    SELECT run_billing.day, result, coalesce(sum(billable_clicks), 0), coalesce(sum(spend_micros), 0),
+           n_explained, n_unexplained, now()
+      FROM billing_new
+    ON CONFLICT ON CONSTRAINT billing_days_pkey DO UPDATE
+       SET status = excluded.status, billable_clicks = excluded.billable_clicks,
+           spend_micros = excluded.spend_micros, explained_rows = excluded.explained_rows,
+           unexplained_rows = excluded.unexplained_rows, computed_at = excluded.computed_at,
+           runs = b.runs + 1;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION clickagg.run_billing(date) IS
+'Recomputes a UTC day from the raw log alone into billing_daily, billing_invalid and reconciliation (stream vs batch, with reasons); returns matched or discrepancy. Idempotent. On a closed day, books differences as adjustments on the next open day';
+
+-------------------------------------------------------------------------------
+-- Closing a day
+-------------------------------------------------------------------------------
+CREATE FUNCTION clickagg.close_billing_day(day date)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
+    UPDATE clickagg.billing_days b SET closed_at = now()
+     WHERE b.day = close_billing_day.day AND b.closed_at IS NULL;
+    IF NOT FOUND THEN
+        IF EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = close_billing_day.day) THEN
+            RAISE EXCEPTION 'billing day % is already closed', to_char(day, 'YYYY-MM-DD')
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        RAISE EXCEPTION 'billing day % has not been billed', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Run SELECT clickagg.run_billing(%L) first.', to_char(day, 'YYYY-MM-DD'));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION clickagg.close_billing_day(date) IS
+'Freezes a billed day''s invoice lines; later corrections become adjustment lines on the next open day';
+
+-------------------------------------------------------------------------------
+-- The invoice
+-------------------------------------------------------------------------------
+CREATE FUNCTION clickagg.invoice(campaign_id bigint, from_day date, to_day date)
+RETURNS TABLE (line_day date, kind text, ad_id bigint, clicks bigint, spend_micros bigint, description text)
+LANGUAGE sql STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH lines AS (
+        SELECT b.day AS line_day, 'clicks'::text AS kind, b.ad_id, b.billable_clicks AS clicks, b.spend_micros,
+               CASE WHEN d.closed_at IS NULL THEN 'open' ELSE 'closed' END AS description
+          FROM clickagg.billing_daily b JOIN clickagg.billing_days d ON d.day = b.day
+         WHERE b.campaign_id = invoice.campaign_id AND b.day BETWEEN from_day AND to_day
+        UNION ALL
+        SELECT a.day, CASE WHEN a.clicks < 0 OR a.spend_micros < 0 THEN 'credit' ELSE 'debit' END,
+               a.ad_id, a.clicks, a.spend_micros, a.reason
+          FROM clickagg.billing_adjustments a
+         WHERE a.campaign_id = invoice.campaign_id AND a.day BETWEEN from_day AND to_day
+        UNION ALL
+        SELECT d::date, 'not billed', NULL, NULL, NULL, 'no billing run for this day yet'
+          FROM generate_series(from_day, to_day, interval '1 day') d
+         WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = d::date)
+    )
+    SELECT * FROM lines
+    UNION ALL
+    SELECT NULL, 'total', NULL, coalesce(sum(clicks), 0)::bigint, coalesce(sum(spend_micros), 0)::bigint,
+           format('%s to %s', to_char(from_day, 'YYYY-MM-DD'), to_char(to_day, 'YYYY-MM-DD'))
+      FROM lines
+    ORDER BY 1 NULLS LAST, 2, 3;
+$$;
+COMMENT ON FUNCTION clickagg.invoice(bigint, date, date) IS
+'An advertiser''s invoice for one campaign: daily lines (billing_daily), adjustment lines booked in the period, days not billed yet, and the total, in integer micros';
+
+-------------------------------------------------------------------------------
+-- The nightly job: every complete day not yet billed, caught up after downtime
+-------------------------------------------------------------------------------
+CREATE FUNCTION clickagg.bill_due_days()
+RETURNS TABLE (day date, status text)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d date;
+    last_due date := ((now() - current_setting('clickagg.billing_delay')::interval) AT TIME ZONE 'UTC')::date - 1;
+    first_kept date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date + 1;
+BEGIN
+    -- never twice at once ('bill', 'nigh')
+    IF NOT pg_try_advisory_xact_lock(1651076204, 1852401512) THEN
+        RAISE NOTICE 'another billing run is in progress';
+        RETURN;
+    END IF;
+    FOR d IN
+        SELECT p.day FROM (
+            SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+         WHERE p.day BETWEEN first_kept AND last_due
+           AND NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = p.day)
+         ORDER BY p.day
+    LOOP
+        day := d;
+        status := clickagg.run_billing(d);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION clickagg.bill_due_days() IS
+'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up; returns what it billed';
+
+CREATE FUNCTION clickagg.schedule_billing(schedule text DEFAULT '15 0 * * *')
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cron_db text := current_setting('cron.database_name', true);
+    job bigint;
+BEGIN
+    IF cron_db IS NULL OR to_regnamespace('cron') IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name, restart, and CREATE EXTENSION pg_cron there.';
+    END IF;
+    IF cron_db = current_database() THEN
+        SELECT cron.schedule('clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()') INTO job;
+    ELSE
+        SELECT cron.schedule_in_database('clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()',
+                                         current_database()) INTO job;
+    END IF;
+    RETURN job;
+END
+$$;
+COMMENT ON FUNCTION clickagg.schedule_billing(text) IS
+'Registers (or re-registers) the nightly billing job, clickagg-billing, with pg_cron; returns its job id';
+
+CREATE FUNCTION clickagg.unschedule_billing()
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF to_regnamespace('cron') IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF NOT EXISTS (SELECT FROM cron.job WHERE jobname = 'clickagg-billing') THEN
+        RETURN false;
+    END IF;
+    PERFORM cron.unschedule('clickagg-billing');
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION clickagg.unschedule_billing() IS 'Removes the nightly billing job from pg_cron; false if it was not scheduled';
+
+-------------------------------------------------------------------------------
+-- Retention: raw data leaves only as whole day partitions, billed and closed
+-------------------------------------------------------------------------------
+CREATE FUNCTION clickagg.drop_expired_partitions()
+RETURNS SETOF text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cutoff date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
+    blocked text;
+    part record;
+BEGIN
+    SELECT string_agg(format('%s (%s)', to_char(p.day, 'YYYY-MM-DD'),
+                             CASE WHEN b.day IS NULL THEN 'not billed' ELSE 'billed, not closed' END),
+                      ', ' ORDER BY p.day)
+      INTO blocked
+      FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+      LEFT JOIN clickagg.billing_days b ON b.day = p.day
+     WHERE p.day < cutoff AND b.closed_at IS NULL;
+    IF blocked IS NOT NULL THEN
+        RAISE EXCEPTION 'raw-log partitions past clickagg.retention are not billed and closed; nothing was dropped'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days: ' || blocked || '.',
+                  HINT = 'Run clickagg.run_billing(day) and clickagg.close_billing_day(day) for them first.';
+    END IF;
+    FOR part IN
+        SELECT c.oid::regclass AS rel, to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+          FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'clickagg.click_log'::regclass
+           AND to_date(substr(c.relname, 11), 'YYYYMMDD') < cutoff
+         ORDER BY 2
+    LOOP
+        EXECUTE format('DROP TABLE %s', part.rel);
+        RETURN NEXT part.rel::text;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
+'Drops raw-log day partitions older than clickagg.retention, only if every such day is billed and closed; otherwise refuses and names the days';
+
+-------------------------------------------------------------------------------
+-- Privileges
+-------------------------------------------------------------------------------
+REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
+                       clickagg.invoice(bigint, date, date), clickagg.bill_due_days(),
+                       clickagg.schedule_billing(text), clickagg.unschedule_billing(),
+                       clickagg.drop_expired_partitions(), clickagg.billing_lock_key(date) FROM PUBLIC;
+GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
+                clickagg.reconciliation, clickagg.billing_adjustments TO clickagg_admin;
+GRANT EXECUTE ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
+                          clickagg.invoice(bigint, date, date), clickagg.bill_due_days(),
+                          clickagg.drop_expired_partitions() TO clickagg_admin;
