@@ -122,6 +122,13 @@ SET search_path = pg_catalog, pg_temp
 RETURN (1651076204::bigint << 32) | (day - date '2000-01-01');
 COMMENT ON FUNCTION clickagg.billing_lock_key(date) IS 'Internal: advisory lock key of a day''s billing run';
 
+CREATE FUNCTION clickagg.billing_scan(day date, user_cap integer, ip_cap integer)
+RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, clicks bigint, spend_micros bigint)
+AS 'MODULE_PATHNAME', 'clickagg_billing_scan'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION clickagg.billing_scan(date, integer, integer) IS
+'Internal: one scan of a day of the raw log for run_billing(): clicks and spend per (campaign, ad, verdict code; 0 is billable), with the daily caps applied; errors if a click ID repeats';
+
 CREATE FUNCTION clickagg.run_billing(day date)
 RETURNS text
 LANGUAGE plpgsql
@@ -138,7 +145,6 @@ DECLARE
     n_explained integer;
     n_unexplained integer;
     n_adjusted integer;
-    log_duplicates bigint;
 BEGIN
     IF day IS NULL THEN
         RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -159,72 +165,27 @@ BEGIN
     -- One run per day at a time; a second waits and then recomputes.
     PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
     -- (the nightly job bills several days in one transaction)
-    IF to_regclass('pg_temp.billing_clicks') IS NOT NULL THEN
-        DROP TABLE billing_clicks, billing_capped, billing_verdicts, billing_new;
+    IF to_regclass('pg_temp.billing_scan_rows') IS NOT NULL THEN
+        DROP TABLE billing_scan_rows, billing_new;
     END IF;
     SELECT closed_at IS NOT NULL INTO is_closed FROM clickagg.billing_days b WHERE b.day = run_billing.day;
 
-    -- The day's clicks, with campaign and ad.
-    CREATE TEMP TABLE billing_clicks ON COMMIT DROP AS
-    SELECT l.click_id, l.event_time, l.cost_micros, l.invalid_code, l.ip, l.user_id, a.campaign_id, a.ad_id
-      FROM clickagg.click_log l
-      JOIN clickagg.ads a ON a.ad_key = l.ad_key
-     WHERE l.event_time >= lo AND l.event_time < hi;
-
-    -- The log holds each click ID once (the workers guarantee it); check
-    -- over the whole day, through the 64-bit keys first.
-    SELECT coalesce(sum(n - 1), 0) INTO log_duplicates
-      FROM (SELECT count(*) AS n
-              FROM billing_clicks
-             WHERE clickagg.click_key(click_id) IN (SELECT clickagg.click_key(click_id) FROM billing_clicks
-                                                     GROUP BY 1 HAVING count(*) > 1)
-             GROUP BY click_id HAVING count(*) > 1) d;
-    IF log_duplicates > 0 THEN
-        RAISE EXCEPTION 'the raw log holds % duplicate clicks on %', log_duplicates, to_char(day, 'YYYY-MM-DD')
-            USING ERRCODE = 'data_corrupted',
-                  HINT = 'This is a bug in clickagg: report it; nothing was billed.';
-    END IF;
-
-    -- What only the whole day shows: a user, or an IP address, clicking one
-    -- campaign more than the cap.  Clicks beyond the cap, in time order, are
-    -- invalid; the user check goes first.
-    CREATE TEMP TABLE billing_capped ON COMMIT DROP AS
-    SELECT click_id, 6::smallint AS code
-      FROM (SELECT c.click_id,
-                   row_number() OVER (PARTITION BY c.campaign_id, c.user_id ORDER BY c.event_time, c.click_id) AS n
-              FROM billing_clicks c
-              JOIN (SELECT campaign_id, user_id FROM billing_clicks WHERE invalid_code IS NULL
-                     GROUP BY 1, 2 HAVING count(*) > user_cap) heavy USING (campaign_id, user_id)
-             WHERE c.invalid_code IS NULL) r
-     WHERE n > user_cap;
-    INSERT INTO billing_capped
-    SELECT click_id, 7
-      FROM (SELECT c.click_id,
-                   row_number() OVER (PARTITION BY c.campaign_id, c.ip ORDER BY c.event_time, c.click_id) AS n
-              FROM billing_clicks c
-              JOIN (SELECT campaign_id, ip FROM billing_clicks
-                     WHERE invalid_code IS NULL AND ip IS NOT NULL
-                       AND click_id NOT IN (SELECT click_id FROM billing_capped)
-                     GROUP BY 1, 2 HAVING count(*) > ip_cap) heavy USING (campaign_id, ip)
-             WHERE c.invalid_code IS NULL AND c.click_id NOT IN (SELECT click_id FROM billing_capped)) r
-     WHERE n > ip_cap;
-
-    -- Per click: its verdict (stream's code, else the batch's, else valid).
-    CREATE TEMP TABLE billing_verdicts ON COMMIT DROP AS
-    SELECT c.campaign_id, c.ad_id, c.cost_micros,
-           coalesce(c.invalid_code, b.code) AS code,
-           c.invalid_code IS NULL AND b.code IS NOT NULL AS by_batch
-      FROM billing_clicks c
-      LEFT JOIN billing_capped b USING (click_id);
+    -- One scan of the day's partition (src/billing.c): per (campaign, ad)
+    -- and verdict, clicks and spend, with the caps only a whole day shows
+    -- (clicks of one user, or one IP address, on one campaign beyond
+    -- clickagg.max_clicks_per_user_day / _ip_day, in event-time order), and
+    -- the check that the day holds each click ID once.
+    CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
+    SELECT * FROM clickagg.billing_scan(day, user_cap, ip_cap);
 
     CREATE TEMP TABLE billing_new ON COMMIT DROP AS
     SELECT campaign_id, ad_id,
-           count(*) FILTER (WHERE code IS NULL) AS billable_clicks,
-           count(*) FILTER (WHERE code IS NOT NULL) AS invalid_clicks,
-           coalesce(sum(cost_micros) FILTER (WHERE code IS NULL), 0)::bigint AS spend_micros,
-           count(*) FILTER (WHERE by_batch) AS batch_invalid_clicks,
-           coalesce(sum(cost_micros) FILTER (WHERE by_batch), 0)::bigint AS batch_invalid_spend_micros
-      FROM billing_verdicts
+           coalesce(sum(clicks) FILTER (WHERE code = 0), 0)::bigint AS billable_clicks,
+           coalesce(sum(clicks) FILTER (WHERE code <> 0), 0)::bigint AS invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code = 0), 0)::bigint AS spend_micros,
+           coalesce(sum(clicks) FILTER (WHERE code IN (6, 7)), 0)::bigint AS batch_invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code IN (6, 7)), 0)::bigint AS batch_invalid_spend_micros
+      FROM billing_scan_rows
      GROUP BY campaign_id, ad_id;
 
     IF is_closed THEN
@@ -263,10 +224,9 @@ BEGIN
     DELETE FROM clickagg.billing_invalid b WHERE b.day = run_billing.day;
     INSERT INTO clickagg.billing_invalid
     SELECT run_billing.day, v.campaign_id, v.ad_id, r.reason,
-           CASE WHEN bool_or(v.by_batch) THEN 'batch' ELSE 'stream' END,
-           count(*), sum(v.cost_micros)
-      FROM billing_verdicts v JOIN clickagg.invalid_reasons r ON r.code = v.code
-     GROUP BY v.campaign_id, v.ad_id, r.reason;
+           CASE WHEN v.code IN (6, 7) THEN 'batch' ELSE 'stream' END, v.clicks, v.spend_micros
+      FROM billing_scan_rows v JOIN clickagg.invalid_reasons r ON r.code = v.code
+     WHERE v.code <> 0;
 
     -- Side by side with the stream (the day rollup, deltas included).
     DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
@@ -412,7 +372,8 @@ $$;
 COMMENT ON FUNCTION clickagg.bill_due_days() IS
 'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up; returns what it billed';
 
-CREATE FUNCTION clickagg.schedule_billing(schedule text DEFAULT '15 0 * * *')
+CREATE FUNCTION clickagg.schedule_billing(schedule text DEFAULT '15 0 * * *',
+                                          retention_schedule text DEFAULT '45 0 * * *')
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -424,38 +385,50 @@ BEGIN
     IF cron_db IS NULL OR to_regnamespace('cron') IS NULL THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name, restart, and CREATE EXTENSION pg_cron there.';
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, restart, and CREATE EXTENSION pg_cron here.';
     END IF;
-    IF cron_db = current_database() THEN
-        SELECT cron.schedule('clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()') INTO job;
-    ELSE
-        SELECT cron.schedule_in_database('clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()',
-                                         current_database()) INTO job;
+    IF cron_db <> current_database() THEN
+        -- pg_cron's functions live in its own database: that is where the
+        -- jobs must be registered, with cron.schedule_in_database.
+        RAISE EXCEPTION 'pg_cron runs in database "%", not in this one', cron_db
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('In database %I run: SELECT cron.schedule_in_database(%L, %L, %L, %L); '
+                                'SELECT cron.schedule_in_database(%L, %L, %L, %L);',
+                                cron_db,
+                                'clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()', current_database(),
+                                'clickagg-retention', retention_schedule, 'SELECT * FROM clickagg.drop_expired_partitions()', current_database());
     END IF;
+    SELECT cron.schedule('clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()') INTO job;
+    PERFORM cron.schedule('clickagg-retention', retention_schedule, 'SELECT * FROM clickagg.drop_expired_partitions()');
     RETURN job;
 END
 $$;
-COMMENT ON FUNCTION clickagg.schedule_billing(text) IS
-'Registers (or re-registers) the nightly billing job, clickagg-billing, with pg_cron; returns its job id';
+COMMENT ON FUNCTION clickagg.schedule_billing(text, text) IS
+'Registers (or re-registers) with pg_cron the nightly billing job, clickagg-billing, and the retention job, clickagg-retention; returns the billing job''s id';
 
 CREATE FUNCTION clickagg.unschedule_billing()
 RETURNS boolean
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    found_any boolean := false;
+    name text;
 BEGIN
     IF to_regnamespace('cron') IS NULL THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF NOT EXISTS (SELECT FROM cron.job WHERE jobname = 'clickagg-billing') THEN
-        RETURN false;
-    END IF;
-    PERFORM cron.unschedule('clickagg-billing');
-    RETURN true;
+    FOREACH name IN ARRAY ARRAY['clickagg-billing', 'clickagg-retention'] LOOP
+        IF EXISTS (SELECT FROM cron.job WHERE jobname = name) THEN
+            PERFORM cron.unschedule(name);
+            found_any := true;
+        END IF;
+    END LOOP;
+    RETURN found_any;
 END
 $$;
-COMMENT ON FUNCTION clickagg.unschedule_billing() IS 'Removes the nightly billing job from pg_cron; false if it was not scheduled';
+COMMENT ON FUNCTION clickagg.unschedule_billing() IS 'Removes the billing and retention jobs from pg_cron; false if neither was scheduled';
 
 -------------------------------------------------------------------------------
 -- Retention: raw data leaves only as whole day partitions, billed and closed
@@ -506,8 +479,9 @@ COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
 -------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
                        clickagg.invoice(bigint, date, date), clickagg.bill_due_days(),
-                       clickagg.schedule_billing(text), clickagg.unschedule_billing(),
-                       clickagg.drop_expired_partitions(), clickagg.billing_lock_key(date) FROM PUBLIC;
+                       clickagg.schedule_billing(text, text), clickagg.unschedule_billing(),
+                       clickagg.drop_expired_partitions(), clickagg.billing_lock_key(date),
+                       clickagg.billing_scan(date, integer, integer) FROM PUBLIC;
 GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
                 clickagg.reconciliation, clickagg.billing_adjustments TO clickagg_admin;
 GRANT EXECUTE ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),

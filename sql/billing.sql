@@ -121,9 +121,9 @@ SELECT count(*) AS partitions_left FROM pg_inherits WHERE inhparent = 'clickagg.
 SELECT clickagg.schedule_billing();
 CREATE EXTENSION pg_cron;
 SELECT clickagg.schedule_billing() > 0 AS scheduled;
-SELECT jobname, schedule, command, database = current_database() AS here FROM cron.job;
+SELECT jobname, schedule, command, database = current_database() AS here FROM cron.job ORDER BY jobname;
 SELECT clickagg.schedule_billing('30 1 * * *') > 0 AS rescheduled;
-SELECT jobname, schedule FROM cron.job;
+SELECT jobname, schedule FROM cron.job ORDER BY jobname;
 SELECT clickagg.unschedule_billing(), clickagg.unschedule_billing();
 DROP EXTENSION pg_cron;
 

@@ -1,0 +1,501 @@
+/*-------------------------------------------------------------------------
+ *
+ * billing.c
+ *		The nightly batch's scan of one day of the raw log.
+ *
+ * clickagg.run_billing() (SQL, in the install script) recomputes a day from
+ * the raw log alone.  The heavy part, reading every click of the day once,
+ * is clickagg.billing_scan(day, user_cap, ip_cap), here: it returns, per
+ * (campaign, ad) and verdict, the clicks and spend, after applying the
+ * checks only a whole day allows, and it verifies that the day holds each
+ * click ID once.  In SQL the same work takes a sort or a hash of the whole
+ * day per check (the user cap alone hashes millions of (campaign, user)
+ * pairs); here it is one sequential scan with 64-bit hashes, and a second
+ * scan that looks again, exactly, at the few clicks the hashes pointed at.
+ *
+ *	pass 1: per click, count valid clicks per hash(campaign, user) and per
+ *			hash(campaign, ip), count clicks per 64-bit click key, and add the
+ *			click to its (ad, stream verdict) totals;
+ *	pass 2: only if some count went over a cap or some key repeats: collect
+ *			those clicks with their full user, IP and click ID, group them
+ *			exactly, and (a) raise an error if a click ID repeats, (b) mark
+ *			valid clicks beyond the user cap, in event-time order, invalid
+ *			(user_daily_cap), (c) likewise beyond the IP cap among the rest
+ *			(ip_daily_cap), moving them between the (ad, verdict) totals.
+ *
+ * A hash collision can only make a group a candidate; candidates are then
+ * grouped on the exact values, so the verdicts are exact.
+ *
+ * Locking: AccessShareLock on the day's partition and on clickagg.ads, read
+ * under the caller's snapshot.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "common/hashfn.h"
+#include "executor/tuptable.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/inet.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/varlena.h"
+
+#include "clickagg.h"
+
+PG_FUNCTION_INFO_V1(clickagg_billing_scan);
+
+/* Verdicts the batch adds (clickagg.invalid_reasons). */
+#define CODE_VALID			0
+#define CODE_USER_DAILY_CAP	6
+#define CODE_IP_DAILY_CAP	7
+
+/* A map from 64-bit keys to a count and a sum. */
+typedef struct CountEntry
+{
+	uint64		key;
+	int64		count;
+	int64		sum;
+	char		status;
+} CountEntry;
+
+#define SH_PREFIX counts
+#define SH_ELEMENT_TYPE CountEntry
+#define SH_KEY_TYPE uint64
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) murmurhash32((uint32) ((k) ^ ((k) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* (ad, verdict) totals are keyed by ad_key << 16 | code. */
+#define TOTALS_KEY(ad_key, code) (((uint64) (uint32) (ad_key) << 16) | (uint16) (code))
+
+/* A click pass 2 looks at again. */
+typedef struct Candidate
+{
+	int64		campaign_id;
+	int32		ad_key;
+	int64		cost_micros;
+	TimestampTz event_time;
+	pg_uuid_t	click_id;
+	text	   *user_id;
+	inet	   *ip;				/* NULL if none */
+	bool		user_candidate;
+	bool		ip_candidate;
+	bool		key_candidate;
+	int16		verdict;		/* 0: valid so far, else a batch code */
+} Candidate;
+
+typedef struct AdInfo
+{
+	int64		campaign_id;
+	int64		ad_id;
+} AdInfo;
+
+typedef struct AdEntry
+{
+	int32		ad_key;			/* the hash key */
+	AdInfo		info;
+} AdEntry;
+
+/* ad_key -> (campaign, ad), from clickagg.ads */
+static HTAB *
+load_ads(void)
+{
+	HASHCTL		ctl;
+	HTAB	   *ads;
+	Relation	rel = table_openrv(makeRangeVar(CLICKAGG_SCHEMA, "ads", -1), AccessShareLock);
+	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int32);
+	ctl.entrysize = sizeof(AdEntry);
+	ctl.hcxt = CurrentMemoryContext;
+	ads = hash_create("clickagg billing ads", 16384, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		int32		ad_key;
+		AdEntry    *entry;
+
+		slot_getsomeattrs(slot, 3);
+		ad_key = DatumGetInt32(slot->tts_values[0]);
+		entry = hash_search(ads, &ad_key, HASH_ENTER, NULL);
+		entry->info.campaign_id = DatumGetInt64(slot->tts_values[1]);
+		entry->info.ad_id = DatumGetInt64(slot->tts_values[2]);
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	table_close(rel, NoLock);
+	return ads;
+}
+
+static AdInfo *
+ad_info(HTAB *ads, int32 ad_key)
+{
+	AdEntry    *entry = hash_search(ads, &ad_key, HASH_FIND, NULL);
+
+	if (entry == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("raw-log click refers to ad key %d, which is not in clickagg.ads", ad_key)));
+	return &entry->info;
+}
+
+static inline uint64
+user_hash(int64 campaign_id, text *user_id)
+{
+	return hash_combine64((uint64) campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
+						  clickagg_hash_bytes(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id)));
+}
+
+/* over the whole inet value (family, bits, address), as network_cmp compares */
+static inline uint64
+ip_hash(int64 campaign_id, inet *ip)
+{
+	return hash_combine64((uint64) campaign_id * UINT64CONST(0xC2B2AE3D27D4EB4F),
+						  clickagg_hash_bytes(VARDATA_ANY(ip), VARSIZE_ANY_EXHDR(ip)));
+}
+
+static void
+add_total(counts_hash *totals, int32 ad_key, int16 code, int64 clicks, int64 spend)
+{
+	bool		found;
+	CountEntry *e = counts_insert(totals, TOTALS_KEY(ad_key, code), &found);
+
+	if (!found)
+		e->count = e->sum = 0;
+	e->count += clicks;
+	e->sum += spend;
+}
+
+static bool
+over(counts_hash *map, uint64 key, int64 cap)
+{
+	CountEntry *e = counts_lookup(map, key);
+
+	return e != NULL && e->count > cap;
+}
+
+/* Orders for pass 2: the group's exact values, then event time, then ID. */
+static int
+compare_by_user(const void *a, const void *b)
+{
+	const Candidate *x = *(Candidate *const *) a;
+	const Candidate *y = *(Candidate *const *) b;
+	int			c;
+
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	c = varstr_cmp(VARDATA_ANY(x->user_id), VARSIZE_ANY_EXHDR(x->user_id),
+				   VARDATA_ANY(y->user_id), VARSIZE_ANY_EXHDR(y->user_id), C_COLLATION_OID);
+	if (c != 0)
+		return c;
+	if (x->event_time != y->event_time)
+		return (x->event_time > y->event_time) - (x->event_time < y->event_time);
+	return memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
+}
+
+static int
+compare_by_ip(const void *a, const void *b)
+{
+	const Candidate *x = *(Candidate *const *) a;
+	const Candidate *y = *(Candidate *const *) b;
+	int			c;
+
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	c = DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip), InetPGetDatum(y->ip)));
+	if (c != 0)
+		return c;
+	if (x->event_time != y->event_time)
+		return (x->event_time > y->event_time) - (x->event_time < y->event_time);
+	return memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
+}
+
+static int
+compare_by_id(const void *a, const void *b)
+{
+	return memcmp((*(Candidate *const *) a)->click_id.data,
+				  (*(Candidate *const *) b)->click_id.data, UUID_LEN);
+}
+
+/*
+ * Mark valid clicks beyond cap in each group of sorted[0..n) (groups by
+ * same_group) with code, moving them between the totals.
+ */
+static void
+cap_groups(Candidate **sorted, int n, int64 cap, int16 code, counts_hash *totals,
+		   int (*compare) (const void *, const void *))
+{
+	int			start = 0;
+
+	while (start < n)
+	{
+		int			end = start + 1;
+		int64		valid = 0;
+		int			i;
+
+		/* a group: equal up to the time order (compare ignores it then) */
+		while (end < n)
+		{
+			Candidate  *x = sorted[start];
+			Candidate  *y = sorted[end];
+			bool		same;
+
+			if (compare == compare_by_user)
+				same = x->campaign_id == y->campaign_id &&
+					VARSIZE_ANY_EXHDR(x->user_id) == VARSIZE_ANY_EXHDR(y->user_id) &&
+					memcmp(VARDATA_ANY(x->user_id), VARDATA_ANY(y->user_id),
+						   VARSIZE_ANY_EXHDR(x->user_id)) == 0;
+			else
+				same = x->campaign_id == y->campaign_id &&
+					DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip),
+													  InetPGetDatum(y->ip))) == 0;
+			if (!same)
+				break;
+			end++;
+		}
+		for (i = start; i < end; i++)
+		{
+			Candidate  *c = sorted[i];
+
+			if (c->verdict != CODE_VALID)
+				continue;
+			if (++valid > cap)
+			{
+				c->verdict = code;
+				add_total(totals, c->ad_key, CODE_VALID, -1, -c->cost_micros);
+				add_total(totals, c->ad_key, code, 1, c->cost_micros);
+			}
+		}
+		start = end;
+	}
+}
+
+/*
+ * clickagg.billing_scan(day date, user_cap int, ip_cap int)
+ *   RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint,
+ *                  clicks bigint, spend_micros bigint)
+ *
+ * code 0 is valid (billable); others are clickagg.invalid_reasons codes,
+ * 6 and 7 being the batch's own.
+ */
+Datum
+clickagg_billing_scan(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	DateADT		day = PG_GETARG_DATEADT(0);
+	int64		user_cap = PG_GETARG_INT32(1);
+	int64		ip_cap = PG_GETARG_INT32(2);
+	char		part_name[NAMEDATALEN];
+	struct pg_tm tm;
+	Oid			part_oid;
+	HTAB	   *ads;
+	counts_hash *totals;
+	counts_hash *users;
+	counts_hash *ips;
+	counts_hash *keys;
+	bool		need_pass2 = false;
+	counts_iterator it;
+	CountEntry *e;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	snprintf(part_name, sizeof(part_name), "click_log_%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
+	part_oid = get_relname_relid(part_name, get_namespace_oid(CLICKAGG_SCHEMA, false));
+	if (!OidIsValid(part_oid))
+		PG_RETURN_VOID();		/* no click that day */
+
+	ads = load_ads();
+	totals = counts_create(CurrentMemoryContext, 16384, NULL);
+	users = counts_create(CurrentMemoryContext, 1 << 20, NULL);
+	ips = counts_create(CurrentMemoryContext, 1 << 20, NULL);
+	keys = counts_create(CurrentMemoryContext, 1 << 20, NULL);
+
+	/* pass 1 */
+	{
+		Relation	rel = table_open(part_oid, AccessShareLock);
+		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+
+		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			pg_uuid_t  *id;
+			int32		ad_key;
+			int64		cost;
+			int16		code;
+			AdInfo	   *ad;
+			bool		found;
+
+			CHECK_FOR_INTERRUPTS();
+			slot_getallattrs(slot);
+			id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
+			ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
+			cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
+			code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
+				DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
+			ad = ad_info(ads, ad_key);
+
+			add_total(totals, ad_key, code, 1, cost);
+			e = counts_insert(keys, (uint64) clickagg_click_key(id), &found);
+			e->count = found ? e->count + 1 : 1;
+			if (code != CODE_VALID)
+				continue;
+			e = counts_insert(users, user_hash(ad->campaign_id,
+											   DatumGetTextPP(slot->tts_values[LOG_USER_ID])), &found);
+			e->count = found ? e->count + 1 : 1;
+			if (!slot->tts_isnull[LOG_IP])
+			{
+				e = counts_insert(ips, ip_hash(ad->campaign_id,
+											   DatumGetInetPP(slot->tts_values[LOG_IP])), &found);
+				e->count = found ? e->count + 1 : 1;
+			}
+		}
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		table_close(rel, NoLock);
+	}
+
+	/* anything for pass 2? */
+	counts_start_iterate(users, &it);
+	while (!need_pass2 && (e = counts_iterate(users, &it)) != NULL)
+		need_pass2 = e->count > user_cap;
+	counts_start_iterate(ips, &it);
+	while (!need_pass2 && (e = counts_iterate(ips, &it)) != NULL)
+		need_pass2 = e->count > ip_cap;
+	counts_start_iterate(keys, &it);
+	while (!need_pass2 && (e = counts_iterate(keys, &it)) != NULL)
+		need_pass2 = e->count > 1;
+
+	if (need_pass2)
+	{
+		Relation	rel = table_open(part_oid, AccessShareLock);
+		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		Candidate **cands = NULL;
+		Candidate **sorted;
+		int			ncands = 0;
+		int			maxcands = 0;
+		int			nsorted;
+		int			i;
+
+		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			pg_uuid_t  *id;
+			Candidate  *c;
+			AdInfo	   *ad;
+			bool		valid;
+			bool		by_user = false;
+			bool		by_ip = false;
+			bool		by_key;
+
+			CHECK_FOR_INTERRUPTS();
+			slot_getallattrs(slot);
+			id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
+			ad = ad_info(ads, DatumGetInt32(slot->tts_values[LOG_AD_KEY]));
+			valid = slot->tts_isnull[LOG_INVALID_CODE];
+			by_key = over(keys, (uint64) clickagg_click_key(id), 1);
+			if (valid)
+			{
+				by_user = over(users, user_hash(ad->campaign_id,
+												DatumGetTextPP(slot->tts_values[LOG_USER_ID])), user_cap);
+				by_ip = !slot->tts_isnull[LOG_IP] &&
+					over(ips, ip_hash(ad->campaign_id, DatumGetInetPP(slot->tts_values[LOG_IP])), ip_cap);
+			}
+			if (!by_user && !by_ip && !by_key)
+				continue;
+
+			if (ncands == maxcands)
+			{
+				maxcands = Max(1024, maxcands * 2);
+				cands = cands ? repalloc_huge(cands, sizeof(Candidate *) * maxcands) :
+					palloc(sizeof(Candidate *) * maxcands);
+			}
+			c = palloc(sizeof(Candidate));
+			c->campaign_id = ad->campaign_id;
+			c->ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
+			c->cost_micros = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
+			c->event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
+			memcpy(&c->click_id, id, sizeof(pg_uuid_t));
+			c->user_id = DatumGetTextPCopy(slot->tts_values[LOG_USER_ID]);
+			c->ip = slot->tts_isnull[LOG_IP] ? NULL : (inet *) PG_DETOAST_DATUM_COPY(slot->tts_values[LOG_IP]);
+			c->user_candidate = by_user;
+			c->ip_candidate = by_ip;
+			c->key_candidate = by_key;
+			c->verdict = valid ? CODE_VALID : -1;	/* -1: invalid in the stream already */
+			cands[ncands++] = c;
+		}
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		table_close(rel, NoLock);
+
+		sorted = palloc(sizeof(Candidate *) * Max(ncands, 1));
+
+		/* (a) each click ID once */
+		nsorted = 0;
+		for (i = 0; i < ncands; i++)
+			if (cands[i]->key_candidate)
+				sorted[nsorted++] = cands[i];
+		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_id);
+		for (i = 1; i < nsorted; i++)
+			if (memcmp(sorted[i - 1]->click_id.data, sorted[i]->click_id.data, UUID_LEN) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("the raw log holds click %s more than once on this day",
+								DatumGetCString(DirectFunctionCall1(uuid_out,
+																	UUIDPGetDatum(&sorted[i]->click_id)))),
+						 errhint("This is a bug in clickagg: report it; nothing was billed.")));
+
+		/* (b) the user cap, then (c) the IP cap among what is left */
+		nsorted = 0;
+		for (i = 0; i < ncands; i++)
+			if (cands[i]->user_candidate)
+				sorted[nsorted++] = cands[i];
+		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_user);
+		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, totals, compare_by_user);
+
+		nsorted = 0;
+		for (i = 0; i < ncands; i++)
+			if (cands[i]->ip_candidate)
+				sorted[nsorted++] = cands[i];
+		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_ip);
+		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, totals, compare_by_ip);
+	}
+
+	counts_start_iterate(totals, &it);
+	while ((e = counts_iterate(totals, &it)) != NULL)
+	{
+		AdInfo	   *ad = ad_info(ads, (int32) (e->key >> 16));
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+
+		if (e->count == 0)
+			continue;
+		values[0] = Int64GetDatum(ad->campaign_id);
+		values[1] = Int64GetDatum(ad->ad_id);
+		values[2] = Int16GetDatum((int16) (e->key & 0xFFFF));
+		values[3] = Int64GetDatum(e->count);
+		values[4] = Int64GetDatum(e->sum);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_VOID();
+}
