@@ -367,10 +367,27 @@ BEGIN
         status := clickagg.run_billing(d);
         RETURN NEXT;
     END LOOP;
+
+    -- Billed days whose raw log has changed since (late clicks: the stream's
+    -- counters say so cheaply): bill again.  An open day gets new lines, a
+    -- closed day adjustment lines on the next open day.
+    FOR d IN
+        SELECT b.day FROM clickagg.billing_days b
+         WHERE b.day BETWEEN first_kept AND last_due
+           AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c WHERE c.day = b.day)
+               <> (SELECT coalesce(sum(l.billable_clicks + l.invalid_clicks), 0)
+                     FROM clickagg.billing_daily l WHERE l.day = b.day)
+                  + (SELECT coalesce(sum(a.clicks), 0) FROM clickagg.billing_adjustments a WHERE a.for_day = b.day)
+         ORDER BY b.day
+    LOOP
+        day := d;
+        status := clickagg.run_billing(d);
+        RETURN NEXT;
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION clickagg.bill_due_days() IS
-'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up; returns what it billed';
+'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up, then bills again the billed days that have received clicks since (closed days get adjustment lines); returns what it billed';
 
 CREATE FUNCTION clickagg.schedule_billing(schedule text DEFAULT '15 0 * * *',
                                           retention_schedule text DEFAULT '45 0 * * *')

@@ -81,13 +81,21 @@ SELECT clickagg.close_billing_day((SELECT today - 2 FROM d));
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
 VALUES (pg_temp.at(2, 7777), 1, 3, 'late', 'agent', 4242);
 SELECT clickagg.wait_for_stream();
-SELECT clickagg.run_billing((SELECT today - 2 FROM d));
-SELECT clickagg.run_billing((SELECT today - 2 FROM d));
+SELECT b.day - (SELECT today FROM d) AS day, b.status FROM clickagg.bill_due_days() b;  -- the job notices
+SELECT clickagg.run_billing((SELECT today - 2 FROM d));  -- again: nothing new
 SELECT day - (SELECT today FROM d) AS booked_on, for_day - (SELECT today FROM d) AS for_day,
        campaign_id, ad_id, clicks, spend_micros, regexp_replace(reason, '\d{4}-\d{2}-\d{2}', 'DAY') AS reason
   FROM clickagg.billing_adjustments ORDER BY created_at;
 SELECT sum(billable_clicks) AS frozen_clicks FROM clickagg.billing_daily
  WHERE day = (SELECT today - 2 FROM d) AND campaign_id = 1;
+
+-- A late click for an open, billed day: the next job run bills the day again.
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+VALUES (pg_temp.at(3, 8888), 1, 0, 'late too', 'agent', 1111);
+SELECT clickagg.wait_for_stream();
+SELECT b.day - (SELECT today FROM d) AS day, b.status FROM clickagg.bill_due_days() b;
+SELECT billable_clicks, runs FROM clickagg.billing_days WHERE day = (SELECT today - 3 FROM d);
+SELECT count(*) AS nothing_more FROM clickagg.bill_due_days();
 
 -- The invoice: daily lines, the adjustment, today not billed, the total.
 SELECT line_day - (SELECT today FROM d) AS day, kind, count(*) AS lines, sum(clicks) AS clicks,

@@ -64,17 +64,39 @@ PG_FUNCTION_INFO_V1(clickagg_billing_scan);
 #define CODE_USER_DAILY_CAP	6
 #define CODE_IP_DAILY_CAP	7
 
-/* A map from 64-bit keys to a count and a sum. */
+/*
+ * Counters per 64-bit key: millions of them (one per click key, per
+ * (campaign, user), per (campaign, IP)), so 16 bytes each and sized up front.
+ */
 typedef struct CountEntry
 {
 	uint64		key;
-	int64		count;
-	int64		sum;
+	uint32		count;			/* saturates: only "over the cap" matters */
 	char		status;
 } CountEntry;
 
 #define SH_PREFIX counts
 #define SH_ELEMENT_TYPE CountEntry
+#define SH_KEY_TYPE uint64
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) murmurhash32((uint32) ((k) ^ ((k) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Clicks and spend per (ad, verdict): a few per ad. */
+typedef struct TotalEntry
+{
+	uint64		key;
+	int64		clicks;
+	int64		spend;
+	char		status;
+} TotalEntry;
+
+#define SH_PREFIX totals
+#define SH_ELEMENT_TYPE TotalEntry
 #define SH_KEY_TYPE uint64
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) murmurhash32((uint32) ((k) ^ ((k) >> 32)))
@@ -175,15 +197,27 @@ ip_hash(int64 campaign_id, inet *ip)
 }
 
 static void
-add_total(counts_hash *totals, int32 ad_key, int16 code, int64 clicks, int64 spend)
+add_total(totals_hash *totals, int32 ad_key, int16 code, int64 clicks, int64 spend)
 {
 	bool		found;
-	CountEntry *e = counts_insert(totals, TOTALS_KEY(ad_key, code), &found);
+	TotalEntry *e = totals_insert(totals, TOTALS_KEY(ad_key, code), &found);
 
 	if (!found)
-		e->count = e->sum = 0;
-	e->count += clicks;
-	e->sum += spend;
+		e->clicks = e->spend = 0;
+	e->clicks += clicks;
+	e->spend += spend;
+}
+
+static inline void
+count_one(counts_hash *map, uint64 key)
+{
+	bool		found;
+	CountEntry *e = counts_insert(map, key, &found);
+
+	if (!found)
+		e->count = 1;
+	else if (e->count < PG_UINT32_MAX)
+		e->count++;
 }
 
 static bool
@@ -242,7 +276,7 @@ compare_by_id(const void *a, const void *b)
  * same_group) with code, moving them between the totals.
  */
 static void
-cap_groups(Candidate **sorted, int n, int64 cap, int16 code, counts_hash *totals,
+cap_groups(Candidate **sorted, int n, int64 cap, int16 code, totals_hash *totals,
 		   int (*compare) (const void *, const void *))
 {
 	int			start = 0;
@@ -309,13 +343,16 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	struct pg_tm tm;
 	Oid			part_oid;
 	HTAB	   *ads;
-	counts_hash *totals;
+	totals_hash *totals;
 	counts_hash *users;
 	counts_hash *ips;
 	counts_hash *keys;
 	bool		need_pass2 = false;
 	counts_iterator it;
 	CountEntry *e;
+	totals_iterator tit;
+	TotalEntry *t;
+	uint32		expected;
 
 	InitMaterializedSRF(fcinfo, 0);
 
@@ -326,16 +363,19 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();		/* no click that day */
 
 	ads = load_ads();
-	totals = counts_create(CurrentMemoryContext, 16384, NULL);
-	users = counts_create(CurrentMemoryContext, 1 << 20, NULL);
-	ips = counts_create(CurrentMemoryContext, 1 << 20, NULL);
-	keys = counts_create(CurrentMemoryContext, 1 << 20, NULL);
+	totals = totals_create(CurrentMemoryContext, 16384, NULL);
 
 	/* pass 1 */
 	{
 		Relation	rel = table_open(part_oid, AccessShareLock);
 		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
+
+		/* size the maps for the day up front: growing them rehashes millions */
+		expected = (uint32) Min(Max(rel->rd_rel->reltuples, 1024.0), (double) (PG_UINT32_MAX / 4));
+		users = counts_create(CurrentMemoryContext, expected, NULL);
+		ips = counts_create(CurrentMemoryContext, expected, NULL);
+		keys = counts_create(CurrentMemoryContext, expected, NULL);
 
 		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 		{
@@ -344,7 +384,6 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			int64		cost;
 			int16		code;
 			AdInfo	   *ad;
-			bool		found;
 
 			CHECK_FOR_INTERRUPTS();
 			slot_getallattrs(slot);
@@ -356,19 +395,12 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			ad = ad_info(ads, ad_key);
 
 			add_total(totals, ad_key, code, 1, cost);
-			e = counts_insert(keys, (uint64) clickagg_click_key(id), &found);
-			e->count = found ? e->count + 1 : 1;
+			count_one(keys, (uint64) clickagg_click_key(id));
 			if (code != CODE_VALID)
 				continue;
-			e = counts_insert(users, user_hash(ad->campaign_id,
-											   DatumGetTextPP(slot->tts_values[LOG_USER_ID])), &found);
-			e->count = found ? e->count + 1 : 1;
+			count_one(users, user_hash(ad->campaign_id, DatumGetTextPP(slot->tts_values[LOG_USER_ID])));
 			if (!slot->tts_isnull[LOG_IP])
-			{
-				e = counts_insert(ips, ip_hash(ad->campaign_id,
-											   DatumGetInetPP(slot->tts_values[LOG_IP])), &found);
-				e->count = found ? e->count + 1 : 1;
-			}
+				count_one(ips, ip_hash(ad->campaign_id, DatumGetInetPP(slot->tts_values[LOG_IP])));
 		}
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
@@ -481,20 +513,20 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, totals, compare_by_ip);
 	}
 
-	counts_start_iterate(totals, &it);
-	while ((e = counts_iterate(totals, &it)) != NULL)
+	totals_start_iterate(totals, &tit);
+	while ((t = totals_iterate(totals, &tit)) != NULL)
 	{
-		AdInfo	   *ad = ad_info(ads, (int32) (e->key >> 16));
+		AdInfo	   *ad = ad_info(ads, (int32) (t->key >> 16));
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
 
-		if (e->count == 0)
+		if (t->clicks == 0)
 			continue;
 		values[0] = Int64GetDatum(ad->campaign_id);
 		values[1] = Int64GetDatum(ad->ad_id);
-		values[2] = Int16GetDatum((int16) (e->key & 0xFFFF));
-		values[3] = Int64GetDatum(e->count);
-		values[4] = Int64GetDatum(e->sum);
+		values[2] = Int16GetDatum((int16) (t->key & 0xFFFF));
+		values[3] = Int64GetDatum(t->clicks);
+		values[4] = Int64GetDatum(t->spend);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_VOID();

@@ -19,7 +19,8 @@ SELECT i,
        CASE WHEN i % 500000 < 800 THEN 'heavy' || (i % 200)       -- 200 users x 80 clicks on campaign 1007
             WHEN i % 500000 < 850 THEN 'farm' || i                  -- 1,000 users behind one IP (campaign 1007)
             ELSE 'u' || (hashint8(i) & 2097151) END AS user_id,
-       CASE WHEN i % 500000 < 850 THEN 147
+       CASE WHEN i % 500000 < 800 THEN 140 + (i / 200) % 20       -- the heavy users' ads (campaign 1007)
+            WHEN i % 500000 < 850 THEN 147
             ELSE greatest(1, floor(exp(((hashint8extended(i, 1) & 65535) / 65536.0) * ln(10000))))::int END AS ad,
        CASE WHEN i % 500000 BETWEEN 800 AND 849 THEN '198.51.100.7'::inet
             ELSE '10.0.0.0'::inet + (hashint8(i) & 16777215) END AS ip,

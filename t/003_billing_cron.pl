@@ -1,0 +1,83 @@
+# The nightly billing job under pg_cron: scheduled with
+# clickagg.schedule_billing(), it bills every complete day that is not billed
+# yet, and a day that was missed (here: one whose clicks arrive late) is
+# billed by the next run.  pg_cron's finest schedule is a minute, so this
+# test takes two or three.
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('cron');
+$node->init;
+$node->append_conf(
+	'postgresql.conf', q{
+shared_preload_libraries = 'clickagg,pg_cron'
+clickagg.database = 'postgres'
+clickagg.naptime = 100ms
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 20
+});
+$node->start;
+
+$node->safe_psql(
+	'postgres', q{
+CREATE EXTENSION clickagg CASCADE;
+CREATE EXTENSION pg_cron;
+CREATE TABLE tap_today AS SELECT (now() AT TIME ZONE 'UTC')::date AS today;
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT ((SELECT today FROM tap_today) - ago)::timestamp AT TIME ZONE 'UTC' + n * interval '1 min',
+       7, n % 3, 'u' || n, 'agent', 1000
+  FROM generate_series(2, 3) ago, generate_series(1, 40) n;
+});
+is($node->safe_psql('postgres', 'SELECT clickagg.wait_for_stream()'), 't', 'clicks logged');
+
+my $job = $node->safe_psql('postgres', q{SELECT clickagg.schedule_billing('* * * * *')});
+ok($job > 0, "billing job scheduled ($job)");
+
+ok( $node->poll_query_until(
+		'postgres',
+		q{SELECT count(*) = 2 FROM clickagg.billing_days
+           WHERE day IN (SELECT today - 2 FROM tap_today UNION SELECT today - 3 FROM tap_today)}),
+	'the job billed both complete days');
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT string_agg(status || ' ' || billable_clicks, ', ' ORDER BY day) FROM clickagg.billing_days
+           WHERE day < (SELECT today - 1 FROM tap_today)}),
+	'matched 40, matched 40',
+	'from the raw log, matched with the stream');
+like(
+	$node->safe_psql(
+		'postgres',
+		q{SELECT string_agg(DISTINCT d.status, ',') FROM cron.job_run_details d
+            JOIN cron.job j USING (jobid) WHERE j.jobname = 'clickagg-billing'}),
+	qr/succeeded/,
+	'pg_cron recorded the run');
+
+# A day nobody billed: its clicks arrive only now (late, say after an
+# outage upstream).  The next run bills it.
+$node->safe_psql(
+	'postgres', q{
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT ((SELECT today FROM tap_today) - 5)::timestamp AT TIME ZONE 'UTC' + n * interval '1 min',
+       7, 1, 'late' || n, 'agent', 500
+  FROM generate_series(1, 25) n;
+});
+$node->safe_psql('postgres', 'SELECT clickagg.wait_for_stream()');
+ok( $node->poll_query_until(
+		'postgres',
+		q{SELECT billable_clicks = 25 FROM clickagg.billing_days WHERE day = (SELECT today - 5 FROM tap_today)}),
+	'the missed day is caught up by the next run');
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT count(*) FROM clickagg.billing_days WHERE runs > 1}),
+	'0', 'no day billed twice by the job');
+
+is($node->safe_psql('postgres', 'SELECT clickagg.unschedule_billing()'), 't', 'unscheduled');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM cron.job'), '0', 'no job left');
+
+$node->stop;
+done_testing();
