@@ -10,21 +10,29 @@
  * checks only a whole day allows, and it verifies that the day holds each
  * click ID once.  In SQL the same work takes a sort or a hash of the whole
  * day per check (the user cap alone hashes millions of (campaign, user)
- * pairs); here it is one sequential scan with 64-bit hashes, and a second
- * scan that looks again, exactly, at the few clicks the hashes pointed at.
+ * pairs); here it is one sequential scan that only screens, with small
+ * probabilistic structures, and a second scan that looks again, exactly, at
+ * the few clicks the screening pointed at.
  *
- *	pass 1: per click, count valid clicks per hash(campaign, user) and per
- *			hash(campaign, ip), count clicks per 64-bit click key, and add the
- *			click to its (ad, stream verdict) totals;
- *	pass 2: only if some count went over a cap or some key repeats: collect
- *			those clicks with their full user, IP and click ID, group them
- *			exactly, and (a) raise an error if a click ID repeats, (b) mark
- *			valid clicks beyond the user cap, in event-time order, invalid
- *			(user_daily_cap), (c) likewise beyond the IP cap among the rest
- *			(ip_daily_cap), moving them between the (ad, verdict) totals.
+ *	pass 1: per click, add it to its (ad, stream verdict) totals; bump a
+ *			saturating 8-bit counter at hash(campaign, user) and one at
+ *			hash(campaign, IP) (valid clicks only); test-and-set its 64-bit
+ *			click key in a Bloom filter, remembering keys that were (maybe)
+ *			seen before;
+ *	pass 2: only if some counter went over a cap or some key may repeat:
+ *			fetch those clicks again (pass 1 kept each click's TID and
+ *			screening slots, 24 bytes) with their full user, IP and click
+ *			ID, group
+ *			them exactly, and (a) raise an error if a click ID repeats, (b)
+ *			mark valid clicks beyond the user cap, in event-time order,
+ *			invalid (user_daily_cap), (c) likewise beyond the IP cap among
+ *			the rest (ip_daily_cap), moving them between the totals.
  *
- * A hash collision can only make a group a candidate; candidates are then
- * grouped on the exact values, so the verdicts are exact.
+ * Counters only over-count (groups sharing a counter add up) and the Bloom
+ * filter only has false positives, so screening can only make a click a
+ * candidate, never miss one; candidates are then grouped on their exact
+ * values, so the verdicts are exact.  Memory is a few bytes per click of
+ * the day (48 MB for 10 million), not a hash table entry per group.
  *
  * Locking: AccessShareLock on the day's partition and on clickagg.ads, read
  * under the caller's snapshot.
@@ -46,6 +54,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "storage/bufmgr.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -106,6 +115,95 @@ typedef struct TotalEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
+/*
+ * What pass 1 remembers of each click, so that pass 2 can find the
+ * candidates without reading the day again: where it is and its screening
+ * slots (NO_SLOT: not screened, e.g. invalid already).
+ */
+typedef struct Seen
+{
+	ItemPointerData tid;
+	uint32		user_slot;
+	uint32		ip_slot;
+	uint64		key;
+} Seen;
+
+#define NO_SLOT PG_UINT32_MAX
+
+/* The screening structures of pass 1. */
+typedef struct Screen
+{
+	uint16	   *users;			/* saturating counters, by hash(campaign, user) */
+	uint16	   *ips;			/* ... by hash(campaign, IP) */
+	uint64		counter_mask;
+	uint64	   *bloom;			/* click keys seen */
+	uint64		bloom_mask;		/* in words */
+	counts_hash *maybe_repeated;	/* keys the filter had (maybe) seen */
+} Screen;
+
+static uint64
+pow2_at_least(double n, uint64 floor_, uint64 ceiling)
+{
+	uint64		p = floor_;
+
+	while (p < n && p < ceiling)
+		p <<= 1;
+	return p;
+}
+
+/* A different, well-mixed 64-bit value per k, for the Bloom filter. */
+static inline uint64
+mix64(uint64 x)
+{
+	x ^= x >> 30;
+	x *= UINT64CONST(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64CONST(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
+
+/*
+ * Set the key's bits; true if all were set already (maybe seen).  A blocked
+ * filter: the three bits share one 64-bit word, so a click costs one cache
+ * miss, not three.
+ */
+static inline bool
+bloom_test_and_set(Screen *sc, uint64 key)
+{
+	uint64		h = mix64(key);
+	uint64	   *word = &sc->bloom[(h >> 18) & sc->bloom_mask];
+	uint64		bits = (UINT64CONST(1) << (h & 63)) |
+		(UINT64CONST(1) << ((h >> 6) & 63)) |
+		(UINT64CONST(1) << ((h >> 12) & 63));
+	bool		all_set = (*word & bits) == bits;
+
+	*word |= bits;
+	return all_set;
+}
+
+/* caps are at most CLICKAGG_MAX_DAILY_CAP, below the counters' saturation */
+static inline uint32
+bump(uint16 *counters, uint64 mask, uint64 hash)
+{
+	uint32		slot = (uint32) (mix64(hash) & mask);
+
+	if (counters[slot] < PG_UINT16_MAX)
+		counters[slot]++;
+	return slot;
+}
+
+static bool
+any_over(uint16 *counters, uint64 size, int64 cap)
+{
+	uint64		i;
+
+	for (i = 0; i < size; i++)
+		if (counters[i] > cap)
+			return true;
+	return false;
+}
+
 /* (ad, verdict) totals are keyed by ad_key << 16 | code. */
 #define TOTALS_KEY(ad_key, code) (((uint64) (uint32) (ad_key) << 16) | (uint16) (code))
 
@@ -133,33 +231,38 @@ typedef struct AdInfo
 
 typedef struct AdEntry
 {
-	int32		ad_key;			/* the hash key */
+	int32		ad_key;
+	char		status;
 	AdInfo		info;
 } AdEntry;
 
+#define SH_PREFIX ads
+#define SH_ELEMENT_TYPE AdEntry
+#define SH_KEY_TYPE int32
+#define SH_KEY ad_key
+#define SH_HASH_KEY(tb, k) murmurhash32((uint32) (k))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 /* ad_key -> (campaign, ad), from clickagg.ads */
-static HTAB *
+static ads_hash *
 load_ads(void)
 {
-	HASHCTL		ctl;
-	HTAB	   *ads;
+	ads_hash   *ads = ads_create(CurrentMemoryContext, 16384, NULL);
 	Relation	rel = table_openrv(makeRangeVar(CLICKAGG_SCHEMA, "ads", -1), AccessShareLock);
 	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(int32);
-	ctl.entrysize = sizeof(AdEntry);
-	ctl.hcxt = CurrentMemoryContext;
-	ads = hash_create("clickagg billing ads", 16384, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
-		int32		ad_key;
 		AdEntry    *entry;
+		bool		found;
 
 		slot_getsomeattrs(slot, 3);
-		ad_key = DatumGetInt32(slot->tts_values[0]);
-		entry = hash_search(ads, &ad_key, HASH_ENTER, NULL);
+		entry = ads_insert(ads, DatumGetInt32(slot->tts_values[0]), &found);
 		entry->info.campaign_id = DatumGetInt64(slot->tts_values[1]);
 		entry->info.ad_id = DatumGetInt64(slot->tts_values[2]);
 	}
@@ -170,9 +273,9 @@ load_ads(void)
 }
 
 static AdInfo *
-ad_info(HTAB *ads, int32 ad_key)
+ad_info(ads_hash *ads, int32 ad_key)
 {
-	AdEntry    *entry = hash_search(ads, &ad_key, HASH_FIND, NULL);
+	AdEntry    *entry = ads_lookup(ads, ad_key);
 
 	if (entry == NULL)
 		ereport(ERROR,
@@ -208,25 +311,7 @@ add_total(totals_hash *totals, int32 ad_key, int16 code, int64 clicks, int64 spe
 	e->spend += spend;
 }
 
-static inline void
-count_one(counts_hash *map, uint64 key)
-{
-	bool		found;
-	CountEntry *e = counts_insert(map, key, &found);
 
-	if (!found)
-		e->count = 1;
-	else if (e->count < PG_UINT32_MAX)
-		e->count++;
-}
-
-static bool
-over(counts_hash *map, uint64 key, int64 cap)
-{
-	CountEntry *e = counts_lookup(map, key);
-
-	return e != NULL && e->count > cap;
-}
 
 /* Orders for pass 2: the group's exact values, then event time, then ID. */
 static int
@@ -342,19 +427,22 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	char		part_name[NAMEDATALEN];
 	struct pg_tm tm;
 	Oid			part_oid;
-	HTAB	   *ads;
+	ads_hash   *ads;
 	totals_hash *totals;
-	counts_hash *users;
-	counts_hash *ips;
-	counts_hash *keys;
-	bool		need_pass2 = false;
-	counts_iterator it;
-	CountEntry *e;
+	Screen		sc;
+	uint64		counters;
+	bool		need_pass2;
+	Seen	   *seen;
+	int64		nseen = 0;
+	int64		maxseen;
 	totals_iterator tit;
 	TotalEntry *t;
-	uint32		expected;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (user_cap > CLICKAGG_MAX_DAILY_CAP || ip_cap > CLICKAGG_MAX_DAILY_CAP || user_cap < 1 || ip_cap < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("daily click caps must be between 1 and %d", CLICKAGG_MAX_DAILY_CAP)));
 
 	j2date(day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 	snprintf(part_name, sizeof(part_name), "click_log_%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
@@ -370,16 +458,23 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		Relation	rel = table_open(part_oid, AccessShareLock);
 		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		double		rows = Max(rel->rd_rel->reltuples, (double) RelationGetNumberOfBlocks(rel) * 100);
 
-		/* size the maps for the day up front: growing them rehashes millions */
-		expected = (uint32) Min(Max(rel->rd_rel->reltuples, 1024.0), (double) (PG_UINT32_MAX / 4));
-		users = counts_create(CurrentMemoryContext, expected, NULL);
-		ips = counts_create(CurrentMemoryContext, expected, NULL);
-		keys = counts_create(CurrentMemoryContext, expected, NULL);
+		/* a counter of each kind and 16 filter bits per click of the day */
+		counters = pow2_at_least(rows, 1 << 16, UINT64CONST(1) << 27);
+		sc.counter_mask = counters - 1;
+		sc.users = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		sc.ips = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		sc.bloom_mask = pow2_at_least(rows / 4, 1 << 14, UINT64CONST(1) << 27) - 1;
+		sc.bloom = palloc_extended((sc.bloom_mask + 1) * sizeof(uint64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		sc.maybe_repeated = counts_create(CurrentMemoryContext, 1024, NULL);
+		maxseen = (int64) Max(rows, 1024.0);
+		seen = palloc_extended(sizeof(Seen) * maxseen, MCXT_ALLOC_HUGE);
 
 		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 		{
-			pg_uuid_t  *id;
+			Seen	   *rec;
+			uint64		key;
 			int32		ad_key;
 			int64		cost;
 			int16		code;
@@ -387,7 +482,16 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 
 			CHECK_FOR_INTERRUPTS();
 			slot_getallattrs(slot);
-			id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
+			if (nseen == maxseen)
+			{
+				maxseen *= 2;
+				seen = repalloc_huge(seen, sizeof(Seen) * maxseen);
+			}
+			rec = &seen[nseen++];
+			ItemPointerCopy(&slot->tts_tid, &rec->tid);
+			rec->user_slot = rec->ip_slot = NO_SLOT;
+			key = (uint64) clickagg_click_key(DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]));
+			rec->key = key;
 			ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
 			cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
 			code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
@@ -395,66 +499,57 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			ad = ad_info(ads, ad_key);
 
 			add_total(totals, ad_key, code, 1, cost);
-			count_one(keys, (uint64) clickagg_click_key(id));
+			if (bloom_test_and_set(&sc, key))
+			{
+				bool		found;
+
+				(void) counts_insert(sc.maybe_repeated, key, &found);
+			}
 			if (code != CODE_VALID)
 				continue;
-			count_one(users, user_hash(ad->campaign_id, DatumGetTextPP(slot->tts_values[LOG_USER_ID])));
+			rec->user_slot = bump(sc.users, sc.counter_mask,
+								  user_hash(ad->campaign_id, DatumGetTextPP(slot->tts_values[LOG_USER_ID])));
 			if (!slot->tts_isnull[LOG_IP])
-				count_one(ips, ip_hash(ad->campaign_id, DatumGetInetPP(slot->tts_values[LOG_IP])));
+				rec->ip_slot = bump(sc.ips, sc.counter_mask,
+									ip_hash(ad->campaign_id, DatumGetInetPP(slot->tts_values[LOG_IP])));
 		}
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
 	}
 
-	/* anything for pass 2? */
-	counts_start_iterate(users, &it);
-	while (!need_pass2 && (e = counts_iterate(users, &it)) != NULL)
-		need_pass2 = e->count > user_cap;
-	counts_start_iterate(ips, &it);
-	while (!need_pass2 && (e = counts_iterate(ips, &it)) != NULL)
-		need_pass2 = e->count > ip_cap;
-	counts_start_iterate(keys, &it);
-	while (!need_pass2 && (e = counts_iterate(keys, &it)) != NULL)
-		need_pass2 = e->count > 1;
+	need_pass2 = sc.maybe_repeated->members > 0 ||
+		any_over(sc.users, counters, user_cap) || any_over(sc.ips, counters, ip_cap);
 
 	if (need_pass2)
 	{
 		Relation	rel = table_open(part_oid, AccessShareLock);
-		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
 		Candidate **cands = NULL;
 		Candidate **sorted;
 		int			ncands = 0;
 		int			maxcands = 0;
 		int			nsorted;
+		int64		r;
 		int			i;
 
-		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		for (r = 0; r < nseen; r++)
 		{
-			pg_uuid_t  *id;
+			Seen	   *rec = &seen[r];
+			bool		by_user = rec->user_slot != NO_SLOT && sc.users[rec->user_slot] > user_cap;
+			bool		by_ip = rec->ip_slot != NO_SLOT && sc.ips[rec->ip_slot] > ip_cap;
+			bool		by_key = counts_lookup(sc.maybe_repeated, rec->key) != NULL;
 			Candidate  *c;
 			AdInfo	   *ad;
-			bool		valid;
-			bool		by_user = false;
-			bool		by_ip = false;
-			bool		by_key;
 
-			CHECK_FOR_INTERRUPTS();
-			slot_getallattrs(slot);
-			id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
-			ad = ad_info(ads, DatumGetInt32(slot->tts_values[LOG_AD_KEY]));
-			valid = slot->tts_isnull[LOG_INVALID_CODE];
-			by_key = over(keys, (uint64) clickagg_click_key(id), 1);
-			if (valid)
-			{
-				by_user = over(users, user_hash(ad->campaign_id,
-												DatumGetTextPP(slot->tts_values[LOG_USER_ID])), user_cap);
-				by_ip = !slot->tts_isnull[LOG_IP] &&
-					over(ips, ip_hash(ad->campaign_id, DatumGetInetPP(slot->tts_values[LOG_IP])), ip_cap);
-			}
 			if (!by_user && !by_ip && !by_key)
 				continue;
+
+			CHECK_FOR_INTERRUPTS();
+			if (!table_tuple_fetch_row_version(rel, &rec->tid, GetActiveSnapshot(), slot))
+				elog(ERROR, "could not read back a click of the day being billed");
+			slot_getallattrs(slot);
+			ad = ad_info(ads, DatumGetInt32(slot->tts_values[LOG_AD_KEY]));
 
 			if (ncands == maxcands)
 			{
@@ -467,16 +562,16 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			c->ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
 			c->cost_micros = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
 			c->event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
-			memcpy(&c->click_id, id, sizeof(pg_uuid_t));
+			memcpy(&c->click_id, DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]), sizeof(pg_uuid_t));
 			c->user_id = DatumGetTextPCopy(slot->tts_values[LOG_USER_ID]);
 			c->ip = slot->tts_isnull[LOG_IP] ? NULL : (inet *) PG_DETOAST_DATUM_COPY(slot->tts_values[LOG_IP]);
 			c->user_candidate = by_user;
 			c->ip_candidate = by_ip;
 			c->key_candidate = by_key;
-			c->verdict = valid ? CODE_VALID : -1;	/* -1: invalid in the stream already */
+			/* -1: invalid in the stream already */
+			c->verdict = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID : -1;
 			cands[ncands++] = c;
 		}
-		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
 

@@ -223,7 +223,7 @@ define_settings(void)
 							"Clicks of one user on one campaign in one UTC day beyond which the billing batch finds them invalid.",
 							NULL,
 							&clickagg_max_clicks_per_user_day,
-							50, 1, INT_MAX,
+							50, 1, CLICKAGG_MAX_DAILY_CAP,
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);
@@ -232,7 +232,7 @@ define_settings(void)
 							"Clicks from one IP address on one campaign in one UTC day beyond which the billing batch finds them invalid.",
 							NULL,
 							&clickagg_max_clicks_per_ip_day,
-							500, 1, INT_MAX,
+							500, 1, CLICKAGG_MAX_DAILY_CAP,
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);

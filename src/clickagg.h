@@ -217,6 +217,9 @@ extern void clickagg_counters_record(const char *totals, const char *deltas, int
 									 int nkeys, int ncounters,
 									 int nrows, const Datum *keys, const int64 *counts);
 
+/* billing.c: the largest daily click cap the batch can apply */
+#define CLICKAGG_MAX_DAILY_CAP	60000
+
 /* rollup.c */
 extern void clickagg_rollup_record(Arrival *arrivals, int count);
 extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noreturn();
