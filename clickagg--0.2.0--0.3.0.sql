@@ -389,6 +389,16 @@ $$;
 COMMENT ON FUNCTION clickagg.bill_due_days() IS
 'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up, then bills again the billed days that have received clicks since (closed days get adjustment lines); returns what it billed';
 
+-- A loopback connection to pg_cron's database, as the current user, over
+-- this server's own socket.
+CREATE FUNCTION clickagg.cron_connection(cron_db text) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+RETURN format('host=%s port=%s dbname=%s user=%s',
+              split_part(current_setting('unix_socket_directories'), ',', 1),
+              current_setting('port'), quote_ident(cron_db), quote_ident(current_user));
+COMMENT ON FUNCTION clickagg.cron_connection(text) IS 'Internal: connection string to pg_cron''s database for dblink';
+
 CREATE FUNCTION clickagg.schedule_billing(schedule text DEFAULT '15 0 * * *',
                                           retention_schedule text DEFAULT '45 0 * * *')
 RETURNS bigint
@@ -398,22 +408,43 @@ AS $$
 DECLARE
     cron_db text := current_setting('cron.database_name', true);
     job bigint;
+    dblink_schema name;
+    commands text;
 BEGIN
-    IF cron_db IS NULL OR to_regnamespace('cron') IS NULL THEN
+    IF cron_db IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not loaded'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name, restart, and CREATE EXTENSION pg_cron in that database.';
+    END IF;
+    IF cron_db = current_database() AND to_regnamespace('cron') IS NULL THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, restart, and CREATE EXTENSION pg_cron here.';
     END IF;
     IF cron_db <> current_database() THEN
-        -- pg_cron's functions live in its own database: that is where the
-        -- jobs must be registered, with cron.schedule_in_database.
-        RAISE EXCEPTION 'pg_cron runs in database "%", not in this one', cron_db
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = format('In database %I run: SELECT cron.schedule_in_database(%L, %L, %L, %L); '
-                                'SELECT cron.schedule_in_database(%L, %L, %L, %L);',
-                                cron_db,
-                                'clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()', current_database(),
-                                'clickagg-retention', retention_schedule, 'SELECT * FROM clickagg.drop_expired_partitions()', current_database());
+        -- pg_cron's functions live in its own database: register the jobs
+        -- there with cron.schedule_in_database, through dblink (loopback,
+        -- as the current user, over this server's own socket).
+        dblink_schema := (SELECT n.nspname FROM pg_catalog.pg_extension e
+                            JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                           WHERE e.extname = 'dblink');
+        commands := format('SELECT cron.schedule_in_database(%L, %L, %L, %L)',
+                           'clickagg-retention', retention_schedule, 'SELECT * FROM clickagg.drop_expired_partitions()',
+                           current_database())
+                    || '; ' ||
+                    format('SELECT cron.schedule_in_database(%L, %L, %L, %L)',
+                           'clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()', current_database());
+        IF dblink_schema IS NULL THEN
+            RAISE EXCEPTION 'pg_cron runs in database "%", not in this one', cron_db
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = format('CREATE EXTENSION dblink here and call schedule_billing() again, or run in database %I: %s;',
+                                    cron_db, commands);
+        END IF;
+        -- (the result is the last command's: the billing job's id)
+        EXECUTE format('SELECT jobid FROM %I.dblink($1, $2) AS t(jobid bigint)', dblink_schema)
+           INTO job
+          USING clickagg.cron_connection(cron_db), commands;
+        RETURN job;
     END IF;
     SELECT cron.schedule('clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()') INTO job;
     PERFORM cron.schedule('clickagg-retention', retention_schedule, 'SELECT * FROM clickagg.drop_expired_partitions()');
@@ -429,20 +460,32 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    found_any boolean := false;
-    name text;
+    cron_db text := current_setting('cron.database_name', true);
+    dblink_schema name := (SELECT n.nspname FROM pg_catalog.pg_extension e
+                             JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                            WHERE e.extname = 'dblink');
+    removed bigint;
+    command text := format('SELECT count(cron.unschedule(jobid)) FROM cron.job '
+                           'WHERE jobname IN (''clickagg-billing'', ''clickagg-retention'') AND database = %L',
+                           current_database());
 BEGIN
-    IF to_regnamespace('cron') IS NULL THEN
+    IF cron_db IS NULL OR (cron_db = current_database() AND to_regnamespace('cron') IS NULL) THEN
         RAISE EXCEPTION 'pg_cron is not installed in this database'
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    FOREACH name IN ARRAY ARRAY['clickagg-billing', 'clickagg-retention'] LOOP
-        IF EXISTS (SELECT FROM cron.job WHERE jobname = name) THEN
-            PERFORM cron.unschedule(name);
-            found_any := true;
-        END IF;
-    END LOOP;
-    RETURN found_any;
+    IF cron_db = current_database() THEN
+        EXECUTE command INTO removed;
+    ELSIF dblink_schema IS NULL THEN
+        RAISE EXCEPTION 'pg_cron runs in database "%", not in this one', cron_db
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('CREATE EXTENSION dblink here and call unschedule_billing() again, or run in database %I: %s;',
+                                cron_db, command);
+    ELSE
+        EXECUTE format('SELECT n FROM %I.dblink($1, $2) AS t(n bigint)', dblink_schema)
+           INTO removed
+          USING clickagg.cron_connection(cron_db), command;
+    END IF;
+    RETURN removed > 0;
 END
 $$;
 COMMENT ON FUNCTION clickagg.unschedule_billing() IS 'Removes the billing and retention jobs from pg_cron; false if neither was scheduled';
@@ -498,7 +541,7 @@ REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(da
                        clickagg.invoice(bigint, date, date), clickagg.bill_due_days(),
                        clickagg.schedule_billing(text, text), clickagg.unschedule_billing(),
                        clickagg.drop_expired_partitions(), clickagg.billing_lock_key(date),
-                       clickagg.billing_scan(date, integer, integer) FROM PUBLIC;
+                       clickagg.billing_scan(date, integer, integer), clickagg.cron_connection(text) FROM PUBLIC;
 GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
                 clickagg.reconciliation, clickagg.billing_adjustments TO clickagg_admin;
 GRANT EXECUTE ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),

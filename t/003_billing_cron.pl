@@ -1,8 +1,9 @@
 # The nightly billing job under pg_cron: scheduled with
 # clickagg.schedule_billing(), it bills every complete day that is not billed
 # yet, and a day that was missed (here: one whose clicks arrive late) is
-# billed by the next run.  pg_cron's finest schedule is a minute, so this
-# test takes two or three.
+# billed by the next run; with clickagg in another database than pg_cron's,
+# the jobs are registered in pg_cron's and run in clickagg's.  pg_cron's
+# finest schedule is a minute, so this test takes three or four.
 use strict;
 use warnings;
 
@@ -77,6 +78,30 @@ is( $node->safe_psql(
 	'0', 'no day billed twice by the job');
 
 is($node->safe_psql('postgres', 'SELECT clickagg.unschedule_billing()'), 't', 'unscheduled');
+is($node->safe_psql('postgres', 'SELECT count(*) FROM cron.job'), '0', 'no job left');
+
+# clickagg in another database than pg_cron's: the jobs are registered in
+# pg_cron's database with cron.schedule_in_database (through dblink) and run
+# in clickagg's.
+$node->safe_psql('postgres', 'CREATE DATABASE ads');
+my ($ret, $out, $err) = $node->psql('ads', 'CREATE EXTENSION clickagg CASCADE');
+is($ret, 0, 'clickagg created in a second database');
+($ret, $out, $err) = $node->psql('ads', 'SELECT clickagg.schedule_billing()');
+like($err, qr/pg_cron runs in database "postgres".*\n.*HINT:  CREATE EXTENSION dblink here/s,
+	'without dblink: says where pg_cron is and what to run');
+$node->safe_psql('ads', 'CREATE EXTENSION dblink');
+$job = $node->safe_psql('ads', q{SELECT clickagg.schedule_billing('* * * * *')});
+ok($job > 0, "scheduled from the other database ($job)");
+is( $node->safe_psql(
+		'postgres',
+		q{SELECT string_agg(jobname || ' in ' || database, ', ' ORDER BY jobname) FROM cron.job}),
+	'clickagg-billing in ads, clickagg-retention in ads',
+	'both jobs registered in pg_cron, to run in database ads');
+ok( $node->poll_query_until(
+		'postgres',
+		qq{SELECT count(*) > 0 FROM cron.job_run_details WHERE jobid = $job AND status = 'succeeded'}),
+	'the job ran in database ads');
+is($node->safe_psql('ads', 'SELECT clickagg.unschedule_billing()'), 't', 'unscheduled from the other database');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM cron.job'), '0', 'no job left');
 
 $node->stop;

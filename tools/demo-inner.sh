@@ -117,3 +117,16 @@ CALL demo_fresh();
 SELECT worker, state, clicks_per_second, last_pass_at, last_fold_at, unfolded_rollup_rows
   FROM clickagg.stream_status ORDER BY worker;
 SQL
+
+say "12. Billing never comes from the stream: yesterday, recomputed from the raw log and reconciled"
+q <<'SQL'
+SELECT day, clickagg.run_billing(day) AS status
+  FROM (SELECT (now() AT TIME ZONE 'UTC')::date - 1 AS day) d;
+SELECT day, status, billable_clicks, spend_micros / 1000000.0 AS spend, explained_rows, unexplained_rows
+  FROM clickagg.billing_days;
+SELECT clickagg.schedule_billing() AS nightly_job_id;
+SELECT jobname, schedule, command FROM cron.job ORDER BY jobname;
+SELECT kind, count(*) AS lines, sum(clicks) AS clicks, sum(spend_micros) / 1000000.0 AS spend
+  FROM clickagg.invoice(1000, (now() AT TIME ZONE 'UTC')::date - 7, (now() AT TIME ZONE 'UTC')::date)
+ GROUP BY kind ORDER BY kind;
+SQL

@@ -28,10 +28,15 @@ SELECT i,
        20000 + (hashint8extended(i, 3) & 1023) * 1000 AS cost_micros
   FROM generate_series(1, :rows) i;
 
+-- (a random user may click the same ad twice in one second: the workers
+-- would have logged that click once, so keep one; in time order, as logged)
 INSERT INTO clickagg.click_log (click_id, event_time, cost_micros, ad_key, ua_key, invalid_code, ip, user_id)
-SELECT clickagg.click_id(g.user_id, g.ad, g.event_time, ''), g.event_time, g.cost_micros, a.ad_key, NULL,
-       g.invalid_code, g.ip, g.user_id
-  FROM gen g JOIN clickagg.ads a ON a.ad_id = g.ad AND a.campaign_id = 1000 + g.ad / 20;
+SELECT click_id, event_time, cost_micros, ad_key, NULL, invalid_code, ip, user_id
+  FROM (SELECT DISTINCT ON (1) clickagg.click_id(g.user_id, g.ad, g.event_time, '') AS click_id, g.event_time,
+               g.cost_micros, a.ad_key, g.invalid_code, g.ip, g.user_id, g.i
+          FROM gen g JOIN clickagg.ads a ON a.ad_id = g.ad AND a.campaign_id = 1000 + g.ad / 20
+         ORDER BY 1, g.i) d
+ ORDER BY i;
 DROP TABLE gen;
 
 -- The stream's day rollup for the same clicks.
