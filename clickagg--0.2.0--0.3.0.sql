@@ -15,7 +15,7 @@ $restart$;
 -- Reasons only the batch can see: they need the whole day.
 INSERT INTO clickagg.invalid_reasons VALUES
     (6, 'user_daily_cap', 'The user clicked the campaign more than clickagg.max_clicks_per_user_day times that day (found by the billing batch)'),
-    (7, 'ip_daily_cap', 'The IP address clicked the campaign more than clickagg.max_clicks_per_ip_day times that day (found by the billing batch)');
+    (7, 'ip_daily_cap', 'The IP address clicked the campaign more than clickagg.max_clicks_per_ip_day times that day, not counting clicks capped for their user (found by the billing batch)');
 
 -------------------------------------------------------------------------------
 -- Billing tables.  Keyed by campaign first, like the rollups.
@@ -31,6 +31,7 @@ CREATE TABLE clickagg.billing_days (
     unexplained_rows integer NOT NULL,  -- ... and where they differ for no known reason
     computed_at timestamptz NOT NULL,
     runs integer NOT NULL DEFAULT 1,
+    scanned_clicks bigint NOT NULL DEFAULT 0,  -- raw-log clicks the last run read (the job re-bills when this changes)
     closed_at timestamptz               -- set by close_billing_day(): lines frozen
 );
 COMMENT ON TABLE clickagg.billing_days IS
@@ -145,6 +146,8 @@ DECLARE
     n_explained integer;
     n_unexplained integer;
     n_adjusted integer;
+    scanned bigint;
+    target date;
 BEGIN
     IF day IS NULL THEN
         RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -157,7 +160,8 @@ BEGIN
                   DETAIL = 'Days are UTC days.',
                   HINT = 'Bill complete days; the nightly job also waits clickagg.billing_delay for late clicks.';
     END IF;
-    IF lo < now() - current_setting('clickagg.retention')::interval THEN
+    IF lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
+       AND to_regclass(format('clickagg.click_log_%s', to_char(day, 'YYYYMMDD'))) IS NULL THEN
         RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
@@ -175,8 +179,13 @@ BEGIN
     -- (clicks of one user, or one IP address, on one campaign beyond
     -- clickagg.max_clicks_per_user_day / _ip_day, in event-time order), and
     -- the check that the day holds each click ID once.
+    -- The stream's figures are read in the same statement, so under the
+    -- same snapshot: a click committing meanwhile is in both or in neither.
     CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
-    SELECT * FROM clickagg.billing_scan(day, user_cap, ip_cap);
+    SELECT 'batch'::text AS source, b.* FROM clickagg.billing_scan(day, user_cap, ip_cap) b
+    UNION ALL
+    SELECT 'stream', r.campaign_id, r.ad_id, 0::smallint, r.clicks, r.spend_micros
+      FROM clickagg.clicks_per_day r WHERE r.bucket = lo;
 
     CREATE TEMP TABLE billing_new ON COMMIT DROP AS
     SELECT campaign_id, ad_id,
@@ -186,17 +195,30 @@ BEGIN
            coalesce(sum(clicks) FILTER (WHERE code IN (6, 7)), 0)::bigint AS batch_invalid_clicks,
            coalesce(sum(spend_micros) FILTER (WHERE code IN (6, 7)), 0)::bigint AS batch_invalid_spend_micros
       FROM billing_scan_rows
+     WHERE source = 'batch'
      GROUP BY campaign_id, ad_id;
+    SELECT coalesce(sum(clicks), 0) INTO scanned FROM billing_scan_rows WHERE source = 'batch';
 
     IF is_closed THEN
         -- Closed lines never change: what differs from them (and from the
         -- adjustments already booked for the day) becomes new adjustment
         -- lines on the next open day.
+        -- The next open day, locked so that nobody closes it under us.
+        LOOP
+            SELECT min(d)::date INTO target
+              FROM generate_series(run_billing.day + 1,
+                                   greatest(run_billing.day + 1,
+                                            (SELECT max(b.day) + 1 FROM clickagg.billing_days b
+                                              WHERE b.closed_at IS NOT NULL)),
+                                   interval '1 day') d
+             WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                WHERE b.day = d::date AND b.closed_at IS NOT NULL);
+            PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(target));
+            EXIT WHEN NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                   WHERE b.day = target AND b.closed_at IS NOT NULL);
+        END LOOP;
         INSERT INTO clickagg.billing_adjustments (day, campaign_id, ad_id, for_day, clicks, spend_micros, reason)
-        SELECT (SELECT min(d)::date FROM generate_series(run_billing.day + 1, run_billing.day + 400, interval '1 day') d
-                 WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
-                                    WHERE b.day = d::date AND b.closed_at IS NOT NULL)),
-               k.campaign_id, k.ad_id, run_billing.day,
+        SELECT target,               k.campaign_id, k.ad_id, run_billing.day,
                coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0),
                coalesce(n.spend_micros, 0) - coalesce(o.spend_micros, 0) - coalesce(a.spend_micros, 0),
                CASE WHEN coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0) < 0
@@ -212,7 +234,7 @@ BEGIN
          WHERE coalesce(n.billable_clicks, 0) <> coalesce(o.billable_clicks, 0) + coalesce(a.clicks, 0)
             OR coalesce(n.spend_micros, 0) <> coalesce(o.spend_micros, 0) + coalesce(a.spend_micros, 0);
         GET DIAGNOSTICS n_adjusted = ROW_COUNT;
-        UPDATE clickagg.billing_days b SET runs = runs + 1 WHERE b.day = run_billing.day;
+        UPDATE clickagg.billing_days b SET runs = runs + 1, scanned_clicks = scanned WHERE b.day = run_billing.day;
         RETURN format('closed: %s adjustment lines', n_adjusted);
     END IF;
 
@@ -226,7 +248,7 @@ BEGIN
     SELECT run_billing.day, v.campaign_id, v.ad_id, r.reason,
            CASE WHEN v.code IN (6, 7) THEN 'batch' ELSE 'stream' END, v.clicks, v.spend_micros
       FROM billing_scan_rows v JOIN clickagg.invalid_reasons r ON r.code = v.code
-     WHERE v.code <> 0;
+     WHERE v.source = 'batch' AND v.code <> 0;
 
     -- Side by side with the stream (the day rollup, deltas included).
     DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
@@ -249,8 +271,8 @@ BEGIN
                    coalesce(s.spend_micros, 0) AS s_spend, coalesce(n.spend_micros, 0) AS b_spend,
                    coalesce(n.batch_invalid_clicks, 0) AS x_clicks,
                    coalesce(n.batch_invalid_spend_micros, 0) AS x_spend
-              FROM (SELECT campaign_id, ad_id, clicks, spend_micros FROM clickagg.clicks_per_day
-                     WHERE bucket = lo) s
+              FROM (SELECT campaign_id, ad_id, clicks, spend_micros FROM billing_scan_rows
+                     WHERE source = 'stream') s
               FULL JOIN billing_new n ON (n.campaign_id, n.ad_id) = (s.campaign_id, s.ad_id)) k;
 
     SELECT count(*) FILTER (WHERE reason IS NOT NULL AND explained), count(*) FILTER (WHERE NOT explained)
@@ -259,15 +281,15 @@ BEGIN
     result := CASE WHEN n_unexplained = 0 THEN 'matched' ELSE 'discrepancy' END;
 
     INSERT INTO clickagg.billing_days AS b (day, status, billable_clicks, spend_micros, explained_rows,
-                                            unexplained_rows, computed_at)
+                                            unexplained_rows, computed_at, scanned_clicks)
     SELECT run_billing.day, result, coalesce(sum(billable_clicks), 0), coalesce(sum(spend_micros), 0),
-           n_explained, n_unexplained, now()
+           n_explained, n_unexplained, now(), scanned
       FROM billing_new
     ON CONFLICT ON CONSTRAINT billing_days_pkey DO UPDATE
        SET status = excluded.status, billable_clicks = excluded.billable_clicks,
            spend_micros = excluded.spend_micros, explained_rows = excluded.explained_rows,
            unexplained_rows = excluded.unexplained_rows, computed_at = excluded.computed_at,
-           runs = b.runs + 1;
+           scanned_clicks = excluded.scanned_clicks, runs = b.runs + 1;
     RETURN result;
 END
 $$;
@@ -347,7 +369,8 @@ AS $$
 DECLARE
     d date;
     last_due date := ((now() - current_setting('clickagg.billing_delay')::interval) AT TIME ZONE 'UTC')::date - 1;
-    first_kept date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date + 1;
+    -- the oldest day ingest may still add to (drop_expired_partitions keeps it)
+    first_kept date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
 BEGIN
     -- never twice at once ('bill', 'nigh')
     IF NOT pg_try_advisory_xact_lock(1651076204, 1852401512) THEN
@@ -375,9 +398,7 @@ BEGIN
         SELECT b.day FROM clickagg.billing_days b
          WHERE b.day BETWEEN first_kept AND last_due
            AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c WHERE c.day = b.day)
-               <> (SELECT coalesce(sum(l.billable_clicks + l.invalid_clicks), 0)
-                     FROM clickagg.billing_daily l WHERE l.day = b.day)
-                  + (SELECT coalesce(sum(a.clicks), 0) FROM clickagg.billing_adjustments a WHERE a.for_day = b.day)
+               <> b.scanned_clicks
          ORDER BY b.day
     LOOP
         day := d;
@@ -394,9 +415,14 @@ COMMENT ON FUNCTION clickagg.bill_due_days() IS
 CREATE FUNCTION clickagg.cron_connection(cron_db text) RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
-RETURN format('host=%s port=%s dbname=%s user=%s',
-              split_part(current_setting('unix_socket_directories'), ',', 1),
-              current_setting('port'), quote_ident(cron_db), quote_ident(current_user));
+-- (libpq quoting: single quotes, backslash-escaped)
+RETURN concat_ws(' ',
+                 CASE WHEN split_part(current_setting('unix_socket_directories'), ',', 1) <> ''
+                      THEN 'host=''' || replace(replace(trim(split_part(current_setting('unix_socket_directories'), ',', 1)),
+                                                        '\', '\\'), '''', '\''') || '''' END,
+                 'port=' || current_setting('port'),
+                 'dbname=''' || replace(replace(cron_db, '\', '\\'), '''', '\''') || '''',
+                 'user=''' || replace(replace(current_user, '\', '\\'), '''', '\''') || '''');
 COMMENT ON FUNCTION clickagg.cron_connection(text) IS 'Internal: connection string to pg_cron''s database for dblink';
 
 CREATE FUNCTION clickagg.schedule_billing(schedule text DEFAULT '15 0 * * *',

@@ -15,7 +15,7 @@
  * the few clicks the screening pointed at.
  *
  *	pass 1: per click, add it to its (ad, stream verdict) totals; bump a
- *			saturating 8-bit counter at hash(campaign, user) and one at
+ *			saturating 16-bit counter at hash(campaign, user) and one at
  *			hash(campaign, IP) (valid clicks only); test-and-set its 64-bit
  *			click key in a Bloom filter, remembering keys that were (maybe)
  *			seen before;
@@ -447,7 +447,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 
 	j2date(day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 	snprintf(part_name, sizeof(part_name), "click_log_%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
-	part_oid = get_relname_relid(part_name, get_namespace_oid(CLICKAGG_SCHEMA, false));
+	/* locked now, so that the partition cannot go between lookup and scans */
+	part_oid = RangeVarGetRelid(makeRangeVar(CLICKAGG_SCHEMA, part_name, -1), AccessShareLock, true);
 	if (!OidIsValid(part_oid))
 		PG_RETURN_VOID();		/* no click that day */
 
@@ -576,7 +577,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
 
-		sorted = palloc(sizeof(Candidate *) * Max(ncands, 1));
+		sorted = palloc_extended(sizeof(Candidate *) * Max(ncands, 1), MCXT_ALLOC_HUGE);
 
 		/* (a) each click ID once */
 		nsorted = 0;

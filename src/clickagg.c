@@ -57,6 +57,7 @@ static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 static void clickagg_shmem_request(void);
 static void clickagg_shmem_startup(void);
 static void define_settings(void);
+static void check_billing_settings(void);
 static void register_workers(void);
 
 void
@@ -67,6 +68,7 @@ _PG_init(void)
 
 	if (!process_shared_preload_libraries_in_progress)
 		return;
+	check_billing_settings();
 
 	prev_shmem_request_hook = shmem_request_hook;
 	shmem_request_hook = clickagg_shmem_request;
@@ -87,7 +89,12 @@ retention_covers_billing(int retention_s, int delay_s, int cycle_s)
 {
 	int64		needed = (int64) SECS_PER_DAY + delay_s + cycle_s;
 
-	if ((int64) retention_s >= needed)
+	/*
+	 * While the library is being preloaded the three settings arrive one by
+	 * one from the configuration file; check them together once all are in
+	 * (check_billing_settings).
+	 */
+	if (process_shared_preload_libraries_in_progress || (int64) retention_s >= needed)
 		return true;
 	GUC_check_errcode(ERRCODE_INVALID_PARAMETER_VALUE);
 	GUC_check_errmsg("clickagg.retention must cover the billing of a day");
@@ -96,6 +103,23 @@ retention_covers_billing(int retention_s, int delay_s, int cycle_s)
 						retention_s / SECS_PER_HOUR, delay_s / SECS_PER_HOUR, cycle_s / SECS_PER_HOUR);
 	GUC_check_errhint("Raise clickagg.retention, or lower clickagg.billing_cycle or clickagg.billing_delay first.");
 	return false;
+}
+
+/* At server start: the three settings together, or the server does not start. */
+static void
+check_billing_settings(void)
+{
+	int64		needed = (int64) SECS_PER_DAY + clickagg_billing_delay_s + clickagg_billing_cycle_s;
+
+	if ((int64) clickagg_retention_s < needed)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("clickagg.retention must cover the billing of a day"),
+				 errdetail("Raw clicks would expire before their day is billed and closed: "
+						   "retention %d h < 24 h + clickagg.billing_delay %d h + clickagg.billing_cycle %d h.",
+						   clickagg_retention_s / SECS_PER_HOUR, clickagg_billing_delay_s / SECS_PER_HOUR,
+						   clickagg_billing_cycle_s / SECS_PER_HOUR),
+				 errhint("Raise clickagg.retention, or lower clickagg.billing_cycle or clickagg.billing_delay.")));
 }
 
 static bool
@@ -191,16 +215,6 @@ define_settings(void)
 							GUC_UNIT_S,
 							NULL, NULL, NULL);
 
-	DefineCustomIntVariable("clickagg.retention",
-							"How long raw clicks are kept; older events are rejected at ingest.",
-							"This is also the deduplication horizon.  It must cover a day, "
-							"clickagg.billing_delay and clickagg.billing_cycle.",
-							&clickagg_retention_s,
-							45 * SECS_PER_DAY, SECS_PER_DAY, INT_MAX,
-							PGC_SIGHUP,
-							GUC_UNIT_S,
-							check_retention, NULL, NULL);
-
 	DefineCustomIntVariable("clickagg.billing_delay",
 							"How long after the end of a UTC day the nightly job waits before billing it.",
 							"The allowance for late arrivals.",
@@ -218,6 +232,16 @@ define_settings(void)
 							PGC_SIGHUP,
 							GUC_UNIT_S,
 							check_billing_cycle, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.retention",
+							"How long raw clicks are kept; older events are rejected at ingest.",
+							"This is also the deduplication horizon.  It must cover a day, "
+							"clickagg.billing_delay and clickagg.billing_cycle.",
+							&clickagg_retention_s,
+							45 * SECS_PER_DAY, SECS_PER_DAY, INT_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							check_retention, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.max_clicks_per_user_day",
 							"Clicks of one user on one campaign in one UTC day beyond which the billing batch finds them invalid.",

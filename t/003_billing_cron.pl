@@ -104,5 +104,18 @@ ok( $node->poll_query_until(
 is($node->safe_psql('ads', 'SELECT clickagg.unschedule_billing()'), 't', 'unscheduled from the other database');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM cron.job'), '0', 'no job left');
 
+# Retention must cover a day, the billing delay and the billing cycle.  At
+# start the three are checked together, whatever their order in the file.
+$node->stop;
+$node->append_conf('postgresql.conf', "clickagg.retention = '20d'\nclickagg.billing_cycle = '7d'\n");
+$node->start;
+is($node->safe_psql('postgres', 'SHOW clickagg.retention'), '20d', 'a short retention with a short cycle starts');
+$node->stop;
+$node->append_conf('postgresql.conf', "clickagg.billing_cycle = '30d'\n");
+ok(!$node->start(fail_ok => 1), 'a retention shorter than the cycle does not start');
+like(slurp_file($node->logfile), qr/clickagg.retention must cover the billing of a day/,
+	'and says why');
+$node->append_conf('postgresql.conf', "clickagg.billing_cycle = '7d'\n");
+$node->start;
 $node->stop;
 done_testing();
