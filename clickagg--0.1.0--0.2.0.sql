@@ -235,86 +235,51 @@ $pin$;
 -- through their indexes without regrouping them, and a filter on bucket,
 -- campaign_id or ad_id reaches both halves.
 -------------------------------------------------------------------------------
-CREATE VIEW clickagg.clicks_per_minute AS
-SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
-       t.spend_micros, t.conversions, t.conversion_value_micros,
-       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
-  FROM clickagg.rollup_minute t
- WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
-                    WHERE d.campaign_id = t.campaign_id AND d.bucket = t.bucket AND d.ad_id = t.ad_id)
-UNION ALL
-SELECT d.bucket, d.campaign_id, d.ad_id,
-       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
-       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks, coalesce(t.spend_micros, 0) + d.spend_micros,
-       coalesce(t.conversions, 0) + d.conversions,
-       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
-       round(hll_cardinality(u.users))::bigint, u.users
-  FROM (SELECT campaign_id, bucket AS bucket, ad_id,
-               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
-               sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
-               sum(conversions)::bigint AS conversions,
-               sum(conversion_value_micros)::bigint AS conversion_value_micros,
-               hll_union_agg(users) AS users
-          FROM clickagg.rollup_deltas
-         GROUP BY 1, 2, 3) d
-  LEFT JOIN clickagg.rollup_minute t
-         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
- CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
-                                 ELSE hll_union(t.users, d.users) END AS users) u;
-
-CREATE VIEW clickagg.clicks_per_hour AS
-SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
-       t.spend_micros, t.conversions, t.conversion_value_micros,
-       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
-  FROM clickagg.rollup_hour t
- WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
-                    WHERE d.campaign_id = t.campaign_id AND date_trunc('hour', d.bucket, 'UTC') = t.bucket AND d.ad_id = t.ad_id)
-UNION ALL
-SELECT d.bucket, d.campaign_id, d.ad_id,
-       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
-       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks, coalesce(t.spend_micros, 0) + d.spend_micros,
-       coalesce(t.conversions, 0) + d.conversions,
-       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
-       round(hll_cardinality(u.users))::bigint, u.users
-  FROM (SELECT campaign_id, date_trunc('hour', bucket, 'UTC') AS bucket, ad_id,
-               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
-               sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
-               sum(conversions)::bigint AS conversions,
-               sum(conversion_value_micros)::bigint AS conversion_value_micros,
-               hll_union_agg(users) AS users
-          FROM clickagg.rollup_deltas
-         GROUP BY 1, 2, 3) d
-  LEFT JOIN clickagg.rollup_hour t
-         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
- CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
-                                 ELSE hll_union(t.users, d.users) END AS users) u;
-
-CREATE VIEW clickagg.clicks_per_day AS
-SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
-       t.spend_micros, t.conversions, t.conversion_value_micros,
-       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
-  FROM clickagg.rollup_day t
- WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
-                    WHERE d.campaign_id = t.campaign_id AND date_trunc('day', d.bucket, 'UTC') = t.bucket AND d.ad_id = t.ad_id)
-UNION ALL
-SELECT d.bucket, d.campaign_id, d.ad_id,
-       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
-       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks, coalesce(t.spend_micros, 0) + d.spend_micros,
-       coalesce(t.conversions, 0) + d.conversions,
-       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
-       round(hll_cardinality(u.users))::bigint, u.users
-  FROM (SELECT campaign_id, date_trunc('day', bucket, 'UTC') AS bucket, ad_id,
-               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
-               sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
-               sum(conversions)::bigint AS conversions,
-               sum(conversion_value_micros)::bigint AS conversion_value_micros,
-               hll_union_agg(users) AS users
-          FROM clickagg.rollup_deltas
-         GROUP BY 1, 2, 3) d
-  LEFT JOIN clickagg.rollup_day t
-         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
- CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
-                                 ELSE hll_union(t.users, d.users) END AS users) u;
+DO $views$
+DECLARE
+    level text;
+    delta_bucket text;
+BEGIN
+    FOREACH level IN ARRAY ARRAY['minute', 'hour', 'day'] LOOP
+        -- deltas are per minute; at coarser levels, truncated to the level
+        delta_bucket := CASE level WHEN 'minute' THEN 'bucket'
+                                   ELSE pg_catalog.format('date_trunc(%L, bucket, %L)', level, 'UTC') END;
+        EXECUTE pg_catalog.format($v$
+            CREATE VIEW clickagg.%1$I AS
+            SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
+                   t.spend_micros, t.conversions, t.conversion_value_micros,
+                   round(hll_cardinality(t.users))::bigint AS unique_users, t.users
+              FROM clickagg.%2$I t
+             WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
+                                WHERE d.campaign_id = t.campaign_id AND d.ad_id = t.ad_id
+                                  AND %3$s = t.bucket)
+            UNION ALL
+            SELECT d.bucket, d.campaign_id, d.ad_id,
+                   coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
+                   coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks,
+                   coalesce(t.spend_micros, 0) + d.spend_micros,
+                   coalesce(t.conversions, 0) + d.conversions,
+                   coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
+                   round(hll_cardinality(u.users))::bigint, u.users
+              FROM (SELECT campaign_id, %4$s AS bucket, ad_id,
+                           sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+                           sum(duplicate_clicks)::bigint AS duplicate_clicks,
+                           sum(spend_micros)::bigint AS spend_micros,
+                           sum(conversions)::bigint AS conversions,
+                           sum(conversion_value_micros)::bigint AS conversion_value_micros,
+                           hll_union_agg(users) AS users
+                      FROM clickagg.rollup_deltas
+                     GROUP BY 1, 2, 3) d
+              LEFT JOIN clickagg.%2$I t
+                     ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
+             CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
+                                             ELSE hll_union(t.users, d.users) END AS users) u
+            $v$,
+            'clicks_per_' || level, 'rollup_' || level,
+            replace(delta_bucket, 'bucket', 'd.bucket'), delta_bucket);
+    END LOOP;
+END
+$views$;
 
 COMMENT ON VIEW clickagg.clicks_per_minute IS
 'Clicks per (UTC minute, campaign, ad): valid deduplicated clicks, invalid, duplicates absorbed, spend of valid clicks, conversions; unique_users is approximate (HyperLogLog, standard error 1.15%), users is the mergeable sketch';
