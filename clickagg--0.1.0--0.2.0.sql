@@ -137,11 +137,41 @@ COMMENT ON FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigin
 -- advisory lock, so there is one fold at a time and no two transactions ever
 -- update the same total row.  The folder background worker calls this every
 -- clickagg.fold_interval.
+-- (The three upserts differ only in table and bucket: written once below.)
+DO $fold$
+DECLARE
+    upserts text := '';
+    level text;
+BEGIN
+    FOREACH level IN ARRAY ARRAY['minute', 'hour', 'day'] LOOP
+        upserts := upserts || pg_catalog.format($u$
+    ), %1$I AS (
+        INSERT INTO clickagg.%2$I AS t
+        SELECT campaign_id, %3$s, ad_id,
+               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
+               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
+          FROM minute
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+            ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
+           SET clicks = t.clicks + excluded.clicks,
+               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
+               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
+               spend_micros = t.spend_micros + excluded.spend_micros,
+               conversions = t.conversions + excluded.conversions,
+               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
+               users = hll_union(t.users, excluded.users)$u$,
+            'to_' || level, 'rollup_' || level,
+            CASE level WHEN 'minute' THEN 'bucket'
+                       ELSE pg_catalog.format('date_trunc(%L, bucket, %L)', level, 'UTC') END);
+    END LOOP;
+
+    EXECUTE $f$
 CREATE FUNCTION clickagg.fold_rollups()
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER  -- clickagg_admin may fold without writing the totals itself
-AS $$
+AS $body$
 DECLARE
     folded bigint;
 BEGIN
@@ -158,58 +188,14 @@ BEGIN
                sum(conversion_value_micros)::bigint AS conversion_value_micros,
                hll_union_agg(users) AS users, count(*) AS delta_rows
           FROM moved
-         GROUP BY campaign_id, bucket, ad_id
-    ), to_minute AS (
-        INSERT INTO clickagg.rollup_minute AS t
-        SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks,
-               spend_micros, conversions, conversion_value_micros, users
-          FROM minute
-         ORDER BY campaign_id, bucket, ad_id
-            ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
-           SET clicks = t.clicks + excluded.clicks,
-               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
-               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
-               spend_micros = t.spend_micros + excluded.spend_micros,
-               conversions = t.conversions + excluded.conversions,
-               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
-               users = hll_union(t.users, excluded.users)
-    ), to_hour AS (
-        INSERT INTO clickagg.rollup_hour AS t
-        SELECT campaign_id, date_trunc('hour', bucket, 'UTC'), ad_id,
-               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
-               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
-          FROM minute
-         GROUP BY 1, 2, 3
-         ORDER BY 1, 2, 3
-            ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
-           SET clicks = t.clicks + excluded.clicks,
-               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
-               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
-               spend_micros = t.spend_micros + excluded.spend_micros,
-               conversions = t.conversions + excluded.conversions,
-               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
-               users = hll_union(t.users, excluded.users)
-    ), to_day AS (
-        INSERT INTO clickagg.rollup_day AS t
-        SELECT campaign_id, date_trunc('day', bucket, 'UTC'), ad_id,
-               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
-               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
-          FROM minute
-         GROUP BY 1, 2, 3
-         ORDER BY 1, 2, 3
-            ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
-           SET clicks = t.clicks + excluded.clicks,
-               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
-               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
-               spend_micros = t.spend_micros + excluded.spend_micros,
-               conversions = t.conversions + excluded.conversions,
-               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
-               users = hll_union(t.users, excluded.users)
+         GROUP BY campaign_id, bucket, ad_id$f$ || upserts || $f$
     )
     SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
     RETURN folded;
 END
-$$;
+$body$$f$;
+END
+$fold$;
 COMMENT ON FUNCTION clickagg.fold_rollups() IS
 'Moves the committed rollup deltas into the minute, hour and day totals (waiting for a fold in progress); returns the delta rows folded. The clickagg folder worker calls it every clickagg.fold_interval';
 

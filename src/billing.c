@@ -312,25 +312,41 @@ add_total(totals_hash *totals, int32 ad_key, int16 code, int64 clicks, int64 spe
 	e->spend += spend;
 }
 
+/* Groups of pass 2: one (campaign, user), or one (campaign, IP). */
+static int
+user_group_cmp(const Candidate *x, const Candidate *y)
+{
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	return varstr_cmp(VARDATA_ANY(x->user_id), VARSIZE_ANY_EXHDR(x->user_id),
+					  VARDATA_ANY(y->user_id), VARSIZE_ANY_EXHDR(y->user_id), C_COLLATION_OID);
+}
 
+static int
+ip_group_cmp(const Candidate *x, const Candidate *y)
+{
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	return DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip), InetPGetDatum(y->ip)));
+}
 
-/* Orders for pass 2: the group's exact values, then event time, then ID. */
+/* Within a group: event time, then ID (the order the caps count in). */
+static int
+time_then_id_cmp(const Candidate *x, const Candidate *y)
+{
+	if (x->event_time != y->event_time)
+		return (x->event_time > y->event_time) - (x->event_time < y->event_time);
+	return memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
+}
+
 static int
 compare_by_user(const void *a, const void *b)
 {
 	const Candidate *x = *(Candidate *const *) a;
 	const Candidate *y = *(Candidate *const *) b;
-	int			c;
+	int			c = user_group_cmp(x, y);
 
-	if (x->campaign_id != y->campaign_id)
-		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
-	c = varstr_cmp(VARDATA_ANY(x->user_id), VARSIZE_ANY_EXHDR(x->user_id),
-				   VARDATA_ANY(y->user_id), VARSIZE_ANY_EXHDR(y->user_id), C_COLLATION_OID);
-	if (c != 0)
-		return c;
-	if (x->event_time != y->event_time)
-		return (x->event_time > y->event_time) - (x->event_time < y->event_time);
-	return memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
+	return c != 0 ? c : time_then_id_cmp(x, y);
 }
 
 static int
@@ -338,16 +354,9 @@ compare_by_ip(const void *a, const void *b)
 {
 	const Candidate *x = *(Candidate *const *) a;
 	const Candidate *y = *(Candidate *const *) b;
-	int			c;
+	int			c = ip_group_cmp(x, y);
 
-	if (x->campaign_id != y->campaign_id)
-		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
-	c = DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip), InetPGetDatum(y->ip)));
-	if (c != 0)
-		return c;
-	if (x->event_time != y->event_time)
-		return (x->event_time > y->event_time) - (x->event_time < y->event_time);
-	return memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
+	return c != 0 ? c : time_then_id_cmp(x, y);
 }
 
 static int
@@ -358,12 +367,12 @@ compare_by_id(const void *a, const void *b)
 }
 
 /*
- * Mark valid clicks beyond cap in each group of sorted[0..n) (groups by
- * same_group) with code, moving them between the totals.
+ * Mark valid clicks beyond cap in each group of sorted[0..n) (sorted by
+ * group, then time) with code, moving them between the totals.
  */
 static void
 cap_groups(Candidate **sorted, int n, int64 cap, int16 code, totals_hash *totals,
-		   int (*compare) (const void *, const void *))
+		   int (*group_cmp) (const Candidate *, const Candidate *))
 {
 	int			start = 0;
 
@@ -373,26 +382,8 @@ cap_groups(Candidate **sorted, int n, int64 cap, int16 code, totals_hash *totals
 		int64		valid = 0;
 		int			i;
 
-		/* a group: equal up to the time order (compare ignores it then) */
-		while (end < n)
-		{
-			Candidate  *x = sorted[start];
-			Candidate  *y = sorted[end];
-			bool		same;
-
-			if (compare == compare_by_user)
-				same = x->campaign_id == y->campaign_id &&
-					VARSIZE_ANY_EXHDR(x->user_id) == VARSIZE_ANY_EXHDR(y->user_id) &&
-					memcmp(VARDATA_ANY(x->user_id), VARDATA_ANY(y->user_id),
-						   VARSIZE_ANY_EXHDR(x->user_id)) == 0;
-			else
-				same = x->campaign_id == y->campaign_id &&
-					DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip),
-													  InetPGetDatum(y->ip))) == 0;
-			if (!same)
-				break;
+		while (end < n && group_cmp(sorted[start], sorted[end]) == 0)
 			end++;
-		}
 		for (i = start; i < end; i++)
 		{
 			Candidate  *c = sorted[i];
@@ -600,14 +591,14 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			if (cands[i]->user_candidate)
 				sorted[nsorted++] = cands[i];
 		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_user);
-		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, totals, compare_by_user);
+		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, totals, user_group_cmp);
 
 		nsorted = 0;
 		for (i = 0; i < ncands; i++)
 			if (cands[i]->ip_candidate)
 				sorted[nsorted++] = cands[i];
 		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_ip);
-		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, totals, compare_by_ip);
+		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, totals, ip_group_cmp);
 	}
 
 	totals_start_iterate(totals, &tit);

@@ -170,6 +170,7 @@ extern void clickagg_ingest_init(void);
 /* stream.c */
 extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
 extern bool clickagg_extension_usable(void);
+extern void clickagg_background_setup(void);
 
 /* dedup.c */
 typedef struct Arrival

@@ -43,10 +43,8 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
-#include "postmaster/bgworker.h"
 #include "postmaster/interrupt.h"
 #include "storage/latch.h"
-#include "tcop/tcopprot.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/array.h"
@@ -187,17 +185,7 @@ clickagg_folder_main(Datum main_arg)
 {
 	sigjmp_buf	local_sigjmp_buf;
 
-	pqsignal(SIGHUP, SignalHandlerForConfigReload);
-	pqsignal(SIGTERM, die);
-	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnection(clickagg_database, NULL, 0);
-	SetConfigOption("default_transaction_isolation", "read committed",
-					PGC_SUSET, PGC_S_OVERRIDE);
-	/* as for passes: a fold lost in a crash loses its deletes too */
-	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
-	SetConfigOption("application_name", MyBgworkerEntry->bgw_name,
-					PGC_USERSET, PGC_S_SESSION);
-	pgstat_report_appname(MyBgworkerEntry->bgw_name);
+	clickagg_background_setup();
 
 	if (sigsetjmp(local_sigjmp_buf, 1) != 0)
 	{

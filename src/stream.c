@@ -765,13 +765,13 @@ worker_exit(int code, Datum arg)
 	set_worker_state(0, NULL, false);
 }
 
+/*
+ * What every clickagg background process (workers and folder) does first:
+ * signals, the connection to clickagg.database, and session settings.
+ */
 void
-clickagg_worker_main(Datum main_arg)
+clickagg_background_setup(void)
 {
-	sigjmp_buf	local_sigjmp_buf;
-
-	worker_index = DatumGetInt32(main_arg);
-
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
@@ -781,14 +781,24 @@ clickagg_worker_main(Datum main_arg)
 					PGC_SUSET, PGC_S_OVERRIDE);
 
 	/*
-	 * A pass need not wait for its commit record to reach disk: arrivals are
-	 * durable before a pass reads them, and a pass that a crash loses loses
-	 * its progress with its output, so it is simply done again.
+	 * A pass or a fold need not wait for its commit record to reach disk:
+	 * arrivals are durable before a pass reads them, and a transaction that
+	 * a crash loses loses its progress (or its deletes) with its output, so
+	 * it is simply done again.
 	 */
 	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 	SetConfigOption("application_name", MyBgworkerEntry->bgw_name,
 					PGC_USERSET, PGC_S_SESSION);
 	pgstat_report_appname(MyBgworkerEntry->bgw_name);
+}
+
+void
+clickagg_worker_main(Datum main_arg)
+{
+	sigjmp_buf	local_sigjmp_buf;
+
+	worker_index = DatumGetInt32(main_arg);
+	clickagg_background_setup();
 
 	pass_context = AllocSetContextCreate(TopMemoryContext,
 										 "clickagg pass",
