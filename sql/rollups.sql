@@ -17,7 +17,7 @@ SELECT date_trunc('second', now()) - interval '4 hours' + n * interval '7 s' + i
   FROM generate_series(1, 2000) AS n;
 INSERT INTO sent
 SELECT date_trunc('second', now()) - interval '5 days' + n * interval '13 s',
-       11, n % 4, 'late' || n, NULL, 500
+       11, n % 4, 'late' || n, 'agent late', 500
   FROM generate_series(1, 300) AS n;
 INSERT INTO sent
 SELECT date_trunc('minute', now()) - interval '30 minutes' + (n % 60) * interval '1 s',
@@ -120,9 +120,9 @@ SELECT count(*) AS changed FROM (
 INSERT INTO sent_all SELECT * FROM sent WHERE cost_micros % 5 = 0;
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
 SELECT event_time, campaign_id, ad_id, user_id, user_agent, cost_micros FROM sent WHERE cost_micros % 5 = 0;
-INSERT INTO sent_all VALUES (now() - interval '3 days', 10, 1, 'very late', NULL, 42);
-INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, cost_micros)
-VALUES (now() - interval '3 days', 10, 1, 'very late', 42);
+INSERT INTO sent_all VALUES (now() - interval '3 days', 10, 1, 'very late', 'agent', 42);
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+VALUES (now() - interval '3 days', 10, 1, 'very late', 'agent', 42);
 SELECT clickagg.wait_for_stream();
 SELECT level, pg_temp.mismatches(level) FROM levels ORDER BY level;
 SELECT clickagg.fold_rollups() >= 0 AS folded;  -- the folder may have been first

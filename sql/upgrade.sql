@@ -12,8 +12,8 @@ SELECT clickagg.create_click_partition((now() AT TIME ZONE 'UTC')::date) IS NOT 
 INSERT INTO clickagg.click_log (click_id, event_time, cost_micros, ad_key, user_id)
 SELECT clickagg.click_id('old user', 5, date_trunc('minute', now()), ''), date_trunc('minute', now()),
        700, clickagg.intern_ad(50, 5), 'old user';
-INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, cost_micros)
-VALUES (date_trunc('minute', now()), 50, 5, 'new user', 300);
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+VALUES (date_trunc('minute', now()), 50, 5, 'new user', 'agent', 300);
 SELECT pg_sleep(0.5);
 SELECT user_id FROM clickagg.clicks;
 SELECT count(*) AS pending FROM clickagg.pending_arrivals;

@@ -51,11 +51,14 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "common/hashfn.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "storage/bufmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -70,9 +73,9 @@
 PG_FUNCTION_INFO_V1(clickagg_billing_scan);
 
 /* Verdicts the batch adds (clickagg.invalid_reasons). */
-#define CODE_VALID			0
-#define CODE_USER_DAILY_CAP	6
-#define CODE_IP_DAILY_CAP	7
+#define CODE_VALID			CLICKAGG_CODE_VALID
+#define CODE_USER_DAILY_CAP	CLICKAGG_CODE_USER_DAILY_CAP
+#define CODE_IP_DAILY_CAP	CLICKAGG_CODE_IP_DAILY_CAP
 
 /*
  * Counters per 64-bit key: millions of them (one per click key, per
@@ -96,12 +99,14 @@ typedef struct CountEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-/* Clicks and spend per (ad, verdict): a few per ad. */
+/* Clicks, spend and conversions per (ad, verdict, stream's verdict): a few per ad. */
 typedef struct TotalEntry
 {
 	uint64		key;
 	int64		clicks;
 	int64		spend;
+	int64		conversions;
+	int64		conversion_value;
 	char		status;
 } TotalEntry;
 
@@ -124,8 +129,14 @@ typedef struct TotalEntry
 typedef struct Seen
 {
 	ItemPointerData tid;
-	uint32		user_slot;
+	int16		verdict;		/* the batch's verdict on the click alone */
+	bool		stream_valid;	/* the stream's verdict (corrections included) */
+	bool		first_window;	/* within double_click_window of midnight */
+	uint32		user_slot;		/* caps */
 	uint32		ip_slot;
+	uint32		user_ad_slot;	/* user rules */
+	uint32		user_minute_slot;
+	uint32		ip_minute_slot; /* IP click rate */
 	uint64		key;
 } Seen;
 
@@ -136,6 +147,9 @@ typedef struct Screen
 {
 	uint16	   *users;			/* saturating counters, by hash(campaign, user) */
 	uint16	   *ips;			/* ... by hash(campaign, IP) */
+	uint16	   *user_ads;		/* ... by hash(user, ad): double clicks */
+	uint16	   *user_minutes;	/* ... by hash(user, minute): click rate */
+	uint16	   *ip_minutes;		/* ... by hash(IP, minute): IP click rate */
 	uint64		counter_mask;
 	uint64	   *bloom;			/* click keys seen */
 	uint64		bloom_mask;		/* in words */
@@ -194,19 +208,54 @@ bump(uint16 *counters, uint64 mask, uint64 hash)
 	return slot;
 }
 
-static bool
-any_over(uint16 *counters, uint64 size, int64 cap)
+/* Totals are keyed by ad_key << 17 | stream_valid << 16 | code. */
+#define TOTALS_KEY(ad_key, code, stream_valid) \
+	(((uint64) (uint32) (ad_key) << 17) | ((uint64) ((stream_valid) ? 1 : 0) << 16) | (uint16) (code))
+
+/* Conversions credited to a click: how many and their value. */
+typedef struct ConversionEntry
 {
-	uint64		i;
+	pg_uuid_t	click_id;
+	uint32		hash;
+	char		status;
+	int64		count;
+	int64		value;
+} ConversionEntry;
 
-	for (i = 0; i < size; i++)
-		if (counters[i] > cap)
-			return true;
-	return false;
-}
+#define SH_PREFIX convs
+#define SH_ELEMENT_TYPE ConversionEntry
+#define SH_KEY_TYPE pg_uuid_t
+#define SH_KEY click_id
+#define SH_HASH_KEY(tb, k) ((uint32) clickagg_click_key(&(k)))
+#define SH_EQUAL(tb, a, b) (memcmp((a).data, (b).data, UUID_LEN) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
-/* (ad, verdict) totals are keyed by ad_key << 16 | code. */
-#define TOTALS_KEY(ad_key, code) (((uint64) (uint32) (ad_key) << 16) | (uint16) (code))
+/* The stream's corrected verdicts of the day's clicks (clickagg.click_verdicts). */
+typedef struct CorrectionEntry
+{
+	pg_uuid_t	click_id;
+	uint32		hash;
+	char		status;
+	int16		code;
+} CorrectionEntry;
+
+#define SH_PREFIX corrections
+#define SH_ELEMENT_TYPE CorrectionEntry
+#define SH_KEY_TYPE pg_uuid_t
+#define SH_KEY click_id
+#define SH_HASH_KEY(tb, k) ((uint32) clickagg_click_key(&(k)))
+#define SH_EQUAL(tb, a, b) (memcmp((a).data, (b).data, UUID_LEN) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 /* A click pass 2 looks at again. */
 typedef struct Candidate
@@ -221,7 +270,13 @@ typedef struct Candidate
 	bool		user_candidate;
 	bool		ip_candidate;
 	bool		key_candidate;
-	int16		verdict;		/* 0: valid so far, else a batch code */
+	bool		sequence_candidate;
+	bool		ip_minute_candidate;
+	bool		stream_valid;
+	int16		intrinsic;		/* the batch's verdict on the click alone */
+	int16		verdict;		/* 0: valid so far, else a code */
+	int64		conversions;
+	int64		conversion_value;
 } Candidate;
 
 typedef struct AdInfo
@@ -301,15 +356,31 @@ ip_hash(int64 campaign_id, inet *ip)
 }
 
 static void
-add_total(totals_hash *totals, int32 ad_key, int16 code, int64 clicks, int64 spend)
+add_total(totals_hash *totals, int32 ad_key, int16 code, bool stream_valid,
+		  int64 clicks, int64 spend, int64 conversions, int64 conversion_value)
 {
 	bool		found;
-	TotalEntry *e = totals_insert(totals, TOTALS_KEY(ad_key, code), &found);
+	TotalEntry *e = totals_insert(totals, TOTALS_KEY(ad_key, code, stream_valid), &found);
 
 	if (!found)
-		e->clicks = e->spend = 0;
+		e->clicks = e->spend = e->conversions = e->conversion_value = 0;
 	e->clicks += clicks;
 	e->spend += spend;
+	e->conversions += conversions;
+	e->conversion_value += conversion_value;
+}
+
+/* Give a candidate a new verdict, moving it (and its conversions) between totals. */
+static void
+set_verdict(totals_hash *totals, Candidate *c, int16 code)
+{
+	if (c->verdict == code)
+		return;
+	add_total(totals, c->ad_key, c->verdict, c->stream_valid,
+			  -1, -c->cost_micros, -c->conversions, -c->conversion_value);
+	add_total(totals, c->ad_key, code, c->stream_valid,
+			  1, c->cost_micros, c->conversions, c->conversion_value);
+	c->verdict = code;
 }
 
 /* Groups of pass 2: one (campaign, user), or one (campaign, IP). */
@@ -391,23 +462,279 @@ cap_groups(Candidate **sorted, int n, int64 cap, int16 code, totals_hash *totals
 			if (c->verdict != CODE_VALID)
 				continue;
 			if (++valid > cap)
-			{
-				c->verdict = code;
-				add_total(totals, c->ad_key, CODE_VALID, -1, -c->cost_micros);
-				add_total(totals, c->ad_key, code, 1, c->cost_micros);
-			}
+				set_verdict(totals, c, code);
 		}
 		start = end;
 	}
 }
 
+static inline TimestampTz
+minute_start(TimestampTz t)
+{
+	int64		rem = t % USECS_PER_MINUTE;
+
+	return t - (rem < 0 ? rem + USECS_PER_MINUTE : rem);
+}
+
+static inline uint64
+text_hash(text *t)
+{
+	return clickagg_hash_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+/* Groups of the sequence walk: one user, whatever the campaign. */
+static int
+compare_by_user_only(const void *a, const void *b)
+{
+	const Candidate *x = *(Candidate *const *) a;
+	const Candidate *y = *(Candidate *const *) b;
+	int			c = varstr_cmp(VARDATA_ANY(x->user_id), VARSIZE_ANY_EXHDR(x->user_id),
+							   VARDATA_ANY(y->user_id), VARSIZE_ANY_EXHDR(y->user_id), C_COLLATION_OID);
+
+	return c != 0 ? c : time_then_id_cmp(x, y);
+}
+
+/* Groups of the IP click rate: one (IP, minute). */
+static int
+ip_minute_group_cmp(const Candidate *x, const Candidate *y)
+{
+	int			c = DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip),
+													  InetPGetDatum(y->ip)));
+	TimestampTz mx = minute_start(x->event_time);
+	TimestampTz my = minute_start(y->event_time);
+
+	if (c != 0)
+		return c;
+	return (mx > my) - (mx < my);
+}
+
+static int
+compare_by_ip_minute(const void *a, const void *b)
+{
+	const Candidate *x = *(Candidate *const *) a;
+	const Candidate *y = *(Candidate *const *) b;
+	int			c = ip_minute_group_cmp(x, y);
+
+	return c != 0 ? c : time_then_id_cmp(x, y);
+}
+
+/* The stream's corrected verdicts of clicks of [lo, hi), by click ID. */
+static corrections_hash *
+load_corrections(TimestampTz lo, TimestampTz hi)
+{
+	corrections_hash *h = corrections_create(CurrentMemoryContext, 1024, NULL);
+	Oid			types[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		args[2] = {TimestampTzGetDatum(lo), TimestampTzGetDatum(hi)};
+	uint64		i;
+
+	if (SPI_execute_with_args("SELECT click_id, coalesce(invalid_code, 0)::int2 FROM clickagg.click_verdicts"
+							  " WHERE event_time >= $1 AND event_time < $2",
+							  2, types, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read clickagg.click_verdicts");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull,
+					found;
+		pg_uuid_t  *id = DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		CorrectionEntry *e = corrections_insert(h, *id, &found);
+
+		e->code = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	return h;
+}
+
+/* Conversions credited to clicks of [lo, hi), by click ID. */
+static convs_hash *
+load_conversions(TimestampTz lo, TimestampTz hi)
+{
+	convs_hash *h = convs_create(CurrentMemoryContext, 1024, NULL);
+	Oid			types[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		args[2] = {TimestampTzGetDatum(lo), TimestampTzGetDatum(hi)};
+	uint64		i;
+
+	if (SPI_execute_with_args("SELECT click_id, count(*), sum(value_micros)::int8 FROM clickagg.conversion_log"
+							  " WHERE click_id IS NOT NULL AND click_time >= $1 AND click_time < $2"
+							  " GROUP BY click_id",
+							  2, types, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read clickagg.conversion_log");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull,
+					found;
+		pg_uuid_t  *id = DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull));
+		ConversionEntry *e = convs_insert(h, *id, &found);
+
+		e->count = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		e->value = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+	}
+	return h;
+}
+
+/* A click of the previous day that a walk needs as history. */
+typedef struct HistoryClick
+{
+	uint64		user_hash;
+	text	   *user_id;
+	TrafficClick click;
+} HistoryClick;
+
+/*
+ * The last double_click_window of the day before, for the users of sorted
+ * (candidates sorted by user) that clicked in the first window of the day:
+ * a double click can follow its valid click across midnight.  Their
+ * verdicts are the stream's (corrections included).
+ */
+static HistoryClick *
+load_history(Candidate **sorted, int n, TimestampTz day_start, int64 window, int *nhistory)
+{
+	Datum	   *hashes = palloc(sizeof(Datum) * Max(n, 1));
+	int			nusers = 0;
+	Oid			types[3] = {INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		args[3];
+	HistoryClick *history;
+	uint64		i;
+
+	*nhistory = 0;
+	for (i = 0; i < n; i++)
+		if (sorted[i]->event_time < day_start + window)
+			hashes[nusers++] = Int64GetDatum((int64) text_hash(sorted[i]->user_id));
+	if (nusers == 0)
+		return NULL;
+	args[0] = PointerGetDatum(construct_array(hashes, nusers, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[1] = TimestampTzGetDatum(day_start - window);
+	args[2] = TimestampTzGetDatum(day_start);
+	if (SPI_execute_with_args("SELECT clickagg.user_hash(l.user_id), l.user_id, l.event_time, l.ad_key,"
+							  "       (CASE WHEN v.click_id IS NULL THEN coalesce(l.invalid_code, 0)"
+							  "             ELSE coalesce(v.invalid_code, 0) END)::int2"
+							  "  FROM clickagg.click_log l"
+							  "  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id"
+							  " WHERE clickagg.user_hash(l.user_id) = ANY ($1)"
+							  "   AND l.event_time >= $2 AND l.event_time < $3"
+							  " ORDER BY l.user_id COLLATE \"C\", l.event_time, l.click_id",
+							  3, types, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the clicks before the day");
+	history = palloc(sizeof(HistoryClick) * Max(SPI_processed, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		HistoryClick *h = &history[i];
+
+		h->user_hash = (uint64) DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		h->user_id = DatumGetTextPCopy(SPI_getbinval(tup, desc, 2, &isnull));
+		h->click.event_time = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+		h->click.ad_key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		h->click.verdict = DatumGetInt16(SPI_getbinval(tup, desc, 5, &isnull));
+		h->click.intrinsic = h->click.verdict;
+	}
+	*nhistory = (int) SPI_processed;
+	return history;
+}
+
+/*
+ * The user rules (click_rate, double_click): walk each user's candidates,
+ * sorted[0..n) sorted by user and time, after the user's history from the
+ * day before, as the stream does (traffic.c).
+ */
+static void
+walk_users(Candidate **sorted, int n, TimestampTz day_start, totals_hash *totals)
+{
+	int64		window = (int64) clickagg_double_click_window_ms * 1000;
+	int			nhistory;
+	HistoryClick *history = load_history(sorted, n, day_start, window, &nhistory);
+	TrafficClick *walk = palloc(sizeof(TrafficClick) * (Max(n, 1) + Max(nhistory, 0)));
+	int			hi = 0;
+	int			start = 0;
+
+	while (start < n)
+	{
+		text	   *user = sorted[start]->user_id;
+		int			end = start + 1;
+		int			k = 0;
+		int			first;
+		int			i;
+
+		while (end < n && varstr_cmp(VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user),
+									 VARDATA_ANY(sorted[end]->user_id),
+									 VARSIZE_ANY_EXHDR(sorted[end]->user_id), C_COLLATION_OID) == 0)
+			end++;
+
+		/* history rows are in the same (C collation) user order */
+		while (hi < nhistory &&
+			   varstr_cmp(VARDATA_ANY(history[hi].user_id), VARSIZE_ANY_EXHDR(history[hi].user_id),
+						  VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user), C_COLLATION_OID) < 0)
+			hi++;
+		while (hi < nhistory &&
+			   varstr_cmp(VARDATA_ANY(history[hi].user_id), VARSIZE_ANY_EXHDR(history[hi].user_id),
+						  VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user), C_COLLATION_OID) == 0)
+			walk[k++] = history[hi++].click;
+		first = k;
+		for (i = start; i < end; i++)
+		{
+			walk[k].event_time = sorted[i]->event_time;
+			walk[k].ad_key = sorted[i]->ad_key;
+			walk[k].intrinsic = sorted[i]->intrinsic;
+			walk[k].verdict = CODE_VALID;
+			k++;
+		}
+		clickagg_walk_user_clicks(walk, k, first);
+		for (i = start; i < end; i++)
+			set_verdict(totals, sorted[i], walk[first + i - start].verdict);
+		start = end;
+	}
+}
+
+/*
+ * The IP click rate: in each (IP, minute) of sorted[0..n), clicks beyond
+ * clickagg.max_clicks_per_ip_minute (all clicks count) that are valid so far
+ * become ip_click_rate.
+ */
+static void
+rate_ips(Candidate **sorted, int n, int limit, totals_hash *totals)
+{
+	int			start = 0;
+
+	while (start < n)
+	{
+		int			end = start + 1;
+		int			i;
+
+		while (end < n && ip_minute_group_cmp(sorted[start], sorted[end]) == 0)
+			end++;
+		for (i = start + limit; i < end; i++)
+			if (sorted[i]->verdict == CODE_VALID)
+				set_verdict(totals, sorted[i], CLICKAGG_CODE_IP_CLICK_RATE);
+		start = end;
+	}
+}
+
+/* candidates[] filtered by a flag into sorted[], sorted by cmp; returns how many */
+static int
+select_sorted(Candidate **cands, int ncands, Candidate **sorted, size_t flag_offset,
+			  int (*cmp) (const void *, const void *))
+{
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < ncands; i++)
+		if (*((bool *) ((char *) cands[i] + flag_offset)))
+			sorted[n++] = cands[i];
+	qsort(sorted, n, sizeof(Candidate *), cmp);
+	return n;
+}
+
 /*
  * clickagg.billing_scan(day date, user_cap int, ip_cap int)
  *   RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint,
- *                  clicks bigint, spend_micros bigint)
+ *                  stream_valid boolean, clicks bigint, spend_micros bigint,
+ *                  conversions bigint, conversion_value_micros bigint)
  *
- * code 0 is valid (billable); others are clickagg.invalid_reasons codes,
- * 6 and 7 being the batch's own.
+ * code 0 is valid (billable); others are clickagg.invalid_reasons codes.
+ * stream_valid is the stream's verdict on the same clicks, so that the
+ * caller can tell which differences the batch found.
  */
 Datum
 clickagg_billing_scan(PG_FUNCTION_ARGS)
@@ -416,14 +743,19 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	DateADT		day = PG_GETARG_DATEADT(0);
 	int64		user_cap = PG_GETARG_INT32(1);
 	int64		ip_cap = PG_GETARG_INT32(2);
+	int64		window = (int64) clickagg_double_click_window_ms * 1000;
+	int64		user_minute_limit = clickagg_max_clicks_per_user_minute;
+	int64		ip_minute_limit = clickagg_max_clicks_per_ip_minute;
+	TimestampTz day_start = (TimestampTz) day * USECS_PER_DAY;
 	char		part_name[NAMEDATALEN];
 	struct pg_tm tm;
 	Oid			part_oid;
 	ads_hash   *ads;
 	totals_hash *totals;
+	corrections_hash *corrections;
+	convs_hash *conversions;
 	Screen		sc;
 	uint64		counters;
-	bool		need_pass2;
 	Seen	   *seen;
 	int64		nseen = 0;
 	int64		maxseen;
@@ -443,8 +775,12 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	if (!OidIsValid(part_oid))
 		PG_RETURN_VOID();		/* no click that day */
 
+	SPI_connect();
+	clickagg_traffic_sync();
 	ads = load_ads();
 	totals = totals_create(CurrentMemoryContext, 16384, NULL);
+	corrections = load_corrections(day_start, day_start + USECS_PER_DAY);
+	conversions = load_conversions(day_start, day_start + USECS_PER_DAY);
 
 	/* pass 1 */
 	{
@@ -458,6 +794,9 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		sc.counter_mask = counters - 1;
 		sc.users = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.ips = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		sc.user_ads = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		sc.user_minutes = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		sc.ip_minutes = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.bloom_mask = pow2_at_least(rows / 4, 1 << 14, UINT64CONST(1) << 27) - 1;
 		sc.bloom = palloc_extended((sc.bloom_mask + 1) * sizeof(uint64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.maybe_repeated = counts_create(CurrentMemoryContext, 1024, NULL);
@@ -470,7 +809,14 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			uint64		key;
 			int32		ad_key;
 			int64		cost;
-			int16		code;
+			int16		stream_code;
+			TimestampTz event_time;
+			pg_uuid_t  *click_id;
+			text	   *user_id;
+			inet	   *ip;
+			uint64		user;
+			int64		nconv = 0,
+						conv_value = 0;
 			AdInfo	   *ad;
 
 			CHECK_FOR_INTERRUPTS();
@@ -482,39 +828,76 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			}
 			rec = &seen[nseen++];
 			ItemPointerCopy(&slot->tts_tid, &rec->tid);
-			rec->user_slot = rec->ip_slot = NO_SLOT;
-			key = (uint64) clickagg_click_key(DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]));
+			rec->user_slot = rec->ip_slot = rec->ip_minute_slot = NO_SLOT;
+			click_id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
+			key = (uint64) clickagg_click_key(click_id);
 			rec->key = key;
 			ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
 			cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
-			code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
-				DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
+			event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
+			user_id = DatumGetTextPP(slot->tts_values[LOG_USER_ID]);
+			ip = slot->tts_isnull[LOG_IP] ? NULL : DatumGetInetPP(slot->tts_values[LOG_IP]);
 			ad = ad_info(ads, ad_key);
 
-			add_total(totals, ad_key, code, 1, cost);
+			stream_code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
+				DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
+			if (corrections->members > 0)
+			{
+				CorrectionEntry *corr = corrections_lookup(corrections, *click_id);
+
+				if (corr != NULL)
+					stream_code = corr->code;
+			}
+			rec->stream_valid = (stream_code == CODE_VALID);
+			rec->verdict = clickagg_intrinsic_verdict(!slot->tts_isnull[LOG_UA_KEY],
+													  DatumGetInt32(slot->tts_values[LOG_UA_KEY]),
+													  NULL, ip);
+			if (conversions->members > 0)
+			{
+				ConversionEntry *conv = convs_lookup(conversions, *click_id);
+
+				if (conv != NULL)
+				{
+					nconv = conv->count;
+					conv_value = conv->value;
+				}
+			}
+			add_total(totals, ad_key, rec->verdict, rec->stream_valid, 1, cost, nconv, conv_value);
+
 			if (bloom_test_and_set(&sc, key))
 			{
 				bool		found;
 
 				(void) counts_insert(sc.maybe_repeated, key, &found);
 			}
-			if (code != CODE_VALID)
+
+			/*
+			 * Screening.  The user rules look at pairs (user, ad) clicked more
+			 * than once, (user, minute) over the limit, and the first window
+			 * of the day (history before midnight); the IP rate at (IP,
+			 * minute) over the limit; every click counts.  The caps count
+			 * clicks valid on their own (a superset of the valid ones).
+			 */
+			user = text_hash(user_id);
+			rec->first_window = event_time < day_start + window;
+			rec->user_ad_slot = bump(sc.user_ads, sc.counter_mask, hash_combine64(user, (uint64) ad_key));
+			rec->user_minute_slot = bump(sc.user_minutes, sc.counter_mask,
+										 hash_combine64(user, (uint64) minute_start(event_time)));
+			if (ip != NULL)
+				rec->ip_minute_slot = bump(sc.ip_minutes, sc.counter_mask,
+										   hash_combine64(text_hash((text *) ip), (uint64) minute_start(event_time)));
+			if (rec->verdict != CODE_VALID)
 				continue;
-			rec->user_slot = bump(sc.users, sc.counter_mask,
-								  user_hash(ad->campaign_id, DatumGetTextPP(slot->tts_values[LOG_USER_ID])));
-			if (!slot->tts_isnull[LOG_IP])
-				rec->ip_slot = bump(sc.ips, sc.counter_mask,
-									ip_hash(ad->campaign_id, DatumGetInetPP(slot->tts_values[LOG_IP])));
+			rec->user_slot = bump(sc.users, sc.counter_mask, user_hash(ad->campaign_id, user_id));
+			if (ip != NULL)
+				rec->ip_slot = bump(sc.ips, sc.counter_mask, ip_hash(ad->campaign_id, ip));
 		}
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
 	}
 
-	need_pass2 = sc.maybe_repeated->members > 0 ||
-		any_over(sc.users, counters, user_cap) || any_over(sc.ips, counters, ip_cap);
-
-	if (need_pass2)
+	/* pass 2 */
 	{
 		Relation	rel = table_open(part_oid, AccessShareLock);
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
@@ -531,11 +914,18 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			Seen	   *rec = &seen[r];
 			bool		by_user = rec->user_slot != NO_SLOT && sc.users[rec->user_slot] > user_cap;
 			bool		by_ip = rec->ip_slot != NO_SLOT && sc.ips[rec->ip_slot] > ip_cap;
-			bool		by_key = counts_lookup(sc.maybe_repeated, rec->key) != NULL;
+			bool		by_key = sc.maybe_repeated->members > 0 &&
+				counts_lookup(sc.maybe_repeated, rec->key) != NULL;
+			bool		by_sequence = rec->first_window ||
+				(window > 0 && sc.user_ads[rec->user_ad_slot] > 1) ||
+				(user_minute_limit > 0 && sc.user_minutes[rec->user_minute_slot] > user_minute_limit);
+			bool		by_ip_minute = ip_minute_limit > 0 && rec->ip_minute_slot != NO_SLOT &&
+				sc.ip_minutes[rec->ip_minute_slot] > ip_minute_limit;
 			Candidate  *c;
 			AdInfo	   *ad;
+			ConversionEntry *conv;
 
-			if (!by_user && !by_ip && !by_key)
+			if (!by_user && !by_ip && !by_key && !by_sequence && !by_ip_minute)
 				continue;
 
 			CHECK_FOR_INTERRUPTS();
@@ -559,10 +949,15 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			c->user_id = DatumGetTextPCopy(slot->tts_values[LOG_USER_ID]);
 			c->ip = slot->tts_isnull[LOG_IP] ? NULL : (inet *) PG_DETOAST_DATUM_COPY(slot->tts_values[LOG_IP]);
 			c->user_candidate = by_user;
-			c->ip_candidate = by_ip;
+			c->ip_candidate = by_ip && c->ip != NULL;
 			c->key_candidate = by_key;
-			/* -1: invalid in the stream already */
-			c->verdict = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID : -1;
+			c->sequence_candidate = by_sequence;
+			c->ip_minute_candidate = by_ip_minute && c->ip != NULL;
+			c->stream_valid = rec->stream_valid;
+			c->intrinsic = c->verdict = rec->verdict;
+			conv = conversions->members > 0 ? convs_lookup(conversions, c->click_id) : NULL;
+			c->conversions = conv ? conv->count : 0;
+			c->conversion_value = conv ? conv->value : 0;
 			cands[ncands++] = c;
 		}
 		ExecDropSingleTupleTableSlot(slot);
@@ -571,11 +966,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		sorted = palloc_extended(sizeof(Candidate *) * Max(ncands, 1), MCXT_ALLOC_HUGE);
 
 		/* (a) each click ID once */
-		nsorted = 0;
-		for (i = 0; i < ncands; i++)
-			if (cands[i]->key_candidate)
-				sorted[nsorted++] = cands[i];
-		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_id);
+		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, key_candidate), compare_by_id);
 		for (i = 1; i < nsorted; i++)
 			if (memcmp(sorted[i - 1]->click_id.data, sorted[i]->click_id.data, UUID_LEN) == 0)
 				ereport(ERROR,
@@ -585,37 +976,42 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 																	UUIDPGetDatum(&sorted[i]->click_id)))),
 						 errhint("This is a bug in clickagg: report it; nothing was billed.")));
 
-		/* (b) the user cap, then (c) the IP cap among what is left */
-		nsorted = 0;
-		for (i = 0; i < ncands; i++)
-			if (cands[i]->user_candidate)
-				sorted[nsorted++] = cands[i];
-		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_user);
-		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, totals, user_group_cmp);
+		/* (b) the user rules, as the stream applies them */
+		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, sequence_candidate),
+								compare_by_user_only);
+		walk_users(sorted, nsorted, day_start, totals);
 
-		nsorted = 0;
-		for (i = 0; i < ncands; i++)
-			if (cands[i]->ip_candidate)
-				sorted[nsorted++] = cands[i];
-		qsort(sorted, nsorted, sizeof(Candidate *), compare_by_ip);
+		/* (c) the IP click rate, which only the batch sees whole */
+		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_minute_candidate),
+								compare_by_ip_minute);
+		rate_ips(sorted, nsorted, (int) ip_minute_limit, totals);
+
+		/* (d) the user cap, then (e) the IP cap among what is left */
+		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, user_candidate), compare_by_user);
+		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, totals, user_group_cmp);
+		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_candidate), compare_by_ip);
 		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, totals, ip_group_cmp);
 	}
 
 	totals_start_iterate(totals, &tit);
 	while ((t = totals_iterate(totals, &tit)) != NULL)
 	{
-		AdInfo	   *ad = ad_info(ads, (int32) (t->key >> 16));
-		Datum		values[5];
-		bool		nulls[5] = {false, false, false, false, false};
+		AdInfo	   *ad = ad_info(ads, (int32) (t->key >> 17));
+		Datum		values[8];
+		bool		nulls[8] = {false, false, false, false, false, false, false, false};
 
-		if (t->clicks == 0)
+		if (t->clicks == 0 && t->conversions == 0)
 			continue;
 		values[0] = Int64GetDatum(ad->campaign_id);
 		values[1] = Int64GetDatum(ad->ad_id);
 		values[2] = Int16GetDatum((int16) (t->key & 0xFFFF));
-		values[3] = Int64GetDatum(t->clicks);
-		values[4] = Int64GetDatum(t->spend);
+		values[3] = BoolGetDatum(((t->key >> 16) & 1) != 0);
+		values[4] = Int64GetDatum(t->clicks);
+		values[5] = Int64GetDatum(t->spend);
+		values[6] = Int64GetDatum(t->conversions);
+		values[7] = Int64GetDatum(t->conversion_value);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -270,6 +270,51 @@ define_settings(void)
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomBoolVariable("clickagg.classify_traffic",
+							 "Whether the stream classifies invalid traffic as clicks arrive.",
+							 "Off: the stream counts every accepted click as valid; the billing batch still classifies.",
+							 &clickagg_classify_traffic,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.double_click_window",
+							"How soon after a user's valid click on an ad another click of that user on that ad is a double click.",
+							"0 turns the rule off.",
+							&clickagg_double_click_window_ms,
+							10 * 1000, 0, 3600 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.max_clicks_per_user_minute",
+							"Clicks of one user in one UTC minute beyond which further clicks of that minute are invalid (click_rate).",
+							"0 turns the rule off.",
+							&clickagg_max_clicks_per_user_minute,
+							20, 0, 1000000,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.max_clicks_per_ip_minute",
+							"Clicks from one IP address in one UTC minute beyond which the billing batch finds further clicks of that minute invalid (ip_click_rate).",
+							"0 turns the rule off.",
+							&clickagg_max_clicks_per_ip_minute,
+							60, 0, CLICKAGG_MAX_DAILY_CAP,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.attribution_window",
+							"How long before a conversion a click may be to be credited with it.",
+							NULL,
+							&clickagg_attribution_window_s,
+							7 * SECS_PER_DAY, 1, 90 * SECS_PER_DAY,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
 	MarkGUCPrefixReserved("clickagg");
 }
 

@@ -43,7 +43,7 @@
 #define CLICKAGG_SCHEMA			"clickagg"
 
 /* The version of the SQL objects this library reads and writes. */
-#define CLICKAGG_SQL_VERSION	"0.3.0"
+#define CLICKAGG_SQL_VERSION	"0.4.0"
 
 /* Limits on the text fields of a click, in bytes. */
 #define CLICKAGG_MAX_USER_ID_LEN	256
@@ -166,6 +166,7 @@ extern int	clickagg_user_stream(const char *user_id, int len);
 
 /* ingest.c */
 extern void clickagg_ingest_init(void);
+extern void clickagg_ingest_touch_stream(int stream);
 
 /* stream.c */
 extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
@@ -190,9 +191,20 @@ typedef struct Arrival
 	int64		click_key;		/* clickagg_click_key(&click_id) */
 	int32		ad_key;			/* filled by the dedup pass */
 	int16		invalid_code;	/* clickagg.invalid_reasons; 0 if valid */
+	int64		user_hash;		/* clickagg.user_hash(user_id), set by traffic.c */
 	RejectReason reject;
 	bool		duplicate;
 } Arrival;
+
+/* Clicks whose validity is new or changed in a pass: (user, campaign, time). */
+typedef struct TouchedClicks
+{
+	int			n;
+	int			max;
+	Datum	   *users;
+	Datum	   *campaigns;
+	Datum	   *times;
+} TouchedClicks;
 
 typedef struct MoveResult
 {
@@ -200,6 +212,7 @@ typedef struct MoveResult
 	int64		duplicates;
 	int64		rejected;
 	TimestampTz newest_accepted;	/* DT_NOBEGIN if none */
+	TouchedClicks touched;		/* for attribution (traffic.c) */
 } MoveResult;
 
 extern void clickagg_move_arrivals(int stream, Arrival *arrivals, int count,
@@ -224,6 +237,45 @@ extern void clickagg_counters_record(const char *totals, const char *deltas, int
 /* rollup.c */
 extern void clickagg_rollup_record(Arrival *arrivals, int count);
 extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noreturn();
+
+/* traffic.c: codes of clickagg.invalid_reasons */
+#define CLICKAGG_CODE_VALID			0
+#define CLICKAGG_CODE_BOT			1
+#define CLICKAGG_CODE_NO_USER_AGENT	2
+#define CLICKAGG_CODE_DOUBLE_CLICK	3
+#define CLICKAGG_CODE_DATACENTER_IP	4
+#define CLICKAGG_CODE_CLICK_RATE	5
+#define CLICKAGG_CODE_USER_DAILY_CAP 6
+#define CLICKAGG_CODE_IP_DAILY_CAP	7
+#define CLICKAGG_CODE_IP_CLICK_RATE	8
+
+/* One click of a user, as the sequence rules see it. */
+typedef struct TrafficClick
+{
+	TimestampTz event_time;
+	int32		ad_key;
+	int16		intrinsic;		/* verdict on the click alone */
+	int16		verdict;		/* the walk's answer (given for history) */
+} TrafficClick;
+
+
+extern int	clickagg_double_click_window_ms;
+extern int	clickagg_max_clicks_per_user_minute;
+extern int	clickagg_max_clicks_per_ip_minute;
+extern int	clickagg_attribution_window_s;
+extern bool clickagg_classify_traffic;
+extern void clickagg_traffic_reset(void);
+extern void clickagg_traffic_sync(void);
+extern int16 clickagg_agent_verdict(int32 ua_key, text *agent);
+extern bool clickagg_ip_in_datacenter(inet *ip);
+extern int16 clickagg_intrinsic_verdict(bool has_agent, int32 ua_key, text *agent, inet *ip);
+extern void clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first);
+extern void clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched);
+extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,
+								 TimestampTz event_time);
+
+/* attribution.c */
+extern void clickagg_attribute_pass(int stream, TouchedClicks *touched);
 
 /* recent.c */
 typedef enum RecentAnswer

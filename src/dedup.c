@@ -234,11 +234,11 @@ inserter_end(Inserter *ins)
 }
 
 /*
- * Probe and append the candidates of one day.  cands are sorted by click ID
- * and free of in-batch duplicates.
+ * Mark the candidates of one day that are already logged.  cands are sorted
+ * by click ID and free of in-batch duplicates.
  */
 static void
-log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
+probe_day(int stream, int32 day, Arrival **cands, int ncands)
 {
 	Oid			heap_oid,
 				index_oid;
@@ -246,7 +246,6 @@ log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
 				index;
 	IndexScanDesc scan = NULL;
 	TupleTableSlot *probe_slot = NULL;
-	Inserter   *ins;
 	int			i;
 
 	day_partition(day, &heap_oid, &index_oid);
@@ -280,7 +279,22 @@ log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
 		index_endscan(scan);
 		ExecDropSingleTupleTableSlot(probe_slot);
 	}
+	index_close(index, NoLock);
+	table_close(heap, NoLock);
+}
 
+/* Append the new (not duplicate) candidates of one day, with their verdicts. */
+static void
+insert_day(int32 day, Arrival **cands, int ncands, MoveResult *result)
+{
+	Oid			heap_oid,
+				index_oid;
+	Relation	heap;
+	Inserter   *ins;
+	int			i;
+
+	day_partition(day, &heap_oid, &index_oid);
+	heap = table_open(heap_oid, RowExclusiveLock);
 	ins = inserter_begin(heap);
 	for (i = 0; i < ncands; i++)
 	{
@@ -306,8 +320,6 @@ log_day(int stream, int32 day, Arrival **cands, int ncands, MoveResult *result)
 			result->newest_accepted = a->event_time;
 	}
 	inserter_end(ins);
-
-	index_close(index, NoLock);
 	table_close(heap, NoLock);
 }
 
@@ -474,6 +486,8 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	int			i,
 				start;
 	fates_hash *counters;
+	Arrival   **fresh;
+	int			nfresh = 0;
 
 	result->newest_accepted = DT_NOBEGIN;
 	for (i = 0; i < count; i++)
@@ -481,7 +495,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 		Arrival    *a = &arrivals[i];
 
 		a->duplicate = false;
-		a->invalid_code = 0;	/* no traffic classification yet */
+		a->invalid_code = CLICKAGG_CODE_VALID; /* set for new clicks by traffic.c */
 		a->day = clickagg_utc_day(a->event_time);
 		a->click_key = clickagg_click_key(&a->click_id);
 		if (a->event_time > a->arrived_at + skew_usecs)
@@ -517,7 +531,24 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 
 		while (end < nunique && cands[end]->day == cands[start]->day)
 			end++;
-		log_day(stream, cands[start]->day, cands + start, end - start, result);
+		probe_day(stream, cands[start]->day, cands + start, end - start);
+		start = end;
+	}
+
+	/* Verdicts before logging: a click is stored with the verdict it has. */
+	fresh = palloc(sizeof(Arrival *) * Max(nunique, 1));
+	for (i = 0; i < nunique; i++)
+		if (!cands[i]->duplicate)
+			fresh[nfresh++] = cands[i];
+	clickagg_classify_pass(fresh, nfresh, &result->touched);
+
+	for (start = 0; start < nunique;)
+	{
+		int			end = start;
+
+		while (end < nunique && cands[end]->day == cands[start]->day)
+			end++;
+		insert_day(cands[start]->day, cands + start, end - start, result);
 		start = end;
 	}
 

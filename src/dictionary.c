@@ -106,6 +106,8 @@ clickagg_dictionary_reset(void)
 	dictionary_context = NULL;
 	ad_cache = NULL;
 	ua_cache = NULL;
+	/* verdicts are cached per user agent key */
+	clickagg_traffic_reset();
 }
 
 static void

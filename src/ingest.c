@@ -419,6 +419,13 @@ flush_current_subxact(void)
 	}
 }
 
+/* Wake the stream's owner when this transaction commits (conversions use it). */
+void
+clickagg_ingest_touch_stream(int stream)
+{
+	touched_streams |= (uint32) 1 << stream;
+}
+
 static void
 ingest_xact_callback(XactEvent event, void *arg)
 {

@@ -617,7 +617,7 @@ stream_pass(int stream)
 	int			n = 0;
 	int			g;
 	bool		complete = true;
-	MoveResult	result = {0, 0, 0, DT_NOBEGIN};
+	MoveResult	result = {0};
 	char		activity[64];
 	TimestampTz pass_start;
 
@@ -705,6 +705,8 @@ stream_pass(int stream)
 		if (result.newest_accepted > progress.max_event_time)
 			progress.max_event_time = result.newest_accepted;
 	}
+	/* every pass: conversions may have arrived without clicks */
+	clickagg_attribute_pass(stream, &result.touched);
 
 	if (complete)
 	{

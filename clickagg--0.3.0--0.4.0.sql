@@ -1,0 +1,2308 @@
+/* clickagg--0.3.0--0.4.0.sql: invalid traffic as clicks arrive, conversions and attribution */
+
+\echo Use "ALTER EXTENSION clickagg UPDATE TO '0.4.0'" to load this file. \quit
+
+DO $restart$
+BEGIN
+    IF 'clickagg' = ANY (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ','))
+       AND current_setting('clickagg.double_click_window', true) IS NULL THEN
+        RAISE EXCEPTION 'the server still runs a clickagg library older than version 0.4.0'
+            USING HINT = 'Restart the server after installing the new package, then run ALTER EXTENSION clickagg UPDATE.';
+    END IF;
+END
+$restart$;
+
+UPDATE clickagg.invalid_reasons
+   SET description = 'The user clicked more than clickagg.max_clicks_per_user_minute times in one UTC minute'
+ WHERE code = 5;
+UPDATE clickagg.invalid_reasons
+   SET description = 'The same user clicked the same ad less than clickagg.double_click_window after a valid click on it'
+ WHERE code = 3;
+INSERT INTO clickagg.invalid_reasons VALUES
+    (8, 'ip_click_rate', 'The IP address clicked more than clickagg.max_clicks_per_ip_minute times in one UTC minute (found by the billing batch, which sees every stream)');
+
+-------------------------------------------------------------------------------
+-- The operator's lists
+-------------------------------------------------------------------------------
+
+-- User agents of crawlers, spiders and bots.  A pattern is a case-insensitive
+-- substring (at_start: a prefix).  A user agent is a bot when an include
+-- pattern matches it and no exclude pattern does, as in the IAB/ABC
+-- International Spiders and Bots List.  The default list (source 'default')
+-- is derived from the crawler-user-agents project; see docs/traffic.md.
+CREATE TABLE clickagg.bot_patterns (
+    pattern text NOT NULL CHECK (length(pattern) >= 2),
+    exclude boolean NOT NULL DEFAULT false,
+    at_start boolean NOT NULL DEFAULT false,
+    source text NOT NULL DEFAULT 'operator',   -- 'default': shipped with clickagg
+    note text,                                 -- where the pattern comes from, what it catches
+    added_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX bot_patterns_pattern ON clickagg.bot_patterns (lower(pattern), exclude);
+COMMENT ON TABLE clickagg.bot_patterns IS
+'User agent patterns of crawlers and bots (case-insensitive substrings; exclude patterns override); clicks whose agent matches are invalid (bot)';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.bot_patterns', $$WHERE source <> 'default'$$);
+
+-- IP ranges of data centers and cloud providers (operator-maintained, for
+-- example from the providers' published range files).
+CREATE TABLE clickagg.datacenter_ranges (
+    range cidr PRIMARY KEY,
+    provider text,
+    source text NOT NULL DEFAULT 'operator',
+    added_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE clickagg.datacenter_ranges IS
+'IP ranges of data centers; clicks from them are invalid (datacenter_ip)';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.datacenter_ranges', '');
+
+-- Workers and the billing batch keep both lists in memory; a change reaches
+-- them at commit through a relcache invalidation.
+CREATE FUNCTION clickagg.traffic_lists_changed()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'clickagg_traffic_lists_changed'
+LANGUAGE C;
+CREATE TRIGGER lists_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clickagg.bot_patterns
+    FOR EACH STATEMENT EXECUTE FUNCTION clickagg.traffic_lists_changed();
+CREATE TRIGGER lists_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON clickagg.datacenter_ranges
+    FOR EACH STATEMENT EXECUTE FUNCTION clickagg.traffic_lists_changed();
+
+CREATE FUNCTION clickagg.is_bot(user_agent text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'clickagg_is_bot_sql'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION clickagg.is_bot(text) IS
+'Whether clickagg.bot_patterns makes this user agent a bot (as the stream and the batch judge it)';
+
+CREATE FUNCTION clickagg.is_datacenter_ip(ip inet)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'clickagg_is_datacenter_ip_sql'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION clickagg.is_datacenter_ip(inet) IS
+'Whether the address lies in clickagg.datacenter_ranges';
+
+-- Load a list in the IAB/ABC spiders-and-bots form: one pattern per line,
+-- optionally followed by |active flag|start-of-string flag|...; lines
+-- starting with # are comments; inactive entries (flag 0) are skipped.
+CREATE FUNCTION clickagg.load_bot_list(list text, exclude boolean DEFAULT false, source text DEFAULT 'iab')
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    loaded integer;
+BEGIN
+    IF list IS NULL THEN
+        RAISE EXCEPTION 'list must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    INSERT INTO clickagg.bot_patterns AS b (pattern, exclude, at_start, source)
+    SELECT DISTINCT ON (lower(f[1])) f[1], load_bot_list.exclude, coalesce(trim(f[3]) = '1', false), load_bot_list.source
+      FROM (SELECT string_to_array(rtrim(line, E'\r'), '|') AS f
+              FROM regexp_split_to_table(list, E'\n') AS line
+             WHERE btrim(line) <> '' AND left(btrim(line), 1) <> '#') l
+     WHERE coalesce(trim(f[2]), '1') <> '0' AND length(f[1]) >= 2
+    ON CONFLICT (lower(pattern), exclude) DO NOTHING;
+    GET DIAGNOSTICS loaded = ROW_COUNT;
+    RETURN loaded;
+END
+$$;
+COMMENT ON FUNCTION clickagg.load_bot_list(text, boolean, text) IS
+'Add the patterns of a list in the IAB/ABC spiders-and-bots form (pattern|active|start-of-string per line) to clickagg.bot_patterns; returns how many were new';
+
+-------------------------------------------------------------------------------
+-- Verdicts that changed after a click was logged
+-------------------------------------------------------------------------------
+
+-- The raw log is append-only, so a click keeps the verdict it was logged
+-- with, and a later correction (an earlier click arrived after it) is kept
+-- here.  The effective verdict is this row's when there is one.  Keyed by
+-- user, like the log, so it can be distributed and co-located with it.
+CREATE TABLE clickagg.click_verdicts (
+    user_id text NOT NULL,
+    click_id uuid NOT NULL,
+    event_time timestamptz NOT NULL,
+    invalid_code smallint,      -- clickagg.invalid_reasons; NULL: valid now
+    changed_at timestamptz NOT NULL DEFAULT now(),
+    changes integer NOT NULL DEFAULT 1,
+    PRIMARY KEY (user_id, click_id)
+);
+CREATE INDEX click_verdicts_time ON clickagg.click_verdicts (event_time);
+COMMENT ON TABLE clickagg.click_verdicts IS
+'Verdicts the stream corrected after the click was logged (a late earlier click changed them); clickagg.clicks shows the corrected one';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.click_verdicts', '');
+
+-- Each user's clicks in time order: the history the stream classifies a new
+-- click against, and the clicks a conversion may be credited to.
+CREATE INDEX click_log_user ON clickagg.click_log (clickagg.user_hash(user_id), event_time);
+
+CREATE OR REPLACE VIEW clickagg.clicks AS
+SELECT l.click_id,
+       l.event_time,
+       a.ad_id,
+       a.campaign_id,
+       l.user_id,
+       u.user_agent,
+       l.ip,
+       l.cost_micros,
+       r.reason AS invalid_reason
+  FROM clickagg.click_log l
+  LEFT JOIN clickagg.ads a ON a.ad_key = l.ad_key
+  LEFT JOIN clickagg.user_agents u ON u.ua_key = l.ua_key
+  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id
+  LEFT JOIN clickagg.invalid_reasons r
+         ON r.code = CASE WHEN v.click_id IS NULL THEN l.invalid_code ELSE v.invalid_code END;
+
+-- Called by a worker with the logged clicks whose verdict a pass changed:
+-- records the new verdicts, and moves the clicks between valid and invalid
+-- in the rollups (a change between two invalid reasons moves nothing).
+CREATE FUNCTION clickagg.record_verdict_changes(users text[], click_ids uuid[], times timestamptz[],
+                                                campaigns bigint[], ads bigint[], costs bigint[],
+                                                old_codes smallint[], new_codes smallint[])
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code)
+    SELECT u, id, t, nullif(nc, 0)
+      FROM unnest(users, click_ids, times, new_codes) AS c(u, id, t, nc)
+        ON CONFLICT (user_id, click_id) DO UPDATE
+       SET invalid_code = excluded.invalid_code, changed_at = now(), changes = v.changes + 1;
+
+    INSERT INTO clickagg.rollup_deltas
+        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+    SELECT cmp, date_bin('1 minute', t, timestamptz '2000-01-01 00:00:00+00'), ad,
+           sum(CASE WHEN nc = 0 THEN 1 ELSE -1 END),
+           sum(CASE WHEN nc = 0 THEN -1 ELSE 1 END),
+           0,
+           sum(CASE WHEN nc = 0 THEN cost ELSE -cost END),
+           coalesce(hll_add_agg(hll_hash_bigint(clickagg.user_hash(u)), 13, 5, -1, 1) FILTER (WHERE nc = 0),
+                    hll_empty(13, 5, -1, 1))
+      FROM unnest(users, times, campaigns, ads, costs, old_codes, new_codes) AS c(u, t, cmp, ad, cost, oc, nc)
+     WHERE (oc = 0) <> (nc = 0)
+     GROUP BY 1, 2, 3;
+END
+$$;
+COMMENT ON FUNCTION clickagg.record_verdict_changes(text[], uuid[], timestamptz[], bigint[], bigint[], bigint[], smallint[], smallint[]) IS
+'Internal: a stream pass''s corrections of logged clicks'' verdicts, into clickagg.click_verdicts and the rollups';
+
+-------------------------------------------------------------------------------
+-- Conversions
+-------------------------------------------------------------------------------
+
+-- Conversions as sent, until their stream's worker moves them (one stream
+-- per user, the stream of the user's clicks).
+CREATE TABLE clickagg.conversion_arrivals (
+    stream smallint NOT NULL,
+    conversion_id text NOT NULL,
+    event_time timestamptz NOT NULL,
+    user_id text NOT NULL,
+    campaign_id bigint NOT NULL,
+    value_micros bigint NOT NULL,
+    arrived_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX conversion_arrivals_stream ON clickagg.conversion_arrivals (stream);
+COMMENT ON TABLE clickagg.conversion_arrivals IS
+'Conversions sent and not yet moved into clickagg.conversion_log by their stream''s worker';
+
+-- Each conversion once, with the click it is credited to (NULL: no valid
+-- click of the user on the campaign within clickagg.attribution_window
+-- before it).  Only the attribution columns ever change.
+CREATE TABLE clickagg.conversion_log (
+    user_id text NOT NULL,
+    conversion_id text NOT NULL,
+    event_time timestamptz NOT NULL,
+    campaign_id bigint NOT NULL,
+    value_micros bigint NOT NULL,
+    received_at timestamptz NOT NULL,
+    click_id uuid,
+    ad_id bigint,
+    click_time timestamptz,
+    attributed_at timestamptz,
+    PRIMARY KEY (user_id, conversion_id)
+);
+CREATE INDEX conversion_log_user_campaign ON clickagg.conversion_log (user_id, campaign_id, event_time);
+CREATE INDEX conversion_log_time ON clickagg.conversion_log (event_time);
+CREATE INDEX conversion_log_click_time ON clickagg.conversion_log (click_time) WHERE click_id IS NOT NULL;
+COMMENT ON TABLE clickagg.conversion_log IS
+'Conversions, each once, with the click each is credited to (last valid click of the user on the campaign within clickagg.attribution_window)';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.conversion_log', '');
+
+-- Conversions received and repeated, per (UTC day of the conversion,
+-- campaign); one row per stream so that workers never share a row.
+CREATE TABLE clickagg.conversion_counters (
+    day date NOT NULL,
+    campaign_id bigint NOT NULL,
+    stream smallint NOT NULL,
+    received bigint NOT NULL,
+    duplicates bigint NOT NULL,
+    PRIMARY KEY (campaign_id, day, stream)
+);
+COMMENT ON TABLE clickagg.conversion_counters IS
+'Conversions received and repeated copies absorbed, per UTC day of the conversion, campaign and stream';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.conversion_counters', '');
+
+CREATE VIEW clickagg.conversions AS
+SELECT c.conversion_id,
+       c.event_time,
+       c.user_id,
+       c.campaign_id,
+       c.value_micros,
+       c.click_id,
+       c.ad_id,
+       c.click_time,
+       CASE WHEN c.click_id IS NULL THEN 'unattributed'
+            WHEN r.reason IS NULL THEN 'attributed'
+            ELSE 'attributed to an invalid click' END AS attribution,
+       r.reason AS click_invalid_reason,
+       c.received_at
+  FROM clickagg.conversion_log c
+  LEFT JOIN clickagg.click_verdicts v ON v.user_id = c.user_id AND v.click_id = c.click_id
+  LEFT JOIN LATERAL (
+        SELECT l.invalid_code FROM clickagg.click_log l
+         WHERE c.click_id IS NOT NULL
+           AND clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id)
+           AND l.event_time = c.click_time AND l.user_id = c.user_id AND l.click_id = c.click_id) l ON true
+  LEFT JOIN clickagg.invalid_reasons r
+         ON r.code = CASE WHEN v.click_id IS NULL THEN l.invalid_code ELSE v.invalid_code END;
+COMMENT ON VIEW clickagg.conversions IS
+'Conversions and the click each is credited to.  INSERT or COPY (conversion_id, event_time, user_id, campaign_id, value_micros) here to ingest';
+
+CREATE FUNCTION clickagg.ingest_conversion()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER  -- the writer may insert into the view only
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    s integer;
+    v bigint := coalesce(NEW.value_micros, 0);
+BEGIN
+    IF NEW.conversion_id IS NULL OR NEW.conversion_id = '' THEN
+        RAISE EXCEPTION 'conversion_id must not be null or empty'
+            USING ERRCODE = 'not_null_violation', COLUMN = 'conversion_id', TABLE = 'conversions';
+    ELSIF NEW.user_id IS NULL OR NEW.user_id = '' THEN
+        RAISE EXCEPTION 'user_id of conversion % must not be null or empty', NEW.conversion_id
+            USING ERRCODE = 'not_null_violation', COLUMN = 'user_id', TABLE = 'conversions';
+    ELSIF NEW.event_time IS NULL THEN
+        RAISE EXCEPTION 'event_time of conversion % must not be null', NEW.conversion_id
+            USING ERRCODE = 'not_null_violation', COLUMN = 'event_time', TABLE = 'conversions';
+    ELSIF NEW.campaign_id IS NULL THEN
+        RAISE EXCEPTION 'campaign_id of conversion % must not be null', NEW.conversion_id
+            USING ERRCODE = 'not_null_violation', COLUMN = 'campaign_id', TABLE = 'conversions';
+    ELSIF v < 0 THEN
+        RAISE EXCEPTION 'value_micros of conversion % must not be negative', NEW.conversion_id
+            USING ERRCODE = 'check_violation', COLUMN = 'value_micros', TABLE = 'conversions',
+                  DETAIL = format('Failing value: %s.', v);
+    ELSIF octet_length(NEW.conversion_id) > 256 OR octet_length(NEW.user_id) > 256 THEN
+        RAISE EXCEPTION 'conversion_id and user_id of a conversion must be at most 256 bytes'
+            USING ERRCODE = 'string_data_right_truncation';
+    END IF;
+    IF NEW.event_time > clock_timestamp() + current_setting('clickagg.max_clock_skew')::interval THEN
+        RAISE EXCEPTION 'event_time of conversion % is in the future', NEW.conversion_id
+            USING ERRCODE = 'datetime_field_overflow',
+                  DETAIL = format('event_time is %s.', NEW.event_time),
+                  HINT = 'Conversions may be at most clickagg.max_clock_skew ahead of the server clock.';
+    ELSIF NEW.event_time < clock_timestamp() - current_setting('clickagg.retention')::interval THEN
+        RAISE EXCEPTION 'event_time of conversion % is older than clickagg.retention', NEW.conversion_id
+            USING ERRCODE = 'datetime_field_overflow',
+                  DETAIL = format('event_time is %s.', NEW.event_time),
+                  HINT = 'Its clicks are no longer kept, so it could not be attributed.';
+    END IF;
+    s := clickagg.user_stream(NEW.user_id);
+    INSERT INTO clickagg.conversion_arrivals (stream, conversion_id, event_time, user_id, campaign_id, value_micros)
+    VALUES (s, NEW.conversion_id, NEW.event_time, NEW.user_id, NEW.campaign_id, v);
+    PERFORM clickagg.wake_stream_at_commit(s);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER ingest INSTEAD OF INSERT ON clickagg.conversions
+    FOR EACH ROW EXECUTE FUNCTION clickagg.ingest_conversion();
+
+CREATE FUNCTION clickagg.user_stream(user_id text)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'clickagg_user_stream_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clickagg.user_stream(text) IS 'The arrival stream (0-7) of a user''s clicks and conversions';
+
+CREATE FUNCTION clickagg.wake_stream_at_commit(stream integer)
+RETURNS void
+AS 'MODULE_PATHNAME', 'clickagg_wake_stream_at_commit'
+LANGUAGE C STRICT;
+
+-- The conversion step of a stream pass (src/attribution.c): move the
+-- stream's committed conversion arrivals into the log, then attribute the
+-- new conversions and again those of the (user, campaign) of the pass's
+-- touched clicks (new valid clicks, clicks whose validity changed) within
+-- clickagg.attribution_window after them, and move the changed ones between
+-- rollup buckets.
+CREATE FUNCTION clickagg.stream_conversions(pass_stream integer, users text[], campaigns bigint[], times timestamptz[])
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    win interval := current_setting('clickagg.attribution_window')::interval;
+    new_users text[];
+    new_ids text[];
+BEGIN
+    WITH moved AS (
+        DELETE FROM clickagg.conversion_arrivals a WHERE a.stream = pass_stream RETURNING a.*
+    ), firsts AS (
+        SELECT DISTINCT ON (user_id, conversion_id) * FROM moved ORDER BY user_id, conversion_id, arrived_at
+    ), logged AS (
+        INSERT INTO clickagg.conversion_log AS c (user_id, conversion_id, event_time, campaign_id, value_micros, received_at)
+        SELECT user_id, conversion_id, event_time, campaign_id, value_micros, arrived_at FROM firsts
+            ON CONFLICT (user_id, conversion_id) DO NOTHING
+        RETURNING c.user_id, c.conversion_id, c.event_time, c.campaign_id
+    ), counted AS (
+        INSERT INTO clickagg.conversion_counters AS t (day, campaign_id, stream, received, duplicates)
+        SELECT d, cmp, pass_stream, sum(r), sum(r) - sum(k)
+          FROM (SELECT (event_time AT TIME ZONE 'UTC')::date AS d, campaign_id AS cmp, 1 AS r, 0 AS k FROM moved
+                UNION ALL
+                SELECT (event_time AT TIME ZONE 'UTC')::date, campaign_id, 0, 1 FROM logged) x
+         GROUP BY d, cmp
+            ON CONFLICT (campaign_id, day, stream) DO UPDATE
+           SET received = t.received + excluded.received, duplicates = t.duplicates + excluded.duplicates
+    )
+    SELECT array_agg(user_id), array_agg(conversion_id) INTO new_users, new_ids FROM logged;
+
+    IF new_users IS NULL AND cardinality(users) = 0 THEN
+        RETURN;
+    END IF;
+
+    WITH targets AS (
+        SELECT u AS user_id, id AS conversion_id FROM unnest(new_users, new_ids) AS n(u, id)
+        UNION
+        SELECT c.user_id, c.conversion_id
+          FROM unnest(users, campaigns, times) AS t(u, cmp, ts)
+          JOIN clickagg.conversion_log c
+            ON c.user_id = t.u AND c.campaign_id = t.cmp AND c.event_time >= t.ts AND c.event_time <= t.ts + win
+    ), best AS (
+        SELECT c.user_id, c.conversion_id, c.campaign_id, c.value_micros,
+               c.click_id AS old_click, c.ad_id AS old_ad, c.click_time AS old_time,
+               b.click_id, b.ad_id, b.click_time
+          FROM targets t
+          JOIN clickagg.conversion_log c USING (user_id, conversion_id)
+          LEFT JOIN LATERAL (
+                SELECT l.click_id, a.ad_id, l.event_time AS click_time
+                  FROM clickagg.click_log l
+                  JOIN clickagg.ads a ON a.ad_key = l.ad_key
+                  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id
+                 WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id)
+                   AND l.event_time <= c.event_time AND l.event_time >= c.event_time - win
+                   AND l.user_id = c.user_id AND a.campaign_id = c.campaign_id
+                   AND CASE WHEN v.click_id IS NULL THEN l.invalid_code ELSE v.invalid_code END IS NULL
+                 ORDER BY l.event_time DESC, l.click_id DESC
+                 LIMIT 1) b ON true
+    ), changed AS (
+        UPDATE clickagg.conversion_log c
+           SET click_id = b.click_id, ad_id = b.ad_id, click_time = b.click_time, attributed_at = now()
+          FROM best b
+         WHERE (c.user_id, c.conversion_id) = (b.user_id, b.conversion_id)
+           AND (c.click_id IS DISTINCT FROM b.click_id OR c.attributed_at IS NULL)
+        RETURNING b.*
+    )
+    INSERT INTO clickagg.rollup_deltas
+        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+         conversions, conversion_value_micros, users)
+    SELECT campaign_id, date_bin('1 minute', t, timestamptz '2000-01-01 00:00:00+00'), ad,
+           0, 0, 0, 0, sum(n), sum(n * value_micros), hll_empty(13, 5, -1, 1)
+      FROM (SELECT campaign_id, old_time AS t, old_ad AS ad, -1 AS n, value_micros
+              FROM changed WHERE old_click IS NOT NULL AND old_click IS DISTINCT FROM click_id
+            UNION ALL
+            SELECT campaign_id, click_time, ad_id, 1, value_micros
+              FROM changed WHERE click_id IS NOT NULL AND old_click IS DISTINCT FROM click_id) m
+     GROUP BY 1, 2, 3;
+END
+$$;
+COMMENT ON FUNCTION clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) IS
+'Internal: a stream pass''s conversions: moved, deduplicated, attributed, credited in the rollups';
+
+-- Conversions by the time they happened (the rollups show them at their
+-- click's time).
+CREATE VIEW clickagg.conversions_per_hour AS
+SELECT date_bin('1 hour', event_time, timestamptz '2000-01-01 00:00:00+00') AS bucket,
+       campaign_id,
+       ad_id,
+       count(*) AS conversions,
+       sum(value_micros)::bigint AS conversion_value_micros,
+       count(*) FILTER (WHERE click_id IS NULL) AS unattributed
+  FROM clickagg.conversion_log
+ GROUP BY 1, 2, 3;
+COMMENT ON VIEW clickagg.conversions_per_hour IS
+'Conversions per UTC hour of the conversion, campaign and credited ad (NULL: unattributed)';
+
+CREATE VIEW clickagg.conversions_per_day AS
+SELECT date_bin('1 day', event_time, timestamptz '2000-01-01 00:00:00+00') AS bucket,
+       campaign_id,
+       ad_id,
+       count(*) AS conversions,
+       sum(value_micros)::bigint AS conversion_value_micros,
+       count(*) FILTER (WHERE click_id IS NULL) AS unattributed
+  FROM clickagg.conversion_log
+ GROUP BY 1, 2, 3;
+COMMENT ON VIEW clickagg.conversions_per_day IS
+'Conversions per UTC day of the conversion, campaign and credited ad (NULL: unattributed)';
+
+-- hll functions by their schema, as in 0.2.0
+DO $pin$
+DECLARE
+    hll_schema name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                         WHERE e.extname = 'hll');
+BEGIN
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_verdict_changes(text[], uuid[], timestamptz[], bigint[], bigint[], bigint[], smallint[], smallint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+END
+$pin$;
+
+-------------------------------------------------------------------------------
+-- Billing: the batch judges every click again, and counts conversions
+-------------------------------------------------------------------------------
+DROP FUNCTION clickagg.billing_scan(date, integer, integer);
+CREATE FUNCTION clickagg.billing_scan(day date, user_cap integer, ip_cap integer)
+RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
+               clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint)
+AS 'MODULE_PATHNAME', 'clickagg_billing_scan'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION clickagg.billing_scan(date, integer, integer) IS
+'Internal: one scan of a day of the raw log for run_billing(): clicks, spend and conversions per (campaign, ad, batch verdict code, stream verdict); errors if a click ID repeats';
+REVOKE ALL ON FUNCTION clickagg.billing_scan(date, integer, integer) FROM PUBLIC;
+
+-- Conversions credited to invalid clicks are reported with them; a reason
+-- can now be found by the stream for some clicks and by the batch only for
+-- others (the IP click rate, lists changed since).
+ALTER TABLE clickagg.billing_invalid
+    ADD COLUMN conversions bigint NOT NULL DEFAULT 0,
+    ADD COLUMN conversion_value_micros bigint NOT NULL DEFAULT 0,
+    DROP CONSTRAINT billing_invalid_pkey,
+    ADD PRIMARY KEY (campaign_id, day, ad_id, reason, found_by);
+ALTER TABLE clickagg.reconciliation
+    ADD COLUMN batch_valid_clicks bigint NOT NULL DEFAULT 0,        -- invalid in the stream, valid in the batch
+    ADD COLUMN batch_valid_spend_micros bigint NOT NULL DEFAULT 0,
+    ADD COLUMN stream_conversions bigint NOT NULL DEFAULT 0,
+    ADD COLUMN batch_conversions bigint NOT NULL DEFAULT 0;
+
+CREATE OR REPLACE FUNCTION clickagg.run_billing(day date)
+RETURNS text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lo timestamptz;
+    hi timestamptz;
+    user_cap integer := current_setting('clickagg.max_clicks_per_user_day')::integer;
+    ip_cap integer := current_setting('clickagg.max_clicks_per_ip_day')::integer;
+    is_closed boolean;
+    result text;
+    n_explained integer;
+    n_unexplained integer;
+    n_adjusted integer;
+    scanned bigint;
+    target date;
+BEGIN
+    IF day IS NULL THEN
+        RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    lo := day::timestamp AT TIME ZONE 'UTC';
+    hi := (day + 1)::timestamp AT TIME ZONE 'UTC';
+    IF hi > now() THEN
+        RAISE EXCEPTION 'cannot bill day % before it is over', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days are UTC days.',
+                  HINT = 'Bill complete days; the nightly job also waits clickagg.billing_delay for late clicks.';
+    END IF;
+    IF lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
+       AND to_regclass(format('clickagg.click_log_%s', to_char(day, 'YYYYMMDD'))) IS NULL THEN
+        RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    -- One run per day at a time; a second waits and then recomputes.
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
+    -- (the nightly job bills several days in one transaction)
+    IF to_regclass('pg_temp.billing_scan_rows') IS NOT NULL THEN
+        DROP TABLE billing_scan_rows, billing_new;
+    END IF;
+    SELECT closed_at IS NOT NULL INTO is_closed FROM clickagg.billing_days b WHERE b.day = run_billing.day;
+
+    -- One scan of the day's partition (src/billing.c): per (campaign, ad),
+    -- verdict and the stream's verdict, clicks, spend and the conversions
+    -- credited to them.  The batch judges every click again from the raw
+    -- log: the rules on the click alone with the lists as they are now, the
+    -- user rules as the stream applies them, and what only a whole day of
+    -- every stream shows: the IP click rate and the daily caps per user and
+    -- per IP (clickagg.max_clicks_per_user_day / _ip_day, in event-time
+    -- order).  It also checks that the day holds each click ID once.
+    -- The stream's figures are read in the same statement, so under the
+    -- same snapshot: a click committing meanwhile is in both or in neither.
+    CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
+    SELECT 'batch'::text AS source, b.* FROM clickagg.billing_scan(day, user_cap, ip_cap) b
+    UNION ALL
+    SELECT 'stream', r.campaign_id, r.ad_id, 0::smallint, true, r.clicks, r.spend_micros,
+           r.conversions, r.conversion_value_micros
+      FROM clickagg.clicks_per_day r WHERE r.bucket = lo;
+
+    CREATE TEMP TABLE billing_new ON COMMIT DROP AS
+    SELECT campaign_id, ad_id,
+           coalesce(sum(clicks) FILTER (WHERE code = 0), 0)::bigint AS billable_clicks,
+           coalesce(sum(clicks) FILTER (WHERE code <> 0), 0)::bigint AS invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code = 0), 0)::bigint AS spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code = 0), 0)::bigint AS conversions,
+           coalesce(sum(conversion_value_micros) FILTER (WHERE code = 0), 0)::bigint AS conversion_value_micros,
+           -- valid in the stream, invalid in the batch
+           coalesce(sum(clicks) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_conversions,
+           -- invalid in the stream, valid in the batch (the lists changed since)
+           coalesce(sum(clicks) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_conversions
+      FROM billing_scan_rows
+     WHERE source = 'batch'
+     GROUP BY campaign_id, ad_id;
+    SELECT coalesce(sum(clicks), 0) INTO scanned FROM billing_scan_rows WHERE source = 'batch';
+
+    IF is_closed THEN
+        -- Closed lines never change: what differs from them (and from the
+        -- adjustments already booked for the day) becomes new adjustment
+        -- lines on the next open day.
+        -- The next open day, locked so that nobody closes it under us.
+        LOOP
+            SELECT min(d)::date INTO target
+              FROM generate_series(run_billing.day + 1,
+                                   greatest(run_billing.day + 1,
+                                            (SELECT max(b.day) + 1 FROM clickagg.billing_days b
+                                              WHERE b.closed_at IS NOT NULL)),
+                                   interval '1 day') d
+             WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                WHERE b.day = d::date AND b.closed_at IS NOT NULL);
+            PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(target));
+            EXIT WHEN NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                   WHERE b.day = target AND b.closed_at IS NOT NULL);
+        END LOOP;
+        INSERT INTO clickagg.billing_adjustments (day, campaign_id, ad_id, for_day, clicks, spend_micros, reason)
+        SELECT target,               k.campaign_id, k.ad_id, run_billing.day,
+               coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0),
+               coalesce(n.spend_micros, 0) - coalesce(o.spend_micros, 0) - coalesce(a.spend_micros, 0),
+               CASE WHEN coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0) < 0
+                    THEN 'credit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' found invalid after it was closed'
+                    ELSE 'debit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' that arrived after it was closed' END
+          FROM (SELECT campaign_id, ad_id FROM billing_new
+                UNION SELECT campaign_id, ad_id FROM clickagg.billing_daily WHERE billing_daily.day = run_billing.day) k
+          LEFT JOIN billing_new n ON (n.campaign_id, n.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN clickagg.billing_daily o ON o.day = run_billing.day AND (o.campaign_id, o.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN (SELECT campaign_id, ad_id, sum(clicks) AS clicks, sum(spend_micros) AS spend_micros
+                       FROM clickagg.billing_adjustments WHERE for_day = run_billing.day
+                      GROUP BY 1, 2) a ON (a.campaign_id, a.ad_id) = (k.campaign_id, k.ad_id)
+         WHERE coalesce(n.billable_clicks, 0) <> coalesce(o.billable_clicks, 0) + coalesce(a.clicks, 0)
+            OR coalesce(n.spend_micros, 0) <> coalesce(o.spend_micros, 0) + coalesce(a.spend_micros, 0);
+        GET DIAGNOSTICS n_adjusted = ROW_COUNT;
+        UPDATE clickagg.billing_days b SET runs = runs + 1, scanned_clicks = scanned WHERE b.day = run_billing.day;
+        RETURN format('closed: %s adjustment lines', n_adjusted);
+    END IF;
+
+    DELETE FROM clickagg.billing_daily b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_daily
+    SELECT run_billing.day, campaign_id, ad_id, billable_clicks, invalid_clicks, spend_micros,
+           conversions, conversion_value_micros, now()
+      FROM billing_new;
+
+    DELETE FROM clickagg.billing_invalid b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_invalid
+    SELECT run_billing.day, v.campaign_id, v.ad_id, r.reason,
+           CASE WHEN v.stream_valid THEN 'batch' ELSE 'stream' END, v.clicks, v.spend_micros,
+           v.conversions, v.conversion_value_micros
+      FROM billing_scan_rows v JOIN clickagg.invalid_reasons r ON r.code = v.code
+     WHERE v.source = 'batch' AND v.code <> 0;
+
+    -- Side by side with the stream (the day rollup, deltas included).  A
+    -- difference is explained when it is exactly the clicks the batch judged
+    -- otherwise: invalid in the batch only (x), valid in the batch only (y).
+    DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    INSERT INTO clickagg.reconciliation
+        (day, campaign_id, ad_id, stream_clicks, batch_clicks, stream_spend_micros, batch_spend_micros,
+         batch_invalid_clicks, batch_invalid_spend_micros, reason, explained,
+         batch_valid_clicks, batch_valid_spend_micros, stream_conversions, batch_conversions)
+    SELECT run_billing.day, campaign_id, ad_id, s_clicks, b_clicks, s_spend, b_spend, x_clicks, x_spend,
+           CASE WHEN NOT ok
+                THEN format('unexplained: the stream counts %s clicks, %s micros and %s conversions, the batch %s, %s and %s (%s invalid in the batch only, %s valid in the batch only)',
+                            s_clicks, s_spend, s_conv, b_clicks, b_spend, b_conv, x_clicks, y_clicks)
+                WHEN x_clicks = 0 AND y_clicks = 0 AND s_clicks = b_clicks AND s_conv = b_conv
+                THEN NULL
+                ELSE concat_ws('; ',
+                        CASE WHEN x_clicks <> 0 THEN
+                            format('%s clicks invalid in the batch (%s)', x_clicks,
+                                   (SELECT string_agg(i.reason || ' ' || i.clicks, ', ' ORDER BY i.reason)
+                                      FROM clickagg.billing_invalid i
+                                     WHERE i.day = run_billing.day AND i.found_by = 'batch'
+                                       AND (i.campaign_id, i.ad_id) = (k.campaign_id, k.ad_id))) END,
+                        CASE WHEN y_clicks <> 0 THEN
+                            format('%s clicks valid in the batch, invalid in the stream (the lists changed since)', y_clicks) END)
+           END,
+           ok, y_clicks, y_spend, s_conv, b_conv
+      FROM (SELECT *, (s_clicks - b_clicks = x_clicks - y_clicks AND s_spend - b_spend = x_spend - y_spend
+                       AND s_conv - b_conv = x_conv - y_conv) AS ok
+              FROM (SELECT coalesce(s.campaign_id, n.campaign_id) AS campaign_id, coalesce(s.ad_id, n.ad_id) AS ad_id,
+                           coalesce(s.clicks, 0) AS s_clicks, coalesce(n.billable_clicks, 0) AS b_clicks,
+                           coalesce(s.spend_micros, 0) AS s_spend, coalesce(n.spend_micros, 0) AS b_spend,
+                           coalesce(s.conversions, 0) AS s_conv, coalesce(n.conversions, 0) AS b_conv,
+                           coalesce(n.batch_invalid_clicks, 0) AS x_clicks,
+                           coalesce(n.batch_invalid_spend_micros, 0) AS x_spend,
+                           coalesce(n.batch_invalid_conversions, 0) AS x_conv,
+                           coalesce(n.batch_valid_clicks, 0) AS y_clicks,
+                           coalesce(n.batch_valid_spend_micros, 0) AS y_spend,
+                           coalesce(n.batch_valid_conversions, 0) AS y_conv
+                      FROM (SELECT campaign_id, ad_id, clicks, spend_micros, conversions FROM billing_scan_rows
+                             WHERE source = 'stream') s
+                      FULL JOIN billing_new n ON (n.campaign_id, n.ad_id) = (s.campaign_id, s.ad_id)) d) k;
+
+    SELECT count(*) FILTER (WHERE reason IS NOT NULL AND explained), count(*) FILTER (WHERE NOT explained)
+      INTO n_explained, n_unexplained
+      FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    result := CASE WHEN n_unexplained = 0 THEN 'matched' ELSE 'discrepancy' END;
+
+    INSERT INTO clickagg.billing_days AS b (day, status, billable_clicks, spend_micros, explained_rows,
+                                            unexplained_rows, computed_at, scanned_clicks)
+    SELECT run_billing.day, result, coalesce(sum(billable_clicks), 0), coalesce(sum(spend_micros), 0),
+           n_explained, n_unexplained, now(), scanned
+      FROM billing_new
+    ON CONFLICT ON CONSTRAINT billing_days_pkey DO UPDATE
+       SET status = excluded.status, billable_clicks = excluded.billable_clicks,
+           spend_micros = excluded.spend_micros, explained_rows = excluded.explained_rows,
+           unexplained_rows = excluded.unexplained_rows, computed_at = excluded.computed_at,
+           scanned_clicks = excluded.scanned_clicks, runs = b.runs + 1;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION clickagg.run_billing(date) IS
+'Recomputes a UTC day from the raw log alone into billing_daily, billing_invalid and reconciliation (stream vs batch, with reasons); returns matched or discrepancy. Idempotent. On a closed day, books differences as adjustments on the next open day';
+
+DROP FUNCTION clickagg.invoice(bigint, date, date);
+CREATE FUNCTION clickagg.invoice(campaign_id bigint, from_day date, to_day date)
+RETURNS TABLE (line_day date, kind text, ad_id bigint, clicks bigint, spend_micros bigint, description text,
+               conversions bigint, conversion_value_micros bigint)
+LANGUAGE sql STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH lines AS (
+        SELECT b.day AS line_day, 'clicks'::text AS kind, b.ad_id, b.billable_clicks AS clicks, b.spend_micros,
+               CASE WHEN d.closed_at IS NULL THEN 'open' ELSE 'closed' END AS description,
+               b.conversions, b.conversion_value_micros
+          FROM clickagg.billing_daily b JOIN clickagg.billing_days d ON d.day = b.day
+         WHERE b.campaign_id = invoice.campaign_id AND b.day BETWEEN from_day AND to_day
+        UNION ALL
+        SELECT a.day, CASE WHEN a.clicks < 0 OR a.spend_micros < 0 THEN 'credit' ELSE 'debit' END,
+               a.ad_id, a.clicks, a.spend_micros, a.reason, NULL, NULL
+          FROM clickagg.billing_adjustments a
+         WHERE a.campaign_id = invoice.campaign_id AND a.day BETWEEN from_day AND to_day
+        UNION ALL
+        SELECT d::date, 'not billed', NULL, NULL, NULL, 'no billing run for this day yet', NULL, NULL
+          FROM generate_series(from_day, to_day, interval '1 day') d
+         WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = d::date)
+    )
+    SELECT * FROM lines
+    UNION ALL
+    SELECT NULL, 'total', NULL, coalesce(sum(clicks), 0)::bigint, coalesce(sum(spend_micros), 0)::bigint,
+           format('%s to %s', to_char(from_day, 'YYYY-MM-DD'), to_char(to_day, 'YYYY-MM-DD')),
+           coalesce(sum(conversions), 0)::bigint, coalesce(sum(conversion_value_micros), 0)::bigint
+      FROM lines
+    ORDER BY 1 NULLS LAST, 2, 3;
+$$;
+COMMENT ON FUNCTION clickagg.invoice(bigint, date, date) IS
+'An advertiser''s invoice for one campaign: daily lines (billing_daily, with the conversions of the billed clicks), adjustment lines booked in the period, days not billed yet, and the total, in integer micros';
+REVOKE ALL ON FUNCTION clickagg.invoice(bigint, date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.invoice(bigint, date, date) TO clickagg_admin;
+
+CREATE OR REPLACE FUNCTION clickagg.drop_expired_partitions()
+RETURNS SETOF text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cutoff date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
+    blocked text;
+    part record;
+BEGIN
+    SELECT string_agg(format('%s (%s)', to_char(p.day, 'YYYY-MM-DD'),
+                             CASE WHEN b.day IS NULL THEN 'not billed' ELSE 'billed, not closed' END),
+                      ', ' ORDER BY p.day)
+      INTO blocked
+      FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+      LEFT JOIN clickagg.billing_days b ON b.day = p.day
+     WHERE p.day < cutoff AND b.closed_at IS NULL;
+    IF blocked IS NOT NULL THEN
+        RAISE EXCEPTION 'raw-log partitions past clickagg.retention are not billed and closed; nothing was dropped'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days: ' || blocked || '.',
+                  HINT = 'Run clickagg.run_billing(day) and clickagg.close_billing_day(day) for them first.';
+    END IF;
+    FOR part IN
+        SELECT c.oid::regclass AS rel, to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+          FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'clickagg.click_log'::regclass
+           AND to_date(substr(c.relname, 11), 'YYYYMMDD') < cutoff
+         ORDER BY 2
+    LOOP
+        EXECUTE format('DROP TABLE %s', part.rel);
+        RETURN NEXT part.rel::text;
+    END LOOP;
+    -- and what the dropped days left beside the log
+    DELETE FROM clickagg.click_verdicts v WHERE v.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.conversion_log c WHERE c.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+END
+$$;
+COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
+'Drops raw-log day partitions older than clickagg.retention, only if every such day is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions';
+
+-------------------------------------------------------------------------------
+-- Privileges
+-------------------------------------------------------------------------------
+REVOKE ALL ON FUNCTION clickagg.traffic_lists_changed(), clickagg.load_bot_list(text, boolean, text),
+    clickagg.record_verdict_changes(text[], uuid[], timestamptz[], bigint[], bigint[], bigint[], smallint[], smallint[]),
+    clickagg.ingest_conversion(), clickagg.wake_stream_at_commit(integer),
+    clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet),
+    clickagg.user_stream(text) TO PUBLIC;
+GRANT INSERT ON clickagg.conversions TO clickagg_writer;
+GRANT SELECT ON clickagg.conversions, clickagg.conversions_per_hour, clickagg.conversions_per_day,
+    clickagg.bot_patterns, clickagg.datacenter_ranges, clickagg.click_verdicts, clickagg.conversion_counters
+    TO clickagg_reader;
+GRANT INSERT, UPDATE, DELETE ON clickagg.bot_patterns, clickagg.datacenter_ranges TO clickagg_admin;
+GRANT EXECUTE ON FUNCTION clickagg.load_bot_list(text, boolean, text) TO clickagg_admin;
+GRANT SELECT ON clickagg.conversion_arrivals, clickagg.conversion_log TO clickagg_admin;
+
+-------------------------------------------------------------------------------
+-- The default bot list (tools/bots/default_patterns.tsv; docs/traffic.md)
+-------------------------------------------------------------------------------
+--DEFAULT-BOT-PATTERNS-BEGIN--
+INSERT INTO clickagg.bot_patterns (pattern, exclude, at_start, source, note) VALUES
+    ('googlebot/', false, false, 'default', 'crawler-user-agents@1.60.0 Googlebot\/'),
+    ('googlebot-mobile', false, false, 'default', 'crawler-user-agents@1.60.0 Googlebot-Mobile'),
+    ('googlebot-image', false, false, 'default', 'crawler-user-agents@1.60.0 Googlebot-Image'),
+    ('googlebot-news', false, false, 'default', 'crawler-user-agents@1.60.0 Googlebot-News'),
+    ('googlebot-video', false, false, 'default', 'crawler-user-agents@1.60.0 Googlebot-Video'),
+    ('adsbot-google', false, false, 'default', 'crawler-user-agents@1.60.0 AdsBot-Google([^-]|$)'),
+    ('feedfetcher-google', false, false, 'default', 'crawler-user-agents@1.60.0 Feedfetcher-Google'),
+    ('mediapartners-google', false, false, 'default', 'crawler-user-agents@1.60.0 Mediapartners-Google'),
+    ('mediapartners (googlebot)', false, false, 'default', 'crawler-user-agents@1.60.0 Mediapartners \(Googlebot\)'),
+    ('apis-google', false, false, 'default', 'crawler-user-agents@1.60.0 APIs-Google'),
+    ('google-inspectiontool', false, false, 'default', 'crawler-user-agents@1.60.0 Google-InspectionTool'),
+    ('storebot-google', false, false, 'default', 'crawler-user-agents@1.60.0 Storebot-Google'),
+    ('googleother', false, false, 'default', 'crawler-user-agents@1.60.0 GoogleOther'),
+    ('bingbot', false, false, 'default', 'crawler-user-agents@1.60.0 bingbot'),
+    ('slurp', false, false, 'default', 'crawler-user-agents@1.60.0 Slurp'),
+    ('wget', false, false, 'default', 'crawler-user-agents@1.60.0 [wW]get'),
+    ('linkedinbot', false, false, 'default', 'crawler-user-agents@1.60.0 LinkedInBot'),
+    ('python-urllib', false, false, 'default', 'crawler-user-agents@1.60.0 Python-urllib'),
+    ('python-requests', false, false, 'default', 'crawler-user-agents@1.60.0 python-requests'),
+    ('aiohttp', false, false, 'default', 'crawler-user-agents@1.60.0 aiohttp'),
+    ('httpx', false, false, 'default', 'crawler-user-agents@1.60.0 httpx'),
+    ('libwww-perl', false, false, 'default', 'crawler-user-agents@1.60.0 libwww-perl'),
+    ('httpunit', false, false, 'default', 'crawler-user-agents@1.60.0 httpunit'),
+    ('nutch', false, false, 'default', 'crawler-user-agents@1.60.0 Nutch'),
+    ('go-http-client', false, false, 'default', 'crawler-user-agents@1.60.0 Go-http-client'),
+    ('phpcrawl', false, false, 'default', 'crawler-user-agents@1.60.0 phpcrawl'),
+    ('msnbot', false, false, 'default', 'crawler-user-agents@1.60.0 msnbot'),
+    ('jyxobot', false, false, 'default', 'crawler-user-agents@1.60.0 jyxobot'),
+    ('fast-webcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 FAST-WebCrawler'),
+    ('fast enterprise crawler', false, false, 'default', 'crawler-user-agents@1.60.0 FAST Enterprise Crawler'),
+    ('biglotron', false, false, 'default', 'crawler-user-agents@1.60.0 BIGLOTRON'),
+    ('teoma', false, false, 'default', 'crawler-user-agents@1.60.0 Teoma'),
+    ('convera', false, false, 'default', 'crawler-user-agents@1.60.0 convera'),
+    ('seekbot', false, true, 'default', 'crawler-user-agents@1.60.0 ^Seekbot'),
+    ('gigabot', false, false, 'default', 'crawler-user-agents@1.60.0 Gigabot'),
+    ('gigablast', false, false, 'default', 'crawler-user-agents@1.60.0 Gigablast'),
+    ('exabot', false, false, 'default', 'crawler-user-agents@1.60.0 exabot'),
+    ('ia_archiver', false, false, 'default', 'crawler-user-agents@1.60.0 ia_archiver'),
+    ('gingercrawler', false, false, 'default', 'crawler-user-agents@1.60.0 GingerCrawler'),
+    ('webmon ', false, false, 'default', 'crawler-user-agents@1.60.0 webmon '),
+    ('httrack', false, false, 'default', 'crawler-user-agents@1.60.0 HTTrack'),
+    ('grub.org', false, false, 'default', 'crawler-user-agents@1.60.0 grub\.org'),
+    ('usinenouvellecrawler', false, false, 'default', 'crawler-user-agents@1.60.0 UsineNouvelleCrawler'),
+    ('antibot', false, false, 'default', 'crawler-user-agents@1.60.0 antibot'),
+    ('netresearchserver', false, false, 'default', 'crawler-user-agents@1.60.0 netresearchserver'),
+    ('speedy', false, false, 'default', 'crawler-user-agents@1.60.0 speedy'),
+    ('fluffy', false, false, 'default', 'crawler-user-agents@1.60.0 fluffy'),
+    ('findlink', false, false, 'default', 'crawler-user-agents@1.60.0 findlink'),
+    ('msrbot', false, false, 'default', 'crawler-user-agents@1.60.0 msrbot'),
+    ('panscient', false, false, 'default', 'crawler-user-agents@1.60.0 panscient'),
+    ('yacybot', false, false, 'default', 'crawler-user-agents@1.60.0 yacybot'),
+    ('aisearchbot', false, false, 'default', 'crawler-user-agents@1.60.0 AISearchBot'),
+    ('ips-agent', false, false, 'default', 'crawler-user-agents@1.60.0 ips-agent'),
+    ('tagoobot', false, false, 'default', 'crawler-user-agents@1.60.0 tagoobot'),
+    ('mj12bot', false, false, 'default', 'crawler-user-agents@1.60.0 MJ12bot'),
+    ('woriobot', false, false, 'default', 'crawler-user-agents@1.60.0 woriobot'),
+    ('yanga', false, false, 'default', 'crawler-user-agents@1.60.0 yanga'),
+    ('buzzbot', false, false, 'default', 'crawler-user-agents@1.60.0 buzzbot'),
+    ('mlbot', false, false, 'default', 'crawler-user-agents@1.60.0 mlbot'),
+    ('yandex.com/bots', false, false, 'default', 'crawler-user-agents@1.60.0 yandex\.com\/bots'),
+    ('purebot', false, false, 'default', 'crawler-user-agents@1.60.0 purebot'),
+    ('linguee bot', false, false, 'default', 'crawler-user-agents@1.60.0 Linguee Bot'),
+    ('cyberpatrol', false, false, 'default', 'crawler-user-agents@1.60.0 CyberPatrol'),
+    ('voilabot', false, false, 'default', 'crawler-user-agents@1.60.0 voilabot'),
+    ('baiduspider', false, false, 'default', 'crawler-user-agents@1.60.0 Baiduspider'),
+    ('citeseerxbot', false, false, 'default', 'crawler-user-agents@1.60.0 citeseerxbot'),
+    ('spbot', false, false, 'default', 'crawler-user-agents@1.60.0 spbot'),
+    ('twengabot', false, false, 'default', 'crawler-user-agents@1.60.0 twengabot'),
+    ('postrank', false, false, 'default', 'crawler-user-agents@1.60.0 postrank'),
+    ('turnitin', false, false, 'default', 'crawler-user-agents@1.60.0 Turnitin'),
+    ('scribdbot', false, false, 'default', 'crawler-user-agents@1.60.0 scribdbot'),
+    ('page2rss', false, false, 'default', 'crawler-user-agents@1.60.0 page2rss'),
+    ('sitebot', false, false, 'default', 'crawler-user-agents@1.60.0 sitebot'),
+    ('linkdex', false, false, 'default', 'crawler-user-agents@1.60.0 linkdex'),
+    ('adidxbot', false, false, 'default', 'crawler-user-agents@1.60.0 Adidxbot'),
+    ('ezooms', false, false, 'default', 'crawler-user-agents@1.60.0 ezooms'),
+    ('dotbot', false, false, 'default', 'crawler-user-agents@1.60.0 dotbot'),
+    ('discobot', false, false, 'default', 'crawler-user-agents@1.60.0 discobot'),
+    ('heritrix', false, false, 'default', 'crawler-user-agents@1.60.0 heritrix'),
+    ('findthatfile', false, false, 'default', 'crawler-user-agents@1.60.0 findthatfile'),
+    ('europarchive.org', false, false, 'default', 'crawler-user-agents@1.60.0 europarchive\.org'),
+    ('nerdbynature.bot', false, false, 'default', 'crawler-user-agents@1.60.0 NerdByNature\.Bot'),
+    ('sistrix crawler', false, false, 'default', 'crawler-user-agents@1.60.0 (sistrix|SISTRIX) [cC]rawler'),
+    ('ahrefsbot', false, false, 'default', 'crawler-user-agents@1.60.0 Ahrefs(Bot|SiteAudit)'),
+    ('ahrefssiteaudit', false, false, 'default', 'crawler-user-agents@1.60.0 Ahrefs(Bot|SiteAudit)'),
+    ('fuelbot', false, false, 'default', 'crawler-user-agents@1.60.0 fuelbot'),
+    ('crunchbot', false, true, 'default', 'crawler-user-agents@1.60.0 ^CrunchBot'),
+    ('indeedbot', false, false, 'default', 'crawler-user-agents@1.60.0 IndeedBot'),
+    ('mappydata', false, false, 'default', 'crawler-user-agents@1.60.0 mappydata'),
+    ('woobot', false, false, 'default', 'crawler-user-agents@1.60.0 woobot'),
+    ('zoominfobot', false, false, 'default', 'crawler-user-agents@1.60.0 ZoominfoBot'),
+    ('privacyawarebot', false, false, 'default', 'crawler-user-agents@1.60.0 PrivacyAwareBot'),
+    ('multiviewbot', false, false, 'default', 'crawler-user-agents@1.60.0 Multiviewbot'),
+    ('swimgbot', false, false, 'default', 'crawler-user-agents@1.60.0 SWIMGBot'),
+    ('grobbot', false, false, 'default', 'crawler-user-agents@1.60.0 Grobbot'),
+    ('eright', false, false, 'default', 'crawler-user-agents@1.60.0 eright'),
+    ('apercite', false, false, 'default', 'crawler-user-agents@1.60.0 Apercite'),
+    ('semanticbot', false, false, 'default', 'crawler-user-agents@1.60.0 semanticbot'),
+    ('aboundex', false, false, 'default', 'crawler-user-agents@1.60.0 Aboundex'),
+    ('domaincrawler', false, false, 'default', 'crawler-user-agents@1.60.0 domaincrawler'),
+    ('wbsearchbot', false, false, 'default', 'crawler-user-agents@1.60.0 wbsearchbot'),
+    ('summify', false, false, 'default', 'crawler-user-agents@1.60.0 summify'),
+    ('ccbot', false, false, 'default', 'crawler-user-agents@1.60.0 CCBot'),
+    ('edisterbot', false, false, 'default', 'crawler-user-agents@1.60.0 edisterbot'),
+    ('seznambot', false, false, 'default', 'crawler-user-agents@1.60.0 SeznamBot'),
+    ('ec2linkfinder', false, false, 'default', 'crawler-user-agents@1.60.0 ec2linkfinder'),
+    ('gslfbot', false, false, 'default', 'crawler-user-agents@1.60.0 gslfbot'),
+    ('aihitbot', false, false, 'default', 'crawler-user-agents@1.60.0 aiHitBot'),
+    ('intelium_bot', false, false, 'default', 'crawler-user-agents@1.60.0 intelium_bot'),
+    ('facebookexternalhit', false, false, 'default', 'crawler-user-agents@1.60.0 facebookexternalhit'),
+    ('yeti', false, false, 'default', 'crawler-user-agents@1.60.0 Yeti'),
+    ('retrevopageanalyzer', false, false, 'default', 'crawler-user-agents@1.60.0 RetrevoPageAnalyzer'),
+    ('lb-spider', false, false, 'default', 'crawler-user-agents@1.60.0 lb-spider'),
+    ('sogou web spider', false, false, 'default', 'crawler-user-agents@1.60.0 Sogou'),
+    ('sogou news spider', false, false, 'default', 'crawler-user-agents@1.60.0 Sogou'),
+    ('sogou pic spider', false, false, 'default', 'crawler-user-agents@1.60.0 Sogou'),
+    ('lssbot', false, false, 'default', 'crawler-user-agents@1.60.0 lssbot'),
+    ('careerbot', false, false, 'default', 'crawler-user-agents@1.60.0 careerbot'),
+    ('wotbox', false, false, 'default', 'crawler-user-agents@1.60.0 wotbox'),
+    ('wocbot', false, false, 'default', 'crawler-user-agents@1.60.0 wocbot'),
+    ('ichiro', false, false, 'default', 'crawler-user-agents@1.60.0 ichiro'),
+    ('duckduckbot', false, false, 'default', 'crawler-user-agents@1.60.0 DuckDuckBot'),
+    ('lssrocketcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 lssrocketcrawler'),
+    ('drupact', false, false, 'default', 'crawler-user-agents@1.60.0 drupact'),
+    ('webcompanycrawler', false, false, 'default', 'crawler-user-agents@1.60.0 webcompanycrawler'),
+    ('acoonbot', false, false, 'default', 'crawler-user-agents@1.60.0 acoonbot'),
+    ('openindexspider', false, false, 'default', 'crawler-user-agents@1.60.0 openindexspider'),
+    ('gnam gnam spider', false, false, 'default', 'crawler-user-agents@1.60.0 gnam gnam spider'),
+    ('web-archive-net.com.bot', false, false, 'default', 'crawler-user-agents@1.60.0 web-archive-net\.com\.bot'),
+    ('backlinkcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 backlinkcrawler'),
+    ('coccoc', false, false, 'default', 'crawler-user-agents@1.60.0 coccoc'),
+    ('integromedb', false, false, 'default', 'crawler-user-agents@1.60.0 integromedb'),
+    ('content crawler spider', false, false, 'default', 'crawler-user-agents@1.60.0 content crawler spider'),
+    ('toplistbot', false, false, 'default', 'crawler-user-agents@1.60.0 toplistbot'),
+    ('it2media-domain-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 it2media-domain-crawler'),
+    ('ip-web-crawler.com', false, false, 'default', 'crawler-user-agents@1.60.0 ip-web-crawler\.com'),
+    ('siteexplorer.info', false, false, 'default', 'crawler-user-agents@1.60.0 siteexplorer\.info'),
+    ('elisabot', false, false, 'default', 'crawler-user-agents@1.60.0 elisabot'),
+    ('proximic', false, false, 'default', 'crawler-user-agents@1.60.0 proximic'),
+    ('changedetection', false, false, 'default', 'crawler-user-agents@1.60.0 changedetection'),
+    ('arabot', false, false, 'default', 'crawler-user-agents@1.60.0 arabot'),
+    ('wesee:search', false, false, 'default', 'crawler-user-agents@1.60.0 WeSEE:Search'),
+    ('niki-bot', false, false, 'default', 'crawler-user-agents@1.60.0 niki-bot'),
+    ('crystalsemanticsbot', false, false, 'default', 'crawler-user-agents@1.60.0 CrystalSemanticsBot'),
+    ('rogerbot', false, false, 'default', 'crawler-user-agents@1.60.0 rogerbot'),
+    ('360spider', false, false, 'default', 'crawler-user-agents@1.60.0 360Spider'),
+    ('psbot', false, false, 'default', 'crawler-user-agents@1.60.0 psbot'),
+    ('interfaxscanbot', false, false, 'default', 'crawler-user-agents@1.60.0 InterfaxScanBot'),
+    ('cc metadata scaper', false, false, 'default', 'crawler-user-agents@1.60.0 CC Metadata Scaper'),
+    ('g00g1e.net', false, false, 'default', 'crawler-user-agents@1.60.0 g00g1e\.net'),
+    ('grapeshotcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 GrapeshotCrawler'),
+    ('urlappendbot', false, false, 'default', 'crawler-user-agents@1.60.0 urlappendbot'),
+    ('brainobot', false, false, 'default', 'crawler-user-agents@1.60.0 brainobot'),
+    ('fr-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 fr-crawler'),
+    ('binlar', false, false, 'default', 'crawler-user-agents@1.60.0 binlar'),
+    ('simplecrawler', false, false, 'default', 'crawler-user-agents@1.60.0 SimpleCrawler'),
+    ('twitterbot', false, false, 'default', 'crawler-user-agents@1.60.0 Twitterbot'),
+    ('cxensebot', false, false, 'default', 'crawler-user-agents@1.60.0 cXensebot'),
+    ('smtbot', false, false, 'default', 'crawler-user-agents@1.60.0 smtbot'),
+    ('bnf.fr_bot', false, false, 'default', 'crawler-user-agents@1.60.0 bnf\.fr_bot'),
+    ('a6-indexer', false, false, 'default', 'crawler-user-agents@1.60.0 A6-Indexer'),
+    ('admantx', false, false, 'default', 'crawler-user-agents@1.60.0 ADmantX'),
+    ('facebot', false, false, 'default', 'crawler-user-agents@1.60.0 Facebot'),
+    ('orangebot/', false, false, 'default', 'crawler-user-agents@1.60.0 OrangeBot\/'),
+    ('memorybot', false, false, 'default', 'crawler-user-agents@1.60.0 memorybot'),
+    ('advbot', false, false, 'default', 'crawler-user-agents@1.60.0 AdvBot'),
+    ('megaindex', false, false, 'default', 'crawler-user-agents@1.60.0 MegaIndex'),
+    ('semanticscholarbot', false, false, 'default', 'crawler-user-agents@1.60.0 SemanticScholarBot'),
+    ('ltx71', false, false, 'default', 'crawler-user-agents@1.60.0 ltx71'),
+    ('nerdybot', false, false, 'default', 'crawler-user-agents@1.60.0 nerdybot'),
+    ('xovibot', false, false, 'default', 'crawler-user-agents@1.60.0 xovibot'),
+    ('bubing', false, false, 'default', 'crawler-user-agents@1.60.0 BUbiNG'),
+    ('qwantify', false, false, 'default', 'crawler-user-agents@1.60.0 Qwantify'),
+    ('archive.org_bot', false, false, 'default', 'crawler-user-agents@1.60.0 archive\.org_bot'),
+    ('applebot', false, false, 'default', 'crawler-user-agents@1.60.0 Applebot'),
+    ('tweetmemebot', false, false, 'default', 'crawler-user-agents@1.60.0 TweetmemeBot'),
+    ('crawler4j', false, false, 'default', 'crawler-user-agents@1.60.0 crawler4j'),
+    ('findxbot', false, false, 'default', 'crawler-user-agents@1.60.0 findxbot'),
+    ('semrushbot', false, false, 'default', 'crawler-user-agents@1.60.0 S[eE][mM]rushBot'),
+    ('yoozbot', false, false, 'default', 'crawler-user-agents@1.60.0 yoozBot'),
+    ('lipperhey', false, false, 'default', 'crawler-user-agents@1.60.0 lipperhey'),
+    ('y!j', false, false, 'default', 'crawler-user-agents@1.60.0 Y!J'),
+    ('domain re-animator bot', false, false, 'default', 'crawler-user-agents@1.60.0 Domain Re-Animator Bot'),
+    ('addthis', false, false, 'default', 'crawler-user-agents@1.60.0 AddThis'),
+    ('screaming frog seo spider', false, false, 'default', 'crawler-user-agents@1.60.0 Screaming Frog SEO Spider'),
+    ('metauri', false, false, 'default', 'crawler-user-agents@1.60.0 MetaURI'),
+    ('scrapy', false, false, 'default', 'crawler-user-agents@1.60.0 Scrapy'),
+    ('livelapbot', false, false, 'default', 'crawler-user-agents@1.60.0 Livelap[bB]ot'),
+    ('openhosebot', false, false, 'default', 'crawler-user-agents@1.60.0 OpenHoseBot'),
+    ('capsulechecker', false, false, 'default', 'crawler-user-agents@1.60.0 CapsuleChecker'),
+    ('collection@infegy.com', false, false, 'default', 'crawler-user-agents@1.60.0 collection@infegy\.com'),
+    ('istellabot', false, false, 'default', 'crawler-user-agents@1.60.0 IstellaBot'),
+    ('deusu/', false, false, 'default', 'crawler-user-agents@1.60.0 DeuSu\/'),
+    ('betabot', false, false, 'default', 'crawler-user-agents@1.60.0 betaBot'),
+    ('cliqzbot/', false, false, 'default', 'crawler-user-agents@1.60.0 Cliqzbot\/'),
+    ('mojeekbot/', false, false, 'default', 'crawler-user-agents@1.60.0 MojeekBot\/'),
+    ('netestate ne crawler', false, false, 'default', 'crawler-user-agents@1.60.0 netEstate NE Crawler'),
+    ('safesearch microdata crawler', false, false, 'default', 'crawler-user-agents@1.60.0 SafeSearch microdata crawler'),
+    ('gluten free crawler/', false, false, 'default', 'crawler-user-agents@1.60.0 Gluten Free Crawler\/'),
+    (' sonic/', false, false, 'default', 'crawler-user-agents@1.60.0 Sonic'),
+    ('ranksonic', false, false, 'default', 'crawler-user-agents@1.60.0 Sonic'),
+    ('sysomos', false, false, 'default', 'crawler-user-agents@1.60.0 Sysomos'),
+    ('trove', false, false, 'default', 'crawler-user-agents@1.60.0 Trove'),
+    ('deadlinkchecker', false, false, 'default', 'crawler-user-agents@1.60.0 deadlinkchecker'),
+    ('slack-imgproxy', false, false, 'default', 'crawler-user-agents@1.60.0 Slack-ImgProxy'),
+    ('embedly', false, false, 'default', 'crawler-user-agents@1.60.0 Embedly'),
+    ('rankactivelinkbot', false, false, 'default', 'crawler-user-agents@1.60.0 RankActiveLinkBot'),
+    ('iskanie', false, false, 'default', 'crawler-user-agents@1.60.0 iskanie'),
+    ('safednsbot', false, false, 'default', 'crawler-user-agents@1.60.0 SafeDNSBot'),
+    ('skypeuripreview', false, false, 'default', 'crawler-user-agents@1.60.0 SkypeUriPreview'),
+    ('veoozbot', false, false, 'default', 'crawler-user-agents@1.60.0 Veoozbot'),
+    ('slackbot', false, false, 'default', 'crawler-user-agents@1.60.0 Slackbot'),
+    ('redditbot', false, false, 'default', 'crawler-user-agents@1.60.0 redditbot'),
+    ('datagnionbot', false, false, 'default', 'crawler-user-agents@1.60.0 datagnionbot'),
+    ('google-adwords-instant', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Adwords-Instant'),
+    ('adbeat_bot', false, false, 'default', 'crawler-user-agents@1.60.0 adbeat_bot'),
+    ('whatsapp', false, false, 'default', 'crawler-user-agents@1.60.0 WhatsApp'),
+    ('contxbot', false, false, 'default', 'crawler-user-agents@1.60.0 contxbot'),
+    ('pinterest.com/bot', false, false, 'default', 'crawler-user-agents@1.60.0 pinterest\.com\/bot'),
+    ('electricmonk', false, false, 'default', 'crawler-user-agents@1.60.0 electricmonk'),
+    ('garlikcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 GarlikCrawler'),
+    ('bingpreview/', false, false, 'default', 'crawler-user-agents@1.60.0 BingPreview\/'),
+    ('vebidoobot', false, false, 'default', 'crawler-user-agents@1.60.0 vebidoobot'),
+    ('femtosearchbot', false, false, 'default', 'crawler-user-agents@1.60.0 FemtosearchBot'),
+    ('yahoo link preview', false, false, 'default', 'crawler-user-agents@1.60.0 Yahoo Link Preview'),
+    ('metajobbot', false, false, 'default', 'crawler-user-agents@1.60.0 MetaJobBot'),
+    ('domainstatsbot', false, false, 'default', 'crawler-user-agents@1.60.0 DomainStatsBot'),
+    ('mindupbot', false, false, 'default', 'crawler-user-agents@1.60.0 mindUpBot'),
+    ('daum/', false, false, 'default', 'crawler-user-agents@1.60.0 Daum\/'),
+    ('jugendschutzprogramm-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Jugendschutzprogramm-Crawler'),
+    ('xenu link sleuth', false, false, 'default', 'crawler-user-agents@1.60.0 Xenu Link Sleuth'),
+    ('pcore-http', false, false, 'default', 'crawler-user-agents@1.60.0 Pcore-HTTP'),
+    ('moatbot', false, false, 'default', 'crawler-user-agents@1.60.0 moatbot'),
+    ('kosmiobot', false, false, 'default', 'crawler-user-agents@1.60.0 KosmioBot'),
+    ('pingdom', false, false, 'default', 'crawler-user-agents@1.60.0 [pP]ingdom'),
+    ('appinsights', false, false, 'default', 'crawler-user-agents@1.60.0 AppInsights'),
+    ('phantomjs', false, false, 'default', 'crawler-user-agents@1.60.0 PhantomJS'),
+    ('gowikibot', false, false, 'default', 'crawler-user-agents@1.60.0 Gowikibot'),
+    ('piplbot', false, false, 'default', 'crawler-user-agents@1.60.0 PiplBot'),
+    ('discordbot', false, false, 'default', 'crawler-user-agents@1.60.0 Discordbot'),
+    ('telegrambot', false, false, 'default', 'crawler-user-agents@1.60.0 TelegramBot'),
+    ('jetslide', false, false, 'default', 'crawler-user-agents@1.60.0 Jetslide'),
+    ('newsharecounts', false, false, 'default', 'crawler-user-agents@1.60.0 newsharecounts'),
+    ('james bot', false, false, 'default', 'crawler-user-agents@1.60.0 James BOT'),
+    ('barkrowler', false, false, 'default', 'crawler-user-agents@1.60.0 Bark[rR]owler'),
+    ('tineye', false, false, 'default', 'crawler-user-agents@1.60.0 TinEye'),
+    ('socialrankiobot', false, false, 'default', 'crawler-user-agents@1.60.0 SocialRankIOBot'),
+    ('trendictionbot', false, false, 'default', 'crawler-user-agents@1.60.0 trendictionbot'),
+    ('ocarinabot', false, false, 'default', 'crawler-user-agents@1.60.0 Ocarinabot'),
+    ('epicbot', false, false, 'default', 'crawler-user-agents@1.60.0 epicbot'),
+    ('primalbot', false, false, 'default', 'crawler-user-agents@1.60.0 Primalbot'),
+    ('duckduckgo-favicons-bot', false, false, 'default', 'crawler-user-agents@1.60.0 DuckDuckGo-Favicons-Bot'),
+    ('gnowitnewsbot', false, false, 'default', 'crawler-user-agents@1.60.0 GnowitNewsbot'),
+    ('leikibot', false, false, 'default', 'crawler-user-agents@1.60.0 Leikibot'),
+    ('linkarchiver', false, false, 'default', 'crawler-user-agents@1.60.0 LinkArchiver'),
+    ('yak/', false, false, 'default', 'crawler-user-agents@1.60.0 YaK\/'),
+    ('paperlibot', false, false, 'default', 'crawler-user-agents@1.60.0 PaperLiBot'),
+    ('digg deeper', false, false, 'default', 'crawler-user-agents@1.60.0 Digg Deeper'),
+    ('dcrawl', false, true, 'default', 'crawler-user-agents@1.60.0 ^dcrawl'),
+    ('snacktory', false, false, 'default', 'crawler-user-agents@1.60.0 Snacktory'),
+    ('anderspinkbot', false, false, 'default', 'crawler-user-agents@1.60.0 AndersPinkBot'),
+    ('fyrebot', false, false, 'default', 'crawler-user-agents@1.60.0 Fyrebot'),
+    ('everyonesocialbot', false, false, 'default', 'crawler-user-agents@1.60.0 EveryoneSocialBot'),
+    ('mediatoolkitbot', false, false, 'default', 'crawler-user-agents@1.60.0 Mediatoolkitbot'),
+    ('luminator-robots', false, false, 'default', 'crawler-user-agents@1.60.0 Luminator-robots'),
+    ('extlinksbot', false, false, 'default', 'crawler-user-agents@1.60.0 ExtLinksBot'),
+    ('surveybot', false, false, 'default', 'crawler-user-agents@1.60.0 SurveyBot'),
+    ('ning/', false, true, 'default', 'crawler-user-agents@1.60.0 NING\/'),
+    ('okhttp', false, false, 'default', 'crawler-user-agents@1.60.0 okhttp'),
+    ('nuzzel', false, false, 'default', 'crawler-user-agents@1.60.0 Nuzzel'),
+    ('omgili', false, false, 'default', 'crawler-user-agents@1.60.0 omgili'),
+    ('pocketparser', false, false, 'default', 'crawler-user-agents@1.60.0 PocketParser'),
+    ('yisouspider', false, false, 'default', 'crawler-user-agents@1.60.0 YisouSpider'),
+    ('um-ln', false, false, 'default', 'crawler-user-agents@1.60.0 um-LN'),
+    ('toutiaospider', false, false, 'default', 'crawler-user-agents@1.60.0 ToutiaoSpider'),
+    ('muckrack', false, false, 'default', 'crawler-user-agents@1.60.0 MuckRack'),
+    ('jamie''s spider', false, false, 'default', 'crawler-user-agents@1.60.0 Jamie''s Spider'),
+    ('ahc/', false, false, 'default', 'crawler-user-agents@1.60.0 AHC\/'),
+    ('netcraftsurveyagent', false, false, 'default', 'crawler-user-agents@1.60.0 NetcraftSurveyAgent'),
+    ('laserlikebot', false, false, 'default', 'crawler-user-agents@1.60.0 Laserlikebot'),
+    ('appengine-google', false, false, 'default', 'crawler-user-agents@1.60.0 AppEngine-Google'),
+    ('jetty', false, false, 'default', 'crawler-user-agents@1.60.0 Jetty'),
+    ('upflow', false, false, 'default', 'crawler-user-agents@1.60.0 Upflow'),
+    ('thinklab', false, false, 'default', 'crawler-user-agents@1.60.0 Thinklab'),
+    ('traackr.com', false, false, 'default', 'crawler-user-agents@1.60.0 Traackr\.com'),
+    ('twurly', false, false, 'default', 'crawler-user-agents@1.60.0 Twurly'),
+    ('mastodon', false, false, 'default', 'crawler-user-agents@1.60.0 Mastodon'),
+    ('http_get', false, false, 'default', 'crawler-user-agents@1.60.0 http_get'),
+    ('dnyzbot', false, false, 'default', 'crawler-user-agents@1.60.0 DnyzBot'),
+    ('botify', false, false, 'default', 'crawler-user-agents@1.60.0 botify'),
+    ('007ac9 crawler', false, false, 'default', 'crawler-user-agents@1.60.0 007ac9 Crawler'),
+    ('behloolbot', false, false, 'default', 'crawler-user-agents@1.60.0 BehloolBot'),
+    ('brandverity', false, false, 'default', 'crawler-user-agents@1.60.0 BrandVerity'),
+    ('check_http', false, false, 'default', 'crawler-user-agents@1.60.0 check_http'),
+    ('bdcbot', false, false, 'default', 'crawler-user-agents@1.60.0 BDCbot'),
+    ('zumbot', false, false, 'default', 'crawler-user-agents@1.60.0 ZumBot'),
+    ('ezid', false, false, 'default', 'crawler-user-agents@1.60.0 EZID'),
+    ('icc-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 ICC-Crawler'),
+    ('archivebot', false, false, 'default', 'crawler-user-agents@1.60.0 ArchiveBot'),
+    ('lcc ', false, true, 'default', 'crawler-user-agents@1.60.0 ^LCC '),
+    ('filterdb.iss.net/crawler', false, false, 'default', 'crawler-user-agents@1.60.0 filterdb\.iss\.net\/crawler'),
+    ('blp_bbot', false, false, 'default', 'crawler-user-agents@1.60.0 BLP_bbot'),
+    ('bomborabot', false, false, 'default', 'crawler-user-agents@1.60.0 BomboraBot'),
+    ('buck/', false, false, 'default', 'crawler-user-agents@1.60.0 Buck\/'),
+    ('companybook-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Companybook-Crawler'),
+    ('genieo', false, false, 'default', 'crawler-user-agents@1.60.0 Genieo'),
+    ('magpie-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 magpie-crawler'),
+    ('meltwaternews', false, false, 'default', 'crawler-user-agents@1.60.0 MeltwaterNews'),
+    ('moreover', false, false, 'default', 'crawler-user-agents@1.60.0 Moreover'),
+    ('newspaper/', false, false, 'default', 'crawler-user-agents@1.60.0 newspaper\/'),
+    ('scoutjet', false, false, 'default', 'crawler-user-agents@1.60.0 ScoutJet'),
+    ('sentry/', false, true, 'default', 'crawler-user-agents@1.60.0 (^| )sentry\/'),
+    (' sentry/', false, false, 'default', 'crawler-user-agents@1.60.0 (^| )sentry\/'),
+    ('storygizebot', false, false, 'default', 'crawler-user-agents@1.60.0 StorygizeBot'),
+    ('uptimerobot', false, false, 'default', 'crawler-user-agents@1.60.0 UptimeRobot'),
+    ('outclicksbot', false, false, 'default', 'crawler-user-agents@1.60.0 OutclicksBot'),
+    ('seoscanners', false, false, 'default', 'crawler-user-agents@1.60.0 seoscanners'),
+    ('hatena', false, false, 'default', 'crawler-user-agents@1.60.0 Hatena'),
+    ('google web preview', false, false, 'default', 'crawler-user-agents@1.60.0 Google Web Preview'),
+    ('mauibot', false, false, 'default', 'crawler-user-agents@1.60.0 MauiBot'),
+    ('alphabot', false, false, 'default', 'crawler-user-agents@1.60.0 AlphaBot'),
+    ('sbl-bot', false, false, 'default', 'crawler-user-agents@1.60.0 SBL-BOT'),
+    ('ias crawler', false, false, 'default', 'crawler-user-agents@1.60.0 IAS crawler'),
+    ('adscanner', false, false, 'default', 'crawler-user-agents@1.60.0 adscanner'),
+    ('netvibes', false, false, 'default', 'crawler-user-agents@1.60.0 Netvibes'),
+    ('acapbot', false, false, 'default', 'crawler-user-agents@1.60.0 acapbot'),
+    ('baidu-yunguance', false, false, 'default', 'crawler-user-agents@1.60.0 Baidu-YunGuanCe'),
+    ('bitlybot', false, false, 'default', 'crawler-user-agents@1.60.0 bitlybot'),
+    ('blogmurabot', false, false, 'default', 'crawler-user-agents@1.60.0 blogmuraBot'),
+    ('bot.araturka.com', false, false, 'default', 'crawler-user-agents@1.60.0 Bot\.AraTurka\.com'),
+    ('bot-pge.chlooe.com', false, false, 'default', 'crawler-user-agents@1.60.0 bot-pge\.chlooe\.com'),
+    ('boxcarbot', false, false, 'default', 'crawler-user-agents@1.60.0 BoxcarBot'),
+    ('btwebclient', false, false, 'default', 'crawler-user-agents@1.60.0 BTWebClient'),
+    ('contextad bot', false, false, 'default', 'crawler-user-agents@1.60.0 ContextAd Bot'),
+    ('digincore bot', false, false, 'default', 'crawler-user-agents@1.60.0 Digincore bot'),
+    ('disqus', false, false, 'default', 'crawler-user-agents@1.60.0 Disqus'),
+    ('feedly', false, false, 'default', 'crawler-user-agents@1.60.0 Feedly'),
+    ('fetch/', false, false, 'default', 'crawler-user-agents@1.60.0 Fetch\/'),
+    ('fever/', false, false, 'default', 'crawler-user-agents@1.60.0 Fever'),
+    ('flamingo_searchengine', false, false, 'default', 'crawler-user-agents@1.60.0 Flamingo_SearchEngine'),
+    ('flipboardproxy', false, false, 'default', 'crawler-user-agents@1.60.0 FlipboardProxy'),
+    ('g2reader-bot', false, false, 'default', 'crawler-user-agents@1.60.0 g2reader-bot'),
+    ('g2 web services', false, false, 'default', 'crawler-user-agents@1.60.0 G2 Web Services'),
+    ('imrbot', false, false, 'default', 'crawler-user-agents@1.60.0 imrbot'),
+    ('k7mlwcbot', false, false, 'default', 'crawler-user-agents@1.60.0 K7MLWCBot'),
+    ('kemvibot', false, false, 'default', 'crawler-user-agents@1.60.0 Kemvibot'),
+    ('landau-media-spider', false, false, 'default', 'crawler-user-agents@1.60.0 Landau-Media-Spider'),
+    ('linkapediabot', false, false, 'default', 'crawler-user-agents@1.60.0 linkapediabot'),
+    ('vkshare', false, false, 'default', 'crawler-user-agents@1.60.0 vkShare'),
+    ('siteimprove.com', false, false, 'default', 'crawler-user-agents@1.60.0 Siteimprove\.com'),
+    ('blexbot/', false, false, 'default', 'crawler-user-agents@1.60.0 BLEXBot\/'),
+    ('dareboost', false, false, 'default', 'crawler-user-agents@1.60.0 DareBoost'),
+    ('zuperlistbot/', false, false, 'default', 'crawler-user-agents@1.60.0 ZuperlistBot\/'),
+    ('miniflux/', false, false, 'default', 'crawler-user-agents@1.60.0 Miniflux\/'),
+    ('feedspot', false, false, 'default', 'crawler-user-agents@1.60.0 Feedspot'),
+    ('diffbot/', false, false, 'default', 'crawler-user-agents@1.60.0 Diffbot\/'),
+    ('seokicks', false, false, 'default', 'crawler-user-agents@1.60.0 SEOkicks'),
+    ('tracemyfile', false, false, 'default', 'crawler-user-agents@1.60.0 tracemyfile'),
+    ('nimbostratus-bot', false, false, 'default', 'crawler-user-agents@1.60.0 Nimbostratus-Bot'),
+    ('zgrab', false, false, 'default', 'crawler-user-agents@1.60.0 zgrab'),
+    ('pr-cy.ru', false, false, 'default', 'crawler-user-agents@1.60.0 PR-CY\.RU'),
+    ('adstxtcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 AdsTxtCrawler'),
+    ('datafeedwatch', false, false, 'default', 'crawler-user-agents@1.60.0 Datafeedwatch'),
+    ('zabbix', false, false, 'default', 'crawler-user-agents@1.60.0 Zabbix'),
+    ('tangibleebot', false, false, 'default', 'crawler-user-agents@1.60.0 TangibleeBot'),
+    ('google-xrawler', false, false, 'default', 'crawler-user-agents@1.60.0 google-xrawler'),
+    ('axios', false, false, 'default', 'crawler-user-agents@1.60.0 axios'),
+    ('amazon cloudfront', false, false, 'default', 'crawler-user-agents@1.60.0 Amazon CloudFront'),
+    ('pulsepoint ', false, false, 'default', 'crawler-user-agents@1.60.0 Pulsepoint '),
+    ('cloudflare-alwaysonline', false, false, 'default', 'crawler-user-agents@1.60.0 CloudFlare-AlwaysOnline'),
+    ('cloudflare-healthchecks', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Healthchecks'),
+    ('cloudflare-traffic-manager', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Traffic-Manager'),
+    ('cloudflare-prefetch', false, false, 'default', 'crawler-user-agents@1.60.0 CloudFlare-Prefetch'),
+    ('cloudflare-ssldetector', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-SSLDetector'),
+    ('https://developers.cloudflare.com/security-center/', false, false, 'default', 'crawler-user-agents@1.60.0 https:\/\/developers\.cloudflare\.com\/security-center\/'),
+    ('google-structured-data-testing-tool', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Structured-Data-Testing-Tool'),
+    ('wordupinfosearch', false, false, 'default', 'crawler-user-agents@1.60.0 WordupInfoSearch'),
+    ('webdatastats', false, false, 'default', 'crawler-user-agents@1.60.0 WebDataStats'),
+    ('httpurlconnection', false, false, 'default', 'crawler-user-agents@1.60.0 HttpUrlConnection'),
+    ('zoombot', false, false, 'default', 'crawler-user-agents@1.60.0 ZoomBot'),
+    ('velenpublicwebcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 VelenPublicWebCrawler'),
+    ('moodlebot', false, false, 'default', 'crawler-user-agents@1.60.0 MoodleBot'),
+    ('jpg-newsbot', false, false, 'default', 'crawler-user-agents@1.60.0 jpg-newsbot'),
+    ('outbrain', false, false, 'default', 'crawler-user-agents@1.60.0 outbrain'),
+    ('w3c_validator', false, false, 'default', 'crawler-user-agents@1.60.0 W3C_Validator'),
+    ('validator.nu', false, false, 'default', 'crawler-user-agents@1.60.0 Validator\.nu'),
+    ('w3c-checklink', false, false, 'default', 'crawler-user-agents@1.60.0 W3C-checklink'),
+    ('w3c-mobileok', false, false, 'default', 'crawler-user-agents@1.60.0 W3C-mobileOK'),
+    ('w3c_i18n-checker', false, false, 'default', 'crawler-user-agents@1.60.0 W3C_I18n-Checker'),
+    ('feedvalidator', false, false, 'default', 'crawler-user-agents@1.60.0 FeedValidator'),
+    ('w3c_css_validator', false, false, 'default', 'crawler-user-agents@1.60.0 W3C_CSS_Validator'),
+    ('w3c_unicorn', false, false, 'default', 'crawler-user-agents@1.60.0 W3C_Unicorn'),
+    ('google-physicalweb', false, false, 'default', 'crawler-user-agents@1.60.0 Google-PhysicalWeb'),
+    ('blackboard', false, false, 'default', 'crawler-user-agents@1.60.0 Blackboard'),
+    ('icbot/', false, false, 'default', 'crawler-user-agents@1.60.0 ICBot\/'),
+    ('bazqux', false, false, 'default', 'crawler-user-agents@1.60.0 BazQux'),
+    ('twingly', false, false, 'default', 'crawler-user-agents@1.60.0 Twingly'),
+    ('rivva', false, false, 'default', 'crawler-user-agents@1.60.0 Rivva'),
+    ('experibot', false, false, 'default', 'crawler-user-agents@1.60.0 Experibot'),
+    ('awesomecrawler', false, false, 'default', 'crawler-user-agents@1.60.0 awesomecrawler'),
+    ('dataprovider.com', false, false, 'default', 'crawler-user-agents@1.60.0 Dataprovider\.com'),
+    ('grouphigh/', false, false, 'default', 'crawler-user-agents@1.60.0 GroupHigh\/'),
+    ('theoldreader.com', false, false, 'default', 'crawler-user-agents@1.60.0 theoldreader\.com'),
+    ('anyevent', false, false, 'default', 'crawler-user-agents@1.60.0 AnyEvent'),
+    ('uptimebot.org', false, false, 'default', 'crawler-user-agents@1.60.0 Uptimebot\.org'),
+    ('nmap scripting engine', false, false, 'default', 'crawler-user-agents@1.60.0 Nmap Scripting Engine'),
+    ('2ip.ru', false, false, 'default', 'crawler-user-agents@1.60.0 2ip\.ru'),
+    ('clickagy', false, false, 'default', 'crawler-user-agents@1.60.0 Clickagy'),
+    ('caliperbot', false, false, 'default', 'crawler-user-agents@1.60.0 Caliperbot'),
+    ('mbcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 MBCrawler'),
+    ('online-webceo-bot', false, false, 'default', 'crawler-user-agents@1.60.0 online-webceo-bot'),
+    ('b2b bot', false, false, 'default', 'crawler-user-agents@1.60.0 B2B Bot'),
+    ('addsearchbot', false, false, 'default', 'crawler-user-agents@1.60.0 AddSearchBot'),
+    ('google favicon', false, false, 'default', 'crawler-user-agents@1.60.0 Google Favicon'),
+    ('hubspot', false, false, 'default', 'crawler-user-agents@1.60.0 HubSpot'),
+    ('chrome-lighthouse', false, false, 'default', 'crawler-user-agents@1.60.0 Chrome-Lighthouse'),
+    ('headlesschrome', false, false, 'default', 'crawler-user-agents@1.60.0 HeadlessChrome'),
+    ('checkmarknetwork/', false, false, 'default', 'crawler-user-agents@1.60.0 CheckMarkNetwork\/'),
+    ('www.uptime.com', false, false, 'default', 'crawler-user-agents@1.60.0 www\.uptime\.com'),
+    ('streamline3bot/', false, false, 'default', 'crawler-user-agents@1.60.0 Streamline3Bot\/'),
+    ('serpstatbot/', false, false, 'default', 'crawler-user-agents@1.60.0 serpstatbot\/'),
+    ('mixnodecache/', false, false, 'default', 'crawler-user-agents@1.60.0 MixnodeCache\/'),
+    ('curl', false, true, 'default', 'crawler-user-agents@1.60.0 ^curl'),
+    ('simplescraper', false, false, 'default', 'crawler-user-agents@1.60.0 SimpleScraper'),
+    ('rssingbot', false, false, 'default', 'crawler-user-agents@1.60.0 RSSingBot'),
+    ('jooblebot', false, false, 'default', 'crawler-user-agents@1.60.0 Jooblebot'),
+    ('fedoraplanet', false, false, 'default', 'crawler-user-agents@1.60.0 fedoraplanet'),
+    ('friendica', false, false, 'default', 'crawler-user-agents@1.60.0 Friendica'),
+    ('nextcloud', false, false, 'default', 'crawler-user-agents@1.60.0 NextCloud'),
+    ('tiny tiny rss', false, false, 'default', 'crawler-user-agents@1.60.0 Tiny Tiny RSS'),
+    ('regionstuttgartbot', false, false, 'default', 'crawler-user-agents@1.60.0 RegionStuttgartBot'),
+    ('bytespider', false, false, 'default', 'crawler-user-agents@1.60.0 Bytespider'),
+    ('datanyze', false, false, 'default', 'crawler-user-agents@1.60.0 Datanyze'),
+    ('google-site-verification', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Site-Verification'),
+    ('trendsmapresolver', false, false, 'default', 'crawler-user-agents@1.60.0 TrendsmapResolver'),
+    ('tweetedtimes', false, false, 'default', 'crawler-user-agents@1.60.0 tweetedtimes'),
+    ('ntentbot', false, false, 'default', 'crawler-user-agents@1.60.0 NTENTbot'),
+    ('gwene', false, false, 'default', 'crawler-user-agents@1.60.0 Gwene'),
+    ('simplepie', false, false, 'default', 'crawler-user-agents@1.60.0 SimplePie'),
+    ('searchatlas', false, false, 'default', 'crawler-user-agents@1.60.0 SearchAtlas'),
+    ('superfeedr', false, false, 'default', 'crawler-user-agents@1.60.0 Superfeedr'),
+    ('feedbot', false, false, 'default', 'crawler-user-agents@1.60.0 feedbot'),
+    ('ut-dorkbot', false, false, 'default', 'crawler-user-agents@1.60.0 UT-Dorkbot'),
+    ('amazonbot', false, false, 'default', 'crawler-user-agents@1.60.0 Amazonbot'),
+    ('amazonproductdiscovery', false, false, 'default', 'crawler-user-agents@1.60.0 AmazonProductDiscovery'),
+    ('amazonsellerinitiatedlisting', false, false, 'default', 'crawler-user-agents@1.60.0 AmazonSellerInitiatedListing'),
+    ('serendeputybot', false, false, 'default', 'crawler-user-agents@1.60.0 SerendeputyBot'),
+    ('eyeotabot', false, false, 'default', 'crawler-user-agents@1.60.0 Eyeotabot'),
+    ('officestorebot', false, false, 'default', 'crawler-user-agents@1.60.0 officestorebot'),
+    ('neticle crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Neticle Crawler'),
+    ('surdotlybot', false, false, 'default', 'crawler-user-agents@1.60.0 SurdotlyBot'),
+    ('linkisbot', false, false, 'default', 'crawler-user-agents@1.60.0 LinkisBot'),
+    ('awariosmartbot', false, false, 'default', 'crawler-user-agents@1.60.0 AwarioSmartBot'),
+    ('awariorssbot', false, false, 'default', 'crawler-user-agents@1.60.0 AwarioRssBot'),
+    ('rytebot', false, false, 'default', 'crawler-user-agents@1.60.0 RyteBot'),
+    ('freewebmonitoring sitechecker', false, false, 'default', 'crawler-user-agents@1.60.0 FreeWebMonitoring SiteChecker'),
+    ('aspiegelbot', false, false, 'default', 'crawler-user-agents@1.60.0 AspiegelBot'),
+    ('naver blog rssbot', false, false, 'default', 'crawler-user-agents@1.60.0 NAVER Blog Rssbot'),
+    ('zenback bot', false, false, 'default', 'crawler-user-agents@1.60.0 zenback bot'),
+    ('sentibot', false, false, 'default', 'crawler-user-agents@1.60.0 SentiBot'),
+    ('domains project/', false, false, 'default', 'crawler-user-agents@1.60.0 Domains Project\/'),
+    ('pandalytics', false, false, 'default', 'crawler-user-agents@1.60.0 Pandalytics'),
+    ('vkrobot', false, false, 'default', 'crawler-user-agents@1.60.0 VKRobot'),
+    ('bidswitchbot', false, false, 'default', 'crawler-user-agents@1.60.0 bidswitchbot'),
+    ('tigerbot', false, false, 'default', 'crawler-user-agents@1.60.0 tigerbot'),
+    ('nixstatsbot', false, false, 'default', 'crawler-user-agents@1.60.0 NIXStatsbot'),
+    ('atom feed robot', false, false, 'default', 'crawler-user-agents@1.60.0 Atom Feed Robot'),
+    ('curebot', false, false, 'default', 'crawler-user-agents@1.60.0 [Cc]urebot'),
+    ('pagepeeker/', false, false, 'default', 'crawler-user-agents@1.60.0 PagePeeker\/'),
+    ('vigil/', false, false, 'default', 'crawler-user-agents@1.60.0 Vigil\/'),
+    ('rssbot/', false, false, 'default', 'crawler-user-agents@1.60.0 rssbot\/'),
+    ('startmebot/', false, false, 'default', 'crawler-user-agents@1.60.0 startmebot\/'),
+    ('jobboersebot', false, false, 'default', 'crawler-user-agents@1.60.0 JobboerseBot'),
+    ('seewithkids', false, false, 'default', 'crawler-user-agents@1.60.0 seewithkids'),
+    ('ninja bot', false, false, 'default', 'crawler-user-agents@1.60.0 NINJA bot'),
+    ('cutbot', false, false, 'default', 'crawler-user-agents@1.60.0 Cutbot'),
+    ('bublupbot', false, false, 'default', 'crawler-user-agents@1.60.0 BublupBot'),
+    ('brandonbot', false, false, 'default', 'crawler-user-agents@1.60.0 BrandONbot'),
+    ('ridderbot', false, false, 'default', 'crawler-user-agents@1.60.0 RidderBot'),
+    ('taboolabot', false, false, 'default', 'crawler-user-agents@1.60.0 Taboolabot'),
+    ('dubbotbot', false, false, 'default', 'crawler-user-agents@1.60.0 Dubbotbot'),
+    ('finditanswersbot', false, false, 'default', 'crawler-user-agents@1.60.0 FindITAnswersbot'),
+    ('infoobot', false, false, 'default', 'crawler-user-agents@1.60.0 infoobot'),
+    ('refindbot', false, false, 'default', 'crawler-user-agents@1.60.0 Refindbot'),
+    (' feed-fetcher', false, false, 'default', 'crawler-user-agents@1.60.0 BlogTraffic\/\d\.\d+ Feed-Fetcher'),
+    ('seobilitybot', false, false, 'default', 'crawler-user-agents@1.60.0 SeobilityBot'),
+    ('cincraw', false, false, 'default', 'crawler-user-agents@1.60.0 Cincraw'),
+    ('dragonbot', false, false, 'default', 'crawler-user-agents@1.60.0 Dragonbot'),
+    ('voluumdsp-content-bot', false, false, 'default', 'crawler-user-agents@1.60.0 VoluumDSP-content-bot'),
+    ('freshrss', false, false, 'default', 'crawler-user-agents@1.60.0 FreshRSS'),
+    ('bitbot', false, false, 'default', 'crawler-user-agents@1.60.0 BitBot'),
+    ('php-curl-class', false, true, 'default', 'crawler-user-agents@1.60.0 ^PHP-Curl-Class'),
+    ('google-certificates-bridge', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Certificates-Bridge'),
+    ('centurybot', false, false, 'default', 'crawler-user-agents@1.60.0 centurybot'),
+    ('viber', false, false, 'default', 'crawler-user-agents@1.60.0 Viber'),
+    ('e.ventures investment crawler', false, false, 'default', 'crawler-user-agents@1.60.0 e\.ventures Investment Crawler'),
+    ('evc-batch', false, false, 'default', 'crawler-user-agents@1.60.0 evc-batch'),
+    ('petalbot', false, false, 'default', 'crawler-user-agents@1.60.0 PetalBot'),
+    ('virustotal', false, false, 'default', 'crawler-user-agents@1.60.0 virustotal'),
+    ('ptst/', false, true, 'default', 'crawler-user-agents@1.60.0 (^| )PTST\/'),
+    (' ptst/', false, false, 'default', 'crawler-user-agents@1.60.0 (^| )PTST\/'),
+    ('minicrawler', false, false, 'default', 'crawler-user-agents@1.60.0 minicrawler'),
+    ('cookiebot', false, false, 'default', 'crawler-user-agents@1.60.0 Cookiebot'),
+    ('trovitbot', false, false, 'default', 'crawler-user-agents@1.60.0 trovitBot'),
+    ('seostar.co', false, false, 'default', 'crawler-user-agents@1.60.0 seostar\.co'),
+    ('ioncrawl', false, false, 'default', 'crawler-user-agents@1.60.0 IonCrawl'),
+    ('uptime-kuma', false, false, 'default', 'crawler-user-agents@1.60.0 Uptime-Kuma'),
+    ('seekport', false, false, 'default', 'crawler-user-agents@1.60.0 Seekport'),
+    ('freshpingbot', false, false, 'default', 'crawler-user-agents@1.60.0 FreshpingBot'),
+    ('feedbin', false, false, 'default', 'crawler-user-agents@1.60.0 Feedbin'),
+    ('criteobot', false, false, 'default', 'crawler-user-agents@1.60.0 CriteoBot'),
+    ('snap url preview service', false, false, 'default', 'crawler-user-agents@1.60.0 Snap URL Preview Service'),
+    ('better uptime bot', false, false, 'default', 'crawler-user-agents@1.60.0 Better Uptime Bot'),
+    ('ruxitsynthetic', false, false, 'default', 'crawler-user-agents@1.60.0 RuxitSynthetic'),
+    ('google-read-aloud', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Read-Aloud'),
+    ('valve/steam', false, false, 'default', 'crawler-user-agents@1.60.0 Valve\/Steam'),
+    ('odklbot/', false, false, 'default', 'crawler-user-agents@1.60.0 OdklBot\/'),
+    ('gptbot', false, false, 'default', 'crawler-user-agents@1.60.0 GPTBot'),
+    ('chatgpt-user', false, false, 'default', 'crawler-user-agents@1.60.0 ChatGPT-User'),
+    ('oai-searchbot', false, false, 'default', 'crawler-user-agents@1.60.0 OAI-SearchBot'),
+    ('yandexrenderresourcesbot/', false, false, 'default', 'crawler-user-agents@1.60.0 YandexRenderResourcesBot\/'),
+    ('lightspeedsystemscrawler', false, false, 'default', 'crawler-user-agents@1.60.0 LightspeedSystemsCrawler'),
+    ('ev-crawler/', false, false, 'default', 'crawler-user-agents@1.60.0 ev-crawler\/'),
+    ('bitsightbot/', false, false, 'default', 'crawler-user-agents@1.60.0 BitSightBot\/'),
+    ('woorankreview/', false, false, 'default', 'crawler-user-agents@1.60.0 woorankreview\/'),
+    ('google-safety', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Safety'),
+    ('awariobot', false, false, 'default', 'crawler-user-agents@1.60.0 AwarioBot'),
+    ('dataforseobot', false, false, 'default', 'crawler-user-agents@1.60.0 DataForSeoBot'),
+    ('linespider', false, false, 'default', 'crawler-user-agents@1.60.0 Linespider'),
+    ('wellknownbot', false, false, 'default', 'crawler-user-agents@1.60.0 WellKnownBot'),
+    ('a patent crawler', false, false, 'default', 'crawler-user-agents@1.60.0 A Patent Crawler'),
+    ('stractbot', false, false, 'default', 'crawler-user-agents@1.60.0 StractBot'),
+    ('search.marginalia.nu', false, false, 'default', 'crawler-user-agents@1.60.0 search\.marginalia\.nu'),
+    ('youbot', false, false, 'default', 'crawler-user-agents@1.60.0 YouBot'),
+    ('nicecrawler', false, false, 'default', 'crawler-user-agents@1.60.0 Nicecrawler'),
+    ('neevabot', false, false, 'default', 'crawler-user-agents@1.60.0 Neevabot'),
+    ('brightedge crawler', false, false, 'default', 'crawler-user-agents@1.60.0 BrightEdge Crawler'),
+    ('sitecheckerbotcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 SiteCheckerBotCrawler'),
+    ('tombapublicwebcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 TombaPublicWebCrawler'),
+    ('crawlyprojectcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 CrawlyProjectCrawler'),
+    ('komodiabot', false, false, 'default', 'crawler-user-agents@1.60.0 KomodiaBot'),
+    ('kstandbot', false, false, 'default', 'crawler-user-agents@1.60.0 KStandBot'),
+    ('cispa webcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 CISPA Webcrawler'),
+    ('mtrobot', false, false, 'default', 'crawler-user-agents@1.60.0 MTRobot'),
+    ('hyscore.io', false, false, 'default', 'crawler-user-agents@1.60.0 hyscore\.io'),
+    ('alexandriaorgbot', false, false, 'default', 'crawler-user-agents@1.60.0 AlexandriaOrgBot'),
+    ('2ip bot', false, false, 'default', 'crawler-user-agents@1.60.0 2ip bot'),
+    ('yellowbrandprotectionbot', false, false, 'default', 'crawler-user-agents@1.60.0 Yellowbrandprotectionbot'),
+    ('seolizer', false, false, 'default', 'crawler-user-agents@1.60.0 SEOlizer'),
+    ('vuhuvbot', false, false, 'default', 'crawler-user-agents@1.60.0 vuhuvBot'),
+    ('inetdex-bot', false, false, 'default', 'crawler-user-agents@1.60.0 INETDEX-BOT'),
+    ('synapse', false, false, 'default', 'crawler-user-agents@1.60.0 Synapse'),
+    ('t3versionsbot', false, false, 'default', 'crawler-user-agents@1.60.0 t3versionsBot'),
+    ('deepnoc', false, false, 'default', 'crawler-user-agents@1.60.0 deepnoc'),
+    ('cocolyzebot', false, false, 'default', 'crawler-user-agents@1.60.0 Cocolyzebot'),
+    ('hypestat', false, false, 'default', 'crawler-user-agents@1.60.0 hypestat'),
+    ('reverseengineeringbot', false, false, 'default', 'crawler-user-agents@1.60.0 ReverseEngineeringBot'),
+    ('sempi.tech', false, false, 'default', 'crawler-user-agents@1.60.0 sempi\.tech'),
+    ('iframely', false, false, 'default', 'crawler-user-agents@1.60.0 Iframely'),
+    ('metainspector', false, false, 'default', 'crawler-user-agents@1.60.0 MetaInspector'),
+    ('node-fetch', false, false, 'default', 'crawler-user-agents@1.60.0 node-fetch'),
+    ('l9explore', false, false, 'default', 'crawler-user-agents@1.60.0 l9explore'),
+    ('python-opengraph', false, false, 'default', 'crawler-user-agents@1.60.0 python-opengraph'),
+    ('opengraphcheck', false, false, 'default', 'crawler-user-agents@1.60.0 OpenGraphCheck'),
+    ('developers.google.com/+/web/snippet', false, false, 'default', 'crawler-user-agents@1.60.0 developers\.google\.com\/\+\/web\/snippet'),
+    ('senutobot', false, false, 'default', 'crawler-user-agents@1.60.0 SenutoBot'),
+    ('macocu', false, false, 'default', 'crawler-user-agents@1.60.0 MaCoCu'),
+    ('newsblur', false, false, 'default', 'crawler-user-agents@1.60.0 NewsBlur'),
+    ('inoreader', false, false, 'default', 'crawler-user-agents@1.60.0 inoreader'),
+    ('netsystemsresearch', false, false, 'default', 'crawler-user-agents@1.60.0 NetSystemsResearch'),
+    ('pagething', false, false, 'default', 'crawler-user-agents@1.60.0 PageThing'),
+    ('wordpress/', false, false, 'default', 'crawler-user-agents@1.60.0 WordPress\/'),
+    ('phxbot', false, false, 'default', 'crawler-user-agents@1.60.0 PhxBot'),
+    ('imagesiftbot', false, false, 'default', 'crawler-user-agents@1.60.0 ImagesiftBot'),
+    ('expanse', false, false, 'default', 'crawler-user-agents@1.60.0 Expanse'),
+    ('internetmeasurement', false, false, 'default', 'crawler-user-agents@1.60.0 InternetMeasurement'),
+    ('geedobot', false, false, 'default', 'crawler-user-agents@1.60.0 GeedoBot'),
+    ('audisto crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Audisto Crawler'),
+    ('perplexitybot/', false, false, 'default', 'crawler-user-agents@1.60.0 PerplexityBot\/'),
+    ('claudebot', false, false, 'default', 'crawler-user-agents@1.60.0 [cC]laude[bB]ot'),
+    ('monsidobot', false, false, 'default', 'crawler-user-agents@1.60.0 Monsidobot'),
+    ('groupmebot', false, false, 'default', 'crawler-user-agents@1.60.0 GroupMeBot'),
+    ('vercelbot', false, false, 'default', 'crawler-user-agents@1.60.0 Vercelbot'),
+    ('vercel-screenshot', false, false, 'default', 'crawler-user-agents@1.60.0 vercel-screenshot'),
+    ('facebookcatalog/', false, false, 'default', 'crawler-user-agents@1.60.0 facebookcatalog\/'),
+    ('meta-externalads/', false, false, 'default', 'crawler-user-agents@1.60.0 meta-externalads\/'),
+    ('meta-externalagent/', false, false, 'default', 'crawler-user-agents@1.60.0 meta-externalagent\/'),
+    ('meta-externalfetcher/', false, false, 'default', 'crawler-user-agents@1.60.0 meta-externalfetcher\/'),
+    ('academicbotrtu', false, false, 'default', 'crawler-user-agents@1.60.0 AcademicBotRTU'),
+    ('keybasebot', false, false, 'default', 'crawler-user-agents@1.60.0 KeybaseBot'),
+    ('lemmy', false, false, 'default', 'crawler-user-agents@1.60.0 Lemmy'),
+    ('cookiehubscan', false, false, 'default', 'crawler-user-agents@1.60.0 CookieHubScan'),
+    ('hydrozen.io', false, false, 'default', 'crawler-user-agents@1.60.0 Hydrozen\.io'),
+    ('http banner detection', false, false, 'default', 'crawler-user-agents@1.60.0 HTTP Banner Detection'),
+    ('summalybot', false, false, 'default', 'crawler-user-agents@1.60.0 SummalyBot'),
+    ('microsoftpreview/', false, false, 'default', 'crawler-user-agents@1.60.0 MicrosoftPreview\/'),
+    ('geedoproductsearch', false, false, 'default', 'crawler-user-agents@1.60.0 GeedoProductSearch'),
+    ('tiktokspider', false, false, 'default', 'crawler-user-agents@1.60.0 TikTokSpider'),
+    ('oncrawl/', false, false, 'default', 'crawler-user-agents@1.60.0 OnCrawl\/'),
+    ('sindresorhus/got', false, false, 'default', 'crawler-user-agents@1.60.0 sindresorhus\/got'),
+    ('censysinspect/', false, false, 'default', 'crawler-user-agents@1.60.0 CensysInspect\/'),
+    ('sbintuitionsbot/', false, false, 'default', 'crawler-user-agents@1.60.0 SBIntuitionsBot\/'),
+    ('sitebulb', false, false, 'default', 'crawler-user-agents@1.60.0 sitebulb'),
+    ('yextbot/', false, false, 'default', 'crawler-user-agents@1.60.0 YextBot\/'),
+    ('datadogsynthetics', false, false, 'default', 'crawler-user-agents@1.60.0 DatadogSynthetics'),
+    ('google-ads-conversions', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Ads-Conversions'),
+    ('observepoint', false, false, 'default', 'crawler-user-agents@1.60.0 ObservePoint'),
+    ('checkly', false, false, 'default', 'crawler-user-agents@1.60.0 Checkly'),
+    ('alittle client', false, false, 'default', 'crawler-user-agents@1.60.0 ALittle Client'),
+    ('aliyunsecbot', false, false, 'default', 'crawler-user-agents@1.60.0 AliyunSecBot'),
+    ('claude-web', false, false, 'default', 'crawler-user-agents@1.60.0 Claude-Web'),
+    ('anthropic-ai', false, false, 'default', 'crawler-user-agents@1.60.0 anthropic-ai'),
+    ('claude-user', false, false, 'default', 'crawler-user-agents@1.60.0 Claude-User'),
+    ('claude-searchbot', false, false, 'default', 'crawler-user-agents@1.60.0 Claude-SearchBot'),
+    ('google-extended', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Extended'),
+    ('cohere-ai', false, false, 'default', 'crawler-user-agents@1.60.0 cohere-ai'),
+    ('timpibot', false, false, 'default', 'crawler-user-agents@1.60.0 Timpibot'),
+    ('serankingbacklinksbot', false, false, 'default', 'crawler-user-agents@1.60.0 SERankingBacklinksBot'),
+    ('cmschecker', false, false, 'default', 'crawler-user-agents@1.60.0 CMSChecker'),
+    ('wayback', false, false, 'default', 'crawler-user-agents@1.60.0 Wayback'),
+    ('playwright', false, false, 'default', 'crawler-user-agents@1.60.0 Playwright'),
+    ('puppeteer', false, false, 'default', 'crawler-user-agents@1.60.0 Puppeteer'),
+    ('selenium', false, false, 'default', 'crawler-user-agents@1.60.0 Selenium'),
+    ('nikto', false, false, 'default', 'crawler-user-agents@1.60.0 Nikto'),
+    ('sqlmap', false, false, 'default', 'crawler-user-agents@1.60.0 sqlmap'),
+    ('zmeu', false, false, 'default', 'crawler-user-agents@1.60.0 ZmEu'),
+    ('masscan', false, false, 'default', 'crawler-user-agents@1.60.0 masscan'),
+    ('wpscan', false, false, 'default', 'crawler-user-agents@1.60.0 WPScan'),
+    ('acunetix', false, false, 'default', 'crawler-user-agents@1.60.0 [aA]cunetix'),
+    ('nessus', false, false, 'default', 'crawler-user-agents@1.60.0 Nessus'),
+    ('dirbuster', false, false, 'default', 'crawler-user-agents@1.60.0 [dD]ir[Bb]uster'),
+    ('statuscake', false, false, 'default', 'crawler-user-agents@1.60.0 StatusCake'),
+    ('colly', false, false, 'default', 'crawler-user-agents@1.60.0 colly'),
+    ('mechanize', false, false, 'default', 'crawler-user-agents@1.60.0 [mM]echanize'),
+    ('air.ai/scanning', false, false, 'default', 'crawler-user-agents@1.60.0 air\.ai\/scanning'),
+    ('asnriskscorer', false, false, 'default', 'crawler-user-agents@1.60.0 asnriskscorer'),
+    ('oicrawler', false, false, 'default', 'crawler-user-agents@1.60.0 OICrawler'),
+    ('l9scan', false, false, 'default', 'crawler-user-agents@1.60.0 l9scan'),
+    ('slaccalebot', false, false, 'default', 'crawler-user-agents@1.60.0 SlaccaleBot'),
+    ('httpie/', false, true, 'default', 'crawler-user-agents@1.60.0 ^HTTPie\/'),
+    ('gemini-deep-research', false, false, 'default', 'crawler-user-agents@1.60.0 Gemini-Deep-Research'),
+    ('perplexity-user', false, false, 'default', 'crawler-user-agents@1.60.0 Perplexity-User'),
+    ('perplexityuser', false, false, 'default', 'crawler-user-agents@1.60.0 PerplexityUser'),
+    ('meta-webindexer', false, false, 'default', 'crawler-user-agents@1.60.0 meta-webindexer'),
+    ('duckassistbot', false, false, 'default', 'crawler-user-agents@1.60.0 DuckAssistBot'),
+    ('mistralai-user', false, false, 'default', 'crawler-user-agents@1.60.0 MistralAI-User'),
+    ('webzio', false, false, 'default', 'crawler-user-agents@1.60.0 webzio'),
+    ('newsai/', false, false, 'default', 'crawler-user-agents@1.60.0 newsai\/'),
+    ('arenaunfurlbot', false, true, 'default', 'crawler-user-agents@1.60.0 ^ArenaUnfurlBot'),
+    ('a360-search', false, false, 'default', 'crawler-user-agents@1.60.0 A360-Search'),
+    ('aasa-bot', false, false, 'default', 'crawler-user-agents@1.60.0 AASA-Bot'),
+    ('accessstatus', false, false, 'default', 'crawler-user-agents@1.60.0 AccessStatus'),
+    ('acquia optimize', false, false, 'default', 'crawler-user-agents@1.60.0 Acquia optimize'),
+    ('activecomply', false, false, 'default', 'crawler-user-agents@1.60.0 ActiveComply'),
+    ('adkerneltopiccrawler', false, false, 'default', 'crawler-user-agents@1.60.0 AdkernelTopicCrawler'),
+    ('alertsite', false, false, 'default', 'crawler-user-agents@1.60.0 AlertSite'),
+    ('allafrica', false, false, 'default', 'crawler-user-agents@1.60.0 AllAfrica'),
+    ('amazing-searchbot', false, false, 'default', 'crawler-user-agents@1.60.0 Amazing-SearchBot'),
+    ('amazon-bedrock-agentcore-browser', false, false, 'default', 'crawler-user-agents@1.60.0 Amazon-Bedrock-AgentCore-Browser'),
+    ('amazonbuyforme', false, false, 'default', 'crawler-user-agents@1.60.0 AmazonBuyForMe'),
+    ('amzn-searchbot', false, false, 'default', 'crawler-user-agents@1.60.0 Amzn-SearchBot'),
+    ('amzn-user', false, false, 'default', 'crawler-user-agents@1.60.0 Amzn-User'),
+    ('anchor browser', false, false, 'default', 'crawler-user-agents@1.60.0 Anchor Browser'),
+    ('anomura', false, false, 'default', 'crawler-user-agents@1.60.0 Anomura'),
+    ('apifybot', false, false, 'default', 'crawler-user-agents@1.60.0 ApifyBot'),
+    ('apifywebsitecontentcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 ApifyWebsiteContentCrawler'),
+    ('archive-it', false, false, 'default', 'crawler-user-agents@1.60.0 Archive-It'),
+    ('artemis web reader', false, false, 'default', 'crawler-user-agents@1.60.0 artemis web reader'),
+    ('atlassian-bot', false, false, 'default', 'crawler-user-agents@1.60.0 atlassian-bot'),
+    ('attracta', false, false, 'default', 'crawler-user-agents@1.60.0 Attracta'),
+    ('audigentadbot', false, false, 'default', 'crawler-user-agents@1.60.0 AudigentAdBot'),
+    ('authory', false, false, 'default', 'crawler-user-agents@1.60.0 Authory'),
+    ('automaton', false, false, 'default', 'crawler-user-agents@1.60.0 Automaton|Newsify Feed Fetcher'),
+    ('newsify feed fetcher', false, false, 'default', 'crawler-user-agents@1.60.0 Automaton|Newsify Feed Fetcher'),
+    ('awariorendererbot', false, false, 'default', 'crawler-user-agents@1.60.0 AwarioRendererBot'),
+    ('azureai-searchbot', false, false, 'default', 'crawler-user-agents@1.60.0 AzureAI-SearchBot'),
+    ('bestchange', false, false, 'default', 'crawler-user-agents@1.60.0 BestChange'),
+    ('bigsur.ai', false, false, 'default', 'crawler-user-agents@1.60.0 bigsur\.ai'),
+    ('bl.uk_lddc_bot', false, false, 'default', 'crawler-user-agents@1.60.0 bl\.uk_lddc_bot'),
+    ('blingerp', false, false, 'default', 'crawler-user-agents@1.60.0 BlingERP'),
+    ('blockaid', false, false, 'default', 'crawler-user-agents@1.60.0 Blockaid'),
+    ('bloglines', false, false, 'default', 'crawler-user-agents@1.60.0 Bloglines'),
+    ('blogvault', false, false, 'default', 'crawler-user-agents@1.60.0 BlogVault'),
+    ('bluesky-domain-status-classifier', false, false, 'default', 'crawler-user-agents@1.60.0 bluesky-domain-status-classifier'),
+    ('bluesky/', false, false, 'default', 'crawler-user-agents@1.60.0 Bluesky\/'),
+    ('bne.es_bot', false, false, 'default', 'crawler-user-agents@1.60.0 bne\.es_bot'),
+    ('brightbot', false, false, 'default', 'crawler-user-agents@1.60.0 Brightbot'),
+    ('browserbot-observer', false, false, 'default', 'crawler-user-agents@1.60.0 BrowserBot-Observer'),
+    ('bufferlinkpreviewbot', false, false, 'default', 'crawler-user-agents@1.60.0 BufferLinkPreviewBot'),
+    ('bugsnag', false, false, 'default', 'crawler-user-agents@1.60.0 Bugsnag'),
+    ('buttondown', false, false, 'default', 'crawler-user-agents@1.60.0 Buttondown'),
+    ('capitalonebot', false, false, 'default', 'crawler-user-agents@1.60.0 CapitalOneBot'),
+    ('certchief', false, false, 'default', 'crawler-user-agents@1.60.0 CertChief'),
+    ('channable', false, false, 'default', 'crawler-user-agents@1.60.0 channable'),
+    ('channel3bot', false, false, 'default', 'crawler-user-agents@1.60.0 Channel3Bot'),
+    ('chirp', false, false, 'default', 'crawler-user-agents@1.60.0 Chirp|gotosocial'),
+    ('gotosocial', false, false, 'default', 'crawler-user-agents@1.60.0 Chirp|gotosocial'),
+    ('clickuplinkunfurler', false, false, 'default', 'crawler-user-agents@1.60.0 ClickUpLinkUnfurler'),
+    ('cloudflare-autorag', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-AutoRAG'),
+    ('cloudflare-custom-hostname-verification', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Custom-Hostname-Verification'),
+    ('cloudflare-stream-webhook', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Stream-Webhook'),
+    ('cloudflareradarurlscanner', false, false, 'default', 'crawler-user-agents@1.60.0 CloudflareRadarURLScanner'),
+    ('cloudtrellis', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudtrellis'),
+    ('cludo', false, false, 'default', 'crawler-user-agents@1.60.0 [cC]ludo'),
+    ('code/1.', false, false, 'default', 'crawler-user-agents@1.60.0 Code\/1\.'),
+    ('collapsify', false, false, 'default', 'crawler-user-agents@1.60.0 Collapsify'),
+    ('contextualbot', false, false, 'default', 'crawler-user-agents@1.60.0 ContextualBot[\s\S]*outcomes\.net'),
+    ('convermax', false, false, 'default', 'crawler-user-agents@1.60.0 Convermax'),
+    ('cookie-maestro', false, false, 'default', 'crawler-user-agents@1.60.0 cookie-maestro'),
+    ('cookiehubverify', false, false, 'default', 'crawler-user-agents@1.60.0 CookieHubVerify'),
+    ('cookieyesbot', false, false, 'default', 'crawler-user-agents@1.60.0 CookieYesbot'),
+    ('crazy egg', false, false, 'default', 'crawler-user-agents@1.60.0 Crazy Egg'),
+    ('rss reader', false, false, 'default', 'crawler-user-agents@1.60.0 Current[\s\S]*RSS Reader'),
+    ('cypex.ai/scanning', false, false, 'default', 'crawler-user-agents@1.60.0 cypex\.ai\/scanning'),
+    ('deepcrawl', false, false, 'default', 'crawler-user-agents@1.60.0 DeepCrawl'),
+    ('digicert dcv', false, false, 'default', 'crawler-user-agents@1.60.0 DigiCert DCV'),
+    ('dlvr.it', false, false, 'default', 'crawler-user-agents@1.60.0 dlvr\.it'),
+    ('dotcom-monitor', false, false, 'default', 'crawler-user-agents@1.60.0 Dotcom-Monitor'),
+    ('drataautopilot', false, false, 'default', 'crawler-user-agents@1.60.0 DrataAutopilot'),
+    ('dreamhost data team', false, false, 'default', 'crawler-user-agents@1.60.0 DreamHost Data Team'),
+    ('ds9', false, false, 'default', 'crawler-user-agents@1.60.0 ds9'),
+    (' dvbot', false, false, 'default', 'crawler-user-agents@1.60.0  DVbot'),
+    ('ecovadissustainabilitybot', false, false, 'default', 'crawler-user-agents@1.60.0 EcoVadisSustainabilityBot'),
+    ('elmah.io uptime monitoring', false, false, 'default', 'crawler-user-agents@1.60.0 elmah\.io Uptime Monitoring'),
+    ('evernoterichlinkbot', false, false, 'default', 'crawler-user-agents@1.60.0 EvernoteRichLinkBot'),
+    ('ezlynx', false, false, 'default', 'crawler-user-agents@1.60.0 EzLynx'),
+    ('ezoicbot', false, false, 'default', 'crawler-user-agents@1.60.0 EzoicBot'),
+    ('facebookbot', false, false, 'default', 'crawler-user-agents@1.60.0 FacebookBot'),
+    ('fastdast', false, false, 'default', 'crawler-user-agents@1.60.0 FastDAST'),
+    ('feeder /', false, false, 'default', 'crawler-user-agents@1.60.0 Feeder \/'),
+    ('feedflow', false, false, 'default', 'crawler-user-agents@1.60.0 FeedFlow'),
+    ('findfiles.net', false, false, 'default', 'crawler-user-agents@1.60.0 FindFiles\.net'),
+    ('firecrawlagent', false, false, 'default', 'crawler-user-agents@1.60.0 FirecrawlAgent'),
+    ('fyndsearchengine-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 FyndSearchEngine-Crawler'),
+    ('fyndsearchengine-recrawler', false, false, 'default', 'crawler-user-agents@1.60.0 FyndSearchEngine-ReCrawler'),
+    ('goodreads', false, false, 'default', 'crawler-user-agents@1.60.0 Goodreads'),
+    ('google trust services', false, false, 'default', 'crawler-user-agents@1.60.0 Google Trust Services'),
+    ('google-agent', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Agent'),
+    ('google-gemini-cli', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Gemini-CLI'),
+    ('google-notebooklm', false, false, 'default', 'crawler-user-agents@1.60.0 Google-NotebookLM'),
+    ('googleagent-mariner', false, false, 'default', 'crawler-user-agents@1.60.0 GoogleAgent-Mariner'),
+    ('greppr web crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Greppr Web Crawler'),
+    ('hardenize', false, false, 'default', 'crawler-user-agents@1.60.0 Hardenize'),
+    ('honeybadgerbot', false, false, 'default', 'crawler-user-agents@1.60.0 HoneybadgerBot'),
+    ('iboubot', false, false, 'default', 'crawler-user-agents@1.60.0 IbouBot'),
+    ('imagespider', false, false, 'default', 'crawler-user-agents@1.60.0 imageSpider'),
+    ('innologica', false, false, 'default', 'crawler-user-agents@1.60.0 Innologica'),
+    ('kagi-fetcher', false, false, 'default', 'crawler-user-agents@1.60.0 kagi-fetcher'),
+    ('kangaroo bot', false, false, 'default', 'crawler-user-agents@1.60.0 Kangaroo Bot'),
+    ('known agent', false, false, 'default', 'crawler-user-agents@1.60.0 Known Agent'),
+    ('krawlerbot', false, false, 'default', 'crawler-user-agents@1.60.0 KrawlerBot'),
+    ('laion-huggingface-processor', false, false, 'default', 'crawler-user-agents@1.60.0 laion-huggingface-processor'),
+    ('linkcheckerbot', false, false, 'default', 'crawler-user-agents@1.60.0 LinkCheckerBot'),
+    ('linkupbot', false, false, 'default', 'crawler-user-agents@1.60.0 LinkupBot'),
+    ('lmarenaunfurlbot', false, false, 'default', 'crawler-user-agents@1.60.0 LMArenaUnfurlBot'),
+    ('lyonl-asset-proxy', false, false, 'default', 'crawler-user-agents@1.60.0 lyonl-asset-proxy'),
+    ('lyonl-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 lyonl-crawler'),
+    ('magibot', false, false, 'default', 'crawler-user-agents@1.60.0 MagiBot'),
+    ('magpierss', false, false, 'default', 'crawler-user-agents@1.60.0 MagpieRSS'),
+    ('mail.ru', false, false, 'default', 'crawler-user-agents@1.60.0 mail\.ru'),
+    ('mailchimp', false, false, 'default', 'crawler-user-agents@1.60.0 MailChimp'),
+    ('manus-user', false, false, 'default', 'crawler-user-agents@1.60.0 Manus-User'),
+    ('mediumbot-metatagfetcher', false, false, 'default', 'crawler-user-agents@1.60.0 Mediumbot-MetaTagFetcher'),
+    ('metaiab facebook', false, false, 'default', 'crawler-user-agents@1.60.0 MetaIAB Facebook'),
+    ('mixrankbot', false, false, 'default', 'crawler-user-agents@1.60.0 MixrankBot'),
+    ('modernizebot', false, false, 'default', 'crawler-user-agents@1.60.0 ModernizeBot'),
+    ('montasticmonitor', false, false, 'default', 'crawler-user-agents@1.60.0 MontasticMonitor'),
+    ('nanointeractive', false, false, 'default', 'crawler-user-agents@1.60.0 NanoInteractive'),
+    ('nestdaddybot', false, false, 'default', 'crawler-user-agents@1.60.0 NestDaddybot'),
+    ('netcraft ssl server survey', false, false, 'default', 'crawler-user-agents@1.60.0 Netcraft SSL Server Survey'),
+    ('netcraft web server survey', false, false, 'default', 'crawler-user-agents@1.60.0 Netcraft Web Server Survey'),
+    ('netseer crawler', false, false, 'default', 'crawler-user-agents@1.60.0 NetSeer crawler'),
+    ('netumo', false, false, 'default', 'crawler-user-agents@1.60.0 Netumo|netumo'),
+    ('newrelicsynthetics', false, false, 'default', 'crawler-user-agents@1.60.0 NewRelicSynthetics'),
+    ('newsroom.bi', false, false, 'default', 'crawler-user-agents@1.60.0 NewsRoom\.BI'),
+    ('nitro-', false, false, 'default', 'crawler-user-agents@1.60.0 Nitro-'),
+    ('nitrobot', false, false, 'default', 'crawler-user-agents@1.60.0 NitroBot'),
+    ('noibu', false, false, 'default', 'crawler-user-agents@1.60.0 Noibu'),
+    ('nostocrawlerbot', false, false, 'default', 'crawler-user-agents@1.60.0 NostoCrawlerBot'),
+    ('onetrust', false, false, 'default', 'crawler-user-agents@1.60.0 OneTrust'),
+    ('opencode-smartfetch', false, false, 'default', 'crawler-user-agents@1.60.0 opencode-smartfetch'),
+    (';owler', false, false, 'default', 'crawler-user-agents@1.60.0 ;Owler'),
+    ('parselysharesbot', false, false, 'default', 'crawler-user-agents@1.60.0 ParselySharesBot'),
+    ('phindbot', false, false, 'default', 'crawler-user-agents@1.60.0 PhindBot'),
+    ('podchaserparser', false, false, 'default', 'crawler-user-agents@1.60.0 PodchaserParser'),
+    ('podimo', false, false, 'default', 'crawler-user-agents@1.60.0 Podimo'),
+    ('poggio-citations', false, false, 'default', 'crawler-user-agents@1.60.0 Poggio-Citations'),
+    ('productsup.io/crawler', false, false, 'default', 'crawler-user-agents@1.60.0 productsup\.io\/crawler'),
+    ('qcbot', false, false, 'default', 'crawler-user-agents@1.60.0 qcbot'),
+    ('qualys', false, false, 'default', 'crawler-user-agents@1.60.0 Qualys'),
+    ('quora-bot', false, false, 'default', 'crawler-user-agents@1.60.0 Quora-Bot'),
+    ('qwantbot', false, false, 'default', 'crawler-user-agents@1.60.0 Qwantbot'),
+    ('qwarrybot', false, false, 'default', 'crawler-user-agents@1.60.0 Qwarrybot'),
+    ('rsiteauditor', false, false, 'default', 'crawler-user-agents@1.60.0 RSiteAuditor'),
+    ('rss.social', false, false, 'default', 'crawler-user-agents@1.60.0 RSS\.Social'),
+    ('salesforce.com', false, false, 'default', 'crawler-user-agents@1.60.0 Salesforce\.com'),
+    ('scope3', false, false, 'default', 'crawler-user-agents@1.60.0 Scope3'),
+    ('scraping@nytimes.com', false, false, 'default', 'crawler-user-agents@1.60.0 scraping@nytimes\.com'),
+    ('scrubby', false, false, 'default', 'crawler-user-agents@1.60.0 Scrubby'),
+    ('scrunchbot', false, false, 'default', 'crawler-user-agents@1.60.0 Scrunchbot'),
+    ('seo4ajax.com', false, false, 'default', 'crawler-user-agents@1.60.0 seo4ajax\.com'),
+    ('sequelwp', false, false, 'default', 'crawler-user-agents@1.60.0 SequelWP'),
+    ('serverdensity', false, false, 'default', 'crawler-user-agents@1.60.0 ServerDensity'),
+    ('shapbot', false, false, 'default', 'crawler-user-agents@1.60.0 ShapBot'),
+    ('shortpixel', false, false, 'default', 'crawler-user-agents@1.60.0 ShortPixel'),
+    ('silktide', false, false, 'default', 'crawler-user-agents@1.60.0 Silktide'),
+    ('sitelock', false, false, 'default', 'crawler-user-agents@1.60.0 SiteLock'),
+    ('smarshbot', false, false, 'default', 'crawler-user-agents@1.60.0 SmarshBot'),
+    ('smtnetpmbot', false, false, 'default', 'crawler-user-agents@1.60.0 SMTnetPMBot'),
+    ('software-security-research', false, false, 'default', 'crawler-user-agents@1.60.0 Software-Security-Research'),
+    ('sottopopnone', false, false, 'default', 'crawler-user-agents@1.60.0 SottopopNone'),
+    ('spider.com', false, false, 'default', 'crawler-user-agents@1.60.0 Spider[\s\S]*spider\.com'),
+    ('splunk', false, false, 'default', 'crawler-user-agents@1.60.0 Splunk'),
+    ('statusnestbacklinkspider', false, false, 'default', 'crawler-user-agents@1.60.0 StatusNestBacklinkSpider'),
+    ('stepstonecrawlbot', false, false, 'default', 'crawler-user-agents@1.60.0 stepstoneCrawlBot'),
+    ('tavilybot', false, false, 'default', 'crawler-user-agents@1.60.0 TavilyBot'),
+    ('thousandeyes', false, false, 'default', 'crawler-user-agents@1.60.0 ThousandEyes'),
+    ('trae/', false, false, 'default', 'crawler-user-agents@1.60.0 Trae\/'),
+    ('twinagent', false, false, 'default', 'crawler-user-agents@1.60.0 TwinAgent'),
+    ('uipbot', false, false, 'default', 'crawler-user-agents@1.60.0 uipbot'),
+    ('um-fc', false, false, 'default', 'crawler-user-agents@1.60.0 um-FC'),
+    ('um-ic', false, false, 'default', 'crawler-user-agents@1.60.0 um-IC'),
+    ('uptimestatistics', false, false, 'default', 'crawler-user-agents@1.60.0 UptimeStatistics'),
+    ('verispider', false, false, 'default', 'crawler-user-agents@1.60.0 Verispider'),
+    ('visionheight.com/scan', false, false, 'default', 'crawler-user-agents@1.60.0 visionheight\.com\/scan'),
+    ('watchbot monitoring robot', false, false, 'default', 'crawler-user-agents@1.60.0 Watchbot monitoring robot'),
+    ('watchful', false, false, 'default', 'crawler-user-agents@1.60.0 Watchful'),
+    ('weborama-fetcher', false, false, 'default', 'crawler-user-agents@1.60.0 weborama-fetcher'),
+    ('webspidermount', false, false, 'default', 'crawler-user-agents@1.60.0 webspidermount'),
+    ('wepchsearchengine', false, false, 'default', 'crawler-user-agents@1.60.0 WepchSearchEngine'),
+    ('wknd-bot', false, false, 'default', 'crawler-user-agents@1.60.0 wknd-bot'),
+    ('wpmu dev hub', false, false, 'default', 'crawler-user-agents@1.60.0 WPMU DEV Hub'),
+    ('wtotem', false, false, 'default', 'crawler-user-agents@1.60.0 WTotem'),
+    ('xovionpagecrawler', false, false, 'default', 'crawler-user-agents@1.60.0 XoviOnpageCrawler'),
+    ('yelpspider', false, false, 'default', 'crawler-user-agents@1.60.0 yelpspider'),
+    ('zanistabot', false, false, 'default', 'crawler-user-agents@1.60.0 ZanistaBot'),
+    ('zoominfo-', false, false, 'default', 'crawler-user-agents@1.60.0 ZoomInfo-'),
+    ('7siters', false, false, 'default', 'crawler-user-agents@1.60.0 7Siters'),
+    ('accessible web bot', false, false, 'default', 'crawler-user-agents@1.60.0 Accessible Web Bot'),
+    ('atvowbot', false, false, 'default', 'crawler-user-agents@1.60.0 AtVowBot'),
+    ('bibliotheque nacional de france crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Bibliotheque Nacional de France Crawler'),
+    ('bling erp', false, false, 'default', 'crawler-user-agents@1.60.0 Bling ERP'),
+    ('cdscbot', false, false, 'default', 'crawler-user-agents@1.60.0 CDSCbot'),
+    ('critical css bot', false, false, 'default', 'crawler-user-agents@1.60.0 Critical CSS Bot'),
+    ('cybaabot', false, false, 'default', 'crawler-user-agents@1.60.0 CybaaBot'),
+    ('cyberfindcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 CyberFindCrawler'),
+    ('dark visitor', false, false, 'default', 'crawler-user-agents@1.60.0 Dark Visitor'),
+    ('determ', false, false, 'default', 'crawler-user-agents@1.60.0 Determ'),
+    ('dnsscanner', false, false, 'default', 'crawler-user-agents@1.60.0 DNSScanner'),
+    ('drupalbot', false, false, 'default', 'crawler-user-agents@1.60.0 Drupalbot'),
+    ('emoney advisor', false, false, 'default', 'crawler-user-agents@1.60.0 eMoney Advisor'),
+    ('everyfeed-spider', false, false, 'default', 'crawler-user-agents@1.60.0 everyfeed-spider'),
+    ('extecontextcrawl', false, false, 'default', 'crawler-user-agents@1.60.0 ExteContextCrawl'),
+    ('fedidb', false, false, 'default', 'crawler-user-agents@1.60.0 FediDB'),
+    ('fediindex', false, false, 'default', 'crawler-user-agents@1.60.0 FediIndex'),
+    ('fedilist agent', false, false, 'default', 'crawler-user-agents@1.60.0 FediList Agent'),
+    ('fedineko', false, false, 'default', 'crawler-user-agents@1.60.0 Fedineko'),
+    ('fedreporter bot for ffiec', false, false, 'default', 'crawler-user-agents@1.60.0 FedReporter Bot for FFIEC'),
+    ('feedsearch bot', false, false, 'default', 'crawler-user-agents@1.60.0 Feedsearch Bot'),
+    ('feedsearch-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Feedsearch-Crawler'),
+    ('fiperbot', false, false, 'default', 'crawler-user-agents@1.60.0 fiperbot'),
+    ('fleebsbot', false, false, 'default', 'crawler-user-agents@1.60.0 FleebsBot'),
+    ('fluid', false, false, 'default', 'crawler-user-agents@1.60.0 Fluid'),
+    ('flyriverbot', false, false, 'default', 'crawler-user-agents@1.60.0 Flyriverbot'),
+    ('freshbot', false, false, 'default', 'crawler-user-agents@1.60.0 Freshbot'),
+    ('gaisbot', false, false, 'default', 'crawler-user-agents@1.60.0 Gaisbot'),
+    ('genomecrawlerd', false, false, 'default', 'crawler-user-agents@1.60.0 GenomeCrawlerd'),
+    ('halobot', false, false, 'default', 'crawler-user-agents@1.60.0 HaloBot'),
+    ('irlbot', false, false, 'default', 'crawler-user-agents@1.60.0 IRLbot'),
+    ('kaikki.org-digital-archive', false, false, 'default', 'crawler-user-agents@1.60.0 kaikki\.org-digital-archive'),
+    ('kb.dk_bot', false, false, 'default', 'crawler-user-agents@1.60.0 kb\.dk_bot'),
+    ('library of congress web archiving', false, false, 'default', 'crawler-user-agents@1.60.0 Library Of Congress Web Archiving'),
+    ('magnetmebot', false, false, 'default', 'crawler-user-agents@1.60.0 MagnetmeBot'),
+    ('matchorysearch', false, false, 'default', 'crawler-user-agents@1.60.0 MatchorySearch'),
+    ('minoru''s fediverse crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Minoru''s Fediverse Crawler'),
+    ('mirrorwebcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 MirrorWebCrawler'),
+    ('mithril-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 mithril-crawler'),
+    ('modatscanner', false, false, 'default', 'crawler-user-agents@1.60.0 ModatScanner'),
+    ('napbot', false, false, 'default', 'crawler-user-agents@1.60.0 NapBot'),
+    ('new york times newsgathering', false, false, 'default', 'crawler-user-agents@1.60.0 New York Times Newsgathering'),
+    ('nlux_iaharvester', false, false, 'default', 'crawler-user-agents@1.60.0 NLUX_IAHarvester'),
+    ('noahbot', false, false, 'default', 'crawler-user-agents@1.60.0 NoahBot'),
+    ('plagawarebot', false, false, 'default', 'crawler-user-agents@1.60.0 PlagAwareBot'),
+    ('rakuten image extraction bot', false, false, 'default', 'crawler-user-agents@1.60.0 Rakuten Image extraction bot'),
+    ('researchbot', false, false, 'default', 'crawler-user-agents@1.60.0 ResearchBot'),
+    ('rss-is-dead.lol web bot', false, false, 'default', 'crawler-user-agents@1.60.0 rss-is-dead\.lol web bot'),
+    ('seolyt', false, false, 'default', 'crawler-user-agents@1.60.0 seoLyt'),
+    ('sirdatabot', false, false, 'default', 'crawler-user-agents@1.60.0 SirdataBot'),
+    ('sitesoverpagesbot', false, false, 'default', 'crawler-user-agents@1.60.0 SitesOverPagesBot'),
+    ('sleepbot', false, false, 'default', 'crawler-user-agents@1.60.0 SleepBot'),
+    ('sosospider', false, false, 'default', 'crawler-user-agents@1.60.0 Sosospider'),
+    ('termly', false, false, 'default', 'crawler-user-agents@1.60.0 Termly'),
+    ('tls tester', false, false, 'default', 'crawler-user-agents@1.60.0 TLS tester'),
+    ('trafilatura', false, false, 'default', 'crawler-user-agents@1.60.0 trafilatura'),
+    ('urlbeebot', false, false, 'default', 'crawler-user-agents@1.60.0 UrlBeeBot'),
+    ('videootv bot', false, false, 'default', 'crawler-user-agents@1.60.0 videootv Bot'),
+    ('vmcrawl', false, false, 'default', 'crawler-user-agents@1.60.0 vmcrawl'),
+    ('wadoobot', false, false, 'default', 'crawler-user-agents@1.60.0 WadooBot'),
+    ('website-info.net-robot', false, false, 'default', 'crawler-user-agents@1.60.0 Website-info\.net-Robot'),
+    ('webzip', false, false, 'default', 'crawler-user-agents@1.60.0 WebZIP'),
+    ('wikido', false, false, 'default', 'crawler-user-agents@1.60.0 WikiDo'),
+    ('wovn crawler', false, false, 'default', 'crawler-user-agents@1.60.0 WOVN Crawler'),
+    ('youdaobot', false, false, 'default', 'crawler-user-agents@1.60.0 YoudaoBot'),
+    ('zyborg', false, false, 'default', 'crawler-user-agents@1.60.0 ZyBorg'),
+    ('aranet-searchbot', false, false, 'default', 'crawler-user-agents@1.60.0 Aranet-SearchBot'),
+    ('crawl4ai', false, false, 'default', 'crawler-user-agents@1.60.0 crawl4ai'),
+    ('deepseekbot', false, false, 'default', 'crawler-user-agents@1.60.0 DeepSeekBot'),
+    ('iaskspider', false, false, 'default', 'crawler-user-agents@1.60.0 iaskspider'),
+    ('kunatocrawler', false, false, 'default', 'crawler-user-agents@1.60.0 KunatoCrawler'),
+    ('terracotta', false, false, 'default', 'crawler-user-agents@1.60.0 TerraCotta'),
+    ('abevalbot', false, false, 'default', 'crawler-user-agents@1.60.0 ABEvalBot'),
+    ('blekkobot', false, false, 'default', 'crawler-user-agents@1.60.0 blekkobot'),
+    ('br-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 br-crawler'),
+    ('buddybot', false, false, 'default', 'crawler-user-agents@1.60.0 BuddyBot'),
+    ('capterrabot', false, false, 'default', 'crawler-user-agents@1.60.0 CapterraBot'),
+    ('carbon-umbrella-bot', false, false, 'default', 'crawler-user-agents@1.60.0 carbon-umbrella-bot'),
+    ('caveman-hunter', false, false, 'default', 'crawler-user-agents@1.60.0 caveman-hunter'),
+    ('centro ads.txt crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Centro Ads\.txt Crawler'),
+    ('wisebot', false, false, 'default', 'crawler-user-agents@1.60.0 WISEbot'),
+    ('codabot', false, false, 'default', 'crawler-user-agents@1.60.0 CodaBot'),
+    ('corporama matcher', false, false, 'default', 'crawler-user-agents@1.60.0 Corporama matcher'),
+    ('cyotekwebcopy', false, false, 'default', 'crawler-user-agents@1.60.0 CyotekWebCopy'),
+    ('datadog agent', false, false, 'default', 'crawler-user-agents@1.60.0 Datadog Agent'),
+    ('dazzle bluesky bot', false, false, 'default', 'crawler-user-agents@1.60.0 Dazzle BlueSky Bot'),
+    ('dominicbot', false, false, 'default', 'crawler-user-agents@1.60.0 DominicBot'),
+    ('dow jones searchbot', false, false, 'default', 'crawler-user-agents@1.60.0 Dow Jones Searchbot'),
+    ('download ninja', false, false, 'default', 'crawler-user-agents@1.60.0 Download Ninja'),
+    ('emailwolf', false, false, 'default', 'crawler-user-agents@1.60.0 EmailWolf'),
+    ('fedistatscrawler', false, false, 'default', 'crawler-user-agents@1.60.0 fedistatsCrawler'),
+    ('goparserbot', false, false, 'default', 'crawler-user-agents@1.60.0 GoParserBot'),
+    ('gsa-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 gsa-crawler'),
+    ('hanaleibot', false, false, 'default', 'crawler-user-agents@1.60.0 HanaleiBot'),
+    ('nicheindex', false, false, 'default', 'crawler-user-agents@1.60.0 NicheIndex'),
+    ('headonlyscraper', false, false, 'default', 'crawler-user-agents@1.60.0 HeadOnlyScraper'),
+    ('henkbot', false, false, 'default', 'crawler-user-agents@1.60.0 HenkBot'),
+    ('impact.com agent', false, false, 'default', 'crawler-user-agents@1.60.0 Impact\.com Agent'),
+    ('keydrop.io', false, false, 'default', 'crawler-user-agents@1.60.0 Keydrop\.io'),
+    ('larbin', false, false, 'default', 'crawler-user-agents@1.60.0 larbin'),
+    ('sentinel-linkcheck', false, false, 'default', 'crawler-user-agents@1.60.0 SENTINEL-LinkCheck'),
+    ('linko', false, false, 'default', 'crawler-user-agents@1.60.0 linko'),
+    ('linkpadbot', false, false, 'default', 'crawler-user-agents@1.60.0 LinkpadBot'),
+    ('lwp-trivial', false, false, 'default', 'crawler-user-agents@1.60.0 lwp-trivial'),
+    ('magus bot', false, false, 'default', 'crawler-user-agents@1.60.0 Magus Bot'),
+    ('naverbot', false, false, 'default', 'crawler-user-agents@1.60.0 NaverBot'),
+    ('loopimprovements.com', false, false, 'default', 'crawler-user-agents@1.60.0 loopimprovements\.com'),
+    ('opentheboxbot', false, false, 'default', 'crawler-user-agents@1.60.0 OpenTheBoxBot'),
+    ('owler-w', false, false, 'default', 'crawler-user-agents@1.60.0 OWLer-W'),
+    ('peer39_crawler', false, false, 'default', 'crawler-user-agents@1.60.0 peer39_crawler'),
+    ('pixalate.com', false, false, 'default', 'crawler-user-agents@1.60.0 Pixalate\.com'),
+    ('poduptime', false, false, 'default', 'crawler-user-agents@1.60.0 Poduptime'),
+    ('pomothy-bot', false, false, 'default', 'crawler-user-agents@1.60.0 Pomothy-Bot'),
+    ('pulsepoint-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 PulsePoint-Crawler'),
+    ('rawweb-bot', false, false, 'default', 'crawler-user-agents@1.60.0 rawweb-bot'),
+    ('semantic-visions', false, false, 'default', 'crawler-user-agents@1.60.0 semantic-visions'),
+    ('sindup', false, false, 'default', 'crawler-user-agents@1.60.0 Sindup'),
+    ('sitesucker', false, false, 'default', 'crawler-user-agents@1.60.0 SiteSucker'),
+    ('springservebot', false, false, 'default', 'crawler-user-agents@1.60.0 SpringserveBot'),
+    ('sqwatcher', false, false, 'default', 'crawler-user-agents@1.60.0 SQWatcher'),
+    ('supabase paired crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Supabase Paired Crawler'),
+    ('sv-watchagent', false, false, 'default', 'crawler-user-agents@1.60.0 sv-watchagent'),
+    ('swiftbot', false, false, 'default', 'crawler-user-agents@1.60.0 Swiftbot'),
+    ('synthesibot', false, false, 'default', 'crawler-user-agents@1.60.0 SynthesiBot'),
+    ('taragroup intelligent bot', false, false, 'default', 'crawler-user-agents@1.60.0 TaraGroup Intelligent Bot'),
+    ('thinkbot', false, false, 'default', 'crawler-user-agents@1.60.0 Thinkbot'),
+    ('tsmbot', false, false, 'default', 'crawler-user-agents@1.60.0 TSMbot'),
+    ('tsm-turingos', false, false, 'default', 'crawler-user-agents@1.60.0 TSM-turingos'),
+    ('ugaresearchagent', false, false, 'default', 'crawler-user-agents@1.60.0 UGAResearchAgent'),
+    ('urlsuma.de crawler', false, false, 'default', 'crawler-user-agents@1.60.0 UrlSuMa\.de crawler'),
+    ('wanscannerbot', false, false, 'default', 'crawler-user-agents@1.60.0 WanscannerBot'),
+    ('webcapture', false, false, 'default', 'crawler-user-agents@1.60.0 WebCapture'),
+    ('webcopier', false, false, 'default', 'crawler-user-agents@1.60.0 WebCopier'),
+    ('cognitiveseo.com', false, false, 'default', 'crawler-user-agents@1.60.0 cognitiveseo\.com'),
+    ('xing bot', false, false, 'default', 'crawler-user-agents@1.60.0 Xing Bot'),
+    ('xml sitemaps generator', false, false, 'default', 'crawler-user-agents@1.60.0 XML Sitemaps Generator'),
+    ('yandorirssbot', false, false, 'default', 'crawler-user-agents@1.60.0 YandoriRSSBot'),
+    ('zealbot', false, false, 'default', 'crawler-user-agents@1.60.0 Zealbot'),
+    ('008/', false, false, 'default', 'crawler-user-agents@1.60.0 008\/'),
+    ('monitoring360bot/', false, false, 'default', 'crawler-user-agents@1.60.0 monitoring360bot\/'),
+    ('adagiobot', false, false, 'default', 'crawler-user-agents@1.60.0 AdagioBot'),
+    ('adbeat.com', false, false, 'default', 'crawler-user-agents@1.60.0 adbeat\.com'),
+    ('adminlabs', false, false, 'default', 'crawler-user-agents@1.60.0 AdminLabs'),
+    ('advanced_crawler', false, false, 'default', 'crawler-user-agents@1.60.0 advanced_crawler'),
+    ('adventurer', false, false, 'default', 'crawler-user-agents@1.60.0 Adventurer'),
+    ('agakidsbot', false, false, 'default', 'crawler-user-agents@1.60.0 AGAKIDSBOT'),
+    ('agencyanalyticsbot', false, false, 'default', 'crawler-user-agents@1.60.0 AgencyAnalyticsBot'),
+    ('ai2bot', false, false, 'default', 'crawler-user-agents@1.60.0 AI2Bot'),
+    ('akismetbot', false, false, 'default', 'crawler-user-agents@1.60.0 AkismetBot'),
+    ('alexa site audit', false, false, 'default', 'crawler-user-agents@1.60.0 alexa site audit'),
+    ('algolia crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Algolia Crawler'),
+    ('alienfarm', false, false, 'default', 'crawler-user-agents@1.60.0 alienfarm'),
+    ('allorigins', false, false, 'default', 'crawler-user-agents@1.60.0 allOrigins'),
+    ('amazonadbot', false, false, 'default', 'crawler-user-agents@1.60.0 AmazonAdBot'),
+    ('kendrabot', false, false, 'default', 'crawler-user-agents@1.60.0 KendraBot'),
+    ('appsiteassociation', false, false, 'default', 'crawler-user-agents@1.60.0 AppSiteAssociation'),
+    ('aragog/', false, false, 'default', 'crawler-user-agents@1.60.0 Aragog\/'),
+    ('aranea', false, false, 'default', 'crawler-user-agents@1.60.0 Aranea'),
+    ('archivebox', false, false, 'default', 'crawler-user-agents@1.60.0 ArchiveBox'),
+    ('arquivobot', false, false, 'default', 'crawler-user-agents@1.60.0 ArquivoBot'),
+    ('arquivo-web-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Arquivo-web-crawler'),
+    ('artemisbot', false, false, 'default', 'crawler-user-agents@1.60.0 ArtemisBot'),
+    ('asana/', false, false, 'default', 'crawler-user-agents@1.60.0 Asana\/'),
+    ('audistobot', false, false, 'default', 'crawler-user-agents@1.60.0 AudistoBot'),
+    ('autoconfig test from ustc', false, false, 'default', 'crawler-user-agents@1.60.0 Autoconfig Test from USTC'),
+    ('tracking-quality-spider', false, false, 'default', 'crawler-user-agents@1.60.0 tracking-quality-spider'),
+    ('bad neighborhood header detector', false, false, 'default', 'crawler-user-agents@1.60.0 Bad Neighborhood Header Detector'),
+    ('baiduadsbot', false, false, 'default', 'crawler-user-agents@1.60.0 BaiduAdsBot'),
+    ('bdbot/', false, false, 'default', 'crawler-user-agents@1.60.0 BDBot\/'),
+    ('beeperbot', false, false, 'default', 'crawler-user-agents@1.60.0 BeeperBot'),
+    ('betteruptimebot', false, false, 'default', 'crawler-user-agents@1.60.0 BetterUptimeBot'),
+    ('bnfbot', false, false, 'default', 'crawler-user-agents@1.60.0 BnFBot'),
+    ('bigupdatabot', false, false, 'default', 'crawler-user-agents@1.60.0 BigUpDataBot'),
+    ('binarycanary', false, false, 'default', 'crawler-user-agents@1.60.0 BinaryCanary'),
+    ('bitbucket-webhooks', false, false, 'default', 'crawler-user-agents@1.60.0 Bitbucket-Webhooks'),
+    ('bl.uk_ldfc_bot', false, false, 'default', 'crawler-user-agents@1.60.0 bl\.uk_ldfc_bot'),
+    ('blackduck-fd', false, false, 'default', 'crawler-user-agents@1.60.0 BlackDuck-FD'),
+    ('blogtrottr', false, false, 'default', 'crawler-user-agents@1.60.0 Blogtrottr'),
+    ('blueskypreviewbot', false, false, 'default', 'crawler-user-agents@1.60.0 BlueskyPreviewBot'),
+    ('boardgamepricesbot', false, false, 'default', 'crawler-user-agents@1.60.0 BoardGamePricesBot'),
+    ('botpoke', false, false, 'default', 'crawler-user-agents@1.60.0 BotPoke'),
+    ('bdfetch', false, false, 'default', 'crawler-user-agents@1.60.0 BDFetch'),
+    ('brandwatch', false, false, 'default', 'crawler-user-agents@1.60.0 Brandwatch'),
+    ('bravebot', false, false, 'default', 'crawler-user-agents@1.60.0 BraveBot'),
+    ('brokenlinkcheck.com', false, false, 'default', 'crawler-user-agents@1.60.0 brokenlinkcheck\.com'),
+    ('bw/', false, false, 'default', 'crawler-user-agents@1.60.0 BW\/'),
+    ('bushbaby', false, false, 'default', 'crawler-user-agents@1.60.0 Bushbaby'),
+    ('butterfly/', false, false, 'default', 'crawler-user-agents@1.60.0 Butterfly'),
+    ('rss-parser', false, false, 'default', 'crawler-user-agents@1.60.0 rss-parser'),
+    ('caliberbot', false, false, 'default', 'crawler-user-agents@1.60.0 CaliberBot'),
+    ('capitaloneshopping', false, false, 'default', 'crawler-user-agents@1.60.0 CapitalOneShopping'),
+    ('catchpoint', false, false, 'default', 'crawler-user-agents@1.60.0 Catchpoint'),
+    ('centuryb.o.t9', false, false, 'default', 'crawler-user-agents@1.60.0 centuryb\.o\.t9'),
+    ('cert pl', false, false, 'default', 'crawler-user-agents@1.60.0 CERT PL'),
+    ('certytags', false, false, 'default', 'crawler-user-agents@1.60.0 certytags'),
+    ('chargebeebot', false, false, 'default', 'crawler-user-agents@1.60.0 ChargeBeeBot'),
+    ('charlotte', false, false, 'default', 'crawler-user-agents@1.60.0 Charlotte'),
+    ('chatglm-spider', false, false, 'default', 'crawler-user-agents@1.60.0 ChatGLM-Spider'),
+    ('chatwork linkpreview', false, false, 'default', 'crawler-user-agents@1.60.0 Chatwork LinkPreview'),
+    ('checkhost', false, false, 'default', 'crawler-user-agents@1.60.0 CheckHost'),
+    ('goodzer', false, false, 'default', 'crawler-user-agents@1.60.0 Goodzer'),
+    ('chrome privacy preserving prefetch proxy', false, false, 'default', 'crawler-user-agents@1.60.0 Chrome Privacy Preserving Prefetch Proxy'),
+    ('cirrusexplorer', false, false, 'default', 'crawler-user-agents@1.60.0 CirrusExplorer'),
+    ('classla-web', false, false, 'default', 'crawler-user-agents@1.60.0 CLASSLA-web'),
+    ('clearscopebot', false, false, 'default', 'crawler-user-agents@1.60.0 Clearscopebot'),
+    ('worldbot', false, false, 'default', 'crawler-user-agents@1.60.0 WorldBot'),
+    ('cloudflare-validator', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Validator'),
+    ('cloudflare-csup', false, false, 'default', 'crawler-user-agents@1.60.0 cloudflare-csup'),
+    ('cloudflare-custom-error-page-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Custom-Error-Page-Crawler'),
+    ('cloudflare-radar-scanner', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Radar-Scanner'),
+    ('cloudflare-speedtest', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-SpeedTest'),
+    ('cloudflare-stream-hook', false, false, 'default', 'crawler-user-agents@1.60.0 Cloudflare-Stream-Hook'),
+    ('cognitiveseo bot', false, false, 'default', 'crawler-user-agents@1.60.0 cognitiveSEO Bot'),
+    ('cohere-training-data-crawler', false, false, 'default', 'crawler-user-agents@1.60.0 cohere-training-data-crawler'),
+    ('commafeed', false, false, 'default', 'crawler-user-agents@1.60.0 CommaFeed'),
+    ('researchscan.comsys.rwth-aachen.de', false, false, 'default', 'crawler-user-agents@1.60.0 researchscan\.comsys\.rwth-aachen\.de'),
+    ('contentkingapp', false, false, 'default', 'crawler-user-agents@1.60.0 contentkingapp'),
+    ('cookiehub bot', false, false, 'default', 'crawler-user-agents@1.60.0 CookieHub Bot'),
+    ('cotoyogi', false, false, 'default', 'crawler-user-agents@1.60.0 Cotoyogi'),
+    ('coveobot', false, false, 'default', 'crawler-user-agents@1.60.0 Coveobot'),
+    ('crawlson', false, false, 'default', 'crawler-user-agents@1.60.0 Crawlson'),
+    ('repolookoutbot', false, false, 'default', 'crawler-user-agents@1.60.0 RepoLookoutBot'),
+    ('criticalcss.com', false, false, 'default', 'crawler-user-agents@1.60.0 Criticalcss\.com'),
+    ('cron-job.org', false, false, 'default', 'crawler-user-agents@1.60.0 cron-job\.org'),
+    ('dnbcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 DnBCrawler'),
+    ('dmbrowser', false, false, 'default', 'crawler-user-agents@1.60.0 DMBrowser'),
+    ('domcopbot', false, false, 'default', 'crawler-user-agents@1.60.0 DomCopBot'),
+    ('downnotifier.com', false, false, 'default', 'crawler-user-agents@1.60.0 downnotifier\.com'),
+    ('downtimedetector/', false, false, 'default', 'crawler-user-agents@1.60.0 DowntimeDetector\/'),
+    ('dlc/', false, false, 'default', 'crawler-user-agents@1.60.0 Dlc\/'),
+    ('dratabot', false, false, 'default', 'crawler-user-agents@1.60.0 Dratabot'),
+    ('easybib autocite', false, false, 'default', 'crawler-user-agents@1.60.0 EasyBib AutoCite'),
+    ('easybill-importmanager', false, false, 'default', 'crawler-user-agents@1.60.0 easybill-ImportManager'),
+    ('easycron/', false, false, 'default', 'crawler-user-agents@1.60.0 EasyCron\/'),
+    ('easydns monitoring', false, false, 'default', 'crawler-user-agents@1.60.0 easyDNS Monitoring'),
+    ('echoboxbot/', false, false, 'default', 'crawler-user-agents@1.60.0 EchoboxBot\/'),
+    ('cronless', false, false, 'default', 'crawler-user-agents@1.60.0 Cronless'),
+    ('crusty/', false, false, 'default', 'crawler-user-agents@1.60.0 crusty\/'),
+    ('csirt.cz', false, false, 'default', 'crawler-user-agents@1.60.0 csirt\.cz'),
+    ('cxk_bot', false, false, 'default', 'crawler-user-agents@1.60.0 CXK_Bot'),
+    ('daumoa', false, false, 'default', 'crawler-user-agents@1.60.0 daumoa'),
+    ('daspeedbot', false, false, 'default', 'crawler-user-agents@1.60.0 DaspeedBot'),
+    ('dead link checker', false, false, 'default', 'crawler-user-agents@1.60.0 Dead Link Checker'),
+    ('deskyobot', false, false, 'default', 'crawler-user-agents@1.60.0 Deskyobot'),
+    ('detectify', false, false, 'default', 'crawler-user-agents@1.60.0 Detectify'),
+    ('devin', false, false, 'default', 'crawler-user-agents@1.60.0 Devin'),
+    ('df bot', false, false, 'default', 'crawler-user-agents@1.60.0 DF Bot'),
+    ('dingtalkbot-linkservice', false, false, 'default', 'crawler-user-agents@1.60.0 DingTalkBot-LinkService'),
+    ('discourse forum onebox', false, false, 'default', 'crawler-user-agents@1.60.0 Discourse Forum Onebox'),
+    ('dmbot', false, false, 'default', 'crawler-user-agents@1.60.0 Dmbot'),
+    ('sustainabilitycrawler', false, false, 'default', 'crawler-user-agents@1.60.0 SustainabilityCrawler'),
+    ('edansbot', false, false, 'default', 'crawler-user-agents@1.60.0 edansbot'),
+    ('edgewatch', false, false, 'default', 'crawler-user-agents@1.60.0 EdgeWatch'),
+    ('do not track verifier', false, false, 'default', 'crawler-user-agents@1.60.0 Do Not Track Verifier'),
+    ('elmahio-uptimebot', false, false, 'default', 'crawler-user-agents@1.60.0 elmahio-uptimebot'),
+    ('emoneybot', false, false, 'default', 'crawler-user-agents@1.60.0 eMoneyBot'),
+    ('epivozcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 EpivozCrawler'),
+    ('erepublik.tools', false, false, 'default', 'crawler-user-agents@1.60.0 eRepublik\.tools'),
+    ('evouptimebot', false, false, 'default', 'crawler-user-agents@1.60.0 EvoUptimeBot'),
+    ('exodusmovement', false, false, 'default', 'crawler-user-agents@1.60.0 ExodusMovement'),
+    ('ezgif', false, false, 'default', 'crawler-user-agents@1.60.0 Ezgif'),
+    ('factset_spyderbot', false, false, 'default', 'crawler-user-agents@1.60.0 factset_spyderbot'),
+    ('fastmailua', false, false, 'default', 'crawler-user-agents@1.60.0 FastmailUA'),
+    ('fdl stats bot', false, false, 'default', 'crawler-user-agents@1.60.0 FDL Stats Bot'),
+    ('fedicabot', false, false, 'default', 'crawler-user-agents@1.60.0 Fedicabot'),
+    ('fedreporterdatabot', false, false, 'default', 'crawler-user-agents@1.60.0 FedReporterDataBot'),
+    ('feed image audit', false, false, 'default', 'crawler-user-agents@1.60.0 Feed Image Audit'),
+    ('feedburner', false, false, 'default', 'crawler-user-agents@1.60.0 FeedBurner'),
+    ('feeder.co', false, false, 'default', 'crawler-user-agents@1.60.0 feeder\.co'),
+    ('feedpresso content index bot', false, false, 'default', 'crawler-user-agents@1.60.0 Feedpresso Content Index Bot'),
+    ('feedwind', false, false, 'default', 'crawler-user-agents@1.60.0 Feedwind'),
+    ('fidget-spinner-bot', false, false, 'default', 'crawler-user-agents@1.60.0 fidget-spinner-bot'),
+    ('firmograph', false, false, 'default', 'crawler-user-agents@1.60.0 FirmoGraph'),
+    ('flipboardrss', false, false, 'default', 'crawler-user-agents@1.60.0 FlipboardRSS'),
+    ('foregenix', false, false, 'default', 'crawler-user-agents@1.60.0 Foregenix'),
+    ('freespoke/', false, false, 'default', 'crawler-user-agents@1.60.0 Freespoke\/'),
+    ('friendly testing bot', false, false, 'default', 'crawler-user-agents@1.60.0 Friendly testing bot'),
+    ('friendly-spider', false, false, 'default', 'crawler-user-agents@1.60.0 friendly-spider'),
+    ('friendlycrawler/', false, false, 'default', 'crawler-user-agents@1.60.0 FriendlyCrawler\/'),
+    ('fullstorybot/', false, false, 'default', 'crawler-user-agents@1.60.0 FullStoryBot\/'),
+    ('funnelback', false, false, 'default', 'crawler-user-agents@1.60.0 Funnelback'),
+    ('fuseonbot/', false, false, 'default', 'crawler-user-agents@1.60.0 FuseonBot\/'),
+    ('gabanzabot/', false, false, 'default', 'crawler-user-agents@1.60.0 Gabanzabot\/'),
+    ('gdnplus.com', false, false, 'default', 'crawler-user-agents@1.60.0 gdnplus\.com'),
+    ('getthit.com', false, false, 'default', 'crawler-user-agents@1.60.0 getthit\.com'),
+    ('gg peekbot', false, false, 'default', 'crawler-user-agents@1.60.0 GG PeekBot'),
+    ('ghost inspector', false, false, 'default', 'crawler-user-agents@1.60.0 Ghost Inspector'),
+    ('github-camo', false, false, 'default', 'crawler-user-agents@1.60.0 github-camo'),
+    ('globalwebsearch', false, false, 'default', 'crawler-user-agents@1.60.0 GlobalWebSearch'),
+    ('golfe/', false, false, 'default', 'crawler-user-agents@1.60.0 Golfe\/'),
+    ('google-apps-script', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Apps-Script'),
+    ('googlestackdrivermonitoring', false, false, 'default', 'crawler-user-agents@1.60.0 GoogleStackdriverMonitoring'),
+    ('googleimageproxy', false, false, 'default', 'crawler-user-agents@1.60.0 GoogleImageProxy'),
+    ('googleproducer', false, false, 'default', 'crawler-user-agents@1.60.0 GoogleProducer'),
+    ('googlebot-ia/', false, false, 'default', 'crawler-user-agents@1.60.0 Googlebot-IA\/'),
+    ('google-trust-services/', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Trust-Services\/'),
+    ('google-area120', false, false, 'default', 'crawler-user-agents@1.60.0 Google-Area120'),
+    ('google-cloudvertexbot', false, false, 'default', 'crawler-user-agents@1.60.0 Google-CloudVertexBot'),
+    ('googleassociationservice', false, false, 'default', 'crawler-user-agents@1.60.0 GoogleAssociationService$'),
+    ('googledocs', false, false, 'default', 'crawler-user-agents@1.60.0 GoogleDocs'),
+    ('gopay', false, false, 'default', 'crawler-user-agents@1.60.0 GoPay'),
+    ('gotsitemonitor.com', false, false, 'default', 'crawler-user-agents@1.60.0 GotSiteMonitor\.com'),
+    ('synthetic-monitoring-agent/', false, false, 'default', 'crawler-user-agents@1.60.0 synthetic-monitoring-agent\/'),
+    ('grammarly/', false, false, 'default', 'crawler-user-agents@1.60.0 Grammarly\/'),
+    ('gregcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 gregcrawler'),
+    ('groovinaadsbot/', false, false, 'default', 'crawler-user-agents@1.60.0 GroovinaAdsbot\/'),
+    ('grover/', false, false, 'default', 'crawler-user-agents@1.60.0 Grover\/'),
+    ('gtmetrix', false, false, 'default', 'crawler-user-agents@1.60.0 GTmetrix'),
+    ('guestpostsbot/', false, false, 'default', 'crawler-user-agents@1.60.0 GuestpostsBot\/'),
+    ('gulper web bot', false, false, 'default', 'crawler-user-agents@1.60.0 Gulper Web Bot'),
+    ('verity/', false, false, 'default', 'crawler-user-agents@1.60.0 Verity\/'),
+    ('happywing', false, false, 'default', 'crawler-user-agents@1.60.0 HappyWing'),
+    ('harsilbot/', false, false, 'default', 'crawler-user-agents@1.60.0 harsilbot\/'),
+    ('hawaiibot', false, false, 'default', 'crawler-user-agents@1.60.0 HawaiiBot'),
+    ('hcardvalidator', false, false, 'default', 'crawler-user-agents@1.60.0 hCardValidator'),
+    ('hello world', false, false, 'default', 'crawler-user-agents@1.60.0 Hello World'),
+    ('helloworkjobpostingbot/', false, false, 'default', 'crawler-user-agents@1.60.0 HelloworkJobPostingBot\/'),
+    ('hetrixtools', false, false, 'default', 'crawler-user-agents@1.60.0 HetrixTools'),
+    ('hifibot/', false, false, 'default', 'crawler-user-agents@1.60.0 HIFIBot\/'),
+    ('hlidam.to robot', false, false, 'default', 'crawler-user-agents@1.60.0 Hlidam\.to robot'),
+    ('honeybadger uptime check', false, false, 'default', 'crawler-user-agents@1.60.0 Honeybadger Uptime Check'),
+    ('hosttracker/', false, false, 'default', 'crawler-user-agents@1.60.0 HostTracker\/'),
+    ('hotjar', false, false, 'default', 'crawler-user-agents@1.60.0 Hotjar'),
+    ('hstspreload-bot', false, false, 'default', 'crawler-user-agents@1.60.0 hstspreload-bot'),
+    ('huckabot/', false, false, 'default', 'crawler-user-agents@1.60.0 Huckabot\/'),
+    ('hype machine/', false, false, 'default', 'crawler-user-agents@1.60.0 Hype Machine\/'),
+    ('web screen service by hyperhost', false, false, 'default', 'crawler-user-agents@1.60.0 Web Screen Service By hyperhost'),
+    ('adsbot-iab', false, false, 'default', 'crawler-user-agents@1.60.0 AdsBot-IAB'),
+    ('iaskbot/', false, false, 'default', 'crawler-user-agents@1.60.0 iAskBot\/'),
+    ('ibm crawler', false, false, 'default', 'crawler-user-agents@1.60.0 IBM Crawler'),
+    ('ifttt/', false, false, 'default', 'crawler-user-agents@1.60.0 IFTTT\/'),
+    ('imagefetcher/', false, false, 'default', 'crawler-user-agents@1.60.0 ImageFetcher\/'),
+    ('imagemind', false, false, 'default', 'crawler-user-agents@1.60.0 ImageMind'),
+    ('img2dataset', false, false, 'default', 'crawler-user-agents@1.60.0 img2dataset'),
+    ('imgproxy/', false, false, 'default', 'crawler-user-agents@1.60.0 imgproxy\/'),
+    ('impendoom-bot/', false, false, 'default', 'crawler-user-agents@1.60.0 impendoom-bot\/'),
+    ('indeedjobbot', false, false, 'default', 'crawler-user-agents@1.60.0 IndeedJobBot'),
+    ('innguma/', false, false, 'default', 'crawler-user-agents@1.60.0 Innguma\/'),
+    ('instapaper/', false, false, 'default', 'crawler-user-agents@1.60.0 Instapaper\/'),
+    ('integromat/', false, false, 'default', 'crawler-user-agents@1.60.0 Integromat\/'),
+    ('intelx.io_bot', false, false, 'default', 'crawler-user-agents@1.60.0 intelx\.io_bot'),
+    ('internetvista monitor', false, false, 'default', 'crawler-user-agents@1.60.0 internetVista monitor'),
+    ('irokez.cz monitoring', false, false, 'default', 'crawler-user-agents@1.60.0 Irokez\.cz monitoring'),
+    ('isdownbot/', false, false, 'default', 'crawler-user-agents@1.60.0 IsDownBot\/'),
+    ('isscyberriskcrawler/', false, false, 'default', 'crawler-user-agents@1.60.0 ISSCyberRiskCrawler\/'),
+    ('iubenda-radar/', false, false, 'default', 'crawler-user-agents@1.60.0 iubenda-radar\/'),
+    ('uptimebot/', false, false, 'default', 'crawler-user-agents@1.60.0 UptimeBot\/'),
+    ('jetmon/', false, false, 'default', 'crawler-user-agents@1.60.0 jetmon\/'),
+    ('jobswithgptcom-bot', false, false, 'default', 'crawler-user-agents@1.60.0 jobswithgptcom-bot'),
+    ('jumio', false, false, 'default', 'crawler-user-agents@1.60.0 Jumio'),
+    ('kagibot/', false, false, 'default', 'crawler-user-agents@1.60.0 Kagibot\/'),
+    ('kangaroobot/', false, false, 'default', 'crawler-user-agents@1.60.0 KangarooBot\/'),
+    ('kargobot-artemis', false, false, 'default', 'crawler-user-agents@1.60.0 KargoBot-Artemis'),
+    ('kazbtbot/', false, false, 'default', 'crawler-user-agents@1.60.0 kazbtbot\/'),
+    ('keycdn-tools/', false, false, 'default', 'crawler-user-agents@1.60.0 keycdn-tools\/'),
+    ('keys-so-bot', false, false, 'default', 'crawler-user-agents@1.60.0 keys-so-bot'),
+    ('kinsta-bot', false, false, 'default', 'crawler-user-agents@1.60.0 kinsta-bot'),
+    ('klaviyo/', false, false, 'default', 'crawler-user-agents@1.60.0 Klaviyo\/'),
+    ('kukei.eu-bot/', false, false, 'default', 'crawler-user-agents@1.60.0 Kukei\.eu-Bot\/'),
+    ('lac_iaharvester', false, false, 'default', 'crawler-user-agents@1.60.0 LAC_IAHarvester'),
+    ('lastmodbot/', false, false, 'default', 'crawler-user-agents@1.60.0 LastModBot\/'),
+    ('legalmonster', false, false, 'default', 'crawler-user-agents@1.60.0 LegalMonster'),
+    ('let''s encrypt', false, false, 'default', 'crawler-user-agents@1.60.0 Let''s Encrypt'),
+    ('level9searchbot/', false, false, 'default', 'crawler-user-agents@1.60.0 Level9SearchBot\/'),
+    ('loc.gov/programs/web-archiving', false, false, 'default', 'crawler-user-agents@1.60.0 loc\.gov\/programs\/web-archiving'),
+    ('linerbot/', false, false, 'default', 'crawler-user-agents@1.60.0 LinerBot\/'),
+    ('linktiger', false, false, 'default', 'crawler-user-agents@1.60.0 LinkTiger'),
+    ('linkace/', false, false, 'default', 'crawler-user-agents@1.60.0 LinkAce\/'),
+    ('linksindexerbot/', false, false, 'default', 'crawler-user-agents@1.60.0 LinksIndexerBot\/'),
+    ('linkwalker/', false, false, 'default', 'crawler-user-agents@1.60.0 LinkWalker\/'),
+    ('logicmonitor', false, false, 'default', 'crawler-user-agents@1.60.0 LogicMonitor'),
+    ('loomlybot', false, false, 'default', 'crawler-user-agents@1.60.0 LoomlyBot'),
+    ('macrobondbot', false, false, 'default', 'crawler-user-agents@1.60.0 Macrobondbot'),
+    ('madbbot/', false, false, 'default', 'crawler-user-agents@1.60.0 MADBbot\/'),
+    ('magellan', false, false, 'default', 'crawler-user-agents@1.60.0 Magellan'),
+    ('magicsearchdev/', false, false, 'default', 'crawler-user-agents@1.60.0 magicsearchdev\/'),
+    ('magnet.me-web/', false, false, 'default', 'crawler-user-agents@1.60.0 Magnet\.me-web\/'),
+    ('mainwp/', false, false, 'default', 'crawler-user-agents@1.60.0 MainWP\/'),
+    ('make/', false, false, 'default', 'crawler-user-agents@1.60.0 Make\/'),
+    ('managewp', false, false, 'default', 'crawler-user-agents@1.60.0 ManageWP'),
+    ('marketgoo/', false, false, 'default', 'crawler-user-agents@1.60.0 MarketGoo\/'),
+    ('marketingminer', false, false, 'default', 'crawler-user-agents@1.60.0 MarketingMiner'),
+    ('dbot)', false, false, 'default', 'crawler-user-agents@1.60.0 dbot\)'),
+    ('mattermost-bot/', false, false, 'default', 'crawler-user-agents@1.60.0 Mattermost-Bot\/'),
+    ('mavifinds', false, false, 'default', 'crawler-user-agents@1.60.0 Mavifinds'),
+    ('mb-linkchecker', false, false, 'default', 'crawler-user-agents@1.60.0 MB-LinkChecker'),
+    ('medialogiabot', false, false, 'default', 'crawler-user-agents@1.60.0 MedialogiaBot'),
+    ('mediamonitoringbot/', false, false, 'default', 'crawler-user-agents@1.60.0 MediaMonitoringBot\/'),
+    ('mediavinemetadataparser/', false, false, 'default', 'crawler-user-agents@1.60.0 MediavineMetadataParser\/'),
+    ('pywikibot/', false, false, 'default', 'crawler-user-agents@1.60.0 Pywikibot\/'),
+    ('centcombot/', false, false, 'default', 'crawler-user-agents@1.60.0 CentComBot\/'),
+    ('mergadobot', false, false, 'default', 'crawler-user-agents@1.60.0 MergadoBot'),
+    ('meta-externalhit/', false, false, 'default', 'crawler-user-agents@1.60.0 Meta-ExternalHit\/'),
+    ('metorik', false, false, 'default', 'crawler-user-agents@1.60.0 Metorik'),
+    ('mgidbot', false, false, 'default', 'crawler-user-agents@1.60.0 MgidBot'),
+    ('miniature.io/', false, false, 'default', 'crawler-user-agents@1.60.0 Miniature\.io\/'),
+    ('mirrorweb.com', false, false, 'default', 'crawler-user-agents@1.60.0 mirrorweb\.com'),
+    ('missinglettrbot/', false, false, 'default', 'crawler-user-agents@1.60.0 MissinglettrBot\/'),
+    ('crawler_eb_germany', false, false, 'default', 'crawler-user-agents@1.60.0 crawler_eb_germany'),
+    ('modularconnector/', false, false, 'default', 'crawler-user-agents@1.60.0 ModularConnector\/'),
+    ('mollie http client', false, false, 'default', 'crawler-user-agents@1.60.0 Mollie HTTP client'),
+    ('monibot', false, false, 'default', 'crawler-user-agents@1.60.0 Monibot'),
+    ('monitis -', false, false, 'default', 'crawler-user-agents@1.60.0 monitis -'),
+    ('monitorss/', false, false, 'default', 'crawler-user-agents@1.60.0 MonitoRSS\/'),
+    ('monspark/', false, false, 'default', 'crawler-user-agents@1.60.0 MonSpark\/'),
+    ('montastic-monitor', false, false, 'default', 'crawler-user-agents@1.60.0 montastic-monitor'),
+    ('montools.com', false, false, 'default', 'crawler-user-agents@1.60.0 MonTools\.com'),
+    ('motominerbot/', false, false, 'default', 'crawler-user-agents@1.60.0 MotoMinerBot\/'),
+    ('mrgbot/', false, false, 'default', 'crawler-user-agents@1.60.0 MRGbot\/'),
+    ('mxtoolbox', false, false, 'default', 'crawler-user-agents@1.60.0 MxToolbox'),
+    ('my-tiny-bot', false, false, 'default', 'crawler-user-agents@1.60.0 my-tiny-bot'),
+    ('mybot/', false, false, 'default', 'crawler-user-agents@1.60.0 MyBot\/'),
+    ('nbertaupete95', false, false, 'default', 'crawler-user-agents@1.60.0 nbertaupete95'),
+    ('netapi', false, false, 'default', 'crawler-user-agents@1.60.0 NetAPI'),
+    ('netpeakcheckerbot/', false, false, 'default', 'crawler-user-agents@1.60.0 NetpeakCheckerBot\/'),
+    ('netshelter contentscan', false, false, 'default', 'crawler-user-agents@1.60.0 NetShelter ContentScan'),
+    ('netvigie', false, false, 'default', 'crawler-user-agents@1.60.0 NETVIGIE'),
+    ('nyt_scraping', false, false, 'default', 'crawler-user-agents@1.60.0 nyt_scraping'),
+    ('newsnow/', false, false, 'default', 'crawler-user-agents@1.60.0 NewsNow\/'),
+    ('nlnz_iaharvester', false, false, 'default', 'crawler-user-agents@1.60.0 NLNZ_IAHarvester'),
+    ('nodeping', false, false, 'default', 'crawler-user-agents@1.60.0 NodePing'),
+    ('nomore404.com robot', false, false, 'default', 'crawler-user-agents@1.60.0 nomore404\.com robot'),
+    ('noorobot', false, false, 'default', 'crawler-user-agents@1.60.0 noorobot'),
+    ('nooshub/', false, false, 'default', 'crawler-user-agents@1.60.0 Nooshub\/'),
+    ('notabot', false, false, 'default', 'crawler-user-agents@1.60.0 Notabot'),
+    ('novaact/', false, false, 'default', 'crawler-user-agents@1.60.0 Novaact\/'),
+    ('novellum', false, false, 'default', 'crawler-user-agents@1.60.0 Novellum'),
+    ('nstoolsbot/', false, false, 'default', 'crawler-user-agents@1.60.0 NsToolsBot\/'),
+    ('nvdorz', false, false, 'default', 'crawler-user-agents@1.60.0 nvdorz'),
+    ('odin;', false, false, 'default', 'crawler-user-agents@1.60.0 Odin;'),
+    ('offline explorer', false, false, 'default', 'crawler-user-agents@1.60.0 Offline Explorer'),
+    ('ohdear/', false, false, 'default', 'crawler-user-agents@1.60.0 OhDear\/'),
+    ('omnisend/', false, false, 'default', 'crawler-user-agents@1.60.0 Omnisend\/'),
+    ('online domain tools', false, false, 'default', 'crawler-user-agents@1.60.0 Online Domain Tools'),
+    ('webceo online/', false, false, 'default', 'crawler-user-agents@1.60.0 WebCEO Online\/'),
+    ('onlineornot.com_bot', false, false, 'default', 'crawler-user-agents@1.60.0 OnlineOrNot\.com_bot'),
+    ('opengraph.io/', false, false, 'default', 'crawler-user-agents@1.60.0 OpenGraph\.io\/'),
+    ('openrss', false, false, 'default', 'crawler-user-agents@1.60.0 OpenRSS'),
+    ('openvas', false, false, 'default', 'crawler-user-agents@1.60.0 OpenVAS'),
+    ('owler (ows.eu', false, false, 'default', 'crawler-user-agents@1.60.0 Owler \(ows\.eu'),
+    ('operator/', false, false, 'default', 'crawler-user-agents@1.60.0 Operator\/'),
+    ('orbbot/', false, false, 'default', 'crawler-user-agents@1.60.0 Orbbot\/'),
+    ('zebra-v2-bot', false, false, 'default', 'crawler-user-agents@1.60.0 zebra-v2-bot'),
+    ('orlo-linkpreview/', false, false, 'default', 'crawler-user-agents@1.60.0 Orlo-LinkPreview\/'),
+    ('cozi-icalendar-feedreader', false, false, 'default', 'crawler-user-agents@1.60.0 Cozi-iCalendar-FeedReader'),
+    ('outsellurlvalidator', false, false, 'default', 'crawler-user-agents@1.60.0 OutsellURLValidator'),
+    ('overcast/', false, false, 'default', 'crawler-user-agents@1.60.0 Overcast\/'),
+    ('prtgcloudbot/', false, false, 'default', 'crawler-user-agents@1.60.0 PRTGCloudBot\/'),
+    ('pagespeed/', false, false, 'default', 'crawler-user-agents@1.60.0 Pagespeed\/'),
+    ('pangubot', false, false, 'default', 'crawler-user-agents@1.60.0 PanguBot'),
+    ('panopta', false, false, 'default', 'crawler-user-agents@1.60.0 Panopta'),
+    ('paqlebot/', false, false, 'default', 'crawler-user-agents@1.60.0 Paqlebot\/'),
+    ('parse.ly scraper/', false, false, 'default', 'crawler-user-agents@1.60.0 parse\.ly scraper\/'),
+    ('paypal/', false, false, 'default', 'crawler-user-agents@1.60.0 PayPal\/'),
+    ('pdf24 url to pdf', false, false, 'default', 'crawler-user-agents@1.60.0 PDF24 URL To PDF'),
+    ('pingadmin.ru/', false, false, 'default', 'crawler-user-agents@1.60.0 PingAdmin\.Ru\/'),
+    ('pingping.io/', false, false, 'default', 'crawler-user-agents@1.60.0 pingping\.io\/'),
+    ('playstore-google', false, false, 'default', 'crawler-user-agents@1.60.0 PlayStore-Google'),
+    ('plesk screenshot bot', false, false, 'default', 'crawler-user-agents@1.60.0 Plesk screenshot bot'),
+    ('pocketcasts/', false, false, 'default', 'crawler-user-agents@1.60.0 PocketCasts\/'),
+    ('potions/', false, false, 'default', 'crawler-user-agents@1.60.0 Potions\/'),
+    ('pressenginebot', false, false, 'default', 'crawler-user-agents@1.60.0 PressEngineBot'),
+    ('pricedroneshoppingbot/', false, false, 'default', 'crawler-user-agents@1.60.0 PricedroneShoppingBot\/'),
+    ('priecobot/', false, false, 'default', 'crawler-user-agents@1.60.0 PriEcoBot\/'),
+    ('printfriendly.com', false, false, 'default', 'crawler-user-agents@1.60.0 PrintFriendly\.com'),
+    ('pro-sitemaps/', false, false, 'default', 'crawler-user-agents@1.60.0 Pro-Sitemaps\/'),
+    ('probelyspdr/', false, false, 'default', 'crawler-user-agents@1.60.0 ProbelySPDR\/'),
+    ('projectshield-urlcheck', false, false, 'default', 'crawler-user-agents@1.60.0 ProjectShield-UrlCheck'),
+    ('blackbox exporter/', false, false, 'default', 'crawler-user-agents@1.60.0 Blackbox Exporter\/'),
+    ('protopage/', false, false, 'default', 'crawler-user-agents@1.60.0 Protopage\/'),
+    ('ps_daily/', false, false, 'default', 'crawler-user-agents@1.60.0 PS_Daily\/'),
+    ('pulsetic.com', false, false, 'default', 'crawler-user-agents@1.60.0 pulsetic\.com'),
+    ('pwabuilderhttpagent', false, false, 'default', 'crawler-user-agents@1.60.0 PWABuilderHttpAgent'),
+    ('qualifiedbot/', false, false, 'default', 'crawler-user-agents@1.60.0 QualifiedBot\/'),
+    ('quantcastbot/', false, false, 'default', 'crawler-user-agents@1.60.0 Quantcastbot\/'),
+    ('rackspace monitoring/', false, false, 'default', 'crawler-user-agents@1.60.0 Rackspace Monitoring\/'),
+    ('rakutenusabot-image/', false, false, 'default', 'crawler-user-agents@1.60.0 rakutenusabot-image\/'),
+    ('top100.rambler.ru crawler', false, false, 'default', 'crawler-user-agents@1.60.0 top100\.rambler\.ru crawler'),
+    ('rankurbot/', false, false, 'default', 'crawler-user-agents@1.60.0 RankurBot\/'),
+    ('ravencrawler/', false, false, 'default', 'crawler-user-agents@1.60.0 RavenCrawler\/'),
+    ('readable/', false, false, 'default', 'crawler-user-agents@1.60.0 Readable\/'),
+    ('recurly webhooks/', false, false, 'default', 'crawler-user-agents@1.60.0 Recurly Webhooks\/'),
+    ('red/', false, false, 'default', 'crawler-user-agents@1.60.0 RED\/'),
+    ('reelevant/', false, false, 'default', 'crawler-user-agents@1.60.0 Reelevant\/'),
+    ('remove.bg/', false, false, 'default', 'crawler-user-agents@1.60.0 remove\.bg\/'),
+    ('retool/', false, false, 'default', 'crawler-user-agents@1.60.0 Retool\/'),
+    ('retrolistecom/', false, false, 'default', 'crawler-user-agents@1.60.0 RetroListeCOM\/'),
+    ('revvimgort/', false, false, 'default', 'crawler-user-agents@1.60.0 RevvimGort\/'),
+    ('reward-gateway', false, false, 'default', 'crawler-user-agents@1.60.0 reward-gateway'),
+    ('riddler (http://riddler.io', false, false, 'default', 'crawler-user-agents@1.60.0 Riddler \(http:\/\/riddler\.io'),
+    ('robotschecker/', false, false, 'default', 'crawler-user-agents@1.60.0 RobotsChecker\/'),
+    ('rssapi/', false, false, 'default', 'crawler-user-agents@1.60.0 RSSAPI\/'),
+    ('rss2tg', false, false, 'default', 'crawler-user-agents@1.60.0 rss2tg'),
+    ('rssreaderbot', false, false, 'default', 'crawler-user-agents@1.60.0 RssReaderBot'),
+    ('s4a-probe-bot/', false, false, 'default', 'crawler-user-agents@1.60.0 s4a-probe-bot\/'),
+    ('sfdc-callout/', false, false, 'default', 'crawler-user-agents@1.60.0 SFDC-Callout\/'),
+    ('page-preview-tool', false, false, 'default', 'crawler-user-agents@1.60.0 page-preview-tool'),
+    ('sandobacrawler/', false, false, 'default', 'crawler-user-agents@1.60.0 SandobaCrawler\/'),
+    ('sansec security monitor/', false, false, 'default', 'crawler-user-agents@1.60.0 Sansec Security Monitor\/'),
+    ('giftedvisitor scan', false, false, 'default', 'crawler-user-agents@1.60.0 GIFTEDVISITOR SCAN'),
+    ('schema-markup-validator', false, false, 'default', 'crawler-user-agents@1.60.0 Schema-Markup-Validator'),
+    ('scoop.it/', false, false, 'default', 'crawler-user-agents@1.60.0 Scoop\.it\/'),
+    ('scrapeherobot/', false, false, 'default', 'crawler-user-agents@1.60.0 ScrapeheroBot\/'),
+    ('screeenly-bot', false, false, 'default', 'crawler-user-agents@1.60.0 screeenly-bot'),
+    ('sebot-wa', false, false, 'default', 'crawler-user-agents@1.60.0 SEBot-WA'),
+    ('searcherweb', false, false, 'default', 'crawler-user-agents@1.60.0 Searcherweb'),
+    ('searcherxweb', false, false, 'default', 'crawler-user-agents@1.60.0 Searcherxweb'),
+    ('searchexpress', false, false, 'default', 'crawler-user-agents@1.60.0 SearchExpress'),
+    ('securityheaders', false, false, 'default', 'crawler-user-agents@1.60.0 SecurityHeaders'),
+    ('semaltbot/', false, false, 'default', 'crawler-user-agents@1.60.0 semaltbot\/'),
+    ('sendgrid event api', false, false, 'default', 'crawler-user-agents@1.60.0 SendGrid Event API'),
+    ('seo-audit-check-bot/', false, false, 'default', 'crawler-user-agents@1.60.0 seo-audit-check-bot\/'),
+    ('s4a/', false, false, 'default', 'crawler-user-agents@1.60.0 s4a\/'),
+    ('claritybot/', false, false, 'default', 'crawler-user-agents@1.60.0 ClarityBot\/'),
+    ('seositecheckup', false, false, 'default', 'crawler-user-agents@1.60.0 SeoSiteCheckup'),
+    ('seoulbot', false, false, 'default', 'crawler-user-agents@1.60.0 SeoulBot'),
+    ('serptimizerbot', false, false, 'default', 'crawler-user-agents@1.60.0 SERPtimizerBot'),
+    ('server density service monitoring', false, false, 'default', 'crawler-user-agents@1.60.0 Server Density Service Monitoring'),
+    ('serverhunterspider/', false, false, 'default', 'crawler-user-agents@1.60.0 ServerHunterSpider\/'),
+    ('seznamhomepagecrawler/', false, false, 'default', 'crawler-user-agents@1.60.0 SeznamHomepageCrawler\/'),
+    ('shopify-captain-hook', false, false, 'default', 'crawler-user-agents@1.60.0 Shopify-Captain-Hook'),
+    ('shortwave image fetcher', false, false, 'default', 'crawler-user-agents@1.60.0 Shortwave Image Fetcher'),
+    ('linkreader/', false, false, 'default', 'crawler-user-agents@1.60.0 linkReader\/'),
+    ('sidetrade indexer bot', false, false, 'default', 'crawler-user-agents@1.60.0 Sidetrade indexer bot'),
+    ('silk/1.0', false, true, 'default', 'crawler-user-agents@1.60.0 ^Silk\/'),
+    ('sincerasyntheticuser/', false, false, 'default', 'crawler-user-agents@1.60.0 SinceraSyntheticUser\/'),
+    ('optimizer)', false, false, 'default', 'crawler-user-agents@1.60.0 Optimizer\)'),
+    ('site24x7', false, false, 'default', 'crawler-user-agents@1.60.0 Site24x7'),
+    ('siteauditbot/', false, false, 'default', 'crawler-user-agents@1.60.0 SiteAuditBot\/'),
+    ('sitecheck-sitecrawl', false, false, 'default', 'crawler-user-agents@1.60.0 SiteCheck-sitecrawl'),
+    ('sitescorebot', false, false, 'default', 'crawler-user-agents@1.60.0 SiteScoreBot'),
+    ('sitesearch360/', false, false, 'default', 'crawler-user-agents@1.60.0 SiteSearch360\/'),
+    ('siteuptime.com', false, false, 'default', 'crawler-user-agents@1.60.0 SiteUptime\.com'),
+    ('konturbot/', false, false, 'default', 'crawler-user-agents@1.60.0 Konturbot\/'),
+    ('skroutzbot', false, false, 'default', 'crawler-user-agents@1.60.0 SkroutzBot'),
+    ('skyworkspider', false, false, 'default', 'crawler-user-agents@1.60.0 SkyworkSpider'),
+    ('slickbot/', false, false, 'default', 'crawler-user-agents@1.60.0 SlickBot\/'),
+    ('smartologybot/', false, false, 'default', 'crawler-user-agents@1.60.0 SmartologyBot\/'),
+    ('snapurlpreview/', false, false, 'default', 'crawler-user-agents@1.60.0 SnapURLPreview\/'),
+    ('snapchatads/', false, false, 'default', 'crawler-user-agents@1.60.0 SnapchatAds\/'),
+    ('snipcart/', false, false, 'default', 'crawler-user-agents@1.60.0 Snipcart\/'),
+    ('solarwinds/', false, false, 'default', 'crawler-user-agents@1.60.0 solarwinds\/'),
+    ('sora pos/', false, false, 'default', 'crawler-user-agents@1.60.0 Sora POS\/'),
+    ('sparkshipping', false, false, 'default', 'crawler-user-agents@1.60.0 SparkShipping'),
+    ('sparkpost', false, false, 'default', 'crawler-user-agents@1.60.0 SparkPost'),
+    ('spawning-ai', false, false, 'default', 'crawler-user-agents@1.60.0 Spawning-AI'),
+    ('idg/eu', false, false, 'default', 'crawler-user-agents@1.60.0 IDG\/EU'),
+    ('specificfeeds', false, false, 'default', 'crawler-user-agents@1.60.0 Specificfeeds'),
+    ('spectate/', false, false, 'default', 'crawler-user-agents@1.60.0 Spectate\/'),
+    ('spiderling', false, false, 'default', 'crawler-user-agents@1.60.0 SpiderLing'),
+    ('splash version/', false, false, 'default', 'crawler-user-agents@1.60.0 splash Version\/'),
+    ('rigor)', false, false, 'default', 'crawler-user-agents@1.60.0 Rigor\)'),
+    ('twinwavescanner', false, false, 'default', 'crawler-user-agents@1.60.0 TwinWaveScanner'),
+    ('ssssbot/', false, false, 'default', 'crawler-user-agents@1.60.0 SSSSBot\/'),
+    ('stape/', false, false, 'default', 'crawler-user-agents@1.60.0 Stape\/'),
+    ('startpageprivateimageproxy/', false, false, 'default', 'crawler-user-agents@1.60.0 StartpagePrivateImageProxy\/'),
+    ('statabot/', false, false, 'default', 'crawler-user-agents@1.60.0 Statabot\/'),
+    ('statistikaustria/', false, false, 'default', 'crawler-user-agents@1.60.0 StatistikAustria\/'),
+    ('statsdronebot', false, false, 'default', 'crawler-user-agents@1.60.0 StatsDroneBot'),
+    ('stripe/', false, false, 'default', 'crawler-user-agents@1.60.0 Stripe\/'),
+    ('sucuri', false, false, 'default', 'crawler-user-agents@1.60.0 Sucuri'),
+    ('svix-webhooks/', false, false, 'default', 'crawler-user-agents@1.60.0 Svix-Webhooks\/'),
+    ('swifteqlinkchecker', false, false, 'default', 'crawler-user-agents@1.60.0 SwifteqLinkChecker'),
+    ('swisscows', false, false, 'default', 'crawler-user-agents@1.60.0 Swisscows'),
+    ('datadog synthetic', false, false, 'default', 'crawler-user-agents@1.60.0 Datadog Synthetic'),
+    ('tactiscout/', false, false, 'default', 'crawler-user-agents@1.60.0 TactiScout\/'),
+    ('tchelebi/', false, false, 'default', 'crawler-user-agents@1.60.0 tchelebi\/'),
+    ('bitdiscovery', false, false, 'default', 'crawler-user-agents@1.60.0 bitdiscovery'),
+    ('test certificate info', false, false, 'default', 'crawler-user-agents@1.60.0 Test Certificate Info'),
+    ('testcrawler', false, false, 'default', 'crawler-user-agents@1.60.0 Testcrawler'),
+    ('test-bot', false, false, 'default', 'crawler-user-agents@1.60.0 test-bot'),
+    ('testlocally/', false, false, 'default', 'crawler-user-agents@1.60.0 TestLocally\/'),
+    ('testuri', false, false, 'default', 'crawler-user-agents@1.60.0 TestURI'),
+    ('textrazor', false, false, 'default', 'crawler-user-agents@1.60.0 TextRazor'),
+    ('the knowledge ai', false, false, 'default', 'crawler-user-agents@1.60.0 The Knowledge AI'),
+    ('theinternetsearchx', false, false, 'default', 'crawler-user-agents@1.60.0 TheInternetSearchx'),
+    ('thesis-research-bot', false, false, 'default', 'crawler-user-agents@1.60.0 thesis-research-bot'),
+    ('trellis-services', false, false, 'default', 'crawler-user-agents@1.60.0 Trellis-Services'),
+    ('trentwil.es', false, false, 'default', 'crawler-user-agents@1.60.0 trentwil\.es'),
+    ('trustly/', false, false, 'default', 'crawler-user-agents@1.60.0 Trustly\/'),
+    ('ttd-content', false, false, 'default', 'crawler-user-agents@1.60.0 TTD-Content'),
+    ('tweakers', false, false, 'default', 'crawler-user-agents@1.60.0 Tweakers'),
+    ('twilioproxy/', false, false, 'default', 'crawler-user-agents@1.60.0 TwilioProxy\/'),
+    ('uaslinkchecker/', false, false, 'default', 'crawler-user-agents@1.60.0 UASlinkChecker\/'),
+    ('hgfalphaxcrawl/', false, false, 'default', 'crawler-user-agents@1.60.0 hgfAlphaXCrawl\/'),
+    ('unshorten.it!', false, false, 'default', 'crawler-user-agents@1.60.0 Unshorten\.It\!'),
+    ('updown.io', false, false, 'default', 'crawler-user-agents@1.60.0 updown\.io'),
+    ('uptime/', false, false, 'default', 'crawler-user-agents@1.60.0 Uptime\/'),
+    ('uptimedoctor', false, false, 'default', 'crawler-user-agents@1.60.0 uptimedoctor'),
+    ('uptimia', false, false, 'default', 'crawler-user-agents@1.60.0 Uptimia'),
+    ('uptrends', false, false, 'default', 'crawler-user-agents@1.60.0 uptrends'),
+    ('urlcheckr/', false, false, 'default', 'crawler-user-agents@1.60.0 Urlcheckr\/'),
+    ('urlsumabot', false, false, 'default', 'crawler-user-agents@1.60.0 URLSuMaBot'),
+    ('useebookchecker/', false, false, 'default', 'crawler-user-agents@1.60.0 useeBookChecker\/'),
+    ('vagabondo/', false, false, 'default', 'crawler-user-agents@1.60.0 Vagabondo\/'),
+    ('vaultpress', false, false, 'default', 'crawler-user-agents@1.60.0 VaultPress'),
+    ('videootvbot', false, false, 'default', 'crawler-user-agents@1.60.0 videootvBot'),
+    ('vsusearchspider/', false, false, 'default', 'crawler-user-agents@1.60.0 VsuSearchSpider\/'),
+    ('vu-server-health-scanner/', false, false, 'default', 'crawler-user-agents@1.60.0 vu-server-health-scanner\/'),
+    ('wardbot/', false, false, 'default', 'crawler-user-agents@1.60.0 WARDBot\/'),
+    ('websiteops', false, false, 'default', 'crawler-user-agents@1.60.0 WebsiteOps'),
+    ('watchmouse', false, false, 'default', 'crawler-user-agents@1.60.0 WatchMouse'),
+    ('web measure/', false, false, 'default', 'crawler-user-agents@1.60.0 Web Measure\/'),
+    ('webflow', false, false, 'default', 'crawler-user-agents@1.60.0 Webflow'),
+    ('webgains-bot', false, false, 'default', 'crawler-user-agents@1.60.0 webgains-bot'),
+    ('webprosbot/', false, false, 'default', 'crawler-user-agents@1.60.0 webprosbot\/'),
+    ('websitepulse', false, false, 'default', 'crawler-user-agents@1.60.0 websitepulse'),
+    ('websniffer/', false, false, 'default', 'crawler-user-agents@1.60.0 WebSniffer\/'),
+    ('wsm/', false, false, 'default', 'crawler-user-agents@1.60.0 WSM\/'),
+    ('webwikibot/', false, false, 'default', 'crawler-user-agents@1.60.0 WebwikiBot\/'),
+    ('wedos online', false, false, 'default', 'crawler-user-agents@1.60.0 WEDOS OnLine'),
+    ('whatsmyip.org', false, false, 'default', 'crawler-user-agents@1.60.0 WhatsMyIP\.org'),
+    ('whatweb/', false, false, 'default', 'crawler-user-agents@1.60.0 WhatWeb\/'),
+    ('wheregoes.com', false, false, 'default', 'crawler-user-agents@1.60.0 Wheregoes\.com'),
+    ('wheresitup.com/', false, false, 'default', 'crawler-user-agents@1.60.0 wheresitup\.com\/'),
+    ('citoid', false, false, 'default', 'crawler-user-agents@1.60.0 Citoid'),
+    ('wirereaderbot/', false, false, 'default', 'crawler-user-agents@1.60.0 WireReaderBot\/'),
+    ('zoterotranslationserver/wmf', false, false, 'default', 'crawler-user-agents@1.60.0 ZoteroTranslationServer\/WMF'),
+    ('wmtips.com/', false, false, 'default', 'crawler-user-agents@1.60.0 wmtips\.com\/'),
+    ('wordcountbot/', false, false, 'default', 'crawler-user-agents@1.60.0 WordCountBot\/'),
+    ('wordup-1', false, false, 'default', 'crawler-user-agents@1.60.0 Wordup-1'),
+    ('workona-favicon-service/', false, false, 'default', 'crawler-user-agents@1.60.0 workona-favicon-service\/'),
+    ('indy library', false, false, 'default', 'crawler-user-agents@1.60.0 Indy Library'),
+    ('wjhro/', false, false, 'default', 'crawler-user-agents@1.60.0 WJHRO\/'),
+    ('wormlybot', false, false, 'default', 'crawler-user-agents@1.60.0 WormlyBot'),
+    ('wovncrawler/', false, false, 'default', 'crawler-user-agents@1.60.0 WovnCrawler\/'),
+    ('wowlink crawler/', false, false, 'default', 'crawler-user-agents@1.60.0 wowLink Crawler\/'),
+    ('wp time capsule', false, false, 'default', 'crawler-user-agents@1.60.0 WP Time Capsule'),
+    ('wpumbrella', false, false, 'default', 'crawler-user-agents@1.60.0 WPUmbrella'),
+    ('wpbot/', false, false, 'default', 'crawler-user-agents@1.60.0 wpbot\/'),
+    ('wpmu dev broken link checker', false, false, 'default', 'crawler-user-agents@1.60.0 WPMU DEV Broken Link Checker'),
+    ('wpmudev uptime monitor', false, false, 'default', 'crawler-user-agents@1.60.0 WPMUDEV Uptime Monitor'),
+    ('wpsec/', false, false, 'default', 'crawler-user-agents@1.60.0 WPSec\/'),
+    ('wrtnbot', false, false, 'default', 'crawler-user-agents@1.60.0 WRTNBot'),
+    ('abuse.xmco.fr', false, false, 'default', 'crawler-user-agents@1.60.0 abuse\.xmco\.fr'),
+    ('xy-archive-compliance', false, false, 'default', 'crawler-user-agents@1.60.0 XY-Archive-Compliance'),
+    ('yahoo ad monitoring', false, false, 'default', 'crawler-user-agents@1.60.0 Yahoo Ad monitoring'),
+    ('yahoomailproxy', false, false, 'default', 'crawler-user-agents@1.60.0 YahooMailProxy'),
+    ('yahoocachesystem', false, false, 'default', 'crawler-user-agents@1.60.0 YahooCacheSystem'),
+    ('ylt chrome', false, false, 'default', 'crawler-user-agents@1.60.0 YLT Chrome'),
+    ('yokoygroupag/', false, false, 'default', 'crawler-user-agents@1.60.0 YokoyGroupAG\/'),
+    ('yuuperbot', false, false, 'default', 'crawler-user-agents@1.60.0 Yuuperbot'),
+    ('zapier', false, false, 'default', 'crawler-user-agents@1.60.0 Zapier'),
+    ('zendesk webhook', false, false, 'default', 'crawler-user-agents@1.60.0 Zendesk Webhook'),
+    ('zombiebot/', false, false, 'default', 'crawler-user-agents@1.60.0 Zombiebot\/'),
+    ('zzhbot', false, false, 'default', 'crawler-user-agents@1.60.0 zzhbot'),
+    ('penthouse critical path css generator', false, false, 'default', 'crawler-user-agents@1.60.0 Penthouse Critical Path CSS Generator'),
+    ('google-adwords-express', false, false, 'default', 'crawler-user-agents@1.60.0 Google-AdWords-Express'),
+    ('notion/', false, false, 'default', 'crawler-user-agents@1.60.0 Notion\/'),
+    ('ssl labs', false, false, 'default', 'crawler-user-agents@1.60.0 SSL Labs$'),
+    ('skroutz imagebot', false, false, 'default', 'crawler-user-agents@1.60.0 Skroutz ImageBot'),
+    ('tumblr/', false, false, 'default', 'crawler-user-agents@1.60.0 Tumblr\/'),
+    ('upday/', false, false, 'default', 'crawler-user-agents@1.60.0 upday\/'),
+    ('watchtowr', false, false, 'default', 'crawler-user-agents@1.60.0 watchTowr'),
+    ('prtg network monitor', false, false, 'default', 'crawler-user-agents@1.60.0 PRTG Network Monitor'),
+    ('geedoshopproductfinder', false, false, 'default', 'crawler-user-agents@1.60.0 GeedoShopProductFinder'),
+    ('watchforbot', false, false, 'default', 'crawler-user-agents@1.60.0 WatchForBot'),
+    ('listgembot', false, false, 'default', 'crawler-user-agents@1.60.0 ListGemBot'),
+    ('java/', false, true, 'default', 'manual: Java HttpURLConnection default UA (Java/1.8.0_x); at start: J2ME phone browsers carry Java/Jbed'),
+    ('httpclient', false, false, 'default', 'manual: Apache / Jakarta Commons / .NET HttpClient'),
+    ('undici', false, false, 'default', 'manual: undici (Node.js fetch)'),
+    ('curl/', false, false, 'default', 'manual: curl (also when not first, e.g. ''PHP/8 curl/7'')'),
+    ('guzzlehttp', false, false, 'default', 'manual: Guzzle (PHP)'),
+    ('http-tiny', false, false, 'default', 'manual: HTTP::Tiny (Perl)'),
+    ('winhttp', false, false, 'default', 'manual: WinHTTP (Windows)'),
+    ('libcurl', false, false, 'default', 'manual: libcurl bindings'),
+    ('pycurl', false, false, 'default', 'manual: PycURL'),
+    ('apachebench', false, false, 'default', 'manual: ApacheBench (ab)'),
+    ('lavf/', false, false, 'default', 'manual: FFmpeg libavformat'),
+    ('wkhtmlto', false, false, 'default', 'manual: wkhtmltopdf / wkhtmltoimage headless renderer'),
+    ('page speed insights', false, false, 'default', 'manual: Google Page Speed Insights'),
+    ('yandexbot', false, false, 'default', 'manual: Yandex crawlers (YandexBot, YandexImages is covered by yandex.com/bots)'),
+    ('bot', false, false, 'default', 'generic: self-named bots (Googlebot, AboutUsBot, ...)'),
+    ('crawl', false, false, 'default', 'generic: crawler, crawling, webcrawl'),
+    ('spider', false, false, 'default', 'generic: spider, webspider, Baiduspider, ...'),
+    ('scraper', false, false, 'default', 'generic: scraping tools and services'),
+    ('+http', false, false, 'default', 'generic: crawler contact-URL convention ''(+http://...)'''),
+    ('monitor', false, false, 'default', 'generic: uptime / page monitoring services'),
+    ('checker', false, false, 'default', 'generic: link / site / SSL checkers'),
+    ('analyzer', false, false, 'default', 'generic: site analyzers'),
+    ('validator', false, false, 'default', 'generic: HTML / feed / link validators'),
+    ('scanner', false, false, 'default', 'generic: vulnerability / site scanners'),
+    ('fetcher', false, false, 'default', 'generic: feed / favicon / image fetchers'),
+    ('resolver', false, false, 'default', 'generic: URL resolvers (link unshorteners)'),
+    ('http client', false, false, 'default', 'generic: ''<name> HTTP client'''),
+    ('cubot', true, false, 'default', 'exclude: Cubot phone brand (Android device model ''CUBOT ...'')'),
+    ('camscanner', true, false, 'default', 'exclude: CamScanner app (in-app browser)');
+--DEFAULT-BOT-PATTERNS-END--

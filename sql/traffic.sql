@@ -1,0 +1,253 @@
+-- Invalid traffic as clicks arrive: every reason, the lists the operator
+-- keeps, verdicts that depend on the set of clicks and not on their order
+-- (late clicks correct earlier verdicts, in every rollup), and the billing
+-- batch reaching the same verdicts from the raw log.
+SET client_min_messages = warning;  -- quiet whether hll is already there
+CREATE EXTENSION clickagg CASCADE;
+RESET client_min_messages;
+
+CREATE TEMP TABLE d AS SELECT (now() AT TIME ZONE 'UTC')::date AS today;
+-- seconds after midnight (UTC) days_ago days ago
+CREATE FUNCTION pg_temp.at(days_ago int, seconds numeric) RETURNS timestamptz LANGUAGE sql AS
+$$ SELECT ((SELECT today FROM d) - days_ago)::timestamp AT TIME ZONE 'UTC' + seconds * interval '1 s' $$;
+CREATE FUNCTION pg_temp.click(usr text, ad bigint, days_ago int, seconds numeric,
+                              agent text DEFAULT 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+                              addr inet DEFAULT '198.51.100.7', campaign bigint DEFAULT 1)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, ip, cost_micros)
+    VALUES (pg_temp.at(days_ago, seconds), campaign, ad, usr, agent, addr, 1000)
+$$;
+-- a user's clicks: seconds after the start of their day, and the verdict
+CREATE FUNCTION pg_temp.verdicts(usr text)
+RETURNS TABLE (ad bigint, t numeric, invalid_reason text) LANGUAGE sql AS $$
+    SELECT ad_id, extract(epoch FROM event_time - date_trunc('day', event_time, 'UTC'))::numeric(12, 6),
+           invalid_reason
+      FROM clickagg.clicks WHERE user_id = usr ORDER BY event_time, click_id
+$$;
+
+-------------------------------------------------------------------------------
+-- Rules about the click alone
+-------------------------------------------------------------------------------
+SELECT count(*) > 1000 AS default_patterns, bool_and(source = 'default') AS all_default
+  FROM clickagg.bot_patterns;
+SELECT agent, clickagg.is_bot(agent) FROM (VALUES
+    ('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'),
+    ('Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 Safari/537.36'),
+    ('curl/8.5.0'),
+    ('python-requests/2.31.0'),
+    ('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36'),
+    ('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'),
+    ('Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1'),
+    ('Mozilla/5.0 (Linux; Android 14; CUBOT KINGKONG 9) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36')
+) AS a(agent);
+
+\o /dev/null
+SELECT pg_temp.click('browser', 1, 2, 100);
+SELECT pg_temp.click('crawler', 1, 2, 100, 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)');
+SELECT pg_temp.click('script', 1, 2, 100, 'curl/8.5.0');
+SELECT pg_temp.click('no agent', 1, 2, 100, NULL);
+SELECT pg_temp.click('empty agent', 1, 2, 100, '');
+SELECT pg_temp.click('blank agent', 1, 2, 100, '   ');
+SELECT pg_temp.click('dash agent', 1, 2, 100, '-');
+\o
+-- data centers: nothing is listed yet, then a v4 and a v6 range (the
+-- stream judges a click once, with the lists of the moment it is moved)
+\o /dev/null
+SELECT pg_temp.click('cloud before', 1, 2, 100, addr => '203.0.113.9');
+\o
+SELECT clickagg.wait_for_stream();
+INSERT INTO clickagg.datacenter_ranges (range, provider) VALUES
+    ('203.0.113.0/24', 'example cloud'), ('2001:db8:c000::/40', 'example cloud v6');
+\o /dev/null
+SELECT pg_temp.click('cloud v4', 1, 2, 100, addr => '203.0.113.200');
+SELECT pg_temp.click('cloud v6', 1, 2, 100, addr => '2001:db8:c0ff::1');
+SELECT pg_temp.click('next to cloud', 1, 2, 100, addr => '203.0.114.1');
+SELECT pg_temp.click('no ip', 1, 2, 100, addr => NULL);
+\o
+SELECT addr, clickagg.is_datacenter_ip(addr) FROM (VALUES
+    ('203.0.112.255'::inet), ('203.0.113.0'), ('203.0.113.255'), ('203.0.114.0'),
+    ('2001:db8:bfff:ffff::1'), ('2001:db8:c000::'), ('2001:db8:c0ff:ffff:ffff:ffff:ffff:ffff'),
+    ('2001:db8:c100::'), ('::ffff:203.0.113.1')) AS a(addr);
+SELECT clickagg.wait_for_stream();
+SELECT user_id, invalid_reason FROM clickagg.clicks ORDER BY user_id;
+
+-- The operator's list: a new pattern applies to clicks that arrive after
+-- it commits (workers reload at commit); an exclude pattern overrides;
+-- matching ignores case.
+INSERT INTO clickagg.bot_patterns (pattern) VALUES ('AcmeFetcher');
+\o /dev/null
+SELECT pg_temp.click('acme', 1, 2, 200, 'Mozilla/5.0 (compatible; acmefetcher/1.0)');
+\o
+INSERT INTO clickagg.bot_patterns (pattern, exclude) VALUES ('acmefetcher/1.0 (human)', true);
+\o /dev/null
+SELECT pg_temp.click('acme human', 1, 2, 200, 'Mozilla/5.0 (compatible; AcmeFetcher/1.0 (human))');
+\o
+SELECT clickagg.wait_for_stream();
+SELECT user_id, invalid_reason FROM clickagg.clicks WHERE user_id LIKE 'acme%' ORDER BY user_id;
+-- An IAB/ABC-style list: pattern|active|start-of-string, comments, inactive entries.
+SELECT clickagg.load_bot_list(E'# spiders and bots\nzzfetch|1|0\nzzinactive|0|0\nzzstart|1|1\n\nzzfetch|1|0\n') AS loaded;
+SELECT pattern, exclude, at_start, source FROM clickagg.bot_patterns WHERE source = 'iab' ORDER BY pattern;
+SELECT clickagg.is_bot('zzstart/1.0') AS at_start, clickagg.is_bot('x zzstart/1.0') AS not_at_start,
+       clickagg.is_bot('ZZFETCH') AS any_case, clickagg.is_bot('zzinactive') AS inactive;
+SELECT clickagg.load_bot_list(NULL);
+
+-------------------------------------------------------------------------------
+-- Rules about a user's clicks
+-------------------------------------------------------------------------------
+-- Double clicks: same user, same ad, less than 10 s after a valid click.
+-- 0 valid; 5 double; 9.999999 double; 10 valid (10 s after 0); 15 double
+-- (after 10); another ad at 1 is valid; another user at 2 is valid.
+\o /dev/null
+SELECT pg_temp.click('dbl', 1, 2, 1000 + s) FROM unnest(ARRAY[0, 5, 9.999999, 10, 15]) s;
+SELECT pg_temp.click('dbl', 2, 2, 1001);
+SELECT pg_temp.click('other', 1, 2, 1002);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT * FROM pg_temp.verdicts('dbl');
+
+-- The same clicks sent in reverse order, one transaction each, moved one
+-- by one: every late earlier click corrects what came after it.
+\o /dev/null
+SELECT pg_temp.click('dbl reversed', 1, 2, 1015);
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+SELECT pg_temp.click('dbl reversed', 1, 2, 1010);
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+SELECT pg_temp.click('dbl reversed', 1, 2, 1009.999999);
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+SELECT pg_temp.click('dbl reversed', 1, 2, 1005);
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+SELECT pg_temp.click('dbl reversed', 1, 2, 1000);
+SELECT pg_temp.click('dbl reversed', 2, 2, 1001);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT (SELECT array_agg(v ORDER BY v) FROM pg_temp.verdicts('dbl') v)
+     = (SELECT array_agg(v ORDER BY v) FROM pg_temp.verdicts('dbl reversed') v) AS same_verdicts_any_order;
+SELECT count(*) AS corrected, sum(changes) AS corrections FROM clickagg.click_verdicts WHERE user_id = 'dbl reversed';
+
+-- A bot click does not start a double-click window; its next click does.
+\o /dev/null
+SELECT pg_temp.click('mixed', 1, 2, 2000, 'curl/8.5.0');
+SELECT pg_temp.click('mixed', 1, 2, 2003);
+SELECT pg_temp.click('mixed', 1, 2, 2006);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT * FROM pg_temp.verdicts('mixed');
+
+-- Click rate: more than 20 clicks of one user in one UTC minute; the clicks
+-- beyond the 20th (in event time) are invalid, whatever their reason.  Here
+-- 22 clicks on 22 ads, then a late click earlier in the minute pushes the
+-- 20th over the limit.
+\o /dev/null
+SELECT pg_temp.click('fast', n, 2, 3000 + n) FROM generate_series(1, 22) n;
+\o
+SELECT clickagg.wait_for_stream();
+SELECT count(*) FILTER (WHERE invalid_reason IS NULL) AS valid,
+       string_agg(ad || ':' || invalid_reason, ', ') AS invalid FROM pg_temp.verdicts('fast');
+\o /dev/null
+SELECT pg_temp.click('fast', 100, 2, 3000.5);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT count(*) FILTER (WHERE invalid_reason IS NULL) AS valid,
+       string_agg(ad || ':' || invalid_reason, ', ') AS invalid FROM pg_temp.verdicts('fast');
+-- the next minute starts again
+\o /dev/null
+SELECT pg_temp.click('fast', 1, 2, 3060);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT invalid_reason FROM pg_temp.verdicts('fast') WHERE t = 3060;
+
+-- A late click that turns a valid click into a double click also turns the
+-- click after it, which was a double click of that one, back into a valid
+-- click: 20 arrives first, then 27 (double), then 12: 20 becomes double,
+-- 27 valid again (15 s after 12).
+\o /dev/null
+SELECT pg_temp.click('chain', 1, 2, 4020);
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+SELECT pg_temp.click('chain', 1, 2, 4027);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT * FROM pg_temp.verdicts('chain');
+\o /dev/null
+SELECT pg_temp.click('chain', 1, 2, 4012);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT * FROM pg_temp.verdicts('chain');
+
+-------------------------------------------------------------------------------
+-- Every rollup follows the corrections
+-------------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.rollup_mismatches() RETURNS bigint LANGUAGE sql AS $$
+    SELECT count(*) FROM (
+        (SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, spend_micros FROM clickagg.clicks_per_minute
+         EXCEPT ALL
+         SELECT date_trunc('minute', event_time, 'UTC'), campaign_id, ad_id,
+                count(*) FILTER (WHERE invalid_reason IS NULL), count(*) FILTER (WHERE invalid_reason IS NOT NULL),
+                coalesce(sum(cost_micros) FILTER (WHERE invalid_reason IS NULL), 0)
+           FROM clickagg.clicks GROUP BY 1, 2, 3)
+        UNION ALL
+        (SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, spend_micros FROM clickagg.clicks_per_day
+         EXCEPT ALL
+         SELECT date_trunc('day', event_time, 'UTC'), campaign_id, ad_id,
+                count(*) FILTER (WHERE invalid_reason IS NULL), count(*) FILTER (WHERE invalid_reason IS NOT NULL),
+                coalesce(sum(cost_micros) FILTER (WHERE invalid_reason IS NULL), 0)
+           FROM clickagg.clicks GROUP BY 1, 2, 3)) m
+$$;
+SELECT pg_temp.rollup_mismatches() AS before_fold;
+SELECT clickagg.fold_rollups() >= 0 AS folded;
+SELECT pg_temp.rollup_mismatches() AS after_fold;
+
+-------------------------------------------------------------------------------
+-- The billing batch judges the same clicks again from the raw log
+-------------------------------------------------------------------------------
+-- Across midnight: a valid click 5 s before the day, its double 3 s into it.
+\o /dev/null
+SELECT pg_temp.click('midnight', 1, 2, 86395);
+SELECT pg_temp.click('midnight', 1, 1, 3);
+\o
+-- A farm: one IP, 70 users, one click each in one minute.  Each user is
+-- valid on their own (the stream sees users); the batch sees the IP.
+\o /dev/null
+SELECT pg_temp.click('farm ' || n, 7, 1, 7200 + n % 50, addr => '192.0.2.50') FROM generate_series(1, 70) n;
+\o
+-- Many ordinary clicks, some doubles among them.
+\o /dev/null
+SELECT pg_temp.click('user ' || (n % 40), n % 5, 1, 10000 + n * 3, addr => ('198.51.100.' || n % 40)::inet)
+  FROM generate_series(1, 600) n;
+\o
+SELECT clickagg.wait_for_stream();
+SELECT * FROM pg_temp.verdicts('midnight');
+SELECT clickagg.run_billing((SELECT today - 2 FROM d)) AS day_2, clickagg.run_billing((SELECT today - 1 FROM d)) AS day_1;
+SELECT today - day AS days_ago, reason, found_by, sum(clicks) AS clicks
+  FROM clickagg.billing_invalid, d GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3;
+SELECT today - day AS days_ago, campaign_id, ad_id, stream_clicks, batch_clicks, batch_invalid_clicks, reason, explained
+  FROM clickagg.reconciliation, d WHERE reason IS NOT NULL ORDER BY 1 DESC, 2, 3;
+-- The batch agrees with the stream: per (day, reason), the clicks both
+-- found invalid, under the batch's reason, are the stream's clicks of that
+-- reason (corrections included).
+SELECT count(*) AS stream_verdict_mismatches FROM (
+    (SELECT (event_time AT TIME ZONE 'UTC')::date AS day, invalid_reason, count(*)
+       FROM clickagg.clicks WHERE invalid_reason IS NOT NULL GROUP BY 1, 2)
+    EXCEPT
+    (SELECT day, reason, sum(clicks) FROM clickagg.billing_invalid WHERE found_by = 'stream' GROUP BY 1, 2)) m;
+
+-- A pattern added after the stream judged the clicks: the batch knows more,
+-- and says so.
+INSERT INTO clickagg.bot_patterns (pattern) VALUES ('rv:128.0) gecko/20100101 firefox/128.0');
+SELECT clickagg.run_billing((SELECT today - 1 FROM d)) AS day_1_again;
+SELECT reason, found_by, sum(clicks) AS clicks FROM clickagg.billing_invalid, d
+ WHERE day = today - 1 GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT count(*) AS explained_rows FROM clickagg.reconciliation, d
+ WHERE day = today - 1 AND explained AND reason LIKE '%bot %';
+DELETE FROM clickagg.bot_patterns WHERE pattern = 'rv:128.0) gecko/20100101 firefox/128.0';
+
+DROP EXTENSION clickagg;

