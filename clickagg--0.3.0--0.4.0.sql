@@ -155,12 +155,13 @@ SELECT l.click_id,
 -- Called by a worker with the logged clicks whose verdict a pass changed:
 -- records the new verdicts, and moves the clicks between valid and invalid
 -- in the rollups (a change between two invalid reasons moves nothing).
+-- Returns the clicks whose validity changed, for attribution.
 CREATE FUNCTION clickagg.record_verdict_changes(users text[], click_ids uuid[], times timestamptz[],
-                                                campaigns bigint[], ads bigint[], costs bigint[],
                                                 old_codes smallint[], new_codes smallint[])
-RETURNS void
+RETURNS TABLE (user_id text, campaign_id bigint, event_time timestamptz)
 LANGUAGE plpgsql
 AS $$
+#variable_conflict use_column
 BEGIN
     INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code)
     SELECT u, id, t, nullif(nc, 0)
@@ -168,21 +169,32 @@ BEGIN
         ON CONFLICT (user_id, click_id) DO UPDATE
        SET invalid_code = excluded.invalid_code, changed_at = now(), changes = v.changes + 1;
 
-    INSERT INTO clickagg.rollup_deltas
-        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
-    SELECT cmp, date_bin('1 minute', t, timestamptz '2000-01-01 00:00:00+00'), ad,
-           sum(CASE WHEN nc = 0 THEN 1 ELSE -1 END),
-           sum(CASE WHEN nc = 0 THEN -1 ELSE 1 END),
-           0,
-           sum(CASE WHEN nc = 0 THEN cost ELSE -cost END),
-           coalesce(hll_add_agg(hll_hash_bigint(clickagg.user_hash(u)), 13, 5, -1, 1) FILTER (WHERE nc = 0),
-                    hll_empty(13, 5, -1, 1))
-      FROM unnest(users, times, campaigns, ads, costs, old_codes, new_codes) AS c(u, t, cmp, ad, cost, oc, nc)
-     WHERE (oc = 0) <> (nc = 0)
-     GROUP BY 1, 2, 3;
+    RETURN QUERY
+    WITH moves AS (
+        -- the clicks' campaign, ad and cost, from the log (by click key, in their day)
+        SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid
+          FROM unnest(users, click_ids, times, old_codes, new_codes) AS c(u, id, t, oc, nc)
+          JOIN clickagg.click_log l
+            ON clickagg.click_key(l.click_id) = clickagg.click_key(c.id) AND l.click_id = c.id AND l.event_time = c.t
+          JOIN clickagg.ads a ON a.ad_key = l.ad_key
+         WHERE (c.oc = 0) <> (c.nc = 0)
+    ), deltas AS (
+        INSERT INTO clickagg.rollup_deltas
+            (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+        SELECT m.campaign_id, date_bin('1 minute', m.event_time, timestamptz '2000-01-01 00:00:00+00'), m.ad_id,
+               sum(CASE WHEN m.now_valid THEN 1 ELSE -1 END),
+               sum(CASE WHEN m.now_valid THEN -1 ELSE 1 END),
+               0,
+               sum(CASE WHEN m.now_valid THEN m.cost_micros ELSE -m.cost_micros END),
+               coalesce(hll_add_agg(hll_hash_bigint(clickagg.user_hash(m.user_id)), 13, 5, -1, 1) FILTER (WHERE m.now_valid),
+                        hll_empty(13, 5, -1, 1))
+          FROM moves m
+         GROUP BY 1, 2, 3
+    )
+    SELECT m.user_id, m.campaign_id, m.event_time FROM moves m;
 END
 $$;
-COMMENT ON FUNCTION clickagg.record_verdict_changes(text[], uuid[], timestamptz[], bigint[], bigint[], bigint[], smallint[], smallint[]) IS
+COMMENT ON FUNCTION clickagg.record_verdict_changes(text[], uuid[], timestamptz[], smallint[], smallint[]) IS
 'Internal: a stream pass''s corrections of logged clicks'' verdicts, into clickagg.click_verdicts and the rollups';
 
 -------------------------------------------------------------------------------
@@ -449,7 +461,7 @@ DECLARE
     hll_schema name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                          WHERE e.extname = 'hll');
 BEGIN
-    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_verdict_changes(text[], uuid[], timestamptz[], bigint[], bigint[], bigint[], smallint[], smallint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_verdict_changes(text[], uuid[], timestamptz[], smallint[], smallint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
     EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
 END
 $pin$;
@@ -762,7 +774,7 @@ COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
 -- Privileges
 -------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION clickagg.traffic_lists_changed(), clickagg.load_bot_list(text, boolean, text),
-    clickagg.record_verdict_changes(text[], uuid[], timestamptz[], bigint[], bigint[], bigint[], smallint[], smallint[]),
+    clickagg.record_verdict_changes(text[], uuid[], timestamptz[], smallint[], smallint[]),
     clickagg.ingest_conversion(), clickagg.wake_stream_at_commit(integer),
     clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet),
@@ -2303,6 +2315,171 @@ INSERT INTO clickagg.bot_patterns (pattern, exclude, at_start, source, note) VAL
     ('fetcher', false, false, 'default', 'generic: feed / favicon / image fetchers'),
     ('resolver', false, false, 'default', 'generic: URL resolvers (link unshorteners)'),
     ('http client', false, false, 'default', 'generic: ''<name> HTTP client'''),
+    (' daum ', false, false, 'default', 'isbot@5.2.3  daum[ /]'),
+    ('news', false, true, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    (' news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    ('/news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    ('(news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    (';news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    (',news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    ('-news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    ('+news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    ('.news', false, false, 'default', 'isbot@5.2.3 (?:^|[^g])news(?!sapphire)'),
+    ('scan', false, false, 'default', 'isbot@5.2.3 (?<!cam)scan'),
+    ('http', false, false, 'default', 'isbot@5.2.3 (?<!lib)http'),
+    ('24x7', false, false, 'default', 'isbot@5.2.3 24x7'),
+    ('.com', false, false, 'default', 'isbot@5.2.3 \.com\b'),
+    ('dlc', false, true, 'default', 'isbot@5.2.3 \bdlc\b'),
+    (' dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    ('/dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    ('(dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    (';dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    (',dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    ('-dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    ('+dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    ('.dlc', false, false, 'default', 'isbot@5.2.3 \bdlc\b'),
+    ('ort/', false, true, 'default', 'isbot@5.2.3 \bort/'),
+    (' ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    ('/ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    ('(ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    (';ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    (',ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    ('-ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    ('+ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    ('.ort/', false, false, 'default', 'isbot@5.2.3 \bort/'),
+    ('perl', false, true, 'default', 'isbot@5.2.3 \bperl\b'),
+    (' perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    ('/perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    ('(perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    (';perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    (',perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    ('-perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    ('+perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    ('.perl', false, false, 'default', 'isbot@5.2.3 \bperl\b'),
+    ('time/', false, true, 'default', 'isbot@5.2.3 \btime/'),
+    (' time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    ('/time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    ('(time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    (';time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    (',time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    ('-time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    ('+time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    ('.time/', false, false, 'default', 'isbot@5.2.3 \btime/'),
+    ('search', false, true, 'default', 'isbot@5.2.3 ^\w*search\b'),
+    ('active', false, true, 'default', 'isbot@5.2.3 ^active'),
+    ('ad muncher', false, true, 'default', 'isbot@5.2.3 ^ad muncher'),
+    ('amaya', false, true, 'default', 'isbot@5.2.3 ^amaya'),
+    ('apache/', false, true, 'default', 'isbot@5.2.3 ^apache/'),
+    ('avsdevicesdk/', false, true, 'default', 'isbot@5.2.3 ^avsdevicesdk/'),
+    ('azure', false, true, 'default', 'isbot@5.2.3 ^azure'),
+    ('blackbox exporter', false, true, 'default', 'isbot@5.2.3 ^blackbox exporter'),
+    ('clamav ', false, true, 'default', 'isbot@5.2.3 ^clamav[ /]'),
+    ('clamav/', false, true, 'default', 'isbot@5.2.3 ^clamav[ /]'),
+    ('claude-code/', false, true, 'default', 'isbot@5.2.3 ^claude-code/'),
+    ('client/', false, true, 'default', 'isbot@5.2.3 ^client/'),
+    ('cobweb/', false, true, 'default', 'isbot@5.2.3 ^cobweb/'),
+    ('custom', false, true, 'default', 'isbot@5.2.3 ^custom'),
+    ('ddg-android', false, true, 'default', 'isbot@5.2.3 ^ddg[_-]android'),
+    ('ddg_android', false, true, 'default', 'isbot@5.2.3 ^ddg[_-]android'),
+    ('discourse', false, true, 'default', 'isbot@5.2.3 ^discourse'),
+    ('dispatch/', false, true, 'default', 'isbot@5.2.3 ^dispatch/\d'),
+    ('downcast/', false, true, 'default', 'isbot@5.2.3 ^downcast/'),
+    ('duckduckgo', false, true, 'default', 'isbot@5.2.3 ^duckduckgo'),
+    ('email', false, true, 'default', 'isbot@5.2.3 ^email'),
+    ('facebook', false, true, 'default', 'isbot@5.2.3 ^facebook'),
+    ('getright/', false, true, 'default', 'isbot@5.2.3 ^getright/'),
+    ('gozilla/', false, true, 'default', 'isbot@5.2.3 ^gozilla/'),
+    ('hobbit', false, true, 'default', 'isbot@5.2.3 ^hobbit'),
+    ('hotzonu', false, true, 'default', 'isbot@5.2.3 ^hotzonu'),
+    ('hwcdn/', false, true, 'default', 'isbot@5.2.3 ^hwcdn/'),
+    ('igetter/', false, true, 'default', 'isbot@5.2.3 ^igetter/'),
+    ('jeode/', false, true, 'default', 'isbot@5.2.3 ^jeode/'),
+    ('jigsaw', false, true, 'default', 'isbot@5.2.3 ^jigsaw'),
+    ('microsoft bits', false, true, 'default', 'isbot@5.2.3 ^microsoft bits'),
+    ('movabletype', false, true, 'default', 'isbot@5.2.3 ^movabletype'),
+    ('navermailapp', false, true, 'default', 'isbot@5.2.3 ^navermailapp'),
+    ('netsurf', false, true, 'default', 'isbot@5.2.3 ^netsurf'),
+    ('offline', false, true, 'default', 'isbot@5.2.3 ^offline'),
+    ('openai/', false, true, 'default', 'isbot@5.2.3 ^openai/'),
+    ('owler', false, true, 'default', 'isbot@5.2.3 ^owler'),
+    ('php', false, true, 'default', 'isbot@5.2.3 ^php'),
+    ('postman', false, true, 'default', 'isbot@5.2.3 ^postman'),
+    ('python', false, true, 'default', 'isbot@5.2.3 ^python'),
+    ('rank', false, true, 'default', 'isbot@5.2.3 ^rank'),
+    ('read', false, true, 'default', 'isbot@5.2.3 ^read'),
+    ('reed', false, true, 'default', 'isbot@5.2.3 ^reed'),
+    ('rest', false, true, 'default', 'isbot@5.2.3 ^rest'),
+    ('snapchat', false, true, 'default', 'isbot@5.2.3 ^snapchat'),
+    ('sora ', false, true, 'default', 'isbot@5.2.3 ^sora '),
+    ('space bison', false, true, 'default', 'isbot@5.2.3 ^space bison'),
+    ('svn', false, true, 'default', 'isbot@5.2.3 ^svn'),
+    ('swcd ', false, true, 'default', 'isbot@5.2.3 ^swcd '),
+    ('taringa', false, true, 'default', 'isbot@5.2.3 ^taringa'),
+    ('thumbor/', false, true, 'default', 'isbot@5.2.3 ^thumbor/'),
+    ('track', false, true, 'default', 'isbot@5.2.3 ^track'),
+    ('w3c', false, true, 'default', 'isbot@5.2.3 ^w3c'),
+    ('webbandit/', false, true, 'default', 'isbot@5.2.3 ^webbandit/'),
+    ('wordpress', false, true, 'default', 'isbot@5.2.3 ^wordpress'),
+    ('yahoo', false, true, 'default', 'isbot@5.2.3 ^yahoo'),
+    ('yandex', false, true, 'default', 'isbot@5.2.3 ^yandex'),
+    ('zdm/', false, true, 'default', 'isbot@5.2.3 ^zdm/\d'),
+    ('zoom marketplace/', false, true, 'default', 'isbot@5.2.3 ^zoom marketplace/'),
+    ('abuse', false, false, 'default', 'isbot@5.2.3 abuse'),
+    ('advisor', false, false, 'default', 'isbot@5.2.3 advisor'),
+    ('archive', false, false, 'default', 'isbot@5.2.3 archive'),
+    ('audit', false, false, 'default', 'isbot@5.2.3 audit'),
+    ('bluecoat drtr', false, false, 'default', 'isbot@5.2.3 bluecoat drtr'),
+    ('browsex', false, false, 'default', 'isbot@5.2.3 browsex'),
+    ('burpcollaborator', false, false, 'default', 'isbot@5.2.3 burpcollaborator'),
+    ('capture', false, false, 'default', 'isbot@5.2.3 capture'),
+    ('catch', false, false, 'default', 'isbot@5.2.3 catch'),
+    ('check', false, false, 'default', 'isbot@5.2.3 check\b'),
+    ('classifier', false, false, 'default', 'isbot@5.2.3 classifier'),
+    ('cloudflare', false, false, 'default', 'isbot@5.2.3 cloudflare'),
+    ('convertify', false, false, 'default', 'isbot@5.2.3 convertify'),
+    ('cursor/', false, false, 'default', 'isbot@5.2.3 cursor/'),
+    ('cypress/', false, false, 'default', 'isbot@5.2.3 cypress/'),
+    ('dejaclick', false, false, 'default', 'isbot@5.2.3 dejaclick'),
+    ('detect', false, false, 'default', 'isbot@5.2.3 detect'),
+    ('exaleadcloudview', false, false, 'default', 'isbot@5.2.3 exaleadcloudview'),
+    ('feed', false, false, 'default', 'isbot@5.2.3 feed'),
+    ('functionize', false, false, 'default', 'isbot@5.2.3 functionize'),
+    ('grab', false, false, 'default', 'isbot@5.2.3 grab'),
+    ('headless', false, false, 'default', 'isbot@5.2.3 headless'),
+    ('ibisbrowser', false, false, 'default', 'isbot@5.2.3 ibisbrowser'),
+    ('infrawatch', false, false, 'default', 'isbot@5.2.3 infrawatch'),
+    ('insight', false, false, 'default', 'isbot@5.2.3 insight'),
+    ('inspect', false, false, 'default', 'isbot@5.2.3 inspect'),
+    ('iplabel', false, false, 'default', 'isbot@5.2.3 iplabel'),
+    ('library', false, false, 'default', 'isbot@5.2.3 library'),
+    ('measure', false, false, 'default', 'isbot@5.2.3 measure'),
+    ('neustar wpm', false, false, 'default', 'isbot@5.2.3 neustar wpm'),
+    ('node', false, false, 'default', 'isbot@5.2.3 node\b'),
+    ('offbyone', false, false, 'default', 'isbot@5.2.3 offbyone'),
+    ('pagespeed', false, false, 'default', 'isbot@5.2.3 pagespeed'),
+    ('parser', false, false, 'default', 'isbot@5.2.3 parser'),
+    ('preview', false, false, 'default', 'isbot@5.2.3 preview'),
+    ('productfinder', false, false, 'default', 'isbot@5.2.3 productfinder'),
+    ('prospectingstudio', false, false, 'default', 'isbot@5.2.3 prospectingstudio'),
+    ('ptst ', false, false, 'default', 'isbot@5.2.3 ptst[ /]\d'),
+    ('retriever', false, false, 'default', 'isbot@5.2.3 retriever'),
+    ('rexx;', false, false, 'default', 'isbot@5.2.3 rexx;'),
+    ('rigor', false, false, 'default', 'isbot@5.2.3 rigor'),
+    ('rss', false, false, 'default', 'isbot@5.2.3 rss\b'),
+    ('scrape', false, false, 'default', 'isbot@5.2.3 scrape'),
+    ('server', false, false, 'default', 'isbot@5.2.3 server'),
+    ('sparkler/', false, false, 'default', 'isbot@5.2.3 sparkler/'),
+    ('speedcurve', false, false, 'default', 'isbot@5.2.3 speedcurve'),
+    ('supercleaner', false, false, 'default', 'isbot@5.2.3 supercleaner'),
+    ('synthetic', false, false, 'default', 'isbot@5.2.3 synthetic'),
+    ('testlocally', false, false, 'default', 'isbot@5.2.3 testlocally'),
+    ('transcoder', false, false, 'default', 'isbot@5.2.3 transcoder'),
+    ('virtuoso', false, false, 'default', 'isbot@5.2.3 virtuoso'),
+    ('wappalyzer', false, false, 'default', 'isbot@5.2.3 wappalyzer'),
+    ('webglance', false, false, 'default', 'isbot@5.2.3 webglance'),
+    ('webkit2png', false, false, 'default', 'isbot@5.2.3 webkit2png'),
+    ('whatcms/', false, false, 'default', 'isbot@5.2.3 whatcms/'),
+    ('xtate/', false, false, 'default', 'isbot@5.2.3 xtate/'),
     ('cubot', true, false, 'default', 'exclude: Cubot phone brand (Android device model ''CUBOT ...'')'),
     ('camscanner', true, false, 'default', 'exclude: CamScanner app (in-app browser)');
 --DEFAULT-BOT-PATTERNS-END--

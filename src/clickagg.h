@@ -253,6 +253,7 @@ extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noretu
 typedef struct TrafficClick
 {
 	TimestampTz event_time;
+	pg_uuid_t	click_id;
 	int32		ad_key;
 	int16		intrinsic;		/* verdict on the click alone */
 	int16		verdict;		/* the walk's answer (given for history) */
@@ -270,7 +271,9 @@ extern int16 clickagg_agent_verdict(int32 ua_key, text *agent);
 extern bool clickagg_ip_in_datacenter(inet *ip);
 extern int16 clickagg_intrinsic_verdict(bool has_agent, int32 ua_key, text *agent, inet *ip);
 extern void clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first);
-extern void clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched);
+extern void clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touched);
+extern void clickagg_history_reset(void);
+extern void clickagg_history_set_horizon(int stream, TimestampTz newest_logged);
 extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,
 								 TimestampTz event_time);
 

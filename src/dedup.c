@@ -540,7 +540,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	for (i = 0; i < nunique; i++)
 		if (!cands[i]->duplicate)
 			fresh[nfresh++] = cands[i];
-	clickagg_classify_pass(fresh, nfresh, &result->touched);
+	clickagg_classify_pass(stream, fresh, nfresh, &result->touched);
 
 	for (start = 0; start < nunique;)
 	{

@@ -87,6 +87,8 @@ clickagg_recent_reset(void)
 	recent_size_kb = -1;
 	memset(horizon_known, false, sizeof(horizon_known));
 	newest_second = PG_INT32_MIN;
+	/* the users' histories (traffic.c) rest on the same ownership argument */
+	clickagg_history_reset();
 }
 
 /*
@@ -121,6 +123,7 @@ clickagg_recent_set_horizon(int stream, TimestampTz newest_logged)
 {
 	horizon[stream] = (newest_logged == DT_NOBEGIN) ? DT_NOBEGIN : newest_logged + 1;
 	horizon_known[stream] = true;
+	clickagg_history_set_horizon(stream, newest_logged);
 }
 
 static int32

@@ -457,20 +457,164 @@ clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first)
 }
 
 /*
+ * The stream's memory of its users' recent clicks.
+ *
+ * Reading each user's history from the log's index costs an index scan per
+ * user per pass.  Like the dedup cache (recent.c), the worker remembers what
+ * it logged, and the same ownership argument makes the memory exact: for a
+ * stream whose clicks with event time at or after history_horizon[stream]
+ * were all logged by this worker since it started, the memory holds every
+ * such click with its current verdict, so a user whose walk starts at or
+ * after the horizon needs no index scan.  The horizon starts where recent.c's
+ * does (after the newest event the stream had logged when the worker
+ * started) and moves forward as old clicks are forgotten (HISTORY_SPAN of
+ * event time is kept).  Any error resets it (clickagg_recent_reset calls
+ * clickagg_history_reset).
+ */
+typedef struct HistoryClick
+{
+	TimestampTz event_time;
+	pg_uuid_t	click_id;
+	int32		ad_key;
+	int16		verdict;
+} HistoryClick;
+
+typedef struct UserHistory
+{
+	uint64		user_hash;
+	char		status;
+	bool		shared;			/* two users with this hash: always read the log */
+	text	   *user_id;
+	int			n;
+	int			max;
+	HistoryClick *clicks;		/* sorted by (event_time, click_id) */
+} UserHistory;
+
+#define SH_PREFIX histories
+#define SH_ELEMENT_TYPE UserHistory
+#define SH_KEY_TYPE uint64
+#define SH_KEY user_hash
+#define SH_HASH_KEY(tb, k) ((uint32) ((k) ^ ((k) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Event time kept in memory behind the newest click, and how often to prune. */
+#define HISTORY_SPAN		(3 * USECS_PER_MINUTE)
+#define HISTORY_PRUNE_EVERY	(15 * USECS_PER_SEC)
+
+static MemoryContext history_context = NULL;
+static histories_hash *histories = NULL;
+static bool history_horizon_known[CLICKAGG_STREAMS];
+static TimestampTz history_horizon[CLICKAGG_STREAMS];
+static TimestampTz history_newest = DT_NOBEGIN;
+static TimestampTz history_pruned_at = DT_NOBEGIN;	/* newest event time at the last prune */
+
+void
+clickagg_history_reset(void)
+{
+	if (history_context != NULL)
+		MemoryContextDelete(history_context);
+	history_context = NULL;
+	histories = NULL;
+	memset(history_horizon_known, false, sizeof(history_horizon_known));
+	history_newest = history_pruned_at = DT_NOBEGIN;
+}
+
+/* Start a stream's horizon after the newest event it had logged. */
+void
+clickagg_history_set_horizon(int stream, TimestampTz newest_logged)
+{
+	if (history_horizon_known[stream])
+		return;
+	history_horizon[stream] = (newest_logged == DT_NOBEGIN) ? DT_NOBEGIN : newest_logged + 1;
+	history_horizon_known[stream] = true;
+}
+
+static void
+ensure_histories(void)
+{
+	if (histories != NULL)
+		return;
+	history_context = AllocSetContextCreate(TopMemoryContext, "clickagg user histories",
+											ALLOCSET_DEFAULT_SIZES);
+	histories = histories_create(history_context, 65536, NULL);
+}
+
+/* Forget clicks older than HISTORY_SPAN behind the newest; move horizons. */
+static void
+prune_histories(void)
+{
+	TimestampTz cutoff = history_newest - HISTORY_SPAN;
+	histories_iterator it;
+	UserHistory *h;
+	int			s;
+
+	histories_start_iterate(histories, &it);
+	while ((h = histories_iterate(histories, &it)) != NULL)
+	{
+		int			keep = 0;
+
+		while (keep < h->n && h->clicks[keep].event_time < cutoff)
+			keep++;
+		if (keep == h->n)
+		{
+			pfree(h->clicks);
+			pfree(h->user_id);
+			histories_delete_item(histories, h);
+			continue;
+		}
+		if (keep > 0)
+		{
+			memmove(h->clicks, h->clicks + keep, sizeof(HistoryClick) * (h->n - keep));
+			h->n -= keep;
+		}
+	}
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		if (history_horizon[s] < cutoff)
+			history_horizon[s] = cutoff;
+	history_pruned_at = history_newest;
+}
+
+/* Replace a user's remembered clicks from lo on by walk[0..n). */
+static void
+remember(UserHistory *h, TimestampTz lo, TrafficClick *walk, int n)
+{
+	int			keep = 0;
+	int			i;
+
+	while (keep < h->n && h->clicks[keep].event_time < lo)
+		keep++;
+	if (keep + n > h->max)
+	{
+		h->max = Max(keep + n, h->max * 2);
+		h->clicks = h->clicks ? repalloc(h->clicks, sizeof(HistoryClick) * h->max) :
+			MemoryContextAlloc(history_context, sizeof(HistoryClick) * h->max);
+	}
+	for (i = 0; i < n; i++)
+	{
+		HistoryClick *c = &h->clicks[keep + i];
+
+		c->event_time = walk[i].event_time;
+		c->click_id = walk[i].click_id;
+		c->ad_key = walk[i].ad_key;
+		c->verdict = walk[i].verdict;
+	}
+	h->n = keep + n;
+}
+
+/*
  * The stream: classify the new clicks of a pass (accepted, dictionary keys
  * resolved), correcting logged clicks whose verdict they change.
  */
 
+/* A click the log index returned: whose history it is, and the click. */
 typedef struct LoggedClick
 {
 	int			user;			/* index into the pass's users */
-	pg_uuid_t	click_id;
-	TimestampTz event_time;
-	int32		ad_key;
-	int16		verdict;
-	int64		campaign_id;
-	int64		ad_id;
-	int64		cost_micros;
+	TrafficClick click;
 } LoggedClick;
 
 static SPIPlanPtr history_plan = NULL;
@@ -495,11 +639,16 @@ compare_for_walk(const void *a, const void *b)
 }
 
 static inline bool
+same_text(const text *x, const text *y)
+{
+	return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
+}
+
+static inline bool
 same_user(const Arrival *x, const Arrival *y)
 {
-	return x->user_hash == y->user_hash &&
-		VARSIZE_ANY_EXHDR(x->user_id) == VARSIZE_ANY_EXHDR(y->user_id) &&
-		memcmp(VARDATA_ANY(x->user_id), VARDATA_ANY(y->user_id), VARSIZE_ANY_EXHDR(x->user_id)) == 0;
+	return x->user_hash == y->user_hash && same_text(x->user_id, y->user_id);
 }
 
 static inline int
@@ -510,33 +659,35 @@ compare_time_id(TimestampTz ta, const pg_uuid_t *ia, TimestampTz tb, const pg_uu
 	return memcmp(ia->data, ib->data, UUID_LEN);
 }
 
-/* Read the logged clicks of the pass's users from each user's lower bound. */
+/* Read the logged clicks of some users from each user's lower bound. */
 static LoggedClick *
-read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, int *nlogged)
+read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *numbers, int *nlogged)
 {
-	Datum		args[3];
+	Datum		args[4];
 	LoggedClick *logged;
 	uint64		i;
 
+	*nlogged = 0;
+	if (nusers == 0)
+		return NULL;
 	if (history_plan == NULL)
 	{
-		Oid			types[3] = {INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID};
+		Oid			types[4] = {INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID};
 
 		history_plan = clickagg_prepare_kept(
-			"SELECT u.i::int4, l.click_id, l.event_time, l.ad_key,"
+			"SELECT u.i, l.click_id, l.event_time, l.ad_key,"
 			"       (CASE WHEN v.click_id IS NULL THEN coalesce(l.invalid_code, 0)"
-			"             ELSE coalesce(v.invalid_code, 0) END)::int2,"
-			"       a.campaign_id, a.ad_id, l.cost_micros"
-			"  FROM unnest($1, $2, $3) WITH ORDINALITY AS u(h, uid, lo, i)"
+			"             ELSE coalesce(v.invalid_code, 0) END)::int2"
+			"  FROM unnest($1, $2, $3, $4) AS u(h, uid, lo, i)"
 			"  JOIN clickagg.click_log l"
 			"    ON clickagg.user_hash(l.user_id) = u.h AND l.event_time >= u.lo AND l.user_id = u.uid"
-			"  JOIN clickagg.ads a ON a.ad_key = l.ad_key"
 			"  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id"
-			" ORDER BY 1, 3, 2", 3, types);
+			" ORDER BY 1, 3, 2", 4, types);
 	}
 	args[0] = PointerGetDatum(construct_array(hashes, nusers, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[1] = PointerGetDatum(construct_array(ids, nusers, TEXTOID, -1, false, TYPALIGN_INT));
 	args[2] = PointerGetDatum(construct_array(bounds, nusers, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[3] = PointerGetDatum(construct_array(numbers, nusers, INT4OID, 4, true, TYPALIGN_INT));
 	if (SPI_execute_plan(history_plan, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the history of the pass's users");
 
@@ -548,14 +699,11 @@ read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, int *nlogged)
 		LoggedClick *c = &logged[i];
 		bool		isnull;
 
-		c->user = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull)) - 1;
-		memcpy(&c->click_id, DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)), UUID_LEN);
-		c->event_time = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
-		c->ad_key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-		c->verdict = DatumGetInt16(SPI_getbinval(tup, desc, 5, &isnull));
-		c->campaign_id = DatumGetInt64(SPI_getbinval(tup, desc, 6, &isnull));
-		c->ad_id = DatumGetInt64(SPI_getbinval(tup, desc, 7, &isnull));
-		c->cost_micros = DatumGetInt64(SPI_getbinval(tup, desc, 8, &isnull));
+		c->user = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
+		memcpy(&c->click.click_id, DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)), UUID_LEN);
+		c->click.event_time = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
+		c->click.ad_key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		c->click.verdict = DatumGetInt16(SPI_getbinval(tup, desc, 5, &isnull));
 	}
 	*nlogged = (int) SPI_processed;
 	return logged;
@@ -569,48 +717,33 @@ typedef struct Changes
 	Datum	   *users,
 			   *click_ids,
 			   *times,
-			   *campaigns,
-			   *ads,
-			   *costs,
 			   *old_codes,
 			   *new_codes;
 } Changes;
 
 static void
-changes_init(Changes *ch, int max)
+changes_add(Changes *ch, text *user_id, TrafficClick *c, int16 old_code)
 {
-	ch->n = 0;
-	ch->max = Max(max, 1);
-	ch->users = palloc(sizeof(Datum) * ch->max);
-	ch->click_ids = palloc(sizeof(Datum) * ch->max);
-	ch->times = palloc(sizeof(Datum) * ch->max);
-	ch->campaigns = palloc(sizeof(Datum) * ch->max);
-	ch->ads = palloc(sizeof(Datum) * ch->max);
-	ch->costs = palloc(sizeof(Datum) * ch->max);
-	ch->old_codes = palloc(sizeof(Datum) * ch->max);
-	ch->new_codes = palloc(sizeof(Datum) * ch->max);
-}
+	int			k;
+	pg_uuid_t  *id;
 
-static void
-changes_add(Changes *ch, text *user_id, LoggedClick *c, int16 new_code)
-{
-	int			k = ch->n++;
-
-	Assert(k < ch->max);
+	if (ch->n == ch->max)
+	{
+		ch->max = Max(64, ch->max * 2);
+		ch->users = ch->users ? repalloc(ch->users, sizeof(Datum) * ch->max) : palloc(sizeof(Datum) * ch->max);
+		ch->click_ids = ch->click_ids ? repalloc(ch->click_ids, sizeof(Datum) * ch->max) : palloc(sizeof(Datum) * ch->max);
+		ch->times = ch->times ? repalloc(ch->times, sizeof(Datum) * ch->max) : palloc(sizeof(Datum) * ch->max);
+		ch->old_codes = ch->old_codes ? repalloc(ch->old_codes, sizeof(Datum) * ch->max) : palloc(sizeof(Datum) * ch->max);
+		ch->new_codes = ch->new_codes ? repalloc(ch->new_codes, sizeof(Datum) * ch->max) : palloc(sizeof(Datum) * ch->max);
+	}
+	k = ch->n++;
+	id = palloc(sizeof(pg_uuid_t));
+	*id = c->click_id;
 	ch->users[k] = PointerGetDatum(user_id);
-	ch->click_ids[k] = UUIDPGetDatum(&c->click_id);
+	ch->click_ids[k] = UUIDPGetDatum(id);
 	ch->times[k] = TimestampTzGetDatum(c->event_time);
-	ch->campaigns[k] = Int64GetDatum(c->campaign_id);
-	ch->ads[k] = Int64GetDatum(c->ad_id);
-	ch->costs[k] = Int64GetDatum(c->cost_micros);
-	ch->old_codes[k] = Int16GetDatum(c->verdict);
-	ch->new_codes[k] = Int16GetDatum(new_code);
-}
-
-static Datum
-int8_array(Datum *d, int n)
-{
-	return PointerGetDatum(construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	ch->old_codes[k] = Int16GetDatum(old_code);
+	ch->new_codes[k] = Int16GetDatum(c->verdict);
 }
 
 static Datum
@@ -619,64 +752,85 @@ int2_array(Datum *d, int n)
 	return PointerGetDatum(construct_array(d, n, INT2OID, 2, true, TYPALIGN_SHORT));
 }
 
-/* clickagg.record_verdict_changes(): click_verdicts and rollup deltas */
+/*
+ * clickagg.record_verdict_changes(): click_verdicts and rollup deltas.  It
+ * returns (user, campaign, event time) of the clicks whose validity changed,
+ * for attribution.
+ */
 static void
-record_changes(Changes *ch)
+record_changes(Changes *ch, TouchedClicks *touched)
 {
-	Datum		args[8];
+	Datum		args[5];
+	uint64		i;
 
 	if (ch->n == 0)
 		return;
 	if (changes_plan == NULL)
 	{
-		Oid			types[8] = {TEXTARRAYOID, UUIDARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID,
-		INT8ARRAYOID, INT8ARRAYOID, INT2ARRAYOID, INT2ARRAYOID};
+		Oid			types[5] = {TEXTARRAYOID, UUIDARRAYOID, TIMESTAMPTZARRAYOID, INT2ARRAYOID, INT2ARRAYOID};
 
 		changes_plan = clickagg_prepare_kept(
-			"SELECT clickagg.record_verdict_changes($1, $2, $3, $4, $5, $6, $7, $8)", 8, types);
+			"SELECT * FROM clickagg.record_verdict_changes($1, $2, $3, $4, $5)", 5, types);
 	}
 	args[0] = PointerGetDatum(construct_array(ch->users, ch->n, TEXTOID, -1, false, TYPALIGN_INT));
 	args[1] = PointerGetDatum(construct_array(ch->click_ids, ch->n, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
 	args[2] = PointerGetDatum(construct_array(ch->times, ch->n, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[3] = int8_array(ch->campaigns, ch->n);
-	args[4] = int8_array(ch->ads, ch->n);
-	args[5] = int8_array(ch->costs, ch->n);
-	args[6] = int2_array(ch->old_codes, ch->n);
-	args[7] = int2_array(ch->new_codes, ch->n);
-	if (SPI_execute_plan(changes_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+	args[3] = int2_array(ch->old_codes, ch->n);
+	args[4] = int2_array(ch->new_codes, ch->n);
+	if (SPI_execute_plan(changes_plan, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.record_verdict_changes failed");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		/* copied into the pass's SPI memory: it outlives this result */
+		text	   *user_id = DatumGetTextPCopy(SPI_getbinval(tup, desc, 1, &isnull));
+
+		clickagg_touched_add(touched, user_id,
+							 DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull)),
+							 DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull)));
+	}
 }
 
 /*
- * Classify the accepted new clicks of a pass, cands[0..n), setting their
- * invalid_code, and correct logged clicks of the same users.  Every click
- * whose validity is new or changed is reported in *touched (for
+ * Classify the accepted new clicks of a pass of one stream, cands[0..n),
+ * setting their invalid_code, and correct logged clicks of the same users.
+ * Every click whose validity is new or changed is reported in *touched (for
  * attribution).  Runs in the pass's transaction, with SPI connected.
  */
 void
-clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched)
+clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touched)
 {
 	int64		window = (int64) clickagg_double_click_window_ms * 1000;
 	Arrival   **byuser;
+	int		   *user_start;
+	TimestampTz *user_lo;
+	bool	   *user_from_log;
+	UserHistory **user_memory;
 	Datum	   *hashes,
 			   *ids,
-			   *bounds;
-	int		   *user_start;
+			   *bounds,
+			   *numbers;
 	int			nusers = 0;
+	int			nread = 0;
 	LoggedClick *logged;
 	int			nlogged;
 	int			li = 0;
-	Changes		changes;
+	Changes		changes = {0};
+	TrafficClick *walk;
+	Arrival   **origin;
+	int16	   *old_verdict;
 	int			i,
 				u;
 
 	touched->n = 0;
+	touched->max = Max(n, 16);
+	touched->users = palloc(sizeof(Datum) * touched->max);
+	touched->campaigns = palloc(sizeof(Datum) * touched->max);
+	touched->times = palloc(sizeof(Datum) * touched->max);
 	if (n == 0)
 		return;
-	touched->users = palloc(sizeof(Datum) * n);
-	touched->campaigns = palloc(sizeof(Datum) * n);
-	touched->times = palloc(sizeof(Datum) * n);
-	touched->max = n;
 
 	if (!clickagg_classify_traffic)
 	{
@@ -689,6 +843,7 @@ clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched)
 	}
 
 	clickagg_traffic_sync();
+	ensure_histories();
 	byuser = palloc(sizeof(Arrival *) * n);
 	for (i = 0; i < n; i++)
 	{
@@ -698,51 +853,111 @@ clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched)
 													 a->user_agent, a->ip);
 		a->user_hash = (int64) clickagg_hash_bytes(VARDATA_ANY(a->user_id),
 												   VARSIZE_ANY_EXHDR(a->user_id));
+		if (a->event_time > history_newest)
+			history_newest = a->event_time;
 		byuser[i] = a;
 	}
 	qsort(byuser, n, sizeof(Arrival *), compare_for_walk);
 
+	/* Each user's history: from memory when it reaches that far back, else from the log. */
+	user_start = palloc(sizeof(int) * (n + 1));
+	user_lo = palloc(sizeof(TimestampTz) * n);
+	user_from_log = palloc(sizeof(bool) * n);
+	user_memory = palloc(sizeof(UserHistory *) * n);
 	hashes = palloc(sizeof(Datum) * n);
 	ids = palloc(sizeof(Datum) * n);
 	bounds = palloc(sizeof(Datum) * n);
-	user_start = palloc(sizeof(int) * (n + 1));
+	numbers = palloc(sizeof(Datum) * n);
 	for (i = 0; i < n; i++)
 	{
-		if (i > 0 && same_user(byuser[i - 1], byuser[i]))
+		Arrival    *a = byuser[i];
+		UserHistory *h;
+		bool		found;
+
+		if (i > 0 && same_user(byuser[i - 1], a))
 			continue;
 		user_start[nusers] = i;
-		hashes[nusers] = Int64GetDatum(byuser[i]->user_hash);
-		ids[nusers] = PointerGetDatum(byuser[i]->user_id);
-		/* the history the walk needs: the minute and the double-click window */
-		bounds[nusers] = TimestampTzGetDatum(Min(minute_start(byuser[i]->event_time),
-												 byuser[i]->event_time - window));
+		/* the walk needs the minute and the double-click window before the first new click */
+		user_lo[nusers] = Min(minute_start(a->event_time), a->event_time - window);
+
+		h = histories_insert(histories, (uint64) a->user_hash, &found);
+		if (!found)
+		{
+			h->shared = false;
+			h->user_id = (text *) MemoryContextAlloc(history_context, VARSIZE_ANY(a->user_id));
+			memcpy(h->user_id, a->user_id, VARSIZE_ANY(a->user_id));
+			h->n = h->max = 0;
+			h->clicks = NULL;
+		}
+		else if (!same_text(h->user_id, a->user_id))
+			h->shared = true;
+		/* a hash two users share is not remembered: both always read the log */
+		user_memory[nusers] = h->shared ? NULL : h;
+		user_from_log[nusers] = h->shared || !history_horizon_known[stream] ||
+			user_lo[nusers] < history_horizon[stream];
+		if (user_from_log[nusers])
+		{
+			hashes[nread] = Int64GetDatum(a->user_hash);
+			ids[nread] = PointerGetDatum(a->user_id);
+			bounds[nread] = TimestampTzGetDatum(user_lo[nusers]);
+			numbers[nread] = Int32GetDatum(nusers);
+			nread++;
+		}
 		nusers++;
 	}
 	user_start[nusers] = n;
+	logged = read_history(nread, hashes, ids, bounds, numbers, &nlogged);
 
-	logged = read_history(nusers, hashes, ids, bounds, &nlogged);
-	changes_init(&changes, nlogged);
-
+	walk = palloc(sizeof(TrafficClick) * 16);
+	origin = palloc(sizeof(Arrival *) * 16);
+	old_verdict = palloc(sizeof(int16) * 16);
 	for (u = 0; u < nusers; u++)
 	{
 		int			nnew = user_start[u + 1] - user_start[u];
 		Arrival   **fresh = byuser + user_start[u];
-		int			lstart = li;
-		int			nold;
-		TrafficClick *walk;
-		LoggedClick **origin;
+		bool		from_log = user_from_log[u];
+		TimestampTz lo = user_lo[u];
+		UserHistory *h = user_memory[u];
+		TrafficClick *old;
+		int			nold = 0;
 		int			total,
 					first = -1,
 					a = 0,
 					b = 0,
 					k;
 
-		while (li < nlogged && logged[li].user == u)
-			li++;
-		nold = li - lstart;
+		if (from_log)
+		{
+			int			lstart = li;
+
+			while (li < nlogged && logged[li].user == u)
+				li++;
+			nold = li - lstart;
+			old = palloc(sizeof(TrafficClick) * Max(nold, 1));
+			for (k = 0; k < nold; k++)
+				old[k] = logged[lstart + k].click;
+		}
+		else
+		{
+			int			start = 0;
+
+			while (start < h->n && h->clicks[start].event_time < lo)
+				start++;
+			nold = h->n - start;
+			old = palloc(sizeof(TrafficClick) * Max(nold, 1));
+			for (k = 0; k < nold; k++)
+			{
+				old[k].event_time = h->clicks[start + k].event_time;
+				old[k].click_id = h->clicks[start + k].click_id;
+				old[k].ad_key = h->clicks[start + k].ad_key;
+				old[k].verdict = h->clicks[start + k].verdict;
+			}
+		}
+
 		total = nold + nnew;
-		walk = palloc(sizeof(TrafficClick) * total);
-		origin = palloc(sizeof(LoggedClick *) * total);
+		walk = repalloc(walk, sizeof(TrafficClick) * total);
+		origin = repalloc(origin, sizeof(Arrival *) * total);
+		old_verdict = repalloc(old_verdict, sizeof(int16) * total);
 
 		/* merge the logged and the new clicks in (event_time, click_id) order */
 		for (k = 0; k < total; k++)
@@ -754,29 +969,29 @@ clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched)
 			else if (b == nnew)
 				take_old = true;
 			else
-				take_old = compare_time_id(logged[lstart + a].event_time, &logged[lstart + a].click_id,
+				take_old = compare_time_id(old[a].event_time, &old[a].click_id,
 										   fresh[b]->event_time, &fresh[b]->click_id) < 0;
 			if (take_old)
 			{
-				LoggedClick *c = &logged[lstart + a++];
-
-				walk[k].event_time = c->event_time;
-				walk[k].ad_key = c->ad_key;
-				walk[k].verdict = c->verdict;
-				/* a logged click keeps an intrinsic verdict; others are redone */
-				walk[k].intrinsic = (c->verdict == CLICKAGG_CODE_CLICK_RATE ||
-									 c->verdict == CLICKAGG_CODE_DOUBLE_CLICK) ? CLICKAGG_CODE_VALID : c->verdict;
-				origin[k] = c;
+				walk[k] = old[a++];
+				old_verdict[k] = walk[k].verdict;
+				/* a logged click keeps an intrinsic verdict; the others are redone */
+				walk[k].intrinsic = (walk[k].verdict == CLICKAGG_CODE_CLICK_RATE ||
+									 walk[k].verdict == CLICKAGG_CODE_DOUBLE_CLICK) ?
+					CLICKAGG_CODE_VALID : walk[k].verdict;
+				origin[k] = NULL;
 			}
 			else
 			{
 				Arrival    *f = fresh[b++];
 
 				walk[k].event_time = f->event_time;
+				walk[k].click_id = f->click_id;
 				walk[k].ad_key = f->ad_key;
 				walk[k].intrinsic = f->invalid_code;
 				walk[k].verdict = CLICKAGG_CODE_VALID;
-				origin[k] = NULL;
+				old_verdict[k] = -1;
+				origin[k] = f;
 				if (first < 0)
 					first = k;
 			}
@@ -784,30 +999,26 @@ clickagg_classify_pass(Arrival **cands, int n, TouchedClicks *touched)
 
 		clickagg_walk_user_clicks(walk, total, first);
 
-		b = 0;
 		for (k = first; k < total; k++)
 		{
-			if (origin[k] == NULL)
+			if (origin[k] != NULL)
 			{
-				Arrival    *f = fresh[b++];
-
-				f->invalid_code = walk[k].verdict;
-				if (f->invalid_code == CLICKAGG_CODE_VALID)
-					clickagg_touched_add(touched, f->user_id, f->campaign_id, f->event_time);
+				origin[k]->invalid_code = walk[k].verdict;
+				if (walk[k].verdict == CLICKAGG_CODE_VALID)
+					clickagg_touched_add(touched, origin[k]->user_id, origin[k]->campaign_id,
+										 origin[k]->event_time);
 			}
-			else if (origin[k]->verdict != walk[k].verdict)
-			{
-				LoggedClick *c = origin[k];
-
-				if ((c->verdict == CLICKAGG_CODE_VALID) != (walk[k].verdict == CLICKAGG_CODE_VALID))
-					clickagg_touched_add(touched, fresh[0]->user_id, c->campaign_id, c->event_time);
-				changes_add(&changes, fresh[0]->user_id, c, walk[k].verdict);
-			}
+			else if (old_verdict[k] != walk[k].verdict)
+				changes_add(&changes, fresh[0]->user_id, &walk[k], old_verdict[k]);
 		}
-		pfree(walk);
-		pfree(origin);
+		if (h != NULL)
+			remember(h, lo, walk, total);
+		pfree(old);
 	}
-	record_changes(&changes);
+	record_changes(&changes, touched);
+
+	if (history_newest - history_pruned_at > HISTORY_PRUNE_EVERY)
+		prune_histories();
 }
 
 void

@@ -6,7 +6,9 @@
 --   * users: 1,000,000 IDs like 'u123456', skewed toward heavy users;
 --     one IPv4 address per user, a few IPv6;
 --   * user agents: drawn by real-traffic frequency from bench/data/user-agents.tsv
---     (loaded into bench_user_agents by the caller), 1% missing;
+--     (loaded into bench_user_agents by the caller), 1% missing, and a
+--     bot_share of real crawler user agents (bench_bot_agents, from
+--     bench/bots/data/crawlers_in_sample.txt), uniformly;
 --   * event times: a 30-minute window ending minutes_ago, late_share of the
 --     clicks arriving hours to days late;
 --   * duplicates: dup_share of all rows are exact copies of another click,
@@ -26,6 +28,9 @@ CREATE UNLOGGED TABLE bench_rows (
     ip inet,
     cost_micros bigint
 ) WITH (autovacuum_enabled = false);
+
+CREATE TEMP TABLE bot_lookup AS
+SELECT array_agg(user_agent ORDER BY user_agent) AS agents FROM bench_bot_agents;
 
 -- 10,000 slots holding user agents in proportion to their frequency.
 CREATE TEMP TABLE ua_lookup AS
@@ -52,6 +57,8 @@ SELECT i::float8 AS pos,
        1000 + ad / 20 AS campaign_id,
        'u' || usr AS user_id,
        CASE WHEN random() < 0.01 THEN NULL
+            WHEN random() < :bot_share
+            THEN (SELECT agents[1 + floor(random() * cardinality(agents))::int] FROM bot_lookup)
             ELSE (SELECT agent_by_slot[1 + floor(random() * 10000)::int] FROM ua_lookup) END AS user_agent,
        CASE WHEN usr % 50 = 0 THEN ('2001:db8::'::inet + usr)
             ELSE ('0.0.0.0'::inet + (16777216 + (usr * 2654435761) % 3472883712)) END AS ip,

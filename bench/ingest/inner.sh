@@ -9,6 +9,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rows=${ROWS:-2000000}
 dup_share=${DUP_SHARE:-0.25}
+bot_share=${BOT_SHARE:-0.10}
 batch=${BATCH:-10000}
 reps=${REPS:-3}
 work=$(mktemp -d)
@@ -19,6 +20,8 @@ psql -qX -v ON_ERROR_STOP=1 <<SQL
 CREATE EXTENSION clickagg CASCADE;
 CREATE TABLE bench_user_agents (weight float8, user_agent text);
 \copy bench_user_agents FROM '$here/../data/user-agents.tsv'
+CREATE TABLE bench_bot_agents (user_agent text);
+\copy bench_bot_agents FROM '$here/../bots/data/crawlers_in_sample.txt' WITH (FORMAT text, DELIMITER E'\x01')
 
 -- (a) a plain logged table, no index
 -- (autovacuum off on the baselines' and the generator's tables: their
@@ -48,7 +51,7 @@ SQL
 generate() {
     local seed=$1 round=$2 minutes_ago=$3
     psql -qX -v ON_ERROR_STOP=1 -v rows="$rows" -v dup_share="$dup_share" \
-        -v late_share=0.03 -v seed="$seed" -v minutes_ago="$minutes_ago" \
+        -v late_share=0.03 -v bot_share="$bot_share" -v seed="$seed" -v minutes_ago="$minutes_ago" \
         -f "$here/generate.sql" >/dev/null
     psql -qX -c "INSERT INTO bench_expected SELECT $round, count(DISTINCT (user_id, ad_id, date_trunc('second', event_time), coalesce(user_agent, ''))) FROM bench_rows"
     for s in 0 1; do
@@ -117,6 +120,31 @@ naive_bytes=$(psql -qXAt -c "SELECT round(pg_total_relation_size('naive_clicks')
 # The baselines' tables would compete for shared_buffers with round 2.
 psql -qX -c "DROP TABLE bench_plain, naive_clicks, naive_rollup"
 
+# Invalid traffic: the same load with the stream classifying (on), not
+# classifying (off), and not classifying without the log's user index (as
+# 0.3.0 was), alternating, each on a fresh extension; medians.
+set_classify() {
+    psql -qX -c "ALTER SYSTEM SET clickagg.classify_traffic = $1" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 1
+}
+on_runs=() off_runs=() bare_runs=()
+for rep in $(seq 1 "$reps"); do
+    for mode in on off bare; do
+        psql -qX -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
+        if [ "$mode" = on ]; then set_classify on; else set_classify off; fi
+        [ "$mode" = bare ] && psql -qX -c "DROP INDEX clickagg.click_log_user"
+        ms=$(load clickagg)
+        case $mode in on) on_runs+=("$ms");; off) off_runs+=("$ms");; bare) bare_runs+=("$ms");; esac
+        echo "classification $mode, repetition $rep: $ms ms" >&2
+    done
+done
+set_classify on
+ms_on=$(median "${on_runs[@]}")
+ms_off=$(median "${off_runs[@]}")
+ms_bare=$(median "${bare_runs[@]}")
+invalid_share=$(psql -qXAt -c "SELECT round(100.0 * count(*) FILTER (WHERE invalid_reason IS NOT NULL) / count(*), 1) FROM clickagg.clicks")
+invalid_mix=$(psql -qXAt -c "SELECT string_agg(invalid_reason || ' ' || n, ', ' ORDER BY n DESC) FROM (SELECT invalid_reason, count(*) n FROM clickagg.clicks WHERE invalid_reason IS NOT NULL GROUP BY 1) r")
+
 # the next 30 minutes of traffic
 generate 0.43 2 1
 ms_clickagg2=$(load clickagg)
@@ -125,7 +153,8 @@ psql -qX -v ON_ERROR_STOP=1 \
     -v rows="$rows" -v ms_plain="$ms_plain" -v ms_clickagg="$ms_clickagg" -v ms_naive="$ms_naive" \
     -v ms_clickagg2="$ms_clickagg2" -v deadlocks="$deadlocks" -v accepted1="$accepted_round1" \
     -v naive_kept="$naive_kept" -v plain_bytes="$plain_bytes" -v naive_bytes="$naive_bytes" \
-    -v reps="$reps" <<'SQL'
+    -v reps="$reps" -v ms_on="$ms_on" -v ms_off="$ms_off" -v ms_bare="$ms_bare" \
+    -v invalid_share="$invalid_share" -v invalid_mix="$invalid_mix" -v bot_share="$bot_share" <<'SQL'
 \pset footer off
 WITH s AS (SELECT * FROM clickagg.ingest_stats),
      log AS (SELECT sum(pg_total_relation_size(c.oid)) AS bytes,
@@ -150,5 +179,13 @@ UNION ALL SELECT 'raw log bytes per accepted click, heap + index  [target <= 120
 UNION ALL SELECT 'of which heap', round(log.heap::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'with dictionaries (user agents, ads)', round((log.bytes + dict.bytes)::numeric / s.accepted, 1)::text FROM log, s, dict
 UNION ALL SELECT '(a) plain table bytes per row', :'plain_bytes'
-UNION ALL SELECT '(b) naive table + pkey bytes per kept row', :'naive_bytes';
+UNION ALL SELECT '(b) naive table + pkey bytes per kept row', :'naive_bytes'
+UNION ALL SELECT 'bot user agents sent (share of rows)', :'bot_share'
+UNION ALL SELECT 'invalid clicks in the log, classification on (%)', :'invalid_share'
+UNION ALL SELECT 'of which', :'invalid_mix'
+UNION ALL SELECT 'clickagg, classification on: rows/s', round(:rows / (:ms_on / 1000.0))::text
+UNION ALL SELECT 'clickagg, classification off: rows/s', round(:rows / (:ms_off / 1000.0))::text
+UNION ALL SELECT 'clickagg, off and no user index (0.3.0): rows/s', round(:rows / (:ms_bare / 1000.0))::text
+UNION ALL SELECT 'ratio on / off  [target >= 0.9]', round(:ms_off::numeric / :ms_on, 2)::text
+UNION ALL SELECT 'ratio on / 0.3.0-like', round(:ms_bare::numeric / :ms_on, 2)::text;
 SQL

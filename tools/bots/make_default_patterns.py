@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
-"""Regenerate tools/bots/default_patterns.tsv from crawler-user-agents.json.
+"""Regenerate tools/bots/default_patterns.tsv from crawler-user-agents and isbot.
 
 Usage:
     make_default_patterns.py CRAWLER_USER_AGENTS_JSON [--version V]
+                             [--isbot ISBOT_PACKAGE_DIR]
                              [--out tools/bots/default_patterns.tsv]
                              [--notes tools/bots/skipped_patterns.txt]
 
 CRAWLER_USER_AGENTS_JSON is crawler-user-agents.json from the npm package
-"crawler-user-agents" (Martin Monperrus et al., MIT).  Python 3 stdlib only.
+"crawler-user-agents" (Martin Monperrus et al., MIT).  ISBOT_PACKAGE_DIR is
+the unpacked npm package "isbot" (Omri Lotan, Unlicense): its regex list
+(src/patterns.json upstream) is read from the "var patterns_default = [...]"
+array in index.js and its version from package.json.  Python 3 stdlib only.
 
-Each entry of that file has a regular expression in "pattern".  clickagg
-matches bot patterns as case-insensitive SUBSTRINGS, optionally anchored at
-the start of the user agent (at_start), so every regex is reduced to one or
-more lowercase substrings:
+Both lists are regular expressions.  clickagg matches bot patterns as
+case-insensitive SUBSTRINGS, optionally anchored at the start of the user
+agent (at_start), so every regex is reduced to one or more lowercase
+substrings:
 
   * escapes (\\/ \\. \\( ...) become the literal character;
   * character classes that only differ in case ([wW]get) collapse, other
@@ -22,21 +26,33 @@ more lowercase substrings:
     a little more than the regex did);
   * wildcards (. \\d \\s [\\s\\S]* [^-] ...) cut an alternative into literal
     pieces; the longest piece is kept (again a superset of the regex);
+  * lookarounds ((?!...) (?<!...) (?=...) (?<=...)) and word boundaries
+    (\\b) are dropped (a superset), except that a \\b opening the regex
+    before a word character becomes one row for the start of the UA and one
+    per character of WORD_SEPARATORS before the word (a subset: "\\bperl"
+    gives ^perl, " perl", "/perl", "-perl", ...);
   * a candidate shorter than MIN_LEN characters, one that is contained in a
     common browser token (FORBIDDEN_TOKENS), or one that matches any of the
-    REFERENCE_BROWSERS below is rejected; OVERRIDES then may give a safer
-    substring taken from the entry's "instances", otherwise the entry is
-    skipped and listed in the notes file.
+    REFERENCE_BROWSERS below is rejected.  OVERRIDES (crawler-user-agents)
+    and ISBOT_OVERRIDES (isbot) then may give a safer substring, otherwise
+    the regex is skipped and listed in the notes file.
 
-Each candidate row is checked against the entry's "instances": a warning is
-printed for an instance the entry's rows do not match.  Rows made redundant by
-another crawler-user-agents or manual row (a substring of them already
-matches whatever they match) are dropped and listed in the notes file.
+Each candidate row is checked against the entry's "instances" (crawler-user-
+agents only; isbot has none): a warning is printed for an instance the
+entry's rows do not match.  A row is redundant when another row is a
+substring of it (it then flags nothing more); redundant rows are dropped and
+listed in the notes file, see the comment at "Subsumed include rows" for
+which rows may drop which.  ISBOT_ACCEPTED lists the isbot regexes that are
+kept although they flag a few UAs of the older browser test set.
 
-MANUAL rows add well-known clients missing from crawler-user-agents, GENERIC
-rows add a few generic tokens ("bot", "crawl", "spider", "+http", "monitor",
-...), and EXCLUDES are IAB-style exclusions for real browsers/devices that
-contain a generic token (the Cubot phone brand contains "bot").
+Rows come in this order: crawler-user-agents, MANUAL (well-known clients
+missing from crawler-user-agents), GENERIC (a few generic tokens: "bot",
+"crawl", "spider", "+http", "monitor", ...), isbot, and EXCLUDES
+(IAB-style exclusions for real browsers/devices that contain a generic
+token: the Cubot phone brand contains "bot").  Of two identical rows the
+first is kept.  The source column says where each row comes from:
+"crawler-user-agents@V <regex>", "isbot@V <regex>", "manual: ...",
+"generic: ..." or "exclude: ...".
 
 Output: one row per line, no header, tab separated, columns
     pattern, exclude (t/f), at_start (t/f), source
@@ -127,10 +143,6 @@ ISBOT_OVERRIDES = {
         "kept at the start or after a separator"),
     r"(?<! channel/|google/)google(?!(?:wv|app|/google| pixel))": (
         None, "'google' matches Google Talk, googleweblight and Android UAs ending in 'Google'"),
-    r"(?<!lib)http": (
-        None, "'http' matches old browsers with a home-page URL in the UA "
-              "(Avant Browser, bsalsa Embedded Web Browser) and MAUI WAP 'HTTP PGDL'"),
-    r"\.com\b": (None, "'.com' matches browser toolbar / brand tokens such as [avastye.com]"),
     r"\b\w+/1\.0;": (None, "'/1.0;' matches Samsung Bada/1.0; phones"),
     r"^\w*search\b": (
         [("search", True)],
@@ -154,6 +166,18 @@ ISBOT_OVERRIDES = {
     r"tools": (None, "WeChat in-app browser ('Process/tools', wechatdevtools)"),
     r"torrent": (None, "FireTorrent add-on"),
     r"url": (None, "QQ browser 'QQ-URL-Manager' token"),
+}
+
+# isbot regexes kept although their rows flag a few UAs of the older
+# browser set (browsers_crawlerdetect.txt), none of browsers.txt.  They are
+# the broadest bot signals of the list: 'http' occurs in 1306 and '.com' in
+# 878 of the 2118 crawler-user-agents instances.  Together they flag 18 of
+# the 21622 older UAs (0.083 %): IE with the bsalsa "Embedded Web Browser"
+# component, Avant Browser, an Avast toolbar, a MAUI WAP phone and two
+# "via docs.google.com/viewer" fetches.  Written to the notes file only.
+ISBOT_ACCEPTED = {
+    r"(?<!lib)http": "flags 15 older UAs (home-page URLs in the UA); 0 in browsers.txt",
+    r"\.com\b": "flags 17 older UAs (domain names in the UA); 0 in browsers.txt",
 }
 
 # Well-known non-browser clients missing (or only partially covered) in
@@ -576,12 +600,11 @@ def main():
 
     # Subsumed include rows: row Q makes row P redundant when everything P
     # matches also contains Q.  crawler-user-agents and manual rows are only
-    # dropped for one another; isbot rows also for crawler-user-agents, manual
-    # and other isbot rows.  Generic rows never drop a row, and isbot rows
-    # never drop a crawler-user-agents or manual row, so the first part of
-    # the list does not depend on the later ones.
+    # dropped for one another (generic and isbot rows never drop them, so
+    # that part of the list stands on its own); an isbot row is dropped when
+    # any other include row covers it.
     subsumers_of = {"cua": ("cua", "manual"), "manual": ("cua", "manual"),
-                    "isbot": ("cua", "manual", "isbot")}
+                    "isbot": ("cua", "manual", "generic", "isbot")}
     final = []
     subsumed = []
     for p in uniq:
@@ -636,6 +659,9 @@ def main():
         f.write("\n## Duplicate rows dropped\n")
         for r in dups:
             f.write("%s\t%s\n" % (r["pattern"], r["source"]))
+        f.write("\n## isbot regexes kept although they flag some older browser UAs\n")
+        for regex, why in ISBOT_ACCEPTED.items():
+            f.write("%s\t%s\n" % (regex, why))
         f.write("\n## Instances of an entry not matched by the entry's own rows\n")
         for w in warnings:
             f.write(w + "\n")

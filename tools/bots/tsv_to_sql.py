@@ -33,12 +33,19 @@ def literal(s):
 
 def main(tsv, script):
     rows = []
+    seen = set()
+    repeated = 0
     with open(tsv, encoding="utf-8") as f:
         for line in f:
             line = line.rstrip("\n")
             if not line:
                 continue
             pattern, exclude, at_start, note = (unescape(x) for x in line.split("\t"))
+            key = (pattern.lower(), exclude)  # the table's unique key
+            if key in seen:
+                repeated += 1
+                continue
+            seen.add(key)
             rows.append("    (%s, %s, %s, 'default', %s)" % (
                 literal(pattern), "true" if exclude == "t" else "false",
                 "true" if at_start == "t" else "false", literal(note)))
@@ -47,7 +54,7 @@ def main(tsv, script):
     text = open(script, encoding="utf-8").read()
     start, end = text.index(BEGIN), text.index(END) + len(END)
     open(script, "w", encoding="utf-8").write(text[:start] + block + text[end:])
-    print("%d patterns written into %s" % (len(rows), script))
+    print("%d patterns written into %s (%d repeated ones left out)" % (len(rows), script, repeated))
 
 
 if __name__ == "__main__":
