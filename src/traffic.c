@@ -540,7 +540,7 @@ ensure_histories(void)
 		return;
 	history_context = AllocSetContextCreate(TopMemoryContext, "clickagg user histories",
 											ALLOCSET_DEFAULT_SIZES);
-	histories = histories_create(history_context, 65536, NULL);
+	histories = histories_create(history_context, 64, NULL);
 }
 
 /* Forget clicks older than HISTORY_SPAN behind the newest; move horizons. */
@@ -559,9 +559,11 @@ prune_histories(void)
 
 		while (keep < h->n && h->clicks[keep].event_time < cutoff)
 			keep++;
-		if (keep == h->n)
+		/* a shared hash stays marked: its users' clicks were never remembered */
+		if (keep == h->n && !h->shared)
 		{
-			pfree(h->clicks);
+			if (h->clicks)
+				pfree(h->clicks);
 			pfree(h->user_id);
 			histories_delete_item(histories, h);
 			continue;
@@ -578,21 +580,31 @@ prune_histories(void)
 	history_pruned_at = history_newest;
 }
 
-/* Replace a user's remembered clicks from lo on by walk[0..n). */
+/*
+ * Replace a user's remembered clicks in [lo, hi) by walk[0..n) (sorted, all
+ * in that range, with their current verdicts).
+ */
 static void
-remember(UserHistory *h, TimestampTz lo, TrafficClick *walk, int n)
+remember(UserHistory *h, TimestampTz lo, TimestampTz hi, TrafficClick *walk, int n)
 {
 	int			keep = 0;
+	int			after;
+	int			nafter;
 	int			i;
 
 	while (keep < h->n && h->clicks[keep].event_time < lo)
 		keep++;
-	if (keep + n > h->max)
+	after = keep;
+	while (after < h->n && h->clicks[after].event_time < hi)
+		after++;
+	nafter = h->n - after;
+	if (keep + n + nafter > h->max)
 	{
-		h->max = Max(keep + n, h->max * 2);
+		h->max = Max(keep + n + nafter, h->max * 2);
 		h->clicks = h->clicks ? repalloc(h->clicks, sizeof(HistoryClick) * h->max) :
 			MemoryContextAlloc(history_context, sizeof(HistoryClick) * h->max);
 	}
+	memmove(h->clicks + keep + n, h->clicks + after, sizeof(HistoryClick) * nafter);
 	for (i = 0; i < n; i++)
 	{
 		HistoryClick *c = &h->clicks[keep + i];
@@ -602,7 +614,7 @@ remember(UserHistory *h, TimestampTz lo, TrafficClick *walk, int n)
 		c->ad_key = walk[i].ad_key;
 		c->verdict = walk[i].verdict;
 	}
-	h->n = keep + n;
+	h->n = keep + n + nafter;
 }
 
 /*
@@ -661,9 +673,10 @@ compare_time_id(TimestampTz ta, const pg_uuid_t *ia, TimestampTz tb, const pg_uu
 
 /* Read the logged clicks of some users from each user's lower bound. */
 static LoggedClick *
-read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *numbers, int *nlogged)
+read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *uppers, Datum *numbers,
+			 int *nlogged)
 {
-	Datum		args[4];
+	Datum		args[5];
 	LoggedClick *logged;
 	uint64		i;
 
@@ -672,22 +685,25 @@ read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *number
 		return NULL;
 	if (history_plan == NULL)
 	{
-		Oid			types[4] = {INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID};
+		Oid			types[5] = {INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
+		INT4ARRAYOID};
 
 		history_plan = clickagg_prepare_kept(
 			"SELECT u.i, l.click_id, l.event_time, l.ad_key,"
 			"       (CASE WHEN v.click_id IS NULL THEN coalesce(l.invalid_code, 0)"
 			"             ELSE coalesce(v.invalid_code, 0) END)::int2"
-			"  FROM unnest($1, $2, $3, $4) AS u(h, uid, lo, i)"
+			"  FROM unnest($1, $2, $3, $4, $5) AS u(h, uid, lo, hi, i)"
 			"  JOIN clickagg.click_log l"
-			"    ON clickagg.user_hash(l.user_id) = u.h AND l.event_time >= u.lo AND l.user_id = u.uid"
+			"    ON clickagg.user_hash(l.user_id) = u.h AND l.event_time >= u.lo AND l.event_time < u.hi"
+			"   AND l.user_id = u.uid"
 			"  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id"
-			" ORDER BY 1, 3, 2", 4, types);
+			" ORDER BY 1, 3, 2", 5, types);
 	}
 	args[0] = PointerGetDatum(construct_array(hashes, nusers, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[1] = PointerGetDatum(construct_array(ids, nusers, TEXTOID, -1, false, TYPALIGN_INT));
 	args[2] = PointerGetDatum(construct_array(bounds, nusers, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[3] = PointerGetDatum(construct_array(numbers, nusers, INT4OID, 4, true, TYPALIGN_INT));
+	args[3] = PointerGetDatum(construct_array(uppers, nusers, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = PointerGetDatum(construct_array(numbers, nusers, INT4OID, 4, true, TYPALIGN_INT));
 	if (SPI_execute_plan(history_plan, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the history of the pass's users");
 
@@ -794,6 +810,82 @@ record_changes(Changes *ch, TouchedClicks *touched)
 }
 
 /*
+ * Merge a user's logged clicks old[0..nold) (sorted, with their verdicts)
+ * with its new clicks fresh[0..nnew) (sorted) and walk them.  Fills walk[],
+ * origin[] (the arrival, or NULL for a logged click) and old_verdict[];
+ * returns the index of the first new click.
+ */
+static int
+walk_user(TrafficClick *old, int nold, Arrival **fresh, int nnew,
+		  TrafficClick *walk, Arrival **origin, int16 *old_verdict)
+{
+	int			total = nold + nnew;
+	int			first = -1,
+				a = 0,
+				b = 0,
+				k;
+
+	for (k = 0; k < total; k++)
+	{
+		bool		take_old;
+
+		if (a == nold)
+			take_old = false;
+		else if (b == nnew)
+			take_old = true;
+		else
+			take_old = compare_time_id(old[a].event_time, &old[a].click_id,
+									   fresh[b]->event_time, &fresh[b]->click_id) < 0;
+		if (take_old)
+		{
+			walk[k] = old[a++];
+			old_verdict[k] = walk[k].verdict;
+			/* a logged click keeps an intrinsic verdict; the others are redone */
+			walk[k].intrinsic = (walk[k].verdict == CLICKAGG_CODE_CLICK_RATE ||
+								 walk[k].verdict == CLICKAGG_CODE_DOUBLE_CLICK) ?
+				CLICKAGG_CODE_VALID : walk[k].verdict;
+			origin[k] = NULL;
+		}
+		else
+		{
+			Arrival    *f = fresh[b++];
+
+			walk[k].event_time = f->event_time;
+			walk[k].click_id = f->click_id;
+			walk[k].ad_key = f->ad_key;
+			walk[k].intrinsic = f->invalid_code;
+			walk[k].verdict = CLICKAGG_CODE_VALID;
+			old_verdict[k] = -1;
+			origin[k] = f;
+			if (first < 0)
+				first = k;
+		}
+	}
+	clickagg_walk_user_clicks(walk, total, first);
+	return first;
+}
+
+/*
+ * Could the changes of a walk over the clicks before hi go on after hi?  Only
+ * through a double-click chain: a click after hi changes only if a click on
+ * its ad less than the window before it changed validity (its minute holds
+ * no new click, so its rank stands).  So no validity change in the last
+ * window before hi means nothing after hi changes.
+ */
+static bool
+changes_reach(TrafficClick *walk, Arrival **origin, int16 *old_verdict, int total,
+			  TimestampTz hi, int64 window)
+{
+	int			k;
+
+	for (k = total - 1; k >= 0 && walk[k].event_time >= hi - window; k--)
+		if (origin[k] == NULL &&
+			(old_verdict[k] == CLICKAGG_CODE_VALID) != (walk[k].verdict == CLICKAGG_CODE_VALID))
+			return true;
+	return false;
+}
+
+/*
  * Classify the accepted new clicks of a pass of one stream, cands[0..n),
  * setting their invalid_code, and correct logged clicks of the same users.
  * Every click whose validity is new or changed is reported in *touched (for
@@ -806,11 +898,12 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 	Arrival   **byuser;
 	int		   *user_start;
 	TimestampTz *user_lo;
-	bool	   *user_from_log;
+	int		   *user_read;		/* index into the log reads, or -1: from memory */
 	UserHistory **user_memory;
 	Datum	   *hashes,
 			   *ids,
 			   *bounds,
+			   *uppers,
 			   *numbers;
 	int			nusers = 0;
 	int			nread = 0;
@@ -818,9 +911,6 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 	int			nlogged;
 	int			li = 0;
 	Changes		changes = {0};
-	TrafficClick *walk;
-	Arrival   **origin;
-	int16	   *old_verdict;
 	int			i,
 				u;
 
@@ -859,15 +949,8 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 	}
 	qsort(byuser, n, sizeof(Arrival *), compare_for_walk);
 
-	/* Each user's history: from memory when it reaches that far back, else from the log. */
+	/* The pass's users, each remembered from now on. */
 	user_start = palloc(sizeof(int) * (n + 1));
-	user_lo = palloc(sizeof(TimestampTz) * n);
-	user_from_log = palloc(sizeof(bool) * n);
-	user_memory = palloc(sizeof(UserHistory *) * n);
-	hashes = palloc(sizeof(Datum) * n);
-	ids = palloc(sizeof(Datum) * n);
-	bounds = palloc(sizeof(Datum) * n);
-	numbers = palloc(sizeof(Datum) * n);
 	for (i = 0; i < n; i++)
 	{
 		Arrival    *a = byuser[i];
@@ -876,10 +959,7 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 
 		if (i > 0 && same_user(byuser[i - 1], a))
 			continue;
-		user_start[nusers] = i;
-		/* the walk needs the minute and the double-click window before the first new click */
-		user_lo[nusers] = Min(minute_start(a->event_time), a->event_time - window);
-
+		user_start[nusers++] = i;
 		h = histories_insert(histories, (uint64) a->user_hash, &found);
 		if (!found)
 		{
@@ -891,42 +971,61 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 		}
 		else if (!same_text(h->user_id, a->user_id))
 			h->shared = true;
+	}
+	user_start[nusers] = n;
+
+	/*
+	 * Each user's history, from the minute and the double-click window before
+	 * its first new click: from memory when that is past the horizon, else
+	 * from the log, up to the window after the minute of its last new click
+	 * (the rest is read only if changes reach that far).  Entries move while
+	 * the table grows: they are looked up now that all are in.
+	 */
+	user_lo = palloc(sizeof(TimestampTz) * nusers);
+	user_read = palloc(sizeof(int) * nusers);
+	user_memory = palloc(sizeof(UserHistory *) * nusers);
+	hashes = palloc(sizeof(Datum) * nusers);
+	ids = palloc(sizeof(Datum) * nusers);
+	bounds = palloc(sizeof(Datum) * nusers);
+	uppers = palloc(sizeof(Datum) * nusers);
+	numbers = palloc(sizeof(Datum) * nusers);
+	for (u = 0; u < nusers; u++)
+	{
+		Arrival    *a = byuser[user_start[u]];
+		Arrival    *last = byuser[user_start[u + 1] - 1];
+		UserHistory *h = histories_lookup(histories, (uint64) a->user_hash);
+
+		user_lo[u] = Min(minute_start(a->event_time), a->event_time - window);
 		/* a hash two users share is not remembered: both always read the log */
-		user_memory[nusers] = h->shared ? NULL : h;
-		user_from_log[nusers] = h->shared || !history_horizon_known[stream] ||
-			user_lo[nusers] < history_horizon[stream];
-		if (user_from_log[nusers])
+		user_memory[u] = h->shared ? NULL : h;
+		user_read[u] = -1;
+		if (h->shared || !history_horizon_known[stream] || user_lo[u] < history_horizon[stream])
 		{
 			hashes[nread] = Int64GetDatum(a->user_hash);
 			ids[nread] = PointerGetDatum(a->user_id);
-			bounds[nread] = TimestampTzGetDatum(user_lo[nusers]);
-			numbers[nread] = Int32GetDatum(nusers);
-			nread++;
+			bounds[nread] = TimestampTzGetDatum(user_lo[u]);
+			uppers[nread] = TimestampTzGetDatum(minute_start(last->event_time) + USECS_PER_MINUTE + window);
+			numbers[nread] = Int32GetDatum(u);
+			user_read[u] = nread++;
 		}
-		nusers++;
 	}
-	user_start[nusers] = n;
-	logged = read_history(nread, hashes, ids, bounds, numbers, &nlogged);
+	logged = read_history(nread, hashes, ids, bounds, uppers, numbers, &nlogged);
 
-	walk = palloc(sizeof(TrafficClick) * 16);
-	origin = palloc(sizeof(Arrival *) * 16);
-	old_verdict = palloc(sizeof(int16) * 16);
 	for (u = 0; u < nusers; u++)
 	{
 		int			nnew = user_start[u + 1] - user_start[u];
 		Arrival   **fresh = byuser + user_start[u];
-		bool		from_log = user_from_log[u];
-		TimestampTz lo = user_lo[u];
 		UserHistory *h = user_memory[u];
 		TrafficClick *old;
+		TrafficClick *walk;
+		Arrival   **origin;
+		int16	   *old_verdict;
 		int			nold = 0;
-		int			total,
-					first = -1,
-					a = 0,
-					b = 0,
-					k;
+		int			first;
+		TimestampTz hi;
+		int			k;
 
-		if (from_log)
+		if (user_read[u] >= 0)
 		{
 			int			lstart = li;
 
@@ -941,7 +1040,7 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 		{
 			int			start = 0;
 
-			while (start < h->n && h->clicks[start].event_time < lo)
+			while (start < h->n && h->clicks[start].event_time < user_lo[u])
 				start++;
 			nold = h->n - start;
 			old = palloc(sizeof(TrafficClick) * Max(nold, 1));
@@ -954,52 +1053,34 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 			}
 		}
 
-		total = nold + nnew;
-		walk = repalloc(walk, sizeof(TrafficClick) * total);
-		origin = repalloc(origin, sizeof(Arrival *) * total);
-		old_verdict = repalloc(old_verdict, sizeof(int16) * total);
+		walk = palloc(sizeof(TrafficClick) * (nold + nnew));
+		origin = palloc(sizeof(Arrival *) * (nold + nnew));
+		old_verdict = palloc(sizeof(int16) * (nold + nnew));
+		first = walk_user(old, nold, fresh, nnew, walk, origin, old_verdict);
+		hi = user_read[u] >= 0 ? DatumGetTimestampTz(uppers[user_read[u]]) : DT_NOEND;
 
-		/* merge the logged and the new clicks in (event_time, click_id) order */
-		for (k = 0; k < total; k++)
+		if (user_read[u] >= 0 &&
+			changes_reach(walk, origin, old_verdict, nold + nnew,
+						  DatumGetTimestampTz(uppers[user_read[u]]), window))
 		{
-			bool		take_old;
+			/* rare: the changes may go on; read the rest and walk again */
+			Datum		no_end = TimestampTzGetDatum(DT_NOEND);
+			Datum		zero = Int32GetDatum(0);
+			int			r = user_read[u];
+			LoggedClick *all = read_history(1, &hashes[r], &ids[r], &bounds[r], &no_end, &zero, &nold);
 
-			if (a == nold)
-				take_old = false;
-			else if (b == nnew)
-				take_old = true;
-			else
-				take_old = compare_time_id(old[a].event_time, &old[a].click_id,
-										   fresh[b]->event_time, &fresh[b]->click_id) < 0;
-			if (take_old)
-			{
-				walk[k] = old[a++];
-				old_verdict[k] = walk[k].verdict;
-				/* a logged click keeps an intrinsic verdict; the others are redone */
-				walk[k].intrinsic = (walk[k].verdict == CLICKAGG_CODE_CLICK_RATE ||
-									 walk[k].verdict == CLICKAGG_CODE_DOUBLE_CLICK) ?
-					CLICKAGG_CODE_VALID : walk[k].verdict;
-				origin[k] = NULL;
-			}
-			else
-			{
-				Arrival    *f = fresh[b++];
-
-				walk[k].event_time = f->event_time;
-				walk[k].click_id = f->click_id;
-				walk[k].ad_key = f->ad_key;
-				walk[k].intrinsic = f->invalid_code;
-				walk[k].verdict = CLICKAGG_CODE_VALID;
-				old_verdict[k] = -1;
-				origin[k] = f;
-				if (first < 0)
-					first = k;
-			}
+			pfree(old);
+			old = palloc(sizeof(TrafficClick) * Max(nold, 1));
+			for (k = 0; k < nold; k++)
+				old[k] = all[k].click;
+			walk = repalloc(walk, sizeof(TrafficClick) * (nold + nnew));
+			origin = repalloc(origin, sizeof(Arrival *) * (nold + nnew));
+			old_verdict = repalloc(old_verdict, sizeof(int16) * (nold + nnew));
+			first = walk_user(old, nold, fresh, nnew, walk, origin, old_verdict);
+			hi = DT_NOEND;
 		}
 
-		clickagg_walk_user_clicks(walk, total, first);
-
-		for (k = first; k < total; k++)
+		for (k = first; k < nold + nnew; k++)
 		{
 			if (origin[k] != NULL)
 			{
@@ -1012,8 +1093,11 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 				changes_add(&changes, fresh[0]->user_id, &walk[k], old_verdict[k]);
 		}
 		if (h != NULL)
-			remember(h, lo, walk, total);
+			remember(h, user_lo[u], hi, walk, nold + nnew);
 		pfree(old);
+		pfree(walk);
+		pfree(origin);
+		pfree(old_verdict);
 	}
 	record_changes(&changes, touched);
 

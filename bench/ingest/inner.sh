@@ -129,7 +129,7 @@ set_classify() {
 }
 on_runs=() off_runs=() bare_runs=()
 for rep in $(seq 1 "$reps"); do
-    for mode in on off bare; do
+    for mode in off bare on; do
         psql -qX -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
         if [ "$mode" = on ]; then set_classify on; else set_classify off; fi
         [ "$mode" = bare ] && psql -qX -c "DROP INDEX clickagg.click_log_user"
