@@ -164,6 +164,8 @@ RETURNS TABLE (user_id text, campaign_id bigint, event_time timestamptz)
 LANGUAGE plpgsql
 AS $$
 #variable_conflict use_column
+DECLARE
+    moved bigint;
 BEGIN
     INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code)
     SELECT u, id, t, nullif(nc, 0)
@@ -194,6 +196,11 @@ BEGIN
          GROUP BY 1, 2, 3
     )
     SELECT m.user_id, m.campaign_id, m.event_time FROM moves m;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    IF moved <> (SELECT count(*) FROM unnest(old_codes, new_codes) AS c(oc, nc) WHERE (oc = 0) <> (nc = 0)) THEN
+        RAISE EXCEPTION 'a corrected click is missing from the raw log'
+            USING ERRCODE = 'data_corrupted', HINT = 'This is a bug in clickagg: report it; the pass was rolled back.';
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION clickagg.record_verdict_changes(text[], uuid[], timestamptz[], smallint[], smallint[]) IS
@@ -779,8 +786,9 @@ REVOKE ALL ON FUNCTION clickagg.traffic_lists_changed(), clickagg.load_bot_list(
     clickagg.record_verdict_changes(text[], uuid[], timestamptz[], smallint[], smallint[]),
     clickagg.ingest_conversion(), clickagg.wake_stream_at_commit(integer),
     clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet),
-    clickagg.user_stream(text) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.user_stream(text) TO PUBLIC;
+REVOKE ALL ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) TO clickagg_reader;
 GRANT INSERT ON clickagg.conversions TO clickagg_writer;
 GRANT SELECT ON clickagg.conversions, clickagg.conversions_per_hour, clickagg.conversions_per_day,
     clickagg.bot_patterns, clickagg.datacenter_ranges, clickagg.click_verdicts, clickagg.conversion_counters

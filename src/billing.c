@@ -14,29 +14,38 @@
  * probabilistic structures, and a second scan that looks again, exactly, at
  * the few clicks the screening pointed at.
  *
- *	pass 1: per click, add it to its (ad, stream verdict) totals; bump a
- *			saturating 16-bit counter at hash(campaign, user) and one at
- *			hash(campaign, IP) (valid clicks only); test-and-set its 64-bit
+ *	pass 1: per click, judge it alone (traffic.c: bot, no user agent,
+ *			data-center IP, with the lists as they are now), read the
+ *			stream's verdict (the log's, or its correction in
+ *			clickagg.click_verdicts), add it with its credited conversions
+ *			to its (ad, verdict, stream verdict) totals; bump saturating
+ *			16-bit counters at hash(user, ad), hash(user, minute) and
+ *			hash(IP, minute) (every click), and at hash(campaign, user) and
+ *			hash(campaign, IP) (clicks valid alone); test-and-set its 64-bit
  *			click key in a Bloom filter, remembering keys that were (maybe)
  *			seen before;
- *	pass 2: only if some counter went over a cap or some key may repeat:
- *			fetch those clicks again (pass 1 kept each click's TID and
- *			screening slots, 24 bytes) with their full user, IP and click
- *			ID, group
- *			them exactly, and (a) raise an error if a click ID repeats, (b)
- *			mark valid clicks beyond the user cap, in event-time order,
- *			invalid (user_daily_cap), (c) likewise beyond the IP cap among
- *			the rest (ip_daily_cap), moving them between the totals.
+ *	pass 2: fetch again the clicks some counter or the filter pointed at
+ *			(pass 1 kept each click's TID, verdicts and screening slots, 40
+ *			bytes), with their full user, IP and click ID, and (a) raise an
+ *			error if a click ID repeats, (b) walk each user's clicks as the
+ *			stream does (click_rate, double_click; the first window of the
+ *			day with the day before's last clicks as history), (c) mark
+ *			clicks of an IP beyond clickagg.max_clicks_per_ip_minute in a
+ *			minute invalid (ip_click_rate), (d) valid clicks beyond the user
+ *			cap, in event-time order, invalid (user_daily_cap), (e) likewise
+ *			beyond the IP cap among the rest (ip_daily_cap), moving each
+ *			between the totals with its conversions.
  *
  * Counters only over-count (groups sharing a counter add up) and the Bloom
  * filter only has false positives, so screening can only make a click a
  * candidate, never miss one; candidates are then grouped on their exact
- * values, so the verdicts are exact.  Memory is about 30 bytes per click of
- * the day (300 MB for 10 million): the 24-byte record, two 16-bit counters
+ * values, so the verdicts are exact.  Memory is about 52 bytes per click of
+ * the day (520 MB for 10 million): the 40-byte record, five 16-bit counters
  * and 16 filter bits, instead of hash table entries per group and per key.
  *
- * Locking: AccessShareLock on the day's partition and on clickagg.ads, read
- * under the caller's snapshot.
+ * Locking: AccessShareLock on the day's partition, clickagg.ads, the
+ * traffic lists, click_verdicts and conversion_log, read under the caller's
+ * snapshot.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -453,6 +462,7 @@ cap_groups(Candidate **sorted, int n, int64 cap, int16 code, totals_hash *totals
 		int64		valid = 0;
 		int			i;
 
+		CHECK_FOR_INTERRUPTS();
 		while (end < n && group_cmp(sorted[start], sorted[end]) == 0)
 			end++;
 		for (i = start; i < end; i++)
@@ -702,6 +712,7 @@ rate_ips(Candidate **sorted, int n, int limit, totals_hash *totals)
 		int			end = start + 1;
 		int			i;
 
+		CHECK_FOR_INTERRUPTS();
 		while (end < n && ip_minute_group_cmp(sorted[start], sorted[end]) == 0)
 			end++;
 		for (i = start + limit; i < end; i++)

@@ -292,7 +292,7 @@ define_settings(void)
 							"Clicks of one user in one UTC minute beyond which further clicks of that minute are invalid (click_rate).",
 							"0 turns the rule off.",
 							&clickagg_max_clicks_per_user_minute,
-							20, 0, 1000000,
+							20, 0, CLICKAGG_MAX_DAILY_CAP,
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);

@@ -9,7 +9,9 @@
  *     or older than clickagg.retention; kept in clickagg.rejected_clicks;
  *   - duplicate: its click ID is already in the raw log or earlier in the
  *     batch; counted, not stored;
- *   - accepted: appended to the day partition of clickagg.click_log.
+ *   - accepted: given its invalid-traffic verdict (traffic.c, which may also
+ *     correct the verdicts of the user's logged clicks) and appended to the
+ *     day partition of clickagg.click_log.
  * Per (event day, campaign, ad) counters in clickagg.ingest_counters move in
  * the same transaction, so a crash can neither lose a fate nor repeat one.
  *

@@ -456,6 +456,7 @@ clickagg_user_agent_text(int32 key)
 	Datum		arg = Int32GetDatum(key);
 	bool		isnull;
 	Datum		d;
+	text	   *agent;
 
 	if (plan == NULL)
 	{
@@ -467,5 +468,8 @@ clickagg_user_agent_text(int32 key)
 	if (SPI_execute_plan(plan, &arg, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "user agent key %d is not in clickagg.user_agents", key);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return (text *) PG_DETOAST_DATUM_COPY(d);
+	agent = (text *) PG_DETOAST_DATUM_COPY(d);
+	/* the billing batch asks once per user agent of a day: keep SPI small */
+	SPI_freetuptable(SPI_tuptable);
+	return agent;
 }

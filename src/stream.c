@@ -654,6 +654,8 @@ stream_pass(int stream)
 	load_progress(stream, &progress);
 	if (!clickagg_recent_horizon_known(stream))
 		clickagg_recent_set_horizon(stream, progress.max_event_time);
+	/* (a no-op unless the users' histories were reset on their own) */
+	clickagg_history_set_horizon(stream, progress.max_event_time);
 
 	/*
 	 * The chain snapshot must be taken after the progress row is ours, and a

@@ -18,16 +18,21 @@
  * they arrive.
  *
  * The stream (clickagg_classify_pass, called by dedup.c for the new clicks
- * of a pass, before they are logged) fetches each user's logged clicks from
- * the minute before the first new one on (click_log's index on
- * (user_hash(user_id), event_time)), merges the new clicks in, and walks the
- * user's clicks again from the first new one: new clicks get their verdict,
- * and logged clicks whose verdict changes (a late original makes a later
- * click a double click, a late click pushes another over the minute's limit)
- * are corrected in clickagg.click_verdicts and in the rollups
- * (clickagg.record_verdict_changes), in the pass's transaction.  A user's
- * clicks all go to one stream and one worker, so nothing else writes them
- * meanwhile.  The billing batch (billing.c) runs the same walk over the day.
+ * of a pass, before they are logged) takes each user's logged clicks from
+ * the start of the minute (and at least the double-click window) before the
+ * first new one on (from the worker's memory of its
+ * streams' recent clicks, exact past a horizon like the dedup cache, or
+ * else from click_log's index on user_hash(user_id), up to the window after
+ * the minute of the last new one, and further only if corrections can
+ * reach past that), merges the new clicks
+ * in, and walks the user's clicks again from the first new one: new clicks
+ * get their verdict, and logged clicks whose verdict changes (a late
+ * original makes a later click a double click, a late click pushes another
+ * over the minute's limit) are corrected in clickagg.click_verdicts and in
+ * the rollups (clickagg.record_verdict_changes), in the pass's transaction.
+ * A user's clicks all go to one stream and one worker, so nothing else
+ * writes them meanwhile.  The billing batch (billing.c) runs the same walk
+ * over the day.
  *
  * User agents are judged once per dictionary key; the lists are loaded once
  * per process and reloaded after a change (statement triggers on the two
@@ -35,7 +40,7 @@
  *
  * Locking: AccessShareLock on clickagg.bot_patterns and datacenter_ranges
  * while loading them; the stream's reads and corrections run under the
- * pass's locks (see dedup.c).
+ * pass's locks (see dedup.c).  All memory here is backend-local.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -51,7 +56,9 @@
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "fmgr.h"
+#include "parser/scansup.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -59,6 +66,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
+#include "utils/snapmgr.h"
 #include "utils/varlena.h"
 
 #include "clickagg.h"
@@ -112,6 +120,7 @@ typedef struct AgentVerdict
 
 static MemoryContext lists_context = NULL;
 static bool lists_loaded = false;
+static uint64 lists_generation = 0;	/* bumped by every invalidation */
 static bool callback_registered = false;
 static Oid	patterns_relid = InvalidOid;
 static Oid	ranges_relid = InvalidOid;
@@ -125,7 +134,10 @@ static void
 traffic_relcache_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == patterns_relid || relid == ranges_relid)
+	{
 		lists_loaded = false;
+		lists_generation++;
+	}
 }
 
 static void
@@ -165,8 +177,9 @@ range_from_cidr(inet *net, IpRange *r)
 }
 
 /*
- * (Re)load both lists.  Marked loaded first, so that an invalidation arriving
- * while we read makes the next use load again.
+ * (Re)load both lists, under a snapshot taken now (not the caller's, which
+ * may predate the change that invalidated them).  They count as loaded only
+ * if nothing invalidated them while we read; an error leaves them unloaded.
  */
 static void
 load_lists(void)
@@ -175,6 +188,7 @@ load_lists(void)
 	Oid			nsp;
 	uint64		i;
 	int			n;
+	uint64		generation = lists_generation;
 
 	if (!callback_registered)
 	{
@@ -189,14 +203,15 @@ load_lists(void)
 	ranges = NULL;
 	npatterns = nranges = 0;
 	agent_verdicts = NULL;
-	lists_loaded = true;
+	lists_loaded = false;
 
 	nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
 	patterns_relid = get_relname_relid("bot_patterns", nsp);
 	ranges_relid = get_relname_relid("datacenter_ranges", nsp);
 
 	SPI_connect();
-	if (SPI_execute("SELECT lower(pattern), exclude, at_start FROM clickagg.bot_patterns"
+	PushActiveSnapshot(GetLatestSnapshot());
+	if (SPI_execute("SELECT pattern, exclude, at_start FROM clickagg.bot_patterns"
 					" ORDER BY exclude, length(pattern) DESC", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read clickagg.bot_patterns");
 	old = MemoryContextSwitchTo(lists_context);
@@ -208,8 +223,13 @@ load_lists(void)
 		bool		isnull;
 		char	   *text = SPI_getvalue(tup, desc, 1);
 
+		char	   *c;
+
 		if (text == NULL || text[0] == '\0')
 			continue;
+		/* ASCII case folding, as for the user agents */
+		for (c = text; *c; c++)
+			*c = pg_ascii_tolower((unsigned char) *c);
 		patterns[npatterns].text = pstrdup(text);
 		patterns[npatterns].exclude = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
 		patterns[npatterns].at_start = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
@@ -244,7 +264,9 @@ load_lists(void)
 	}
 	agent_verdicts = agents_create(lists_context, 1024, NULL);
 	MemoryContextSwitchTo(old);
+	PopActiveSnapshot();
 	SPI_finish();
+	lists_loaded = (generation == lists_generation);
 	elog(DEBUG1, "clickagg: traffic lists loaded: %d bot patterns, %d address ranges", npatterns, nranges);
 }
 
@@ -293,9 +315,9 @@ judge_agent(const char *text, int len)
 	bool		bot = false;
 	int			i;
 
-	while (start < end && isspace((unsigned char) text[start]))
+	while (start < end && scanner_isspace(text[start]))
 		start++;
-	while (end > start && isspace((unsigned char) text[end - 1]))
+	while (end > start && scanner_isspace(text[end - 1]))
 		end--;
 	if (end == start || (end - start == 1 && text[start] == '-'))
 		return CLICKAGG_CODE_NO_USER_AGENT;
@@ -424,6 +446,7 @@ clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first)
 		TrafficClick *c = &clicks[i];
 		TimestampTz m = minute_start(c->event_time);
 
+		CHECK_FOR_INTERRUPTS();
 		if (m != minute)
 		{
 			minute = m;
@@ -924,6 +947,8 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 
 	if (!clickagg_classify_traffic)
 	{
+		/* clicks logged now are not remembered: start again when it is back on */
+		clickagg_history_reset();
 		for (i = 0; i < n; i++)
 		{
 			cands[i]->invalid_code = CLICKAGG_CODE_VALID;
@@ -943,8 +968,9 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 													 a->user_agent, a->ip);
 		a->user_hash = (int64) clickagg_hash_bytes(VARDATA_ANY(a->user_id),
 												   VARSIZE_ANY_EXHDR(a->user_id));
-		if (a->event_time > history_newest)
-			history_newest = a->event_time;
+		/* (not ahead of its arrival: a fast clock must not push the horizon) */
+		if (Min(a->event_time, a->arrived_at) > history_newest)
+			history_newest = Min(a->event_time, a->arrived_at);
 		byuser[i] = a;
 	}
 	qsort(byuser, n, sizeof(Arrival *), compare_for_walk);
@@ -1101,7 +1127,9 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 	}
 	record_changes(&changes, touched);
 
-	if (history_newest - history_pruned_at > HISTORY_PRUNE_EVERY)
+	if (history_pruned_at == DT_NOBEGIN)
+		history_pruned_at = history_newest;
+	else if (history_newest > history_pruned_at + HISTORY_PRUNE_EVERY)
 		prune_histories();
 }
 

@@ -14,13 +14,17 @@ q -c "CREATE EXTENSION clickagg CASCADE" -c "CREATE EXTENSION pg_cron"
 q -c "SELECT worker, state, streams FROM clickagg.stream_status ORDER BY worker"
 
 say "2. A realistic stream: $rows arrivals, 25% of them retries/replays of another click,"
-echo "   3% arriving hours to days late, 10,000 ads with Zipf popularity, real user agents."
+echo "   3% arriving hours to days late, 10,000 ads with Zipf popularity, real user agents,"
+echo "   10% of them real crawler user agents."
 q <<SQL
 CREATE TABLE bench_user_agents (weight float8, user_agent text);
 \copy bench_user_agents FROM '$root/bench/data/user-agents.tsv'
+CREATE TABLE bench_bot_agents (user_agent text);
+\copy bench_bot_agents FROM '$root/bench/bots/data/crawlers_in_sample.txt' WITH (FORMAT text, DELIMITER E'\x01')
 \set rows $rows
 \set dup_share 0.25
 \set late_share 0.03
+\set bot_share 0.10
 \set seed 0.7
 \set minutes_ago 1
 \i $root/bench/ingest/generate.sql
@@ -99,8 +103,8 @@ DECLARE
     seen bigint;
     ev timestamptz := date_trunc('second', clock_timestamp());
 BEGIN
-    INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros)
-    VALUES (ev, 525252, 5252, 'fresh user', 1000);
+    INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+    VALUES (ev, 525252, 5252, 'fresh user', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', 1000);
     COMMIT;
     committed := clock_timestamp();
     LOOP
@@ -118,7 +122,45 @@ SELECT worker, state, clicks_per_second, last_pass_at, last_fold_at, unfolded_ro
   FROM clickagg.stream_status ORDER BY worker;
 SQL
 
-say "12. Billing never comes from the stream: yesterday, recomputed from the raw log and reconciled"
+say "12. Invalid traffic, classified as the clicks arrived (never counted as clicks or spend)"
+q <<'SQL'
+SELECT coalesce(invalid_reason, '(valid)') AS verdict, count(*) AS clicks,
+       round(100.0 * count(*) / sum(count(*)) OVER (), 2) AS pct
+  FROM clickagg.clicks GROUP BY 1 ORDER BY 2 DESC;
+SQL
+echo "   A double click arrives before its original (a late retry): the stream corrects it."
+q <<'SQL'
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (date_trunc('second', now()) - interval '55 s', 7, 1000, 'demo user', 'Mozilla/5.0 (Android 15) Chrome/131.0 Mobile', 400000);
+SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+VALUES (date_trunc('second', now()) - interval '59 s', 7, 1000, 'demo user', 'Mozilla/5.0 (Android 15) Chrome/131.0 Mobile (webview)', 400000);
+SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
+SELECT event_time, invalid_reason FROM clickagg.clicks WHERE user_id = 'demo user' ORDER BY event_time;
+SELECT c.user_id, c.invalid_code, c.changes FROM clickagg.click_verdicts c WHERE user_id = 'demo user';
+SQL
+
+say "13. Conversions, sent later, credited to each user's last valid click on the campaign (7 days)"
+q <<'SQL'
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+SELECT 'order-' || row_number() OVER (), now(), user_id, campaign_id, 25000000
+  FROM (SELECT DISTINCT ON (user_id) user_id, campaign_id FROM clickagg.clicks
+         WHERE invalid_reason IS NULL AND event_time > now() - interval '1 hour' ORDER BY user_id, event_time DESC LIMIT 500) c;
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+VALUES ('order-no-click', now(), 'never clicked', 1000, 9900000);
+SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
+-- a shop's retry re-sends 50 of them: absorbed
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+SELECT conversion_id, event_time, user_id, campaign_id, value_micros FROM clickagg.conversions LIMIT 50;
+SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
+SELECT attribution, count(*), sum(value_micros) / 1000000.0 AS value FROM clickagg.conversions GROUP BY 1;
+SELECT sum(received) AS received, sum(duplicates) AS repeated_ids_absorbed FROM clickagg.conversion_counters;
+SELECT campaign_id, sum(clicks) AS clicks, sum(conversions) AS conversions,
+       round(100.0 * sum(conversions) / nullif(sum(clicks), 0), 2) AS conversion_rate_pct
+  FROM clickagg.clicks_per_hour GROUP BY 1 HAVING sum(conversions) > 0 ORDER BY 3 DESC LIMIT 5;
+SQL
+
+say "14. Billing never comes from the stream: yesterday, recomputed from the raw log and reconciled"
 q <<'SQL'
 SELECT day, clickagg.run_billing(day) AS status
   FROM (SELECT (now() AT TIME ZONE 'UTC')::date - 1 AS day) d;

@@ -128,7 +128,8 @@ set_classify() {
     sleep 1
 }
 on_runs=() off_runs=() bare_runs=()
-for rep in $(seq 1 "$reps"); do
+# (CLASSIFY_REPS=0 skips this part, e.g. to run the same data on an older release)
+for rep in $(seq 1 "${CLASSIFY_REPS:-$reps}"); do
     for mode in off bare on; do
         psql -qX -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
         if [ "$mode" = on ]; then set_classify on; else set_classify off; fi
@@ -138,10 +139,10 @@ for rep in $(seq 1 "$reps"); do
         echo "classification $mode, repetition $rep: $ms ms" >&2
     done
 done
-set_classify on
-ms_on=$(median "${on_runs[@]}")
-ms_off=$(median "${off_runs[@]}")
-ms_bare=$(median "${bare_runs[@]}")
+[ "${CLASSIFY_REPS:-$reps}" = 0 ] || set_classify on
+ms_on=$(median "${on_runs[@]:-0}")
+ms_off=$(median "${off_runs[@]:-0}")
+ms_bare=$(median "${bare_runs[@]:-0}")
 invalid_share=$(psql -qXAt -c "SELECT round(100.0 * count(*) FILTER (WHERE invalid_reason IS NOT NULL) / count(*), 1) FROM clickagg.clicks")
 invalid_mix=$(psql -qXAt -c "SELECT string_agg(invalid_reason || ' ' || n, ', ' ORDER BY n DESC) FROM (SELECT invalid_reason, count(*) n FROM clickagg.clicks WHERE invalid_reason IS NOT NULL GROUP BY 1) r")
 
@@ -183,9 +184,9 @@ UNION ALL SELECT '(b) naive table + pkey bytes per kept row', :'naive_bytes'
 UNION ALL SELECT 'bot user agents sent (share of rows)', :'bot_share'
 UNION ALL SELECT 'invalid clicks in the log, classification on (%)', :'invalid_share'
 UNION ALL SELECT 'of which', :'invalid_mix'
-UNION ALL SELECT 'clickagg, classification on: rows/s', round(:rows / (:ms_on / 1000.0))::text
-UNION ALL SELECT 'clickagg, classification off: rows/s', round(:rows / (:ms_off / 1000.0))::text
-UNION ALL SELECT 'clickagg, off and no user index (0.3.0): rows/s', round(:rows / (:ms_bare / 1000.0))::text
-UNION ALL SELECT 'ratio on / off  [target >= 0.9]', round(:ms_off::numeric / :ms_on, 2)::text
-UNION ALL SELECT 'ratio on / 0.3.0-like', round(:ms_bare::numeric / :ms_on, 2)::text;
+UNION ALL SELECT 'clickagg, classification on: rows/s', round(:rows / (nullif(:ms_on, 0) / 1000.0))::text
+UNION ALL SELECT 'clickagg, classification off: rows/s', round(:rows / (nullif(:ms_off, 0) / 1000.0))::text
+UNION ALL SELECT 'clickagg, off and no user index: rows/s', round(:rows / (nullif(:ms_bare, 0) / 1000.0))::text
+UNION ALL SELECT 'ratio on / off  [target >= 0.9]', round(:ms_off::numeric / nullif(:ms_on, 0), 2)::text
+UNION ALL SELECT 'ratio on / off without user index', round(:ms_bare::numeric / nullif(:ms_on, 0), 2)::text;
 SQL

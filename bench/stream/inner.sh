@@ -42,16 +42,22 @@ run() {
     sleep 1
     psql -qX -c "CALL bench_probe('$design', $((secs - 3)))" &
     local probe=$!
+    local cprobe=
+    if [ "$design" = clickagg_traffic ]; then
+        psql -qX -c "CALL bench_conversion_probe($((secs - 3)))" &
+        cprobe=$!
+    fi
     wait "$loader"
     t1=$(date +%s.%N)
     catchup=0
-    if [ "$design" = clickagg ]; then
+    if [ "${design#clickagg}" != "$design" ]; then
         caught=$(date +%s.%N)
         psql -qAtX -c "SELECT clickagg.wait_for_stream('300 s')" >/dev/null
         catchup=$(awk -v a="$caught" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     fi
     ticks1=$(worker_ticks)
     wait "$probe" || true
+    [ -n "$cprobe" ] && { wait "$cprobe" || true; }
     local done_txn failed lat
     done_txn=$(awk '/number of transactions actually processed/ {print $6}' "$work/pgbench.out" | cut -d/ -f1)
     failed=$(awk '/number of failed transactions/ {print $5}' "$work/pgbench.out")
@@ -65,7 +71,7 @@ run() {
                round(max(seconds)::numeric, 3), count(*),
                round((($ticks1 - $ticks0)::numeric / $(getconf CLK_TCK)) / ($t1 - $t0) * 100, 0),
                $catchup, '$lat'
-          FROM bench_freshness"
+          FROM bench_freshness WHERE design = '$design'"
 }
 
 header="design target_rate achieved_rate failed_txn fresh_p50_s fresh_p99_s fresh_max_s probes worker_cpu_pct catchup_s loader_latency_ms"
@@ -83,6 +89,22 @@ echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to
 } | column -t
 
 echo
+echo "== The same with invalid traffic and conversions: 10% bot users, an IP per user,"
+echo "   a conversion for 1 click in 100 (classification on, as above)"
+{
+    echo "$header"
+    run clickagg "$rate" "$seconds"
+    run clickagg_traffic "$rate" "$seconds"
+} | column -t
+psql -qAtX -c "SELECT 'conversion freshness (commit to credited in clicks_per_minute): p50 ' ||
+                      round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)::numeric, 3) || ' s, p99 ' ||
+                      round(percentile_cont(0.99) WITHIN GROUP (ORDER BY seconds)::numeric, 3) || ' s, max ' ||
+                      round(max(seconds)::numeric, 3) || ' s, ' || count(*) || ' probes'
+                 FROM bench_freshness WHERE design = 'conversion'"
+psql -qAtX -c "SELECT 'invalid clicks: ' || round(100.0 * sum(invalid_clicks) / sum(clicks + invalid_clicks), 1) || '% of accepted; conversions credited: ' || sum(conversions)
+                 FROM clickagg.clicks_per_day"
+
+echo
 echo "== Highest rate with bounded lag (${step_seconds}s per step)"
 {
     echo "$header"
@@ -97,7 +119,10 @@ echo "== Highest rate with bounded lag (${step_seconds}s per step)"
 echo
 psql -qAtX -c "SELECT 'rollups check: clickagg day totals ' ||
                       CASE WHEN (SELECT sum(clicks) FROM clickagg.clicks_per_day) =
-                                (SELECT count(*) FROM clickagg.clicks) THEN 'equal' ELSE 'DIFFER FROM' END
+                                (SELECT count(*) FILTER (WHERE invalid_reason IS NULL) FROM clickagg.clicks)
+                            AND (SELECT sum(invalid_clicks) FROM clickagg.clicks_per_day) =
+                                (SELECT count(*) FILTER (WHERE invalid_reason IS NOT NULL) FROM clickagg.clicks)
+                            THEN 'equal' ELSE 'DIFFER FROM' END
                       || ' the raw log (' || (SELECT count(*) FROM clickagg.clicks) || ' clicks)'"
 awk 'NR > 1 && $1 == "clickagg" && $6 <= 1.0 && $10 <= 2.0 { best = $3 }
      NR > 1 && $1 == "trigger" { trig = $3 }

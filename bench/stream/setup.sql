@@ -37,6 +37,36 @@ LANGUAGE sql STABLE AS $$
                            END AS ad) a
 $$;
 
+-- The same stream with invalid traffic and conversions: 10% of users are
+-- bots (a real crawler user agent), every user has an IP address, and one
+-- click in 100 is followed a second later by a conversion of its user on
+-- its campaign.
+CREATE FUNCTION bench_gen_traffic(b bigint)
+RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
+               user_agent text, ip inet, cost_micros bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT g.event_time, g.campaign_id, g.ad_id, g.user_id,
+           CASE WHEN abs(hashtext(g.user_id)) % 10 = 0
+                THEN 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
+                ELSE g.user_agent END,
+           '10.0.0.0'::inet + (hashtext(g.user_id) & 16777215), g.cost_micros
+      FROM bench_gen(b) g
+$$;
+-- (rows 100, 200, ... of the batch, computed as bench_gen computes them,
+-- without generating the other rows again)
+CREATE FUNCTION bench_gen_conversions(b bigint)
+RETURNS TABLE (conversion_id text, event_time timestamptz, user_id text, campaign_id bigint, value_micros bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT 'cv' || b || '-' || s.i, c.started + ((b * c.rows + s.i) / c.rate) * interval '1 s' + interval '1 s',
+           'u' || ((x.h >> 24) & 1048575), 1000 + a.ad / 20, 50000
+      FROM bench_clock c,
+           generate_series(100, c.rows - c.rows / 10, 100) AS s(i),
+           LATERAL (SELECT hashint8extended(b * 1000003 + s.i, 0) AS h) x,
+           LATERAL (SELECT CASE WHEN x.h & 1 = 0 THEN 1
+                                ELSE greatest(1, floor(exp(((x.h >> 8) & 65535) / 65536.0 * ln(10000))))::bigint
+                           END AS ad) a
+$$;
+
 -- (b) per-row trigger upsert: a unique click ID absorbs duplicates
 -- (ON CONFLICT DO NOTHING), and each inserted row upserts its minute, hour
 -- and day rows.
@@ -98,7 +128,7 @@ BEGIN
     WHILE clock_timestamp() < deadline LOOP
         k := k + 1;
         ev := date_trunc('second', clock_timestamp());
-        IF design = 'clickagg' THEN
+        IF design LIKE 'clickagg%' THEN
             INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
             VALUES (ev, 999999, k, 'probe' || k, 'probe', 1);
         ELSIF design = 'trigger' THEN
@@ -110,7 +140,7 @@ BEGIN
         COMMIT;
         committed := clock_timestamp();
         LOOP
-            IF design = 'clickagg' THEN
+            IF design LIKE 'clickagg%' THEN
                 SELECT clicks INTO seen FROM clickagg.clicks_per_minute
                  WHERE campaign_id = 999999 AND bucket = date_trunc('minute', ev, 'UTC') AND ad_id = k;
             ELSIF design = 'trigger' THEN
@@ -127,5 +157,47 @@ BEGIN
         INSERT INTO bench_freshness VALUES (design, k, extract(epoch FROM clock_timestamp() - committed));
         COMMIT;
         PERFORM pg_sleep(0.02);
+    END LOOP;
+END $$;
+
+-- Conversion freshness: a probe user clicks (committed, waited for), then
+-- converts; record the time from the conversion's commit until the click's
+-- minute in clicks_per_minute counts it.
+CREATE PROCEDURE bench_conversion_probe(duration float8)
+LANGUAGE plpgsql AS $$
+DECLARE
+    deadline timestamptz := clock_timestamp() + duration * interval '1 s';
+    k int := 0;
+    ev timestamptz;
+    committed timestamptz;
+    seen bigint;
+BEGIN
+    WHILE clock_timestamp() < deadline LOOP
+        k := k + 1;
+        ev := date_trunc('second', clock_timestamp());
+        INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+        VALUES (ev, 999998, k, 'cprobe' || k, 'probe', 1);
+        COMMIT;
+        LOOP
+            SELECT clicks INTO seen FROM clickagg.clicks_per_minute
+             WHERE campaign_id = 999998 AND bucket = date_trunc('minute', ev, 'UTC') AND ad_id = k;
+            COMMIT;
+            EXIT WHEN seen IS NOT NULL OR clock_timestamp() > deadline + interval '90 s';
+            PERFORM pg_sleep(0.005);
+        END LOOP;
+        INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+        VALUES ('cprobe' || k, ev + interval '1 s', 'cprobe' || k, 999998, 1);
+        COMMIT;
+        committed := clock_timestamp();
+        LOOP
+            SELECT conversions INTO seen FROM clickagg.clicks_per_minute
+             WHERE campaign_id = 999998 AND bucket = date_trunc('minute', ev, 'UTC') AND ad_id = k;
+            COMMIT;
+            EXIT WHEN seen > 0 OR clock_timestamp() > deadline + interval '90 s';
+            PERFORM pg_sleep(0.005);
+        END LOOP;
+        INSERT INTO bench_freshness VALUES ('conversion', k, extract(epoch FROM clock_timestamp() - committed));
+        COMMIT;
+        PERFORM pg_sleep(0.05);
     END LOOP;
 END $$;
