@@ -490,10 +490,25 @@ clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first)
  * such click with its current verdict, so a user whose walk starts at or
  * after the horizon needs no index scan.  The horizon starts where recent.c's
  * does (after the newest event the stream had logged when the worker
- * started) and moves forward as old clicks are forgotten (HISTORY_SPAN of
- * event time is kept).  Any error resets it (clickagg_recent_reset calls
+ * started) and only moves forward.
+ *
+ * Forgetting costs O(1) per HISTORY_SPAN of event time, not a sweep: users
+ * live in two generations.  A user touched by a pass is moved into the
+ * current one (its clicks older than HISTORY_SPAN behind the newest event
+ * dropped, and every horizon raised to that cutoff); when the newest event
+ * has moved HISTORY_SPAN past the last rotation, the previous generation,
+ * whose users were not touched for that long, is dropped as one memory
+ * context, and the horizons are raised past the newest click it held.  Any
+ * error resets everything (clickagg_recent_reset calls
  * clickagg_history_reset).
  */
+static inline bool
+same_text(const text *x, const text *y)
+{
+	return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
+}
+
 typedef struct HistoryClick
 {
 	TimestampTz event_time;
@@ -524,26 +539,53 @@ typedef struct UserHistory
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-/* Event time kept in memory behind the newest click, and how often to prune. */
+/* Event time of clicks kept in memory behind the newest, and a generation's length. */
 #define HISTORY_SPAN		(3 * USECS_PER_MINUTE)
-#define HISTORY_PRUNE_EVERY	(15 * USECS_PER_SEC)
 
-static MemoryContext history_context = NULL;
-static histories_hash *histories = NULL;
+typedef struct HistoryGeneration
+{
+	MemoryContext context;		/* the entries' texts and click arrays */
+	histories_hash *users;
+	TimestampTz newest_event;	/* newest event of any click remembered in it */
+} HistoryGeneration;
+
+static HistoryGeneration *history_current = NULL;
+static HistoryGeneration *history_previous = NULL;
 static bool history_horizon_known[CLICKAGG_STREAMS];
 static TimestampTz history_horizon[CLICKAGG_STREAMS];
 static TimestampTz history_newest = DT_NOBEGIN;
-static TimestampTz history_pruned_at = DT_NOBEGIN;	/* newest event time at the last prune */
+static TimestampTz history_rotated_at = DT_NOBEGIN;	/* history_newest at the last rotation */
+
+static void
+drop_generation(HistoryGeneration *g)
+{
+	if (g != NULL)
+	{
+		MemoryContextDelete(g->context);
+		pfree(g);
+	}
+}
+
+static HistoryGeneration *
+new_generation(void)
+{
+	HistoryGeneration *g = MemoryContextAlloc(TopMemoryContext, sizeof(HistoryGeneration));
+
+	g->context = AllocSetContextCreate(TopMemoryContext, "clickagg user histories",
+									   ALLOCSET_DEFAULT_SIZES);
+	g->users = histories_create(g->context, 64, NULL);
+	g->newest_event = DT_NOBEGIN;
+	return g;
+}
 
 void
 clickagg_history_reset(void)
 {
-	if (history_context != NULL)
-		MemoryContextDelete(history_context);
-	history_context = NULL;
-	histories = NULL;
+	drop_generation(history_current);
+	drop_generation(history_previous);
+	history_current = history_previous = NULL;
 	memset(history_horizon_known, false, sizeof(history_horizon_known));
-	history_newest = history_pruned_at = DT_NOBEGIN;
+	history_newest = history_rotated_at = DT_NOBEGIN;
 }
 
 /* Start a stream's horizon after the newest event it had logged. */
@@ -557,50 +599,82 @@ clickagg_history_set_horizon(int stream, TimestampTz newest_logged)
 }
 
 static void
-ensure_histories(void)
+raise_horizons(TimestampTz to)
 {
-	if (histories != NULL)
-		return;
-	history_context = AllocSetContextCreate(TopMemoryContext, "clickagg user histories",
-											ALLOCSET_DEFAULT_SIZES);
-	histories = histories_create(history_context, 64, NULL);
-}
-
-/* Forget clicks older than HISTORY_SPAN behind the newest; move horizons. */
-static void
-prune_histories(void)
-{
-	TimestampTz cutoff = history_newest - HISTORY_SPAN;
-	histories_iterator it;
-	UserHistory *h;
 	int			s;
 
-	histories_start_iterate(histories, &it);
-	while ((h = histories_iterate(histories, &it)) != NULL)
-	{
-		int			keep = 0;
-
-		while (keep < h->n && h->clicks[keep].event_time < cutoff)
-			keep++;
-		/* a shared hash stays marked: its users' clicks were never remembered */
-		if (keep == h->n && !h->shared)
-		{
-			if (h->clicks)
-				pfree(h->clicks);
-			pfree(h->user_id);
-			histories_delete_item(histories, h);
-			continue;
-		}
-		if (keep > 0)
-		{
-			memmove(h->clicks, h->clicks + keep, sizeof(HistoryClick) * (h->n - keep));
-			h->n -= keep;
-		}
-	}
 	for (s = 0; s < CLICKAGG_STREAMS; s++)
-		if (history_horizon[s] < cutoff)
-			history_horizon[s] = cutoff;
-	history_pruned_at = history_newest;
+		if (history_horizon[s] < to)
+			history_horizon[s] = to;
+}
+
+/*
+ * A new generation when the newest event has moved HISTORY_SPAN past the last
+ * rotation; the previous one goes, with every click it held.
+ */
+static void
+rotate_histories(void)
+{
+	if (history_current == NULL)
+	{
+		history_current = new_generation();
+		history_rotated_at = history_newest;
+		return;
+	}
+	if (history_rotated_at == DT_NOBEGIN)
+		history_rotated_at = history_newest;
+	if (history_newest <= history_rotated_at + HISTORY_SPAN)
+		return;
+	if (history_previous != NULL)
+	{
+		if (history_previous->newest_event != DT_NOBEGIN)
+			raise_horizons(history_previous->newest_event + 1);
+		drop_generation(history_previous);
+	}
+	history_previous = history_current;
+	history_current = new_generation();
+	history_rotated_at = history_newest;
+}
+
+/*
+ * A user's entry in the current generation, moved there from the previous
+ * one if it was remembered there.  Entries move while the table grows: the
+ * caller looks them up again once all are in.
+ */
+static void
+touch_user(uint64 hash, text *user_id)
+{
+	UserHistory *h;
+	UserHistory *old = NULL;
+	bool		found;
+
+	h = histories_insert(history_current->users, hash, &found);
+	if (found)
+	{
+		if (!same_text(h->user_id, user_id))
+			h->shared = true;
+		return;
+	}
+	if (history_previous != NULL)
+		old = histories_lookup(history_previous->users, hash);
+	h->user_id = (text *) MemoryContextAlloc(history_current->context, VARSIZE_ANY(user_id));
+	memcpy(h->user_id, user_id, VARSIZE_ANY(user_id));
+	h->shared = false;
+	h->n = h->max = 0;
+	h->clicks = NULL;
+	if (old != NULL)
+	{
+		h->shared = old->shared || !same_text(old->user_id, user_id);
+		if (old->n > 0)
+		{
+			h->max = h->n = old->n;
+			h->clicks = MemoryContextAlloc(history_current->context, sizeof(HistoryClick) * old->n);
+			memcpy(h->clicks, old->clicks, sizeof(HistoryClick) * old->n);
+			if (h->clicks[h->n - 1].event_time > history_current->newest_event)
+				history_current->newest_event = h->clicks[h->n - 1].event_time;
+		}
+		histories_delete(history_previous->users, hash);
+	}
 }
 
 /*
@@ -610,11 +684,22 @@ prune_histories(void)
 static void
 remember(UserHistory *h, TimestampTz lo, TimestampTz hi, TrafficClick *walk, int n)
 {
-	int			keep = 0;
+	TimestampTz cutoff = history_newest - HISTORY_SPAN;
+	int			drop = 0;
+	int			keep;
 	int			after;
 	int			nafter;
 	int			i;
 
+	/* forget what is older than the span (every horizon is past it) */
+	while (drop < h->n && h->clicks[drop].event_time < cutoff && h->clicks[drop].event_time < lo)
+		drop++;
+	if (drop > 0)
+	{
+		memmove(h->clicks, h->clicks + drop, sizeof(HistoryClick) * (h->n - drop));
+		h->n -= drop;
+	}
+	keep = 0;
 	while (keep < h->n && h->clicks[keep].event_time < lo)
 		keep++;
 	after = keep;
@@ -625,7 +710,7 @@ remember(UserHistory *h, TimestampTz lo, TimestampTz hi, TrafficClick *walk, int
 	{
 		h->max = Max(keep + n + nafter, h->max * 2);
 		h->clicks = h->clicks ? repalloc(h->clicks, sizeof(HistoryClick) * h->max) :
-			MemoryContextAlloc(history_context, sizeof(HistoryClick) * h->max);
+			MemoryContextAlloc(history_current->context, sizeof(HistoryClick) * h->max);
 	}
 	memmove(h->clicks + keep + n, h->clicks + after, sizeof(HistoryClick) * nafter);
 	for (i = 0; i < n; i++)
@@ -638,6 +723,8 @@ remember(UserHistory *h, TimestampTz lo, TimestampTz hi, TrafficClick *walk, int
 		c->verdict = walk[i].verdict;
 	}
 	h->n = keep + n + nafter;
+	if (h->n > 0 && h->clicks[h->n - 1].event_time > history_current->newest_event)
+		history_current->newest_event = h->clicks[h->n - 1].event_time;
 }
 
 /*
@@ -671,13 +758,6 @@ compare_for_walk(const void *a, const void *b)
 	if (x->event_time != y->event_time)
 		return x->event_time < y->event_time ? -1 : 1;
 	return memcmp(x->click_id.data, y->click_id.data, UUID_LEN);
-}
-
-static inline bool
-same_text(const text *x, const text *y)
-{
-	return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
-		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
 }
 
 static inline bool
@@ -958,7 +1038,6 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 	}
 
 	clickagg_traffic_sync();
-	ensure_histories();
 	byuser = palloc(sizeof(Arrival *) * n);
 	for (i = 0; i < n; i++)
 	{
@@ -974,29 +1053,20 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 		byuser[i] = a;
 	}
 	qsort(byuser, n, sizeof(Arrival *), compare_for_walk);
+	rotate_histories();
+	/* clicks older than the span may be forgotten from now on */
+	raise_horizons(history_newest - HISTORY_SPAN);
 
 	/* The pass's users, each remembered from now on. */
 	user_start = palloc(sizeof(int) * (n + 1));
 	for (i = 0; i < n; i++)
 	{
 		Arrival    *a = byuser[i];
-		UserHistory *h;
-		bool		found;
 
 		if (i > 0 && same_user(byuser[i - 1], a))
 			continue;
 		user_start[nusers++] = i;
-		h = histories_insert(histories, (uint64) a->user_hash, &found);
-		if (!found)
-		{
-			h->shared = false;
-			h->user_id = (text *) MemoryContextAlloc(history_context, VARSIZE_ANY(a->user_id));
-			memcpy(h->user_id, a->user_id, VARSIZE_ANY(a->user_id));
-			h->n = h->max = 0;
-			h->clicks = NULL;
-		}
-		else if (!same_text(h->user_id, a->user_id))
-			h->shared = true;
+		touch_user((uint64) a->user_hash, a->user_id);
 	}
 	user_start[nusers] = n;
 
@@ -1019,7 +1089,7 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 	{
 		Arrival    *a = byuser[user_start[u]];
 		Arrival    *last = byuser[user_start[u + 1] - 1];
-		UserHistory *h = histories_lookup(histories, (uint64) a->user_hash);
+		UserHistory *h = histories_lookup(history_current->users, (uint64) a->user_hash);
 
 		user_lo[u] = Min(minute_start(a->event_time), a->event_time - window);
 		/* a hash two users share is not remembered: both always read the log */
@@ -1120,17 +1190,14 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 		}
 		if (h != NULL)
 			remember(h, user_lo[u], hi, walk, nold + nnew);
+		else if (walk[nold + nnew - 1].event_time > history_current->newest_event)
+			history_current->newest_event = walk[nold + nnew - 1].event_time;	/* see rotate_histories */
 		pfree(old);
 		pfree(walk);
 		pfree(origin);
 		pfree(old_verdict);
 	}
 	record_changes(&changes, touched);
-
-	if (history_pruned_at == DT_NOBEGIN)
-		history_pruned_at = history_newest;
-	else if (history_newest > history_pruned_at + HISTORY_PRUNE_EVERY)
-		prune_histories();
 }
 
 void
