@@ -176,10 +176,13 @@ BEGIN
     RETURN QUERY
     WITH moves AS (
         -- the clicks' campaign, ad and cost, from the log (by click key, in their day)
+        -- (LATERAL: one index probe per click, never a hash over the log)
         SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid
           FROM unnest(users, click_ids, times, old_codes, new_codes) AS c(u, id, t, oc, nc)
-          JOIN clickagg.click_log l
-            ON clickagg.click_key(l.click_id) = clickagg.click_key(c.id) AND l.click_id = c.id AND l.event_time = c.t
+          CROSS JOIN LATERAL (
+                SELECT l.ad_key, l.cost_micros FROM clickagg.click_log l
+                 WHERE clickagg.click_key(l.click_id) = clickagg.click_key(c.id) AND l.click_id = c.id
+                   AND l.event_time = c.t OFFSET 0) l
           JOIN clickagg.ads a ON a.ad_key = l.ad_key
          WHERE (c.oc = 0) <> (c.nc = 0)
     ), deltas AS (
@@ -390,28 +393,33 @@ BEGIN
         RETURN;
     END IF;
 
+    -- (LATERAL throughout: index probes per row, never a hash over a table)
     WITH targets AS (
         SELECT u AS user_id, id AS conversion_id FROM unnest(new_users, new_ids) AS n(u, id)
         UNION
         SELECT c.user_id, c.conversion_id
-          FROM unnest(users, campaigns, times) AS t(u, cmp, ts)
-          JOIN clickagg.conversion_log c
-            ON c.user_id = t.u AND c.campaign_id = t.cmp AND c.event_time >= t.ts AND c.event_time <= t.ts + win
+          FROM (SELECT u, cmp, min(ts) AS lo, max(ts) AS hi
+                  FROM unnest(users, campaigns, times) AS t(u, cmp, ts) GROUP BY u, cmp) t
+          CROSS JOIN LATERAL (
+                SELECT c.user_id, c.conversion_id FROM clickagg.conversion_log c
+                 WHERE c.user_id = t.u AND c.campaign_id = t.cmp
+                   AND c.event_time >= t.lo AND c.event_time <= t.hi + win OFFSET 0) c
     ), best AS (
         SELECT c.user_id, c.conversion_id, c.campaign_id, c.value_micros,
                c.click_id AS old_click, c.ad_id AS old_ad, c.click_time AS old_time,
-               b.click_id, b.ad_id, b.click_time
+               b.click_id, (SELECT a.ad_id FROM clickagg.ads a WHERE a.ad_key = b.ad_key) AS ad_id, b.click_time
           FROM targets t
           JOIN clickagg.conversion_log c USING (user_id, conversion_id)
           LEFT JOIN LATERAL (
-                SELECT l.click_id, a.ad_id, l.event_time AS click_time
+                SELECT l.click_id, l.ad_key, l.event_time AS click_time
                   FROM clickagg.click_log l
-                  JOIN clickagg.ads a ON a.ad_key = l.ad_key
-                  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id
                  WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id)
                    AND l.event_time <= c.event_time AND l.event_time >= c.event_time - win
-                   AND l.user_id = c.user_id AND a.campaign_id = c.campaign_id
-                   AND CASE WHEN v.click_id IS NULL THEN l.invalid_code ELSE v.invalid_code END IS NULL
+                   AND l.user_id = c.user_id
+                   AND (SELECT a.campaign_id FROM clickagg.ads a WHERE a.ad_key = l.ad_key) = c.campaign_id
+                   AND coalesce((SELECT coalesce(v.invalid_code, 0) FROM clickagg.click_verdicts v
+                                  WHERE v.user_id = l.user_id AND v.click_id = l.click_id),
+                                coalesce(l.invalid_code, 0)) = 0
                  ORDER BY l.event_time DESC, l.click_id DESC
                  LIMIT 1) b ON true
     ), changed AS (

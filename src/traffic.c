@@ -792,14 +792,16 @@ read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *uppers
 		INT4ARRAYOID};
 
 		history_plan = clickagg_prepare_kept(
+			/* LATERAL: one index scan per user, never a hash over the log */
 			"SELECT u.i, l.click_id, l.event_time, l.ad_key,"
-			"       (CASE WHEN v.click_id IS NULL THEN coalesce(l.invalid_code, 0)"
-			"             ELSE coalesce(v.invalid_code, 0) END)::int2"
+			"       coalesce((SELECT coalesce(v.invalid_code, 0) FROM clickagg.click_verdicts v"
+			"                  WHERE v.user_id = l.user_id AND v.click_id = l.click_id),"
+			"                coalesce(l.invalid_code, 0))::int2"
 			"  FROM unnest($1, $2, $3, $4, $5) AS u(h, uid, lo, hi, i)"
-			"  JOIN clickagg.click_log l"
-			"    ON clickagg.user_hash(l.user_id) = u.h AND l.event_time >= u.lo AND l.event_time < u.hi"
-			"   AND l.user_id = u.uid"
-			"  LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id"
+			"  CROSS JOIN LATERAL (SELECT * FROM clickagg.click_log l"
+			"                       WHERE clickagg.user_hash(l.user_id) = u.h"
+			"                         AND l.event_time >= u.lo AND l.event_time < u.hi"
+			"                         AND l.user_id = u.uid OFFSET 0) l"
 			" ORDER BY 1, 3, 2", 5, types);
 	}
 	args[0] = PointerGetDatum(construct_array(hashes, nusers, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
