@@ -774,59 +774,164 @@ compare_time_id(TimestampTz ta, const pg_uuid_t *ia, TimestampTz tb, const pg_uu
 	return memcmp(ia->data, ib->data, UUID_LEN);
 }
 
-/* Read the logged clicks of some users from each user's lower bound. */
+/* A user whose history is read from the log, and the range it needs. */
+typedef struct ReadUser
+{
+	int64		hash;
+	text	   *user_id;
+	TimestampTz lo;
+	TimestampTz hi;
+	int			number;			/* the user's index in the pass */
+} ReadUser;
+
+static int
+compare_read_lo(const void *a, const void *b)
+{
+	const ReadUser *x = a;
+	const ReadUser *y = b;
+
+	return (x->lo > y->lo) - (x->lo < y->lo);
+}
+
+static int
+compare_read_hash(const void *a, const void *b)
+{
+	const ReadUser *x = a;
+	const ReadUser *y = b;
+
+	return (x->hash > y->hash) - (x->hash < y->hash);
+}
+
+static int
+compare_logged(const void *a, const void *b)
+{
+	const LoggedClick *x = a;
+	const LoggedClick *y = b;
+
+	if (x->user != y->user)
+		return x->user - y->user;
+	return compare_time_id(x->click.event_time, &x->click.click_id,
+						   y->click.event_time, &y->click.click_id);
+}
+
+/*
+ * Read the logged clicks of some users, each in its range [lo, hi).  Users
+ * are read in groups by the UTC day their range starts, one query per group
+ * (the user index with = ANY, on the partitions the group's range covers),
+ * so a pass with late clicks of many days costs a query per day, not an
+ * executor start per user.  Rows come back sorted by (user number, event
+ * time, click ID).
+ */
 static LoggedClick *
 read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *uppers, Datum *numbers,
 			 int *nlogged)
 {
-	Datum		args[5];
-	LoggedClick *logged;
-	uint64		i;
+	ReadUser   *users;
+	LoggedClick *logged = NULL;
+	int			n = 0;
+	int			max = 0;
+	int			start;
+	int			i;
 
 	*nlogged = 0;
 	if (nusers == 0)
 		return NULL;
 	if (history_plan == NULL)
 	{
-		Oid			types[5] = {INT8ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID,
-		INT4ARRAYOID};
+		Oid			types[3] = {INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
 
 		history_plan = clickagg_prepare_kept(
-			/* LATERAL: one index scan per user, never a hash over the log */
-			"SELECT u.i, l.click_id, l.event_time, l.ad_key,"
+			"SELECT clickagg.user_hash(l.user_id), l.user_id, l.click_id, l.event_time, l.ad_key,"
 			"       coalesce((SELECT coalesce(v.invalid_code, 0) FROM clickagg.click_verdicts v"
 			"                  WHERE v.user_id = l.user_id AND v.click_id = l.click_id),"
 			"                coalesce(l.invalid_code, 0))::int2"
-			"  FROM unnest($1, $2, $3, $4, $5) AS u(h, uid, lo, hi, i)"
-			"  CROSS JOIN LATERAL (SELECT * FROM clickagg.click_log l"
-			"                       WHERE clickagg.user_hash(l.user_id) = u.h"
-			"                         AND l.event_time >= u.lo AND l.event_time < u.hi"
-			"                         AND l.user_id = u.uid OFFSET 0) l"
-			" ORDER BY 1, 3, 2", 5, types);
+			"  FROM clickagg.click_log l"
+			" WHERE clickagg.user_hash(l.user_id) = ANY ($1) AND l.event_time >= $2 AND l.event_time < $3",
+			3, types);
 	}
-	args[0] = PointerGetDatum(construct_array(hashes, nusers, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[1] = PointerGetDatum(construct_array(ids, nusers, TEXTOID, -1, false, TYPALIGN_INT));
-	args[2] = PointerGetDatum(construct_array(bounds, nusers, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[3] = PointerGetDatum(construct_array(uppers, nusers, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[4] = PointerGetDatum(construct_array(numbers, nusers, INT4OID, 4, true, TYPALIGN_INT));
-	if (SPI_execute_plan(history_plan, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the history of the pass's users");
 
-	logged = palloc(sizeof(LoggedClick) * Max(SPI_processed, 1));
-	for (i = 0; i < SPI_processed; i++)
+	users = palloc(sizeof(ReadUser) * nusers);
+	for (i = 0; i < nusers; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		LoggedClick *c = &logged[i];
-		bool		isnull;
-
-		c->user = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
-		memcpy(&c->click.click_id, DatumGetUUIDP(SPI_getbinval(tup, desc, 2, &isnull)), UUID_LEN);
-		c->click.event_time = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
-		c->click.ad_key = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-		c->click.verdict = DatumGetInt16(SPI_getbinval(tup, desc, 5, &isnull));
+		users[i].hash = DatumGetInt64(hashes[i]);
+		users[i].user_id = DatumGetTextPP(ids[i]);
+		users[i].lo = DatumGetTimestampTz(bounds[i]);
+		users[i].hi = DatumGetTimestampTz(uppers[i]);
+		users[i].number = DatumGetInt32(numbers[i]);
 	}
-	*nlogged = (int) SPI_processed;
+	qsort(users, nusers, sizeof(ReadUser), compare_read_lo);
+
+	for (start = 0; start < nusers;)
+	{
+		int32		day = clickagg_utc_day(users[start].lo);
+		TimestampTz hi = users[start].hi;
+		int			end = start;
+		Datum	   *group_hashes;
+		Datum		args[3];
+		uint64		r;
+
+		while (end < nusers && clickagg_utc_day(users[end].lo) == day)
+		{
+			hi = Max(hi, users[end].hi);
+			end++;
+		}
+		qsort(users + start, end - start, sizeof(ReadUser), compare_read_hash);
+		group_hashes = palloc(sizeof(Datum) * (end - start));
+		for (i = start; i < end; i++)
+			group_hashes[i - start] = Int64GetDatum(users[i].hash);
+		args[0] = PointerGetDatum(construct_array(group_hashes, end - start, INT8OID, 8,
+												  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		args[1] = TimestampTzGetDatum(users[start].lo);
+		args[2] = TimestampTzGetDatum(hi);
+		if (SPI_execute_plan(history_plan, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the history of the pass's users");
+
+		for (r = 0; r < SPI_processed; r++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[r];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			int64		hash = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+			text	   *user_id = DatumGetTextPP(SPI_getbinval(tup, desc, 2, &isnull));
+			TimestampTz t = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
+			ReadUser	key;
+			ReadUser   *hit;
+			int			k;
+
+			key.hash = hash;
+			hit = bsearch(&key, users + start, end - start, sizeof(ReadUser), compare_read_hash);
+			if (hit == NULL)
+				continue;
+			/* back to the first user of this hash, then each of them */
+			k = hit - users;
+			while (k > start && users[k - 1].hash == hash)
+				k--;
+			for (; k < end && users[k].hash == hash; k++)
+			{
+				LoggedClick *c;
+
+				if (t < users[k].lo || t >= users[k].hi || !same_text(users[k].user_id, user_id))
+					continue;
+				if (n == max)
+				{
+					max = Max(256, max * 2);
+					logged = logged ? repalloc(logged, sizeof(LoggedClick) * max) :
+						palloc(sizeof(LoggedClick) * max);
+				}
+				c = &logged[n++];
+				c->user = users[k].number;
+				memcpy(&c->click.click_id, DatumGetUUIDP(SPI_getbinval(tup, desc, 3, &isnull)), UUID_LEN);
+				c->click.event_time = t;
+				c->click.ad_key = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+				c->click.verdict = DatumGetInt16(SPI_getbinval(tup, desc, 6, &isnull));
+			}
+		}
+		SPI_freetuptable(SPI_tuptable);
+		start = end;
+	}
+	if (n > 1)
+		qsort(logged, n, sizeof(LoggedClick), compare_logged);
+	*nlogged = n;
 	return logged;
 }
 
