@@ -864,6 +864,7 @@ read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *uppers
 	for (start = 0; start < nusers;)
 	{
 		int32		day = clickagg_utc_day(users[start].lo);
+		TimestampTz lo = users[start].lo;	/* the group's least: sorted by lo */
 		TimestampTz hi = users[start].hi;
 		int			end = start;
 		Datum	   *group_hashes;
@@ -881,7 +882,7 @@ read_history(int nusers, Datum *hashes, Datum *ids, Datum *bounds, Datum *uppers
 			group_hashes[i - start] = Int64GetDatum(users[i].hash);
 		args[0] = PointerGetDatum(construct_array(group_hashes, end - start, INT8OID, 8,
 												  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		args[1] = TimestampTzGetDatum(users[start].lo);
+		args[1] = TimestampTzGetDatum(lo);
 		args[2] = TimestampTzGetDatum(hi);
 		if (SPI_execute_plan(history_plan, args, NULL, true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "could not read the history of the pass's users");
