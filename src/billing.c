@@ -19,14 +19,16 @@
  *			stream's verdict (the log's, or its correction in
  *			clickagg.click_verdicts), add it with its credited conversions
  *			to its (ad, verdict, stream verdict) totals; bump saturating
- *			16-bit counters at hash(user, ad), hash(user, minute) and
- *			hash(IP, minute) (every click), and at hash(campaign, user) and
- *			hash(campaign, IP) (clicks valid alone); test-and-set its 64-bit
- *			click key in a Bloom filter, remembering keys that were (maybe)
- *			seen before;
+ *			16-bit counters at hash(user, minute) and hash(IP, minute)
+ *			(every click), and at hash(campaign, user) and hash(campaign, IP)
+ *			(clicks valid alone); test-and-set its 64-bit click key in a
+ *			Bloom filter, remembering keys that were (maybe) seen before,
+ *			and its (user, ad, window-long slot) key in another, testing the
+ *			neighbouring slots too (screen_pair), remembering the keys of
+ *			(user, ad) pairs that may have two clicks within the window;
  *	pass 2: fetch again the clicks some counter or the filter pointed at
- *			(pass 1 kept each click's TID, verdicts and screening slots, 40
- *			bytes), with their full user, IP and click ID, and (a) raise an
+ *			(pass 1 kept each click's TID, verdicts, screening slots and
+ *			keys, 48 bytes), with their full user, IP and click ID, and (a) raise an
  *			error if a click ID repeats, (b) walk each user's clicks as the
  *			stream does (click_rate, double_click; the first window of the
  *			day with the day before's last clicks as history), (c) mark
@@ -39,9 +41,10 @@
  * Counters only over-count (groups sharing a counter add up) and the Bloom
  * filter only has false positives, so screening can only make a click a
  * candidate, never miss one; candidates are then grouped on their exact
- * values, so the verdicts are exact.  Memory is about 52 bytes per click of
- * the day (520 MB for 10 million): the 40-byte record, five 16-bit counters
- * and 16 filter bits, instead of hash table entries per group and per key.
+ * values, so the verdicts are exact.  Memory is about 64 bytes per click of
+ * the day (640 MB for 10 million): the 48-byte record, four 16-bit counters
+ * and two filters of 16 bits, instead of hash table entries per group and per
+ * key, plus the candidates pass 2 fetches (about 100 bytes each).
  *
  * Locking: AccessShareLock on the day's partition, clickagg.ads, the
  * traffic lists, click_verdicts and conversion_log, read under the caller's
@@ -143,7 +146,7 @@ typedef struct Seen
 	bool		first_window;	/* within double_click_window of midnight */
 	uint32		user_slot;		/* caps */
 	uint32		ip_slot;
-	uint32		user_ad_slot;	/* user rules */
+	uint64		pair_key;		/* user rules: (user, ad, slot) */
 	uint32		user_minute_slot;
 	uint32		ip_minute_slot; /* IP click rate */
 	uint64		key;
@@ -156,13 +159,15 @@ typedef struct Screen
 {
 	uint16	   *users;			/* saturating counters, by hash(campaign, user) */
 	uint16	   *ips;			/* ... by hash(campaign, IP) */
-	uint16	   *user_ads;		/* ... by hash(user, ad): double clicks */
 	uint16	   *user_minutes;	/* ... by hash(user, minute): click rate */
 	uint16	   *ip_minutes;		/* ... by hash(IP, minute): IP click rate */
 	uint64		counter_mask;
 	uint64	   *bloom;			/* click keys seen */
 	uint64		bloom_mask;		/* in words */
 	counts_hash *maybe_repeated;	/* keys the filter had (maybe) seen */
+	uint64	   *pairs;			/* (user, ad, slot) keys seen: double clicks */
+	uint64		pairs_mask;
+	counts_hash *maybe_pairs;	/* (user, ad, slot) keys that may hold two clicks */
 } Screen;
 
 static uint64
@@ -193,17 +198,53 @@ mix64(uint64 x)
  * miss, not three.
  */
 static inline bool
-bloom_test_and_set(Screen *sc, uint64 key)
+bloom_probe(uint64 *filter, uint64 mask, uint64 key, bool set)
 {
 	uint64		h = mix64(key);
-	uint64	   *word = &sc->bloom[(h >> 18) & sc->bloom_mask];
+	uint64	   *word = &filter[(h >> 18) & mask];
 	uint64		bits = (UINT64CONST(1) << (h & 63)) |
 		(UINT64CONST(1) << ((h >> 6) & 63)) |
 		(UINT64CONST(1) << ((h >> 12) & 63));
 	bool		all_set = (*word & bits) == bits;
 
-	*word |= bits;
+	if (set)
+		*word |= bits;
 	return all_set;
+}
+
+static inline bool
+bloom_test_and_set(Screen *sc, uint64 key)
+{
+	return bloom_probe(sc->bloom, sc->bloom_mask, key, true);
+}
+
+/*
+ * The double-click screen: a click can only be a double click of, or the
+ * valid click before, a click of the same user and ad less than the window
+ * away, so within the same or a neighbouring window-long slot.  Each click
+ * sets its (user, ad, slot) key in a Bloom filter and tests the neighbours';
+ * if any was (maybe) seen, all three keys become candidates, and pass 2
+ * walks every click whose key is one.  Scan order does not matter.
+ */
+static void
+screen_pair(Screen *sc, uint64 pair, int64 slot, uint64 *key_out)
+{
+	uint64		k0 = hash_combine64(pair, (uint64) (slot - 1));
+	uint64		k1 = hash_combine64(pair, (uint64) slot);
+	uint64		k2 = hash_combine64(pair, (uint64) (slot + 1));
+	bool		seen = bloom_probe(sc->pairs, sc->pairs_mask, k1, true);
+
+	seen |= bloom_probe(sc->pairs, sc->pairs_mask, k0, false);
+	seen |= bloom_probe(sc->pairs, sc->pairs_mask, k2, false);
+	if (seen)
+	{
+		bool		found;
+
+		(void) counts_insert(sc->maybe_pairs, k0, &found);
+		(void) counts_insert(sc->maybe_pairs, k1, &found);
+		(void) counts_insert(sc->maybe_pairs, k2, &found);
+	}
+	*key_out = k1;
 }
 
 /* caps are at most CLICKAGG_MAX_DAILY_CAP, below the counters' saturation */
@@ -805,12 +846,14 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		sc.counter_mask = counters - 1;
 		sc.users = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.ips = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-		sc.user_ads = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.user_minutes = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.ip_minutes = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.bloom_mask = pow2_at_least(rows / 4, 1 << 14, UINT64CONST(1) << 27) - 1;
 		sc.bloom = palloc_extended((sc.bloom_mask + 1) * sizeof(uint64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 		sc.maybe_repeated = counts_create(CurrentMemoryContext, 1024, NULL);
+		sc.pairs_mask = sc.bloom_mask;
+		sc.pairs = palloc_extended((sc.pairs_mask + 1) * sizeof(uint64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+		sc.maybe_pairs = counts_create(CurrentMemoryContext, 1024, NULL);
 		maxseen = (int64) Max(rows, 1024.0);
 		seen = palloc_extended(sizeof(Seen) * maxseen, MCXT_ALLOC_HUGE);
 
@@ -891,7 +934,12 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			 */
 			user = text_hash(user_id);
 			rec->first_window = event_time < day_start + window;
-			rec->user_ad_slot = bump(sc.user_ads, sc.counter_mask, hash_combine64(user, (uint64) ad_key));
+			if (window > 0)
+			{
+				int64		slot = event_time / window - (event_time % window < 0 ? 1 : 0);
+
+				screen_pair(&sc, hash_combine64(user, (uint64) (uint32) ad_key), slot, &rec->pair_key);
+			}
 			rec->user_minute_slot = bump(sc.user_minutes, sc.counter_mask,
 										 hash_combine64(user, (uint64) minute_start(event_time)));
 			if (ip != NULL)
@@ -928,7 +976,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			bool		by_key = sc.maybe_repeated->members > 0 &&
 				counts_lookup(sc.maybe_repeated, rec->key) != NULL;
 			bool		by_sequence = rec->first_window ||
-				(window > 0 && sc.user_ads[rec->user_ad_slot] > 1) ||
+				(window > 0 && sc.maybe_pairs->members > 0 &&
+				 counts_lookup(sc.maybe_pairs, rec->pair_key) != NULL) ||
 				(user_minute_limit > 0 && sc.user_minutes[rec->user_minute_slot] > user_minute_limit);
 			bool		by_ip_minute = ip_minute_limit > 0 && rec->ip_minute_slot != NO_SLOT &&
 				sc.ip_minutes[rec->ip_minute_slot] > ip_minute_limit;

@@ -1,8 +1,8 @@
 -- bench/billing: one UTC day (yesterday) of :rows clicks written straight
 -- into its raw-log partition, as the workers would have logged them, and
 -- the day rollup the stream would have produced from them.
---   10,000 ads in 500 campaigns, 2 million users, 2% invalid (stream
---   verdicts), 200 heavy users clicking one campaign 80 times each and one
+--   10,000 ads in 500 campaigns, 2 million users, a browser user agent,
+--   2% from a crawler (the stream's verdict bot), 200 heavy users clicking one campaign 80 times each and one
 --   click farm of 1,000 users behind one IP address clicking one campaign
 --   1,000 times (the batch caps them).
 \set ON_ERROR_STOP 1
@@ -11,6 +11,9 @@ CREATE TABLE bench_day AS SELECT (now() AT TIME ZONE 'UTC')::date - 1 AS day;
 SELECT clickagg.intern_ads(array_agg(1000 + a / 20), array_agg(a)) IS NOT NULL AS ads
   FROM generate_series(0, 9999) a;
 SELECT clickagg.create_click_partition(day) FROM bench_day;
+CREATE TABLE bench_agents AS
+SELECT clickagg.intern_user_agent('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36') AS browser,
+       clickagg.intern_user_agent('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)') AS crawler;
 
 -- The logged clicks (the click ID is computed the way ingest does).
 CREATE TEMP TABLE gen AS
@@ -24,17 +27,19 @@ SELECT i,
             ELSE greatest(1, floor(exp(((hashint8extended(i, 1) & 65535) / 65536.0) * ln(10000))))::int END AS ad,
        CASE WHEN i % 500000 BETWEEN 800 AND 849 THEN '198.51.100.7'::inet
             ELSE '10.0.0.0'::inet + (hashint8(i) & 16777215) END AS ip,
-       CASE WHEN hashint8extended(i, 2) % 50 = 0 THEN 2::smallint END AS invalid_code,
+       CASE WHEN hashint8extended(i, 2) % 50 = 0 THEN 1::smallint END AS invalid_code,
        20000 + (hashint8extended(i, 3) & 1023) * 1000 AS cost_micros
   FROM generate_series(1, :rows) i;
 
 -- (a random user may click the same ad twice in one second: the workers
 -- would have logged that click once, so keep one; in time order, as logged)
 INSERT INTO clickagg.click_log (click_id, event_time, cost_micros, ad_key, ua_key, invalid_code, ip, user_id)
-SELECT click_id, event_time, cost_micros, ad_key, NULL, invalid_code, ip, user_id
-  FROM (SELECT DISTINCT ON (1) clickagg.click_id(g.user_id, g.ad, g.event_time, '') AS click_id, g.event_time,
-               g.cost_micros, a.ad_key, g.invalid_code, g.ip, g.user_id, g.i
+SELECT click_id, event_time, cost_micros, ad_key, ua_key, invalid_code, ip, user_id
+  FROM (SELECT DISTINCT ON (1) clickagg.click_id(g.user_id, g.ad, g.event_time, u.user_agent) AS click_id, g.event_time,
+               g.cost_micros, a.ad_key, u.ua_key, g.invalid_code, g.ip, g.user_id, g.i
           FROM gen g JOIN clickagg.ads a ON a.ad_id = g.ad AND a.campaign_id = 1000 + g.ad / 20
+          JOIN clickagg.user_agents u
+            ON u.ua_key = (SELECT CASE WHEN g.invalid_code IS NULL THEN browser ELSE crawler END FROM bench_agents)
          ORDER BY 1, g.i) d
  ORDER BY i;
 DROP TABLE gen;

@@ -101,16 +101,24 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int(
 # Plain COPY and clickagg alternate, reps times, each on an empty target (the
 # extension is created afresh, dictionaries and all); medians are reported.
 generate 0.42 1 32
+# (BASELINES=0 skips the comparison with plain COPY and the naive design,
+# and round 2, to measure only the classification part below)
+baselines=${BASELINES:-1}
 plain_runs=() clickagg_runs=()
-for rep in $(seq 1 "$reps"); do
+for rep in $(seq 1 "$([ "$baselines" = 0 ] && echo 0 || echo "$reps")"); do
     psql -qX -c "TRUNCATE bench_plain" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
     plain_runs+=("$(load plain)")
     clickagg_runs+=("$(load clickagg)")
     echo "repetition $rep: plain ${plain_runs[-1]} ms, clickagg ${clickagg_runs[-1]} ms" >&2
 done
-ms_plain=$(median "${plain_runs[@]}")
-ms_clickagg=$(median "${clickagg_runs[@]}")
-ms_naive=$(load naive)
+ms_plain=$(median "${plain_runs[@]:-0}")
+ms_clickagg=$(median "${clickagg_runs[@]:-0}")
+if [ "$baselines" = 0 ]; then
+    ms_naive=0
+    psql -qX -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE" -c "TRUNCATE naive_clicks"
+else
+    ms_naive=$(load naive)
+fi
 grep -v '^$' "$work"/err*.plain "$work"/err*.clickagg >&2 || true
 deadlocks=$(cat "$work"/err*.naive | grep -c "deadlock detected" || true)
 accepted_round1=$(psql -qXAt -c "SELECT accepted FROM clickagg.ingest_stats")
@@ -147,8 +155,12 @@ invalid_share=$(psql -qXAt -c "SELECT round(100.0 * count(*) FILTER (WHERE inval
 invalid_mix=$(psql -qXAt -c "SELECT string_agg(invalid_reason || ' ' || n, ', ' ORDER BY n DESC) FROM (SELECT invalid_reason, count(*) n FROM clickagg.clicks WHERE invalid_reason IS NOT NULL GROUP BY 1) r")
 
 # the next 30 minutes of traffic
-generate 0.43 2 1
-ms_clickagg2=$(load clickagg)
+if [ "$baselines" = 0 ]; then
+    ms_clickagg2=0
+else
+    generate 0.43 2 1
+    ms_clickagg2=$(load clickagg)
+fi
 
 psql -qX -v ON_ERROR_STOP=1 \
     -v rows="$rows" -v ms_plain="$ms_plain" -v ms_clickagg="$ms_clickagg" -v ms_naive="$ms_naive" \
@@ -169,13 +181,13 @@ UNION ALL SELECT 'plain and clickagg loads, alternating (medians below)', :'reps
 UNION ALL SELECT 'last load: distinct clicks sent / clickagg accepted', format('%s / %s', e.round1, :accepted1) FROM e
 UNION ALL SELECT 'last load + round 2: distinct clicks sent / accepted / duplicates', format('%s / %s / %s', e.both_rounds, s.accepted, s.duplicates) FROM e, s
 UNION ALL SELECT 'naive: rows kept, batches lost to deadlocks', format('%s, %s', :naive_kept, :deadlocks)
-UNION ALL SELECT '(a) plain COPY, logged, no index: rows/s', round(:rows / (:ms_plain / 1000.0))::text
-UNION ALL SELECT '(b) naive unique + ON CONFLICT + trigger rollup: rows/s', round(:rows / (:ms_naive / 1000.0))::text
-UNION ALL SELECT 'clickagg end to end (until wait_for_stream): rows/s', round(:rows / (:ms_clickagg / 1000.0))::text
-UNION ALL SELECT 'ratio clickagg / (a)  [target >= 0.5]', round(:ms_plain::numeric / :ms_clickagg, 2)::text
-UNION ALL SELECT 'ratio clickagg / (b)', round(:ms_naive::numeric / :ms_clickagg, 2)::text
-UNION ALL SELECT 'clickagg round 2, a new stream on top of that log: rows/s', round(:rows / (:ms_clickagg2 / 1000.0))::text
-UNION ALL SELECT 'ratio round 2 / round 1', round(:ms_clickagg::numeric / :ms_clickagg2, 2)::text
+UNION ALL SELECT '(a) plain COPY, logged, no index: rows/s', round(:rows / (nullif(:ms_plain, 0) / 1000.0))::text
+UNION ALL SELECT '(b) naive unique + ON CONFLICT + trigger rollup: rows/s', round(:rows / (nullif(:ms_naive, 0) / 1000.0))::text
+UNION ALL SELECT 'clickagg end to end (until wait_for_stream): rows/s', round(:rows / (nullif(:ms_clickagg, 0) / 1000.0))::text
+UNION ALL SELECT 'ratio clickagg / (a)  [target >= 0.5]', round(:ms_plain::numeric / nullif(:ms_clickagg, 0), 2)::text
+UNION ALL SELECT 'ratio clickagg / (b)', round(:ms_naive::numeric / nullif(:ms_clickagg, 0), 2)::text
+UNION ALL SELECT 'clickagg round 2, a new stream on top of that log: rows/s', round(:rows / (nullif(:ms_clickagg2, 0) / 1000.0))::text
+UNION ALL SELECT 'ratio round 2 / round 1', round(:ms_clickagg::numeric / nullif(:ms_clickagg2, 0), 2)::text
 UNION ALL SELECT 'raw log bytes per accepted click, heap + index  [target <= 120]', round(log.bytes::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'of which heap', round(log.heap::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'with dictionaries (user agents, ads)', round((log.bytes + dict.bytes)::numeric / s.accepted, 1)::text FROM log, s, dict
