@@ -447,30 +447,27 @@ COMMENT ON FUNCTION clickagg.stream_conversions(integer, text[], bigint[], times
 'Internal: a stream pass''s conversions: moved, deduplicated, attributed, credited in the rollups';
 
 -- Conversions by the time they happened (the rollups show them at their
--- click's time).
-CREATE VIEW clickagg.conversions_per_hour AS
-SELECT date_bin('1 hour', event_time, timestamptz '2000-01-01 00:00:00+00') AS bucket,
+-- click's time), per UTC hour and day: one definition, two buckets.
+DO $views$
+DECLARE
+    level text;
+BEGIN
+    FOREACH level IN ARRAY ARRAY['hour', 'day'] LOOP
+        EXECUTE pg_catalog.format($v$
+CREATE VIEW clickagg.%1$I AS
+SELECT date_bin(%2$L, event_time, timestamptz '2000-01-01 00:00:00+00') AS bucket,
        campaign_id,
        ad_id,
        count(*) AS conversions,
        sum(value_micros)::bigint AS conversion_value_micros,
        count(*) FILTER (WHERE click_id IS NULL) AS unattributed
   FROM clickagg.conversion_log
- GROUP BY 1, 2, 3;
-COMMENT ON VIEW clickagg.conversions_per_hour IS
-'Conversions per UTC hour of the conversion, campaign and credited ad (NULL: unattributed)';
-
-CREATE VIEW clickagg.conversions_per_day AS
-SELECT date_bin('1 day', event_time, timestamptz '2000-01-01 00:00:00+00') AS bucket,
-       campaign_id,
-       ad_id,
-       count(*) AS conversions,
-       sum(value_micros)::bigint AS conversion_value_micros,
-       count(*) FILTER (WHERE click_id IS NULL) AS unattributed
-  FROM clickagg.conversion_log
- GROUP BY 1, 2, 3;
-COMMENT ON VIEW clickagg.conversions_per_day IS
-'Conversions per UTC day of the conversion, campaign and credited ad (NULL: unattributed)';
+ GROUP BY 1, 2, 3$v$, 'conversions_per_' || level, '1 ' || level);
+        EXECUTE pg_catalog.format('COMMENT ON VIEW clickagg.%I IS %L', 'conversions_per_' || level,
+            'Conversions per UTC ' || level || ' of the conversion, campaign and credited ad (NULL: unattributed)');
+    END LOOP;
+END
+$views$;
 
 -- hll functions by their schema, as in 0.2.0
 DO $pin$

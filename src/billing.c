@@ -262,40 +262,24 @@ bump(uint16 *counters, uint64 mask, uint64 hash)
 #define TOTALS_KEY(ad_key, code, stream_valid) \
 	(((uint64) (uint32) (ad_key) << 17) | ((uint64) ((stream_valid) ? 1 : 0) << 16) | (uint16) (code))
 
-/* Conversions credited to a click: how many and their value. */
-typedef struct ConversionEntry
+/*
+ * What else the day's clicks have against them, by click ID: the stream's
+ * corrected verdict (clickagg.click_verdicts) and the conversions credited to
+ * them (clickagg.conversion_log).  Few clicks have either.
+ */
+typedef struct ClickNote
 {
 	pg_uuid_t	click_id;
 	uint32		hash;
 	char		status;
-	int64		count;
-	int64		value;
-} ConversionEntry;
+	bool		corrected;
+	int16		code;			/* the corrected verdict */
+	int64		conversions;
+	int64		conversion_value;
+} ClickNote;
 
-#define SH_PREFIX convs
-#define SH_ELEMENT_TYPE ConversionEntry
-#define SH_KEY_TYPE pg_uuid_t
-#define SH_KEY click_id
-#define SH_HASH_KEY(tb, k) ((uint32) clickagg_click_key(&(k)))
-#define SH_EQUAL(tb, a, b) (memcmp((a).data, (b).data, UUID_LEN) == 0)
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, a) ((a)->hash)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
-/* The stream's corrected verdicts of the day's clicks (clickagg.click_verdicts). */
-typedef struct CorrectionEntry
-{
-	pg_uuid_t	click_id;
-	uint32		hash;
-	char		status;
-	int16		code;
-} CorrectionEntry;
-
-#define SH_PREFIX corrections
-#define SH_ELEMENT_TYPE CorrectionEntry
+#define SH_PREFIX notes
+#define SH_ELEMENT_TYPE ClickNote
 #define SH_KEY_TYPE pg_uuid_t
 #define SH_KEY click_id
 #define SH_HASH_KEY(tb, k) ((uint32) clickagg_click_key(&(k)))
@@ -569,45 +553,25 @@ compare_by_ip_minute(const void *a, const void *b)
 	return c != 0 ? c : time_then_id_cmp(x, y);
 }
 
-/* The stream's corrected verdicts of clicks of [lo, hi), by click ID. */
-static corrections_hash *
-load_corrections(TimestampTz lo, TimestampTz hi)
+/* The notes of the clicks of [lo, hi), by click ID. */
+static notes_hash *
+load_notes(TimestampTz lo, TimestampTz hi)
 {
-	corrections_hash *h = corrections_create(CurrentMemoryContext, 1024, NULL);
+	notes_hash *h = notes_create(CurrentMemoryContext, 1024, NULL);
 	Oid			types[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
 	Datum		args[2] = {TimestampTzGetDatum(lo), TimestampTzGetDatum(hi)};
 	uint64		i;
 
-	if (SPI_execute_with_args("SELECT click_id, coalesce(invalid_code, 0)::int2 FROM clickagg.click_verdicts"
-							  " WHERE event_time >= $1 AND event_time < $2",
+	if (SPI_execute_with_args("SELECT click_id, v.code IS NOT NULL, coalesce(v.code, 0)::int2,"
+							  "       coalesce(c.n, 0), coalesce(c.value, 0)"
+							  "  FROM (SELECT click_id, coalesce(invalid_code, 0) AS code FROM clickagg.click_verdicts"
+							  "         WHERE event_time >= $1 AND event_time < $2) v"
+							  "  FULL JOIN (SELECT click_id, count(*) AS n, sum(value_micros)::int8 AS value"
+							  "               FROM clickagg.conversion_log"
+							  "              WHERE click_id IS NOT NULL AND click_time >= $1 AND click_time < $2"
+							  "              GROUP BY click_id) c USING (click_id)",
 							  2, types, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read clickagg.click_verdicts");
-	for (i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull,
-					found;
-		pg_uuid_t  *id = DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		CorrectionEntry *e = corrections_insert(h, *id, &found);
-
-		e->code = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-	}
-	return h;
-}
-
-/* Conversions credited to clicks of [lo, hi), by click ID. */
-static convs_hash *
-load_conversions(TimestampTz lo, TimestampTz hi)
-{
-	convs_hash *h = convs_create(CurrentMemoryContext, 1024, NULL);
-	Oid			types[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		args[2] = {TimestampTzGetDatum(lo), TimestampTzGetDatum(hi)};
-	uint64		i;
-
-	if (SPI_execute_with_args("SELECT click_id, count(*), sum(value_micros)::int8 FROM clickagg.conversion_log"
-							  " WHERE click_id IS NOT NULL AND click_time >= $1 AND click_time < $2"
-							  " GROUP BY click_id",
-							  2, types, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read clickagg.conversion_log");
+		elog(ERROR, "could not read clickagg.click_verdicts and clickagg.conversion_log");
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -615,11 +579,14 @@ load_conversions(TimestampTz lo, TimestampTz hi)
 		bool		isnull,
 					found;
 		pg_uuid_t  *id = DatumGetUUIDP(SPI_getbinval(tup, desc, 1, &isnull));
-		ConversionEntry *e = convs_insert(h, *id, &found);
+		ClickNote  *e = notes_insert(h, *id, &found);
 
-		e->count = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		e->value = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+		e->corrected = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
+		e->code = DatumGetInt16(SPI_getbinval(tup, desc, 3, &isnull));
+		e->conversions = DatumGetInt64(SPI_getbinval(tup, desc, 4, &isnull));
+		e->conversion_value = DatumGetInt64(SPI_getbinval(tup, desc, 5, &isnull));
 	}
+	SPI_freetuptable(SPI_tuptable);
 	return h;
 }
 
@@ -804,8 +771,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	Oid			part_oid;
 	ads_hash   *ads;
 	totals_hash *totals;
-	corrections_hash *corrections;
-	convs_hash *conversions;
+	notes_hash *notes;
 	Screen		sc;
 	uint64		counters;
 	Seen	   *seen;
@@ -831,8 +797,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	clickagg_traffic_sync();
 	ads = load_ads();
 	totals = totals_create(CurrentMemoryContext, 16384, NULL);
-	corrections = load_corrections(day_start, day_start + USECS_PER_DAY);
-	conversions = load_conversions(day_start, day_start + USECS_PER_DAY);
+	notes = load_notes(day_start, day_start + USECS_PER_DAY);
 
 	/* pass 1 */
 	{
@@ -871,6 +836,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			uint64		user;
 			int64		nconv = 0,
 						conv_value = 0;
+			ClickNote  *note;
 			AdInfo	   *ad;
 
 			CHECK_FOR_INTERRUPTS();
@@ -895,27 +861,18 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 
 			stream_code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
 				DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
-			if (corrections->members > 0)
+			note = notes->members > 0 ? notes_lookup(notes, *click_id) : NULL;
+			if (note != NULL)
 			{
-				CorrectionEntry *corr = corrections_lookup(corrections, *click_id);
-
-				if (corr != NULL)
-					stream_code = corr->code;
+				if (note->corrected)
+					stream_code = note->code;
+				nconv = note->conversions;
+				conv_value = note->conversion_value;
 			}
 			rec->stream_valid = (stream_code == CODE_VALID);
 			rec->verdict = clickagg_intrinsic_verdict(!slot->tts_isnull[LOG_UA_KEY],
 													  DatumGetInt32(slot->tts_values[LOG_UA_KEY]),
 													  NULL, ip);
-			if (conversions->members > 0)
-			{
-				ConversionEntry *conv = convs_lookup(conversions, *click_id);
-
-				if (conv != NULL)
-				{
-					nconv = conv->count;
-					conv_value = conv->value;
-				}
-			}
 			add_total(totals, ad_key, rec->verdict, rec->stream_valid, 1, cost, nconv, conv_value);
 
 			if (bloom_test_and_set(&sc, key))
@@ -983,7 +940,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 				sc.ip_minutes[rec->ip_minute_slot] > ip_minute_limit;
 			Candidate  *c;
 			AdInfo	   *ad;
-			ConversionEntry *conv;
+			ClickNote  *note;
 
 			if (!by_user && !by_ip && !by_key && !by_sequence && !by_ip_minute)
 				continue;
@@ -1015,9 +972,9 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			c->ip_minute_candidate = by_ip_minute && c->ip != NULL;
 			c->stream_valid = rec->stream_valid;
 			c->intrinsic = c->verdict = rec->verdict;
-			conv = conversions->members > 0 ? convs_lookup(conversions, c->click_id) : NULL;
-			c->conversions = conv ? conv->count : 0;
-			c->conversion_value = conv ? conv->value : 0;
+			note = notes->members > 0 ? notes_lookup(notes, c->click_id) : NULL;
+			c->conversions = note ? note->conversions : 0;
+			c->conversion_value = note ? note->conversion_value : 0;
 			cands[ncands++] = c;
 		}
 		ExecDropSingleTupleTableSlot(slot);

@@ -239,7 +239,7 @@ inserter_end(Inserter *ins)
  * Mark the candidates of one day that are already logged.  cands are sorted
  * by click ID and free of in-batch duplicates.
  */
-static void
+static Oid
 probe_day(int stream, int32 day, Arrival **cands, int ncands)
 {
 	Oid			heap_oid,
@@ -283,19 +283,20 @@ probe_day(int stream, int32 day, Arrival **cands, int ncands)
 	}
 	index_close(index, NoLock);
 	table_close(heap, NoLock);
+	return heap_oid;
 }
 
-/* Append the new (not duplicate) candidates of one day, with their verdicts. */
+/*
+ * Append the new (not duplicate) candidates of one day, with their verdicts,
+ * to its partition (probe_day found or created it).
+ */
 static void
-insert_day(int32 day, Arrival **cands, int ncands, MoveResult *result)
+insert_day(Oid heap_oid, Arrival **cands, int ncands, MoveResult *result)
 {
-	Oid			heap_oid,
-				index_oid;
 	Relation	heap;
 	Inserter   *ins;
 	int			i;
 
-	day_partition(day, &heap_oid, &index_oid);
 	heap = table_open(heap_oid, RowExclusiveLock);
 	ins = inserter_begin(heap);
 	for (i = 0; i < ncands; i++)
@@ -490,6 +491,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	fates_hash *counters;
 	Arrival   **fresh;
 	int			nfresh = 0;
+	Oid		   *partitions;		/* by the index of each day's first candidate */
 
 	result->newest_accepted = DT_NOBEGIN;
 	for (i = 0; i < count; i++)
@@ -527,13 +529,14 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 
 	clickagg_dictionary_resolve(cands, nunique);
 
+	partitions = palloc(sizeof(Oid) * Max(nunique, 1));
 	for (start = 0; start < nunique;)
 	{
 		int			end = start;
 
 		while (end < nunique && cands[end]->day == cands[start]->day)
 			end++;
-		probe_day(stream, cands[start]->day, cands + start, end - start);
+		partitions[start] = probe_day(stream, cands[start]->day, cands + start, end - start);
 		start = end;
 	}
 
@@ -550,7 +553,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 
 		while (end < nunique && cands[end]->day == cands[start]->day)
 			end++;
-		insert_day(cands[start]->day, cands + start, end - start, result);
+		insert_day(partitions[start], cands + start, end - start, result);
 		start = end;
 	}
 
