@@ -360,13 +360,15 @@ LANGUAGE C STRICT;
 -- clickagg.attribution_window after them, and move the changed ones between
 -- rollup buckets.
 CREATE FUNCTION clickagg.stream_conversions(pass_stream integer, users text[], campaigns bigint[], times timestamptz[])
-RETURNS void
+RETURNS TABLE (user_id text, event_time timestamptz)  -- the conversions logged
 LANGUAGE plpgsql
 AS $$
+#variable_conflict use_column
 DECLARE
     win interval := current_setting('clickagg.attribution_window')::interval;
     new_users text[];
     new_ids text[];
+    new_times timestamptz[];
 BEGIN
     WITH moved AS (
         DELETE FROM clickagg.conversion_arrivals a WHERE a.stream = pass_stream RETURNING a.*
@@ -387,11 +389,13 @@ BEGIN
             ON CONFLICT (campaign_id, day, stream) DO UPDATE
            SET received = t.received + excluded.received, duplicates = t.duplicates + excluded.duplicates
     )
-    SELECT array_agg(user_id), array_agg(conversion_id) INTO new_users, new_ids FROM logged;
+    SELECT array_agg(user_id), array_agg(conversion_id), array_agg(event_time)
+      INTO new_users, new_ids, new_times FROM logged;
 
     IF new_users IS NULL AND cardinality(users) = 0 THEN
         RETURN;
     END IF;
+    RETURN QUERY SELECT * FROM unnest(new_users, new_times);
 
     -- (LATERAL throughout: index probes per row, never a hash over a table)
     WITH targets AS (
@@ -444,7 +448,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) IS
-'Internal: a stream pass''s conversions: moved, deduplicated, attributed, credited in the rollups';
+'Internal: a stream pass''s conversions: moved, deduplicated, attributed, credited in the rollups; returns the users and times of the conversions it logged';
 
 -- Conversions by the time they happened (the rollups show them at their
 -- click's time), per UTC hour and day: one definition, two buckets.
@@ -783,6 +787,14 @@ END
 $$;
 COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
 'Drops raw-log day partitions older than clickagg.retention, only if every such day is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions';
+
+-------------------------------------------------------------------------------
+-- Dashboards
+-------------------------------------------------------------------------------
+-- The rollup views add the deltas not yet folded to the totals.  Under load
+-- those are tens of thousands of rows (a fold's worth of passes); without an
+-- index every dashboard query scanned them all.
+CREATE INDEX rollup_deltas_key ON clickagg.rollup_deltas (campaign_id, bucket, ad_id);
 
 -------------------------------------------------------------------------------
 -- Privileges

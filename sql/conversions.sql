@@ -133,6 +133,36 @@ SELECT * FROM pg_temp.credited WHERE conversion_id = 'c-early';
 SELECT ad_id, extract(epoch FROM bucket - date_trunc('day', bucket, 'UTC')) AS minute_start, clicks, invalid_clicks, conversions
   FROM clickagg.clicks_per_minute WHERE campaign_id = 1 AND bucket >= pg_temp.at(1, 0) ORDER BY bucket;
 
+-- Clicks of the last hour: a worker looks up conversions only for users it
+-- knows to have converted since an hour or so (it keeps their set).  A user
+-- who converted before clicking is in it: the click is credited.  A user
+-- who clicked, converted, then sent an earlier click between the two: the
+-- later-arriving click takes the conversion over.
+CREATE TEMP TABLE recent AS SELECT date_trunc('second', now()) - interval '10 min' AS base;
+\o /dev/null
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+SELECT 'c-recent', base + interval '300 s', 'recent', 2, 7 FROM recent;
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT base + interval '240 s', 2, 21, 'recent', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000 FROM recent;
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT base + interval '100 s', 2, 22, 'recent 2', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000 FROM recent;
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+SELECT 'c-recent-2', base + interval '300 s', 'recent 2', 2, 7 FROM recent;
+\o
+SELECT clickagg.wait_for_stream();
+\o /dev/null
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT base + interval '200 s', 2, 23, 'recent 2', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000 FROM recent;
+\o
+SELECT clickagg.wait_for_stream();
+SELECT * FROM pg_temp.credited WHERE conversion_id LIKE 'c-recent%' ORDER BY 1;
+
 -- Every level of the rollups holds each credited conversion once, at its
 -- click's time: equal to the conversion log.
 SELECT (SELECT sum(conversions) FROM clickagg.clicks_per_minute) AS minute,

@@ -24,8 +24,19 @@
  * conversion and the click it is credited to cannot race: whichever of the
  * two is moved second sees the other.
  *
+ * Most users never convert, so looking their new clicks up in
+ * conversion_log would be most of the step's work.  The owner therefore
+ * keeps, per stream, the hashes of the users with a logged conversion at or
+ * after a floor (an hour or two back), loaded from the log once and then
+ * added to as it logs conversions itself.  A click can only be credited
+ * with a conversion at or after it, so a click at or after the floor whose
+ * user is not in the set concerns no conversion and is not looked up;
+ * older (late) clicks always are.  The set may hold more users than needed
+ * (after a rolled-back pass, say), never fewer.
+ *
  * Locking: none of its own; RowExclusiveLock on the conversion tables and
- * rollup_deltas under the pass.
+ * rollup_deltas under the pass.  The converter sets are the owner's private
+ * memory.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -38,13 +49,131 @@
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "clickagg.h"
 
 PG_FUNCTION_INFO_V1(clickagg_user_stream_sql);
 PG_FUNCTION_INFO_V1(clickagg_wake_stream_at_commit);
 
+/*
+ * How far back a stream's converter set is complete: an hour, raised to the
+ * last hour again once it lags by two.
+ */
+#define CONVERTER_SPAN_USECS	(USECS_PER_SEC * SECS_PER_HOUR)
+
+typedef struct ConverterEntry
+{
+	uint64		user_hash;		/* hash key */
+	TimestampTz newest;			/* newest conversion of the user seen */
+} ConverterEntry;
+
+typedef struct ConverterSet
+{
+	HTAB	   *users;			/* NULL: not loaded */
+	TimestampTz floor;			/* complete for conversions at or after */
+} ConverterSet;
+
+static ConverterSet converters[CLICKAGG_STREAMS];
+
 static SPIPlanPtr conversions_plan = NULL;
+static SPIPlanPtr converters_plan = NULL;
+
+static inline uint64
+user_hash_of(Datum user_id)
+{
+	text	   *t = DatumGetTextPP(user_id);
+
+	return clickagg_hash_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+static void
+note_converter(ConverterSet *set, uint64 user_hash, TimestampTz event_time)
+{
+	ConverterEntry *e;
+	bool		found;
+
+	e = hash_search(set->users, &user_hash, HASH_ENTER, &found);
+	if (!found || event_time > e->newest)
+		e->newest = event_time;
+}
+
+/* Forget every stream's converters (they are loaded again when needed). */
+void
+clickagg_attribution_reset(void)
+{
+	int			s;
+
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+	{
+		if (converters[s].users != NULL)
+			hash_destroy(converters[s].users);
+		converters[s].users = NULL;
+	}
+}
+
+/*
+ * The stream's converter set, loaded from conversion_log under the pass's
+ * snapshot if it is not in memory, and its floor raised (with the users
+ * below it dropped) once it lags by two spans.
+ */
+static ConverterSet *
+stream_converters(int stream, TimestampTz now)
+{
+	ConverterSet *set = &converters[stream];
+
+	if (set->users == NULL)
+	{
+		HASHCTL		ctl;
+		Datum		args[2];
+		uint64		i;
+
+		ctl.keysize = sizeof(uint64);
+		ctl.entrysize = sizeof(ConverterEntry);
+		ctl.hcxt = TopMemoryContext;
+		set->users = hash_create("clickagg converters", 1024, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		set->floor = now - CONVERTER_SPAN_USECS;
+		if (converters_plan == NULL)
+		{
+			Oid			types[2] = {TIMESTAMPTZOID, INT4OID};
+
+			converters_plan = clickagg_prepare_kept(
+				"SELECT clickagg.user_hash(user_id), max(event_time) FROM clickagg.conversion_log"
+				" WHERE event_time >= $1 AND clickagg.user_stream(user_id) = $2"
+				" GROUP BY user_id", 2, types);
+		}
+		args[0] = TimestampTzGetDatum(set->floor);
+		args[1] = Int32GetDatum(stream);
+		if (SPI_execute_plan(converters_plan, args, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the conversions of stream %d", stream);
+		for (i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+			HeapTuple	tuple = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			uint64		hash = (uint64) DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+
+			note_converter(set, hash,
+						   DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull)));
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	else if (now - set->floor > 2 * CONVERTER_SPAN_USECS)
+	{
+		HASH_SEQ_STATUS status;
+		ConverterEntry *e;
+
+		set->floor = now - CONVERTER_SPAN_USECS;
+		hash_seq_init(&status, set->users);
+		while ((e = hash_seq_search(&status)) != NULL)
+			if (e->newest < set->floor)
+				(void) hash_search(set->users, &e->user_hash, HASH_REMOVE, NULL);
+	}
+	return set;
+}
 
 /*
  * The conversion step of a pass: new conversions of the stream, and the
@@ -53,14 +182,34 @@ static SPIPlanPtr conversions_plan = NULL;
 void
 clickagg_attribute_pass(int stream, TouchedClicks *touched)
 {
+	ConverterSet *set = stream_converters(stream, GetCurrentTransactionStartTimestamp());
 	Datum		args[4];
+	int			kept = 0;
+	int			i;
+	uint64		row;
+
+	/* only the clicks that may concern a logged conversion */
+	for (i = 0; i < touched->n; i++)
+	{
+		uint64		hash = user_hash_of(touched->users[i]);
+
+		if (DatumGetTimestampTz(touched->times[i]) < set->floor ||
+			hash_search(set->users, &hash, HASH_FIND, NULL) != NULL)
+		{
+			touched->users[kept] = touched->users[i];
+			touched->campaigns[kept] = touched->campaigns[i];
+			touched->times[kept] = touched->times[i];
+			kept++;
+		}
+	}
+	touched->n = kept;
 
 	if (conversions_plan == NULL)
 	{
 		Oid			types[4] = {INT4OID, TEXTARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID};
 
 		conversions_plan = clickagg_prepare_kept(
-			"SELECT clickagg.stream_conversions($1, $2, $3, $4)", 4, types);
+			"SELECT user_id, event_time FROM clickagg.stream_conversions($1, $2, $3, $4)", 4, types);
 	}
 	args[0] = Int32GetDatum(stream);
 	args[1] = PointerGetDatum(construct_array(touched->users, touched->n, TEXTOID, -1, false, TYPALIGN_INT));
@@ -68,8 +217,20 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched)
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[3] = PointerGetDatum(construct_array(touched->times, touched->n, TIMESTAMPTZOID, 8,
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	if (SPI_execute_plan(conversions_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+	if (SPI_execute_plan(conversions_plan, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.stream_conversions failed");
+
+	/* the conversions this pass logged: their users convert */
+	for (row = 0; row < SPI_processed; row++)
+	{
+		bool		isnull;
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+
+		note_converter(set, user_hash_of(SPI_getbinval(tuple, desc, 1, &isnull)),
+					   DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull)));
+	}
+	SPI_freetuptable(SPI_tuptable);
 }
 
 /* clickagg.user_stream(user_id text) RETURNS int: the stream of a user */

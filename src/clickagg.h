@@ -279,6 +279,7 @@ extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign
 
 /* attribution.c */
 extern void clickagg_attribute_pass(int stream, TouchedClicks *touched);
+extern void clickagg_attribution_reset(void);
 
 /* recent.c */
 typedef enum RecentAnswer

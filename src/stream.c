@@ -568,6 +568,7 @@ check_extension_identity(void)
 	{
 		clickagg_dictionary_reset();
 		clickagg_recent_reset();
+		clickagg_attribution_reset();
 		known_extension = current;
 	}
 }
@@ -804,6 +805,15 @@ clickagg_worker_main(Datum main_arg)
 	worker_index = DatumGetInt32(main_arg);
 	clickagg_background_setup();
 
+	/*
+	 * Every statement of a pass looks up a few keys (users, click keys,
+	 * conversions) in tables that grow by millions of rows a day.  A plan
+	 * made while a day's partition was new and nearly empty, or before
+	 * autovacuum analyzed it, would scan the whole table on every later
+	 * pass (plans are cached for the life of the worker); never let it.
+	 */
+	SetConfigOption("enable_seqscan", "off", PGC_SUSET, PGC_S_OVERRIDE);
+
 	pass_context = AllocSetContextCreate(TopMemoryContext,
 										 "clickagg pass",
 										 ALLOCSET_DEFAULT_SIZES);
@@ -827,6 +837,7 @@ clickagg_worker_main(Datum main_arg)
 		MemoryContextSwitchTo(TopMemoryContext);
 		clickagg_dictionary_reset();
 		clickagg_recent_reset();
+		clickagg_attribution_reset();
 		RESUME_INTERRUPTS();
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 ERROR_BACKOFF_MS, PG_WAIT_EXTENSION);
