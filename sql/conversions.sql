@@ -63,8 +63,8 @@ SELECT pg_temp.click('plain', 2, 3, 200);
 SELECT pg_temp.click('edge', 1, 9, 1000);
 SELECT pg_temp.click('too old', 1, 9, 999.999999);
 -- ties: two valid clicks in the same microsecond (two user agents): the greater click ID wins
-SELECT pg_temp.click('tie', 1, 3, 300, 'Mozilla/5.0 A');
-SELECT pg_temp.click('tie', 2, 3, 300, 'Mozilla/5.0 B');
+SELECT pg_temp.click('tie', 1, 3, 300, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 A');
+SELECT pg_temp.click('tie', 2, 3, 300, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 B');
 -- the later click is invalid (a bot), so the earlier valid one is credited
 SELECT pg_temp.click('bot later', 1, 3, 400);
 SELECT pg_temp.click('bot later', 2, 3, 500, 'curl/8.5.0');

@@ -74,22 +74,41 @@ SELECT user_id, invalid_reason FROM clickagg.clicks ORDER BY user_id;
 -- The operator's list: a new pattern applies to clicks that arrive after
 -- it commits (workers reload at commit); an exclude pattern overrides;
 -- matching ignores case.
-INSERT INTO clickagg.bot_patterns (pattern) VALUES ('AcmeFetcher');
+INSERT INTO clickagg.bot_patterns (pattern) VALUES ('Qvtrak');
 \o /dev/null
-SELECT pg_temp.click('acme', 1, 2, 200, 'Mozilla/5.0 (compatible; acmefetcher/1.0)');
+SELECT pg_temp.click('acme', 1, 2, 200, 'Mozilla/5.0 (X11; Linux x86_64) qvtrak/1.0 Gecko/20100101 Firefox/128.0');
 \o
-INSERT INTO clickagg.bot_patterns (pattern, exclude) VALUES ('acmefetcher/1.0 (human)', true);
+INSERT INTO clickagg.bot_patterns (pattern, exclude) VALUES ('qvtrak/1.0 (human)', true);
 \o /dev/null
-SELECT pg_temp.click('acme human', 1, 2, 200, 'Mozilla/5.0 (compatible; AcmeFetcher/1.0 (human))');
+SELECT pg_temp.click('acme human', 1, 2, 200, 'Mozilla/5.0 (X11; Linux x86_64) Qvtrak/1.0 (human) Gecko/20100101 Firefox/128.0');
 \o
 SELECT clickagg.wait_for_stream();
 SELECT user_id, invalid_reason FROM clickagg.clicks WHERE user_id LIKE 'acme%' ORDER BY user_id;
 -- An IAB/ABC-style list: pattern|active|start-of-string, comments, inactive entries.
 SELECT clickagg.load_bot_list(E'# spiders and bots\nzzfetch|1|0\nzzinactive|0|0\nzzstart|1|1\n\nzzfetch|1|0\n') AS loaded;
 SELECT pattern, exclude, at_start, source FROM clickagg.bot_patterns WHERE source = 'iab' ORDER BY pattern;
-SELECT clickagg.is_bot('zzstart/1.0') AS at_start, clickagg.is_bot('x zzstart/1.0') AS not_at_start,
+SELECT clickagg.is_bot('zzstart Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/128.0') AS at_start,
+       clickagg.is_bot('Mozilla/5.0 (X11; Linux x86_64) zzstart Gecko/20100101 Firefox/128.0') AS not_at_start,
        clickagg.is_bot('ZZFETCH') AS any_case, clickagg.is_bot('zzinactive') AS inactive;
 SELECT clickagg.load_bot_list(NULL);
+-- Regex rows: a shape in the agent (here a name, a space, v and a digit),
+-- case-insensitive, in the stream as in is_bot(); a regex exclude
+-- overrides; a bad expression is refused with its error.
+INSERT INTO clickagg.bot_patterns (pattern, regex) VALUES ('qzx[a-z]* v[0-9]', true);
+INSERT INTO clickagg.bot_patterns (pattern, exclude, regex) VALUES ('^mozilla/5\.0 \(x11; linux x86_64\) qzxok ', true, true);
+SELECT agent, clickagg.is_bot(agent) FROM (VALUES
+    ('Mozilla/5.0 (X11; Linux x86_64) QzxTool v2 Gecko/20100101 Firefox/128.0'),
+    ('Mozilla/5.0 (X11; Linux x86_64) QzxTool 2 Gecko/20100101 Firefox/128.0'),
+    ('Mozilla/5.0 (X11; Linux x86_64) QzxOk v2 Gecko/20100101 Firefox/128.0')) AS a(agent);
+\o /dev/null
+SELECT pg_temp.click('shape', 1, 2, 300, 'Mozilla/5.0 (X11; Linux x86_64) QZXTOOL V3 Gecko/20100101 Firefox/128.0');
+\o
+SELECT clickagg.wait_for_stream();
+SELECT user_id, invalid_reason FROM clickagg.clicks WHERE user_id = 'shape';
+\set VERBOSITY terse
+INSERT INTO clickagg.bot_patterns (pattern, regex) VALUES ('^qzx(tool', true);
+INSERT INTO clickagg.bot_patterns (pattern, regex, at_start) VALUES ('qzx', true, true);
+\set VERBOSITY default
 
 -------------------------------------------------------------------------------
 -- Rules about a user's clicks

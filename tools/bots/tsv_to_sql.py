@@ -40,16 +40,20 @@ def main(tsv, script):
             line = line.rstrip("\n")
             if not line:
                 continue
-            pattern, exclude, at_start, note = (unescape(x) for x in line.split("\t"))
+            fields = [unescape(x) for x in line.split("\t")]
+            if len(fields) == 4:  # (files from before regex rows)
+                fields.insert(3, "f")
+            pattern, exclude, at_start, regex, note = fields
             key = (pattern.lower(), exclude)  # the table's unique key
             if key in seen:
                 repeated += 1
                 continue
             seen.add(key)
-            rows.append("    (%s, %s, %s, 'default', %s)" % (
+            rows.append("    (%s, %s, %s, %s, 'default', %s)" % (
                 literal(pattern), "true" if exclude == "t" else "false",
-                "true" if at_start == "t" else "false", literal(note)))
-    block = (BEGIN + "INSERT INTO clickagg.bot_patterns (pattern, exclude, at_start, source, note) VALUES\n"
+                "true" if at_start == "t" else "false",
+                "true" if regex == "t" else "false", literal(note)))
+    block = (BEGIN + "INSERT INTO clickagg.bot_patterns (pattern, exclude, at_start, regex, source, note) VALUES\n"
              + ",\n".join(rows) + ";\n" + END)
     text = open(script, encoding="utf-8").read()
     start, end = text.index(BEGIN), text.index(END) + len(END)
