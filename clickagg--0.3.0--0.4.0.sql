@@ -803,13 +803,55 @@ COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
 -- index every dashboard query scanned them all.
 CREATE INDEX rollup_deltas_key ON clickagg.rollup_deltas (campaign_id, bucket, ad_id);
 
+-- A pass's rollup rows, grouped by the worker (src/rollup.c): one array
+-- element per (campaign, minute, ad).  A group's users come as one hash
+-- when there is one (most groups: hll_add() to an empty sketch costs what a
+-- scalar function does) and as (group, hash) pairs when there are several
+-- (hll_add_agg() sets up a 128 kB state per group, so only for those).
+-- Replaces record_rollup_deltas(), which grouped every arrival in SQL.
+DROP FUNCTION clickagg.record_rollup_deltas(timestamptz[], bigint[], bigint[], smallint[], bigint[], bigint[]);
+CREATE FUNCTION clickagg.record_rollup_groups(campaigns bigint[], buckets timestamptz[], ads bigint[],
+                                              clicks bigint[], invalid bigint[], duplicates bigint[],
+                                              spend bigint[], user_counts integer[], one_user bigint[],
+                                              multi_groups integer[], multi_users bigint[])
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    WITH several AS (
+        SELECT k, hll_add_agg(hll_hash_bigint(u), 13, 5, -1, 1) AS users
+          FROM unnest(multi_groups, multi_users) AS x(k, u)
+         GROUP BY k
+    )
+    INSERT INTO clickagg.rollup_deltas
+        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+    SELECT g.c, g.b, g.a, g.n, g.i, g.d, g.s,
+           CASE g.nu WHEN 0 THEN hll_empty(13, 5, -1, 1)
+                     WHEN 1 THEN hll_add(hll_empty(13, 5, -1, 1), hll_hash_bigint(g.u))
+                     ELSE m.users END
+      FROM unnest(campaigns, buckets, ads, clicks, invalid, duplicates, spend, user_counts, one_user)
+           WITH ORDINALITY AS g(c, b, a, n, i, d, s, nu, u, k)
+      LEFT JOIN several m ON m.k = g.k;
+END
+$$;
+COMMENT ON FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) IS
+'Internal: appends one stream pass''s minute rollup rows, grouped by the worker, to clickagg.rollup_deltas';
+DO $pin$
+BEGIN
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) SET search_path = pg_catalog, %I, pg_temp',
+        (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll'));
+END
+$pin$;
+
 -------------------------------------------------------------------------------
 -- Privileges
 -------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION clickagg.traffic_lists_changed(), clickagg.load_bot_list(text, boolean, text),
     clickagg.record_verdict_changes(text[], uuid[], timestamptz[], smallint[], smallint[]),
     clickagg.ingest_conversion(), clickagg.wake_stream_at_commit(integer),
-    clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]) FROM PUBLIC;
+    clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]),
+    clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[])
+    FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.user_stream(text) TO PUBLIC;
 REVOKE ALL ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) TO clickagg_reader;

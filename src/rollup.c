@@ -22,9 +22,12 @@
  * pass is visible to dashboards the moment it commits and why the levels
  * agree under any snapshot.
  *
- * The grouping and the HyperLogLog sketches of users are done in SQL
- * (clickagg.record_rollup_deltas, with Debian's postgresql-hll), one call per
- * pass with the pass's arrivals as arrays.
+ * The grouping is done here (a sort of the pass's arrivals); the
+ * HyperLogLog sketches of users in SQL (clickagg.record_rollup_groups, with
+ * Debian's postgresql-hll), one call per pass with one array element per
+ * group.  Most groups have one user: their sketch is hll_add() to an empty
+ * one, as cheap as a scalar function, where hll_add_agg() would set up a
+ * 128 kB state per group; only groups of several users aggregate.
  *
  * Locking: passes take RowExclusiveLock on rollup_deltas; a fold first takes
  * the share lock on the extension that every pass takes (see stream.c), then
@@ -56,12 +59,22 @@
 
 PG_FUNCTION_INFO_V1(clickagg_user_hash_sql);
 
-/* What an arrival adds to its minute row (record_rollup_deltas' kinds). */
+/* What an arrival adds to its minute row. */
 #define ROLLUP_VALID		0
 #define ROLLUP_INVALID		1
 #define ROLLUP_DUPLICATE	2
 
-#define ROLLUP_ARGS			6
+#define ROLLUP_ARGS			11
+
+typedef struct RollupRow
+{
+	int64		campaign_id;
+	TimestampTz bucket;
+	int64		ad_id;
+	int16		kind;			/* ROLLUP_VALID, _INVALID or _DUPLICATE */
+	int64		cost_micros;
+	int64		user_hash;
+} RollupRow;
 
 static SPIPlanPtr record_plan = NULL;
 
@@ -80,59 +93,146 @@ user_hash(text *user_id)
 	return (int64) clickagg_hash_bytes(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id));
 }
 
+/* (campaign, minute, ad), then valid first, then by user */
+static int
+compare_rollup_rows(const void *a, const void *b)
+{
+	const RollupRow *x = a;
+	const RollupRow *y = b;
+
+	if (x->campaign_id != y->campaign_id)
+		return x->campaign_id < y->campaign_id ? -1 : 1;
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	if (x->ad_id != y->ad_id)
+		return x->ad_id < y->ad_id ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->user_hash != y->user_hash)
+		return x->user_hash < y->user_hash ? -1 : 1;
+	return 0;
+}
+
+static ArrayType *
+int64_array(Datum *values, int n)
+{
+	return construct_array(values, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
 /*
  * Append the rollup deltas of a pass's arrivals (rejected ones are not in
- * the log, so not in the rollups either).  Runs in the pass's transaction,
- * with SPI connected.
+ * the log, so not in the rollups either): one row per (minute, campaign,
+ * ad).  Runs in the pass's transaction, with SPI connected.
  */
 void
 clickagg_rollup_record(Arrival *arrivals, int count)
 {
-	Datum	   *buckets = palloc(sizeof(Datum) * Max(count, 1));
+	RollupRow  *rows = palloc(sizeof(RollupRow) * Max(count, 1));
+	int			nrows = 0;
+	/* per group */
 	Datum	   *campaigns = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *buckets = palloc(sizeof(Datum) * Max(count, 1));
 	Datum	   *ads = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *kinds = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *costs = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *users = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *clicks = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *invalid = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *duplicates = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *spend = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *user_counts = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *one_user = palloc(sizeof(Datum) * Max(count, 1));
+	int			ngroups = 0;
+	/* the users of groups with several */
+	Datum	   *multi_groups = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *multi_users = palloc(sizeof(Datum) * Max(count, 1));
+	int			nmulti = 0;
 	Datum		args[ROLLUP_ARGS];
-	int			n = 0;
 	int			i;
 
 	for (i = 0; i < count; i++)
 	{
 		Arrival    *a = &arrivals[i];
+		RollupRow  *r = &rows[nrows];
 
 		if (a->reject != REJECT_NONE)
 			continue;
-		buckets[n] = TimestampTzGetDatum(minute_of(a->event_time));
-		campaigns[n] = Int64GetDatum(a->campaign_id);
-		ads[n] = Int64GetDatum(a->ad_id);
-		kinds[n] = Int16GetDatum(a->duplicate ? ROLLUP_DUPLICATE :
-								 a->invalid_code != 0 ? ROLLUP_INVALID : ROLLUP_VALID);
-		costs[n] = Int64GetDatum(a->cost_micros);
-		users[n] = Int64GetDatum(user_hash(a->user_id));
-		n++;
+		r->campaign_id = a->campaign_id;
+		r->bucket = minute_of(a->event_time);
+		r->ad_id = a->ad_id;
+		r->kind = a->duplicate ? ROLLUP_DUPLICATE :
+			a->invalid_code != 0 ? ROLLUP_INVALID : ROLLUP_VALID;
+		r->cost_micros = a->cost_micros;
+		r->user_hash = user_hash(a->user_id);
+		nrows++;
 	}
-	if (n == 0)
+	if (nrows == 0)
 		return;
+	qsort(rows, nrows, sizeof(RollupRow), compare_rollup_rows);
+
+	for (i = 0; i < nrows;)
+	{
+		RollupRow  *first = &rows[i];
+		int64		n[3] = {0, 0, 0};
+		int64		cost = 0;
+		int			users = 0;
+		int			first_multi = nmulti;
+		int			j;
+
+		for (j = i; j < nrows && rows[j].campaign_id == first->campaign_id &&
+			 rows[j].bucket == first->bucket && rows[j].ad_id == first->ad_id; j++)
+		{
+			RollupRow  *r = &rows[j];
+
+			n[r->kind]++;
+			if (r->kind != ROLLUP_VALID)
+				continue;
+			cost += r->cost_micros;
+			/* valid rows are sorted by user: count each user once */
+			if (j > i && rows[j - 1].kind == ROLLUP_VALID && rows[j - 1].user_hash == r->user_hash)
+				continue;
+			users++;
+			multi_groups[nmulti] = Int32GetDatum(ngroups + 1);
+			multi_users[nmulti] = Int64GetDatum(r->user_hash);
+			nmulti++;
+		}
+		campaigns[ngroups] = Int64GetDatum(first->campaign_id);
+		buckets[ngroups] = TimestampTzGetDatum(first->bucket);
+		ads[ngroups] = Int64GetDatum(first->ad_id);
+		clicks[ngroups] = Int64GetDatum(n[ROLLUP_VALID]);
+		invalid[ngroups] = Int64GetDatum(n[ROLLUP_INVALID]);
+		duplicates[ngroups] = Int64GetDatum(n[ROLLUP_DUPLICATE]);
+		spend[ngroups] = Int64GetDatum(cost);
+		user_counts[ngroups] = Int32GetDatum(users);
+		one_user[ngroups] = Int64GetDatum(users == 1 ? rows[i].user_hash : 0);
+		if (users <= 1)
+			nmulti = first_multi;	/* one user travels in one_user */
+		ngroups++;
+		i = j;
+	}
 
 	if (record_plan == NULL)
 	{
-		Oid			types[ROLLUP_ARGS] = {TIMESTAMPTZARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
-		INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID};
+		Oid			types[ROLLUP_ARGS] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID,
+			INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID,
+		INT4ARRAYOID, INT8ARRAYOID};
 
-		record_plan = clickagg_prepare_kept("SELECT clickagg.record_rollup_deltas($1, $2, $3, $4, $5, $6)",
-											ROLLUP_ARGS, types);
+		record_plan = clickagg_prepare_kept(
+			"SELECT clickagg.record_rollup_groups($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+			ROLLUP_ARGS, types);
 	}
-	args[0] = PointerGetDatum(construct_array(buckets, n, TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[1] = PointerGetDatum(construct_array(campaigns, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[2] = PointerGetDatum(construct_array(ads, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[3] = PointerGetDatum(construct_array(kinds, n, INT2OID, sizeof(int16), true, TYPALIGN_SHORT));
-	args[4] = PointerGetDatum(construct_array(costs, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	args[5] = PointerGetDatum(construct_array(users, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[0] = PointerGetDatum(int64_array(campaigns, ngroups));
+	args[1] = PointerGetDatum(construct_array(buckets, ngroups, TIMESTAMPTZOID, sizeof(TimestampTz),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[2] = PointerGetDatum(int64_array(ads, ngroups));
+	args[3] = PointerGetDatum(int64_array(clicks, ngroups));
+	args[4] = PointerGetDatum(int64_array(invalid, ngroups));
+	args[5] = PointerGetDatum(int64_array(duplicates, ngroups));
+	args[6] = PointerGetDatum(int64_array(spend, ngroups));
+	args[7] = PointerGetDatum(construct_array(user_counts, ngroups, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+	args[8] = PointerGetDatum(int64_array(one_user, ngroups));
+	args[9] = PointerGetDatum(construct_array(multi_groups, nmulti, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+	args[10] = PointerGetDatum(int64_array(multi_users, nmulti));
 
 	if (SPI_execute_plan(record_plan, args, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "clickagg.record_rollup_deltas failed");
+		elog(ERROR, "clickagg.record_rollup_groups failed");
 }
 
 /*
