@@ -221,6 +221,7 @@ extern void clickagg_move_arrivals(int stream, Arrival *arrivals, int count,
 /* dictionary.c */
 extern void clickagg_dictionary_reset(void);
 extern void clickagg_dictionary_resolve(Arrival **cands, int ncands);
+extern bool clickagg_dictionary_has_misses(const Arrival *arrivals, int n);
 extern bool clickagg_user_agent_key(text *agent, int32 *key);
 extern text *clickagg_user_agent_text(int32 key);
 

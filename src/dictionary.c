@@ -11,7 +11,11 @@
  * Workers intern new values (clickagg_dictionary_resolve): what their cache
  * misses goes to one set-based SQL call per dictionary per batch, in sorted
  * order, so that two workers adding overlapping values wait on each other in
- * the same order and cannot deadlock.  Ingesting backends only look keys up
+ * the same order and cannot deadlock.  A pass that finds new values
+ * (clickagg_dictionary_has_misses) first interns them in a short
+ * transaction of its own (stream.c), so that the rows are not held locked
+ * for a whole pass while the other workers, which see the same new ads at
+ * the same moment, wait for them.  Ingesting backends only look keys up
  * (clickagg_user_agent_key): a user agent already in the dictionary travels
  * through the arrival stream as its key, not its text; a new one travels as
  * text and a worker interns it.
@@ -366,6 +370,39 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 	pfree(elems2);
 }
 
+
+/*
+ * Does any of these arrivals carry a user agent or a (campaign, ad) pair
+ * that the caches do not know?  Looks only; interns nothing.
+ */
+bool
+clickagg_dictionary_has_misses(const Arrival *arrivals, int n)
+{
+	int			i;
+
+	ensure_caches();
+	for (i = 0; i < n; i++)
+	{
+		const Arrival *a = &arrivals[i];
+		AdCacheKey	key;
+		bool		found;
+
+		if (a->user_agent != NULL)
+		{
+			(void) ua_cache_lookup(VARDATA_ANY(a->user_agent), VARSIZE_ANY_EXHDR(a->user_agent),
+								   clickagg_hash_bytes(VARDATA_ANY(a->user_agent),
+													   VARSIZE_ANY_EXHDR(a->user_agent)),
+								   &found);
+			if (!found)
+				return true;
+		}
+		key.campaign_id = a->campaign_id;
+		key.ad_id = a->ad_id;
+		if (adkeys_lookup(ad_cache, key) == NULL)
+			return true;
+	}
+	return false;
+}
 
 /* The user_agents table the cache describes, for invalidation. */
 static Oid	cached_dictionary_relid = InvalidOid;

@@ -606,10 +606,11 @@ note_pass_rate(ClickaggStream *s, int moved, TimestampTz now)
 }
 
 /*
- * One pass over one stream, in its own transaction.
+ * One pass over one stream, in its own transaction.  intern_first: new
+ * dictionary values are interned in a transaction of their own first.
  */
 static PassOutcome
-stream_pass(int stream)
+stream_pass(int stream, bool intern_first)
 {
 	StreamProgress progress;
 	Oid			oids[CLICKAGG_SEGMENTS];
@@ -700,6 +701,47 @@ stream_pass(int stream)
 			ItemPointerCopy(&last, &progress.chain_position);
 			break;
 		}
+	}
+
+	/*
+	 * New user agents or ads: intern them first, in a short transaction of
+	 * their own, then pass over the stream again.  Interned inside the pass,
+	 * their rows would stay locked until the pass commits, and another
+	 * worker seeing the same new ads at the same moment (a campaign starts,
+	 * a cold start) would wait for that, pass after pass.  Keys are never
+	 * reused, so a value interned for clicks not logged yet is harmless.
+	 * Once per pass: values still new the second time (more keep arriving)
+	 * are interned inside the pass, as always.
+	 */
+	if (n > 0 && intern_first && clickagg_dictionary_has_misses(arrivals, n))
+	{
+		MemoryContext old = MemoryContextSwitchTo(pass_context);
+		Arrival    *copies = palloc(sizeof(Arrival) * n);
+		Arrival   **all = palloc(sizeof(Arrival *) * n);
+		int			i;
+
+		/* what interning reads, kept past this transaction's memory */
+		for (i = 0; i < n; i++)
+		{
+			copies[i] = arrivals[i];
+			if (arrivals[i].user_agent != NULL)
+				copies[i].user_agent = DatumGetTextPCopy(PointerGetDatum(arrivals[i].user_agent));
+			all[i] = &copies[i];
+		}
+		MemoryContextSwitchTo(old);
+		/* (nothing written yet: this transaction only read) */
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+		StartTransactionCommand();
+		SPI_connect();
+		PushActiveSnapshot(GetTransactionSnapshot());
+		clickagg_dictionary_resolve(all, n);
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+
+		return stream_pass(stream, false);
 	}
 
 	if (n > 0)
@@ -867,7 +909,7 @@ clickagg_worker_main(Datum main_arg)
 
 			if (clickagg_stream_owner(s) != worker_index)
 				continue;
-			outcome = stream_pass(s);
+			outcome = stream_pass(s, true);
 			if (outcome == PASS_NO_EXTENSION || outcome == PASS_OLD_EXTENSION)
 				ready = false;
 			else if (outcome == PASS_MOVED)
