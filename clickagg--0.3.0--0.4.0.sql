@@ -843,6 +843,88 @@ BEGIN
 END
 $pin$;
 
+-- The fold, again: most keys have one row (a delta row per key and pass; a
+-- minute row per hour or day key), and hll_union_agg() sets up a 128 kB
+-- state per group, so a row alone under its key is taken as it is and only
+-- keys with several rows are aggregated.  (The same three levels as in
+-- 0.2.0, written once below.)
+DO $fold$
+DECLARE
+    upserts text := '';
+    level text;
+BEGIN
+    FOREACH level IN ARRAY ARRAY['minute', 'hour', 'day'] LOOP
+        upserts := upserts || pg_catalog.format($u$
+    ), %1$I AS (
+        SELECT campaign_id, %3$s AS level_bucket, ad_id, clicks, invalid_clicks, duplicate_clicks,
+               spend_micros, conversions, conversion_value_micros, users,
+               count(*) OVER (PARTITION BY campaign_id, %3$s, ad_id) AS rows_of_key
+          FROM minute
+    ), %2$I AS (
+        INSERT INTO clickagg.%4$I AS t
+        SELECT campaign_id, level_bucket, ad_id, clicks, invalid_clicks, duplicate_clicks,
+               spend_micros, conversions, conversion_value_micros, users
+          FROM %1$I WHERE rows_of_key = 1
+        UNION ALL
+        SELECT campaign_id, level_bucket, ad_id,
+               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
+               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
+          FROM %1$I WHERE rows_of_key > 1
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+            ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
+           SET clicks = t.clicks + excluded.clicks,
+               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
+               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
+               spend_micros = t.spend_micros + excluded.spend_micros,
+               conversions = t.conversions + excluded.conversions,
+               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
+               users = hll_union(t.users, excluded.users)$u$,
+            'rows_' || level, 'to_' || level, 
+            CASE level WHEN 'minute' THEN 'bucket'
+                       ELSE pg_catalog.format('date_trunc(%L, bucket, %L)', level, 'UTC') END,
+            'rollup_' || level);
+    END LOOP;
+
+    EXECUTE $f$
+CREATE OR REPLACE FUNCTION clickagg.fold_rollups()
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER  -- clickagg_admin may fold without writing the totals itself
+AS $body$
+DECLARE
+    folded bigint;
+BEGIN
+    -- keys: 'clic', 'fold' as int4 (0x636c6963, 0x666f6c64)
+    PERFORM pg_advisory_xact_lock(1668048227, 1718578276);
+
+    WITH deleted AS (
+        DELETE FROM clickagg.rollup_deltas RETURNING *
+    ), moved AS (
+        SELECT d.*, count(*) OVER (PARTITION BY campaign_id, bucket, ad_id) AS rows_of_key
+          FROM deleted d
+    ), minute AS (
+        SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+               conversions, conversion_value_micros, users, 1::bigint AS delta_rows
+          FROM moved WHERE rows_of_key = 1
+        UNION ALL
+        SELECT campaign_id, bucket, ad_id,
+               sum(clicks)::bigint, sum(invalid_clicks)::bigint, sum(duplicate_clicks)::bigint,
+               sum(spend_micros)::bigint, sum(conversions)::bigint,
+               sum(conversion_value_micros)::bigint, hll_union_agg(users), count(*)
+          FROM moved WHERE rows_of_key > 1
+         GROUP BY campaign_id, bucket, ad_id$f$ || upserts || $f$
+    )
+    SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
+    RETURN folded;
+END
+$body$$f$;
+    -- (CREATE OR REPLACE dropped the pinned search path: hll's schema again)
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollups() SET search_path = pg_catalog, %I, pg_temp',
+        (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll'));
+END
+$fold$;
+
 -------------------------------------------------------------------------------
 -- Privileges
 -------------------------------------------------------------------------------
