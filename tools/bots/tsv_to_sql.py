@@ -31,9 +31,15 @@ def literal(s):
     return "'" + s.replace("'", "''") + "'"
 
 
+def breadth(fields):
+    """Of two rows with the same text, which matches more: a regex (its
+    '.' matches any character) over a substring, anywhere over at the
+    start."""
+    return (fields[3] == "t", fields[2] == "f")
+
+
 def main(tsv, script):
-    rows = []
-    seen = set()
+    kept = {}
     repeated = 0
     with open(tsv, encoding="utf-8") as f:
         for line in f:
@@ -43,16 +49,20 @@ def main(tsv, script):
             fields = [unescape(x) for x in line.split("\t")]
             if len(fields) == 4:  # (files from before regex rows)
                 fields.insert(3, "f")
-            pattern, exclude, at_start, regex, note = fields
-            key = (pattern.lower(), exclude)  # the table's unique key
-            if key in seen:
+            key = (fields[0].lower(), fields[1])  # the table's unique key
+            if key in kept:
+                # the table holds one row per key: keep the broader one
                 repeated += 1
+                if breadth(fields) > breadth(kept[key]):
+                    kept[key] = fields
                 continue
-            seen.add(key)
-            rows.append("    (%s, %s, %s, %s, 'default', %s)" % (
-                literal(pattern), "true" if exclude == "t" else "false",
-                "true" if at_start == "t" else "false",
-                "true" if regex == "t" else "false", literal(note)))
+            kept[key] = fields
+    rows = []
+    for pattern, exclude, at_start, regex, note in kept.values():
+        rows.append("    (%s, %s, %s, %s, 'default', %s)" % (
+            literal(pattern), "true" if exclude == "t" else "false",
+            "true" if at_start == "t" else "false",
+            "true" if regex == "t" else "false", literal(note)))
     block = (BEGIN + "INSERT INTO clickagg.bot_patterns (pattern, exclude, at_start, regex, source, note) VALUES\n"
              + ",\n".join(rows) + ";\n" + END)
     text = open(script, encoding="utf-8").read()
