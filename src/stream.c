@@ -606,6 +606,47 @@ note_pass_rate(ClickaggStream *s, int moved, TimestampTz now)
 }
 
 /*
+ * Intern the new user agents and ads of a pass's arrivals in a short
+ * transaction of their own, ending the pass's transaction (which has only
+ * read so far).  Interned inside the pass, their rows would stay locked
+ * until the pass commits, and another worker seeing the same new ads at the
+ * same moment (a campaign starts, a cold start) would wait for that, pass
+ * after pass.  Keys are never reused, so a value interned for clicks that
+ * are not logged yet is harmless.  The pass is then done again, once:
+ * values still new the second time (more keep arriving) are interned inside
+ * it, as always.
+ */
+static void
+intern_outside_pass(const Arrival *arrivals, int n)
+{
+	MemoryContext old = MemoryContextSwitchTo(pass_context);
+	Arrival    *copies = palloc(sizeof(Arrival) * n);
+	Arrival   **all = palloc(sizeof(Arrival *) * n);
+	int			i;
+
+	/* what interning reads, kept past this transaction's memory */
+	for (i = 0; i < n; i++)
+	{
+		copies[i] = arrivals[i];
+		if (arrivals[i].user_agent != NULL)
+			copies[i].user_agent = DatumGetTextPCopy(PointerGetDatum(arrivals[i].user_agent));
+		all[i] = &copies[i];
+	}
+	MemoryContextSwitchTo(old);
+
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	clickagg_dictionary_resolve(all, n);
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+}
+
+/*
  * One pass over one stream, in its own transaction.  intern_first: new
  * dictionary values are interned in a transaction of their own first.
  */
@@ -704,43 +745,12 @@ stream_pass(int stream, bool intern_first)
 	}
 
 	/*
-	 * New user agents or ads: intern them first, in a short transaction of
-	 * their own, then pass over the stream again.  Interned inside the pass,
-	 * their rows would stay locked until the pass commits, and another
-	 * worker seeing the same new ads at the same moment (a campaign starts,
-	 * a cold start) would wait for that, pass after pass.  Keys are never
-	 * reused, so a value interned for clicks not logged yet is harmless.
-	 * Once per pass: values still new the second time (more keep arriving)
-	 * are interned inside the pass, as always.
+	 * New user agents or ads: intern them first, in a transaction of their
+	 * own, then pass over the stream again (see intern_outside_pass).
 	 */
 	if (n > 0 && intern_first && clickagg_dictionary_has_misses(arrivals, n))
 	{
-		MemoryContext old = MemoryContextSwitchTo(pass_context);
-		Arrival    *copies = palloc(sizeof(Arrival) * n);
-		Arrival   **all = palloc(sizeof(Arrival *) * n);
-		int			i;
-
-		/* what interning reads, kept past this transaction's memory */
-		for (i = 0; i < n; i++)
-		{
-			copies[i] = arrivals[i];
-			if (arrivals[i].user_agent != NULL)
-				copies[i].user_agent = DatumGetTextPCopy(PointerGetDatum(arrivals[i].user_agent));
-			all[i] = &copies[i];
-		}
-		MemoryContextSwitchTo(old);
-		/* (nothing written yet: this transaction only read) */
-		SPI_finish();
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-		StartTransactionCommand();
-		SPI_connect();
-		PushActiveSnapshot(GetTransactionSnapshot());
-		clickagg_dictionary_resolve(all, n);
-		SPI_finish();
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-
+		intern_outside_pass(arrivals, n);
 		return stream_pass(stream, false);
 	}
 
