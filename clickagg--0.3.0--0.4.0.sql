@@ -19,7 +19,7 @@ UPDATE clickagg.invalid_reasons
    SET description = 'The same user clicked the same ad less than clickagg.double_click_window after a valid click on it'
  WHERE code = 3;
 INSERT INTO clickagg.invalid_reasons VALUES
-    (8, 'ip_click_rate', 'The IP address clicked more than clickagg.max_clicks_per_ip_minute times in one UTC minute (found by the billing batch, which sees every stream)');
+    (8, 'ip_click_rate', 'The IP address clicked more than clickagg.max_clicks_per_ip_minute times in one UTC minute (found when the minute is over, and by the billing batch)');
 
 -------------------------------------------------------------------------------
 -- The operator's lists
@@ -131,6 +131,10 @@ CREATE TABLE clickagg.click_verdicts (
     invalid_code smallint,      -- clickagg.invalid_reasons; NULL: valid now
     changed_at timestamptz NOT NULL DEFAULT now(),
     changes integer NOT NULL DEFAULT 1,
+    -- the click is one of its IP's clicks beyond clickagg.max_clicks_per_ip_minute
+    -- in its minute (found by the IP judge, apart from the user's rules:
+    -- invalid_code stays the user rules' verdict, and wins when it is set)
+    ip_click_rate boolean NOT NULL DEFAULT false,
     PRIMARY KEY (user_id, click_id)
 );
 CREATE INDEX click_verdicts_time ON clickagg.click_verdicts (event_time);
@@ -159,11 +163,14 @@ SELECT l.click_id,
   LEFT JOIN clickagg.user_agents u ON u.ua_key = l.ua_key
   LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id
   LEFT JOIN clickagg.invalid_reasons r
-         ON r.code = CASE WHEN v.click_id IS NULL THEN l.invalid_code ELSE v.invalid_code END;
+         ON r.code = CASE WHEN v.click_id IS NULL THEN l.invalid_code
+                          WHEN v.ip_click_rate AND coalesce(v.invalid_code, 0) = 0 THEN 8
+                          ELSE v.invalid_code END;
 
 -- Called by a worker with the logged clicks whose verdict a pass changed:
 -- records the new verdicts, and moves the clicks between valid and invalid
--- in the rollups (a change between two invalid reasons moves nothing).
+-- in the rollups (a change between two invalid reasons moves nothing, nor
+-- does any change of a click its IP's click rate already made invalid).
 -- Returns the clicks whose validity changed, for attribution.
 CREATE FUNCTION clickagg.record_verdict_changes(users text[], click_ids uuid[], times timestamptz[],
                                                 old_codes smallint[], new_codes smallint[])
@@ -192,6 +199,8 @@ BEGIN
                    AND l.event_time = c.t OFFSET 0) l
           JOIN clickagg.ads a ON a.ad_key = l.ad_key
          WHERE (c.oc = 0) <> (c.nc = 0)
+           AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v
+                            WHERE v.user_id = c.u AND v.click_id = c.id AND v.ip_click_rate)
     ), deltas AS (
         INSERT INTO clickagg.rollup_deltas
             (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
@@ -207,7 +216,10 @@ BEGIN
     )
     SELECT m.user_id, m.campaign_id, m.event_time FROM moves m;
     GET DIAGNOSTICS moved = ROW_COUNT;
-    IF moved <> (SELECT count(*) FROM unnest(old_codes, new_codes) AS c(oc, nc) WHERE (oc = 0) <> (nc = 0)) THEN
+    IF moved <> (SELECT count(*) FROM unnest(users, click_ids, old_codes, new_codes) AS c(u, id, oc, nc)
+                  WHERE (oc = 0) <> (nc = 0)
+                    AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v
+                                     WHERE v.user_id = c.u AND v.click_id = c.id AND v.ip_click_rate)) THEN
         RAISE EXCEPTION 'a corrected click is missing from the raw log'
             USING ERRCODE = 'data_corrupted', HINT = 'This is a bug in clickagg: report it; the pass was rolled back.';
     END IF;
@@ -294,7 +306,9 @@ SELECT c.conversion_id,
            AND clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id)
            AND l.event_time = c.click_time AND l.user_id = c.user_id AND l.click_id = c.click_id) l ON true
   LEFT JOIN clickagg.invalid_reasons r
-         ON r.code = CASE WHEN v.click_id IS NULL THEN l.invalid_code ELSE v.invalid_code END;
+         ON r.code = CASE WHEN v.click_id IS NULL THEN l.invalid_code
+                          WHEN v.ip_click_rate AND coalesce(v.invalid_code, 0) = 0 THEN 8
+                          ELSE v.invalid_code END;
 COMMENT ON VIEW clickagg.conversions IS
 'Conversions and the click each is credited to.  INSERT or COPY (conversion_id, event_time, user_id, campaign_id, value_micros) here to ingest';
 
@@ -428,7 +442,8 @@ BEGIN
                    AND l.event_time <= c.event_time AND l.event_time >= c.event_time - win
                    AND l.user_id = c.user_id
                    AND (SELECT a.campaign_id FROM clickagg.ads a WHERE a.ad_key = l.ad_key) = c.campaign_id
-                   AND coalesce((SELECT coalesce(v.invalid_code, 0) FROM clickagg.click_verdicts v
+                   AND coalesce((SELECT CASE WHEN v.ip_click_rate THEN 8 ELSE coalesce(v.invalid_code, 0) END
+                                   FROM clickagg.click_verdicts v
                                   WHERE v.user_id = l.user_id AND v.click_id = l.click_id),
                                 coalesce(l.invalid_code, 0)) = 0
                  ORDER BY l.event_time DESC, l.click_id DESC
@@ -790,6 +805,9 @@ BEGIN
     -- and what the dropped days left beside the log
     DELETE FROM clickagg.click_verdicts v WHERE v.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
     DELETE FROM clickagg.conversion_log c WHERE c.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_rate_rejudge q WHERE q.minute < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_minute_counts k WHERE k.minute < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_rate_findings f WHERE f.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
 END
 $$;
 COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
@@ -926,20 +944,309 @@ END
 $fold$;
 
 -------------------------------------------------------------------------------
+-- The IP click rate in the stream (src/ip_rate.c; docs/traffic.md)
+-------------------------------------------------------------------------------
+
+-- A click farm is many users behind one address, and each user's clicks go
+-- to their own stream, so no worker sees all clicks of an IP.  The folder
+-- judges the IP rate of each UTC minute once clickagg.ip_click_rate_delay has
+-- passed after it ends, from the raw log; a click logged after its minute was
+-- judged puts its (minute, IP) in a queue to be judged again.  The clicks
+-- found go to the worker of their user's stream, which records them: it alone
+-- writes its users' verdicts and conversions.
+
+-- How far the judging has got: before announced_through, a worker that logs
+-- a click queues its group (workers read the row FOR SHARE, so moving it
+-- waits for the passes that read the old value); from judged_from to
+-- judged_through, every minute has been judged.  Minutes before
+-- judged_from (before the extension was installed) are the batch's.  One row.
+CREATE TABLE clickagg.ip_rate_progress (
+    announced_through timestamptz NOT NULL,
+    judged_from timestamptz NOT NULL,
+    judged_through timestamptz NOT NULL,
+    judged_at timestamptz,
+    -- groups of at least this many clicks are counted (ip_minute_counts)
+    counted_from integer NOT NULL DEFAULT 30 CHECK (counted_from > 0),
+    single boolean PRIMARY KEY DEFAULT true CHECK (single)
+);
+INSERT INTO clickagg.ip_rate_progress (announced_through, judged_from, judged_through)
+SELECT m, m, m FROM date_bin('1 minute', now(), timestamptz '2000-01-01 00:00:00+00') AS m;
+COMMENT ON TABLE clickagg.ip_rate_progress IS
+'How far the stream has judged the IP click rate: minutes before judged_through are judged';
+
+-- (IP, minute) groups to judge again: clicks of the minute arrived after it was judged.
+CREATE TABLE clickagg.ip_rate_rejudge (
+    minute timestamptz NOT NULL,
+    ip inet NOT NULL,
+    clicks integer NOT NULL DEFAULT 1,  -- late clicks queued
+    queued_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (minute, ip)
+);
+COMMENT ON TABLE clickagg.ip_rate_rejudge IS
+'IP minutes to judge again: a click of a judged minute arrived late';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_rejudge', '');
+
+-- The judged minutes' busy groups: at most this many clicks (exact when
+-- last counted, plus the late clicks queued since).  A group without a row
+-- has fewer than ip_rate_progress.counted_from, so most late clicks are
+-- judged from here, without reading their minute again.
+CREATE TABLE clickagg.ip_minute_counts (
+    minute timestamptz NOT NULL,
+    ip inet NOT NULL,
+    clicks integer NOT NULL,
+    PRIMARY KEY (minute, ip)
+);
+COMMENT ON TABLE clickagg.ip_minute_counts IS
+'IP minutes with many clicks: an upper bound of their clicks, so that a late click is judged without reading its minute again';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_minute_counts', '');
+
+-- Clicks found over their IP's rate, until their stream's worker records
+-- them.  Keyed by user, like the log and click_verdicts.
+CREATE TABLE clickagg.ip_rate_findings (
+    stream integer NOT NULL,
+    user_id text NOT NULL,
+    click_id uuid NOT NULL,
+    event_time timestamptz NOT NULL,
+    found_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, click_id)
+);
+CREATE INDEX ip_rate_findings_stream ON clickagg.ip_rate_findings (stream);
+COMMENT ON TABLE clickagg.ip_rate_findings IS
+'Clicks found over clickagg.max_clicks_per_ip_minute, waiting for their stream''s worker to record them';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_findings', '');
+
+-- The smallest clickagg.click_key() of a click at or after t (keys start
+-- with the event second, see docs/click-id.md): a time range of the log is a
+-- range of its dedup index.
+CREATE FUNCTION clickagg.click_key_floor(t timestamptz)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN ((floor(extract(epoch FROM t))::bigint - 946684800) << 32) # (-9223372036854775807 - 1);
+COMMENT ON FUNCTION clickagg.click_key_floor(timestamptz) IS
+'The smallest clickagg.click_key() of a click at or after the given time';
+
+-- Step 1 of judging, in a transaction of its own: closes the minutes that
+-- ended clickagg.ip_click_rate_delay ago.  Returns announced_through.
+CREATE FUNCTION clickagg.announce_ip_minutes()
+RETURNS timestamptz
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    through timestamptz := date_bin('1 minute',
+                                    now() - current_setting('clickagg.ip_click_rate_delay')::interval,
+                                    timestamptz '2000-01-01 00:00:00+00');
+    result timestamptz;
+BEGIN
+    PERFORM pg_advisory_xact_lock(1668048227, 1768974948);  -- (the judges' turn)
+    -- (waits for the passes that read the row before: their clicks are then
+    -- committed, and the judging that follows sees them)
+    UPDATE clickagg.ip_rate_progress p SET announced_through = through
+     WHERE p.announced_through < through
+    RETURNING p.announced_through INTO result;
+    IF result IS NULL THEN
+        SELECT p.announced_through INTO result FROM clickagg.ip_rate_progress p;
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION clickagg.announce_ip_minutes() IS
+'Internal (the folder): closes the minutes whose IP click rate the stream judges next';
+
+-- Step 2, in the next transaction: judges the announced minutes and the
+-- queued groups.  In each (IP, UTC minute), every click counts, and the
+-- clicks beyond clickagg.max_clicks_per_ip_minute in (event time, click ID)
+-- order are found: the same rule as the batch (src/billing.c, rate_ips).
+-- Groups only grow, so a click once found stays found.  Returns how many
+-- clicks it found.
+CREATE FUNCTION clickagg.judge_ip_click_rates()
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lim integer := current_setting('clickagg.max_clicks_per_ip_minute')::integer;
+    lo timestamptz;
+    hi timestamptz;
+    judged_from timestamptz;
+    counted_from integer;
+    queued_minutes timestamptz[];
+    queued_ips inet[];
+    queued_clicks integer[];
+    rank_minutes timestamptz[];
+    rank_ips inet[];
+    late_minutes timestamptz[];
+    late_ips inet[];
+    streams integer[];
+    found bigint;
+BEGIN
+    -- one judge at a time (the folder, or a call by hand); keys 'clic', 'ipjd'
+    PERFORM pg_advisory_xact_lock(1668048227, 1768974948);
+    SELECT p.judged_through, p.announced_through, p.judged_from, p.counted_from
+      INTO lo, hi, judged_from, counted_from
+      FROM clickagg.ip_rate_progress p;
+    hi := least(hi, lo + interval '1 hour');  -- a long catch-up goes in steps
+
+    -- The queue first, in a statement of its own: it waits for the passes
+    -- that queued a group again meanwhile, and the next statements'
+    -- snapshots see their clicks.  Groups queued later stay for next time.
+    WITH taken AS (DELETE FROM clickagg.ip_rate_rejudge RETURNING minute, ip, clicks)
+    SELECT array_agg(minute), array_agg(ip), array_agg(clicks)
+      INTO queued_minutes, queued_ips, queued_clicks FROM taken;
+
+    IF lim > 0 AND current_setting('clickagg.classify_traffic')::boolean THEN
+        -- The minutes judged now: one read of their clicks, by the dedup
+        -- index (its keys start with the second); the busy groups are kept.
+        WITH busy AS (
+            SELECT date_bin('1 minute', l.event_time, timestamptz '2000-01-01 00:00:00+00') AS minute, l.ip,
+                   count(*) AS clicks
+              FROM clickagg.click_log l
+             WHERE clickagg.click_key(l.click_id) >= clickagg.click_key_floor(lo)
+               AND clickagg.click_key(l.click_id) < clickagg.click_key_floor(hi)
+               AND l.event_time >= lo AND l.event_time < hi AND l.ip IS NOT NULL
+             GROUP BY 1, 2
+            HAVING count(*) >= counted_from
+        ), kept AS (
+            INSERT INTO clickagg.ip_minute_counts AS k (minute, ip, clicks)
+            SELECT minute, ip, clicks FROM busy
+                ON CONFLICT (minute, ip) DO UPDATE SET clicks = excluded.clicks
+        )
+        SELECT array_agg(minute), array_agg(ip) INTO rank_minutes, rank_ips FROM busy WHERE clicks > lim;
+
+        -- Late clicks of minutes judged before: the group's bound grows by
+        -- them (a group without a row had fewer than counted_from); only a
+        -- group that may now be over the limit is read again.  (Late
+        -- clicks of the minutes judged now were in the read above; those
+        -- of minutes never read, before judged_from, are the batch's.)
+        WITH late AS (
+            SELECT q.minute, q.ip, sum(q.clicks) AS clicks
+              FROM unnest(queued_minutes, queued_ips, queued_clicks) AS q(minute, ip, clicks)
+             WHERE q.minute < lo AND q.minute >= judged_from
+             GROUP BY 1, 2
+        ), bounded AS (
+            INSERT INTO clickagg.ip_minute_counts AS k (minute, ip, clicks)
+            SELECT minute, ip, counted_from - 1 + clicks FROM late
+                ON CONFLICT (minute, ip) DO UPDATE SET clicks = k.clicks + excluded.clicks - (counted_from - 1)
+            RETURNING k.minute, k.ip, k.clicks
+        )
+        SELECT array_agg(minute), array_agg(ip) INTO late_minutes, late_ips FROM bounded WHERE clicks > lim;
+
+        -- Rank the clicks of the groups that may be over the limit.
+        WITH groups AS (
+            SELECT * FROM unnest(rank_minutes, rank_ips) AS g(minute, ip)
+            UNION
+            SELECT * FROM unnest(late_minutes, late_ips) AS g(minute, ip)
+        ), ranked AS (
+            SELECT g.minute, g.ip, c.user_id, c.click_id, c.event_time,
+                   row_number() OVER (PARTITION BY g.minute, g.ip ORDER BY c.event_time, c.click_id) AS rank
+              FROM (SELECT DISTINCT minute FROM groups) m
+              CROSS JOIN LATERAL (
+                    SELECT l.user_id, l.click_id, l.event_time, l.ip FROM clickagg.click_log l
+                     WHERE clickagg.click_key(l.click_id) >= clickagg.click_key_floor(m.minute)
+                       AND clickagg.click_key(l.click_id) < clickagg.click_key_floor(m.minute + interval '1 minute')
+                       AND l.event_time >= m.minute AND l.event_time < m.minute + interval '1 minute'
+                       AND l.ip IS NOT NULL) c
+              JOIN groups g ON g.minute = m.minute AND g.ip = c.ip
+        ), recounted AS (
+            -- (exact again: the bound of a late group is its count now)
+            UPDATE clickagg.ip_minute_counts k SET clicks = n.clicks
+              FROM (SELECT minute, ip, count(*) AS clicks FROM ranked GROUP BY 1, 2) n
+             WHERE k.minute = n.minute AND k.ip = n.ip
+        ), found_now AS (
+            INSERT INTO clickagg.ip_rate_findings AS f (stream, user_id, click_id, event_time)
+            SELECT clickagg.user_stream(r.user_id), r.user_id, r.click_id, r.event_time
+              FROM ranked r
+             WHERE r.rank > lim
+               AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v
+                                WHERE v.user_id = r.user_id AND v.click_id = r.click_id AND v.ip_click_rate)
+                ON CONFLICT (user_id, click_id) DO NOTHING
+            RETURNING f.stream
+        )
+        SELECT count(*), array_agg(DISTINCT stream) INTO found, streams FROM found_now;
+        PERFORM clickagg.wake_stream_at_commit(s) FROM unnest(streams) AS s;
+    END IF;
+
+    UPDATE clickagg.ip_rate_progress p SET judged_through = hi, judged_at = now()
+     WHERE p.judged_through < hi;
+    RETURN coalesce(found, 0);
+END
+$$;
+COMMENT ON FUNCTION clickagg.judge_ip_click_rates() IS
+'Internal (the folder): finds the clicks over clickagg.max_clicks_per_ip_minute in the announced minutes and the queued ones, for their workers';
+
+-- Called by a worker in each pass: records its stream's found clicks
+-- (clickagg.click_verdicts.ip_click_rate) and moves those that were valid to
+-- invalid in the rollups.  Returns them, for attribution: a conversion
+-- credited to one goes to the user's last valid click before it.
+CREATE FUNCTION clickagg.apply_ip_findings(pass_stream integer)
+RETURNS TABLE (user_id text, campaign_id bigint, event_time timestamptz)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    WITH taken AS (
+        DELETE FROM clickagg.ip_rate_findings f WHERE f.stream = pass_stream
+        RETURNING f.user_id, f.click_id, f.event_time
+    ), logged AS (
+        -- (LATERAL: one index probe per click; a click whose day is gone is dropped)
+        SELECT t.user_id, t.click_id, t.event_time, l.invalid_code, l.ad_key, l.cost_micros
+          FROM taken t
+          CROSS JOIN LATERAL (
+                SELECT l.invalid_code, l.ad_key, l.cost_micros FROM clickagg.click_log l
+                 WHERE clickagg.click_key(l.click_id) = clickagg.click_key(t.click_id)
+                   AND l.click_id = t.click_id AND l.event_time = t.event_time OFFSET 0) l
+    ), rated AS (
+        INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code, ip_click_rate)
+        SELECT g.user_id, g.click_id, g.event_time, nullif(g.invalid_code, 0), true FROM logged g
+            ON CONFLICT (user_id, click_id) DO UPDATE
+           SET ip_click_rate = true, changed_at = now(), changes = v.changes + 1
+         WHERE NOT v.ip_click_rate
+        RETURNING v.user_id, v.click_id, coalesce(v.invalid_code, 0) = 0 AS was_valid
+    ), moves AS (
+        SELECT g.user_id, g.event_time, a.campaign_id, a.ad_id, g.cost_micros
+          FROM rated r
+          JOIN logged g ON g.user_id = r.user_id AND g.click_id = r.click_id
+          JOIN clickagg.ads a ON a.ad_key = g.ad_key
+         WHERE r.was_valid
+    ), deltas AS (
+        INSERT INTO clickagg.rollup_deltas
+            (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+        SELECT m.campaign_id, date_bin('1 minute', m.event_time, timestamptz '2000-01-01 00:00:00+00'), m.ad_id,
+               -count(*), count(*), 0, -sum(m.cost_micros), hll_empty(13, 5, -1, 1)
+          FROM moves m
+         GROUP BY 1, 2, 3
+    )
+    SELECT m.user_id, m.campaign_id, m.event_time FROM moves m;
+END
+$$;
+COMMENT ON FUNCTION clickagg.apply_ip_findings(integer) IS
+'Internal: a stream pass records the clicks the IP judge found over their IP''s rate';
+DO $pin$
+BEGIN
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.apply_ip_findings(integer) SET search_path = pg_catalog, %I, pg_temp',
+        (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll'));
+END
+$pin$;
+
+-------------------------------------------------------------------------------
 -- Privileges
 -------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION clickagg.traffic_lists_changed(), clickagg.load_bot_list(text, boolean, text),
     clickagg.record_verdict_changes(text[], uuid[], timestamptz[], smallint[], smallint[]),
     clickagg.ingest_conversion(), clickagg.wake_stream_at_commit(integer),
     clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]),
-    clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[])
+    clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]),
+    clickagg.announce_ip_minutes(), clickagg.judge_ip_click_rates(), clickagg.apply_ip_findings(integer)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.user_stream(text) TO PUBLIC;
 REVOKE ALL ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) TO clickagg_reader;
 GRANT INSERT ON clickagg.conversions TO clickagg_writer;
 GRANT SELECT ON clickagg.conversions, clickagg.conversions_per_hour, clickagg.conversions_per_day,
-    clickagg.bot_patterns, clickagg.datacenter_ranges, clickagg.click_verdicts, clickagg.conversion_counters
+    clickagg.bot_patterns, clickagg.datacenter_ranges, clickagg.click_verdicts, clickagg.conversion_counters,
+    clickagg.ip_rate_progress
     TO clickagg_reader;
 GRANT INSERT, UPDATE, DELETE ON clickagg.bot_patterns, clickagg.datacenter_ranges TO clickagg_admin;
 GRANT EXECUTE ON FUNCTION clickagg.load_bot_list(text, boolean, text) TO clickagg_admin;

@@ -203,6 +203,82 @@ SELECT clickagg.wait_for_stream();
 SELECT * FROM pg_temp.verdicts('chain');
 
 -------------------------------------------------------------------------------
+-- The IP click rate, in the stream once the IP's minute is over
+-------------------------------------------------------------------------------
+-- The folder judges each minute clickagg.ip_click_rate_delay after it ends
+-- (announce, then judge); the worker of each found click's user records it.
+-- Here the test judges by hand, holding off the folder with the judges' lock.
+-- (judged past the newest click, nothing queued, every finding recorded)
+CREATE FUNCTION pg_temp.wait_for_ip_findings() RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    FOR i IN 1..300 LOOP
+        IF (SELECT judged_through > (SELECT max(event_time) FROM clickagg.click_log) FROM clickagg.ip_rate_progress)
+           AND NOT EXISTS (SELECT FROM clickagg.ip_rate_rejudge)
+           AND NOT EXISTS (SELECT FROM clickagg.ip_rate_findings) THEN
+            RETURN true;
+        END IF;
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+    RETURN false;
+END
+$$;
+CREATE FUNCTION pg_temp.ip_ranks(addr inet)
+RETURNS TABLE (rank bigint, usr text, t numeric, invalid_reason text) LANGUAGE sql AS $$
+    SELECT row_number() OVER (ORDER BY event_time, click_id), user_id,
+           extract(epoch FROM event_time - date_trunc('day', event_time, 'UTC'))::numeric(12, 6), invalid_reason
+      FROM clickagg.clicks WHERE ip = addr ORDER BY event_time, click_id
+$$;
+SELECT pg_advisory_lock(1668048227, 1768974948) IS NULL AS folder_held_off;
+-- judging starts at yesterday's midnight: yesterday's minutes are not closed yet
+UPDATE clickagg.ip_rate_progress
+   SET announced_through = pg_temp.at(1, 0), judged_from = pg_temp.at(1, 0), judged_through = pg_temp.at(1, 0);
+-- A farm: one IP, 65 users, one click each in one minute (00:30).  Each user
+-- is valid on their own; the IP has 5 clicks over the limit of 60.  One of
+-- its users clicked earlier from elsewhere, and converted after.
+\o /dev/null
+SELECT pg_temp.click('ipfarm ' || n, 81, 1, 1800 + n % 50, addr => '192.0.2.60') FROM generate_series(1, 65) n;
+SELECT pg_temp.click('ipfarm 49', 82, 1, 1200);
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+VALUES ('ipfarm order', pg_temp.at(1, 1900), 'ipfarm 49', 1, 5000000);
+\o
+SELECT clickagg.wait_for_stream();
+SELECT count(*) AS queued FROM clickagg.ip_rate_rejudge WHERE ip = '192.0.2.60';
+SELECT count(*) FILTER (WHERE invalid_reason IS NULL) AS valid, count(*) AS clicks
+  FROM clickagg.clicks WHERE ip = '192.0.2.60';
+SELECT ad_id, extract(epoch FROM click_time - date_trunc('day', click_time, 'UTC')) AS click_t, attribution
+  FROM clickagg.conversions WHERE conversion_id = 'ipfarm order';
+SELECT clickagg.announce_ip_minutes() > pg_temp.at(1, 3600) AS announced;
+SELECT clickagg.judge_ip_click_rates() AS found;
+SELECT extract(epoch FROM judged_through - pg_temp.at(1, 0)) AS judged_seconds FROM clickagg.ip_rate_progress;
+SELECT pg_advisory_unlock(1668048227, 1768974948);
+SELECT pg_temp.wait_for_ip_findings();
+-- the five last in (event time, click ID) order, whoever their users are
+SELECT * FROM pg_temp.ip_ranks('192.0.2.60') WHERE rank > 58;
+-- the conversion goes to the user's last valid click before it, in every rollup
+SELECT ad_id, extract(epoch FROM click_time - date_trunc('day', click_time, 'UTC')) AS click_t, attribution
+  FROM clickagg.conversions WHERE conversion_id = 'ipfarm order';
+SELECT ad_id, extract(epoch FROM bucket - pg_temp.at(1, 0)) AS bucket_t, clicks, invalid_clicks, conversions
+  FROM clickagg.clicks_per_minute WHERE ad_id IN (81, 82) AND bucket >= pg_temp.at(1, 0) ORDER BY 1, 2;
+
+-- A late click early in the minute moves every later click down one rank:
+-- the minute is judged again (queued by the worker), and one more is found.
+SELECT pg_temp.click('ipfarm late', 81, 1, 1800.1, addr => '192.0.2.60');
+SELECT clickagg.wait_for_stream();
+SELECT clickagg.judge_ip_click_rates() >= 0 AS judged;  -- (or the folder did)
+SELECT pg_temp.wait_for_ip_findings();
+SELECT * FROM pg_temp.ip_ranks('192.0.2.60') WHERE rank > 58 OR rank < 3;
+
+-- The user rules win over the IP's: a late click of 'ipfarm 48' from
+-- elsewhere, 3 s before its found click on the same ad, makes that one a
+-- double click (an invalid click stays invalid: no rollup moves twice).
+SELECT pg_temp.click('ipfarm 48', 81, 1, 1845);
+SELECT clickagg.wait_for_stream();
+SELECT * FROM pg_temp.verdicts('ipfarm 48');
+SELECT count(*) AS rank_mismatches FROM pg_temp.ip_ranks('192.0.2.60')
+ WHERE (rank > 60) <> (invalid_reason IS NOT NULL);
+SELECT count(*) AS left_to_record FROM clickagg.ip_rate_findings;
+
+-------------------------------------------------------------------------------
 -- Every rollup follows the corrections
 -------------------------------------------------------------------------------
 CREATE FUNCTION pg_temp.rollup_mismatches() RETURNS bigint LANGUAGE sql AS $$
@@ -234,7 +310,8 @@ SELECT pg_temp.click('midnight', 1, 2, 86395);
 SELECT pg_temp.click('midnight', 1, 1, 3);
 \o
 -- A farm: one IP, 70 users, one click each in one minute.  Each user is
--- valid on their own (the stream sees users); the batch sees the IP.
+-- valid on their own; the stream finds the IP's 10 clicks over the limit
+-- once the minute is judged, and the batch the same ones.
 \o /dev/null
 SELECT pg_temp.click('farm ' || n, 7, 1, 7200 + n % 50, addr => '192.0.2.50') FROM generate_series(1, 70) n;
 \o
@@ -244,6 +321,8 @@ SELECT pg_temp.click('user ' || (n % 40), n % 5, 1, 10000 + n * 3, addr => ('198
   FROM generate_series(1, 600) n;
 \o
 SELECT clickagg.wait_for_stream();
+SELECT clickagg.judge_ip_click_rates() >= 0 AS judged;  -- (or the folder did)
+SELECT pg_temp.wait_for_ip_findings();
 SELECT * FROM pg_temp.verdicts('midnight');
 SELECT clickagg.run_billing((SELECT today - 2 FROM d)) AS day_2, clickagg.run_billing((SELECT today - 1 FROM d)) AS day_1;
 SELECT today - day AS days_ago, reason, found_by, sum(clicks) AS clicks

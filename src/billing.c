@@ -564,7 +564,9 @@ load_notes(TimestampTz lo, TimestampTz hi)
 
 	if (SPI_execute_with_args("SELECT click_id, v.code IS NOT NULL, coalesce(v.code, 0)::int2,"
 							  "       coalesce(c.n, 0), coalesce(c.value, 0)"
-							  "  FROM (SELECT click_id, coalesce(invalid_code, 0) AS code FROM clickagg.click_verdicts"
+							  "  FROM (SELECT click_id, CASE WHEN coalesce(invalid_code, 0) = 0 AND ip_click_rate THEN 8"
+							  "                          ELSE coalesce(invalid_code, 0) END AS code"
+							  "          FROM clickagg.click_verdicts"
 							  "         WHERE event_time >= $1 AND event_time < $2) v"
 							  "  FULL JOIN (SELECT click_id, count(*) AS n, sum(value_micros)::int8 AS value"
 							  "               FROM clickagg.conversion_log"

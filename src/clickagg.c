@@ -298,12 +298,21 @@ define_settings(void)
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.max_clicks_per_ip_minute",
-							"Clicks from one IP address in one UTC minute beyond which the billing batch finds further clicks of that minute invalid (ip_click_rate).",
+							"Clicks from one IP address in one UTC minute beyond which further clicks of that minute are invalid (ip_click_rate).",
 							"0 turns the rule off.",
 							&clickagg_max_clicks_per_ip_minute,
 							60, 0, CLICKAGG_MAX_DAILY_CAP,
 							PGC_SIGHUP,
 							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.ip_click_rate_delay",
+							"How long after a UTC minute ends the stream judges the IP click rate of that minute.",
+							"A click of the minute that arrives later makes its IP's minute be judged again.",
+							&clickagg_ip_click_rate_delay_ms,
+							10 * 1000, 0, 3600 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.attribution_window",

@@ -278,6 +278,12 @@ extern void clickagg_history_set_horizon(int stream, TimestampTz newest_logged);
 extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,
 								 TimestampTz event_time);
 
+/* ip_rate.c */
+extern int	clickagg_ip_click_rate_delay_ms;
+extern void clickagg_ip_rate_note_late(Arrival **fresh, int n);
+extern void clickagg_ip_rate_apply(int stream, TouchedClicks *touched);
+extern void clickagg_ip_rate_judge(void);
+
 /* attribution.c */
 extern void clickagg_attribute_pass(int stream, TouchedClicks *touched);
 extern void clickagg_attribution_reset(void);

@@ -546,6 +546,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 		if (!cands[i]->duplicate)
 			fresh[nfresh++] = cands[i];
 	clickagg_classify_pass(stream, fresh, nfresh, &result->touched);
+	clickagg_ip_rate_note_late(fresh, nfresh);
 
 	for (start = 0; start < nunique;)
 	{

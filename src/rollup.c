@@ -277,7 +277,8 @@ fold_once(void)
 }
 
 /*
- * The folder process: folds every clickagg.fold_interval.  A failed fold
+ * The folder process: folds every clickagg.fold_interval, then judges the
+ * IP click rate of the minutes that are over (ip_rate.c).  A failed fold
  * rolls back whole (the deltas stay) and is retried after the interval.
  */
 void
@@ -319,6 +320,7 @@ clickagg_folder_main(Datum main_arg)
 			}
 		}
 		fold_once();
+		clickagg_ip_rate_judge();
 	}
 }
 

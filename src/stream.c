@@ -760,7 +760,8 @@ stream_pass(int stream, bool intern_first)
 		if (result.newest_accepted > progress.max_event_time)
 			progress.max_event_time = result.newest_accepted;
 	}
-	/* every pass: conversions may have arrived without clicks */
+	/* every pass: found IP click rates and conversions may have come without clicks */
+	clickagg_ip_rate_apply(stream, &result.touched);
 	clickagg_attribute_pass(stream, &result.touched);
 
 	if (complete)

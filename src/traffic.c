@@ -1373,7 +1373,15 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 void
 clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id, TimestampTz event_time)
 {
-	if (t->n == t->max)
+	if (t->max == 0)
+	{
+		/* a pass without new clicks */
+		t->max = 16;
+		t->users = palloc(sizeof(Datum) * t->max);
+		t->campaigns = palloc(sizeof(Datum) * t->max);
+		t->times = palloc(sizeof(Datum) * t->max);
+	}
+	else if (t->n == t->max)
 	{
 		t->max *= 2;
 		t->users = repalloc(t->users, sizeof(Datum) * t->max);

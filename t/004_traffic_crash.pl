@@ -3,8 +3,10 @@
 # bots, and convert, with batches arriving out of event
 # order so that the stream keeps correcting earlier verdicts and moving
 # conversion credits; meanwhile the server and the workers are killed with
-# -9.  Afterwards:
-#   - the stream's verdicts (corrections included) equal the billing batch's,
+# -9.  The clicks come from 10 addresses, so that the IP click rate (limit
+# 50 a minute here) finds many, and late clicks keep their minutes being
+# judged again.  Afterwards:
+#   - the stream's verdicts (corrections and the IP rate included) equal the billing batch's,
 #     which judges every click of the day again from the raw log;
 #   - every rollup level counts valid and invalid clicks, spend and
 #     conversions as the corrected log says;
@@ -28,8 +30,7 @@ clickagg.database = 'postgres'
 clickagg.naptime = 100ms
 clickagg.batch_size = 300
 clickagg.fold_interval = 300ms
-# one IP for every click here: the IP rate (the batch's alone) would flag most
-clickagg.max_clicks_per_ip_minute = 0
+clickagg.max_clicks_per_ip_minute = 50
 max_connections = 30
 restart_after_crash = on
 });
@@ -46,6 +47,13 @@ $node->safe_psql(
 	'postgres', q{
 CREATE EXTENSION clickagg CASCADE;
 CREATE TABLE tap_base AS SELECT date_trunc('minute', now()) - interval '40 minutes' AS t;
+-- the stream judges IP rates from before the first click on (minutes
+-- before the install are otherwise the batch's): the folder reads them
+-- while clicks still come, and late ones are judged again
+UPDATE clickagg.ip_rate_progress
+   SET announced_through = t - interval '1 hour', judged_from = t - interval '1 hour',
+       judged_through = t - interval '1 hour'
+  FROM tap_base;
 CREATE SEQUENCE tap_seq;
 CREATE FUNCTION tap_next() RETURNS bigint LANGUAGE sql AS
     $$ SELECT (nextval('tap_seq') * 7919) % 1000 $$;
@@ -54,7 +62,7 @@ CREATE FUNCTION tap_load(b bigint) RETURNS void LANGUAGE sql AS $$
     SELECT t + ((b % 200) * 12 + (i / 20) * 3 + b / 200) * interval '1 s',
            (i / 20) % 2, 1, 'u' || (b % 200) || '-' || (i % 20),
            CASE WHEN i % 7 = 0 THEN 'curl/8.5.0' ELSE 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0' END,
-           '192.0.2.1', 100 + i
+           ('192.0.2.' || i % 10)::inet, 100 + i
       FROM tap_base, generate_series(0, 59) AS i;
     INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
     SELECT 'c' || b, t + ((b % 200) * 12 + 20) * interval '1 s', 'u' || (b % 200) || '-' || (b % 20), 1, 1000 + b
@@ -113,17 +121,25 @@ for my $event ('kill9 worker', 'kill9 server', 'kill9 worker', 'kill9 server', '
 }
 is($node->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"),
 	't', 'workers caught up');
+# every minute here is over: the clicks were judged again as they came, and
+# the judge's queue and the workers' findings empty out
+ok($node->poll_query_until('postgres', q{
+SELECT (SELECT judged_through > (SELECT max(event_time) FROM clickagg.click_log) FROM clickagg.ip_rate_progress)
+   AND NOT EXISTS (SELECT FROM clickagg.ip_rate_rejudge) AND NOT EXISTS (SELECT FROM clickagg.ip_rate_findings)}),
+	'IP click rate judged and recorded');
 
-my ($clicks, $invalid, $corrected, $conversions) = split /\|/, $node->safe_psql('postgres', q{
+my ($clicks, $invalid, $corrected, $conversions, $ip_rated) = split /\|/, $node->safe_psql('postgres', q{
 SELECT count(*), count(*) FILTER (WHERE invalid_reason IS NOT NULL),
-       (SELECT count(*) FROM clickagg.click_verdicts), (SELECT count(*) FROM clickagg.conversions)
+       (SELECT count(*) FROM clickagg.click_verdicts), (SELECT count(*) FROM clickagg.conversions),
+       count(*) FILTER (WHERE invalid_reason = 'ip_click_rate')
   FROM clickagg.clicks});
 cmp_ok($clicks, '>', 500, "clicks logged ($clicks)");
 cmp_ok($invalid, '>', 50, "of which invalid ($invalid)");
 cmp_ok($corrected, '>', 5, "verdicts corrected after logging ($corrected)");
 cmp_ok($conversions, '>', 10, "conversions ($conversions)");
+cmp_ok($ip_rated, '>', 10, "found by the IP click rate ($ip_rated)");
 
-# The batch judges the day again (the IP rate, the batch's alone, is off).
+# The batch judges the day again (its daily caps out of reach).
 is($node->safe_psql('postgres', q{
 SELECT count(*)
   FROM (SELECT DISTINCT (event_time AT TIME ZONE 'UTC')::date AS d FROM clickagg.clicks) days,

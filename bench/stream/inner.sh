@@ -103,6 +103,7 @@ psql -qAtX -c "SELECT 'conversion freshness (commit to credited in clicks_per_mi
                  FROM bench_freshness WHERE design = 'conversion'"
 psql -qAtX -c "SELECT 'invalid clicks: ' || round(100.0 * sum(invalid_clicks) / sum(clicks + invalid_clicks), 1) || '% of accepted; conversions credited: ' || sum(conversions)
                  FROM clickagg.clicks_per_day"
+traffic_end=$(psql -qAtX -c "SELECT now()")
 
 echo
 echo "== Highest rate with bounded lag (${step_seconds}s per step)"
@@ -117,6 +118,31 @@ echo "== Highest rate with bounded lag (${step_seconds}s per step)"
 } | column -t | tee "$work/steps.txt"
 
 echo
+# The IP click rate of the traffic run's minutes: judged by the folder a
+# minute and ip_click_rate_delay after each (meanwhile the steps above ran);
+# compared with the rank rule computed again in SQL over the raw log.
+psql -qAtX -c "DO \$\$ BEGIN
+                 FOR i IN 1..1200 LOOP
+                     EXIT WHEN (SELECT judged_through > timestamptz '$traffic_end' FROM clickagg.ip_rate_progress)
+                           AND NOT EXISTS (SELECT FROM clickagg.ip_rate_findings);
+                     PERFORM pg_sleep(0.1);
+                 END LOOP;
+               END \$\$"
+psql -qAtX -c "
+    WITH r AS (
+        SELECT invalid_reason,
+               row_number() OVER (PARTITION BY ip, date_bin('1 minute', event_time, timestamptz '2000-01-01')
+                                  ORDER BY event_time, click_id) AS rank
+          FROM clickagg.clicks
+         WHERE ip IS NOT NULL AND event_time >= (SELECT judged_from FROM clickagg.ip_rate_progress)
+           AND event_time < timestamptz '$traffic_end')
+    SELECT 'IP click rate (stream): ' || count(*) FILTER (WHERE invalid_reason = 'ip_click_rate') ||
+           ' clicks found; found but not beyond the 60th: ' || count(*) FILTER (WHERE invalid_reason = 'ip_click_rate' AND rank <= 60) ||
+           ', beyond the 60th and valid: ' || count(*) FILTER (WHERE invalid_reason IS NULL AND rank > 60)
+      FROM r"
+psql -qAtX -c "SELECT 'IP click rate cost: ' || string_agg(funcname || ' ' || calls || ' calls, ' || round(total_time::numeric / 1000, 1) || ' s', '; ' ORDER BY funcname)
+                 FROM pg_stat_user_functions
+                WHERE funcname IN ('announce_ip_minutes', 'judge_ip_click_rates', 'apply_ip_findings')"
 psql -qAtX -c "SELECT 'rollups check: clickagg day totals ' ||
                       CASE WHEN (SELECT sum(clicks) FROM clickagg.clicks_per_day) =
                                 (SELECT count(*) FILTER (WHERE invalid_reason IS NULL) FROM clickagg.clicks)

@@ -38,9 +38,11 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The same stream with invalid traffic and conversions: 10% of users are
--- bots (a real crawler user agent), every user has an IP address, and one
--- click in 100 is followed a second later by a conversion of its user on
--- its campaign.
+-- bots (a real crawler user agent), every user has an IP address, except
+-- that 1% of clicks come from one of 20 click-farm addresses (at 50,000
+-- clicks/s, 1,500 clicks per farm address a minute: all but 60 of them
+-- ip_click_rate), and one click in 100 is followed a second later by a
+-- conversion of its user on its campaign.
 CREATE FUNCTION bench_gen_traffic(b bigint)
 RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
                user_agent text, ip inet, cost_micros bigint)
@@ -49,7 +51,10 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN abs(hashtext(g.user_id)) % 10 = 0
                 THEN 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
                 ELSE g.user_agent END,
-           '10.0.0.0'::inet + (hashtext(g.user_id) & 16777215), g.cost_micros
+           CASE WHEN abs(hashtext(g.event_time::text || g.user_id)) % 100 = 0
+                THEN '192.0.2.0'::inet + abs(hashtext(g.user_id)) % 20
+                ELSE '10.0.0.0'::inet + (hashtext(g.user_id) & 16777215) END,
+           g.cost_micros
       FROM bench_gen(b) g
 $$;
 -- (rows 100, 200, ... of the batch, computed as bench_gen computes them,

@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * ip_rate.c
+ *		The IP click rate in the stream: judged when the IP's minute is over.
+ *
+ * ip_click_rate makes invalid the clicks of one IP beyond
+ * clickagg.max_clicks_per_ip_minute in a UTC minute, in (event time, click
+ * ID) order; every click counts.  The stream is partitioned by user, so no
+ * worker sees all clicks of an IP; the folder process judges instead, from
+ * the raw log, and the worker of each found click's stream records it:
+ *
+ *   - the folder (clickagg_ip_rate_judge, after each fold), in two
+ *     transactions: clickagg.announce_ip_minutes() closes the minutes that
+ *     ended clickagg.ip_click_rate_delay ago, then
+ *     clickagg.judge_ip_click_rates() ranks the clicks of the IPs over the
+ *     limit in those minutes, and of the queued groups, and puts the clicks
+ *     beyond it in clickagg.ip_rate_findings;
+ *   - a worker that logs a click of a closed minute queues its (minute, IP)
+ *     to be judged again (clickagg_ip_rate_note_late): a late click moves
+ *     the later clicks of its group down one rank;
+ *   - in every pass, a worker records its stream's findings
+ *     (clickagg_ip_rate_apply -> clickagg.apply_ip_findings()): the
+ *     click_verdicts row gets ip_click_rate, a valid click moves to invalid
+ *     in the rollups, and its conversions go to the user's previous valid
+ *     click (attribution.c), all in the pass's transaction.
+ *
+ * The flag is kept apart from the user rules' verdict (invalid_code): the
+ * user walk (traffic.c) never reads it, and the effective verdict is the
+ * user rules' when they make the click invalid, else ip_click_rate, else
+ * valid.  So a click's two verdicts are each written by one process, and
+ * both are functions of the set of clicks, as the batch computes them.
+ *
+ * Locking: a pass reads clickagg.ip_rate_progress FOR SHARE before it logs
+ * clicks, and announce_ip_minutes() updates that row, so it waits for the
+ * passes that read the old value; their clicks are committed before the
+ * judging transaction takes its snapshot.  A pass that reads the new value
+ * queues its clicks of the closed minutes instead.  Judges take turns on an
+ * advisory lock.  Findings are deleted by the worker of their stream only.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "pgstat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/inet.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "clickagg.h"
+
+int			clickagg_ip_click_rate_delay_ms = 10000;
+
+static SPIPlanPtr announced_plan = NULL;
+static SPIPlanPtr queue_plan = NULL;
+static SPIPlanPtr apply_plan = NULL;
+
+/*
+ * In a pass, before its new clicks fresh[0..n) are logged: queue the
+ * (minute, IP) of those in minutes already closed for judging (but not
+ * before judged_from: those minutes are the batch's).
+ */
+void
+clickagg_ip_rate_note_late(Arrival **fresh, int n)
+{
+	TimestampTz announced;
+	TimestampTz judged_from;
+	Datum	   *times;
+	Datum	   *ips;
+	Datum		args[2];
+	bool		isnull;
+	int			nlate = 0;
+	int			i;
+
+	if (!clickagg_classify_traffic || clickagg_max_clicks_per_ip_minute <= 0)
+		return;
+	for (i = 0; i < n && fresh[i]->ip == NULL; i++)
+		;
+	if (i == n)
+		return;
+
+	if (announced_plan == NULL)
+		announced_plan = clickagg_prepare_kept(
+			"SELECT announced_through, judged_from FROM clickagg.ip_rate_progress FOR SHARE", 0, NULL);
+	if (SPI_execute_plan(announced_plan, NULL, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read clickagg.ip_rate_progress");
+	announced = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	judged_from = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+
+	times = palloc(sizeof(Datum) * n);
+	ips = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+		if (fresh[i]->ip != NULL && fresh[i]->event_time < announced &&
+			fresh[i]->event_time >= judged_from)
+		{
+			times[nlate] = TimestampTzGetDatum(fresh[i]->event_time);
+			ips[nlate] = InetPGetDatum(fresh[i]->ip);
+			nlate++;
+		}
+	if (nlate == 0)
+		return;
+
+	if (queue_plan == NULL)
+	{
+		Oid			types[2] = {TIMESTAMPTZARRAYOID, INETARRAYOID};
+
+		/* DO UPDATE, not NOTHING: a judge taking the row waits for our commit */
+		queue_plan = clickagg_prepare_kept(
+			"INSERT INTO clickagg.ip_rate_rejudge AS q (minute, ip, clicks)"
+			" SELECT date_bin('1 minute', t, timestamptz '2000-01-01 00:00:00+00'), ip, count(*)"
+			"   FROM unnest($1, $2) AS c(t, ip) GROUP BY 1, 2"
+			"     ON CONFLICT (minute, ip) DO UPDATE"
+			"    SET clicks = q.clicks + excluded.clicks, queued_at = excluded.queued_at", 2, types);
+	}
+	args[0] = PointerGetDatum(construct_array(times, nlate, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[1] = PointerGetDatum(construct_array(ips, nlate, INETOID, -1, false, TYPALIGN_INT));
+	if (SPI_execute_plan(queue_plan, args, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not queue clicks of judged minutes in clickagg.ip_rate_rejudge");
+}
+
+/*
+ * In every pass: record the stream's clicks found over their IP's rate.
+ * The ones that were valid are added to *touched, for attribution.
+ */
+void
+clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
+{
+	Datum		arg = Int32GetDatum(stream);
+	uint64		i;
+
+	if (apply_plan == NULL)
+	{
+		Oid			types[1] = {INT4OID};
+
+		apply_plan = clickagg_prepare_kept(
+			"SELECT user_id, campaign_id, event_time FROM clickagg.apply_ip_findings($1)", 1, types);
+	}
+	if (SPI_execute_plan(apply_plan, &arg, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "clickagg.apply_ip_findings failed");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		/* copied into the pass's SPI memory: it outlives this result */
+		text	   *user_id = DatumGetTextPCopy(SPI_getbinval(tup, desc, 1, &isnull));
+
+		clickagg_touched_add(touched, user_id,
+							 DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull)),
+							 DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull)));
+	}
+}
+
+/* One SQL call in a transaction of its own (the folder's). */
+static void
+run_step(const char *sql, const char *activity)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, activity);
+	if (clickagg_extension_usable())
+	{
+		if (SPI_execute(sql, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "%s failed", sql);
+		if (SPI_processed == 1)
+		{
+			char	   *result = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+			elog(DEBUG1, "clickagg: %s: %s", activity, result ? result : "null");
+		}
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pgstat_report_stat(false);
+	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
+/*
+ * The folder's judging, after each fold: announce, then judge in the next
+ * transaction (its snapshot must follow the announcement's commit).
+ */
+void
+clickagg_ip_rate_judge(void)
+{
+	if (!clickagg_classify_traffic)
+		return;
+	run_step("SELECT clickagg.announce_ip_minutes()", "closing IP minutes");
+	run_step("SELECT clickagg.judge_ip_click_rates()", "judging the IP click rate");
+}
