@@ -956,8 +956,9 @@ $fold$;
 -- writes its users' verdicts and conversions.
 
 -- How far the judging has got: before announced_through, a worker that logs
--- a click queues its group (workers read the row FOR SHARE, so moving it
--- waits for the passes that read the old value); from judged_from to
+-- a click queues its group (workers read the row FOR KEY SHARE, and moving
+-- it locks it FOR UPDATE, so it waits for the passes that read the old
+-- value; judged_through is updated without waiting for them); from judged_from to
 -- judged_through, every minute has been judged.  Minutes before
 -- judged_from (before the extension was installed) are the batch's.  One row.
 CREATE TABLE clickagg.ip_rate_progress (
@@ -1042,6 +1043,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(1668048227, 1768974948);  -- (the judges' turn)
     -- (waits for the passes that read the row before: their clicks are then
     -- committed, and the judging that follows sees them)
+    PERFORM FROM clickagg.ip_rate_progress p FOR UPDATE;
     UPDATE clickagg.ip_rate_progress p SET announced_through = through
      WHERE p.announced_through < through
     RETURNING p.announced_through INTO result;
@@ -1086,7 +1088,7 @@ BEGIN
     SELECT p.judged_through, p.announced_through, p.judged_from, p.counted_from
       INTO lo, hi, judged_from, counted_from
       FROM clickagg.ip_rate_progress p;
-    hi := least(hi, lo + interval '1 hour');  -- a long catch-up goes in steps
+    hi := least(hi, lo + interval '5 minutes');  -- a long catch-up goes in steps (and the folder folds between them)
 
     -- The queue first, in a statement of its own: it waits for the passes
     -- that queued a group again meanwhile, and the next statements'

@@ -211,7 +211,7 @@ SELECT * FROM pg_temp.verdicts('chain');
 -- (judged past the newest click, nothing queued, every finding recorded)
 CREATE FUNCTION pg_temp.wait_for_ip_findings() RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
-    FOR i IN 1..300 LOOP
+    FOR i IN 1..600 LOOP
         IF (SELECT judged_through > (SELECT max(event_time) FROM clickagg.click_log) FROM clickagg.ip_rate_progress)
            AND NOT EXISTS (SELECT FROM clickagg.ip_rate_rejudge)
            AND NOT EXISTS (SELECT FROM clickagg.ip_rate_findings) THEN
@@ -229,12 +229,13 @@ RETURNS TABLE (rank bigint, usr text, t numeric, invalid_reason text) LANGUAGE s
       FROM clickagg.clicks WHERE ip = addr ORDER BY event_time, click_id
 $$;
 SELECT pg_advisory_lock(1668048227, 1768974948) IS NULL AS folder_held_off;
--- judging starts at yesterday's midnight: yesterday's minutes are not closed yet
+-- judging starts at 00:30 yesterday: the minutes from there on are not closed yet
 UPDATE clickagg.ip_rate_progress
-   SET announced_through = pg_temp.at(1, 0), judged_from = pg_temp.at(1, 0), judged_through = pg_temp.at(1, 0);
+   SET announced_through = pg_temp.at(1, 1800), judged_from = pg_temp.at(1, 1800), judged_through = pg_temp.at(1, 1800);
 -- A farm: one IP, 65 users, one click each in one minute (00:30).  Each user
 -- is valid on their own; the IP has 5 clicks over the limit of 60.  One of
--- its users clicked earlier from elsewhere, and converted after.
+-- its users clicked earlier from elsewhere (before the judged minutes: the
+-- batch's), and converted after.
 \o /dev/null
 SELECT pg_temp.click('ipfarm ' || n, 81, 1, 1800 + n % 50, addr => '192.0.2.60') FROM generate_series(1, 65) n;
 SELECT pg_temp.click('ipfarm 49', 82, 1, 1200);
@@ -248,8 +249,9 @@ SELECT count(*) FILTER (WHERE invalid_reason IS NULL) AS valid, count(*) AS clic
 SELECT ad_id, extract(epoch FROM click_time - date_trunc('day', click_time, 'UTC')) AS click_t, attribution
   FROM clickagg.conversions WHERE conversion_id = 'ipfarm order';
 SELECT clickagg.announce_ip_minutes() > pg_temp.at(1, 3600) AS announced;
+-- (one step of five minutes: a long catch-up goes in steps)
 SELECT clickagg.judge_ip_click_rates() AS found;
-SELECT extract(epoch FROM judged_through - pg_temp.at(1, 0)) AS judged_seconds FROM clickagg.ip_rate_progress;
+SELECT extract(epoch FROM judged_through - pg_temp.at(1, 1800)) AS judged_seconds FROM clickagg.ip_rate_progress;
 SELECT pg_advisory_unlock(1668048227, 1768974948);
 SELECT pg_temp.wait_for_ip_findings();
 -- the five last in (event time, click ID) order, whoever their users are

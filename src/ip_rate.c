@@ -30,12 +30,18 @@
  * valid.  So a click's two verdicts are each written by one process, and
  * both are functions of the set of clicks, as the batch computes them.
  *
- * Locking: a pass reads clickagg.ip_rate_progress FOR SHARE before it logs
- * clicks, and announce_ip_minutes() updates that row, so it waits for the
- * passes that read the old value; their clicks are committed before the
- * judging transaction takes its snapshot.  A pass that reads the new value
- * queues its clicks of the closed minutes instead.  Judges take turns on an
+ * Locking: a pass reads clickagg.ip_rate_progress FOR KEY SHARE before it
+ * logs clicks, and announce_ip_minutes() locks that row FOR UPDATE, so it
+ * waits for the passes that read the old value; their clicks are committed
+ * before the judging transaction takes its snapshot.  A pass that reads the
+ * new value queues its clicks of the closed minutes instead.  The judging
+ * itself updates the row too (judged_through), with the weaker lock of an
+ * update that changes no key, which does not wait for passes: a pass may
+ * be waiting for the queue rows the judging took.  Judges take turns on an
  * advisory lock.  Findings are deleted by the worker of their stream only.
+ * Order in a pass: the progress row and the queue (logging), then the
+ * findings; in the judging: the queue, the counts, then the findings.
+ * So neither waits for the other in a cycle.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -59,6 +65,7 @@ int			clickagg_ip_click_rate_delay_ms = 10000;
 
 static SPIPlanPtr announced_plan = NULL;
 static SPIPlanPtr queue_plan = NULL;
+static SPIPlanPtr pending_plan = NULL;
 static SPIPlanPtr apply_plan = NULL;
 
 /*
@@ -87,7 +94,7 @@ clickagg_ip_rate_note_late(Arrival **fresh, int n)
 
 	if (announced_plan == NULL)
 		announced_plan = clickagg_prepare_kept(
-			"SELECT announced_through, judged_from FROM clickagg.ip_rate_progress FOR SHARE", 0, NULL);
+			"SELECT announced_through, judged_from FROM clickagg.ip_rate_progress FOR KEY SHARE", 0, NULL);
 	if (SPI_execute_plan(announced_plan, NULL, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not read clickagg.ip_rate_progress");
 	announced = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -133,22 +140,34 @@ void
 clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
 {
 	Datum		arg = Int32GetDatum(stream);
+	bool		isnull;
+	bool		pending;
 	uint64		i;
 
 	if (apply_plan == NULL)
 	{
 		Oid			types[1] = {INT4OID};
 
+		pending_plan = clickagg_prepare_kept(
+			"SELECT EXISTS (SELECT FROM clickagg.ip_rate_findings WHERE stream = $1)", 1, types);
 		apply_plan = clickagg_prepare_kept(
 			"SELECT user_id, campaign_id, event_time FROM clickagg.apply_ip_findings($1)", 1, types);
 	}
+
+	/* most passes have none: one index probe, not the function (1 ms) */
+	if (SPI_execute_plan(pending_plan, &arg, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read clickagg.ip_rate_findings");
+	pending = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	if (!pending)
+		return;
+
 	if (SPI_execute_plan(apply_plan, &arg, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.apply_ip_findings failed");
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
 		/* copied into the pass's SPI memory: it outlives this result */
 		text	   *user_id = DatumGetTextPCopy(SPI_getbinval(tup, desc, 1, &isnull));
 
