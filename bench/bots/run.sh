@@ -30,6 +30,10 @@ UPDATE ua SET set = 'browsers_crawlerdetect.txt' WHERE set IS NULL;
 UPDATE ua SET set = 'crawlers_in_sample.txt' WHERE set IS NULL;
 \copy ua (agent) FROM '$work/crawlers_independent.txt' WITH (FORMAT text, DELIMITER E'\x01')
 UPDATE ua SET set = 'crawlers_independent.txt' WHERE set IS NULL;
+\copy ua (agent) FROM '$work/browsers_uap.txt' WITH (FORMAT text, DELIMITER E'\x01')
+UPDATE ua SET set = 'browsers_uap.txt' WHERE set IS NULL;
+\copy ua (agent) FROM '$work/crawlers_uap.txt' WITH (FORMAT text, DELIMITER E'\x01')
+UPDATE ua SET set = 'crawlers_uap.txt' WHERE set IS NULL;
 SELECT count(*) AS patterns FROM clickagg.bot_patterns \gset
 \echo clickagg default list: :patterns patterns
 CREATE TEMP TABLE judged AS SELECT set, agent, clickagg.is_bot(agent) AS bot FROM ua;
