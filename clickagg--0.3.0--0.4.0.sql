@@ -1027,6 +1027,16 @@ RETURN ((floor(extract(epoch FROM t))::bigint - 946684800) << 32) # (-9223372036
 COMMENT ON FUNCTION clickagg.click_key_floor(timestamptz) IS
 'The smallest clickagg.click_key() of a click at or after the given time';
 
+-- The (UTC minute, IP) groups of [lo, hi) with at least threshold clicks,
+-- exactly: one read of the log through the dedup index, screened with
+-- counters in C rather than a hash table of every address (src/ip_rate.c).
+CREATE FUNCTION clickagg.busy_ip_minutes(lo timestamptz, hi timestamptz, threshold integer)
+RETURNS TABLE (minute timestamptz, ip inet, clicks bigint)
+AS 'MODULE_PATHNAME', 'clickagg_busy_ip_minutes'
+LANGUAGE C STRICT;
+COMMENT ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer) IS
+'Internal: the IP minutes of a time range of the raw log with at least the given number of clicks';
+
 -- Step 1 of judging, in a transaction of its own: closes the minutes that
 -- ended clickagg.ip_click_rate_delay ago.  Returns announced_through.
 CREATE FUNCTION clickagg.announce_ip_minutes()
@@ -1101,14 +1111,7 @@ BEGIN
         -- The minutes judged now: one read of their clicks, by the dedup
         -- index (its keys start with the second); the busy groups are kept.
         WITH busy AS (
-            SELECT date_bin('1 minute', l.event_time, timestamptz '2000-01-01 00:00:00+00') AS minute, l.ip,
-                   count(*) AS clicks
-              FROM clickagg.click_log l
-             WHERE clickagg.click_key(l.click_id) >= clickagg.click_key_floor(lo)
-               AND clickagg.click_key(l.click_id) < clickagg.click_key_floor(hi)
-               AND l.event_time >= lo AND l.event_time < hi AND l.ip IS NOT NULL
-             GROUP BY 1, 2
-            HAVING count(*) >= counted_from
+            SELECT b.minute, b.ip, b.clicks FROM clickagg.busy_ip_minutes(lo, hi, counted_from) b
         ), kept AS (
             INSERT INTO clickagg.ip_minute_counts AS k (minute, ip, clicks)
             SELECT minute, ip, clicks FROM busy
@@ -1240,7 +1243,8 @@ REVOKE ALL ON FUNCTION clickagg.traffic_lists_changed(), clickagg.load_bot_list(
     clickagg.ingest_conversion(), clickagg.wake_stream_at_commit(integer),
     clickagg.stream_conversions(integer, text[], bigint[], timestamptz[]),
     clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]),
-    clickagg.announce_ip_minutes(), clickagg.judge_ip_click_rates(), clickagg.apply_ip_findings(integer)
+    clickagg.announce_ip_minutes(), clickagg.judge_ip_click_rates(), clickagg.apply_ip_findings(integer),
+    clickagg.busy_ip_minutes(timestamptz, timestamptz, integer)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.user_stream(text) TO PUBLIC;
 REVOKE ALL ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) FROM PUBLIC;

@@ -279,6 +279,23 @@ SELECT * FROM pg_temp.verdicts('ipfarm 48');
 SELECT count(*) AS rank_mismatches FROM pg_temp.ip_ranks('192.0.2.60')
  WHERE (rank > 60) <> (invalid_reason IS NOT NULL);
 SELECT count(*) AS left_to_record FROM clickagg.ip_rate_findings;
+-- The judging's read of a range of minutes (busy_ip_minutes: a screen of
+-- counters in C, then exact groups) is exactly a GROUP BY, v4 and v6 alike.
+CREATE FUNCTION pg_temp.ip_groups(lo timestamptz, hi timestamptz, threshold int)
+RETURNS TABLE (minute timestamptz, ip inet, clicks bigint) LANGUAGE sql AS $$
+    SELECT date_bin('1 minute', event_time, timestamptz '2000-01-01 00:00:00+00'), ip, count(*)
+      FROM clickagg.click_log WHERE event_time >= lo AND event_time < hi AND ip IS NOT NULL
+     GROUP BY 1, 2 HAVING count(*) >= threshold
+$$;
+SELECT count(*) AS busy_mismatches FROM (
+    (SELECT * FROM clickagg.busy_ip_minutes(pg_temp.at(2, 0), pg_temp.at(0, 0), 1)
+     EXCEPT ALL SELECT * FROM pg_temp.ip_groups(pg_temp.at(2, 0), pg_temp.at(0, 0), 1))
+    UNION ALL
+    (SELECT * FROM pg_temp.ip_groups(pg_temp.at(2, 0), pg_temp.at(0, 0), 1)
+     EXCEPT ALL SELECT * FROM clickagg.busy_ip_minutes(pg_temp.at(2, 0), pg_temp.at(0, 0), 1))) m;
+SELECT count(*) AS groups, count(*) FILTER (WHERE family(ip) = 6) AS v6_groups
+  FROM clickagg.busy_ip_minutes(pg_temp.at(2, 0), pg_temp.at(0, 0), 1);
+SELECT ip, clicks FROM clickagg.busy_ip_minutes(pg_temp.at(2, 0), pg_temp.at(0, 0), 60);
 
 -------------------------------------------------------------------------------
 -- Every rollup follows the corrections

@@ -51,7 +51,10 @@
 
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
 #include "pgstat.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -61,7 +64,57 @@
 
 #include "clickagg.h"
 
+PG_FUNCTION_INFO_V1(clickagg_busy_ip_minutes);
+
 int			clickagg_ip_click_rate_delay_ms = 10000;
+
+/* An IP minute group: minute (from the start of the read) and the address. */
+typedef struct IpMinuteKey
+{
+	int32		minute;
+	uint8		family;
+	uint8		bits;
+	uint8		addr[16];
+	uint8		pad[2];			/* zero: keys are hashed and compared as bytes */
+} IpMinuteKey;
+
+typedef struct IpMinuteRow
+{
+	IpMinuteKey key;
+	uint32		slot;			/* its screening counter */
+} IpMinuteRow;
+
+typedef struct IpMinuteCount
+{
+	IpMinuteKey key;
+	uint32		hash;
+	char		status;
+	int64		clicks;
+} IpMinuteCount;
+
+static inline uint32
+ip_minute_hash(const IpMinuteKey *k)
+{
+	return hash_bytes((const unsigned char *) k, sizeof(IpMinuteKey));
+}
+
+#define SH_PREFIX ipcounts
+#define SH_ELEMENT_TYPE IpMinuteCount
+#define SH_KEY_TYPE IpMinuteKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) ip_minute_hash(&(k))
+#define SH_EQUAL(tb, a, b) (memcmp(&(a), &(b), sizeof(IpMinuteKey)) == 0)
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_STORE_HASH
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Screening counters: 2^22 of them, 8 MB, whatever the number of clicks. */
+#define SCREEN_BITS		22
+#define SCREEN_SIZE		(1 << SCREEN_BITS)
+#define ROWS_PER_FETCH	10000
 
 static SPIPlanPtr announced_plan = NULL;
 static SPIPlanPtr queue_plan = NULL;
@@ -175,6 +228,139 @@ clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
 							 DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull)),
 							 DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull)));
 	}
+}
+
+/*
+ * clickagg.busy_ip_minutes(lo timestamptz, hi timestamptz, threshold int)
+ *	 RETURNS TABLE (minute timestamptz, ip inet, clicks bigint)
+ *
+ * The (UTC minute, IP) groups of the clicks of [lo, hi) (lo a whole minute)
+ * with at least threshold clicks, exactly.  The judging's read of the
+ * minutes that are over: grouping every click in SQL is a hash table of
+ * every address of the minute (2.7 million groups for 3 million clicks,
+ * most of them one or two clicks), so instead one read through the dedup
+ * index keeps each click's group in an array and bumps a saturating 16-bit
+ * counter at a hash of it; counters only over-count (groups sharing one add
+ * up), so only the clicks whose counter reached threshold can be in a busy
+ * group, and only those are grouped exactly.  Memory: 28 bytes per click
+ * read, plus 8 MB.
+ */
+Datum
+clickagg_busy_ip_minutes(PG_FUNCTION_ARGS)
+{
+	TimestampTz lo = PG_GETARG_TIMESTAMPTZ(0);
+	TimestampTz hi = PG_GETARG_TIMESTAMPTZ(1);
+	int32		threshold = PG_GETARG_INT32(2);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			types[2] = {TIMESTAMPTZOID, TIMESTAMPTZOID};
+	Datum		args[2];
+	Portal		portal;
+	uint16	   *screen;
+	IpMinuteRow *rows;
+	int64		nrows = 0;
+	int64		maxrows = 1 << 16;
+	int64		i;
+	ipcounts_hash *groups;
+	ipcounts_iterator iter;
+	IpMinuteCount *g;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (threshold < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("threshold must be at least 1")));
+	if (lo % USECS_PER_MINUTE != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lo must be a whole minute")));
+	if (hi <= lo)
+		PG_RETURN_NULL();
+
+	screen = palloc_extended(SCREEN_SIZE * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	rows = palloc_extended(maxrows * sizeof(IpMinuteRow), MCXT_ALLOC_HUGE);
+
+	SPI_connect();
+	args[0] = TimestampTzGetDatum(lo);
+	args[1] = TimestampTzGetDatum(hi);
+	portal = SPI_cursor_open_with_args(NULL,
+									   "SELECT l.event_time, l.ip FROM clickagg.click_log l"
+									   " WHERE clickagg.click_key(l.click_id) >= clickagg.click_key_floor($1)"
+									   "   AND clickagg.click_key(l.click_id) < clickagg.click_key_floor($2)"
+									   "   AND l.event_time >= $1 AND l.event_time < $2 AND l.ip IS NOT NULL",
+									   2, types, args, NULL, true, 0);
+	for (;;)
+	{
+		uint64		t;
+
+		SPI_cursor_fetch(portal, true, ROWS_PER_FETCH);
+		if (SPI_processed == 0)
+			break;
+		CHECK_FOR_INTERRUPTS();
+		for (t = 0; t < SPI_processed; t++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[t];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			TimestampTz when = DatumGetTimestampTz(SPI_getbinval(tup, desc, 1, &isnull));
+			inet	   *ip = DatumGetInetPP(SPI_getbinval(tup, desc, 2, &isnull));
+			IpMinuteRow *r;
+			uint32		slot;
+
+			if (nrows == maxrows)
+			{
+				maxrows *= 2;
+				rows = repalloc_huge(rows, maxrows * sizeof(IpMinuteRow));
+			}
+			r = &rows[nrows++];
+			memset(&r->key, 0, sizeof(IpMinuteKey));
+			r->key.minute = (int32) ((when - lo) / USECS_PER_MINUTE);
+			r->key.family = ip_family(ip);
+			r->key.bits = ip_bits(ip);
+			memcpy(r->key.addr, ip_addr(ip), ip_addrsize(ip));
+			slot = ip_minute_hash(&r->key) & (SCREEN_SIZE - 1);
+			r->slot = slot;
+			if (screen[slot] < PG_UINT16_MAX)
+				screen[slot]++;
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+
+	/* exact counts, for the few clicks the screen points at */
+	groups = ipcounts_create(CurrentMemoryContext, 1024, NULL);
+	for (i = 0; i < nrows; i++)
+	{
+		bool		found;
+
+		if (screen[rows[i].slot] < threshold)
+			continue;
+		g = ipcounts_insert(groups, rows[i].key, &found);
+		if (!found)
+			g->clicks = 0;
+		g->clicks++;
+	}
+
+	ipcounts_start_iterate(groups, &iter);
+	while ((g = ipcounts_iterate(groups, &iter)) != NULL)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+		inet	   *ip;
+
+		if (g->clicks < threshold)
+			continue;
+		ip = palloc0(sizeof(inet));
+		ip_family(ip) = g->key.family;
+		ip_bits(ip) = g->key.bits;
+		memcpy(ip_addr(ip), g->key.addr, g->key.family == PGSQL_AF_INET ? 4 : 16);
+		SET_INET_VARSIZE(ip);
+		values[0] = TimestampTzGetDatum(lo + (int64) g->key.minute * USECS_PER_MINUTE);
+		values[1] = InetPGetDatum(ip);
+		values[2] = Int64GetDatum(g->clicks);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_NULL();
 }
 
 /* One SQL call in a transaction of its own (the folder's). */

@@ -89,8 +89,8 @@ echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to
 } | column -t
 
 echo
-echo "== The same with invalid traffic and conversions: 10% bot users, an IP per user,"
-echo "   a conversion for 1 click in 100 (classification on, as above)"
+echo "== The same with invalid traffic and conversions: 10% bot users, an IP per user but"
+echo "   1% of clicks from 20 click-farm addresses, a conversion for 1 click in 100"
 {
     echo "$header"
     run clickagg "$rate" "$seconds"
