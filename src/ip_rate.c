@@ -12,12 +12,17 @@
  *   - the folder (clickagg_ip_rate_judge, after each fold), in two
  *     transactions: clickagg.announce_ip_minutes() closes the minutes that
  *     ended clickagg.ip_click_rate_delay ago, then
- *     clickagg.judge_ip_click_rates() ranks the clicks of the IPs over the
- *     limit in those minutes, and of the queued groups, and puts the clicks
- *     beyond it in clickagg.ip_rate_findings;
+ *     clickagg.judge_ip_click_rates() reads those minutes once
+ *     (clickagg_busy_ip_minutes, below), keeps the groups of at least
+ *     counted_from clicks in clickagg.ip_minute_counts, ranks the clicks of
+ *     the groups over the limit, and puts the clicks beyond it in
+ *     clickagg.ip_rate_findings;
  *   - a worker that logs a click of a closed minute queues its (minute, IP)
  *     to be judged again (clickagg_ip_rate_note_late): a late click moves
- *     the later clicks of its group down one rank;
+ *     the later clicks of its group down one rank.  The judging adds the
+ *     queued clicks to the group's count (an upper bound; a group without
+ *     a row had fewer than counted_from) and reads the group's minute again
+ *     only when that may put it over the limit;
  *   - in every pass, a worker records its stream's findings
  *     (clickagg_ip_rate_apply -> clickagg.apply_ip_findings()): the
  *     click_verdicts row gets ip_click_rate, a valid click moves to invalid
