@@ -564,7 +564,8 @@ load_notes(TimestampTz lo, TimestampTz hi)
 
 	if (SPI_execute_with_args("SELECT click_id, v.code IS NOT NULL, coalesce(v.code, 0)::int2,"
 							  "       coalesce(c.n, 0), coalesce(c.value, 0)"
-							  "  FROM (SELECT click_id, CASE WHEN coalesce(invalid_code, 0) = 0 AND ip_click_rate THEN 8"
+							  "  FROM (SELECT click_id, CASE WHEN coalesce(invalid_code, 0) = 0 AND ip_click_rate"
+							  "                               THEN 8 /* CLICKAGG_CODE_IP_CLICK_RATE */"
 							  "                          ELSE coalesce(invalid_code, 0) END AS code"
 							  "          FROM clickagg.click_verdicts"
 							  "         WHERE event_time >= $1 AND event_time < $2) v"
@@ -1000,7 +1001,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 								compare_by_user_only);
 		walk_users(sorted, nsorted, day_start, totals);
 
-		/* (c) the IP click rate, which only the batch sees whole */
+		/* (c) the IP click rate (the stream judges it too, minute by minute) */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_minute_candidate),
 								compare_by_ip_minute);
 		rate_ips(sorted, nsorted, (int) ip_minute_limit, totals);
