@@ -14,7 +14,10 @@
  * probabilistic structures, and a second scan that looks again, exactly, at
  * the few clicks the screening pointed at.
  *
- *	pass 1: per click, judge it alone (traffic.c: bot, no user agent,
+ *	pass 1 (screening in two stages SCREEN_AHEAD clicks apart, so that the
+ *			cache lines a click touches are prefetched while earlier clicks
+ *			are screened; see screen_prefetch):
+ *			per click, judge it alone (traffic.c: bot, no user agent,
  *			data-center IP, with the lists as they are now), read the
  *			stream's verdict (the log's, or its correction in
  *			clickagg.click_verdicts), add it with its credited conversions
@@ -258,6 +261,64 @@ bump(uint16 *counters, uint64 mask, uint64 hash)
 	return slot;
 }
 
+/*
+ * Screening is memory-bound: a click touches about eight random cache lines
+ * of counters and filters, each a miss on a day of millions of clicks.  So
+ * pass 1 screens in two stages, SCREEN_AHEAD clicks apart: when a click is
+ * read, the lines it will touch are prefetched (screen_prefetch); the click
+ * read SCREEN_AHEAD clicks earlier is screened meanwhile (screen_click), in
+ * scan order, so the results are those of screening each click as it comes.
+ */
+#define SCREEN_AHEAD 16
+
+typedef struct PendingScreen
+{
+	int64		seen_index;		/* its record (seen[] may move as it grows) */
+	uint64		key;			/* click key: repeated IDs */
+	bool		has_pair;		/* double-click window on */
+	uint64		pair;			/* hash(user, ad) */
+	int64		pair_slot;		/* window-long slot of its event time */
+	uint64		user_minute;	/* hash(user, minute) */
+	bool		has_ip;
+	uint64		ip_minute;		/* hash(IP, minute) */
+	bool		valid_alone;	/* counts towards the caps */
+	uint64		user_cap;		/* hash(campaign, user) */
+	uint64		ip_cap;			/* hash(campaign, IP) */
+} PendingScreen;
+
+static inline void
+prefetch_counter(const uint16 *counters, uint64 mask, uint64 hash)
+{
+	__builtin_prefetch(&counters[mix64(hash) & mask], 1);
+}
+
+static inline void
+prefetch_bloom(const uint64 *filter, uint64 mask, uint64 key)
+{
+	__builtin_prefetch(&filter[(mix64(key) >> 18) & mask], 1);
+}
+
+static void
+screen_prefetch(const Screen *sc, const PendingScreen *p)
+{
+	prefetch_bloom(sc->bloom, sc->bloom_mask, p->key);
+	if (p->has_pair)
+	{
+		prefetch_bloom(sc->pairs, sc->pairs_mask, hash_combine64(p->pair, (uint64) (p->pair_slot - 1)));
+		prefetch_bloom(sc->pairs, sc->pairs_mask, hash_combine64(p->pair, (uint64) p->pair_slot));
+		prefetch_bloom(sc->pairs, sc->pairs_mask, hash_combine64(p->pair, (uint64) (p->pair_slot + 1)));
+	}
+	prefetch_counter(sc->user_minutes, sc->counter_mask, p->user_minute);
+	if (p->has_ip)
+		prefetch_counter(sc->ip_minutes, sc->counter_mask, p->ip_minute);
+	if (p->valid_alone)
+	{
+		prefetch_counter(sc->users, sc->counter_mask, p->user_cap);
+		if (p->has_ip)
+			prefetch_counter(sc->ips, sc->counter_mask, p->ip_cap);
+	}
+}
+
 /* Totals are keyed by ad_key << 17 | stream_valid << 16 | code. */
 #define TOTALS_KEY(ad_key, code, stream_valid) \
 	(((uint64) (uint32) (ad_key) << 17) | ((uint64) ((stream_valid) ? 1 : 0) << 16) | (uint16) (code))
@@ -374,19 +435,40 @@ ad_info(ads_hash *ads, int32 ad_key)
 	return &entry->info;
 }
 
+/* (campaign, user) from the user's hash (text_hash of user_id) */
 static inline uint64
-user_hash(int64 campaign_id, text *user_id)
+campaign_user_hash(int64 campaign_id, uint64 user)
 {
-	return hash_combine64((uint64) campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
-						  clickagg_hash_bytes(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id)));
+	return hash_combine64((uint64) campaign_id * UINT64CONST(0x9E3779B97F4A7C15), user);
 }
 
-/* over the whole inet value (family, bits, address), as network_cmp compares */
+/* (campaign, IP) from the IP's hash, of the whole inet value (family, bits, address), as network_cmp compares */
 static inline uint64
-ip_hash(int64 campaign_id, inet *ip)
+campaign_ip_hash(int64 campaign_id, uint64 ip)
 {
-	return hash_combine64((uint64) campaign_id * UINT64CONST(0xC2B2AE3D27D4EB4F),
-						  clickagg_hash_bytes(VARDATA_ANY(ip), VARSIZE_ANY_EXHDR(ip)));
+	return hash_combine64((uint64) campaign_id * UINT64CONST(0xC2B2AE3D27D4EB4F), ip);
+}
+
+/* Screen one click whose lines screen_prefetch() asked for (see there). */
+static void
+screen_click(Screen *sc, Seen *rec, const PendingScreen *p)
+{
+	if (bloom_test_and_set(sc, p->key))
+	{
+		bool		found;
+
+		(void) counts_insert(sc->maybe_repeated, p->key, &found);
+	}
+	if (p->has_pair)
+		screen_pair(sc, p->pair, p->pair_slot, &rec->pair_key);
+	rec->user_minute_slot = bump(sc->user_minutes, sc->counter_mask, p->user_minute);
+	if (p->has_ip)
+		rec->ip_minute_slot = bump(sc->ip_minutes, sc->counter_mask, p->ip_minute);
+	if (!p->valid_alone)
+		return;
+	rec->user_slot = bump(sc->users, sc->counter_mask, p->user_cap);
+	if (p->has_ip)
+		rec->ip_slot = bump(sc->ips, sc->counter_mask, p->ip_cap);
 }
 
 static void
@@ -808,6 +890,9 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 		TupleTableSlot *slot = table_slot_create(rel, NULL);
 		double		rows = Max(rel->rd_rel->reltuples, (double) RelationGetNumberOfBlocks(rel) * 100);
+		PendingScreen pending[SCREEN_AHEAD];
+		int64		nread = 0;
+		int64		r;
 
 		/* a counter of each kind and 16 filter bits per click of the day */
 		counters = pow2_at_least(rows, 1 << 16, UINT64CONST(1) << 27);
@@ -837,6 +922,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			text	   *user_id;
 			inet	   *ip;
 			uint64		user;
+			uint64		iph;
+			PendingScreen *p;
 			int64		nconv = 0,
 						conv_value = 0;
 			ClickNote  *note;
@@ -878,39 +965,37 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 													  NULL, ip);
 			add_total(totals, ad_key, rec->verdict, rec->stream_valid, 1, cost, nconv, conv_value);
 
-			if (bloom_test_and_set(&sc, key))
-			{
-				bool		found;
-
-				(void) counts_insert(sc.maybe_repeated, key, &found);
-			}
-
 			/*
-			 * Screening.  The user rules look at pairs (user, ad) clicked more
-			 * than once, (user, minute) over the limit, and the first window
-			 * of the day (history before midnight); the IP rate at (IP,
+			 * Screening.  The click key in a Bloom filter (repeated IDs).
+			 * The user rules look at pairs (user, ad) clicked more than
+			 * once, (user, minute) over the limit, and the first window of
+			 * the day (history before midnight); the IP rate at (IP,
 			 * minute) over the limit; every click counts.  The caps count
 			 * clicks valid on their own (a superset of the valid ones).
 			 */
 			user = text_hash(user_id);
+			iph = ip != NULL ? text_hash((text *) ip) : 0;
 			rec->first_window = event_time < day_start + window;
-			if (window > 0)
-			{
-				int64		slot = event_time / window - (event_time % window < 0 ? 1 : 0);
-
-				screen_pair(&sc, hash_combine64(user, (uint64) (uint32) ad_key), slot, &rec->pair_key);
-			}
-			rec->user_minute_slot = bump(sc.user_minutes, sc.counter_mask,
-										 hash_combine64(user, (uint64) minute_start(event_time)));
-			if (ip != NULL)
-				rec->ip_minute_slot = bump(sc.ip_minutes, sc.counter_mask,
-										   hash_combine64(text_hash((text *) ip), (uint64) minute_start(event_time)));
-			if (rec->verdict != CODE_VALID)
-				continue;
-			rec->user_slot = bump(sc.users, sc.counter_mask, user_hash(ad->campaign_id, user_id));
-			if (ip != NULL)
-				rec->ip_slot = bump(sc.ips, sc.counter_mask, ip_hash(ad->campaign_id, ip));
+			p = &pending[nread % SCREEN_AHEAD];
+			if (nread >= SCREEN_AHEAD)
+				screen_click(&sc, &seen[p->seen_index], p);
+			p->seen_index = nseen - 1;
+			p->key = key;
+			p->has_pair = window > 0;
+			p->pair = hash_combine64(user, (uint64) (uint32) ad_key);
+			p->pair_slot = window > 0 ? event_time / window - (event_time % window < 0 ? 1 : 0) : 0;
+			p->user_minute = hash_combine64(user, (uint64) minute_start(event_time));
+			p->has_ip = ip != NULL;
+			p->ip_minute = hash_combine64(iph, (uint64) minute_start(event_time));
+			p->valid_alone = rec->verdict == CODE_VALID;
+			p->user_cap = campaign_user_hash(ad->campaign_id, user);
+			p->ip_cap = campaign_ip_hash(ad->campaign_id, iph);
+			screen_prefetch(&sc, p);
+			nread++;
 		}
+		/* the last SCREEN_AHEAD clicks */
+		for (r = Max(nread - SCREEN_AHEAD, 0); r < nread; r++)
+			screen_click(&sc, &seen[pending[r % SCREEN_AHEAD].seen_index], &pending[r % SCREEN_AHEAD]);
 		table_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
 		table_close(rel, NoLock);
