@@ -139,6 +139,29 @@ SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
 SELECT event_time, invalid_reason FROM clickagg.clicks WHERE user_id = 'demo user' ORDER BY event_time;
 SELECT c.user_id, c.invalid_code, c.changes FROM clickagg.click_verdicts c WHERE user_id = 'demo user';
 SQL
+echo "   A click farm: 80 users behind one address click in one minute (the first since the install)."
+echo "   Each user is valid on their own; once the minute is over the folder judges the address:"
+echo "   the clicks beyond the 60th (clickagg.max_clicks_per_ip_minute) move to ip_click_rate."
+q <<'SQL'
+DO $$ BEGIN  -- (the minute must be over: a late click of it is judged again as it arrives)
+    WHILE (SELECT announced_through <= judged_from FROM clickagg.ip_rate_progress) LOOP
+        PERFORM pg_sleep(1);
+    END LOOP;
+END $$;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT judged_from + n * interval '500 ms', 7, 1000, 'farm user ' || n,
+       'Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile', '203.0.113.77', 400000
+  FROM clickagg.ip_rate_progress, generate_series(1, 80) n;
+SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
+DO $$ BEGIN
+    FOR i IN 1..300 LOOP
+        EXIT WHEN NOT EXISTS (SELECT FROM clickagg.ip_rate_rejudge) AND NOT EXISTS (SELECT FROM clickagg.ip_rate_findings);
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+END $$;
+SELECT coalesce(invalid_reason, '(valid)') AS verdict, count(*) AS clicks
+  FROM clickagg.clicks WHERE ip = '203.0.113.77' GROUP BY 1 ORDER BY 1;
+SQL
 
 say "13. Conversions, sent later, credited to each user's last valid click on the campaign (7 days)"
 q <<'SQL'
