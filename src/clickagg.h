@@ -277,6 +277,7 @@ extern void clickagg_history_reset(void);
 extern void clickagg_history_set_horizon(int stream, TimestampTz newest_logged);
 extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,
 								 TimestampTz event_time);
+extern void clickagg_touched_add_result(TouchedClicks *t);
 
 /* ip_rate.c */
 extern int	clickagg_ip_click_rate_delay_ms;

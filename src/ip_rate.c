@@ -200,7 +200,6 @@ clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
 	Datum		arg = Int32GetDatum(stream);
 	bool		isnull;
 	bool		pending;
-	uint64		i;
 
 	if (apply_plan == NULL)
 	{
@@ -222,17 +221,7 @@ clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
 
 	if (SPI_execute_plan(apply_plan, &arg, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.apply_ip_findings failed");
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		/* copied into the pass's SPI memory: it outlives this result */
-		text	   *user_id = DatumGetTextPCopy(SPI_getbinval(tup, desc, 1, &isnull));
-
-		clickagg_touched_add(touched, user_id,
-							 DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull)),
-							 DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull)));
-	}
+	clickagg_touched_add_result(touched);
 }
 
 /*

@@ -1050,7 +1050,6 @@ static void
 record_changes(Changes *ch, TouchedClicks *touched)
 {
 	Datum		args[5];
-	uint64		i;
 
 	if (ch->n == 0)
 		return;
@@ -1068,18 +1067,7 @@ record_changes(Changes *ch, TouchedClicks *touched)
 	args[4] = int2_array(ch->new_codes, ch->n);
 	if (SPI_execute_plan(changes_plan, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.record_verdict_changes failed");
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		/* copied into the pass's SPI memory: it outlives this result */
-		text	   *user_id = DatumGetTextPCopy(SPI_getbinval(tup, desc, 1, &isnull));
-
-		clickagg_touched_add(touched, user_id,
-							 DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull)),
-							 DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull)));
-	}
+	clickagg_touched_add_result(touched);
 }
 
 /*
@@ -1368,6 +1356,29 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 		pfree(old_verdict);
 	}
 	record_changes(&changes, touched);
+}
+
+/*
+ * The rows (user_id, campaign_id, event_time) of the last SPI result, added
+ * to *t: the clicks whose validity a pass changed, for attribution.
+ */
+void
+clickagg_touched_add_result(TouchedClicks *t)
+{
+	uint64		i;
+
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		/* copied into the pass's SPI memory: it outlives this result */
+		text	   *user_id = DatumGetTextPCopy(SPI_getbinval(tup, desc, 1, &isnull));
+
+		clickagg_touched_add(t, user_id,
+							 DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull)),
+							 DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull)));
+	}
 }
 
 void
