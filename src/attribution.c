@@ -46,6 +46,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "storage/itemptr.h"
 #include "fmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -80,6 +81,8 @@ static ConverterSet converters[CLICKAGG_STREAMS];
 
 static SPIPlanPtr conversions_plan = NULL;
 static SPIPlanPtr converters_plan = NULL;
+static SPIPlanPtr waiting_plan = NULL;
+static SPIPlanPtr set_aside_plan = NULL;
 
 static inline uint64
 user_hash_of(Datum user_id)
@@ -176,14 +179,81 @@ stream_converters(int stream, TimestampTz now)
 }
 
 /*
- * The conversion step of a pass: new conversions of the stream, and the
- * conversions that the pass's touched clicks may be credited with.
+ * The stream's conversions waiting to be moved, at most room of them (all
+ * when room < 0), oldest arrival first, by TID: a pass takes these and no
+ * others, so that a pass that fails can be isolated to one of them.
  */
 void
-clickagg_attribute_pass(int stream, TouchedClicks *touched)
+clickagg_conversions_waiting(int stream, int room, ConversionBatch *batch)
+{
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+	uint64		i;
+
+	batch->n = 0;
+	batch->tids = NULL;
+	if (room == 0)
+		return;
+	if (waiting_plan == NULL)
+	{
+		Oid			types[2] = {INT2OID, INT8OID};
+
+		waiting_plan = clickagg_prepare_kept(
+			"SELECT ctid FROM clickagg.conversion_arrivals WHERE stream = $1"
+			" ORDER BY arrived_at, ctid LIMIT $2", 2, types);
+	}
+	args[0] = Int16GetDatum((int16) stream);
+	args[1] = Int64GetDatum(room);
+	nulls[1] = room < 0 ? 'n' : ' ';
+	if (SPI_execute_plan(waiting_plan, args, nulls, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read clickagg.conversion_arrivals");
+	batch->n = (int) SPI_processed;
+	batch->tids = palloc(sizeof(ItemPointerData) * Max(batch->n, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[i],
+																   SPI_tuptable->tupdesc, 1, &isnull)),
+						&batch->tids[i]);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Keep a conversion that failed every pass out of the log: in
+ * clickagg.rejected_conversions with reason processing_error and the error.
+ */
+void
+clickagg_set_aside_conversion(int stream, ItemPointer tid, const char *sqlstate, const char *message)
+{
+	Datum		args[4];
+
+	if (set_aside_plan == NULL)
+	{
+		Oid			types[4] = {INT4OID, TIDOID, TEXTOID, TEXTOID};
+
+		set_aside_plan = clickagg_prepare_kept(
+			"SELECT clickagg.set_aside_conversion($1, $2, $3, $4)", 4, types);
+	}
+	args[0] = Int32GetDatum(stream);
+	args[1] = PointerGetDatum(tid);
+	args[2] = CStringGetTextDatum(sqlstate);
+	args[3] = CStringGetTextDatum(message);
+	if (SPI_execute_plan(set_aside_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "clickagg.set_aside_conversion failed");
+}
+
+/*
+ * The conversion step of a pass: the stream's conversions of *batch, and
+ * the conversions that the pass's touched clicks may be credited with.
+ */
+void
+clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatch *batch)
 {
 	ConverterSet *set = stream_converters(stream, GetCurrentTransactionStartTimestamp());
-	Datum		args[4];
+	Datum		args[5];
+	Datum	   *tids;
 	int			kept = 0;
 	int			i;
 	uint64		row;
@@ -203,20 +273,27 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched)
 		}
 	}
 	touched->n = kept;
+	if (touched->n == 0 && batch->n == 0)
+		return;					/* most passes: nothing to credit */
 
 	if (conversions_plan == NULL)
 	{
-		Oid			types[4] = {INT4OID, TEXTARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID};
+		Oid			types[5] = {INT4OID, TEXTARRAYOID, INT8ARRAYOID, TIMESTAMPTZARRAYOID, TIDARRAYOID};
 
 		conversions_plan = clickagg_prepare_kept(
-			"SELECT user_id, event_time FROM clickagg.stream_conversions($1, $2, $3, $4)", 4, types);
+			"SELECT user_id, event_time FROM clickagg.stream_conversions($1, $2, $3, $4, $5)", 5, types);
 	}
+	tids = palloc(sizeof(Datum) * Max(batch->n, 1));
+	for (i = 0; i < batch->n; i++)
+		tids[i] = PointerGetDatum(&batch->tids[i]);
 	args[0] = Int32GetDatum(stream);
 	args[1] = PointerGetDatum(construct_array(touched->users, touched->n, TEXTOID, -1, false, TYPALIGN_INT));
 	args[2] = PointerGetDatum(construct_array(touched->campaigns, touched->n, INT8OID, 8,
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[3] = PointerGetDatum(construct_array(touched->times, touched->n, TIMESTAMPTZOID, 8,
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	args[4] = PointerGetDatum(construct_array(tids, batch->n, TIDOID, sizeof(ItemPointerData),
+											  false, TYPALIGN_SHORT));
 	if (SPI_execute_plan(conversions_plan, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.stream_conversions failed");
 

@@ -480,10 +480,11 @@ add_total(totals_hash *totals, int32 ad_key, int16 code, bool stream_valid,
 
 	if (!found)
 		e->clicks = e->spend = e->conversions = e->conversion_value = 0;
-	e->clicks += clicks;
-	e->spend += spend;
-	e->conversions += conversions;
-	e->conversion_value += conversion_value;
+	e->clicks = clickagg_add_checked(e->clicks, clicks, "billed clicks");
+	e->spend = clickagg_add_checked(e->spend, spend, "billed spend_micros");
+	e->conversions = clickagg_add_checked(e->conversions, conversions, "billed conversions");
+	e->conversion_value = clickagg_add_checked(e->conversion_value, conversion_value,
+											   "billed conversion_value_micros");
 }
 
 /* Give a candidate a new verdict, moving it (and its conversions) between totals. */
@@ -946,7 +947,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
 			event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
 			user_id = DatumGetTextPP(slot->tts_values[LOG_USER_ID]);
-			ip = slot->tts_isnull[LOG_IP] ? NULL : DatumGetInetPP(slot->tts_values[LOG_IP]);
+			/* (rows logged before 0.5.0 may carry a netmask: the host counts) */
+			ip = slot->tts_isnull[LOG_IP] ? NULL : clickagg_host_of(DatumGetInetPP(slot->tts_values[LOG_IP]));
 			ad = ad_info(ads, ad_key);
 
 			stream_code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
@@ -1052,7 +1054,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			c->event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
 			memcpy(&c->click_id, DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]), sizeof(pg_uuid_t));
 			c->user_id = DatumGetTextPCopy(slot->tts_values[LOG_USER_ID]);
-			c->ip = slot->tts_isnull[LOG_IP] ? NULL : (inet *) PG_DETOAST_DATUM_COPY(slot->tts_values[LOG_IP]);
+			c->ip = slot->tts_isnull[LOG_IP] ? NULL :
+				clickagg_host_of((inet *) PG_DETOAST_DATUM_COPY(slot->tts_values[LOG_IP]));
 			c->user_candidate = by_user;
 			c->ip_candidate = by_ip && c->ip != NULL;
 			c->key_candidate = by_key;

@@ -55,6 +55,21 @@ clickagg_unix_seconds(TimestampTz t)
 }
 
 /*
+ * Can a click ID hold this event time?  Its 48-bit field counts Unix
+ * milliseconds of whole seconds: 1970-01-01 to 10889-08-02 UTC.
+ */
+bool
+clickagg_click_id_time_valid(TimestampTz t)
+{
+	int64		seconds;
+
+	if (TIMESTAMP_NOT_FINITE(t))
+		return false;
+	seconds = clickagg_unix_seconds(t);
+	return seconds >= 0 && seconds <= CLICK_ID_MAX_MILLIS / 1000;
+}
+
+/*
  * UTC day of a timestamp, as days since 2000-01-01 (the DateADT encoding).
  */
 int32
@@ -144,7 +159,7 @@ clickagg_compute_click_id(pg_uuid_t *out, const char *user_id, int user_id_len,
 				 errmsg("event_time must be a finite timestamp")));
 
 	seconds = clickagg_unix_seconds(event_time);
-	if (seconds < 0 || seconds > CLICK_ID_MAX_MILLIS / 1000)
+	if (!clickagg_click_id_time_valid(event_time))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("event_time is out of range for a click ID"),

@@ -50,6 +50,10 @@ int			clickagg_billing_delay_s = 2 * SECS_PER_HOUR;
 int			clickagg_billing_cycle_s = 31 * SECS_PER_DAY;
 int			clickagg_max_clicks_per_user_day = 50;
 int			clickagg_max_clicks_per_ip_day = 500;
+int64		clickagg_max_cost_micros = 1000000000;
+int64		clickagg_max_conversion_value_micros = INT64CONST(1000000000000);
+static char *max_cost_micros_text = NULL;
+static char *max_conversion_value_micros_text = NULL;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -138,6 +142,45 @@ static bool
 check_billing_cycle(int *newval, void **extra, GucSource source)
 {
 	return retention_covers_billing(clickagg_retention_s, clickagg_billing_delay_s, *newval);
+}
+
+/*
+ * Money limits are bigint settings, which PostgreSQL's GUCs (int is 32 bits)
+ * do not have: they are strings, checked and parsed here.
+ */
+static bool
+check_money_limit(char **newval, void **extra, GucSource source)
+{
+	char	   *end;
+	long long	v;
+
+	errno = 0;
+	v = strtoll(*newval, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (errno != 0 || end == *newval || *end != '\0' || v < 0)
+	{
+		GUC_check_errdetail("The limit is a whole number of micros from 0 to 9223372036854775807.");
+		return false;
+	}
+	/* (freed by guc.c with free(), so malloc, as PostgreSQL 15 asks of check hooks) */
+	*extra = malloc(sizeof(int64));
+	if (*extra == NULL)
+		return false;
+	*(int64 *) *extra = (int64) v;
+	return true;
+}
+
+static void
+assign_max_cost(const char *newval, void *extra)
+{
+	clickagg_max_cost_micros = *(int64 *) extra;
+}
+
+static void
+assign_max_conversion_value(const char *newval, void *extra)
+{
+	clickagg_max_conversion_value_micros = *(int64 *) extra;
 }
 
 static void
@@ -260,6 +303,36 @@ define_settings(void)
 							PGC_SIGHUP,
 							0,
 							NULL, NULL, NULL);
+
+	/*
+	 * Reload, not per session: a writer must not raise them for itself.
+	 */
+	DefineCustomStringVariable("clickagg.max_cost_micros",
+							   "Largest cost_micros a click may have; a click above is refused at ingest.",
+							   "In micros of the currency: the default 1000000000 is 1,000 units.",
+							   &max_cost_micros_text,
+							   "1000000000",
+							   PGC_SIGHUP,
+							   0,
+							   check_money_limit, assign_max_cost, NULL);
+
+	DefineCustomStringVariable("clickagg.max_conversion_value_micros",
+							   "Largest value_micros a conversion may have; a conversion above is refused at ingest.",
+							   "In micros of the currency: the default 1000000000000 is 1,000,000 units.",
+							   &max_conversion_value_micros_text,
+							   "1000000000000",
+							   PGC_SIGHUP,
+							   0,
+							   check_money_limit, assign_max_conversion_value, NULL);
+
+	DefineCustomBoolVariable("clickagg.allow_drop_with_clicks",
+							 "Lets DROP EXTENSION clickagg drop the raw click log while it holds clicks.",
+							 "Set it for one transaction: BEGIN; SET LOCAL clickagg.allow_drop_with_clicks = on; DROP EXTENSION clickagg; COMMIT;",
+							 &clickagg_allow_drop_with_clicks,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.dedup_cache_size",
 							"Memory each worker uses to remember recently logged click IDs.",
@@ -410,8 +483,18 @@ clickagg_shmem_startup(void)
 			pg_atomic_init_u64(&s->rate_window_start, 0);
 			pg_atomic_init_u64(&s->rate_window_moved, 0);
 			pg_atomic_init_u64(&s->rate_millis, 0);
+			pg_atomic_init_u64(&s->write_seq, 0);
+			pg_atomic_init_u64(&s->writes_in_flight, 0);
+			pg_atomic_init_u64(&s->chain_done_seq, PG_UINT64_MAX);
+			pg_atomic_init_u64(&s->failed_passes, 0);
+			pg_atomic_init_u64(&s->set_aside, 0);
+			pg_atomic_init_u32(&s->failing, 0);
+			pg_atomic_init_u32(&s->isolating, 0);
 		}
 		pg_atomic_init_u64(&clickagg_shared->last_fold_end, 0);
+		pg_atomic_init_u64(&clickagg_shared->folder.failed_folds, 0);
+		pg_atomic_init_u64(&clickagg_shared->folder.set_aside, 0);
+		pg_atomic_init_u32(&clickagg_shared->folder.failing, 0);
 	}
 	LWLockRelease(AddinShmemInitLock);
 }

@@ -21,9 +21,11 @@
 #define CLICKAGG_H
 
 #include "access/transam.h"
+#include "common/int.h"
 #include "datatype/timestamp.h"
 #include "port/atomics.h"
 #include "storage/condition_variable.h"
+#include "storage/itemptr.h"
 #include "storage/latch.h"
 #include "storage/spin.h"
 #include "utils/inet.h"
@@ -42,8 +44,11 @@
 
 #define CLICKAGG_SCHEMA			"clickagg"
 
+/* Bytes of an error message kept in shared memory for the status views. */
+#define CLICKAGG_ERROR_LEN		256
+
 /* The version of the SQL objects this library reads and writes. */
-#define CLICKAGG_SQL_VERSION	"0.4.0"
+#define CLICKAGG_SQL_VERSION	"0.5.0"
 
 /* Limits on the text fields of a click, in bytes. */
 #define CLICKAGG_MAX_USER_ID_LEN	256
@@ -88,7 +93,8 @@ typedef enum RejectReason
 {
 	REJECT_NONE = 0,
 	REJECT_FUTURE,				/* beyond clickagg.max_clock_skew ahead */
-	REJECT_EXPIRED				/* older than clickagg.retention */
+	REJECT_EXPIRED,				/* older than clickagg.retention */
+	REJECT_SET_ASIDE			/* failed every pass (processing_error) */
 } RejectReason;
 
 /*
@@ -104,6 +110,21 @@ typedef struct ClickaggStream
 	pg_atomic_uint32 current_segment;
 	pg_atomic_uint64 chains_started;	/* bumped before a chain's snapshot */
 	pg_atomic_uint64 chain_done;	/* number of the last complete chain */
+
+	/*
+	 * Commits of transactions that wrote to the stream (arrivals,
+	 * conversions, IP findings; ingest.c): such a transaction adds one to
+	 * writes_in_flight and then to write_seq before it commits, and takes
+	 * one from writes_in_flight once it has committed (or aborted).  A chain
+	 * that, before its snapshot, reads write_seq and then finds nothing in
+	 * flight has seen every write counted in that write_seq; once complete
+	 * it publishes it as chain_done_seq (PG_UINT64_MAX: none yet).  While
+	 * write_seq still equals chain_done_seq nothing was written since, and
+	 * wait_for_stream() needs no new chain (stream.c).
+	 */
+	pg_atomic_uint64 write_seq;
+	pg_atomic_uint64 writes_in_flight;
+	pg_atomic_uint64 chain_done_seq;
 	pg_atomic_uint64 moved;		/* arrivals moved since startup */
 	pg_atomic_uint64 accepted;
 	pg_atomic_uint64 duplicates;
@@ -114,6 +135,14 @@ typedef struct ClickaggStream
 	pg_atomic_uint64 rate_window_start; /* TimestampTz */
 	pg_atomic_uint64 rate_window_moved;
 	pg_atomic_uint64 rate_millis;	/* clicks per 1000 s in the last window */
+	/* failed passes and rows set aside (isolation.c), since startup */
+	pg_atomic_uint64 failed_passes;
+	pg_atomic_uint64 set_aside;
+	pg_atomic_uint32 failing;	/* failed passes in a row now */
+	pg_atomic_uint32 isolating; /* rows per pass while isolating, or 0 */
+	/* under ClickaggShared.mutex: the last failure */
+	TimestampTz last_error_at;
+	char		last_error[CLICKAGG_ERROR_LEN];
 } ClickaggStream;
 
 typedef struct ClickaggWorkerSlot
@@ -124,9 +153,20 @@ typedef struct ClickaggWorkerSlot
 	bool		extension_outdated; /* waiting for ALTER EXTENSION UPDATE */
 } ClickaggWorkerSlot;
 
+/* The folder's figures, like a stream's. */
+typedef struct ClickaggFolder
+{
+	pg_atomic_uint64 failed_folds;
+	pg_atomic_uint64 set_aside;	/* delta rows set aside since startup */
+	pg_atomic_uint32 failing;
+	/* under ClickaggShared.mutex */
+	TimestampTz last_error_at;
+	char		last_error[CLICKAGG_ERROR_LEN];
+} ClickaggFolder;
+
 /*
- * The whole shared segment.  mutex protects the worker slots; everything in
- * streams[] is atomic.
+ * The whole shared segment.  mutex protects the worker slots and the last
+ * error texts; everything else is atomic.
  */
 typedef struct ClickaggShared
 {
@@ -135,7 +175,25 @@ typedef struct ClickaggShared
 	ClickaggWorkerSlot workers[CLICKAGG_MAX_WORKERS];
 	ClickaggStream streams[CLICKAGG_STREAMS];
 	pg_atomic_uint64 last_fold_end; /* TimestampTz of the last rollup fold */
+	ClickaggFolder folder;
 } ClickaggShared;
+
+/*
+ * a + b, or an error (22003) naming what is summed: sums of money and of
+ * counts never wrap.  A pass or a fold that fails this way is retried and,
+ * if it keeps failing, has the rows that make it fail set aside (stream.c).
+ */
+static inline int64
+clickagg_add_checked(int64 a, int64 b, const char *what)
+{
+	int64		sum;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s out of range: " INT64_FORMAT " + " INT64_FORMAT " is beyond a bigint", what, a, b)));
+	return sum;
+}
 
 /* clickagg.c */
 extern ClickaggShared *clickagg_shared;
@@ -147,6 +205,8 @@ extern int	clickagg_batch_size;
 extern int	clickagg_max_clock_skew_s;
 extern int	clickagg_retention_s;
 extern int	clickagg_fold_interval_ms;
+extern int64 clickagg_max_cost_micros;
+extern int64 clickagg_max_conversion_value_micros;
 extern void clickagg_require_preload(void);
 extern int	clickagg_stream_owner(int stream);
 extern void clickagg_wake_stream_owner(int stream);
@@ -158,11 +218,19 @@ extern void clickagg_compute_click_id(pg_uuid_t *out, const char *user_id,
 									  TimestampTz event_time,
 									  const char *user_agent,
 									  int user_agent_len);
+extern bool clickagg_click_id_time_valid(TimestampTz t);
 extern int64 clickagg_click_key(const pg_uuid_t *id);
 extern int32 clickagg_utc_day(TimestampTz t);
 extern uint64 clickagg_hash_bytes(const char *data, size_t len);
 extern uint32 clickagg_hash_ad(int64 campaign_id, int64 ad_id);
 extern int	clickagg_user_stream(const char *user_id, int len);
+
+/* guard.c */
+extern bool clickagg_allow_drop_with_clicks;
+
+/* hostaddr.c */
+extern inet *clickagg_host_of(inet *ip);
+extern inet *clickagg_host_address(inet *ip, const char *column, const char *relation);
 
 /* ingest.c */
 extern void clickagg_ingest_init(void);
@@ -178,7 +246,8 @@ typedef struct Arrival
 {
 	TimestampTz arrived_at;
 	TimestampTz event_time;
-	pg_uuid_t	click_id;
+	pg_uuid_t	click_id;		/* zero when !has_click_id */
+	bool		has_click_id;	/* false: event time outside the IDs' range */
 	int64		campaign_id;
 	int64		ad_id;
 	int64		cost_micros;
@@ -217,13 +286,15 @@ typedef struct MoveResult
 
 extern void clickagg_move_arrivals(int stream, Arrival *arrivals, int count,
 								   MoveResult *result);
+extern void clickagg_set_aside_arrivals(int stream, Arrival *arrivals, int count,
+										const char *sqlstate, const char *message);
 
 /* dictionary.c */
 extern void clickagg_dictionary_reset(void);
 extern void clickagg_dictionary_resolve(Arrival **cands, int ncands);
 extern bool clickagg_dictionary_has_misses(const Arrival *arrivals, int n);
 extern bool clickagg_user_agent_key(text *agent, int32 *key);
-extern text *clickagg_user_agent_text(int32 key);
+extern text *clickagg_user_agent_text(int32 key, bool missing_ok);
 
 /* counters.c */
 extern void clickagg_counters_add(const char *relname, int nkeys, int ncounters,
@@ -286,8 +357,45 @@ extern void clickagg_ip_rate_apply(int stream, TouchedClicks *touched);
 extern void clickagg_ip_rate_judge(void);
 
 /* attribution.c */
-extern void clickagg_attribute_pass(int stream, TouchedClicks *touched);
+typedef struct ConversionBatch
+{
+	int			n;
+	ItemPointerData *tids;		/* rows of clickagg.conversion_arrivals */
+} ConversionBatch;
+
+extern void clickagg_conversions_waiting(int stream, int room, ConversionBatch *batch);
+extern void clickagg_attribute_pass(int stream, TouchedClicks *touched,
+									const ConversionBatch *batch);
+extern void clickagg_set_aside_conversion(int stream, ItemPointer tid, const char *sqlstate,
+										  const char *message);
 extern void clickagg_attribution_reset(void);
+
+/* isolation.c: retries, and the rows of a failing batch set aside */
+typedef struct Isolation
+{
+	int			failures;		/* consecutive failed attempts */
+	int			limit;			/* rows per attempt while isolating; 0: whole batches */
+	int64		suspect_left;	/* rows of the failed batch not yet committed */
+	int			set_aside_run;	/* rows set aside with no success between */
+	TimestampTz retry_at;		/* no attempt before this */
+	int64		total_failures; /* since the process started */
+	int64		total_set_aside;
+} Isolation;
+
+typedef enum IsolationStep
+{
+	ISOLATION_RETRY,			/* attempt again at retry_at */
+	ISOLATION_SET_ASIDE			/* set aside the one row the attempt held */
+} IsolationStep;
+
+extern struct ErrorData *clickagg_catch_error(void);
+extern void clickagg_describe_error(const struct ErrorData *edata, char *buf);
+extern bool clickagg_isolation_due(const Isolation *iso, TimestampTz now);
+extern IsolationStep clickagg_isolation_failed(Isolation *iso, int sqlerrcode, int64 items,
+											   TimestampTz now);
+extern void clickagg_isolation_succeeded(Isolation *iso, int64 items);
+extern void clickagg_isolation_set_aside(Isolation *iso);
+extern int	clickagg_isolation_limit(const Isolation *iso);
 
 /* recent.c */
 typedef enum RecentAnswer

@@ -114,8 +114,8 @@ clickagg_counters_add(const char *relname, int nkeys, int ncounters,
 		{
 			slot_getallattrs(found_slot);
 			for (k = 0; k < ncounters; k++)
-				values[nkeys + k] = Int64GetDatum(DatumGetInt64(found_slot->tts_values[nkeys + k]) +
-												  row_deltas[k]);
+				values[nkeys + k] = Int64GetDatum(clickagg_add_checked(DatumGetInt64(found_slot->tts_values[nkeys + k]),
+																	   row_deltas[k], "a counter"));
 		}
 		else
 		{
@@ -242,7 +242,7 @@ fold_add(HTAB *sums, int nkeys, int ncounters, const Datum *key, const int64 *co
 	if (!found)
 		memset(e->counts, 0, sizeof(e->counts));
 	for (c = 0; c < ncounters; c++)
-		e->counts[c] += counts[c];
+		e->counts[c] = clickagg_add_checked(e->counts[c], counts[c], "a counter");
 }
 
 /*

@@ -74,6 +74,7 @@ typedef struct CounterEntry
 	int64		accepted;
 	int64		duplicates;
 	int64		rejected;
+	int64		set_aside;
 } CounterEntry;
 
 /* fates_hash: the batch's counts per (day, campaign, ad) */
@@ -326,8 +327,13 @@ insert_day(Oid heap_oid, Arrival **cands, int ncands, MoveResult *result)
 	table_close(heap, NoLock);
 }
 
+/*
+ * Keep arrivals out of the log in clickagg.rejected_clicks, with their
+ * reason; a row set aside after failing every pass (sqlstate not NULL) also
+ * with its error.
+ */
 static void
-keep_rejected(Arrival **rejected, int n)
+keep_rejected(Arrival **rejected, int n, const char *sqlstate, const char *message)
 {
 	RangeVar   *rv = makeRangeVar(CLICKAGG_SCHEMA, "rejected_clicks", -1);
 	Relation	rel = table_openrv(rv, RowExclusiveLock);
@@ -336,9 +342,9 @@ keep_rejected(Arrival **rejected, int n)
 	int			i;
 
 	/* arrived_at, reason, click_id, event_time, campaign_id, ad_id, user_id,
-	 * user_agent, ip, cost_micros */
-	if (desc->natts != 10)
-		elog(ERROR, "clickagg.rejected_clicks has %d columns, expected 10", desc->natts);
+	 * user_agent, ip, cost_micros, error_code, error_message */
+	if (desc->natts != 12)
+		elog(ERROR, "clickagg.rejected_clicks has %d columns, expected 12", desc->natts);
 
 	ins = inserter_begin(rel);
 	for (i = 0; i < n; i++)
@@ -347,21 +353,29 @@ keep_rejected(Arrival **rejected, int n)
 		TupleTableSlot *slot = inserter_next_slot(ins);
 
 		slot->tts_values[0] = TimestampTzGetDatum(a->arrived_at);
-		slot->tts_values[1] = CStringGetTextDatum(a->reject == REJECT_FUTURE ?
-												  "event_time_in_future" :
+		slot->tts_values[1] = CStringGetTextDatum(sqlstate != NULL ? "processing_error" :
+												  a->reject == REJECT_FUTURE ? "event_time_in_future" :
 												  "event_time_expired");
 		slot->tts_values[2] = UUIDPGetDatum(&a->click_id);
+		slot->tts_isnull[2] = !a->has_click_id;
 		slot->tts_values[3] = TimestampTzGetDatum(a->event_time);
 		slot->tts_values[4] = Int64GetDatum(a->campaign_id);
 		slot->tts_values[5] = Int64GetDatum(a->ad_id);
 		slot->tts_values[6] = PointerGetDatum(a->user_id);
+		/* (a row set aside may be failing for its key: then the text stays unknown) */
 		if (a->has_user_agent && a->user_agent == NULL)
-			a->user_agent = clickagg_user_agent_text(a->ua_key);
+			a->user_agent = clickagg_user_agent_text(a->ua_key, sqlstate != NULL);
 		slot->tts_values[7] = PointerGetDatum(a->user_agent);
-		slot->tts_isnull[7] = !a->has_user_agent;
+		slot->tts_isnull[7] = (a->user_agent == NULL);
 		slot->tts_values[8] = PointerGetDatum(a->ip);
 		slot->tts_isnull[8] = (a->ip == NULL);
 		slot->tts_values[9] = Int64GetDatum(a->cost_micros);
+		slot->tts_isnull[10] = slot->tts_isnull[11] = (sqlstate == NULL);
+		if (sqlstate != NULL)
+		{
+			slot->tts_values[10] = CStringGetTextDatum(sqlstate);
+			slot->tts_values[11] = CStringGetTextDatum(message);
+		}
 		ExecStoreVirtualTuple(slot);
 	}
 	inserter_end(ins);
@@ -380,8 +394,10 @@ count_fate(fates_hash *counters, Arrival *a)
 	key.ad_id = a->ad_id;
 	e = fates_insert(counters, key, &found);
 	if (!found)
-		e->accepted = e->duplicates = e->rejected = 0;
-	if (a->reject != REJECT_NONE)
+		e->accepted = e->duplicates = e->rejected = e->set_aside = 0;
+	if (a->reject == REJECT_SET_ASIDE)
+		e->set_aside++;
+	else if (a->reject != REJECT_NONE)
 		e->rejected++;
 	else if (a->duplicate)
 		e->duplicates++;
@@ -427,19 +443,20 @@ save_counters(int stream, fates_hash *counters)
 	qsort(entries, n, sizeof(CounterEntry *), compare_counter_keys);
 
 	keys = palloc(sizeof(Datum) * 4 * n);
-	deltas = palloc(sizeof(int64) * 3 * n);
+	deltas = palloc(sizeof(int64) * 4 * n);
 	for (i = 0; i < n; i++)
 	{
 		keys[i * 4 + 0] = DateADTGetDatum(entries[i]->key.day);
 		keys[i * 4 + 1] = Int64GetDatum(entries[i]->key.campaign_id);
 		keys[i * 4 + 2] = Int64GetDatum(entries[i]->key.ad_id);
 		keys[i * 4 + 3] = Int16GetDatum((int16) stream);
-		deltas[i * 3 + 0] = entries[i]->accepted;
-		deltas[i * 3 + 1] = entries[i]->duplicates;
-		deltas[i * 3 + 2] = entries[i]->rejected;
+		deltas[i * 4 + 0] = entries[i]->accepted;
+		deltas[i * 4 + 1] = entries[i]->duplicates;
+		deltas[i * 4 + 2] = entries[i]->rejected;
+		deltas[i * 4 + 3] = entries[i]->set_aside;
 	}
 	clickagg_counters_record("ingest_counters", "ingest_counter_deltas", stream,
-							 4, 3, n, keys, deltas);
+							 4, 4, n, keys, deltas);
 }
 
 /*
@@ -501,11 +518,14 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 		a->duplicate = false;
 		a->invalid_code = CLICKAGG_CODE_VALID; /* set for new clicks by traffic.c */
 		a->day = clickagg_utc_day(a->event_time);
-		a->click_key = clickagg_click_key(&a->click_id);
+		a->click_key = a->has_click_id ? clickagg_click_key(&a->click_id) : 0;
 		if (a->event_time > a->arrived_at + skew_usecs)
 			a->reject = REJECT_FUTURE;
 		else if (a->event_time < a->arrived_at - retention_usecs)
 			a->reject = REJECT_EXPIRED;
+		else if (!a->has_click_id)
+			/* before 1970 or after 10889: beyond any retention or skew */
+			a->reject = a->event_time < a->arrived_at ? REJECT_EXPIRED : REJECT_FUTURE;
 		else
 			a->reject = REJECT_NONE;
 
@@ -559,7 +579,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	}
 
 	if (nrejected > 0)
-		keep_rejected(rejected, nrejected);
+		keep_rejected(rejected, nrejected, NULL, NULL);
 
 	counters = fates_create(CurrentMemoryContext, 1024, NULL);
 	for (i = 0; i < count; i++)
@@ -575,4 +595,33 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	result->accepted = naccepted;
 	result->rejected = nrejected;
 	result->duplicates = count - naccepted - nrejected;
+}
+
+/*
+ * Keep arrivals[0..count) out of the log after they failed every pass
+ * (stream.c isolated them): in clickagg.rejected_clicks with reason
+ * processing_error and the error, counted as set aside.  Nothing else of a
+ * pass runs, so nothing that failed runs again.
+ */
+void
+clickagg_set_aside_arrivals(int stream, Arrival *arrivals, int count,
+							const char *sqlstate, const char *message)
+{
+	Arrival   **rows = palloc(sizeof(Arrival *) * Max(count, 1));
+	fates_hash *counters = fates_create(CurrentMemoryContext, 16, NULL);
+	int			i;
+
+	for (i = 0; i < count; i++)
+	{
+		Arrival    *a = &arrivals[i];
+
+		a->day = clickagg_utc_day(a->event_time);
+		a->duplicate = false;
+		a->reject = REJECT_SET_ASIDE;
+		rows[i] = a;
+		count_fate(counters, a);
+	}
+	keep_rejected(rows, count, sqlstate, message);
+	save_counters(stream, counters);
+	fates_destroy(counters);
 }

@@ -484,10 +484,11 @@ clickagg_user_agent_key(text *agent, int32 *key)
 
 /*
  * The text of a user agent key, for the rare arrival that must be kept with
- * its text (a rejected click).
+ * its text (a rejected click), and for judging an agent.  missing_ok: NULL
+ * if the key is not in the dictionary, instead of an error.
  */
 text *
-clickagg_user_agent_text(int32 key)
+clickagg_user_agent_text(int32 key, bool missing_ok)
 {
 	static SPIPlanPtr plan = NULL;
 	Datum		arg = Int32GetDatum(key);
@@ -502,7 +503,11 @@ clickagg_user_agent_text(int32 key)
 		plan = clickagg_prepare_kept("SELECT user_agent FROM clickagg.user_agents WHERE ua_key = $1",
 									 1, types);
 	}
-	if (SPI_execute_plan(plan, &arg, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	if (SPI_execute_plan(plan, &arg, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read clickagg.user_agents");
+	if (SPI_processed != 1 && missing_ok)
+		return NULL;
+	if (SPI_processed != 1)
 		elog(ERROR, "user agent key %d is not in clickagg.user_agents", key);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	agent = (text *) PG_DETOAST_DATUM_COPY(d);

@@ -122,6 +122,9 @@ static IngestBatch *current_batch = NULL;
 /* Streams this transaction appended to, to wake their owners at commit. */
 static uint32 touched_streams = 0;
 
+/* Streams whose writes_in_flight this transaction added to (see clickagg.h). */
+static uint32 counted_streams = 0;
+
 /* Built once: the shape of an arrival tuple, and slots to write them. */
 static TupleDesc arrival_desc = NULL;
 static TupleTableSlot *flush_slots[FLUSH_ROWS];
@@ -426,6 +429,41 @@ clickagg_ingest_touch_stream(int stream)
 	touched_streams |= (uint32) 1 << stream;
 }
 
+/*
+ * Count this transaction's writes in flight, just before it commits (or
+ * prepares: a prepared transaction stays in flight until the server
+ * restarts, which only makes wait_for_stream() take a new chain for its
+ * streams, as it always did).  In flight first, then the sequence: see
+ * clickagg.h.
+ */
+static void
+count_writes_in_flight(void)
+{
+	int			s;
+
+	if (clickagg_shared == NULL)
+		return;
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		if (touched_streams & ((uint32) 1 << s))
+		{
+			pg_atomic_fetch_add_u64(&clickagg_shared->streams[s].writes_in_flight, 1);
+			pg_atomic_fetch_add_u64(&clickagg_shared->streams[s].write_seq, 1);
+		}
+	counted_streams = touched_streams;
+}
+
+/* The transaction has committed or aborted: its writes are no longer in flight. */
+static void
+end_writes_in_flight(void)
+{
+	int			s;
+
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		if (counted_streams & ((uint32) 1 << s))
+			pg_atomic_fetch_sub_u64(&clickagg_shared->streams[s].writes_in_flight, 1);
+	counted_streams = 0;
+}
+
 static void
 ingest_xact_callback(XactEvent event, void *arg)
 {
@@ -441,8 +479,13 @@ ingest_xact_callback(XactEvent event, void *arg)
 				flush_batch(current_batch);
 				pop_batch();
 			}
+			count_writes_in_flight();
+			if (event == XACT_EVENT_PRE_PREPARE)
+				counted_streams = 0;	/* stays in flight */
 			break;
 		case XACT_EVENT_COMMIT:
+			/* (the commit is visible to new snapshots by now) */
+			end_writes_in_flight();
 			for (s = 0; s < CLICKAGG_STREAMS; s++)
 				if (touched_streams & ((uint32) 1 << s))
 					clickagg_wake_stream_owner(s);
@@ -453,6 +496,7 @@ ingest_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 		case XACT_EVENT_PARALLEL_COMMIT:
+			end_writes_in_flight();
 			/* Batch memory goes with TopTransactionContext. */
 			current_batch = NULL;
 			touched_streams = 0;
@@ -499,16 +543,46 @@ require_field(bool isnull, const char *column)
 				 errdetail("Every click needs event_time, ad_id, campaign_id, user_id and cost_micros.")));
 }
 
+/*
+ * An identifier (user_id): not empty, not only spaces, no control
+ * characters.  Such values are where log injection and invisible
+ * near-duplicates of a user come from, and a user's identity must be what
+ * every reader sees.
+ */
+static void
+check_identifier(const char *bytes, int len, const char *column)
+{
+	bool		blank = true;
+	int			i;
+
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) bytes[i];
+
+		if (c < 0x20 || c == 0x7F)
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("value for column \"%s\" of relation \"clicks\" must not contain control characters",
+							column),
+					 errdetail("Byte %d of the value is 0x%02X.", i + 1, c)));
+		if (c != ' ')
+			blank = false;
+	}
+	if (blank)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("value for column \"%s\" of relation \"clicks\" must not be empty", column),
+				 len > 0 ? errdetail("The value holds only spaces.") : 0));
+}
+
 static text *
-checked_text(Datum value, const char *column, int max_len, bool require_nonempty)
+checked_text(Datum value, const char *column, int max_len, bool identifier)
 {
 	text	   *t = DatumGetTextPP(value);
 	int			len = VARSIZE_ANY_EXHDR(t);
 
-	if (require_nonempty && len == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("value for column \"%s\" of relation \"clicks\" must not be empty", column)));
+	if (identifier)
+		check_identifier(VARDATA_ANY(t), len, column);
 	if (len > max_len)
 		ereport(ERROR,
 				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
@@ -526,6 +600,13 @@ checked_text(Datum value, const char *column, int max_len, bool require_nonempty
 static void
 check_supplied_click_id(const pg_uuid_t *supplied, const pg_uuid_t *computed)
 {
+	if (computed == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("click_id %s is not the ID of this click",
+						DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(supplied)))),
+				 errdetail("The click's event_time is outside the range a click ID holds (1970-01-01 to 10889-08-02 UTC), so it has no ID."),
+				 errhint("Leave click_id NULL: the click is then kept in clickagg.rejected_clicks.")));
 	if (memcmp(supplied->data, computed->data, UUID_LEN) == 0)
 		return;
 	ereport(ERROR,
@@ -578,6 +659,13 @@ ingest_view_values(Datum *vvalues, bool *vnulls)
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("value for column \"cost_micros\" of relation \"clicks\" must not be negative"),
 				 errdetail("Failing value: " INT64_FORMAT ".", cost)));
+	if (cost > clickagg_max_cost_micros)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value for column \"cost_micros\" of relation \"clicks\" is above the limit of " INT64_FORMAT " micros",
+						clickagg_max_cost_micros),
+				 errdetail("Failing value: " INT64_FORMAT ".", cost),
+				 errhint("The limit is the setting clickagg.max_cost_micros.")));
 
 	user_id = checked_text(vvalues[col[VIEW_USER_ID]], "user_id",
 						   CLICKAGG_MAX_USER_ID_LEN, true);
@@ -585,13 +673,23 @@ ingest_view_values(Datum *vvalues, bool *vnulls)
 		user_agent = checked_text(vvalues[col[VIEW_USER_AGENT]], "user_agent",
 								  CLICKAGG_MAX_USER_AGENT_LEN, false);
 
-	click_id = palloc(sizeof(pg_uuid_t));
-	clickagg_compute_click_id(click_id,
-							  VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id),
-							  DatumGetInt64(vvalues[col[VIEW_AD_ID]]),
-							  event_time,
-							  user_agent ? VARDATA_ANY(user_agent) : "",
-							  user_agent ? VARSIZE_ANY_EXHDR(user_agent) : 0);
+	/*
+	 * A click ID holds event times from 1970 to 10889.  A click outside that
+	 * range is older than any retention or beyond any clock skew: it has no
+	 * ID, and the worker keeps it in rejected_clicks like every such click.
+	 */
+	if (clickagg_click_id_time_valid(event_time))
+	{
+		click_id = palloc(sizeof(pg_uuid_t));
+		clickagg_compute_click_id(click_id,
+								  VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id),
+								  DatumGetInt64(vvalues[col[VIEW_AD_ID]]),
+								  event_time,
+								  user_agent ? VARDATA_ANY(user_agent) : "",
+								  user_agent ? VARSIZE_ANY_EXHDR(user_agent) : 0);
+	}
+	else
+		click_id = NULL;
 	if (vnulls[col[VIEW_CLICK_ID]])
 		computed = click_id;
 	else
@@ -600,15 +698,18 @@ ingest_view_values(Datum *vvalues, bool *vnulls)
 	values[ARRIVAL_TXID] = FullTransactionIdGetDatum(GetTopFullTransactionId());
 	/* the clock now, not the statement start: a COPY may stream for hours */
 	values[ARRIVAL_ARRIVED_AT] = TimestampTzGetDatum(GetCurrentTimestamp());
-	values[ARRIVAL_CLICK_ID] = UUIDPGetDatum(click_id);
+	memset(nulls, false, sizeof(nulls));
+	values[ARRIVAL_CLICK_ID] = click_id ? UUIDPGetDatum(click_id) : (Datum) 0;
+	nulls[ARRIVAL_CLICK_ID] = (click_id == NULL);
 	values[ARRIVAL_EVENT_TIME] = TimestampTzGetDatum(event_time);
 	values[ARRIVAL_CAMPAIGN_ID] = vvalues[col[VIEW_CAMPAIGN_ID]];
 	values[ARRIVAL_AD_ID] = vvalues[col[VIEW_AD_ID]];
 	values[ARRIVAL_COST_MICROS] = Int64GetDatum(cost);
 	values[ARRIVAL_USER_ID] = PointerGetDatum(user_id);
-	values[ARRIVAL_IP] = vvalues[col[VIEW_IP]];
-	memset(nulls, false, sizeof(nulls));
 	nulls[ARRIVAL_IP] = vnulls[col[VIEW_IP]];
+	if (!nulls[ARRIVAL_IP])
+		values[ARRIVAL_IP] = PointerGetDatum(clickagg_host_address(DatumGetInetPP(vvalues[col[VIEW_IP]]),
+																   "ip", "clicks"));
 
 	/* A known user agent travels as its key: half the bytes to write. */
 	nulls[ARRIVAL_UA_KEY] = nulls[ARRIVAL_USER_AGENT] = true;

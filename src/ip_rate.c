@@ -296,7 +296,8 @@ clickagg_busy_ip_minutes(PG_FUNCTION_ARGS)
 			TupleDesc	desc = SPI_tuptable->tupdesc;
 			bool		isnull;
 			TimestampTz when = DatumGetTimestampTz(SPI_getbinval(tup, desc, 1, &isnull));
-			inet	   *ip = DatumGetInetPP(SPI_getbinval(tup, desc, 2, &isnull));
+			/* (rows logged before 0.5.0 may carry a netmask: the host counts) */
+			inet	   *ip = clickagg_host_of(DatumGetInetPP(SPI_getbinval(tup, desc, 2, &isnull)));
 			IpMinuteRow *r;
 			uint32		slot;
 

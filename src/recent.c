@@ -108,6 +108,15 @@ clickagg_recent_begin_pass(void)
 	}
 }
 
+/* Whole seconds since 2000-01-01, rounded down (the second a click ID holds). */
+static int32
+event_second(TimestampTz t)
+{
+	int64		s = t / USECS_PER_SEC - (t % USECS_PER_SEC < 0 ? 1 : 0);
+
+	return (int32) Max(Min(s, PG_INT32_MAX - 1), PG_INT32_MIN + 1);
+}
+
 bool
 clickagg_recent_horizon_known(int stream)
 {
@@ -115,23 +124,22 @@ clickagg_recent_horizon_known(int stream)
 }
 
 /*
- * Start a stream's horizon after the newest event time it had logged
- * (DT_NOBEGIN if it never logged anything).
+ * Start a stream's horizon at the second after the newest event time it had
+ * logged (DT_NOBEGIN if it never logged anything).  A click ID is made of
+ * the event's second, not its microseconds: retries of one click often
+ * differ in the sub-second part, so a retry of the newest logged click may
+ * carry a later time in the same second, and only the next whole second is
+ * certain to hold nothing logged before this cache started.
  */
 void
 clickagg_recent_set_horizon(int stream, TimestampTz newest_logged)
 {
-	horizon[stream] = (newest_logged == DT_NOBEGIN) ? DT_NOBEGIN : newest_logged + 1;
+	if (newest_logged == DT_NOBEGIN)
+		horizon[stream] = DT_NOBEGIN;
+	else
+		horizon[stream] = ((TimestampTz) event_second(newest_logged) + 1) * USECS_PER_SEC;
 	horizon_known[stream] = true;
 	clickagg_history_set_horizon(stream, newest_logged);
-}
-
-static int32
-event_second(TimestampTz t)
-{
-	int64		s = t / USECS_PER_SEC;
-
-	return (int32) Max(Min(s, PG_INT32_MAX), PG_INT32_MIN + 1);
 }
 
 static void

@@ -41,9 +41,11 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/interrupt.h"
@@ -58,6 +60,7 @@
 #include "clickagg.h"
 
 PG_FUNCTION_INFO_V1(clickagg_user_hash_sql);
+PG_FUNCTION_INFO_V1(clickagg_folder_counters);
 
 /* What an arrival adds to its minute row. */
 #define ROLLUP_VALID		0
@@ -184,7 +187,7 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 			n[r->kind]++;
 			if (r->kind != ROLLUP_VALID)
 				continue;
-			cost += r->cost_micros;
+			cost = clickagg_add_checked(cost, r->cost_micros, "spend_micros of a rollup row");
 			/* valid rows are sorted by user: count each user once */
 			if (j > i && rows[j - 1].kind == ROLLUP_VALID && rows[j - 1].user_hash == r->user_hash)
 				continue;
@@ -235,23 +238,31 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		elog(ERROR, "clickagg.record_rollup_groups failed");
 }
 
+/* The folder's failed folds, and their isolation (isolation.c). */
+static Isolation fold_isolation;
+
 /*
  * One fold, in its own transaction.  Waits for a fold run by hand
  * (clickagg.fold_rollups()) rather than skipping: the folder is the only
- * process that folds on its own.
+ * process that folds on its own.  limit: while isolating a failure, fold
+ * at most this many delta rows (the first by TID: *taken says which);
+ * 0 for all.  Returns the delta rows folded.
  */
-static void
-fold_once(void)
+static int64
+fold_once(int limit, ItemPointerData *taken, int *ntaken)
 {
-	bool		folded = false;
+	int64		folded = 0;
+	bool		usable;
 
+	*ntaken = 0;
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "folding rollup deltas");
 
-	if (clickagg_extension_usable())
+	usable = clickagg_extension_usable();
+	if (usable && limit == 0)
 	{
 		bool		isnull;
 		Datum		rows;
@@ -260,26 +271,203 @@ fold_once(void)
 			SPI_processed != 1)
 			elog(ERROR, "clickagg.fold_rollups failed");
 		rows = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms",
-			 isnull ? 0 : DatumGetInt64(rows),
+		folded = isnull ? 0 : DatumGetInt64(rows);
+	}
+	else if (usable)
+	{
+		Datum		arg = Int64GetDatum(limit);
+		Oid			type = INT8OID;
+		Datum	   *tids;
+		Datum		only;
+		uint64		i;
+
+		/* the first rows by TID: the same rows again if this fold fails */
+		if (SPI_execute_with_args("SELECT ctid FROM clickagg.rollup_deltas ORDER BY ctid LIMIT $1",
+								  1, &type, &arg, NULL, true, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read clickagg.rollup_deltas");
+		tids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
+		for (i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+
+			ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[i],
+																	   SPI_tuptable->tupdesc, 1, &isnull)),
+							&taken[i]);
+			tids[i] = PointerGetDatum(&taken[i]);
+		}
+		*ntaken = (int) SPI_processed;
+		only = PointerGetDatum(construct_array(tids, *ntaken, TIDOID, sizeof(ItemPointerData),
+											   false, TYPALIGN_SHORT));
+		type = TIDARRAYOID;
+		if (*ntaken > 0 &&
+			SPI_execute_with_args("SELECT clickagg.fold_rollup_rows($1)", 1, &type, &only, NULL,
+								  false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "clickagg.fold_rollup_rows failed");
+		folded = *ntaken;
+	}
+	if (usable)
+		elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms", folded,
 			 (long) TimestampDifferenceMilliseconds(GetCurrentStatementStartTimestamp(),
 													GetCurrentTimestamp()));
-		folded = true;
-	}
 
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_stat(false);
 	pgstat_report_activity(STATE_IDLE, NULL);
-	if (folded)
+	if (usable)
 		pg_atomic_write_u64(&clickagg_shared->last_fold_end, (uint64) GetCurrentTimestamp());
+	return folded;
+}
+
+/* How many delta rows a fold that failed had (for isolating it). */
+static int64
+deltas_waiting(void)
+{
+	int64		n = 0;
+
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (clickagg_extension_usable() &&
+		SPI_execute("SELECT count(*) FROM clickagg.rollup_deltas", true, 1) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+	{
+		bool		isnull;
+
+		n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	return n;
+}
+
+/* Keep a delta row that failed every fold in clickagg.rejected_rollup_deltas. */
+static void
+set_aside_delta(ItemPointer tid, const ErrorData *edata)
+{
+	Oid			types[3] = {TIDOID, TEXTOID, TEXTOID};
+	Datum		args[3];
+
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (clickagg_extension_usable())
+	{
+		args[0] = PointerGetDatum(tid);
+		args[1] = CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode));
+		args[2] = CStringGetTextDatum(edata->message ? edata->message : "");
+		if (SPI_execute_with_args("SELECT clickagg.set_aside_rollup_delta($1, $2, $3)", 3, types, args,
+								  NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "clickagg.set_aside_rollup_delta failed");
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+}
+
+static void
+note_fold_failure(const ErrorData *edata)
+{
+	ClickaggFolder *f = &clickagg_shared->folder;
+	char		text[CLICKAGG_ERROR_LEN];
+
+	clickagg_describe_error(edata, text);
+	pg_atomic_fetch_add_u64(&f->failed_folds, 1);
+	pg_atomic_write_u32(&f->failing, (uint32) fold_isolation.failures);
+	SpinLockAcquire(&clickagg_shared->mutex);
+	f->last_error_at = GetCurrentTimestamp();
+	memcpy(f->last_error, text, CLICKAGG_ERROR_LEN);
+	SpinLockRelease(&clickagg_shared->mutex);
+}
+
+/*
+ * Fold, or take the next step of isolating a failing fold: a fold rolls
+ * back as a whole (the deltas stay, the views still count them), and from
+ * its third failure in a row the folds take ever fewer rows, until the
+ * rows that fail are found and set aside.  Returns true when another step
+ * should follow at once.
+ */
+static bool
+fold_step(void)
+{
+	Isolation  *iso = &fold_isolation;
+	int			limit = clickagg_isolation_limit(iso);
+	ItemPointerData *taken = palloc(sizeof(ItemPointerData) * Max(limit, 1));
+	volatile bool again = false;
+
+	/* (static: set by fold_once, read after an error longjmp'd out of it) */
+	static int	ntaken;
+
+	if (!clickagg_isolation_due(iso, GetCurrentTimestamp()))
+		return false;
+	PG_TRY();
+	{
+		int64		folded = fold_once(limit, taken, &ntaken);
+
+		clickagg_isolation_succeeded(iso, folded);
+		pg_atomic_write_u32(&clickagg_shared->folder.failing, 0);
+		again = clickagg_isolation_limit(iso) > 0;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata = clickagg_catch_error();
+		int64		items = limit > 0 ? ntaken : 0;
+
+		/* a whole fold held every delta row: count them to isolate */
+		if (limit == 0 && iso->failures + 1 >= 3)
+			items = deltas_waiting();
+		if (clickagg_isolation_failed(iso, edata->sqlerrcode, items,
+									  GetCurrentTimestamp()) == ISOLATION_SET_ASIDE)
+		{
+			if (ntaken == 1)
+			{
+				set_aside_delta(&taken[0], edata);
+				clickagg_isolation_set_aside(iso);
+				pg_atomic_fetch_add_u64(&clickagg_shared->folder.set_aside, 1);
+				ereport(WARNING,
+						(errmsg("clickagg: a rollup delta row was set aside after it failed every fold"),
+						 errdetail("%s: %s", unpack_sql_state(edata->sqlerrcode),
+								   edata->message ? edata->message : ""),
+						 errhint("It is kept in clickagg.rejected_rollup_deltas.")));
+			}
+			else
+			{
+				/* (one row in all, not taken by TID yet: take it so next time) */
+				iso->limit = 1;
+				iso->suspect_left = Max(iso->suspect_left, 1);
+			}
+		}
+		note_fold_failure(edata);
+		FreeErrorData(edata);
+		again = clickagg_isolation_limit(iso) > 0 && iso->retry_at <= GetCurrentTimestamp();
+	}
+	PG_END_TRY();
+	pfree(taken);
+	return again;
+}
+
+/* The IP click rate's judging, whatever became of the fold. */
+static void
+judge_step(void)
+{
+	PG_TRY();
+	{
+		clickagg_ip_rate_judge();
+	}
+	PG_CATCH();
+	{
+		FreeErrorData(clickagg_catch_error());
+	}
+	PG_END_TRY();
 }
 
 /*
  * The folder process: folds every clickagg.fold_interval, then judges the
  * IP click rate of the minutes that are over (ip_rate.c).  A failed fold
- * rolls back whole (the deltas stay) and is retried after the interval.
+ * rolls back whole (the deltas stay) and is retried, isolated if it keeps
+ * failing (fold_step); the judging runs either way.
  */
 void
 clickagg_folder_main(Datum main_arg)
@@ -319,8 +507,9 @@ clickagg_folder_main(Datum main_arg)
 				ProcessConfigFile(PGC_SIGHUP);
 			}
 		}
-		fold_once();
-		clickagg_ip_rate_judge();
+		while (fold_step())
+			CHECK_FOR_INTERRUPTS();
+		judge_step();
 	}
 }
 
@@ -331,4 +520,42 @@ Datum
 clickagg_user_hash_sql(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_INT64(user_hash(PG_GETARG_TEXT_PP(0)));
+}
+
+/*
+ * clickagg.folder_counters(): the folder's figures since startup, for the
+ * clickagg.fold_status view.
+ */
+Datum
+clickagg_folder_counters(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+	TimestampTz last_fold;
+	TimestampTz error_at;
+	char		error[CLICKAGG_ERROR_LEN];
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (clickagg_shared == NULL)
+	{
+		memset(nulls, true, sizeof(nulls));
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+	}
+	last_fold = (TimestampTz) pg_atomic_read_u64(&clickagg_shared->last_fold_end);
+	SpinLockAcquire(&clickagg_shared->mutex);
+	error_at = clickagg_shared->folder.last_error_at;
+	memcpy(error, clickagg_shared->folder.last_error, CLICKAGG_ERROR_LEN);
+	SpinLockRelease(&clickagg_shared->mutex);
+	error[CLICKAGG_ERROR_LEN - 1] = '\0';
+	values[0] = TimestampTzGetDatum(last_fold);
+	nulls[0] = (last_fold == 0);
+	values[1] = Int64GetDatum((int64) pg_atomic_read_u64(&clickagg_shared->folder.failed_folds));
+	values[2] = Int32GetDatum((int32) pg_atomic_read_u32(&clickagg_shared->folder.failing));
+	values[3] = Int64GetDatum((int64) pg_atomic_read_u64(&clickagg_shared->folder.set_aside));
+	values[4] = CStringGetTextDatum(error);
+	nulls[4] = nulls[5] = (error_at == 0);
+	values[5] = TimestampTzGetDatum(error_at);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }

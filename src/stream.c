@@ -113,6 +113,12 @@ static MemoryContext pass_context = NULL;
 
 /* Number of the chain each owned stream is in (0: begun before this start). */
 static uint64 chain_number[CLICKAGG_STREAMS];
+
+/* The write_seq each owned stream's chain has seen all of, or PG_UINT64_MAX. */
+static uint64 chain_writes[CLICKAGG_STREAMS];
+
+/* Failed passes of each owned stream, and their isolation (isolation.c). */
+static Isolation stream_isolation[CLICKAGG_STREAMS];
 static SPIPlanPtr load_progress_plan = NULL;
 static SPIPlanPtr save_progress_plan = NULL;
 
@@ -383,7 +389,12 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 
 		a = &out[n++];
 		a->arrived_at = DatumGetTimestampTz(slot->tts_values[ARRIVAL_ARRIVED_AT]);
-		memcpy(&a->click_id, DatumGetUUIDP(slot->tts_values[ARRIVAL_CLICK_ID]), sizeof(pg_uuid_t));
+		/* (no ID: an event time outside the range of click IDs, rejected) */
+		a->has_click_id = !slot->tts_isnull[ARRIVAL_CLICK_ID];
+		if (a->has_click_id)
+			memcpy(&a->click_id, DatumGetUUIDP(slot->tts_values[ARRIVAL_CLICK_ID]), sizeof(pg_uuid_t));
+		else
+			memset(&a->click_id, 0, sizeof(pg_uuid_t));
 		a->event_time = DatumGetTimestampTz(slot->tts_values[ARRIVAL_EVENT_TIME]);
 		a->campaign_id = DatumGetInt64(slot->tts_values[ARRIVAL_CAMPAIGN_ID]);
 		a->ad_id = DatumGetInt64(slot->tts_values[ARRIVAL_AD_ID]);
@@ -394,8 +405,9 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 		a->ua_key = slot->tts_isnull[ARRIVAL_UA_KEY] ? 0 :
 			DatumGetInt32(slot->tts_values[ARRIVAL_UA_KEY]);
 		a->has_user_agent = a->user_agent != NULL || !slot->tts_isnull[ARRIVAL_UA_KEY];
+		/* (arrivals of a 0.4.0 loader may carry a netmask: the host is kept) */
 		a->ip = slot->tts_isnull[ARRIVAL_IP] ? NULL :
-			(inet *) copy_varlena(slot->tts_values[ARRIVAL_IP]);
+			clickagg_host_of((inet *) copy_varlena(slot->tts_values[ARRIVAL_IP]));
 		ItemPointerCopy(&slot->tts_tid, last);
 	}
 	table_endscan(scan);
@@ -578,8 +590,31 @@ typedef enum PassOutcome
 	PASS_IDLE,					/* chain complete, nothing moved */
 	PASS_MOVED,					/* moved something; look again soon */
 	PASS_NO_EXTENSION,
-	PASS_OLD_EXTENSION			/* the SQL objects are older than this library */
+	PASS_OLD_EXTENSION,			/* the SQL objects are older than this library */
+	PASS_NOT_THE_ROW			/* setting aside: the row is not the failed one */
 } PassOutcome;
+
+/*
+ * What a pass took, filled in as it reads, so that a pass that fails can be
+ * isolated (isolation.c): its clicks and conversions, and, when it held a
+ * single row, which one.
+ */
+typedef struct PassAttempt
+{
+	int			clicks;
+	int			conversions;
+	int			segment;		/* of the one click, when clicks == 1 */
+	ItemPointerData tid;
+	ItemPointerData conversion; /* the one conversion, when clicks == 0 */
+} PassAttempt;
+
+/* A failed pass's row, to be set aside in the next transaction. */
+typedef struct SetAside
+{
+	const PassAttempt *failed;	/* the attempt that held just that row */
+	const char *sqlstate;
+	const char *message;
+} SetAside;
 
 /*
  * Record a pass's end and count its clicks into the stream's rate window.
@@ -647,11 +682,33 @@ intern_outside_pass(const Arrival *arrivals, int n)
 }
 
 /*
+ * The write_seq a new chain has seen all of (see clickagg.h), read before
+ * its snapshot is taken; PG_UINT64_MAX when a write is in flight, so that
+ * nothing can be said.
+ */
+static uint64
+writes_seen_by_new_chain(int stream)
+{
+	ClickaggStream *s = &clickagg_shared->streams[stream];
+	uint64		seq = pg_atomic_read_u64(&s->write_seq);
+
+	pg_memory_barrier();
+	if (pg_atomic_read_u64(&s->writes_in_flight) != 0)
+		return PG_UINT64_MAX;
+	return seq;
+}
+
+/*
  * One pass over one stream, in its own transaction.  intern_first: new
  * dictionary values are interned in a transaction of their own first.
+ * limit: at most this many rows (clicks first, then conversions) while the
+ * stream isolates a failure; 0 for a whole batch.  set_aside: instead of
+ * moving the one row the failed attempt held, keep it aside with its error.
+ * *attempt says what the pass took, also when it fails.
  */
 static PassOutcome
-stream_pass(int stream, bool intern_first)
+stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
+			const SetAside *set_aside)
 {
 	StreamProgress progress;
 	Oid			oids[CLICKAGG_SEGMENTS];
@@ -659,19 +716,23 @@ stream_pass(int stream, bool intern_first)
 	Snapshot	snap;
 	int			n = 0;
 	int			g;
+	int			room = limit > 0 ? limit : clickagg_batch_size;
 	bool		complete = true;
 	MoveResult	result = {0};
+	ConversionBatch conversions = {0};
 	char		activity[64];
 	TimestampTz pass_start;
 
 	MemoryContextReset(pass_context);
+	memset(attempt, 0, sizeof(PassAttempt));
 
 	SetCurrentStatementStartTimestamp();
 	pass_start = GetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	snprintf(activity, sizeof(activity), "moving arrivals of stream %d", stream);
+	snprintf(activity, sizeof(activity), "%s of stream %d",
+			 set_aside ? "setting aside a failing row" : "moving arrivals", stream);
 	pgstat_report_activity(STATE_RUNNING, activity);
 
 	if (!extension_present())
@@ -703,11 +764,16 @@ stream_pass(int stream, bool intern_first)
 	/*
 	 * The chain snapshot must be taken after the progress row is ours, and a
 	 * new chain's number published before (pg_atomic_add_fetch is a full
-	 * barrier), for wait_for_stream().
+	 * barrier), for wait_for_stream(); so is the write_seq it sees all of.
 	 */
-	if (!progress.has_chain)
-		chain_number[stream] = clickagg_shared == NULL ? 0 :
+	if (!progress.has_chain && clickagg_shared != NULL)
+	{
+		chain_number[stream] =
 			pg_atomic_add_fetch_u64(&clickagg_shared->streams[stream].chains_started, 1);
+		chain_writes[stream] = writes_seen_by_new_chain(stream);
+	}
+	else if (!progress.has_chain)
+		chain_number[stream] = 0;
 	PopActiveSnapshot();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	snap = GetActiveSnapshot();
@@ -717,12 +783,26 @@ stream_pass(int stream, bool intern_first)
 		progress.has_chain = true;
 		progress.chain_segment = 0;
 		ItemPointerSetInvalid(&progress.chain_position);
+
+		/*
+		 * While isolating, every attempt must see the same arrivals in the
+		 * same order, so the chain is stored before any attempt over it can
+		 * fail; then the pass starts again over the stored chain.
+		 */
+		if (limit > 0)
+		{
+			save_progress(stream, &progress, 0);
+			SPI_finish();
+			PopActiveSnapshot();
+			CommitTransactionCommand();
+			return stream_pass(stream, intern_first, limit, attempt, set_aside);
+		}
 	}
 
 	for (g = 0; g < CLICKAGG_SEGMENTS; g++)
 		oids[g] = segment_oid(stream, g);
 
-	arrivals = MemoryContextAlloc(pass_context, sizeof(Arrival) * clickagg_batch_size);
+	arrivals = MemoryContextAlloc(pass_context, sizeof(Arrival) * room);
 	for (g = progress.chain_segment; g < CLICKAGG_SEGMENTS; g++)
 	{
 		Relation	rel = table_open(oids[g], AccessShareLock);
@@ -732,10 +812,15 @@ stream_pass(int stream, bool intern_first)
 		ItemPointerSetInvalid(&last);
 		got = read_segment(rel, snap, &progress,
 						   g == progress.chain_segment ? &progress.chain_position : NULL,
-						   arrivals + n, clickagg_batch_size - n, &last);
+						   arrivals + n, room - n, &last);
 		table_close(rel, NoLock);
+		if (got > 0)
+		{
+			attempt->segment = g;
+			ItemPointerCopy(&last, &attempt->tid);
+		}
 		n += got;
-		if (n >= clickagg_batch_size)
+		if (n >= room)
 		{
 			complete = false;
 			progress.chain_segment = g;
@@ -743,26 +828,76 @@ stream_pass(int stream, bool intern_first)
 			break;
 		}
 	}
+	attempt->clicks = n;
+
+	/* Conversions: all that are waiting, or while isolating what room is left. */
+	if (set_aside == NULL || n == 0)
+		clickagg_conversions_waiting(stream, limit > 0 ? room - n : -1, &conversions);
+	attempt->conversions = conversions.n;
+	if (conversions.n == 1)
+		ItemPointerCopy(&conversions.tids[0], &attempt->conversion);
 
 	/*
-	 * New user agents or ads: intern them first, in a transaction of their
-	 * own, then pass over the stream again (see intern_outside_pass).
+	 * A chain is complete once its clicks and the conversions waiting are
+	 * all moved (wait_for_stream() counts on both): while isolating, a full
+	 * room of conversions may leave more.  The chain then stays where its
+	 * last click was read.
 	 */
-	if (n > 0 && intern_first && clickagg_dictionary_has_misses(arrivals, n))
+	if (limit > 0 && complete && conversions.n > 0 && conversions.n == room - n)
 	{
-		intern_outside_pass(arrivals, n);
-		return stream_pass(stream, false);
+		complete = false;
+		if (n > 0)
+		{
+			progress.chain_segment = attempt->segment;
+			ItemPointerCopy(&attempt->tid, &progress.chain_position);
+		}
 	}
 
-	if (n > 0)
+	if (set_aside != NULL)
 	{
-		clickagg_move_arrivals(stream, arrivals, n, &result);
-		if (result.newest_accepted > progress.max_event_time)
-			progress.max_event_time = result.newest_accepted;
+		const PassAttempt *failed = set_aside->failed;
+
+		/* the stored chain gives back the same row; make sure */
+		if (n + conversions.n != 1 || n != failed->clicks ||
+			(n == 1 && (attempt->segment != failed->segment ||
+						!ItemPointerEquals(&attempt->tid, (ItemPointer) &failed->tid))) ||
+			(n == 0 && !ItemPointerEquals(&attempt->conversion, (ItemPointer) &failed->conversion)))
+		{
+			SPI_finish();
+			PopActiveSnapshot();
+			AbortCurrentTransaction();
+			pgstat_report_activity(STATE_IDLE, NULL);
+			return PASS_NOT_THE_ROW;
+		}
+		if (n == 1)
+			clickagg_set_aside_arrivals(stream, arrivals, n, set_aside->sqlstate, set_aside->message);
+		else
+			clickagg_set_aside_conversion(stream, &attempt->conversion,
+										  set_aside->sqlstate, set_aside->message);
 	}
-	/* every pass: found IP click rates and conversions may have come without clicks */
-	clickagg_ip_rate_apply(stream, &result.touched);
-	clickagg_attribute_pass(stream, &result.touched);
+	else
+	{
+		/*
+		 * New user agents or ads: intern them first, in a transaction of
+		 * their own, then pass over the stream again (see
+		 * intern_outside_pass).
+		 */
+		if (n > 0 && intern_first && clickagg_dictionary_has_misses(arrivals, n))
+		{
+			intern_outside_pass(arrivals, n);
+			return stream_pass(stream, false, limit, attempt, NULL);
+		}
+
+		if (n > 0)
+		{
+			clickagg_move_arrivals(stream, arrivals, n, &result);
+			if (result.newest_accepted > progress.max_event_time)
+				progress.max_event_time = result.newest_accepted;
+		}
+		/* every pass: found IP click rates and conversions may have come without clicks */
+		clickagg_ip_rate_apply(stream, &result.touched);
+		clickagg_attribute_pass(stream, &result.touched, &conversions);
+	}
 
 	if (complete)
 	{
@@ -798,10 +933,13 @@ stream_pass(int stream, bool intern_first)
 		{
 			if (chain_number[stream] > pg_atomic_read_u64(&s->chain_done))
 				pg_atomic_write_u64(&s->chain_done, chain_number[stream]);
+			if (chain_writes[stream] != PG_UINT64_MAX)
+				pg_atomic_write_u64(&s->chain_done_seq, chain_writes[stream]);
+			chain_writes[stream] = PG_UINT64_MAX;
 			ConditionVariableBroadcast(&clickagg_shared->progress_cv);
 		}
 	}
-	return (complete && n == 0) ? PASS_IDLE : PASS_MOVED;
+	return (complete && n == 0 && conversions.n == 0) ? PASS_IDLE : PASS_MOVED;
 }
 
 static void
@@ -858,13 +996,158 @@ clickagg_background_setup(void)
 	pgstat_report_appname(MyBgworkerEntry->bgw_name);
 }
 
+/*
+ * Forget what the caches of a process hold after a transaction of it rolled
+ * back: the keys it interned and the clicks it remembered may be gone.
+ */
+static void
+forget_after_error(void)
+{
+	clickagg_dictionary_reset();
+	clickagg_recent_reset();
+	clickagg_attribution_reset();
+}
+
+static void
+note_failure(int stream, const ErrorData *edata, const Isolation *iso)
+{
+	ClickaggStream *s = &clickagg_shared->streams[stream];
+	char		text[CLICKAGG_ERROR_LEN];
+
+	clickagg_describe_error(edata, text);
+	pg_atomic_fetch_add_u64(&s->failed_passes, 1);
+	pg_atomic_write_u32(&s->failing, (uint32) iso->failures);
+	pg_atomic_write_u32(&s->isolating, (uint32) clickagg_isolation_limit(iso));
+	SpinLockAcquire(&clickagg_shared->mutex);
+	s->last_error_at = GetCurrentTimestamp();
+	memcpy(s->last_error, text, CLICKAGG_ERROR_LEN);
+	SpinLockRelease(&clickagg_shared->mutex);
+}
+
+/*
+ * Set aside the one row a failed pass held, in a pass of its own; false if
+ * that failed too (or found another row: the isolation starts again).
+ */
+static bool
+set_aside_failed_row(int stream, const PassAttempt *failed, const ErrorData *edata)
+{
+	Isolation  *iso = &stream_isolation[stream];
+	SetAside	request;
+
+	static PassAttempt attempt;	/* (static, as in run_stream) */
+	char		sqlstate[6];
+	volatile bool done = false;
+
+	memcpy(sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(sqlstate));
+	request.failed = failed;
+	request.sqlstate = sqlstate;
+	request.message = edata->message ? edata->message : "";
+	PG_TRY();
+	{
+		PassOutcome outcome = stream_pass(stream, false, 1, &attempt, &request);
+
+		if (outcome == PASS_NOT_THE_ROW)
+		{
+			/* (a chain that was not stored yet: isolate over the stored one) */
+			iso->limit = 1;
+			iso->suspect_left = Max(iso->suspect_left, 1);
+		}
+		else if (outcome == PASS_MOVED || outcome == PASS_IDLE)
+		{
+			clickagg_isolation_set_aside(iso);
+			pg_atomic_fetch_add_u64(&clickagg_shared->streams[stream].set_aside, 1);
+			ereport(WARNING,
+					(errmsg("clickagg: a %s of stream %d was set aside after it failed every pass",
+							failed->clicks == 1 ? "click" : "conversion", stream),
+					 errdetail("%s: %s", sqlstate, request.message),
+					 errhint("It is kept in clickagg.%s with reason processing_error.",
+							 failed->clicks == 1 ? "rejected_clicks" : "rejected_conversions")));
+			done = true;
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *again = clickagg_catch_error();
+
+		forget_after_error();
+		(void) clickagg_isolation_failed(iso, again->sqlerrcode, 0, GetCurrentTimestamp());
+		note_failure(stream, again, iso);
+		FreeErrorData(again);
+	}
+	PG_END_TRY();
+	return done;
+}
+
+/*
+ * One pass over a stream, or the next step of isolating its failure: a
+ * failed pass rolls back as a whole and is reported; the stream's other
+ * state is untouched, so the worker goes on with its other streams.
+ */
+static PassOutcome
+run_stream(int stream)
+{
+	Isolation  *iso = &stream_isolation[stream];
+	volatile PassOutcome outcome = PASS_IDLE;
+
+	/* (static: filled in by the pass, read after an error longjmp'd out of it) */
+	static PassAttempt attempt;
+
+	if (!clickagg_isolation_due(iso, GetCurrentTimestamp()))
+		return PASS_IDLE;
+	PG_TRY();
+	{
+		outcome = stream_pass(stream, true, clickagg_isolation_limit(iso), &attempt, NULL);
+		if (outcome == PASS_MOVED || outcome == PASS_IDLE)
+		{
+			clickagg_isolation_succeeded(iso, (int64) attempt.clicks + attempt.conversions);
+			pg_atomic_write_u32(&clickagg_shared->streams[stream].failing, 0);
+			pg_atomic_write_u32(&clickagg_shared->streams[stream].isolating,
+								(uint32) clickagg_isolation_limit(iso));
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata = clickagg_catch_error();
+		PassAttempt failed = attempt;
+		IsolationStep step;
+
+		forget_after_error();
+		step = clickagg_isolation_failed(iso, edata->sqlerrcode,
+										 (int64) failed.clicks + failed.conversions,
+										 GetCurrentTimestamp());
+		note_failure(stream, edata, iso);
+		if (step == ISOLATION_SET_ASIDE)
+			(void) set_aside_failed_row(stream, &failed, edata);
+		FreeErrorData(edata);
+		outcome = PASS_MOVED;	/* look again soon */
+	}
+	PG_END_TRY();
+	return outcome;
+}
+
+/* How long the worker may sleep before a stream's retry is due. */
+static long
+ms_to_next_retry(long ms)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	int			s;
+
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		if (clickagg_stream_owner(s) == worker_index && stream_isolation[s].failures > 0)
+			ms = Min(ms, Max(TimestampDifferenceMilliseconds(now, stream_isolation[s].retry_at), 1));
+	return ms;
+}
+
 void
 clickagg_worker_main(Datum main_arg)
 {
 	sigjmp_buf	local_sigjmp_buf;
+	int			s;
 
 	worker_index = DatumGetInt32(main_arg);
 	clickagg_background_setup();
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		chain_writes[s] = PG_UINT64_MAX;
 
 	/*
 	 * Every statement of a pass looks up a few keys (users, click keys,
@@ -887,8 +1170,9 @@ clickagg_worker_main(Datum main_arg)
 					worker_index, clickagg_database)));
 
 	/*
-	 * A failed pass rolls back as a whole; report it, forget what it cached,
-	 * and try again after a pause.
+	 * Passes catch their own errors (run_stream).  This is for an error
+	 * anywhere else in the loop: report it, forget what was cached, and go
+	 * on after a pause.
 	 */
 	if (sigsetjmp(local_sigjmp_buf, 1) != 0)
 	{
@@ -898,9 +1182,7 @@ clickagg_worker_main(Datum main_arg)
 		AbortOutOfAnyTransaction();
 		FlushErrorState();
 		MemoryContextSwitchTo(TopMemoryContext);
-		clickagg_dictionary_reset();
-		clickagg_recent_reset();
-		clickagg_attribution_reset();
+		forget_after_error();
 		RESUME_INTERRUPTS();
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 ERROR_BACKOFF_MS, PG_WAIT_EXTENSION);
@@ -914,7 +1196,6 @@ clickagg_worker_main(Datum main_arg)
 		bool		ready = true;
 		TimestampTz round_start = GetCurrentTimestamp();
 		long		round_left;
-		int			s;
 
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
@@ -930,7 +1211,7 @@ clickagg_worker_main(Datum main_arg)
 
 			if (clickagg_stream_owner(s) != worker_index)
 				continue;
-			outcome = stream_pass(s, true);
+			outcome = run_stream(s);
 			if (outcome == PASS_NO_EXTENSION || outcome == PASS_OLD_EXTENSION)
 				ready = false;
 			else if (outcome == PASS_MOVED)
@@ -941,9 +1222,9 @@ clickagg_worker_main(Datum main_arg)
 
 		if (!busy)
 			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-							 clickagg_naptime_ms, PG_WAIT_EXTENSION);
-		else if ((round_left = clickagg_pass_delay_ms -
-				  TimestampDifferenceMilliseconds(round_start, GetCurrentTimestamp())) > 0)
+							 ms_to_next_retry(clickagg_naptime_ms), PG_WAIT_EXTENSION);
+		else if ((round_left = ms_to_next_retry(clickagg_pass_delay_ms -
+												 TimestampDifferenceMilliseconds(round_start, GetCurrentTimestamp()))) > 0)
 		{
 			/*
 			 * Under steady load, let a round's worth of clicks gather: a
@@ -988,6 +1269,7 @@ clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 	bool		reached = false;
 
 	uint64		target[CLICKAGG_STREAMS];
+	bool		waiting[CLICKAGG_STREAMS];
 	int			s;
 
 	clickagg_require_preload();
@@ -1005,17 +1287,32 @@ clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 				 errhint("Set clickagg.database to this database and restart the server.")));
 
 	/*
-	 * A chain numbered above what we read now takes its snapshot after this
-	 * point, so it sees every transaction that committed before the call.
+	 * A stream that nothing was written to since its last complete chain
+	 * began (write_seq unchanged, see clickagg.h) has moved everything
+	 * committed before the call, and its worker is left alone.  For the
+	 * others, a chain numbered above what we read now takes its snapshot
+	 * after this point, so it sees every transaction that committed before
+	 * the call.
 	 */
 	for (s = 0; s < CLICKAGG_STREAMS; s++)
-		target[s] = pg_atomic_read_u64(&clickagg_shared->streams[s].chains_started);
+	{
+		ClickaggStream *st = &clickagg_shared->streams[s];
+
+		target[s] = pg_atomic_read_u64(&st->chains_started);
+		pg_memory_barrier();
+		waiting[s] = pg_atomic_read_u64(&st->write_seq) != pg_atomic_read_u64(&st->chain_done_seq);
+	}
 	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
 
 	for (w = 0; w < clickagg_workers; w++)
 	{
 		Latch	   *latch;
+		bool		needed = false;
 
+		for (s = 0; s < CLICKAGG_STREAMS; s++)
+			needed |= waiting[s] && clickagg_stream_owner(s) == w;
+		if (!needed)
+			continue;
 		SpinLockAcquire(&clickagg_shared->mutex);
 		latch = clickagg_shared->workers[w].pid != 0 ? clickagg_shared->workers[w].latch : NULL;
 		SpinLockRelease(&clickagg_shared->mutex);
@@ -1030,7 +1327,7 @@ clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 
 		reached = true;
 		for (s = 0; s < CLICKAGG_STREAMS; s++)
-			if (pg_atomic_read_u64(&clickagg_shared->streams[s].chain_done) <= target[s])
+			if (waiting[s] && pg_atomic_read_u64(&clickagg_shared->streams[s].chain_done) <= target[s])
 				reached = false;
 		if (reached)
 			break;
@@ -1061,8 +1358,10 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 	{
 		ClickaggStream *st;
 		int			owner = clickagg_stream_owner(s);
-		Datum		values[13];
-		bool		nulls[13];
+		Datum		values[19];
+		bool		nulls[19];
+		TimestampTz error_at;
+		char		error[CLICKAGG_ERROR_LEN];
 		pid_t		pid = 0;
 		bool		ready = false;
 		bool		outdated = false;
@@ -1112,6 +1411,19 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 		values[11] = Float8GetDatum((double) pg_atomic_read_u64(&st->rate_millis) / 1000.0);
 		values[12] = TimestampTzGetDatum(last_fold);
 		nulls[12] = (last_fold == 0);
+		values[13] = Int64GetDatum((int64) pg_atomic_read_u64(&st->failed_passes));
+		values[14] = Int32GetDatum((int32) pg_atomic_read_u32(&st->failing));
+		values[15] = Int32GetDatum((int32) pg_atomic_read_u32(&st->isolating));
+		values[16] = Int64GetDatum((int64) pg_atomic_read_u64(&st->set_aside));
+		SpinLockAcquire(&clickagg_shared->mutex);
+		error_at = st->last_error_at;
+		memcpy(error, st->last_error, CLICKAGG_ERROR_LEN);
+		SpinLockRelease(&clickagg_shared->mutex);
+		error[CLICKAGG_ERROR_LEN - 1] = '\0';
+		values[17] = CStringGetTextDatum(error);
+		nulls[17] = (error_at == 0);
+		values[18] = TimestampTzGetDatum(error_at);
+		nulls[18] = (error_at == 0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_VOID();

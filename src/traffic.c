@@ -424,7 +424,7 @@ clickagg_agent_verdict(int32 ua_key, text *agent)
 	if (v != NULL)
 		return v->code;
 	if (agent == NULL)
-		agent = clickagg_user_agent_text(ua_key);
+		agent = clickagg_user_agent_text(ua_key, false);
 	code = judge_agent(VARDATA_ANY(agent), VARSIZE_ANY_EXHDR(agent));
 	if (agent_verdicts->members >= AGENT_CACHE_MAX)
 		agents_reset(agent_verdicts);
@@ -443,7 +443,7 @@ clickagg_ip_in_datacenter(inet *ip)
 	ensure_lists();
 	if (ip == NULL || nranges == 0)
 		return false;
-	ip_key(ip, key);
+	ip_key(clickagg_host_of(ip), key);
 	/* the last range starting at or before key */
 	hi = nranges - 1;
 	if (memcmp(ranges[0].lo, key, IPKEY_LEN) > 0)
