@@ -742,16 +742,554 @@ CREATE TRIGGER guard_source BEFORE INSERT OR UPDATE ON clickagg.bot_patterns
 ALTER TABLE clickagg.bot_patterns ENABLE ALWAYS TRIGGER guard_source;
 
 -------------------------------------------------------------------------------
+-- Dictionaries that stay small: user agents indexed by a hash of their text
+-- (a 2 kB agent cost 9 kB in a unique index on the text), and keys that no
+-- day kept within the retention uses are pruned when days are dropped
+-------------------------------------------------------------------------------
+CREATE FUNCTION clickagg.agent_hash(user_agent text)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'clickagg_user_hash_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clickagg.agent_hash(text) IS
+'64-bit hash of a user agent, the key of clickagg.user_agents'' index (the text is compared on each row found)';
+
+-- last_seen: the latest event day of a logged click with the key, or later
+-- (raised by the workers before they log a click of a later day);
+-- retired_at: when drop_expired_partitions() found the key unused (it is
+-- deleted by a later run, once nothing that started before can still use it).
+ALTER TABLE clickagg.user_agents
+    ADD COLUMN last_seen date NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')::date,
+    ADD COLUMN retired_at timestamptz;
+ALTER TABLE clickagg.ads
+    ADD COLUMN last_seen date NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')::date,
+    ADD COLUMN retired_at timestamptz;
+ALTER TABLE clickagg.user_agents DROP CONSTRAINT user_agents_user_agent_key;
+CREATE INDEX user_agents_hash ON clickagg.user_agents (clickagg.agent_hash(user_agent));
+
+CREATE OR REPLACE FUNCTION clickagg.intern_user_agent(agent text)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    candidate integer := (hashtextextended(agent, 0) & 2147483647)::integer;
+    existing integer;
+BEGIN
+    LOOP
+        SELECT ua_key INTO existing FROM clickagg.user_agents
+         WHERE clickagg.agent_hash(user_agent) = clickagg.agent_hash(agent) AND user_agent = agent
+         ORDER BY ua_key LIMIT 1;
+        IF FOUND THEN
+            RETURN existing;
+        END IF;
+        INSERT INTO clickagg.user_agents (ua_key, user_agent) VALUES (candidate, agent)
+            ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            RETURN candidate;
+        END IF;
+        candidate := CASE WHEN candidate = 2147483647 THEN 0 ELSE candidate + 1 END;
+    END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION clickagg.intern_user_agents(agents text[])
+RETURNS integer[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keys integer[];
+BEGIN
+    INSERT INTO clickagg.user_agents (ua_key, user_agent)
+    SELECT (hashtextextended(a, 0) & 2147483647)::integer, a
+      FROM unnest(agents) AS a
+     WHERE NOT EXISTS (SELECT FROM clickagg.user_agents u
+                        WHERE clickagg.agent_hash(u.user_agent) = clickagg.agent_hash(a) AND u.user_agent = a)
+     ORDER BY a
+        ON CONFLICT DO NOTHING;
+    SELECT array_agg(coalesce(u.ua_key, clickagg.intern_user_agent(a.agent)) ORDER BY a.ord)
+      INTO keys
+      FROM unnest(agents) WITH ORDINALITY AS a(agent, ord)
+      LEFT JOIN LATERAL (SELECT u.ua_key FROM clickagg.user_agents u
+                          WHERE clickagg.agent_hash(u.user_agent) = clickagg.agent_hash(a.agent)
+                            AND u.user_agent = a.agent
+                          ORDER BY u.ua_key LIMIT 1) u ON true;
+    RETURN keys;
+END
+$$;
+
+-- Called by the workers, in a short transaction before a pass: the keys'
+-- last_seen raised to the days of the clicks about to be logged, and
+-- retired keys back in use.  Row by row in key order, so that two workers
+-- touching the same keys lock them in one order.
+CREATE FUNCTION clickagg.touch_dictionaries(agent_keys integer[], agent_days date[],
+                                            ad_keys integer[], ad_days date[])
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    raised integer := 0;
+BEGIN
+    FOR r IN SELECT k, max(d) AS d FROM unnest(agent_keys, agent_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
+        UPDATE clickagg.user_agents u SET last_seen = greatest(u.last_seen, r.d), retired_at = NULL
+         WHERE u.ua_key = r.k AND (u.last_seen < r.d OR u.retired_at IS NOT NULL);
+        IF FOUND THEN
+            raised := raised + 1;
+        ELSIF NOT EXISTS (SELECT FROM clickagg.user_agents u WHERE u.ua_key = r.k) THEN
+            RAISE EXCEPTION 'user agent key % is missing from clickagg.user_agents', r.k
+                USING ERRCODE = 'data_corrupted',
+                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
+        END IF;
+    END LOOP;
+    FOR r IN SELECT k, max(d) AS d FROM unnest(ad_keys, ad_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
+        UPDATE clickagg.ads a SET last_seen = greatest(a.last_seen, r.d), retired_at = NULL
+         WHERE a.ad_key = r.k AND (a.last_seen < r.d OR a.retired_at IS NOT NULL);
+        IF FOUND THEN
+            raised := raised + 1;
+        ELSIF NOT EXISTS (SELECT FROM clickagg.ads a WHERE a.ad_key = r.k) THEN
+            RAISE EXCEPTION 'ad key % is missing from clickagg.ads', r.k
+                USING ERRCODE = 'data_corrupted',
+                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
+        END IF;
+    END LOOP;
+    RETURN raised;
+END
+$$;
+COMMENT ON FUNCTION clickagg.touch_dictionaries(integer[], date[], integer[], date[]) IS
+'Internal: the workers raise the last_seen day of the dictionary keys of clicks they are about to log';
+
+CREATE FUNCTION clickagg.dictionaries_changed()
+RETURNS void
+AS 'MODULE_PATHNAME', 'clickagg_dictionaries_changed'
+LANGUAGE C;
+COMMENT ON FUNCTION clickagg.dictionaries_changed() IS
+'Internal: every process''s dictionary caches start afresh once the calling transaction commits';
+
+CREATE OR REPLACE FUNCTION clickagg.drop_expired_partitions()
+RETURNS SETOF text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cutoff date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
+    blocked text;
+    part record;
+    oldest timestamptz;
+BEGIN
+    SELECT string_agg(format('%s (%s)', to_char(p.day, 'YYYY-MM-DD'),
+                             CASE WHEN b.day IS NULL THEN 'not billed' ELSE 'billed, not closed' END),
+                      ', ' ORDER BY p.day)
+      INTO blocked
+      FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+      LEFT JOIN clickagg.billing_days b ON b.day = p.day
+     WHERE p.day < cutoff AND b.closed_at IS NULL;
+    IF blocked IS NOT NULL THEN
+        RAISE EXCEPTION 'raw-log partitions past clickagg.retention are not billed and closed; nothing was dropped'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days: ' || blocked || '.',
+                  HINT = 'Run clickagg.run_billing(day) and clickagg.close_billing_day(day) for them first.';
+    END IF;
+    FOR part IN
+        SELECT c.oid::regclass AS rel, to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+          FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'clickagg.click_log'::regclass
+           AND to_date(substr(c.relname, 11), 'YYYYMMDD') < cutoff
+         ORDER BY 2
+    LOOP
+        EXECUTE format('DROP TABLE %s', part.rel);
+        RETURN NEXT part.rel::text;
+    END LOOP;
+    -- and what the dropped days left beside the log
+    DELETE FROM clickagg.click_verdicts v WHERE v.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.conversion_log c WHERE c.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_rate_rejudge q WHERE q.minute < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_minute_counts k WHERE k.minute < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_rate_findings f WHERE f.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+
+    -- Dictionary keys no kept day uses (last seen before the cutoff), in two
+    -- steps: a run retires them (loaders stop using a retired key, and the
+    -- caches start afresh at the commit), a later run deletes them once no
+    -- transaction that began before the retirement is left and no arrival
+    -- still holds them.  A worker that meets a retired key takes it back.
+    SELECT least((SELECT min(a.xact_start) FROM pg_catalog.pg_stat_activity a
+                   WHERE a.pid <> pg_catalog.pg_backend_pid() AND a.xact_start IS NOT NULL),
+                 (SELECT min(x.prepared) FROM pg_catalog.pg_prepared_xacts x))
+      INTO oldest;
+    oldest := coalesce(oldest, now());
+    DELETE FROM clickagg.user_agents u
+     WHERE u.retired_at < oldest - interval '1 minute' AND u.last_seen < cutoff
+       AND NOT EXISTS (SELECT FROM clickagg.arrivals a WHERE a.ua_key = u.ua_key);
+    DELETE FROM clickagg.ads d
+     WHERE d.retired_at < oldest - interval '1 minute' AND d.last_seen < cutoff;
+    UPDATE clickagg.user_agents u SET retired_at = clock_timestamp()
+     WHERE u.last_seen < cutoff AND u.retired_at IS NULL;
+    UPDATE clickagg.ads d SET retired_at = clock_timestamp()
+     WHERE d.last_seen < cutoff AND d.retired_at IS NULL;
+    PERFORM clickagg.dictionaries_changed();
+END
+$$;
+COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
+'Drops raw-log day partitions older than clickagg.retention, only if every such day is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions, and the dictionary keys no kept day uses (retired in one run, deleted in a later one)';
+
+-------------------------------------------------------------------------------
+-- Bounded judging: a regex row must be fast on long agents, and the stream
+-- gives each agent a time budget (clickagg.bot_pattern_timeout)
+-------------------------------------------------------------------------------
+CREATE FUNCTION clickagg.check_bot_pattern()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'clickagg_check_bot_pattern'
+LANGUAGE C;
+COMMENT ON FUNCTION clickagg.check_bot_pattern() IS
+'Internal: refuses a regular-expression row of bot_patterns that takes over 2 ms on a long user agent';
+CREATE TRIGGER check_regex BEFORE INSERT OR UPDATE ON clickagg.bot_patterns
+    FOR EACH ROW EXECUTE FUNCTION clickagg.check_bot_pattern();
+ALTER TABLE clickagg.bot_patterns ENABLE ALWAYS TRIGGER check_regex;
+
+-------------------------------------------------------------------------------
 -- Privileges
 -------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION clickagg.set_aside_conversion(integer, tid, text, text),
     clickagg.stream_conversions(integer, text[], bigint[], timestamptz[], tid[]),
     clickagg.set_aside_rollup_delta(tid, text, text), clickagg.fold_rollup_rows(tid[]),
     clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins(),
-    clickagg.guard_drop(), clickagg.guard_bot_pattern()
+    clickagg.guard_drop(), clickagg.guard_bot_pattern(), clickagg.check_bot_pattern(),
+    clickagg.touch_dictionaries(integer[], date[], integer[], date[]), clickagg.dictionaries_changed()
     FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.agent_hash(text) TO PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.host(inet) TO PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins()
     TO clickagg_reader;
 GRANT SELECT ON clickagg.stream_status, clickagg.stream_health, clickagg.fold_status TO clickagg_reader;
 GRANT SELECT ON clickagg.rejected_conversions, clickagg.rejected_rollup_deltas TO clickagg_admin;
+
+-------------------------------------------------------------------------------
+-- Billing: the reconciliation checks every rollup level (minute, hour and
+-- day) against the raw log, and the nightly job bills each day on its own
+-------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION clickagg.run_billing(day date)
+RETURNS text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lo timestamptz;
+    hi timestamptz;
+    user_cap integer := current_setting('clickagg.max_clicks_per_user_day')::integer;
+    ip_cap integer := current_setting('clickagg.max_clicks_per_ip_day')::integer;
+    is_closed boolean;
+    result text;
+    n_explained integer;
+    n_unexplained integer;
+    n_adjusted integer;
+    scanned bigint;
+    target date;
+BEGIN
+    IF day IS NULL THEN
+        RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    lo := day::timestamp AT TIME ZONE 'UTC';
+    hi := (day + 1)::timestamp AT TIME ZONE 'UTC';
+    IF hi > now() THEN
+        RAISE EXCEPTION 'cannot bill day % before it is over', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days are UTC days.',
+                  HINT = 'Bill complete days; the nightly job also waits clickagg.billing_delay for late clicks.';
+    END IF;
+    IF lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
+       AND to_regclass(format('clickagg.click_log_%s', to_char(day, 'YYYYMMDD'))) IS NULL THEN
+        RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    -- One run per day at a time; a second waits and then recomputes.
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
+    -- (the nightly job bills several days in one transaction)
+    IF to_regclass('pg_temp.billing_scan_rows') IS NOT NULL THEN
+        DROP TABLE billing_scan_rows, billing_new, billing_level_gaps;
+    END IF;
+    SELECT closed_at IS NOT NULL INTO is_closed FROM clickagg.billing_days b WHERE b.day = run_billing.day;
+
+    -- One scan of the day's partition (src/billing.c): per (campaign, ad),
+    -- verdict and the stream's verdict, clicks, spend and the conversions
+    -- credited to them.  The batch judges every click again from the raw
+    -- log: the rules on the click alone with the lists as they are now, the
+    -- user rules as the stream applies them, and what only a whole day of
+    -- every stream shows: the IP click rate and the daily caps per user and
+    -- per IP (clickagg.max_clicks_per_user_day / _ip_day, in event-time
+    -- order).  It also checks that the day holds each click ID once.
+    -- The stream's figures, at each rollup level (minute, hour and day:
+    -- dashboards read all three), are read in the same statement, so under
+    -- the same snapshot: a click committing meanwhile is in all or in none.
+    -- A level's invalid clicks come as a row with stream_valid false.
+    CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
+    SELECT 'batch'::text AS source, b.* FROM clickagg.billing_scan(day, user_cap, ip_cap) b
+    UNION ALL
+    SELECT level, campaign_id, ad_id, 0::smallint, valid,
+           sum(CASE WHEN valid THEN clicks ELSE invalid_clicks END)::bigint,
+           sum(CASE WHEN valid THEN spend_micros ELSE 0 END)::bigint,
+           sum(CASE WHEN valid THEN conversions ELSE 0 END)::bigint,
+           sum(CASE WHEN valid THEN conversion_value_micros ELSE 0 END)::bigint
+      FROM (SELECT 'stream' AS level, r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
+                   r.conversions, r.conversion_value_micros
+              FROM clickagg.clicks_per_day r WHERE r.bucket = lo
+            UNION ALL
+            SELECT 'hour', r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
+                   r.conversions, r.conversion_value_micros
+              FROM clickagg.clicks_per_hour r WHERE r.bucket >= lo AND r.bucket < hi
+            UNION ALL
+            SELECT 'minute', r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
+                   r.conversions, r.conversion_value_micros
+              FROM clickagg.clicks_per_minute r WHERE r.bucket >= lo AND r.bucket < hi) r
+     CROSS JOIN (VALUES (true), (false)) AS v(valid)
+     GROUP BY 1, 2, 3, 5;
+
+    CREATE TEMP TABLE billing_new ON COMMIT DROP AS
+    SELECT campaign_id, ad_id,
+           coalesce(sum(clicks) FILTER (WHERE code = 0), 0)::bigint AS billable_clicks,
+           coalesce(sum(clicks) FILTER (WHERE code <> 0), 0)::bigint AS invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code = 0), 0)::bigint AS spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code = 0), 0)::bigint AS conversions,
+           coalesce(sum(conversion_value_micros) FILTER (WHERE code = 0), 0)::bigint AS conversion_value_micros,
+           -- valid in the stream, invalid in the batch
+           coalesce(sum(clicks) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_conversions,
+           -- invalid in the stream, valid in the batch (the lists changed since)
+           coalesce(sum(clicks) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_conversions
+      FROM billing_scan_rows
+     WHERE source = 'batch'
+     GROUP BY campaign_id, ad_id;
+    SELECT coalesce(sum(clicks), 0) INTO scanned FROM billing_scan_rows WHERE source = 'batch';
+
+    -- Each rollup level against the raw log as the stream judged it (valid
+    -- and invalid clicks, spend and conversions of the valid ones), per
+    -- (campaign, ad): a level that differs names itself.
+    CREATE TEMP TABLE billing_level_gaps ON COMMIT DROP AS
+    WITH figures AS (
+        SELECT source, campaign_id, ad_id,
+               coalesce(sum(clicks) FILTER (WHERE stream_valid), 0) AS clicks,
+               coalesce(sum(clicks) FILTER (WHERE NOT stream_valid), 0) AS invalid_clicks,
+               coalesce(sum(spend_micros) FILTER (WHERE stream_valid), 0) AS spend,
+               coalesce(sum(conversions) FILTER (WHERE stream_valid), 0) AS conversions
+          FROM billing_scan_rows GROUP BY 1, 2, 3
+    ), keys AS (
+        SELECT DISTINCT campaign_id, ad_id FROM figures
+    )
+    SELECT k.campaign_id, k.ad_id,
+           string_agg(format('rollup_%s differs from the raw log: %s clicks, %s invalid, %s micros, %s conversions where the log has %s, %s, %s and %s',
+                             CASE lv.level WHEN 'stream' THEN 'day' ELSE lv.level END,
+                             coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0),
+                             coalesce(f.conversions, 0), coalesce(g.clicks, 0), coalesce(g.invalid_clicks, 0),
+                             coalesce(g.spend, 0), coalesce(g.conversions, 0)),
+                      '; ' ORDER BY lv.n) AS gaps
+      FROM keys k
+     CROSS JOIN (VALUES (1, 'minute'), (2, 'hour'), (3, 'stream')) AS lv(n, level)
+      LEFT JOIN figures f ON (f.source, f.campaign_id, f.ad_id) = (lv.level, k.campaign_id, k.ad_id)
+      LEFT JOIN figures g ON (g.source, g.campaign_id, g.ad_id) = ('batch', k.campaign_id, k.ad_id)
+     WHERE (coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0), coalesce(f.conversions, 0))
+           IS DISTINCT FROM
+           (coalesce(g.clicks, 0), coalesce(g.invalid_clicks, 0), coalesce(g.spend, 0), coalesce(g.conversions, 0))
+     GROUP BY 1, 2;
+
+    IF is_closed THEN
+        -- Closed lines never change: what differs from them (and from the
+        -- adjustments already booked for the day) becomes new adjustment
+        -- lines on the next open day.
+        -- The next open day, locked so that nobody closes it under us.
+        LOOP
+            SELECT min(d)::date INTO target
+              FROM generate_series(run_billing.day + 1,
+                                   greatest(run_billing.day + 1,
+                                            (SELECT max(b.day) + 1 FROM clickagg.billing_days b
+                                              WHERE b.closed_at IS NOT NULL)),
+                                   interval '1 day') d
+             WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                WHERE b.day = d::date AND b.closed_at IS NOT NULL);
+            PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(target));
+            EXIT WHEN NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                   WHERE b.day = target AND b.closed_at IS NOT NULL);
+        END LOOP;
+        INSERT INTO clickagg.billing_adjustments (day, campaign_id, ad_id, for_day, clicks, spend_micros, reason)
+        SELECT target,               k.campaign_id, k.ad_id, run_billing.day,
+               coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0),
+               coalesce(n.spend_micros, 0) - coalesce(o.spend_micros, 0) - coalesce(a.spend_micros, 0),
+               CASE WHEN coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0) < 0
+                    THEN 'credit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' found invalid after it was closed'
+                    ELSE 'debit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' that arrived after it was closed' END
+          FROM (SELECT campaign_id, ad_id FROM billing_new
+                UNION SELECT campaign_id, ad_id FROM clickagg.billing_daily WHERE billing_daily.day = run_billing.day) k
+          LEFT JOIN billing_new n ON (n.campaign_id, n.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN clickagg.billing_daily o ON o.day = run_billing.day AND (o.campaign_id, o.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN (SELECT campaign_id, ad_id, sum(clicks) AS clicks, sum(spend_micros) AS spend_micros
+                       FROM clickagg.billing_adjustments WHERE for_day = run_billing.day
+                      GROUP BY 1, 2) a ON (a.campaign_id, a.ad_id) = (k.campaign_id, k.ad_id)
+         WHERE coalesce(n.billable_clicks, 0) <> coalesce(o.billable_clicks, 0) + coalesce(a.clicks, 0)
+            OR coalesce(n.spend_micros, 0) <> coalesce(o.spend_micros, 0) + coalesce(a.spend_micros, 0);
+        GET DIAGNOSTICS n_adjusted = ROW_COUNT;
+        UPDATE clickagg.billing_days b SET runs = runs + 1, scanned_clicks = scanned WHERE b.day = run_billing.day;
+        RETURN format('closed: %s adjustment lines', n_adjusted);
+    END IF;
+
+    DELETE FROM clickagg.billing_daily b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_daily
+    SELECT run_billing.day, campaign_id, ad_id, billable_clicks, invalid_clicks, spend_micros,
+           conversions, conversion_value_micros, now()
+      FROM billing_new;
+
+    DELETE FROM clickagg.billing_invalid b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_invalid
+    SELECT run_billing.day, v.campaign_id, v.ad_id, r.reason,
+           CASE WHEN v.stream_valid THEN 'batch' ELSE 'stream' END, v.clicks, v.spend_micros,
+           v.conversions, v.conversion_value_micros
+      FROM billing_scan_rows v JOIN clickagg.invalid_reasons r ON r.code = v.code
+     WHERE v.source = 'batch' AND v.code <> 0;
+
+    -- Side by side with the stream (the day rollup, deltas included).  A
+    -- difference is explained when it is exactly the clicks the batch judged
+    -- otherwise: invalid in the batch only (x), valid in the batch only (y).
+    DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    INSERT INTO clickagg.reconciliation
+        (day, campaign_id, ad_id, stream_clicks, batch_clicks, stream_spend_micros, batch_spend_micros,
+         batch_invalid_clicks, batch_invalid_spend_micros, reason, explained,
+         batch_valid_clicks, batch_valid_spend_micros, stream_conversions, batch_conversions)
+    SELECT run_billing.day, campaign_id, ad_id, s_clicks, b_clicks, s_spend, b_spend, x_clicks, x_spend,
+           CASE WHEN gaps IS NOT NULL
+                THEN 'unexplained: ' || gaps
+                WHEN NOT ok
+                THEN format('unexplained: the stream counts %s clicks, %s micros and %s conversions, the batch %s, %s and %s (%s invalid in the batch only, %s valid in the batch only)',
+                            s_clicks, s_spend, s_conv, b_clicks, b_spend, b_conv, x_clicks, y_clicks)
+                WHEN x_clicks = 0 AND y_clicks = 0 AND s_clicks = b_clicks AND s_conv = b_conv
+                THEN NULL
+                ELSE concat_ws('; ',
+                        CASE WHEN x_clicks <> 0 THEN
+                            format('%s clicks invalid in the batch (%s)', x_clicks,
+                                   (SELECT string_agg(i.reason || ' ' || i.clicks, ', ' ORDER BY i.reason)
+                                      FROM clickagg.billing_invalid i
+                                     WHERE i.day = run_billing.day AND i.found_by = 'batch'
+                                       AND (i.campaign_id, i.ad_id) = (k.campaign_id, k.ad_id))) END,
+                        CASE WHEN y_clicks <> 0 THEN
+                            format('%s clicks valid in the batch, invalid in the stream (the lists changed since)', y_clicks) END)
+           END,
+           ok AND gaps IS NULL, y_clicks, y_spend, s_conv, b_conv
+      FROM (SELECT *, (s_clicks - b_clicks = x_clicks - y_clicks AND s_spend - b_spend = x_spend - y_spend
+                       AND s_conv - b_conv = x_conv - y_conv) AS ok,
+                   (SELECT l.gaps FROM billing_level_gaps l
+                     WHERE (l.campaign_id, l.ad_id) = (d.campaign_id, d.ad_id)) AS gaps
+              FROM (SELECT keys.campaign_id, keys.ad_id,
+                           coalesce(s.clicks, 0) AS s_clicks, coalesce(n.billable_clicks, 0) AS b_clicks,
+                           coalesce(s.spend_micros, 0) AS s_spend, coalesce(n.spend_micros, 0) AS b_spend,
+                           coalesce(s.conversions, 0) AS s_conv, coalesce(n.conversions, 0) AS b_conv,
+                           coalesce(n.batch_invalid_clicks, 0) AS x_clicks,
+                           coalesce(n.batch_invalid_spend_micros, 0) AS x_spend,
+                           coalesce(n.batch_invalid_conversions, 0) AS x_conv,
+                           coalesce(n.batch_valid_clicks, 0) AS y_clicks,
+                           coalesce(n.batch_valid_spend_micros, 0) AS y_spend,
+                           coalesce(n.batch_valid_conversions, 0) AS y_conv
+                      FROM (SELECT campaign_id, ad_id FROM billing_scan_rows
+                            UNION
+                            SELECT campaign_id, ad_id FROM billing_new) keys
+                      LEFT JOIN (SELECT campaign_id, ad_id, clicks, spend_micros, conversions FROM billing_scan_rows
+                                  WHERE source = 'stream' AND stream_valid) s
+                             ON (s.campaign_id, s.ad_id) = (keys.campaign_id, keys.ad_id)
+                      LEFT JOIN billing_new n ON (n.campaign_id, n.ad_id) = (keys.campaign_id, keys.ad_id)) d) k;
+
+    SELECT count(*) FILTER (WHERE reason IS NOT NULL AND explained), count(*) FILTER (WHERE NOT explained)
+      INTO n_explained, n_unexplained
+      FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    result := CASE WHEN n_unexplained = 0 THEN 'matched' ELSE 'discrepancy' END;
+
+    INSERT INTO clickagg.billing_days AS b (day, status, billable_clicks, spend_micros, explained_rows,
+                                            unexplained_rows, computed_at, scanned_clicks)
+    SELECT run_billing.day, result, coalesce(sum(billable_clicks), 0), coalesce(sum(spend_micros), 0),
+           n_explained, n_unexplained, now(), scanned
+      FROM billing_new
+    ON CONFLICT ON CONSTRAINT billing_days_pkey DO UPDATE
+       SET status = excluded.status, billable_clicks = excluded.billable_clicks,
+           spend_micros = excluded.spend_micros, explained_rows = excluded.explained_rows,
+           unexplained_rows = excluded.unexplained_rows, computed_at = excluded.computed_at,
+           scanned_clicks = excluded.scanned_clicks, runs = b.runs + 1;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION clickagg.run_billing(date) IS
+'Recomputes a UTC day from the raw log alone into billing_daily, billing_invalid and reconciliation (stream vs batch, with reasons; every rollup level checked against the log); returns matched or discrepancy. Idempotent. On a closed day, books differences as adjustments on the next open day';
+
+-- One day of the nightly job: a day that cannot be billed (an error) is
+-- reported and left unbilled, to be tried again the next night; the other
+-- days are billed all the same.
+CREATE FUNCTION clickagg.bill_one_day(day date)
+RETURNS text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN clickagg.run_billing(day);
+EXCEPTION WHEN OTHERS THEN
+    RAISE WARNING 'clickagg: day % could not be billed: %', to_char(day, 'YYYY-MM-DD'), SQLERRM
+        USING DETAIL = format('SQLSTATE %s; the day stays unbilled and the next run tries it again.', SQLSTATE),
+              HINT = format('Run SELECT clickagg.run_billing(%L) to see the whole error.', to_char(day, 'YYYY-MM-DD'));
+    RETURN format('failed: %s: %s', SQLSTATE, SQLERRM);
+END
+$$;
+COMMENT ON FUNCTION clickagg.bill_one_day(date) IS
+'Internal: the nightly job bills one day with run_billing(), and reports a failure as its status instead of stopping the run';
+
+CREATE OR REPLACE FUNCTION clickagg.bill_due_days()
+RETURNS TABLE (day date, status text)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d date;
+    last_due date := ((now() - current_setting('clickagg.billing_delay')::interval) AT TIME ZONE 'UTC')::date - 1;
+    -- the oldest day ingest may still add to (drop_expired_partitions keeps it)
+    first_kept date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
+BEGIN
+    -- never twice at once ('bill', 'nigh')
+    IF NOT pg_try_advisory_xact_lock(1651076204, 1852401512) THEN
+        RAISE NOTICE 'another billing run is in progress';
+        RETURN;
+    END IF;
+    FOR d IN
+        SELECT p.day FROM (
+            SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+         WHERE p.day BETWEEN first_kept AND last_due
+           AND NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = p.day)
+         ORDER BY p.day
+    LOOP
+        day := d;
+        status := clickagg.bill_one_day(d);
+        RETURN NEXT;
+    END LOOP;
+
+    -- Billed days whose raw log has changed since (late clicks: the stream's
+    -- counters say so cheaply): bill again.  An open day gets new lines, a
+    -- closed day adjustment lines on the next open day.
+    FOR d IN
+        SELECT b.day FROM clickagg.billing_days b
+         WHERE b.day BETWEEN first_kept AND last_due
+           AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c WHERE c.day = b.day)
+               <> b.scanned_clicks
+         ORDER BY b.day
+    LOOP
+        day := d;
+        status := clickagg.bill_one_day(d);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION clickagg.bill_due_days() IS
+'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up, then bills again the billed days that have received clicks since (closed days get adjustment lines); a day that fails is reported (status failed: ...) and tried again next time, the others billed all the same; returns what it billed';
+REVOKE ALL ON FUNCTION clickagg.bill_one_day(date) FROM PUBLIC;

@@ -144,4 +144,6 @@ SELECT count(*) > 0 AS admin_reads
   FROM clickagg.invoice(1, (now() AT TIME ZONE 'UTC')::date - 3, (now() AT TIME ZONE 'UTC')::date);
 RESET ROLE;
 
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

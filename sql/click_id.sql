@@ -69,4 +69,6 @@ SELECT proname, provolatile, proisstrict, proparallel FROM pg_proc
 SELECT clickagg.click_id('u', 1, '1969-12-31 23:59:59+00', '');
 SELECT clickagg.click_id('u', 1, 'infinity', '');
 
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

@@ -207,4 +207,6 @@ SELECT kind, ad_id, clicks, conversions, conversion_value_micros
  ORDER BY line_day NULLS LAST, ad_id;
 
 DROP VIEW pg_temp.credited;
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

@@ -115,4 +115,6 @@ SELECT count(*) AS logged, count(DISTINCT click_id) AS distinct_ids FROM clickag
 SELECT campaign_id, sum(accepted) AS accepted, sum(duplicates) AS duplicates
   FROM clickagg.ingest_counts GROUP BY campaign_id ORDER BY campaign_id;
 
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

@@ -94,4 +94,6 @@ SELECT what, pg_temp.sqlstate_of(format('INSERT INTO clickagg.clicks (event_time
                ('invalid_reason given', $$now(), 1, 1, 'u', NULL, 1, 'bot'$$),
                ('valid', $$now() - interval '1 s', 1, 1, 'u', NULL, 1, NULL$$)) AS c(what, v);
 
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

@@ -101,4 +101,6 @@ SELECT bool_and(t.tgenabled = 'A') AS partitions_always_refuse, count(*) > 0 AS 
 -- Workers and their lag.
 SELECT worker, state, streams, pending_clicks, oldest_pending_seconds FROM clickagg.stream_status ORDER BY worker;
 
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

@@ -55,5 +55,7 @@ SELECT p.proname FROM pg_proc p
    AND NOT coalesce(p.proconfig::text ~ 'search_path="?pg_catalog, ([a-z_]+, )?pg_temp"?', false)
  ORDER BY 1;
 
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;
 DROP ROLE regress_loader, regress_analyst, regress_ops, regress_nobody;

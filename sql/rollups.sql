@@ -181,4 +181,6 @@ SELECT count(*) AS workers, bool_and(clicks_per_second >= 0) AS rates,
   FROM clickagg.stream_status;
 
 DROP VIEW truth_minute;
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

@@ -367,4 +367,6 @@ SELECT count(*) AS explained_rows FROM clickagg.reconciliation, d
  WHERE day = today - 1 AND explained AND reason LIKE '%bot %';
 DELETE FROM clickagg.bot_patterns WHERE pattern = 'rv:128.0) gecko/20100101 firefox/128.0';
 
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

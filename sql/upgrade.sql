@@ -33,4 +33,6 @@ SELECT c.relname FROM pg_class c
  WHERE c.relnamespace = 'clickagg'::regnamespace AND c.relkind IN ('r', 'p', 'v')
    AND c.relname NOT LIKE 'arrival\__\__' AND c.relname NOT LIKE 'click_log\__%'
    AND obj_description(c.oid, 'pg_class') IS NULL;
+SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
+RESET clickagg.allow_drop_with_clicks;

@@ -75,7 +75,27 @@ typedef struct ConverterSet
 {
 	HTAB	   *users;			/* NULL: not loaded */
 	TimestampTz floor;			/* complete for conversions at or after */
+	TimestampTz full_until;		/* too many users: every click is looked up until then */
 } ConverterSet;
+
+/*
+ * Users a stream's set may hold: its share of clickagg.history_cache_size,
+ * at about 64 bytes a user.  A set that would hold more is dropped, and for
+ * a span every touched click is looked up in the log (exact, only slower).
+ */
+static long
+converters_max(void)
+{
+	return Max((long) clickagg_history_cache_kb * 1024 / 64 / CLICKAGG_STREAMS, 1024);
+}
+
+static void
+drop_converters(ConverterSet *set, TimestampTz now)
+{
+	hash_destroy(set->users);
+	set->users = NULL;
+	set->full_until = now + CONVERTER_SPAN_USECS;
+}
 
 static ConverterSet converters[CLICKAGG_STREAMS];
 
@@ -114,19 +134,23 @@ clickagg_attribution_reset(void)
 		if (converters[s].users != NULL)
 			hash_destroy(converters[s].users);
 		converters[s].users = NULL;
+		converters[s].full_until = 0;
 	}
 }
 
 /*
  * The stream's converter set, loaded from conversion_log under the pass's
  * snapshot if it is not in memory, and its floor raised (with the users
- * below it dropped) once it lags by two spans.
+ * below it dropped) once it lags by two spans.  NULL while it is too large
+ * to keep.
  */
 static ConverterSet *
 stream_converters(int stream, TimestampTz now)
 {
 	ConverterSet *set = &converters[stream];
 
+	if (set->users == NULL && now < set->full_until)
+		return NULL;
 	if (set->users == NULL)
 	{
 		HASHCTL		ctl;
@@ -163,6 +187,11 @@ stream_converters(int stream, TimestampTz now)
 						   DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull)));
 		}
 		SPI_freetuptable(SPI_tuptable);
+		if (hash_get_num_entries(set->users) > converters_max())
+		{
+			drop_converters(set, now);
+			return NULL;
+		}
 	}
 	else if (now - set->floor > 2 * CONVERTER_SPAN_USECS)
 	{
@@ -251,19 +280,20 @@ clickagg_set_aside_conversion(int stream, ItemPointer tid, const char *sqlstate,
 void
 clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatch *batch)
 {
-	ConverterSet *set = stream_converters(stream, GetCurrentTransactionStartTimestamp());
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	ConverterSet *set = stream_converters(stream, now);
 	Datum		args[5];
 	Datum	   *tids;
 	int			kept = 0;
 	int			i;
 	uint64		row;
 
-	/* only the clicks that may concern a logged conversion */
+	/* only the clicks that may concern a logged conversion (all, without a set) */
 	for (i = 0; i < touched->n; i++)
 	{
 		uint64		hash = user_hash_of(touched->users[i]);
 
-		if (DatumGetTimestampTz(touched->times[i]) < set->floor ||
+		if (set == NULL || DatumGetTimestampTz(touched->times[i]) < set->floor ||
 			hash_search(set->users, &hash, HASH_FIND, NULL) != NULL)
 		{
 			touched->users[kept] = touched->users[i];
@@ -298,7 +328,7 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatc
 		elog(ERROR, "clickagg.stream_conversions failed");
 
 	/* the conversions this pass logged: their users convert */
-	for (row = 0; row < SPI_processed; row++)
+	for (row = 0; set != NULL && row < SPI_processed; row++)
 	{
 		bool		isnull;
 		HeapTuple	tuple = SPI_tuptable->vals[row];
@@ -308,6 +338,8 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatc
 					   DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull)));
 	}
 	SPI_freetuptable(SPI_tuptable);
+	if (set != NULL && hash_get_num_entries(set->users) > converters_max())
+		drop_converters(set, now);
 }
 
 /* clickagg.user_stream(user_id text) RETURNS int: the stream of a user */

@@ -343,6 +343,24 @@ define_settings(void)
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
+	DefineCustomIntVariable("clickagg.history_cache_size",
+							"Memory each worker uses to remember its users' recent clicks and which users convert.",
+							"Past it the oldest are forgotten; users not remembered are read from the log (exact, only slower).",
+							&clickagg_history_cache_kb,
+							64 * 1024, 1024, INT_MAX / 2,
+							PGC_SIGHUP,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.dictionary_cache_size",
+							"Memory each backend and worker uses to cache dictionary keys (user agents, ads).",
+							"Past it the cache starts afresh; a key not cached is looked up in the dictionary.",
+							&clickagg_dictionary_cache_kb,
+							16 * 1024, 64, INT_MAX / 2,
+							PGC_SIGHUP,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
 	DefineCustomBoolVariable("clickagg.classify_traffic",
 							 "Whether the stream classifies invalid traffic as clicks arrive.",
 							 "Off: the stream counts every accepted click as valid; the billing batch still classifies.",
@@ -351,6 +369,15 @@ define_settings(void)
 							 PGC_SIGHUP,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.bot_pattern_timeout",
+							"Longest time the stream spends on the regular expressions of clickagg.bot_patterns for one user agent.",
+							"Past it the agent is judged by the substring patterns alone (with a warning); the nightly batch judges it in full. 0: no limit.",
+							&clickagg_bot_pattern_timeout_ms,
+							10, 0, 60 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.double_click_window",
 							"How soon after a user's valid click on an ad another click of that user on that ad is a double click.",

@@ -293,6 +293,8 @@ extern void clickagg_set_aside_arrivals(int stream, Arrival *arrivals, int count
 extern void clickagg_dictionary_reset(void);
 extern void clickagg_dictionary_resolve(Arrival **cands, int ncands);
 extern bool clickagg_dictionary_has_misses(const Arrival *arrivals, int n);
+extern void clickagg_dictionary_touch(Arrival **cands, int n);
+extern int	clickagg_dictionary_cache_kb;
 extern bool clickagg_user_agent_key(text *agent, int32 *key);
 extern text *clickagg_user_agent_text(int32 key, bool missing_ok);
 
@@ -337,13 +339,16 @@ extern int	clickagg_max_clicks_per_user_minute;
 extern int	clickagg_max_clicks_per_ip_minute;
 extern int	clickagg_attribution_window_s;
 extern bool clickagg_classify_traffic;
+extern int	clickagg_bot_pattern_timeout_ms;
 extern void clickagg_traffic_reset(void);
+extern void clickagg_traffic_judge_on_budget(bool on);
 extern void clickagg_traffic_sync(void);
 extern int16 clickagg_agent_verdict(int32 ua_key, text *agent);
 extern bool clickagg_ip_in_datacenter(inet *ip);
 extern int16 clickagg_intrinsic_verdict(bool has_agent, int32 ua_key, text *agent, inet *ip);
 extern void clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first);
 extern void clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touched);
+extern int	clickagg_history_cache_kb;
 extern void clickagg_history_reset(void);
 extern void clickagg_history_set_horizon(int stream, TimestampTz newest_logged);
 extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,

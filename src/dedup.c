@@ -548,6 +548,7 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	}
 
 	clickagg_dictionary_resolve(cands, nunique);
+	clickagg_dictionary_touch(cands, nunique);
 
 	partitions = palloc(sizeof(Oid) * Max(nunique, 1));
 	for (start = 0; start < nunique;)

@@ -40,6 +40,7 @@
 #include "executor/tuptable.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -50,8 +51,15 @@
 
 #include "clickagg.h"
 
-/* Dictionary caches are dropped when they grow past this many entries. */
-#define MAX_CACHED_KEYS 1000000
+PG_FUNCTION_INFO_V1(clickagg_dictionaries_changed);
+
+/* clickagg.dictionary_cache_size: the caches are dropped when they use more. */
+int			clickagg_dictionary_cache_kb = 16 * 1024;
+
+/* Columns of clickagg.user_agents (and of clickagg.ads: key, ..., last_seen, retired_at). */
+#define UA_KEY_ATTNUM			1
+#define UA_TEXT_ATTNUM			2
+#define UA_RETIRED_ATTNUM		5
 
 typedef struct AdCacheKey
 {
@@ -90,12 +98,35 @@ typedef struct UaCacheEntry
 	struct UaCacheEntry *next;
 } UaCacheEntry;
 
+/*
+ * The workers' memory of the keys whose last_seen day they have raised:
+ * (kind, key) -> the latest event day raised to.
+ */
+typedef struct TouchKey
+{
+	int32		kind;			/* TOUCH_AGENT or TOUCH_AD */
+	int32		key;
+} TouchKey;
+
+typedef struct TouchEntry
+{
+	TouchKey	key;
+	int32		day;			/* DateADT */
+} TouchEntry;
+
+#define TOUCH_AGENT 0
+#define TOUCH_AD	1
+
 static adkeys_hash *ad_cache = NULL;
 static HTAB *ua_cache = NULL;
+static HTAB *touched = NULL;
 static MemoryContext dictionary_context = NULL;
 
 static SPIPlanPtr intern_ad_plan = NULL;
 static SPIPlanPtr intern_ua_plan = NULL;
+
+static bool watch_dictionaries(void);
+static bool is_touched(int kind, int32 key, int32 day);
 
 /*
  * Forget every cached key.  A worker calls this when a pass aborts (the keys
@@ -110,17 +141,23 @@ clickagg_dictionary_reset(void)
 	dictionary_context = NULL;
 	ad_cache = NULL;
 	ua_cache = NULL;
+	touched = NULL;
 	/* verdicts are cached per user agent key */
 	clickagg_traffic_reset();
 }
 
+/*
+ * The caches, made if missing, and started afresh when they have grown past
+ * clickagg.dictionary_cache_size (checked here, between uses, so that no
+ * caller holds an entry that goes).
+ */
 static void
 ensure_caches(void)
 {
 	HASHCTL		ctl;
 
 	if (ad_cache != NULL &&
-		ad_cache->members + hash_get_num_entries(ua_cache) > MAX_CACHED_KEYS)
+		MemoryContextMemAllocated(dictionary_context, true) > (Size) clickagg_dictionary_cache_kb * 1024)
 		clickagg_dictionary_reset();
 	if (ad_cache != NULL)
 		return;
@@ -136,6 +173,13 @@ ensure_caches(void)
 	ctl.hcxt = dictionary_context;
 	ua_cache = hash_create("clickagg user agent keys", 1024, &ctl,
 						   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(TouchKey);
+	ctl.entrysize = sizeof(TouchEntry);
+	ctl.hcxt = dictionary_context;
+	touched = hash_create("clickagg touched dictionary keys", 256, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
 static UaCacheEntry *
@@ -255,6 +299,7 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 	int			i,
 				u;
 
+	watch_dictionaries();
 	ensure_caches();
 
 	/* User agents. */
@@ -373,18 +418,22 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 
 /*
  * Does any of these arrivals carry a user agent or a (campaign, ad) pair
- * that the caches do not know?  Looks only; interns nothing.
+ * that the caches do not know, or a key to touch for its day?  Looks only;
+ * interns and touches nothing.
  */
 bool
 clickagg_dictionary_has_misses(const Arrival *arrivals, int n)
 {
 	int			i;
 
+	watch_dictionaries();
 	ensure_caches();
 	for (i = 0; i < n; i++)
 	{
 		const Arrival *a = &arrivals[i];
 		AdCacheKey	key;
+		AdCacheEntry *ad;
+		int32		day;
 		bool		found;
 
 		if (a->user_agent != NULL)
@@ -398,29 +447,62 @@ clickagg_dictionary_has_misses(const Arrival *arrivals, int n)
 		}
 		key.campaign_id = a->campaign_id;
 		key.ad_id = a->ad_id;
-		if (adkeys_lookup(ad_cache, key) == NULL)
+		ad = adkeys_lookup(ad_cache, key);
+		if (ad == NULL)
+			return true;
+		/* keys to touch for the day (clickagg_dictionary_touch) */
+		day = clickagg_utc_day(a->event_time);
+		if (!is_touched(TOUCH_AD, ad->ad_key, day) ||
+			(a->has_user_agent && a->user_agent == NULL && !is_touched(TOUCH_AGENT, a->ua_key, day)))
 			return true;
 	}
 	return false;
 }
 
-/* The user_agents table the cache describes, for invalidation. */
-static Oid	cached_dictionary_relid = InvalidOid;
+/*
+ * The dictionaries the caches describe, for invalidation: a dictionary
+ * dropped, or keys retired (clickagg.drop_expired_partitions() sends a
+ * relcache invalidation of both tables; keys may be deleted after).
+ */
+static Oid	user_agents_relid = InvalidOid;
+static Oid	ads_relid = InvalidOid;
 static bool callback_registered = false;
 
 static void
 dictionary_relcache_callback(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == cached_dictionary_relid)
+	if (relid == InvalidOid || relid == user_agents_relid || relid == ads_relid)
 	{
 		clickagg_dictionary_reset();
-		cached_dictionary_relid = InvalidOid;
+		user_agents_relid = ads_relid = InvalidOid;
 	}
+}
+
+/* Watch the dictionaries for invalidations; false if they are not there. */
+static bool
+watch_dictionaries(void)
+{
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(dictionary_relcache_callback, (Datum) 0);
+		callback_registered = true;
+	}
+	if (!OidIsValid(user_agents_relid))
+	{
+		Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, true);
+
+		user_agents_relid = OidIsValid(nsp) ? get_relname_relid("user_agents", nsp) : InvalidOid;
+		ads_relid = OidIsValid(nsp) ? get_relname_relid("ads", nsp) : InvalidOid;
+	}
+	return OidIsValid(user_agents_relid);
 }
 
 /*
  * The key of a user agent that is already in clickagg.user_agents, or false.
- * For ingesting backends: cached, else one probe of the unique index.
+ * For ingesting backends: cached, else one probe of the index on the
+ * agent's hash, the text compared on each row it finds.  A retired key (see
+ * clickagg.drop_expired_partitions) is not used: the agent travels as text
+ * and the worker that interns it takes the key back into use.
  */
 bool
 clickagg_user_agent_key(text *agent, int32 *key)
@@ -430,8 +512,6 @@ clickagg_user_agent_key(text *agent, int32 *key)
 	uint64		hash = clickagg_hash_bytes(bytes, len);
 	bool		found;
 	UaCacheEntry *e;
-	Oid			nsp;
-	Oid			relid;
 	Oid			indexid;
 	Relation	rel;
 	Relation	index;
@@ -439,12 +519,8 @@ clickagg_user_agent_key(text *agent, int32 *key)
 	TupleTableSlot *slot;
 	ScanKeyData scankey;
 
-	if (!callback_registered)
-	{
-		CacheRegisterRelcacheCallback(dictionary_relcache_callback, (Datum) 0);
-		callback_registered = true;
-	}
-
+	if (!watch_dictionaries())
+		return false;
 	ensure_caches();
 	e = ua_cache_lookup(bytes, len, hash, &found);
 	if (found)
@@ -453,33 +529,124 @@ clickagg_user_agent_key(text *agent, int32 *key)
 		return true;
 	}
 
-	nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
-	relid = get_relname_relid("user_agents", nsp);
-	indexid = get_relname_relid("user_agents_user_agent_key", nsp);
-	if (!OidIsValid(relid) || !OidIsValid(indexid))
+	indexid = get_relname_relid("user_agents_hash", get_namespace_oid(CLICKAGG_SCHEMA, false));
+	if (!OidIsValid(indexid))
 		return false;
-	cached_dictionary_relid = relid;
-
-	rel = table_open(relid, AccessShareLock);
+	rel = table_open(user_agents_relid, AccessShareLock);
 	index = index_open(indexid, AccessShareLock);
 	slot = table_slot_create(rel, NULL);
-	ScanKeyInit(&scankey, 1, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(agent));
-	scankey.sk_collation = DEFAULT_COLLATION_OID;
+	ScanKeyInit(&scankey, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum((int64) hash));
 	scan = index_beginscan(rel, index, GetActiveSnapshot(), 1, 0);
 	index_rescan(scan, &scankey, 1, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
-	if (found)
+	found = false;
+	while (!found && index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
+		text	   *t;
 
-		*key = DatumGetInt32(slot_getattr(slot, 1, &isnull));
+		(void) slot_getattr(slot, UA_RETIRED_ATTNUM, &isnull);
+		if (!isnull)
+			continue;			/* retired */
+		t = DatumGetTextPP(slot_getattr(slot, UA_TEXT_ATTNUM, &isnull));
+		if (VARSIZE_ANY_EXHDR(t) != len || memcmp(VARDATA_ANY(t), bytes, len) != 0)
+			continue;			/* another agent with this hash */
+		*key = DatumGetInt32(slot_getattr(slot, UA_KEY_ATTNUM, &isnull));
 		ua_cache_insert(bytes, len, hash, *key);
+		found = true;
 	}
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(index, AccessShareLock);
 	table_close(rel, AccessShareLock);
 	return found;
+}
+
+/* Has this worker raised the key's last_seen to day, or later, already? */
+static bool
+is_touched(int kind, int32 key, int32 day)
+{
+	TouchKey	k;
+	TouchEntry *e;
+
+	k.kind = kind;
+	k.key = key;
+	e = hash_search(touched, &k, HASH_FIND, NULL);
+	return e != NULL && e->day >= day;
+}
+
+static void
+note_touched(int kind, int32 key, int32 day)
+{
+	TouchKey	k;
+	TouchEntry *e;
+	bool		found;
+
+	k.kind = kind;
+	k.key = key;
+	e = hash_search(touched, &k, HASH_ENTER, &found);
+	if (!found || e->day < day)
+		e->day = day;
+}
+
+/*
+ * Raise the last_seen day of the dictionary keys these candidates use (their
+ * keys resolved) to the day of their event, where this worker has not done
+ * so yet, and take retired keys back into use: clickagg.drop_expired_partitions
+ * prunes only keys last seen before every day it keeps.  Usually nothing to
+ * do (a key is touched once a day); a pass that finds something to do does
+ * it first in a transaction of its own (stream.c), so that a busy key's row
+ * is not held locked for a whole pass.  A pass that rolls back forgets what
+ * it noted here (the caches are reset), so nothing is noted that did not
+ * commit.
+ */
+void
+clickagg_dictionary_touch(Arrival **cands, int n)
+{
+	static SPIPlanPtr touch_plan = NULL;
+	Datum	   *agent_keys = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *agent_days = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *ad_keys = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *ad_days = palloc(sizeof(Datum) * Max(n, 1));
+	int			nagents = 0;
+	int			nads = 0;
+	Datum		args[4];
+	int			i;
+
+	ensure_caches();
+	for (i = 0; i < n; i++)
+	{
+		Arrival    *a = cands[i];
+		int32		day = clickagg_utc_day(a->event_time);
+
+		if (a->has_user_agent && !is_touched(TOUCH_AGENT, a->ua_key, day))
+		{
+			agent_keys[nagents] = Int32GetDatum(a->ua_key);
+			agent_days[nagents++] = DateADTGetDatum(day);
+		}
+		if (!is_touched(TOUCH_AD, a->ad_key, day))
+		{
+			ad_keys[nads] = Int32GetDatum(a->ad_key);
+			ad_days[nads++] = DateADTGetDatum(day);
+		}
+	}
+	if (nagents == 0 && nads == 0)
+		return;
+	if (touch_plan == NULL)
+	{
+		Oid			types[4] = {INT4ARRAYOID, DATEARRAYOID, INT4ARRAYOID, DATEARRAYOID};
+
+		touch_plan = clickagg_prepare_kept("SELECT clickagg.touch_dictionaries($1, $2, $3, $4)", 4, types);
+	}
+	args[0] = PointerGetDatum(datum_array(agent_keys, nagents, INT4OID));
+	args[1] = PointerGetDatum(datum_array(agent_days, nagents, DATEOID));
+	args[2] = PointerGetDatum(datum_array(ad_keys, nads, INT4OID));
+	args[3] = PointerGetDatum(datum_array(ad_days, nads, DATEOID));
+	if (SPI_execute_plan(touch_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "clickagg.touch_dictionaries failed");
+	for (i = 0; i < nagents; i++)
+		note_touched(TOUCH_AGENT, DatumGetInt32(agent_keys[i]), DatumGetDateADT(agent_days[i]));
+	for (i = 0; i < nads; i++)
+		note_touched(TOUCH_AD, DatumGetInt32(ad_keys[i]), DatumGetDateADT(ad_days[i]));
 }
 
 /*
@@ -514,4 +681,25 @@ clickagg_user_agent_text(int32 key, bool missing_ok)
 	/* the billing batch asks once per user agent of a day: keep SPI small */
 	SPI_freetuptable(SPI_tuptable);
 	return agent;
+}
+
+/*
+ * clickagg.dictionaries_changed(): every process's dictionary caches start
+ * afresh once the calling transaction commits (a relcache invalidation of
+ * both dictionaries); clickagg.drop_expired_partitions() calls it when it
+ * retires keys.
+ */
+Datum
+clickagg_dictionaries_changed(PG_FUNCTION_ARGS)
+{
+	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
+	Oid			relids[2];
+	int			i;
+
+	relids[0] = get_relname_relid("user_agents", nsp);
+	relids[1] = get_relname_relid("ads", nsp);
+	for (i = 0; i < 2; i++)
+		if (OidIsValid(relids[i]))
+			CacheInvalidateRelcacheByRelid(relids[i]);
+	PG_RETURN_VOID();
 }

@@ -676,6 +676,7 @@ intern_outside_pass(const Arrival *arrivals, int n)
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	clickagg_dictionary_resolve(all, n);
+	clickagg_dictionary_touch(all, n);
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
@@ -1159,6 +1160,9 @@ clickagg_worker_main(Datum main_arg)
 	 * would make it look worth compiling: jit is off, above.)
 	 */
 	SetConfigOption("enable_seqscan", "off", PGC_SUSET, PGC_S_OVERRIDE);
+
+	/* a slow bot regex must not stall the stream (clickagg.bot_pattern_timeout) */
+	clickagg_traffic_judge_on_budget(true);
 
 	pass_context = AllocSetContextCreate(TopMemoryContext,
 										 "clickagg pass",

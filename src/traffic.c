@@ -55,12 +55,14 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "access/htup_details.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
+#include "portability/instr_time.h"
 #include "parser/scansup.h"
 #include "regex/regex.h"
 #include "utils/array.h"
@@ -69,6 +71,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/timeout.h"
 #include "utils/timestamp.h"
 #include "utils/snapmgr.h"
 #include "utils/varlena.h"
@@ -78,6 +81,7 @@
 PG_FUNCTION_INFO_V1(clickagg_traffic_lists_changed);
 PG_FUNCTION_INFO_V1(clickagg_is_bot_sql);
 PG_FUNCTION_INFO_V1(clickagg_is_datacenter_ip_sql);
+PG_FUNCTION_INFO_V1(clickagg_check_bot_pattern);
 
 int			clickagg_double_click_window_ms = 10000;
 int			clickagg_max_clicks_per_user_minute = 20;
@@ -193,7 +197,7 @@ range_from_cidr(inet *net, IpRange *r)
  * so a failure here is only reported and the row skipped.
  */
 static bool
-compile_pattern(const char *text, BotPattern *p)
+compile_pattern(const char *text, BotPattern *p, bool quiet)
 {
 	int			len = strlen(text);
 	pg_wchar   *wide = palloc((len + 1) * sizeof(pg_wchar));
@@ -207,6 +211,8 @@ compile_pattern(const char *text, BotPattern *p)
 	{
 		char		message[100];
 
+		if (quiet)
+			return false;
 		pg_regerror(rc, regex, message, sizeof(message));
 		ereport(WARNING,
 				(errmsg("bot pattern /%s/ is not a valid regular expression and is ignored: %s",
@@ -271,7 +277,7 @@ load_lists(void)
 			continue;
 		if (DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull)))
 		{
-			if (!compile_pattern(text, &patterns[npatterns]))
+			if (!compile_pattern(text, &patterns[npatterns], false))
 				continue;
 			any_regex = true;
 		}
@@ -348,17 +354,77 @@ clickagg_traffic_sync(void)
 	ensure_lists();
 }
 
-static bool
-pattern_matches(const BotPattern *p, const char *agent, const pg_wchar *wide, int wide_len)
+/*
+ * A time budget for the regular expressions while the stream judges one
+ * agent (clickagg.bot_pattern_timeout).  PostgreSQL's regex engine stops
+ * with REG_CANCEL when a query cancel is pending, so the timer raises that
+ * flag, and the judge lowers it again once the regex has stopped.  The
+ * nightly batch judges without a budget.
+ */
+int			clickagg_bot_pattern_timeout_ms = 10;
+static bool judging_on_budget = false;
+static TimeoutId budget_timeout = MAX_TIMEOUTS;
+static volatile sig_atomic_t budget_spent = false;
+
+static void
+budget_timeout_handler(void)
 {
-	if (p->regex != NULL)
-		return pg_regexec(p->regex, wide, wide_len, 0, NULL, 0, NULL, 0) == REG_OKAY;
-	if (p->at_start)
-		return strncmp(agent, p->text, strlen(p->text)) == 0;
-	return strstr(agent, p->text) != NULL;
+	budget_spent = true;
+	QueryCancelPending = true;
+	InterruptPending = true;
+	SetLatch(MyLatch);
 }
 
-/* The intrinsic verdict on a user agent's text: bot, no_user_agent or valid. */
+/* Judge with the budget from now on (the workers) or without (the batch). */
+void
+clickagg_traffic_judge_on_budget(bool on)
+{
+	judging_on_budget = on;
+}
+
+static void
+start_budget(int ms)
+{
+	if (budget_timeout == MAX_TIMEOUTS)
+		budget_timeout = RegisterTimeout(USER_TIMEOUT, budget_timeout_handler);
+	budget_spent = false;
+	enable_timeout_after(budget_timeout, ms);
+}
+
+/* Stop the timer; true if the budget ran out (the cancel it raised is taken back). */
+static bool
+end_budget(void)
+{
+	disable_timeout(budget_timeout, false);
+	if (!budget_spent)
+		return false;
+	budget_spent = false;
+	QueryCancelPending = false;
+	return true;
+}
+
+/* REG_OKAY: a match; REG_NOMATCH; REG_CANCEL: out of time. */
+static int
+pattern_match(const BotPattern *p, const char *agent, const pg_wchar *wide, int wide_len)
+{
+	if (p->regex != NULL)
+		return pg_regexec(p->regex, wide, wide_len, 0, NULL, 0, NULL, 0);
+	if (p->at_start)
+		return strncmp(agent, p->text, strlen(p->text)) == 0 ? REG_OKAY : REG_NOMATCH;
+	return strstr(agent, p->text) != NULL ? REG_OKAY : REG_NOMATCH;
+}
+
+static inline bool
+pattern_matches(const BotPattern *p, const char *agent, const pg_wchar *wide, int wide_len)
+{
+	return pattern_match(p, agent, wide, wide_len) == REG_OKAY;
+}
+
+/*
+ * The intrinsic verdict on a user agent's text: bot, no_user_agent or valid.
+ * On a budget, regexes that run out of time count as not matching, so the
+ * substring rows judge the agent (a warning says so, once per agent).
+ */
 static int16
 judge_agent(const char *text, int len)
 {
@@ -368,6 +434,9 @@ judge_agent(const char *text, int len)
 	int			start = 0,
 				end = len;
 	bool		bot = false;
+	bool		on_budget;
+	bool		out_of_time = false;
+	int			rc;
 	int			i;
 
 	while (start < end && scanner_isspace(text[start]))
@@ -387,20 +456,45 @@ judge_agent(const char *text, int len)
 		wide_len = pg_mb2wchar_with_len(lower, wide, len);
 	}
 
-	/* includes come first in the array, then excludes */
-	for (i = 0; i < npatterns && !patterns[i].exclude; i++)
-		if (pattern_matches(&patterns[i], lower, wide, wide_len))
-		{
-			bot = true;
+	/* includes come first in the array (substrings, then regexes), then excludes */
+	on_budget = any_regex && judging_on_budget && clickagg_bot_pattern_timeout_ms > 0;
+	if (on_budget)
+		start_budget(clickagg_bot_pattern_timeout_ms);
+	for (i = 0; i < npatterns && !patterns[i].exclude && !out_of_time; i++)
+	{
+		rc = pattern_match(&patterns[i], lower, wide, wide_len);
+		bot = (rc == REG_OKAY);
+		out_of_time = (rc == REG_CANCEL);
+		if (bot)
 			break;
-		}
-	if (bot)
-		for (i = 0; i < npatterns; i++)
-			if (patterns[i].exclude && pattern_matches(&patterns[i], lower, wide, wide_len))
-			{
+	}
+	for (i = 0; bot && !out_of_time && i < npatterns; i++)
+	{
+		if (!patterns[i].exclude)
+			continue;
+		rc = pattern_match(&patterns[i], lower, wide, wide_len);
+		out_of_time = (rc == REG_CANCEL);
+		if (rc == REG_OKAY)
+			bot = false;
+	}
+	if (on_budget && end_budget())
+		out_of_time = true;
+	if (out_of_time)
+	{
+		ereport(WARNING,
+				(errmsg("clickagg: judging a user agent against the regular expressions of clickagg.bot_patterns took over %d ms",
+						clickagg_bot_pattern_timeout_ms),
+				 errdetail("The agent (%d bytes, beginning \"%.*s\") is judged by the substring patterns alone in the stream; the nightly batch judges it in full.",
+						   len, pg_mbcliplen(lower, len, 40), lower),
+				 errhint("Find the slow pattern with clickagg.is_bot() and simplify it; clickagg.bot_pattern_timeout sets the budget.")));
+		bot = false;
+		for (i = 0; i < npatterns && !patterns[i].exclude && !bot; i++)
+			bot = patterns[i].regex == NULL && pattern_matches(&patterns[i], lower, wide, wide_len);
+		for (i = 0; bot && i < npatterns; i++)
+			if (patterns[i].exclude && patterns[i].regex == NULL &&
+				pattern_matches(&patterns[i], lower, wide, wide_len))
 				bot = false;
-				break;
-			}
+	}
 	pfree(lower);
 	if (wide != NULL)
 		pfree(wide);
@@ -696,6 +790,42 @@ rotate_histories(void)
 	history_previous = history_current;
 	history_current = new_generation();
 	history_rotated_at = history_newest;
+}
+
+/*
+ * Keep the histories within clickagg.history_cache_size: the previous
+ * generation goes first, then the current one; the horizons move past what
+ * went, so the users' walks read the log instead (exact, only slower).
+ */
+int			clickagg_history_cache_kb = 64 * 1024;
+
+static Size
+generation_bytes(HistoryGeneration *g)
+{
+	return g == NULL ? 0 : MemoryContextMemAllocated(g->context, true);
+}
+
+static void
+bound_histories(void)
+{
+	Size		limit = (Size) clickagg_history_cache_kb * 1024;
+
+	if (generation_bytes(history_current) + generation_bytes(history_previous) <= limit)
+		return;
+	if (history_previous != NULL)
+	{
+		if (history_previous->newest_event != DT_NOBEGIN)
+			raise_horizons(history_previous->newest_event + 1);
+		drop_generation(history_previous);
+		history_previous = NULL;
+	}
+	if (generation_bytes(history_current) > limit)
+	{
+		if (history_current->newest_event != DT_NOBEGIN)
+			raise_horizons(history_current->newest_event + 1);
+		drop_generation(history_current);
+		history_current = NULL;	/* rotate_histories() starts a new one */
+	}
 }
 
 /*
@@ -1356,6 +1486,7 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 		pfree(old_verdict);
 	}
 	record_changes(&changes, touched);
+	bound_histories();
 }
 
 /*
@@ -1438,4 +1569,98 @@ Datum
 clickagg_is_datacenter_ip_sql(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(clickagg_ip_in_datacenter(PG_GETARG_INET_PP(0)));
+}
+
+/*
+ * How long a regex row may take on each of these 2 kB agents when it is
+ * added (clickagg.check_bot_pattern): long runs of one character and of
+ * the tokens real agents repeat are what makes a backtracking pattern slow.
+ * The shipped regexes take a few microseconds on each.
+ */
+#define REGEX_CHECK_MS		2
+#define REGEX_CHECK_LEN		CLICKAGG_MAX_USER_AGENT_LEN
+
+static const struct
+{
+	const char *unit;			/* repeated to fill the agent */
+	char		last;			/* its last byte, or 0 */
+}			regex_checks[] = {
+	{"a", 0}, {"a", '!'}, {"ab", 0}, {"0", 0}, {" ", 0}, {"/", 0},
+	{"mozilla/5.0 (windows nt 10.0; win64; x64) applewebkit/537.36 (khtml, like gecko) ", 0}
+};
+
+/*
+ * clickagg.check_bot_pattern(): BEFORE INSERT OR UPDATE row trigger on
+ * clickagg.bot_patterns.  A regex row is compiled and run on long agents;
+ * one that takes more than REGEX_CHECK_MS on any is refused, since the
+ * stream would judge every new agent with it.
+ */
+Datum
+clickagg_check_bot_pattern(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	HeapTuple	row;
+	TupleDesc	desc;
+	bool		isnull;
+	Datum		d;
+	char	   *pattern;
+	BotPattern	p;
+	int			u;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+		elog(ERROR, "clickagg.check_bot_pattern() must be a row trigger on INSERT or UPDATE");
+	row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+	desc = RelationGetDescr(trigdata->tg_relation);
+	d = heap_getattr(row, SPI_fnumber(desc, "regex"), desc, &isnull);
+	if (isnull || !DatumGetBool(d))
+		return PointerGetDatum(row);
+	d = heap_getattr(row, SPI_fnumber(desc, "pattern"), desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(row);
+	pattern = TextDatumGetCString(d);
+
+	if (lists_context == NULL)
+		lists_context = AllocSetContextCreate(TopMemoryContext, "clickagg traffic lists",
+											  ALLOCSET_DEFAULT_SIZES);
+	memset(&p, 0, sizeof(p));
+	if (!compile_pattern(pattern, &p, true))
+		return PointerGetDatum(row);	/* (the CHECK constraint reports it) */
+
+	for (u = 0; u < lengthof(regex_checks); u++)
+	{
+		const char *unit = regex_checks[u].unit;
+		int			unit_len = strlen(unit);
+		pg_wchar   *wide = palloc(sizeof(pg_wchar) * (REGEX_CHECK_LEN + 1));
+		int			n;
+		int			rc;
+		instr_time	start,
+					took;
+
+		for (n = 0; n + unit_len <= REGEX_CHECK_LEN; n += unit_len)
+			pg_mb2wchar_with_len(unit, wide + n, unit_len);
+		if (regex_checks[u].last != 0)
+			wide[n - 1] = (pg_wchar) (unsigned char) regex_checks[u].last;
+		start_budget(REGEX_CHECK_MS * 20);
+		INSTR_TIME_SET_CURRENT(start);
+		rc = pg_regexec(p.regex, wide, n, 0, NULL, 0, NULL, 0);
+		INSTR_TIME_SET_CURRENT(took);
+		INSTR_TIME_SUBTRACT(took, start);
+		(void) end_budget();
+		pfree(wide);
+		if (rc == REG_CANCEL || INSTR_TIME_GET_MILLISEC(took) > REGEX_CHECK_MS)
+		{
+			pg_regfree(p.regex);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
+					 errmsg("bot pattern /%s/ is too slow", pattern),
+					 errdetail("It took %s ms on a %d-byte user agent of \"%s\" repeated; a regular expression may take at most %d ms on each of %d such agents.",
+							   rc == REG_CANCEL ? psprintf("over %d", REGEX_CHECK_MS * 20) :
+							   psprintf("%.1f", INSTR_TIME_GET_MILLISEC(took)),
+							   n, unit, REGEX_CHECK_MS, (int) lengthof(regex_checks)),
+					 errhint("Avoid back references and nested quantifiers (such as (a+)+); a substring row (regex = false) is fastest.")));
+		}
+	}
+	pg_regfree(p.regex);
+	return PointerGetDatum(row);
 }

@@ -106,7 +106,7 @@ generate 0.42 1 32
 baselines=${BASELINES:-1}
 plain_runs=() clickagg_runs=()
 for rep in $(seq 1 "$([ "$baselines" = 0 ] && echo 0 || echo "$reps")"); do
-    psql -qX -c "TRUNCATE bench_plain" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
+    psql -qX -c "TRUNCATE bench_plain" -c "SET clickagg.allow_drop_with_clicks = on" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
     plain_runs+=("$(load plain)")
     clickagg_runs+=("$(load clickagg)")
     echo "repetition $rep: plain ${plain_runs[-1]} ms, clickagg ${clickagg_runs[-1]} ms" >&2
@@ -115,7 +115,7 @@ ms_plain=$(median "${plain_runs[@]:-0}")
 ms_clickagg=$(median "${clickagg_runs[@]:-0}")
 if [ "$baselines" = 0 ]; then
     ms_naive=0
-    psql -qX -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE" -c "TRUNCATE naive_clicks"
+    psql -qX -c "SET clickagg.allow_drop_with_clicks = on" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE" -c "TRUNCATE naive_clicks"
 else
     ms_naive=$(load naive)
 fi
@@ -139,7 +139,7 @@ on_runs=() off_runs=() bare_runs=()
 # (CLASSIFY_REPS=0 skips this part, e.g. to run the same data on an older release)
 for rep in $(seq 1 "${CLASSIFY_REPS:-$reps}"); do
     for mode in off bare on; do
-        psql -qX -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
+        psql -qX -c "SET clickagg.allow_drop_with_clicks = on" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
         if [ "$mode" = on ]; then set_classify on; else set_classify off; fi
         [ "$mode" = bare ] && psql -qX -c "DROP INDEX clickagg.click_log_user"
         ms=$(load clickagg)
