@@ -703,8 +703,8 @@ BEGIN
         PERFORM clickagg.wake_stream_at_commit(s) FROM unnest(streams) AS s;
     END IF;
 
-    UPDATE clickagg.ip_rate_progress p SET judged_through = hi, judged_at = now()
-     WHERE p.judged_through < hi;
+    -- (judged_at: every run, so that a stalled judge shows)
+    UPDATE clickagg.ip_rate_progress p SET judged_through = greatest(p.judged_through, hi), judged_at = now();
     RETURN coalesce(found, 0);
 END
 $$;
