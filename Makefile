@@ -7,7 +7,7 @@ OBJS = $(patsubst %.c,%.o,$(wildcard src/*.c))
 DATA = $(wildcard clickagg--*.sql)
 SHLIB_LINK = -lxxhash
 
-REGRESS = click_id ingest dedup errors roles rollups billing traffic conversions restarts poison limits upgrade
+REGRESS = click_id ingest dedup errors roles rollups billing traffic conversions restarts poison limits loss_paths bounded reconcile upgrade
 # The suites run in one existing database, the one clickagg.database names,
 # so that the workers serve it (pg_regress would otherwise drop and create
 # its own, which a worker connected to it prevents).

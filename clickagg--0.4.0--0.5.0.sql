@@ -763,6 +763,10 @@ ALTER TABLE clickagg.user_agents
 ALTER TABLE clickagg.ads
     ADD COLUMN last_seen date NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')::date,
     ADD COLUMN retired_at timestamptz;
+-- (existing keys count as seen today; a new key's day is the event day of
+-- the first click logged with it, set by the worker that interns it)
+ALTER TABLE clickagg.user_agents ALTER COLUMN last_seen SET DEFAULT '-infinity';
+ALTER TABLE clickagg.ads ALTER COLUMN last_seen SET DEFAULT '-infinity';
 ALTER TABLE clickagg.user_agents DROP CONSTRAINT user_agents_user_agent_key;
 CREATE INDEX user_agents_hash ON clickagg.user_agents (clickagg.agent_hash(user_agent));
 
