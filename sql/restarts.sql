@@ -13,10 +13,11 @@ RESET client_min_messages;
 
 -- A click at .1 past a second a little ahead (the newest of its stream),
 -- and the same click at .9 of that second: one ID.
+CREATE TEMP TABLE base AS SELECT date_trunc('second', now()) AS t;
 CREATE FUNCTION pg_temp.send(usr text, seconds_ahead int, subsecond numeric) RETURNS void LANGUAGE sql AS $$
     INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-    VALUES (date_trunc('minute', now()) + interval '2 minutes' + (seconds_ahead + subsecond) * interval '1 s',
-            1, 10 + seconds_ahead, usr, 'agent', 100)
+    SELECT t + interval '2 minutes' + (seconds_ahead + subsecond) * interval '1 s',
+           1, 10 + seconds_ahead, usr, 'agent', 100 FROM base
 $$;
 CREATE FUNCTION pg_temp.copies(usr text, seconds_ahead int)
 RETURNS TABLE (logged bigint, ids bigint, accepted bigint, duplicates bigint) LANGUAGE sql AS $$
@@ -101,14 +102,12 @@ ALTER SYSTEM SET clickagg.dedup_cache_size = '1kB';
 SELECT pg_reload_conf();
 SELECT pg_sleep(0.5);
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT date_trunc('second', now()) - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.1 s',
-       1, 3, 'evict ' || g, 'agent', 1
-  FROM generate_series(1, 3000) g;
+SELECT t - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.1 s', 1, 3, 'evict ' || g, 'agent', 1
+  FROM base, generate_series(1, 3000) g;
 SELECT clickagg.wait_for_stream();
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT date_trunc('second', now()) - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.7 s',
-       1, 3, 'evict ' || g, 'agent', 1
-  FROM generate_series(1, 3000) g;
+SELECT t - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.7 s', 1, 3, 'evict ' || g, 'agent', 1
+  FROM base, generate_series(1, 3000) g;
 SELECT clickagg.wait_for_stream();
 SELECT count(*) AS logged, count(DISTINCT click_id) AS ids FROM clickagg.clicks WHERE campaign_id = 3;
 SELECT accepted, duplicates FROM clickagg.ingest_counts WHERE campaign_id = 3;
