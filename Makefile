@@ -12,7 +12,7 @@ REGRESS = click_id ingest dedup errors roles rollups billing traffic conversions
 # so that the workers serve it (pg_regress would otherwise drop and create
 # its own, which a worker connected to it prevents).
 REGRESS_OPTS = --use-existing
-ISOLATION = concurrent_duplicates concurrent_batches concurrent_rollups concurrent_billing concurrent_conversions concurrent_ip_rate
+ISOLATION = concurrent_duplicates concurrent_batches concurrent_rollups concurrent_billing concurrent_conversions concurrent_ip_rate concurrent_poison
 ISOLATION_OPTS = --use-existing
 TAP_TESTS = 1
 

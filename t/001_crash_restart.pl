@@ -39,12 +39,13 @@ CREATE EXTENSION clickagg CASCADE;
 CREATE TABLE tap_batches (batch bigint PRIMARY KEY);
 CREATE SEQUENCE tap_batch_seq;
 CREATE TABLE tap_base AS SELECT date_trunc('minute', now()) - interval '30 minutes' AS t;
-CREATE FUNCTION tap_click_time(e bigint) RETURNS timestamptz LANGUAGE sql STABLE
-    AS $$ SELECT t + (e % 1700) * interval '1 s' + interval '0.25 s' FROM tap_base $$;
+-- (a click's copies come from two batches, 0.4 s apart in the second: one ID)
+CREATE FUNCTION tap_click_time(e bigint, b bigint DEFAULT 0) RETURNS timestamptz LANGUAGE sql STABLE
+    AS $$ SELECT t + (e % 1700) * interval '1 s' + (0.25 + 0.4 * (b % 2)) * interval '1 s' FROM tap_base $$;
 CREATE FUNCTION tap_load(b bigint) RETURNS void LANGUAGE sql AS $$
     INSERT INTO tap_batches VALUES (b);
     INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-    SELECT tap_click_time(e), e % 17, 1 + e % 3, 'u' || e, 'agent ' || (e % 5), 100 + e % 7
+    SELECT tap_click_time(e, b), e % 17, 1 + e % 3, 'u' || e, 'agent ' || (e % 5), 100 + e % 7
       FROM generate_series(b * 50, b * 50 + 99) AS e;
 $$;
 });
@@ -69,7 +70,8 @@ sub copy_script
 		  . "COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros) FROM STDIN;\n";
 		for my $e ($b * 50 .. $b * 50 + 99)
 		{
-			my $t = strftime('%Y-%m-%d %H:%M:%S.25+00', gmtime($base_epoch + ($e % 1700)));
+			my $t = strftime('%Y-%m-%d %H:%M:%S', gmtime($base_epoch + ($e % 1700)))
+			  . ($b % 2 ? '.65+00' : '.25+00');
 			$script .= sprintf("%s\t%d\t%d\tu%d\tagent %d\t%d\n",
 				$t, $e % 17, 1 + $e % 3, $e, $e % 5, 100 + $e % 7);
 		}
