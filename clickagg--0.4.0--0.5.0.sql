@@ -397,8 +397,7 @@ CREATE FUNCTION clickagg.stream_counters(
     OUT duplicates bigint, OUT rejected bigint, OUT passes bigint,
     OUT last_pass_at timestamptz, OUT clicks_per_second float8,
     OUT last_fold_at timestamptz, OUT failed_passes bigint, OUT failing integer,
-    OUT isolating integer, OUT set_aside bigint, OUT last_error text,
-    OUT last_error_at timestamptz)
+    OUT set_aside bigint, OUT last_error text, OUT last_error_at timestamptz)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'clickagg_stream_counters'
 LANGUAGE C VOLATILE;
@@ -450,7 +449,7 @@ SELECT c.stream, c.worker, c.pid, c.state,
        coalesce(p.clicks, 0)::bigint AS pending_clicks,
        extract(epoch FROM now() - p.oldest)::float8 AS oldest_pending_seconds,
        c.last_pass_at, c.clicks_per_second, c.moved, c.accepted, c.duplicates, c.rejected,
-       c.failed_passes, c.failing, c.isolating, c.last_error, c.last_error_at,
+       c.failed_passes, c.failing, c.set_aside, c.last_error, c.last_error_at,
        coalesce(k.clicks, 0) AS set_aside_clicks,
        coalesce(kc.conversions, 0) AS set_aside_conversions,
        pin.pid AS pinned_by_pid, pin.xid AS pinned_by_xid, pin.since AS pinned_since
@@ -460,7 +459,7 @@ SELECT c.stream, c.worker, c.pid, c.state,
   LEFT JOIN kept_conversions kc USING (stream)
   LEFT JOIN clickagg.stream_pins() pin USING (stream);
 COMMENT ON VIEW clickagg.stream_health IS
-'One row per stream: state, lag, throughput; failed passes since server start (failing: how many in a row now; isolating: rows per pass while the worker narrows a failure down), the last error; rows set aside (in clickagg.rejected_clicks and rejected_conversions, processing_error); the oldest transaction pinning its segments';
+'One row per stream: state, lag, throughput; since server start, passes that failed as a whole (failing: how many in a row now, retried after a pause) and rows set aside (set_aside: they made every attempt fail), the last error; rows set aside in all (in clickagg.rejected_clicks and rejected_conversions, reason processing_error); the oldest transaction pinning its segments';
 
 CREATE VIEW clickagg.stream_status AS
 WITH pending AS (
@@ -482,8 +481,7 @@ WITH pending AS (
            sum(c.rejected)::bigint AS rejected,
            max(c.last_fold_at) AS last_fold_at,
            sum(c.failed_passes)::bigint AS failed_passes,
-           coalesce(array_agg(c.stream ORDER BY c.stream) FILTER (WHERE c.failing > 0 OR c.isolating > 0),
-                    '{}') AS failing_streams,
+           coalesce(array_agg(c.stream ORDER BY c.stream) FILTER (WHERE c.failing > 0), '{}') AS failing_streams,
            (array_agg('stream ' || c.stream || ': ' || c.last_error ORDER BY c.last_error_at DESC)
               FILTER (WHERE c.last_error IS NOT NULL))[1] AS last_error,
            max(c.last_error_at) AS last_error_at,

@@ -146,7 +146,7 @@ BEGIN
 END
 $$;
 SELECT count(*) AS logged FROM clickagg.clicks WHERE campaign_id = 20;
-SELECT h.failed_passes >= 3 AS pass_failed FROM clickagg.stream_health h WHERE h.stream = clickagg.user_stream('overflow');
+SELECT h.failed_passes > 0 AS pass_failed, h.set_aside, h.last_error FROM clickagg.stream_health h WHERE h.stream = clickagg.user_stream('overflow');
 SELECT campaign_id, clicks, spend_micros, error_code FROM clickagg.rejected_rollup_deltas;
 SELECT clicks, spend_micros FROM clickagg.clicks_per_day WHERE campaign_id = 20;
 SELECT pg_temp.sqlstate_of(format('SELECT clickagg.run_billing(%L)', (SELECT today - 3 FROM d))) AS bill;

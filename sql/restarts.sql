@@ -70,9 +70,9 @@ SELECT * FROM pg_temp.copies('after resize', 1);
 ALTER SYSTEM RESET clickagg.dedup_cache_size;
 SELECT pg_reload_conf();
 
--- 3. A pass that failed: a row of the same stream that makes every pass
--- over it fail (here a constraint only it breaks) rolls the passes back,
--- and the worker forgets what it cached; the row is set aside in the end.
+-- 3. A pass that failed: a row of the same stream that makes every attempt
+-- over it fail (here a constraint only it breaks) rolls its parts of the
+-- pass back, and the worker forgets what it cached; the row is set aside.
 CREATE TEMP TABLE same_stream AS
 SELECT u AS usr FROM (SELECT 'poison ' || g AS u FROM generate_series(1, 100) g) x
  WHERE clickagg.user_stream(u) = clickagg.user_stream('after failure') LIMIT 1;
@@ -85,7 +85,7 @@ INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent
 SELECT now() - interval '1 s', 1, 2, usr, 'agent', 666 FROM same_stream;
 SELECT clickagg.wait_for_stream('60 s');
 ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT regress_poison;
-SELECT h.failed_passes >= 3 AS passes_failed, h.set_aside_clicks
+SELECT h.failed_passes > 0 AS passes_failed, h.set_aside, h.set_aside_clicks
   FROM clickagg.stream_health h WHERE h.stream = clickagg.user_stream('after failure');
 SELECT reason, error_code FROM clickagg.rejected_clicks WHERE campaign_id = 2;
 \o /dev/null

@@ -516,7 +516,6 @@ clickagg_shmem_startup(void)
 			pg_atomic_init_u64(&s->failed_passes, 0);
 			pg_atomic_init_u64(&s->set_aside, 0);
 			pg_atomic_init_u32(&s->failing, 0);
-			pg_atomic_init_u32(&s->isolating, 0);
 		}
 		pg_atomic_init_u64(&clickagg_shared->last_fold_end, 0);
 		pg_atomic_init_u64(&clickagg_shared->folder.failed_folds, 0);

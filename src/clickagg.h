@@ -139,7 +139,6 @@ typedef struct ClickaggStream
 	pg_atomic_uint64 failed_passes;
 	pg_atomic_uint64 set_aside;
 	pg_atomic_uint32 failing;	/* failed passes in a row now */
-	pg_atomic_uint32 isolating; /* rows per pass while isolating, or 0 */
 	/* under ClickaggShared.mutex: the last failure */
 	TimestampTz last_error_at;
 	char		last_error[CLICKAGG_ERROR_LEN];
@@ -375,32 +374,36 @@ extern void clickagg_set_aside_conversion(int stream, ItemPointer tid, const cha
 										  const char *message);
 extern void clickagg_attribution_reset(void);
 
-/* isolation.c: retries, and the rows of a failing batch set aside */
-typedef struct Isolation
+/* isolation.c: the rows of a failing batch set aside, and retries */
+typedef struct BisectCalls
 {
-	int			failures;		/* consecutive failed attempts */
-	int			limit;			/* rows per attempt while isolating; 0: whole batches */
-	int64		suspect_left;	/* rows of the failed batch not yet committed */
-	int			set_aside_run;	/* rows set aside with no success between */
-	TimestampTz retry_at;		/* no attempt before this */
-	int64		total_failures; /* since the process started */
-	int64		total_set_aside;
-} Isolation;
+	void		(*process) (void *arg, int start, int end); /* items [start, end) */
+	void		(*set_aside) (void *arg, int item, const struct ErrorData *edata);
+	void		(*forget) (void *arg);	/* after a rollback: what caches learnt */
+	void	   *arg;
+} BisectCalls;
 
-typedef enum IsolationStep
+typedef struct Retry
 {
-	ISOLATION_RETRY,			/* attempt again at retry_at */
-	ISOLATION_SET_ASIDE			/* set aside the one row the attempt held */
-} IsolationStep;
+	int			failures;		/* failed attempts in a row */
+	TimestampTz retry_at;		/* no attempt before this */
+} Retry;
+
+/* An error kept for the status views: its SQLSTATE and message, cut to fit. */
+typedef struct ErrorNote
+{
+	int			sqlerrcode;		/* 0: none */
+	char		text[CLICKAGG_ERROR_LEN];	/* "SQLSTATE: message" */
+} ErrorNote;
 
 extern struct ErrorData *clickagg_catch_error(void);
-extern void clickagg_describe_error(const struct ErrorData *edata, char *buf);
-extern bool clickagg_isolation_due(const Isolation *iso, TimestampTz now);
-extern IsolationStep clickagg_isolation_failed(Isolation *iso, int sqlerrcode, int64 items,
-											   TimestampTz now);
-extern void clickagg_isolation_succeeded(Isolation *iso, int64 items);
-extern void clickagg_isolation_set_aside(Isolation *iso);
-extern int	clickagg_isolation_limit(const Isolation *iso);
+extern void clickagg_note_error(ErrorNote *note, const struct ErrorData *edata);
+extern int	clickagg_bisect(const BisectCalls *calls, int n, int max_set_aside,
+							struct ErrorData **last_error);
+extern struct ErrorData *clickagg_in_subtransaction(void (*fn) (void *), void *arg);
+extern bool clickagg_retry_due(const Retry *retry, TimestampTz now);
+extern void clickagg_retry_failed(Retry *retry, TimestampTz now);
+extern void clickagg_retry_succeeded(Retry *retry);
 
 /* recent.c */
 typedef enum RecentAnswer

@@ -1,37 +1,41 @@
 /*-------------------------------------------------------------------------
  *
  * isolation.c
- *		Retrying failed work and isolating the rows that make it fail.
+ *		Keeping one bad row from stopping a stream: the rows that make a
+ *		batch fail are found and set aside, and failed work is retried.
  *
- * A worker's pass over a stream and the folder's fold each take a batch of
- * rows (arrivals, rollup deltas) and either commit all of them or none.  One
- * row that always fails (a poison pill: a value no stage can handle, a bug
- * that one input triggers) would make every attempt over its batch fail,
- * and stop the stream or the fold for good.  The callers keep an Isolation
- * per unit of work and report each attempt here; this file decides what the
- * next attempt is:
+ * A worker's pass moves a batch of arrivals and the folder's fold a batch
+ * of rollup delta rows, each all or nothing.  One row that always fails (a
+ * value no stage can handle, a bug that one input triggers: a poison pill)
+ * would make every attempt over its batch fail and stop the stream, or the
+ * fold, for good.  So the callers run the batch through clickagg_bisect():
  *
+ *   - the batch is processed in a subtransaction; if that commits, that is
+ *     all (one subtransaction per batch: microseconds);
+ *   - if it fails with an error that may come from the rows (anything but
+ *     the environment's errors, see error_is_environmental), the
+ *     subtransaction rolls back, the caller forgets what its caches learnt
+ *     in it, and the two halves are processed the same way, each in a
+ *     subtransaction of its own, down to single rows; a single row that
+ *     fails is set aside by the caller (kept, with the error), in a
+ *     subtransaction too.  All within the caller's transaction: the rows
+ *     that succeed and the rows set aside commit together with its
+ *     progress, exactly once.  A poison row costs about twice log2 of the
+ *     batch's size in subtransactions, in one pass;
  *   - an error of the environment (lock or serialization conflicts, out of
- *     memory or disk, a missing object, an administrator's cancel; see
- *     error_is_environmental) is retried as it is, after a growing pause:
- *     no row is to blame, and setting rows aside would lose the order of
- *     a healthy stream for nothing;
- *   - any other error is retried as it is twice; from the third failure in
- *     a row the batch is isolated: attempts take ever fewer rows from the
- *     front of the same batch (half of what the failed attempt held), each
- *     attempt that succeeds commits its rows exactly once and lets the next
- *     one take twice as many, and an attempt that fails holding one row
- *     names that row, which the caller sets aside (kept, with the error)
- *     before going on.  Once the rows of the failed batch are all moved or
- *     set aside, batches are whole again.
+ *     memory or disk, a missing object, an administrator's cancel) is
+ *     thrown on: no row is to blame, so the caller's whole transaction
+ *     rolls back and is retried after a pause (clickagg_retry_*), rows in
+ *     their order;
+ *   - so is a failure that most rows meet (more than max_set_aside of
+ *     them set aside: a broken install, not poison), rather than setting
+ *     a whole stream aside.
  *
- * A failure that every row meets (a broken install) must not send the
- * whole stream aside: after MAX_SET_ASIDE_RUN rows set aside with no attempt
- * succeeding in between, isolation stops setting rows aside and retries
- * with pauses, as for the environment, until an attempt succeeds.
+ * Retry pauses double from FIRST_PAUSE_MS to LONGEST_PAUSE_MS.
  *
- * The callers catch their errors with clickagg_catch_error(), which rolls
- * the transaction back.  All state is the caller's process memory; no locks.
+ * Callers catch whole-transaction failures with clickagg_catch_error(),
+ * which rolls the transaction back.  All state is the caller's process
+ * memory; no locks of its own (subtransactions release what they took).
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -44,19 +48,14 @@
 #include "miscadmin.h"
 #include "utils/elog.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "clickagg.h"
 
-/* Failures in a row before a batch is isolated. */
-#define FAILURES_BEFORE_ISOLATION	3
-
-/* Pauses between retries: doubling from the first, up to the last. */
+/* Pauses between retries of a failed transaction: doubling from the first. */
 #define FIRST_PAUSE_MS		200
 #define LONGEST_PAUSE_MS	10000
-
-/* Rows set aside in a row, with no success between, before isolation pauses. */
-#define MAX_SET_ASIDE_RUN	100
 
 /*
  * Errors that say nothing about the rows: classes 08 (connection), 25
@@ -83,15 +82,6 @@ error_is_environmental(int sqlerrcode)
 		category == ERRCODE_CONFIG_FILE_ERROR;
 }
 
-static void
-pause_before_retry(Isolation *iso, TimestampTz now)
-{
-	int			shift = Min(iso->failures - 1, 10);
-	int64		ms = Min((int64) FIRST_PAUSE_MS << Max(shift, 0), LONGEST_PAUSE_MS);
-
-	iso->retry_at = now + ms * 1000;
-}
-
 /*
  * In a PG_CATCH block: report the error, roll back, and return a copy of it
  * (in TopMemoryContext) for the caller to decide on.
@@ -111,98 +101,181 @@ clickagg_catch_error(void)
 	return edata;
 }
 
-/* "SQLSTATE: message", cut to fit, into buf (CLICKAGG_ERROR_LEN bytes). */
+/* Keep an error as "SQLSTATE: message", cut to fit, in *note. */
 void
-clickagg_describe_error(const ErrorData *edata, char *buf)
+clickagg_note_error(ErrorNote *note, const ErrorData *edata)
 {
 	char	   *text = psprintf("%s: %s", unpack_sql_state(edata->sqlerrcode),
 								edata->message ? edata->message : "(no message)");
 	int			len = pg_mbcliplen(text, strlen(text), CLICKAGG_ERROR_LEN - 1);
 
-	memcpy(buf, text, len);
-	buf[len] = '\0';
+	note->sqlerrcode = edata->sqlerrcode;
+	memcpy(note->text, text, len);
+	note->text[len] = '\0';
 	pfree(text);
 }
 
-/* Is the next attempt due? */
+/* Is the next attempt of failed work due? */
 bool
-clickagg_isolation_due(const Isolation *iso, TimestampTz now)
+clickagg_retry_due(const Retry *retry, TimestampTz now)
 {
-	return now >= iso->retry_at;
+	return now >= retry->retry_at;
+}
+
+/* A whole attempt failed: the next one after a pause that grows. */
+void
+clickagg_retry_failed(Retry *retry, TimestampTz now)
+{
+	int			shift = Min(retry->failures, 10);
+
+	retry->failures++;
+	retry->retry_at = now + Min((int64) FIRST_PAUSE_MS << shift, LONGEST_PAUSE_MS) * 1000;
+}
+
+void
+clickagg_retry_succeeded(Retry *retry)
+{
+	retry->failures = 0;
+	retry->retry_at = 0;
+}
+
+/* State of one clickagg_bisect() call. */
+typedef struct Bisection
+{
+	const BisectCalls *calls;
+	int			max_set_aside;
+	int			set_aside;
+	ErrorData  *last_error;		/* the last row's error, in the caller's context */
+} Bisection;
+
+/*
+ * Run fn(arg, start, end) in a subtransaction.  Returns NULL when it
+ * committed, else its error (the subtransaction rolled back); rethrows an
+ * environmental one.
+ */
+static ErrorData *
+in_subtransaction(void (*fn) (void *, int, int, const ErrorData *), void *arg,
+				  int start, int end, const ErrorData *why)
+{
+	MemoryContext context = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(context);
+	PG_TRY();
+	{
+		fn(arg, start, end, why);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(context);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(context);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(context);
+		CurrentResourceOwner = owner;
+		if (error_is_environmental(edata->sqlerrcode))
+			ReThrowError(edata);
+	}
+	PG_END_TRY();
+	return edata;
+}
+
+static void
+process_range(void *arg, int start, int end, const ErrorData *why)
+{
+	Bisection  *b = (Bisection *) arg;
+
+	b->calls->process(b->calls->arg, start, end);
+}
+
+static void
+set_aside_row(void *arg, int start, int end, const ErrorData *why)
+{
+	Bisection  *b = (Bisection *) arg;
+
+	b->calls->set_aside(b->calls->arg, start, why);
+}
+
+/* Rows [start, end), whose batch failed: each half again, down to rows. */
+static void
+bisect_range(Bisection *b, int start, int end, ErrorData *edata)
+{
+	ErrorData  *again;
+
+	b->calls->forget(b->calls->arg);
+	if (b->last_error != NULL && b->last_error != edata)
+		FreeErrorData(b->last_error);
+	b->last_error = edata;
+	if (end - start == 1)
+	{
+		if (++b->set_aside > b->max_set_aside)
+			ReThrowError(edata);	/* most rows fail: not poison */
+		again = in_subtransaction(set_aside_row, b, start, end, edata);
+		if (again != NULL)
+			ReThrowError(again);	/* cannot even keep it aside */
+	}
+	else
+	{
+		int			mid = start + (end - start) / 2;
+
+		again = in_subtransaction(process_range, b, start, mid, NULL);
+		if (again != NULL)
+			bisect_range(b, start, mid, again);
+		again = in_subtransaction(process_range, b, mid, end, NULL);
+		if (again != NULL)
+			bisect_range(b, mid, end, again);
+	}
+}
+
+static void
+call_plain(void *arg, int start, int end, const ErrorData *why)
+{
+	void		(*fn) (void *) = ((void (**) (void *)) arg)[0];
+	void	   *fn_arg = ((void **) arg)[1];
+
+	fn(fn_arg);
 }
 
 /*
- * An attempt over items rows failed with sqlerrcode.  Returns
- * ISOLATION_SET_ASIDE when the caller should set aside the one row the
- * attempt held, else ISOLATION_RETRY (at iso->retry_at, with at most
- * iso->limit rows when it is not 0).
+ * fn(arg) in a subtransaction: NULL when it committed, else its error
+ * (rolled back); an environmental error is thrown on.  For work with no row
+ * to isolate.
  */
-IsolationStep
-clickagg_isolation_failed(Isolation *iso, int sqlerrcode, int64 items, TimestampTz now)
+ErrorData *
+clickagg_in_subtransaction(void (*fn) (void *), void *arg)
 {
-	iso->failures++;
-	iso->total_failures++;
-	iso->retry_at = now;
+	void	   *pair[2];
 
-	if (error_is_environmental(sqlerrcode) || items == 0 ||
-		iso->set_aside_run >= MAX_SET_ASIDE_RUN)
-	{
-		pause_before_retry(iso, now);
-		return ISOLATION_RETRY;
-	}
-	if (iso->limit == 0)
-	{
-		if (iso->failures < FAILURES_BEFORE_ISOLATION)
-		{
-			pause_before_retry(iso, now);
-			return ISOLATION_RETRY;
-		}
-		/* isolate: the failed batch is the suspect */
-		iso->suspect_left = items;
-	}
-	if (items == 1)
-		return ISOLATION_SET_ASIDE;
-	iso->limit = (int) Max(Min(items, (int64) PG_INT32_MAX) / 2, 1);
-	return ISOLATION_RETRY;
+	pair[0] = (void *) fn;
+	pair[1] = arg;
+	return in_subtransaction(call_plain, pair, 0, 1, NULL);
 }
 
-/* The batch's rows an attempt committed (moved, or set aside: set_aside). */
-static void
-rows_done(Isolation *iso, int64 items)
-{
-	iso->failures = 0;
-	if (iso->limit == 0)
-		return;
-	iso->suspect_left -= items;
-	if (iso->suspect_left <= 0)
-	{
-		iso->limit = 0;
-		iso->suspect_left = 0;
-	}
-}
-
-/* An attempt over items rows committed. */
-void
-clickagg_isolation_succeeded(Isolation *iso, int64 items)
-{
-	iso->set_aside_run = 0;
-	rows_done(iso, items);
-	if (iso->limit > 0)
-		iso->limit = (int) Min((int64) iso->limit * 2, Max(iso->suspect_left, 1));
-}
-
-/* The caller set aside the one row of the failed attempt. */
-void
-clickagg_isolation_set_aside(Isolation *iso)
-{
-	iso->set_aside_run++;
-	iso->total_set_aside++;
-	rows_done(iso, 1);
-}
-
-/* Rows the next attempt may take: 0 for a whole batch. */
+/*
+ * Process items [0, n) of the caller's batch with calls->process, setting
+ * aside the single items that make it fail (see the file header).  Returns
+ * how many were set aside, and in *last_error (if not NULL) the last error
+ * any part met (in CurrentMemoryContext), or NULL when the batch went
+ * through at once.
+ */
 int
-clickagg_isolation_limit(const Isolation *iso)
+clickagg_bisect(const BisectCalls *calls, int n, int max_set_aside, ErrorData **last_error)
 {
-	return iso->limit;
+	Bisection	b;
+	ErrorData  *edata;
+
+	b.calls = calls;
+	b.max_set_aside = Max(max_set_aside, 1);
+	b.set_aside = 0;
+	b.last_error = NULL;
+	if (n > 0 && (edata = in_subtransaction(process_range, &b, 0, n, NULL)) != NULL)
+		bisect_range(&b, 0, n, edata);
+	if (last_error != NULL)
+		*last_error = b.last_error;
+	return b.set_aside;
 }

@@ -238,23 +238,123 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		elog(ERROR, "clickagg.record_rollup_groups failed");
 }
 
-/* The folder's failed folds, and their isolation (isolation.c). */
-static Isolation fold_isolation;
+/* Failed folds, retried after a pause (isolation.c). */
+static Retry fold_retry;
+
+/* The delta rows of a fold being isolated, by TID. */
+typedef struct FoldBatch
+{
+	int			n;
+	ItemPointerData *tids;
+	int64		folded;
+} FoldBatch;
+
+/* The whole fold: every committed delta row. */
+static void
+fold_all(void *arg)
+{
+	FoldBatch  *f = (FoldBatch *) arg;
+	bool		isnull;
+	Datum		rows;
+
+	if (SPI_execute("SELECT clickagg.fold_rollups()", false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "clickagg.fold_rollups failed");
+	rows = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	f->folded = isnull ? 0 : DatumGetInt64(rows);
+}
+
+/* The delta rows tids[start, end) (for clickagg_bisect). */
+static void
+fold_rows(void *arg, int start, int end)
+{
+	FoldBatch  *f = (FoldBatch *) arg;
+	Datum	   *tids = palloc(sizeof(Datum) * (end - start));
+	Oid			type = TIDARRAYOID;
+	Datum		only;
+	int			i;
+
+	for (i = start; i < end; i++)
+		tids[i - start] = PointerGetDatum(&f->tids[i]);
+	only = PointerGetDatum(construct_array(tids, end - start, TIDOID, sizeof(ItemPointerData),
+										   false, TYPALIGN_SHORT));
+	if (SPI_execute_with_args("SELECT clickagg.fold_rollup_rows($1)", 1, &type, &only, NULL,
+							  false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "clickagg.fold_rollup_rows failed");
+	f->folded += end - start;
+}
+
+/* Keep a delta row that fails every fold in clickagg.rejected_rollup_deltas. */
+static void
+set_aside_delta(void *arg, int item, const ErrorData *edata)
+{
+	FoldBatch  *f = (FoldBatch *) arg;
+	Oid			types[3] = {TIDOID, TEXTOID, TEXTOID};
+	Datum		args[3];
+
+	args[0] = PointerGetDatum(&f->tids[item]);
+	args[1] = CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode));
+	args[2] = CStringGetTextDatum(edata->message ? edata->message : "");
+	if (SPI_execute_with_args("SELECT clickagg.set_aside_rollup_delta($1, $2, $3)", 3, types, args,
+							  NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "clickagg.set_aside_rollup_delta failed");
+}
+
+static void
+forget_nothing(void *arg)
+{
+	/* a fold caches nothing */
+}
+
+/* Every committed delta row's TID, for isolating a fold that failed. */
+static void
+load_delta_tids(FoldBatch *f)
+{
+	uint64		i;
+
+	if (SPI_execute("SELECT ctid FROM clickagg.rollup_deltas ORDER BY ctid", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read clickagg.rollup_deltas");
+	f->n = (int) SPI_processed;
+	f->tids = palloc(sizeof(ItemPointerData) * Max(f->n, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[i],
+																   SPI_tuptable->tupdesc, 1, &isnull)),
+						&f->tids[i]);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+static void
+note_fold_error(const ErrorNote *note)
+{
+	ClickaggFolder *f = &clickagg_shared->folder;
+
+	pg_atomic_fetch_add_u64(&f->failed_folds, 1);
+	pg_atomic_write_u32(&f->failing, (uint32) fold_retry.failures);
+	SpinLockAcquire(&clickagg_shared->mutex);
+	f->last_error_at = GetCurrentTimestamp();
+	memcpy(f->last_error, note->text, CLICKAGG_ERROR_LEN);
+	SpinLockRelease(&clickagg_shared->mutex);
+}
 
 /*
  * One fold, in its own transaction.  Waits for a fold run by hand
  * (clickagg.fold_rollups()) rather than skipping: the folder is the only
- * process that folds on its own.  limit: while isolating a failure, fold
- * at most this many delta rows (the first by TID: *taken says which);
- * 0 for all.  Returns the delta rows folded.
+ * process that folds on its own.  A fold that fails for its rows is
+ * isolated (isolation.c): the rows that fail are set aside in
+ * clickagg.rejected_rollup_deltas, the others folded, in this transaction.
  */
-static int64
-fold_once(int limit, ItemPointerData *taken, int *ntaken)
+static void
+fold_once(void)
 {
-	int64		folded = 0;
+	FoldBatch	f = {0};
+	ErrorData  *edata = NULL;
+	ErrorNote	note = {0};
+	int			set_aside = 0;
 	bool		usable;
 
-	*ntaken = 0;
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	SPI_connect();
@@ -262,51 +362,18 @@ fold_once(int limit, ItemPointerData *taken, int *ntaken)
 	pgstat_report_activity(STATE_RUNNING, "folding rollup deltas");
 
 	usable = clickagg_extension_usable();
-	if (usable && limit == 0)
+	if (usable && (edata = clickagg_in_subtransaction(fold_all, &f)) != NULL)
 	{
-		bool		isnull;
-		Datum		rows;
+		BisectCalls calls = {fold_rows, set_aside_delta, forget_nothing, &f};
+		ErrorData  *last = NULL;
 
-		if (SPI_execute("SELECT clickagg.fold_rollups()", false, 1) != SPI_OK_SELECT ||
-			SPI_processed != 1)
-			elog(ERROR, "clickagg.fold_rollups failed");
-		rows = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		folded = isnull ? 0 : DatumGetInt64(rows);
-	}
-	else if (usable)
-	{
-		Datum		arg = Int64GetDatum(limit);
-		Oid			type = INT8OID;
-		Datum	   *tids;
-		Datum		only;
-		uint64		i;
-
-		/* the first rows by TID: the same rows again if this fold fails */
-		if (SPI_execute_with_args("SELECT ctid FROM clickagg.rollup_deltas ORDER BY ctid LIMIT $1",
-								  1, &type, &arg, NULL, true, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not read clickagg.rollup_deltas");
-		tids = palloc(sizeof(Datum) * Max(SPI_processed, 1));
-		for (i = 0; i < SPI_processed; i++)
-		{
-			bool		isnull;
-
-			ItemPointerCopy((ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[i],
-																	   SPI_tuptable->tupdesc, 1, &isnull)),
-							&taken[i]);
-			tids[i] = PointerGetDatum(&taken[i]);
-		}
-		*ntaken = (int) SPI_processed;
-		only = PointerGetDatum(construct_array(tids, *ntaken, TIDOID, sizeof(ItemPointerData),
-											   false, TYPALIGN_SHORT));
-		type = TIDARRAYOID;
-		if (*ntaken > 0 &&
-			SPI_execute_with_args("SELECT clickagg.fold_rollup_rows($1)", 1, &type, &only, NULL,
-								  false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "clickagg.fold_rollup_rows failed");
-		folded = *ntaken;
+		load_delta_tids(&f);
+		f.folded = 0;
+		set_aside = clickagg_bisect(&calls, f.n, Max(8, f.n / 8), &last);
+		clickagg_note_error(&note, last != NULL ? last : edata);
 	}
 	if (usable)
-		elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms", folded,
+		elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms", f.folded,
 			 (long) TimestampDifferenceMilliseconds(GetCurrentStatementStartTimestamp(),
 													GetCurrentTimestamp()));
 
@@ -317,135 +384,47 @@ fold_once(int limit, ItemPointerData *taken, int *ntaken)
 	pgstat_report_activity(STATE_IDLE, NULL);
 	if (usable)
 		pg_atomic_write_u64(&clickagg_shared->last_fold_end, (uint64) GetCurrentTimestamp());
-	return folded;
-}
-
-/* How many delta rows a fold that failed had (for isolating it). */
-static int64
-deltas_waiting(void)
-{
-	int64		n = 0;
-
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	if (clickagg_extension_usable() &&
-		SPI_execute("SELECT count(*) FROM clickagg.rollup_deltas", true, 1) == SPI_OK_SELECT &&
-		SPI_processed == 1)
+	if (note.sqlerrcode != 0)
+		note_fold_error(&note);	/* failed in part */
+	if (set_aside > 0)
 	{
-		bool		isnull;
-
-		n = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		pg_atomic_fetch_add_u64(&clickagg_shared->folder.set_aside, set_aside);
+		ereport(WARNING,
+				(errmsg_plural("clickagg: %d rollup delta row was set aside: every fold of it failed",
+							   "clickagg: %d rollup delta rows were set aside: every fold of them failed",
+							   set_aside, set_aside),
+				 errdetail("The last: %s", note.text),
+				 errhint("They are kept in clickagg.rejected_rollup_deltas; the day's reconciliation flags their rows.")));
 	}
-	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
-	return n;
-}
-
-/* Keep a delta row that failed every fold in clickagg.rejected_rollup_deltas. */
-static void
-set_aside_delta(ItemPointer tid, const ErrorData *edata)
-{
-	Oid			types[3] = {TIDOID, TEXTOID, TEXTOID};
-	Datum		args[3];
-
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	if (clickagg_extension_usable())
-	{
-		args[0] = PointerGetDatum(tid);
-		args[1] = CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode));
-		args[2] = CStringGetTextDatum(edata->message ? edata->message : "");
-		if (SPI_execute_with_args("SELECT clickagg.set_aside_rollup_delta($1, $2, $3)", 3, types, args,
-								  NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "clickagg.set_aside_rollup_delta failed");
-	}
-	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
-}
-
-static void
-note_fold_failure(const ErrorData *edata)
-{
-	ClickaggFolder *f = &clickagg_shared->folder;
-	char		text[CLICKAGG_ERROR_LEN];
-
-	clickagg_describe_error(edata, text);
-	pg_atomic_fetch_add_u64(&f->failed_folds, 1);
-	pg_atomic_write_u32(&f->failing, (uint32) fold_isolation.failures);
-	SpinLockAcquire(&clickagg_shared->mutex);
-	f->last_error_at = GetCurrentTimestamp();
-	memcpy(f->last_error, text, CLICKAGG_ERROR_LEN);
-	SpinLockRelease(&clickagg_shared->mutex);
 }
 
 /*
- * Fold, or take the next step of isolating a failing fold: a fold rolls
- * back as a whole (the deltas stay, the views still count them), and from
- * its third failure in a row the folds take ever fewer rows, until the
- * rows that fail are found and set aside.  Returns true when another step
- * should follow at once.
+ * A fold, unless a failed one's retry is not due yet: a fold that fails as
+ * a whole (the environment, or most rows failing) rolls back (the deltas
+ * stay, the views still count them) and is retried after a pause.
  */
-static bool
+static void
 fold_step(void)
 {
-	Isolation  *iso = &fold_isolation;
-	int			limit = clickagg_isolation_limit(iso);
-	ItemPointerData *taken = palloc(sizeof(ItemPointerData) * Max(limit, 1));
-	volatile bool again = false;
-
-	/* (static: set by fold_once, read after an error longjmp'd out of it) */
-	static int	ntaken;
-
-	if (!clickagg_isolation_due(iso, GetCurrentTimestamp()))
-		return false;
+	if (!clickagg_retry_due(&fold_retry, GetCurrentTimestamp()))
+		return;
 	PG_TRY();
 	{
-		int64		folded = fold_once(limit, taken, &ntaken);
-
-		clickagg_isolation_succeeded(iso, folded);
+		fold_once();
+		clickagg_retry_succeeded(&fold_retry);
 		pg_atomic_write_u32(&clickagg_shared->folder.failing, 0);
-		again = clickagg_isolation_limit(iso) > 0;
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata = clickagg_catch_error();
-		int64		items = limit > 0 ? ntaken : 0;
+		ErrorNote	note;
 
-		/* a whole fold held every delta row: count them to isolate */
-		if (limit == 0 && iso->failures + 1 >= 3)
-			items = deltas_waiting();
-		if (clickagg_isolation_failed(iso, edata->sqlerrcode, items,
-									  GetCurrentTimestamp()) == ISOLATION_SET_ASIDE)
-		{
-			if (ntaken == 1)
-			{
-				set_aside_delta(&taken[0], edata);
-				clickagg_isolation_set_aside(iso);
-				pg_atomic_fetch_add_u64(&clickagg_shared->folder.set_aside, 1);
-				ereport(WARNING,
-						(errmsg("clickagg: a rollup delta row was set aside after it failed every fold"),
-						 errdetail("%s: %s", unpack_sql_state(edata->sqlerrcode),
-								   edata->message ? edata->message : ""),
-						 errhint("It is kept in clickagg.rejected_rollup_deltas.")));
-			}
-			else
-			{
-				/* (one row in all, not taken by TID yet: take it so next time) */
-				iso->limit = 1;
-				iso->suspect_left = Max(iso->suspect_left, 1);
-			}
-		}
-		note_fold_failure(edata);
+		clickagg_retry_failed(&fold_retry, GetCurrentTimestamp());
+		clickagg_note_error(&note, edata);
+		note_fold_error(&note);
 		FreeErrorData(edata);
-		again = clickagg_isolation_limit(iso) > 0 && iso->retry_at <= GetCurrentTimestamp();
 	}
 	PG_END_TRY();
-	pfree(taken);
-	return again;
 }
 
 /* The IP click rate's judging, whatever became of the fold. */
@@ -465,9 +444,9 @@ judge_step(void)
 
 /*
  * The folder process: folds every clickagg.fold_interval, then judges the
- * IP click rate of the minutes that are over (ip_rate.c).  A failed fold
- * rolls back whole (the deltas stay) and is retried, isolated if it keeps
- * failing (fold_step); the judging runs either way.
+ * IP click rate of the minutes that are over (ip_rate.c).  A fold that
+ * fails for some of its rows sets them aside; one that fails as a whole
+ * is retried after a pause (fold_step); the judging runs either way.
  */
 void
 clickagg_folder_main(Datum main_arg)
@@ -507,8 +486,7 @@ clickagg_folder_main(Datum main_arg)
 				ProcessConfigFile(PGC_SIGHUP);
 			}
 		}
-		while (fold_step())
-			CHECK_FOR_INTERRUPTS();
+		fold_step();
 		judge_step();
 	}
 }

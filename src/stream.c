@@ -117,8 +117,8 @@ static uint64 chain_number[CLICKAGG_STREAMS];
 /* The write_seq each owned stream's chain has seen all of, or PG_UINT64_MAX. */
 static uint64 chain_writes[CLICKAGG_STREAMS];
 
-/* Failed passes of each owned stream, and their isolation (isolation.c). */
-static Isolation stream_isolation[CLICKAGG_STREAMS];
+/* Failed passes of each owned stream, retried after a pause (isolation.c). */
+static Retry stream_retry[CLICKAGG_STREAMS];
 static SPIPlanPtr load_progress_plan = NULL;
 static SPIPlanPtr save_progress_plan = NULL;
 
@@ -590,31 +590,26 @@ typedef enum PassOutcome
 	PASS_IDLE,					/* chain complete, nothing moved */
 	PASS_MOVED,					/* moved something; look again soon */
 	PASS_NO_EXTENSION,
-	PASS_OLD_EXTENSION,			/* the SQL objects are older than this library */
-	PASS_NOT_THE_ROW			/* setting aside: the row is not the failed one */
+	PASS_OLD_EXTENSION			/* the SQL objects are older than this library */
 } PassOutcome;
 
 /*
- * What a pass took, filled in as it reads, so that a pass that fails can be
- * isolated (isolation.c): its clicks and conversions, and, when it held a
- * single row, which one.
+ * The batch of one pass, as its steps run over parts of it
+ * (clickagg_bisect): the clicks and conversions it took, what moving them
+ * came to, and the newest event logged so far (for the caches' horizons
+ * when a part rolls back).
  */
-typedef struct PassAttempt
+typedef struct PassBatch
 {
-	int			clicks;
-	int			conversions;
-	int			segment;		/* of the one click, when clicks == 1 */
-	ItemPointerData tid;
-	ItemPointerData conversion; /* the one conversion, when clicks == 0 */
-} PassAttempt;
-
-/* A failed pass's row, to be set aside in the next transaction. */
-typedef struct SetAside
-{
-	const PassAttempt *failed;	/* the attempt that held just that row */
-	const char *sqlstate;
-	const char *message;
-} SetAside;
+	int			stream;
+	Arrival    *arrivals;
+	int			nclicks;
+	ConversionBatch conversions;
+	MoveResult	result;			/* summed over the parts that committed */
+	TimestampTz newest_logged;
+	int			set_aside;
+	ErrorNote	last_error;		/* the last error a part of the batch met */
+} PassBatch;
 
 /*
  * Record a pass's end and count its clicks into the stream's rate window.
@@ -699,41 +694,142 @@ writes_seen_by_new_chain(int stream)
 	return seq;
 }
 
+static void note_error(int stream, const ErrorNote *note);
+
+/*
+ * Forget what the caches of a process hold after a transaction of it, or a
+ * part of one, rolled back: the keys it interned and the clicks it
+ * remembered may be gone.
+ */
+static void
+forget_after_error(void)
+{
+	clickagg_dictionary_reset();
+	clickagg_recent_reset();
+	clickagg_attribution_reset();
+}
+
+/* The parts of a pass's batch, for clickagg_bisect. */
+static void
+move_clicks(void *arg, int start, int end)
+{
+	PassBatch  *p = (PassBatch *) arg;
+	MoveResult	r = {0};
+	ConversionBatch none = {0};
+
+	clickagg_move_arrivals(p->stream, p->arrivals + start, end - start, &r);
+	clickagg_attribute_pass(p->stream, &r.touched, &none);
+	p->result.accepted += r.accepted;
+	p->result.duplicates += r.duplicates;
+	p->result.rejected += r.rejected;
+	if (r.newest_accepted > p->newest_logged)
+		p->newest_logged = r.newest_accepted;
+}
+
+static void
+set_aside_click(void *arg, int item, const ErrorData *edata)
+{
+	PassBatch  *p = (PassBatch *) arg;
+
+	clickagg_set_aside_arrivals(p->stream, p->arrivals + item, 1,
+								unpack_sql_state(edata->sqlerrcode),
+								edata->message ? edata->message : "");
+}
+
+static void
+move_conversions(void *arg, int start, int end)
+{
+	PassBatch  *p = (PassBatch *) arg;
+	TouchedClicks none = {0};
+	ConversionBatch part;
+
+	part.n = end - start;
+	part.tids = p->conversions.tids + start;
+	clickagg_attribute_pass(p->stream, &none, &part);
+}
+
+static void
+set_aside_conversion(void *arg, int item, const ErrorData *edata)
+{
+	PassBatch  *p = (PassBatch *) arg;
+
+	clickagg_set_aside_conversion(p->stream, &p->conversions.tids[item],
+								  unpack_sql_state(edata->sqlerrcode),
+								  edata->message ? edata->message : "");
+}
+
+/* After a part rolled back: caches afresh, trusting what this pass logged so far. */
+static void
+forget_part(void *arg)
+{
+	PassBatch  *p = (PassBatch *) arg;
+
+	forget_after_error();
+	clickagg_recent_begin_pass();
+	clickagg_recent_set_horizon(p->stream, p->newest_logged);
+}
+
+/* The clicks its IP judged over the rate, recorded (all or none: no row to isolate). */
+static void
+record_ip_findings(void *arg)
+{
+	PassBatch  *p = (PassBatch *) arg;
+	TouchedClicks touched = {0};
+	ConversionBatch none = {0};
+
+	clickagg_ip_rate_apply(p->stream, &touched);
+	clickagg_attribute_pass(p->stream, &touched, &none);
+}
+
+/* Run one part of a batch through clickagg_bisect, counting what it set aside. */
+static void
+bisect_part(PassBatch *p, int n, void (*process) (void *, int, int),
+			void (*set_aside) (void *, int, const ErrorData *))
+{
+	BisectCalls calls;
+	ErrorData  *edata = NULL;
+
+	calls.process = process;
+	calls.set_aside = set_aside;
+	calls.forget = forget_part;
+	calls.arg = p;
+	/* more than an eighth of the batch failing is a broken install, not poison */
+	p->set_aside += clickagg_bisect(&calls, n, Max(8, n / 8), &edata);
+	if (edata != NULL)
+	{
+		clickagg_note_error(&p->last_error, edata);
+		FreeErrorData(edata);
+	}
+}
+
 /*
  * One pass over one stream, in its own transaction.  intern_first: new
  * dictionary values are interned in a transaction of their own first.
- * limit: at most this many rows (clicks first, then conversions) while the
- * stream isolates a failure; 0 for a whole batch.  set_aside: instead of
- * moving the one row the failed attempt held, keep it aside with its error.
- * *attempt says what the pass took, also when it fails.
  */
 static PassOutcome
-stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
-			const SetAside *set_aside)
+stream_pass(int stream, bool intern_first)
 {
 	StreamProgress progress;
 	Oid			oids[CLICKAGG_SEGMENTS];
-	Arrival    *arrivals;
+	PassBatch	batch;
 	Snapshot	snap;
 	int			n = 0;
 	int			g;
-	int			room = limit > 0 ? limit : clickagg_batch_size;
 	bool		complete = true;
-	MoveResult	result = {0};
-	ConversionBatch conversions = {0};
+	ErrorData  *ip_error;
 	char		activity[64];
 	TimestampTz pass_start;
 
 	MemoryContextReset(pass_context);
-	memset(attempt, 0, sizeof(PassAttempt));
+	memset(&batch, 0, sizeof(batch));
+	batch.stream = stream;
 
 	SetCurrentStatementStartTimestamp();
 	pass_start = GetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	snprintf(activity, sizeof(activity), "%s of stream %d",
-			 set_aside ? "setting aside a failing row" : "moving arrivals", stream);
+	snprintf(activity, sizeof(activity), "moving arrivals of stream %d", stream);
 	pgstat_report_activity(STATE_RUNNING, activity);
 
 	if (!extension_present())
@@ -761,6 +857,7 @@ stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
 		clickagg_recent_set_horizon(stream, progress.max_event_time);
 	/* (a no-op unless the users' histories were reset on their own) */
 	clickagg_history_set_horizon(stream, progress.max_event_time);
+	batch.newest_logged = progress.max_event_time;
 
 	/*
 	 * The chain snapshot must be taken after the progress row is ours, and a
@@ -784,26 +881,12 @@ stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
 		progress.has_chain = true;
 		progress.chain_segment = 0;
 		ItemPointerSetInvalid(&progress.chain_position);
-
-		/*
-		 * While isolating, every attempt must see the same arrivals in the
-		 * same order, so the chain is stored before any attempt over it can
-		 * fail; then the pass starts again over the stored chain.
-		 */
-		if (limit > 0)
-		{
-			save_progress(stream, &progress, 0);
-			SPI_finish();
-			PopActiveSnapshot();
-			CommitTransactionCommand();
-			return stream_pass(stream, intern_first, limit, attempt, set_aside);
-		}
 	}
 
 	for (g = 0; g < CLICKAGG_SEGMENTS; g++)
 		oids[g] = segment_oid(stream, g);
 
-	arrivals = MemoryContextAlloc(pass_context, sizeof(Arrival) * room);
+	batch.arrivals = MemoryContextAlloc(pass_context, sizeof(Arrival) * clickagg_batch_size);
 	for (g = progress.chain_segment; g < CLICKAGG_SEGMENTS; g++)
 	{
 		Relation	rel = table_open(oids[g], AccessShareLock);
@@ -813,15 +896,10 @@ stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
 		ItemPointerSetInvalid(&last);
 		got = read_segment(rel, snap, &progress,
 						   g == progress.chain_segment ? &progress.chain_position : NULL,
-						   arrivals + n, room - n, &last);
+						   batch.arrivals + n, clickagg_batch_size - n, &last);
 		table_close(rel, NoLock);
-		if (got > 0)
-		{
-			attempt->segment = g;
-			ItemPointerCopy(&last, &attempt->tid);
-		}
 		n += got;
-		if (n >= room)
+		if (n >= clickagg_batch_size)
 		{
 			complete = false;
 			progress.chain_segment = g;
@@ -829,75 +907,39 @@ stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
 			break;
 		}
 	}
-	attempt->clicks = n;
-
-	/* Conversions: all that are waiting, or while isolating what room is left. */
-	if (set_aside == NULL || n == 0)
-		clickagg_conversions_waiting(stream, limit > 0 ? room - n : -1, &conversions);
-	attempt->conversions = conversions.n;
-	if (conversions.n == 1)
-		ItemPointerCopy(&conversions.tids[0], &attempt->conversion);
+	batch.nclicks = n;
 
 	/*
-	 * A chain is complete once its clicks and the conversions waiting are
-	 * all moved (wait_for_stream() counts on both): while isolating, a full
-	 * room of conversions may leave more.  The chain then stays where its
-	 * last click was read.
+	 * New user agents or ads: intern them first, in a transaction of their
+	 * own, then pass over the stream again (see intern_outside_pass).
 	 */
-	if (limit > 0 && complete && conversions.n > 0 && conversions.n == room - n)
+	if (n > 0 && intern_first && clickagg_dictionary_has_misses(batch.arrivals, n))
 	{
-		complete = false;
-		if (n > 0)
-		{
-			progress.chain_segment = attempt->segment;
-			ItemPointerCopy(&attempt->tid, &progress.chain_position);
-		}
+		intern_outside_pass(batch.arrivals, n);
+		return stream_pass(stream, false);
 	}
 
-	if (set_aside != NULL)
+	/*
+	 * Move the clicks, then the conversions waiting: each batch in a
+	 * subtransaction, split until the rows that make it fail are found and
+	 * set aside (isolation.c); then the IP findings.
+	 */
+	bisect_part(&batch, n, move_clicks, set_aside_click);
+	if (batch.newest_logged > progress.max_event_time)
+		progress.max_event_time = batch.newest_logged;
+	clickagg_conversions_waiting(stream, -1, &batch.conversions);
+	bisect_part(&batch, batch.conversions.n, move_conversions, set_aside_conversion);
+	ip_error = clickagg_in_subtransaction(record_ip_findings, &batch);
+	if (ip_error != NULL)
 	{
-		const PassAttempt *failed = set_aside->failed;
-
-		/* the stored chain gives back the same row; make sure */
-		if (n + conversions.n != 1 || n != failed->clicks ||
-			(n == 1 && (attempt->segment != failed->segment ||
-						!ItemPointerEquals(&attempt->tid, (ItemPointer) &failed->tid))) ||
-			(n == 0 && !ItemPointerEquals(&attempt->conversion, (ItemPointer) &failed->conversion)))
-		{
-			SPI_finish();
-			PopActiveSnapshot();
-			AbortCurrentTransaction();
-			pgstat_report_activity(STATE_IDLE, NULL);
-			return PASS_NOT_THE_ROW;
-		}
-		if (n == 1)
-			clickagg_set_aside_arrivals(stream, arrivals, n, set_aside->sqlstate, set_aside->message);
-		else
-			clickagg_set_aside_conversion(stream, &attempt->conversion,
-										  set_aside->sqlstate, set_aside->message);
-	}
-	else
-	{
-		/*
-		 * New user agents or ads: intern them first, in a transaction of
-		 * their own, then pass over the stream again (see
-		 * intern_outside_pass).
-		 */
-		if (n > 0 && intern_first && clickagg_dictionary_has_misses(arrivals, n))
-		{
-			intern_outside_pass(arrivals, n);
-			return stream_pass(stream, false, limit, attempt, NULL);
-		}
-
-		if (n > 0)
-		{
-			clickagg_move_arrivals(stream, arrivals, n, &result);
-			if (result.newest_accepted > progress.max_event_time)
-				progress.max_event_time = result.newest_accepted;
-		}
-		/* every pass: found IP click rates and conversions may have come without clicks */
-		clickagg_ip_rate_apply(stream, &result.touched);
-		clickagg_attribute_pass(stream, &result.touched, &conversions);
+		forget_part(&batch);
+		ereport(WARNING,
+				(errmsg("clickagg: the IP click rate findings of stream %d could not be recorded: %s",
+						stream, ip_error->message ? ip_error->message : ""),
+				 errdetail("They stay in clickagg.ip_rate_findings and are tried again in the next pass; "
+						   "the nightly batch judges the IP click rate in full.")));
+		clickagg_note_error(&batch.last_error, ip_error);
+		FreeErrorData(ip_error);
 	}
 
 	if (complete)
@@ -919,16 +961,27 @@ stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
 	if (n > 0)
 		elog(DEBUG1, "clickagg: pass over stream %d moved %d arrivals in %ld ms",
 			 stream, n, (long) TimestampDifferenceMilliseconds(pass_start, GetCurrentTimestamp()));
+	if (batch.set_aside > 0)
+		ereport(WARNING,
+				(errmsg_plural("clickagg: %d row of stream %d was set aside: every attempt to move it failed",
+							   "clickagg: %d rows of stream %d were set aside: every attempt to move them failed",
+							   batch.set_aside, batch.set_aside, stream),
+				 errdetail("The last: %s", batch.last_error.text),
+				 errhint("They are kept in clickagg.rejected_clicks and clickagg.rejected_conversions with reason processing_error.")));
 
 	if (clickagg_shared != NULL)
 	{
 		ClickaggStream *s = &clickagg_shared->streams[stream];
 
 		pg_atomic_fetch_add_u64(&s->moved, n);
-		pg_atomic_fetch_add_u64(&s->accepted, result.accepted);
-		pg_atomic_fetch_add_u64(&s->duplicates, result.duplicates);
-		pg_atomic_fetch_add_u64(&s->rejected, result.rejected);
+		pg_atomic_fetch_add_u64(&s->accepted, batch.result.accepted);
+		pg_atomic_fetch_add_u64(&s->duplicates, batch.result.duplicates);
+		pg_atomic_fetch_add_u64(&s->rejected, batch.result.rejected);
 		pg_atomic_fetch_add_u64(&s->passes, 1);
+		if (batch.set_aside > 0)
+			pg_atomic_fetch_add_u64(&s->set_aside, batch.set_aside);
+		if (batch.last_error.sqlerrcode != 0)
+			note_error(stream, &batch.last_error);	/* failed in part */
 		note_pass_rate(s, n, GetCurrentTimestamp());
 		if (complete)
 		{
@@ -940,7 +993,7 @@ stream_pass(int stream, bool intern_first, int limit, PassAttempt *attempt,
 			ConditionVariableBroadcast(&clickagg_shared->progress_cv);
 		}
 	}
-	return (complete && n == 0 && conversions.n == 0) ? PASS_IDLE : PASS_MOVED;
+	return (complete && n == 0 && batch.conversions.n == 0) ? PASS_IDLE : PASS_MOVED;
 }
 
 static void
@@ -998,129 +1051,54 @@ clickagg_background_setup(void)
 }
 
 /*
- * Forget what the caches of a process hold after a transaction of it rolled
- * back: the keys it interned and the clicks it remembered may be gone.
+ * Show an error of a stream in stream_health, and count the pass as failed
+ * (whole or in part: a part that rolled back, its rows set aside or moved
+ * in smaller parts).
  */
 static void
-forget_after_error(void)
-{
-	clickagg_dictionary_reset();
-	clickagg_recent_reset();
-	clickagg_attribution_reset();
-}
-
-static void
-note_failure(int stream, const ErrorData *edata, const Isolation *iso)
+note_error(int stream, const ErrorNote *note)
 {
 	ClickaggStream *s = &clickagg_shared->streams[stream];
-	char		text[CLICKAGG_ERROR_LEN];
 
-	clickagg_describe_error(edata, text);
 	pg_atomic_fetch_add_u64(&s->failed_passes, 1);
-	pg_atomic_write_u32(&s->failing, (uint32) iso->failures);
-	pg_atomic_write_u32(&s->isolating, (uint32) clickagg_isolation_limit(iso));
+	pg_atomic_write_u32(&s->failing, (uint32) stream_retry[stream].failures);
 	SpinLockAcquire(&clickagg_shared->mutex);
 	s->last_error_at = GetCurrentTimestamp();
-	memcpy(s->last_error, text, CLICKAGG_ERROR_LEN);
+	memcpy(s->last_error, note->text, CLICKAGG_ERROR_LEN);
 	SpinLockRelease(&clickagg_shared->mutex);
 }
 
 /*
- * Set aside the one row a failed pass held, in a pass of its own; false if
- * that failed too (or found another row: the isolation starts again).
- */
-static bool
-set_aside_failed_row(int stream, const PassAttempt *failed, const ErrorData *edata)
-{
-	Isolation  *iso = &stream_isolation[stream];
-	SetAside	request;
-
-	static PassAttempt attempt;	/* (static, as in run_stream) */
-	char		sqlstate[6];
-	volatile bool done = false;
-
-	memcpy(sqlstate, unpack_sql_state(edata->sqlerrcode), sizeof(sqlstate));
-	request.failed = failed;
-	request.sqlstate = sqlstate;
-	request.message = edata->message ? edata->message : "";
-	PG_TRY();
-	{
-		PassOutcome outcome = stream_pass(stream, false, 1, &attempt, &request);
-
-		if (outcome == PASS_NOT_THE_ROW)
-		{
-			/* (a chain that was not stored yet: isolate over the stored one) */
-			iso->limit = 1;
-			iso->suspect_left = Max(iso->suspect_left, 1);
-		}
-		else if (outcome == PASS_MOVED || outcome == PASS_IDLE)
-		{
-			clickagg_isolation_set_aside(iso);
-			pg_atomic_fetch_add_u64(&clickagg_shared->streams[stream].set_aside, 1);
-			ereport(WARNING,
-					(errmsg("clickagg: a %s of stream %d was set aside after it failed every pass",
-							failed->clicks == 1 ? "click" : "conversion", stream),
-					 errdetail("%s: %s", sqlstate, request.message),
-					 errhint("It is kept in clickagg.%s with reason processing_error.",
-							 failed->clicks == 1 ? "rejected_clicks" : "rejected_conversions")));
-			done = true;
-		}
-	}
-	PG_CATCH();
-	{
-		ErrorData  *again = clickagg_catch_error();
-
-		forget_after_error();
-		(void) clickagg_isolation_failed(iso, again->sqlerrcode, 0, GetCurrentTimestamp());
-		note_failure(stream, again, iso);
-		FreeErrorData(again);
-	}
-	PG_END_TRY();
-	return done;
-}
-
-/*
- * One pass over a stream, or the next step of isolating its failure: a
- * failed pass rolls back as a whole and is reported; the stream's other
- * state is untouched, so the worker goes on with its other streams.
+ * One pass over a stream.  A pass that fails as a whole (an error of the
+ * environment, or one that most rows meet: see isolation.c) rolls back and
+ * is retried after a growing pause; the worker goes on with its other
+ * streams meanwhile.
  */
 static PassOutcome
 run_stream(int stream)
 {
-	Isolation  *iso = &stream_isolation[stream];
+	Retry	   *retry = &stream_retry[stream];
 	volatile PassOutcome outcome = PASS_IDLE;
 
-	/* (static: filled in by the pass, read after an error longjmp'd out of it) */
-	static PassAttempt attempt;
-
-	if (!clickagg_isolation_due(iso, GetCurrentTimestamp()))
+	if (!clickagg_retry_due(retry, GetCurrentTimestamp()))
 		return PASS_IDLE;
 	PG_TRY();
 	{
-		outcome = stream_pass(stream, true, clickagg_isolation_limit(iso), &attempt, NULL);
-		if (outcome == PASS_MOVED || outcome == PASS_IDLE)
-		{
-			clickagg_isolation_succeeded(iso, (int64) attempt.clicks + attempt.conversions);
-			pg_atomic_write_u32(&clickagg_shared->streams[stream].failing, 0);
-			pg_atomic_write_u32(&clickagg_shared->streams[stream].isolating,
-								(uint32) clickagg_isolation_limit(iso));
-		}
+		outcome = stream_pass(stream, true);
+		clickagg_retry_succeeded(retry);
+		pg_atomic_write_u32(&clickagg_shared->streams[stream].failing, 0);
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata = clickagg_catch_error();
-		PassAttempt failed = attempt;
-		IsolationStep step;
+		ErrorNote	note;
 
 		forget_after_error();
-		step = clickagg_isolation_failed(iso, edata->sqlerrcode,
-										 (int64) failed.clicks + failed.conversions,
-										 GetCurrentTimestamp());
-		note_failure(stream, edata, iso);
-		if (step == ISOLATION_SET_ASIDE)
-			(void) set_aside_failed_row(stream, &failed, edata);
+		clickagg_retry_failed(retry, GetCurrentTimestamp());
+		clickagg_note_error(&note, edata);
+		note_error(stream, &note);
 		FreeErrorData(edata);
-		outcome = PASS_MOVED;	/* look again soon */
+		outcome = PASS_MOVED;	/* look again when the retry is due */
 	}
 	PG_END_TRY();
 	return outcome;
@@ -1134,8 +1112,8 @@ ms_to_next_retry(long ms)
 	int			s;
 
 	for (s = 0; s < CLICKAGG_STREAMS; s++)
-		if (clickagg_stream_owner(s) == worker_index && stream_isolation[s].failures > 0)
-			ms = Min(ms, Max(TimestampDifferenceMilliseconds(now, stream_isolation[s].retry_at), 1));
+		if (clickagg_stream_owner(s) == worker_index && stream_retry[s].failures > 0)
+			ms = Min(ms, Max(TimestampDifferenceMilliseconds(now, stream_retry[s].retry_at), 1));
 	return ms;
 }
 
@@ -1362,8 +1340,8 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 	{
 		ClickaggStream *st;
 		int			owner = clickagg_stream_owner(s);
-		Datum		values[19];
-		bool		nulls[19];
+		Datum		values[18];
+		bool		nulls[18];
 		TimestampTz error_at;
 		char		error[CLICKAGG_ERROR_LEN];
 		pid_t		pid = 0;
@@ -1417,17 +1395,16 @@ clickagg_stream_counters(PG_FUNCTION_ARGS)
 		nulls[12] = (last_fold == 0);
 		values[13] = Int64GetDatum((int64) pg_atomic_read_u64(&st->failed_passes));
 		values[14] = Int32GetDatum((int32) pg_atomic_read_u32(&st->failing));
-		values[15] = Int32GetDatum((int32) pg_atomic_read_u32(&st->isolating));
-		values[16] = Int64GetDatum((int64) pg_atomic_read_u64(&st->set_aside));
+		values[15] = Int64GetDatum((int64) pg_atomic_read_u64(&st->set_aside));
 		SpinLockAcquire(&clickagg_shared->mutex);
 		error_at = st->last_error_at;
 		memcpy(error, st->last_error, CLICKAGG_ERROR_LEN);
 		SpinLockRelease(&clickagg_shared->mutex);
 		error[CLICKAGG_ERROR_LEN - 1] = '\0';
-		values[17] = CStringGetTextDatum(error);
+		values[16] = CStringGetTextDatum(error);
+		nulls[16] = (error_at == 0);
+		values[17] = TimestampTzGetDatum(error_at);
 		nulls[17] = (error_at == 0);
-		values[18] = TimestampTzGetDatum(error_at);
-		nulls[18] = (error_at == 0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_VOID();

@@ -12,6 +12,7 @@ rate=${RATE:-50000}
 seconds=${SECONDS_PER_RUN:-60}
 rows=${ROWS_PER_TXN:-1000}
 steps=${STEPS:-50000 100000 150000 200000}
+# ONLY=poison: the poison section alone
 step_seconds=${STEP_SECONDS:-20}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -76,6 +77,7 @@ run() {
 
 header="design target_rate achieved_rate failed_txn fresh_p50_s fresh_p99_s fresh_max_s probes worker_cpu_pct catchup_s loader_latency_ms"
 
+if [ "${ONLY:-}" != poison ]; then
 echo
 echo "== Fixed rate: $rate clicks/s for ${seconds}s, 2 sessions, $rows clicks per transaction"
 echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to 5 days)"
@@ -104,6 +106,26 @@ psql -qAtX -c "SELECT 'conversion freshness (commit to credited in clicks_per_mi
 psql -qAtX -c "SELECT 'invalid clicks: ' || round(100.0 * sum(invalid_clicks) / sum(clicks + invalid_clicks), 1) || '% of accepted; conversions credited: ' || sum(conversions)
                  FROM clickagg.clicks_per_day"
 traffic_end=$(psql -qAtX -c "SELECT now()")
+
+fi
+
+echo
+echo "== The same with 0.1% poison rows: clicks whose rollup rows a constraint refuses, so"
+echo "   that every pass holding one fails until the worker isolates it and sets it aside"
+{
+    echo "$header"
+    run clickagg "$rate" "$seconds"
+    psql -qX -c "ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT bench_poison CHECK (campaign_id <> 999000) NOT VALID"
+    run clickagg_poison "$rate" "$seconds"
+    psql -qX -c "ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT bench_poison"
+} | column -t
+psql -qAtX -c "SELECT 'poison: ' || (SELECT count(*) FROM clickagg.rejected_clicks WHERE reason = 'processing_error') ||
+                      ' clicks set aside (' || (SELECT sum(set_aside) FROM clickagg.ingest_counts WHERE campaign_id = 999000) ||
+                      ' counted), ' || (SELECT count(*) FROM clickagg.clicks WHERE campaign_id = 999000) || ' logged; failed passes ' ||
+                      (SELECT sum(failed_passes) FROM clickagg.stream_health)"
+
+
+[ "${ONLY:-}" = poison ] && exit 0
 
 echo
 echo "== Highest rate with bounded lag (${step_seconds}s per step)"

@@ -209,3 +209,18 @@ BEGIN
         PERFORM pg_sleep(0.05);
     END LOOP;
 END $$;
+
+-- Poison rows (the third table of the run): 0.1% of the clicks go to
+-- campaign 999000, whose rollup rows a constraint refuses while the poison
+-- run lasts (added and dropped by inner.sh), as a value no stage can
+-- handle would: every pass that holds one fails, until the worker isolates
+-- the row and sets it aside.
+CREATE FUNCTION bench_gen_poison(b bigint)
+RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
+               user_agent text, cost_micros bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT g.event_time,
+           CASE WHEN abs(hashtext(g.user_id || g.ad_id)) % 1000 = 0 THEN 999000 ELSE g.campaign_id END,
+           g.ad_id, g.user_id, g.user_agent, g.cost_micros
+      FROM bench_gen(b) g
+$$;
