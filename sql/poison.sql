@@ -54,6 +54,19 @@ SELECT stream, failed_passes > 0 AS failed, failing, set_aside, last_error, set_
   FROM clickagg.stream_health WHERE stream = (SELECT failing FROM s);
 SELECT sum(clicks) AS rolled_up FROM clickagg.clicks_per_day WHERE campaign_id = 100;
 
+-- The same in one batch with every click's copy behind it (half a second
+-- later: the same ID), the poison's too: the parts of the pass see what the
+-- parts before them logged, so every copy is a duplicate, and the poison
+-- and its copy are set aside.
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT date_trunc('second', now()) - interval '20 s' + c * interval '0.5 s', n, 101, u, 'agent',
+       CASE WHEN n = 37 THEN 666 ELSE 10 END
+  FROM batch, generate_series(0, 1) c ORDER BY c, n;
+INSERT INTO sent SELECT 101, 0, 2 * count(*) FROM batch;
+SELECT clickagg.wait_for_stream('60 s');
+SELECT * FROM pg_temp.fates() WHERE campaign_id = 101;
+SELECT count(*) AS set_aside FROM clickagg.rejected_clicks WHERE campaign_id = 101;
+
 -------------------------------------------------------------------------------
 -- A failing stream holds up no other: the failure here is one of the
 -- environment (a privilege error: no row is to blame, so none is set

@@ -709,6 +709,19 @@ forget_after_error(void)
 	clickagg_attribution_reset();
 }
 
+/*
+ * The pass's reads (the dedup probes, the users' histories, the converters)
+ * go through its active snapshot, taken when it began.  A part of the batch
+ * must see what the parts before it wrote: a copy of a click an earlier
+ * part logged is a duplicate, a user's clicks it logged are history.
+ */
+static void
+see_earlier_parts(void)
+{
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
+}
+
 /* The parts of a pass's batch, for clickagg_bisect. */
 static void
 move_clicks(void *arg, int start, int end)
@@ -717,6 +730,7 @@ move_clicks(void *arg, int start, int end)
 	MoveResult	r = {0};
 	ConversionBatch none = {0};
 
+	see_earlier_parts();
 	clickagg_move_arrivals(p->stream, p->arrivals + start, end - start, &r);
 	clickagg_attribute_pass(p->stream, &r.touched, &none);
 	p->result.accepted += r.accepted;
@@ -743,6 +757,7 @@ move_conversions(void *arg, int start, int end)
 	TouchedClicks none = {0};
 	ConversionBatch part;
 
+	see_earlier_parts();
 	part.n = end - start;
 	part.tids = p->conversions.tids + start;
 	clickagg_attribute_pass(p->stream, &none, &part);
@@ -777,6 +792,7 @@ record_ip_findings(void *arg)
 	TouchedClicks touched = {0};
 	ConversionBatch none = {0};
 
+	see_earlier_parts();
 	clickagg_ip_rate_apply(p->stream, &touched);
 	clickagg_attribute_pass(p->stream, &touched, &none);
 }
