@@ -129,6 +129,28 @@ static bool watch_dictionaries(void);
 static bool is_touched(int kind, int32 key, int32 day);
 
 /*
+ * The dictionaries the caches describe, for invalidation: a dictionary
+ * dropped, or keys retired (clickagg.drop_expired_partitions() sends a
+ * relcache invalidation of both tables; keys may be deleted after).
+ */
+static Oid	user_agents_relid = InvalidOid;
+static Oid	ads_relid = InvalidOid;
+static bool callback_registered = false;
+static bool caches_invalidated = false;
+
+/*
+ * Only noted here: an invalidation can arrive in the middle of a lookup
+ * (any lock taken accepts them), while the caller holds cache entries;
+ * ensure_caches() starts afresh at the next call.
+ */
+static void
+dictionary_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == user_agents_relid || relid == ads_relid)
+		caches_invalidated = true;
+}
+
+/*
  * Forget every cached key.  A worker calls this when a pass aborts (the keys
  * it interned rolled back with it); any backend when the dictionaries were
  * dropped (relcache callback).
@@ -156,6 +178,13 @@ ensure_caches(void)
 {
 	HASHCTL		ctl;
 
+	if (caches_invalidated)
+	{
+		caches_invalidated = false;
+		clickagg_dictionary_reset();
+		user_agents_relid = ads_relid = InvalidOid;
+		(void) watch_dictionaries();
+	}
 	if (ad_cache != NULL &&
 		MemoryContextMemAllocated(dictionary_context, true) > (Size) clickagg_dictionary_cache_kb * 1024)
 		clickagg_dictionary_reset();
@@ -457,25 +486,6 @@ clickagg_dictionary_has_misses(const Arrival *arrivals, int n)
 			return true;
 	}
 	return false;
-}
-
-/*
- * The dictionaries the caches describe, for invalidation: a dictionary
- * dropped, or keys retired (clickagg.drop_expired_partitions() sends a
- * relcache invalidation of both tables; keys may be deleted after).
- */
-static Oid	user_agents_relid = InvalidOid;
-static Oid	ads_relid = InvalidOid;
-static bool callback_registered = false;
-
-static void
-dictionary_relcache_callback(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid || relid == user_agents_relid || relid == ads_relid)
-	{
-		clickagg_dictionary_reset();
-		user_agents_relid = ads_relid = InvalidOid;
-	}
 }
 
 /* Watch the dictionaries for invalidations; false if they are not there. */
