@@ -386,6 +386,48 @@ SECURITY DEFINER  -- clickagg_admin may fold without writing the totals itself
 SET search_path = pg_catalog, pg_temp
 RETURN clickagg.fold_rollup_rows(NULL);
 
+-- A pass's minute rows name the group each row comes from as it is made
+-- (rollup_row_in_hand), so that when one fails (a constraint, an overflow)
+-- the worker knows which clicks to set aside without trying the pass again
+-- in halves.
+CREATE FUNCTION clickagg.rollup_row_in_hand(group_number integer, campaign_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'clickagg_rollup_row_in_hand'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint) IS
+'Internal: notes which group of a pass the rollup row being made comes from; returns campaign_id';
+
+CREATE OR REPLACE FUNCTION clickagg.record_rollup_groups(campaigns bigint[], buckets timestamptz[], ads bigint[],
+                                              clicks bigint[], invalid bigint[], duplicates bigint[],
+                                              spend bigint[], user_counts integer[], one_user bigint[],
+                                              multi_groups integer[], multi_users bigint[])
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    WITH several AS (
+        SELECT k, hll_add_agg(hll_hash_bigint(u), 13, 5, -1, 1) AS users
+          FROM unnest(multi_groups, multi_users) AS x(k, u)
+         GROUP BY k
+    )
+    INSERT INTO clickagg.rollup_deltas
+        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+    SELECT clickagg.rollup_row_in_hand(g.k::integer, g.c), g.b, g.a, g.n, g.i, g.d, g.s,
+           CASE g.nu WHEN 0 THEN hll_empty(13, 5, -1, 1)
+                     WHEN 1 THEN hll_add(hll_empty(13, 5, -1, 1), hll_hash_bigint(g.u))
+                     ELSE m.users END
+      FROM unnest(campaigns, buckets, ads, clicks, invalid, duplicates, spend, user_counts, one_user)
+           WITH ORDINALITY AS g(c, b, a, n, i, d, s, nu, u, k)
+      LEFT JOIN several m ON m.k = g.k;
+END
+$$;
+DO $pin$
+BEGIN
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) SET search_path = pg_catalog, %I, pg_temp',
+        (SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll'));
+END
+$pin$;
+
 -------------------------------------------------------------------------------
 -- Health: failures, rows set aside, and the transactions that pin segments
 -------------------------------------------------------------------------------
@@ -956,6 +998,7 @@ ALTER TABLE clickagg.bot_patterns ENABLE ALWAYS TRIGGER check_regex;
 -- Privileges
 -------------------------------------------------------------------------------
 REVOKE ALL ON FUNCTION clickagg.set_aside_conversion(integer, tid, text, text),
+    clickagg.rollup_row_in_hand(integer, bigint),
     clickagg.stream_conversions(integer, text[], bigint[], timestamptz[], tid[]),
     clickagg.set_aside_rollup_delta(tid, text, text), clickagg.fold_rollup_rows(tid[]),
     clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins(),

@@ -67,6 +67,41 @@ SELECT clickagg.wait_for_stream('60 s');
 SELECT * FROM pg_temp.fates() WHERE campaign_id = 101;
 SELECT count(*) AS set_aside FROM clickagg.rejected_clicks WHERE campaign_id = 101;
 
+-- A part that rolls back takes back what it taught the worker's memory,
+-- and only that: the batch again, later in the same second (each copy a
+-- duplicate of a click that committed after a part failed beside it; the
+-- poison's copy is new, and set aside again), and every click valid (the
+-- user walks of the failed part leave no click behind).
+CREATE TEMP TABLE b102 AS SELECT date_trunc('second', now()) - interval '30 s' AS t, n, u FROM batch;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT t, n, 102, u, 'agent', CASE WHEN n = 150 THEN 666 ELSE 10 END FROM b102;
+SELECT clickagg.wait_for_stream('60 s');
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT t + interval '0.25 s', n, 102, u, 'agent', CASE WHEN n = 150 THEN 666 ELSE 10 END FROM b102;
+INSERT INTO sent SELECT 102, 0, 2 * count(*) FROM batch;
+SELECT clickagg.wait_for_stream('60 s');
+SELECT * FROM pg_temp.fates() WHERE campaign_id = 102;
+SELECT sum(clicks) AS valid, sum(invalid_clicks) AS invalid FROM clickagg.clicks_per_day WHERE campaign_id = 102;
+
+-- A failure no stage can name the row of (here in the attribution step: a
+-- click would take the credit of a conversion logged before it, and the
+-- credit's row is refused): the batch is split until the row is found.
+CREATE TEMP TABLE b103 AS
+SELECT u, n FROM (SELECT u, row_number() OVER (ORDER BY u) AS n FROM users WHERE stream = (SELECT failing FROM s)) x
+ WHERE n BETWEEN 201 AND 240;
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+SELECT 'order 103', now() - interval '1 s', u, 103, 555 FROM b103 WHERE n = 233;
+SELECT clickagg.wait_for_stream('60 s');
+ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT regress_poison_credit CHECK (conversion_value_micros <> 555);
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT now() - interval '5 s', n, 103, u, 'agent', 10 FROM b103;
+INSERT INTO sent SELECT 103, 0, count(*) FROM b103;
+SELECT clickagg.wait_for_stream('60 s');
+ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT regress_poison_credit;
+SELECT * FROM pg_temp.fates() WHERE campaign_id = 103;
+SELECT ad_id = 233 AS the_converter, error_code FROM clickagg.rejected_clicks WHERE campaign_id = 103;
+SELECT count(click_id) AS credited FROM clickagg.conversions WHERE campaign_id = 103;
+
 -------------------------------------------------------------------------------
 -- A failing stream holds up no other: the failure here is one of the
 -- environment (a privilege error: no row is to blame, so none is set

@@ -99,6 +99,24 @@ drop_converters(ConverterSet *set, TimestampTz now)
 
 static ConverterSet converters[CLICKAGG_STREAMS];
 
+/*
+ * The users of a pass's clicks older than its converter set's floor (late
+ * clicks, 1-2% of traffic) would each send their click to the attribution
+ * query in every part of the pass.  clickagg_attribution_prefetch() asks
+ * once per pass which of them convert, and until when: user hash -> the
+ * newest conversion (DT_NOBEGIN: none).  Conversions the pass logs raise
+ * it.  Users that share a hash share an entry, with the newest of both.
+ */
+typedef struct LateUser
+{
+	uint64		user_hash;		/* hash key */
+	TimestampTz newest;
+} LateUser;
+
+static HTAB *late_users = NULL;
+static int	late_users_stream = -1;
+static SPIPlanPtr late_users_plan = NULL;
+
 static SPIPlanPtr conversions_plan = NULL;
 static SPIPlanPtr converters_plan = NULL;
 static SPIPlanPtr waiting_plan = NULL;
@@ -128,6 +146,11 @@ void
 clickagg_attribution_reset(void)
 {
 	int			s;
+
+	if (late_users != NULL)
+		hash_destroy(late_users);
+	late_users = NULL;
+	late_users_stream = -1;
 
 	for (s = 0; s < CLICKAGG_STREAMS; s++)
 	{
@@ -205,6 +228,96 @@ stream_converters(int stream, TimestampTz now)
 				(void) hash_search(set->users, &e->user_hash, HASH_REMOVE, NULL);
 	}
 	return set;
+}
+
+/*
+ * At the start of a pass over arrivals[0..n): which users of its late
+ * clicks convert (see LateUser).  One query, by the conversion log's index
+ * on user_id.
+ */
+void
+clickagg_attribution_prefetch(int stream, const Arrival *arrivals, int n)
+{
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	ConverterSet *set = stream_converters(stream, now);
+	Datum	   *users = palloc(sizeof(Datum) * Max(n, 1));
+	int			nusers = 0;
+	HASHCTL		ctl;
+	Datum		arg;
+	uint64		row;
+	int			i;
+
+	if (late_users != NULL)
+		hash_destroy(late_users);
+	late_users = NULL;
+	late_users_stream = -1;
+	if (set == NULL)
+		return;
+
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(LateUser);
+	ctl.hcxt = TopMemoryContext;
+	late_users = hash_create("clickagg late users", 256, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	late_users_stream = stream;
+	for (i = 0; i < n; i++)
+	{
+		const Arrival *a = &arrivals[i];
+		uint64		hash;
+		bool		found;
+		LateUser   *e;
+
+		if (a->event_time >= set->floor)
+			continue;
+		hash = clickagg_hash_bytes(VARDATA_ANY(a->user_id), VARSIZE_ANY_EXHDR(a->user_id));
+		e = hash_search(late_users, &hash, HASH_ENTER, &found);
+		if (!found)
+		{
+			e->newest = DT_NOBEGIN;
+			users[nusers++] = PointerGetDatum(a->user_id);
+		}
+	}
+	if (nusers == 0)
+		return;
+	if (late_users_plan == NULL)
+	{
+		Oid			types[1] = {TEXTARRAYOID};
+
+		late_users_plan = clickagg_prepare_kept(
+			"SELECT clickagg.user_hash(user_id), max(event_time) FROM clickagg.conversion_log"
+			" WHERE user_id = ANY ($1) GROUP BY user_id", 1, types);
+	}
+	arg = PointerGetDatum(construct_array(users, nusers, TEXTOID, -1, false, TYPALIGN_INT));
+	if (SPI_execute_plan(late_users_plan, &arg, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the conversions of stream %d", stream);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		bool		isnull;
+		HeapTuple	tuple = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		uint64		hash = (uint64) DatumGetInt64(SPI_getbinval(tuple, desc, 1, &isnull));
+		TimestampTz newest = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull));
+		LateUser   *e = hash_search(late_users, &hash, HASH_ENTER, NULL);
+
+		if (newest > e->newest)
+			e->newest = newest;
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* May a click of this user at this time be credited with a logged conversion? */
+static bool
+may_concern_conversion(int stream, ConverterSet *set, uint64 hash, TimestampTz event_time)
+{
+	LateUser   *late;
+
+	if (set == NULL)
+		return true;
+	if (event_time >= set->floor)
+		return hash_search(set->users, &hash, HASH_FIND, NULL) != NULL;
+	if (late_users == NULL || late_users_stream != stream ||
+		(late = hash_search(late_users, &hash, HASH_FIND, NULL)) == NULL)
+		return true;			/* not asked: look */
+	return late->newest >= event_time;
 }
 
 /*
@@ -293,8 +406,7 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatc
 	{
 		uint64		hash = user_hash_of(touched->users[i]);
 
-		if (set == NULL || DatumGetTimestampTz(touched->times[i]) < set->floor ||
-			hash_search(set->users, &hash, HASH_FIND, NULL) != NULL)
+		if (may_concern_conversion(stream, set, hash, DatumGetTimestampTz(touched->times[i])))
 		{
 			touched->users[kept] = touched->users[i];
 			touched->campaigns[kept] = touched->campaigns[i];
@@ -333,9 +445,15 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatc
 		bool		isnull;
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
+		uint64		hash = user_hash_of(SPI_getbinval(tuple, desc, 1, &isnull));
+		TimestampTz event_time = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull));
+		LateUser   *late;
 
-		note_converter(set, user_hash_of(SPI_getbinval(tuple, desc, 1, &isnull)),
-					   DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull)));
+		note_converter(set, hash, event_time);
+		if (late_users != NULL && late_users_stream == stream &&
+			(late = hash_search(late_users, &hash, HASH_FIND, NULL)) != NULL &&
+			event_time > late->newest)
+			late->newest = event_time;
 	}
 	SPI_freetuptable(SPI_tuptable);
 	if (set != NULL && hash_get_num_entries(set->users) > converters_max())

@@ -347,7 +347,7 @@ define_settings(void)
 							"Memory each worker uses to remember its users' recent clicks and which users convert.",
 							"Past it the oldest are forgotten; users not remembered are read from the log (exact, only slower).",
 							&clickagg_history_cache_kb,
-							64 * 1024, 1024, INT_MAX / 2,
+							256 * 1024, 1024, INT_MAX / 2,
 							PGC_SIGHUP,
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);

@@ -290,6 +290,8 @@ extern void clickagg_set_aside_arrivals(int stream, Arrival *arrivals, int count
 
 /* dictionary.c */
 extern void clickagg_dictionary_reset(void);
+extern void clickagg_dictionary_mark(void);
+extern void clickagg_dictionary_undo(void);
 extern void clickagg_dictionary_resolve(Arrival **cands, int ncands);
 extern bool clickagg_dictionary_has_misses(const Arrival *arrivals, int n);
 extern void clickagg_dictionary_touch(Arrival **cands, int n);
@@ -349,6 +351,8 @@ extern void clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first);
 extern void clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touched);
 extern int	clickagg_history_cache_kb;
 extern void clickagg_history_reset(void);
+extern void clickagg_history_mark(void);
+extern void clickagg_history_undo(void);
 extern void clickagg_history_set_horizon(int stream, TimestampTz newest_logged);
 extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,
 								 TimestampTz event_time);
@@ -373,6 +377,7 @@ extern void clickagg_attribute_pass(int stream, TouchedClicks *touched,
 extern void clickagg_set_aside_conversion(int stream, ItemPointer tid, const char *sqlstate,
 										  const char *message);
 extern void clickagg_attribution_reset(void);
+extern void clickagg_attribution_prefetch(int stream, const Arrival *arrivals, int n);
 
 /* isolation.c: the rows of a failing batch set aside, and retries */
 typedef struct BisectCalls
@@ -381,6 +386,7 @@ typedef struct BisectCalls
 	void		(*set_aside) (void *arg, int item, const struct ErrorData *edata);
 	void		(*forget) (void *arg);	/* after a rollback: what caches learnt */
 	void	   *arg;
+	void		(*swap) (void *arg, int i, int j);	/* items i and j trade places; may be NULL */
 } BisectCalls;
 
 typedef struct Retry
@@ -398,9 +404,12 @@ typedef struct ErrorNote
 
 extern struct ErrorData *clickagg_catch_error(void);
 extern void clickagg_note_error(ErrorNote *note, const struct ErrorData *edata);
-extern int	clickagg_bisect(const BisectCalls *calls, int n, int max_set_aside,
+extern int	clickagg_bisect(const BisectCalls *calls, int n, int chunk, int max_set_aside,
 							struct ErrorData **last_error);
 extern struct ErrorData *clickagg_in_subtransaction(void (*fn) (void *), void *arg);
+extern void clickagg_blame_begin(const void *base, Size item_size, int nitems);
+extern void clickagg_blame_item(const void *item);
+extern void clickagg_blame_clear(void);
 extern bool clickagg_retry_due(const Retry *retry, TimestampTz now);
 extern void clickagg_retry_failed(Retry *retry, TimestampTz now);
 extern void clickagg_retry_succeeded(Retry *retry);
@@ -416,6 +425,8 @@ typedef enum RecentAnswer
 extern int	clickagg_dedup_cache_kb;
 extern void clickagg_recent_reset(void);
 extern void clickagg_recent_begin_pass(void);
+extern void clickagg_recent_mark(void);
+extern bool clickagg_recent_undo(void);
 extern bool clickagg_recent_horizon_known(int stream);
 extern void clickagg_recent_set_horizon(int stream, TimestampTz newest_logged);
 extern RecentAnswer clickagg_recent_check(int stream, const pg_uuid_t *click_id,

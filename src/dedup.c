@@ -569,6 +569,22 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 	clickagg_classify_pass(stream, fresh, nfresh, &result->touched);
 	clickagg_ip_rate_note_late(fresh, nfresh);
 
+	/*
+	 * The writes, each fate now decided.  The rollup rows and the counters
+	 * first: the cheap writes, so that a part of a pass that one of them
+	 * refuses (isolation.c) has not written the log's rows in vain.
+	 */
+	clickagg_rollup_record(arrivals, count);
+	counters = fates_create(CurrentMemoryContext, 1024, NULL);
+	for (i = 0; i < count; i++)
+	{
+		count_fate(counters, &arrivals[i]);
+		if (arrivals[i].reject == REJECT_NONE && !arrivals[i].duplicate)
+			naccepted++;
+	}
+	save_counters(stream, counters);
+	fates_destroy(counters);
+
 	for (start = 0; start < nunique;)
 	{
 		int			end = start;
@@ -581,17 +597,6 @@ clickagg_move_arrivals(int stream, Arrival *arrivals, int count, MoveResult *res
 
 	if (nrejected > 0)
 		keep_rejected(rejected, nrejected, NULL, NULL);
-
-	counters = fates_create(CurrentMemoryContext, 1024, NULL);
-	for (i = 0; i < count; i++)
-	{
-		count_fate(counters, &arrivals[i]);
-		if (arrivals[i].reject == REJECT_NONE && !arrivals[i].duplicate)
-			naccepted++;
-	}
-	save_counters(stream, counters);
-	fates_destroy(counters);
-	clickagg_rollup_record(arrivals, count);
 
 	result->accepted = naccepted;
 	result->rejected = nrejected;

@@ -129,6 +129,24 @@ static bool watch_dictionaries(void);
 static bool is_touched(int kind, int32 key, int32 day);
 
 /*
+ * Since clickagg_dictionary_mark(): did this process intern keys, and the
+ * touched entries it changed, with the day each had before (DATEVAL_NOBEGIN:
+ * none).  Past TOUCH_JOURNAL_MAX entries, undo forgets every cache instead.
+ */
+#define TOUCH_JOURNAL_MAX	4096
+static TouchEntry touch_journal[TOUCH_JOURNAL_MAX];
+static int	touch_journal_n = 0;
+static bool touch_journal_overflowed = false;
+
+/* And the cache entries it made for keys it interned. */
+#define INTERN_JOURNAL_MAX	4096
+static AdCacheKey interned_ads[INTERN_JOURNAL_MAX];
+static int	ninterned_ads = 0;
+static UaCacheEntry *interned_agents[INTERN_JOURNAL_MAX];
+static int	ninterned_agents = 0;
+static bool intern_journal_overflowed = false;
+
+/*
  * The dictionaries the caches describe, for invalidation: a dictionary
  * dropped, or keys retired (clickagg.drop_expired_partitions() sends a
  * relcache invalidation of both tables; keys may be deleted after).
@@ -164,8 +182,55 @@ clickagg_dictionary_reset(void)
 	ad_cache = NULL;
 	ua_cache = NULL;
 	touched = NULL;
+	touch_journal_n = 0;		/* what the journals name is forgotten */
+	ninterned_ads = ninterned_agents = 0;
 	/* verdicts are cached per user agent key */
 	clickagg_traffic_reset();
+}
+
+/*
+ * A part of a pass that rolls back on its own (isolation.c) takes back
+ * what it wrote to the dictionaries: the keys it interned and the last_seen
+ * days it raised are journaled, and undo forgets them (every cache, when a
+ * journal overflowed).
+ */
+void
+clickagg_dictionary_mark(void)
+{
+	touch_journal_n = 0;
+	touch_journal_overflowed = false;
+	ninterned_ads = ninterned_agents = 0;
+	intern_journal_overflowed = false;
+}
+
+void
+clickagg_dictionary_undo(void)
+{
+	int			i;
+
+	if (intern_journal_overflowed || touch_journal_overflowed)
+		clickagg_dictionary_reset();
+	if (ad_cache != NULL)
+		for (i = 0; i < ninterned_ads; i++)
+			(void) adkeys_delete(ad_cache, interned_ads[i]);
+	/* (an agent's entry may share a chain: it is made to match nothing) */
+	for (i = 0; i < ninterned_agents; i++)
+		interned_agents[i]->len = -1;
+	if (touched != NULL)
+		for (i = touch_journal_n - 1; i >= 0; i--)
+		{
+			TouchEntry *was = &touch_journal[i];
+
+			if (was->day == DATEVAL_NOBEGIN)
+				(void) hash_search(touched, &was->key, HASH_REMOVE, NULL);
+			else
+			{
+				TouchEntry *e = hash_search(touched, &was->key, HASH_ENTER, NULL);
+
+				e->day = was->day;
+			}
+		}
+	clickagg_dictionary_mark();
 }
 
 /*
@@ -243,6 +308,10 @@ ua_cache_insert(const char *bytes, int len, uint64 hash, int32 ua_key)
 	}
 	else
 		e->next = NULL;
+	if (ninterned_agents < INTERN_JOURNAL_MAX)
+		interned_agents[ninterned_agents++] = e;
+	else
+		intern_journal_overflowed = true;
 	e->ua_key = ua_key;
 	e->len = len;
 	e->bytes = MemoryContextAlloc(dictionary_context, len + 1);
@@ -286,7 +355,9 @@ intern_batch(SPIPlanPtr plan, Datum *args, int n, const char *what)
 	bool		isnull;
 	Datum		d;
 	ArrayType  *arr;
-	int			rc = SPI_execute_plan(plan, args, NULL, false, 1);
+	int			rc;
+
+	rc = SPI_execute_plan(plan, args, NULL, false, 1);
 
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "interning %s failed: %s", what, SPI_result_code_string(rc));
@@ -431,6 +502,10 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 			key.ad_id = DatumGetInt64(elems2[i]);
 			e = adkeys_insert(ad_cache, key, &found);
 			e->ad_key = keys[i];
+			if (ninterned_ads < INTERN_JOURNAL_MAX)
+				interned_ads[ninterned_ads++] = key;
+			else
+				intern_journal_overflowed = true;
 		}
 		for (i = 0, u = -1; i < nmisses; i++)
 		{
@@ -594,8 +669,17 @@ note_touched(int kind, int32 key, int32 day)
 	k.kind = kind;
 	k.key = key;
 	e = hash_search(touched, &k, HASH_ENTER, &found);
-	if (!found || e->day < day)
-		e->day = day;
+	if (found && e->day >= day)
+		return;
+	if (touch_journal_n < TOUCH_JOURNAL_MAX)
+	{
+		touch_journal[touch_journal_n].key = k;
+		touch_journal[touch_journal_n].day = found ? e->day : DATEVAL_NOBEGIN;
+		touch_journal_n++;
+	}
+	else
+		touch_journal_overflowed = true;
+	e->day = day;
 }
 
 /*
@@ -605,9 +689,9 @@ note_touched(int kind, int32 key, int32 day)
  * prunes only keys last seen before every day it keeps.  Usually nothing to
  * do (a key is touched once a day); a pass that finds something to do does
  * it first in a transaction of its own (stream.c), so that a busy key's row
- * is not held locked for a whole pass.  A pass that rolls back forgets what
- * it noted here (the caches are reset), so nothing is noted that did not
- * commit.
+ * is not held locked for a whole pass.  A pass, or a part of one, that
+ * rolls back forgets what it noted here (the caches are reset), so nothing
+ * is noted that did not commit.
  */
 void
 clickagg_dictionary_touch(Arrival **cands, int n)

@@ -149,6 +149,114 @@ typedef struct Bisection
 } Bisection;
 
 /*
+ * Blame: the rows a stage held in hand when it failed, as the indexes of
+ * items into the part being processed (clickagg_blame_begin).  Filled by
+ * the stages' error context callbacks, so it must not allocate: room for
+ * every item of the part is made when the part begins.
+ */
+static const char *blame_base = NULL;
+static Size blame_item_size = 0;
+static int	blame_nitems = 0;
+static int *blamed = NULL;
+static int	nblamed = 0;
+static int	blamed_room = 0;
+
+/* A part of a batch begins: its items are nitems of item_size from base. */
+void
+clickagg_blame_begin(const void *base, Size item_size, int nitems)
+{
+	if (nitems > blamed_room)
+	{
+		int			room = Max(nitems, 1024);
+
+		blamed = blamed == NULL ?
+			MemoryContextAlloc(TopMemoryContext, sizeof(int) * room) :
+			repalloc(blamed, sizeof(int) * room);
+		blamed_room = room;
+	}
+	blame_base = base;
+	blame_item_size = item_size;
+	blame_nitems = nitems;
+	nblamed = 0;
+}
+
+/*
+ * In a stage's error context callback: the item (a pointer into the part)
+ * the failing row was made from.  Items outside the part are not noted.
+ */
+void
+clickagg_blame_item(const void *item)
+{
+	ptrdiff_t	offset = (const char *) item - blame_base;
+	int			index;
+
+	if (blame_base == NULL || blame_item_size == 0 || offset < 0)
+		return;
+	index = (int) (offset / (ptrdiff_t) blame_item_size);
+	if (index < blame_nitems && nblamed < blamed_room)
+		blamed[nblamed++] = index;
+}
+
+/*
+ * A stage ends without error: whatever it blamed was for a warning or a
+ * notice, not for a failure.
+ */
+void
+clickagg_blame_clear(void)
+{
+	nblamed = 0;
+}
+
+/*
+ * Move the items a failed test of [start, end) blamed to its end, in the
+ * caller's array (calls->swap); returns how many.  0 when none or all
+ * were blamed (nothing to learn), or when the caller cannot swap.
+ */
+static int
+take_blame(Bisection *b, int start, int end)
+{
+	int			n = end - start;
+	bool	   *is_blamed;
+	int			count = 0;
+	int			i,
+				j;
+
+	if (nblamed == 0 || b->calls->swap == NULL)
+		return 0;
+	is_blamed = palloc0(sizeof(bool) * n);
+	for (i = 0; i < nblamed; i++)
+		if (blamed[i] < n && !is_blamed[blamed[i]])
+		{
+			is_blamed[blamed[i]] = true;
+			count++;
+		}
+	nblamed = 0;
+	if (count == 0 || count == n)
+	{
+		pfree(is_blamed);
+		return 0;
+	}
+	/* partition: the blamed to the end */
+	i = 0;
+	j = n - 1;
+	while (i < j)
+	{
+		if (!is_blamed[i])
+			i++;
+		else if (is_blamed[j])
+			j--;
+		else
+		{
+			b->calls->swap(b->calls->arg, start + i, start + j);
+			is_blamed[i] = false;
+			is_blamed[j] = true;
+		}
+	}
+	pfree(is_blamed);
+	return count;
+}
+
+/*
  * Run fn(arg, start, end) in a subtransaction.  Returns NULL when it
  * committed, else its error (the subtransaction rolled back); rethrows an
  * environmental one.
@@ -161,6 +269,7 @@ in_subtransaction(void (*fn) (void *, int, int, const ErrorData *), void *arg,
 	ResourceOwner owner = CurrentResourceOwner;
 	ErrorData  *volatile edata = NULL;
 
+	nblamed = 0;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(context);
 	PG_TRY();
@@ -201,17 +310,36 @@ set_aside_row(void *arg, int start, int end, const ErrorData *why)
 	b->calls->set_aside(b->calls->arg, start, why);
 }
 
-/* Rows [start, end), whose batch failed: each half again, down to rows. */
+/*
+ * Rows [start, end), known to fail: edata is the error of a test that
+ * failed, tested true when that test was of exactly these rows (false: the
+ * rows are the rest of a failed range whose other half went through).
+ * Each half again, down to single rows, each tested before it is set aside.
+ * When the first half goes through, the second is taken to fail without a
+ * test of its own (most failures are one row's): halves the tests a poison
+ * row costs.
+ */
 static void
-bisect_range(Bisection *b, int start, int end, ErrorData *edata)
+bisect_range(Bisection *b, int start, int end, ErrorData *edata, bool tested)
 {
 	ErrorData  *again;
+	int			blamed_here = 0;
 
-	b->calls->forget(b->calls->arg);
+	if (tested)
+	{
+		blamed_here = take_blame(b, start, end);
+		b->calls->forget(b->calls->arg);
+	}
 	if (b->last_error != NULL && b->last_error != edata)
 		FreeErrorData(b->last_error);
 	b->last_error = edata;
-	if (end - start == 1)
+	if (end - start == 1 && !tested)
+	{
+		again = in_subtransaction(process_range, b, start, end, NULL);
+		if (again != NULL)
+			bisect_range(b, start, end, again, true);
+	}
+	else if (end - start == 1)
 	{
 		if (++b->set_aside > b->max_set_aside)
 			ReThrowError(edata);	/* most rows fail: not poison */
@@ -219,16 +347,30 @@ bisect_range(Bisection *b, int start, int end, ErrorData *edata)
 		if (again != NULL)
 			ReThrowError(again);	/* cannot even keep it aside */
 	}
+	else if (blamed_here > 0)
+	{
+		/* the rest once more, then the rows the failing stage named */
+		int			rest_end = end - blamed_here;
+
+		again = in_subtransaction(process_range, b, start, rest_end, NULL);
+		if (again != NULL)
+			bisect_range(b, start, rest_end, again, true);
+		bisect_range(b, rest_end, end, b->last_error, false);
+	}
 	else
 	{
 		int			mid = start + (end - start) / 2;
 
 		again = in_subtransaction(process_range, b, start, mid, NULL);
-		if (again != NULL)
-			bisect_range(b, start, mid, again);
-		again = in_subtransaction(process_range, b, mid, end, NULL);
-		if (again != NULL)
-			bisect_range(b, mid, end, again);
+		if (again == NULL)
+			bisect_range(b, mid, end, edata, false);
+		else
+		{
+			bisect_range(b, start, mid, again, true);
+			again = in_subtransaction(process_range, b, mid, end, NULL);
+			if (again != NULL)
+				bisect_range(b, mid, end, again, true);
+		}
 	}
 }
 
@@ -258,23 +400,32 @@ clickagg_in_subtransaction(void (*fn) (void *), void *arg)
 
 /*
  * Process items [0, n) of the caller's batch with calls->process, setting
- * aside the single items that make it fail (see the file header).  Returns
- * how many were set aside, and in *last_error (if not NULL) the last error
- * any part met (in CurrentMemoryContext), or NULL when the batch went
- * through at once.
+ * aside the single items that make it fail (see the file header): in parts
+ * of at most chunk items (0: all at once).  Returns how many were set
+ * aside, and in *last_error (if not NULL) the last error any part met (in
+ * CurrentMemoryContext), or NULL when every part went through at once.
  */
 int
-clickagg_bisect(const BisectCalls *calls, int n, int max_set_aside, ErrorData **last_error)
+clickagg_bisect(const BisectCalls *calls, int n, int chunk, int max_set_aside,
+				ErrorData **last_error)
 {
 	Bisection	b;
 	ErrorData  *edata;
+	int			start;
 
 	b.calls = calls;
 	b.max_set_aside = Max(max_set_aside, 1);
 	b.set_aside = 0;
 	b.last_error = NULL;
-	if (n > 0 && (edata = in_subtransaction(process_range, &b, 0, n, NULL)) != NULL)
-		bisect_range(&b, 0, n, edata);
+	if (chunk <= 0)
+		chunk = Max(n, 1);
+	for (start = 0; start < n; start += chunk)
+	{
+		int			end = Min(start + chunk, n);
+
+		if ((edata = in_subtransaction(process_range, &b, start, end, NULL)) != NULL)
+			bisect_range(&b, start, end, edata, true);
+	}
 	if (last_error != NULL)
 		*last_error = b.last_error;
 	return b.set_aside;

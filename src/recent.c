@@ -17,6 +17,11 @@
  * to stay within clickagg.dedup_cache_size.  Older events are probed as
  * before.  Entries are added during a pass; if the pass rolls back, the
  * caller resets the cache (clickagg_recent_reset), which is always safe.
+ * A part of a pass that rolls back on its own (a subtransaction, see
+ * isolation.c) takes back only what it added: the entries added since
+ * clickagg_recent_mark() are journaled, and clickagg_recent_undo() deletes
+ * them (an entry that was not in the cache was not in the log either, or
+ * was older than the horizon: forgetting it is always safe).
  *
  * Backend-local memory; no locks.
  *
@@ -75,6 +80,13 @@ static bool horizon_known[CLICKAGG_STREAMS];
 static int64 horizon[CLICKAGG_STREAMS]; /* TimestampTz */
 static int32 newest_second = PG_INT32_MIN;
 
+/* Click IDs added since the last mark; past JOURNAL_MAX only "overflowed". */
+#define JOURNAL_MAX			(1024 * 1024)
+static pg_uuid_t *journal = NULL;
+static int	journal_n = 0;
+static int	journal_max = 0;
+static bool journal_overflowed = false;
+
 static void ensure_table(void);
 
 void
@@ -84,6 +96,9 @@ clickagg_recent_reset(void)
 		MemoryContextDelete(recent_context);
 	recent_context = NULL;
 	recent = NULL;
+	journal = NULL;
+	journal_n = journal_max = 0;
+	journal_overflowed = false;
 	recent_size_kb = -1;
 	memset(horizon_known, false, sizeof(horizon_known));
 	newest_second = PG_INT32_MIN;
@@ -155,6 +170,55 @@ ensure_table(void)
 	recent = recent_create(recent_context, recent_capacity, NULL);
 }
 
+/* From here on, journal what is added, for clickagg_recent_undo(). */
+void
+clickagg_recent_mark(void)
+{
+	journal_n = 0;
+	journal_overflowed = false;
+}
+
+/*
+ * Take back what was added since the mark; false when that could not be
+ * told (the journal overflowed): the cache was reset, every horizon unknown.
+ */
+bool
+clickagg_recent_undo(void)
+{
+	int			i;
+
+	if (journal_overflowed)
+	{
+		clickagg_recent_reset();
+		return false;
+	}
+	if (recent != NULL)
+		for (i = 0; i < journal_n; i++)
+			(void) recent_delete(recent, journal[i]);
+	journal_n = 0;
+	return true;
+}
+
+static void
+journal_add(const pg_uuid_t *click_id)
+{
+	if (journal_overflowed)
+		return;
+	if (journal_n == journal_max)
+	{
+		if (journal_max >= JOURNAL_MAX)
+		{
+			journal_overflowed = true;
+			return;
+		}
+		journal_max = Max(journal_max * 2, 1024);
+		journal = journal == NULL ?
+			MemoryContextAlloc(recent_context, sizeof(pg_uuid_t) * journal_max) :
+			repalloc(journal, sizeof(pg_uuid_t) * journal_max);
+	}
+	journal[journal_n++] = *click_id;
+}
+
 /*
  * Drop about the older half of the entries and move every horizon past them.
  */
@@ -214,6 +278,7 @@ clickagg_recent_check(int stream, const pg_uuid_t *click_id, TimestampTz event_t
 	e = recent_insert(recent, *click_id, &found);
 	if (found)
 		return RECENT_SEEN;
+	journal_add(click_id);
 	e->event_second = second;
 	if (second > newest_second)
 		newest_second = second;

@@ -61,6 +61,7 @@
 
 PG_FUNCTION_INFO_V1(clickagg_user_hash_sql);
 PG_FUNCTION_INFO_V1(clickagg_folder_counters);
+PG_FUNCTION_INFO_V1(clickagg_rollup_row_in_hand);
 
 /* What an arrival adds to its minute row. */
 #define ROLLUP_VALID		0
@@ -77,9 +78,49 @@ typedef struct RollupRow
 	int16		kind;			/* ROLLUP_VALID, _INVALID or _DUPLICATE */
 	int64		cost_micros;
 	int64		user_hash;
+	Arrival    *arrival;		/* the click it comes from */
 } RollupRow;
 
 static SPIPlanPtr record_plan = NULL;
+
+/*
+ * The group of a pass whose minute row clickagg.record_rollup_groups() is
+ * making (1-based; 0: none), noted by clickagg.rollup_row_in_hand() as each
+ * row is made and read by the error context callback below: the row a
+ * constraint or an overflow refuses is the one in hand.
+ */
+static int32 group_in_hand = 0;
+
+typedef struct GroupsInHand
+{
+	RollupRow  *rows;			/* sorted by group */
+	int		   *first_row;		/* per group, and one past the last */
+	int			ngroups;
+} GroupsInHand;
+
+static void
+blame_group_in_hand(void *arg)
+{
+	GroupsInHand *g = (GroupsInHand *) arg;
+	int			k = group_in_hand - 1;
+	int			i;
+
+	if (k < 0 || k >= g->ngroups)
+		return;
+	for (i = g->first_row[k]; i < g->first_row[k + 1]; i++)
+		clickagg_blame_item(g->rows[i].arrival);
+	errcontext("minute rollup row of campaign " INT64_FORMAT ", ad " INT64_FORMAT " (%d clicks)",
+			   g->rows[g->first_row[k]].campaign_id, g->rows[g->first_row[k]].ad_id,
+			   g->first_row[k + 1] - g->first_row[k]);
+}
+
+/* clickagg.rollup_row_in_hand(group_number, campaign_id): see group_in_hand */
+Datum
+clickagg_rollup_row_in_hand(PG_FUNCTION_ARGS)
+{
+	group_in_hand = PG_GETARG_INT32(0);
+	PG_RETURN_INT64(PG_GETARG_INT64(1));
+}
 
 /* The UTC minute an event falls in.  Timestamps count from a whole minute. */
 static inline TimestampTz
@@ -148,6 +189,8 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	Datum	   *multi_users = palloc(sizeof(Datum) * Max(count, 1));
 	int			nmulti = 0;
 	Datum		args[ROLLUP_ARGS];
+	GroupsInHand in_hand;
+	ErrorContextCallback callback;
 	int			i;
 
 	for (i = 0; i < count; i++)
@@ -164,11 +207,14 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 			a->invalid_code != 0 ? ROLLUP_INVALID : ROLLUP_VALID;
 		r->cost_micros = a->cost_micros;
 		r->user_hash = user_hash(a->user_id);
+		r->arrival = a;
 		nrows++;
 	}
 	if (nrows == 0)
 		return;
 	qsort(rows, nrows, sizeof(RollupRow), compare_rollup_rows);
+	in_hand.rows = rows;
+	in_hand.first_row = palloc(sizeof(int) * (nrows + 1));
 
 	for (i = 0; i < nrows;)
 	{
@@ -178,6 +224,8 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		int			users = 0;
 		int			first_multi = nmulti;
 		int			j;
+
+		in_hand.first_row[ngroups] = i;
 
 		for (j = i; j < nrows && rows[j].campaign_id == first->campaign_id &&
 			 rows[j].bucket == first->bucket && rows[j].ad_id == first->ad_id; j++)
@@ -234,8 +282,18 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	args[9] = PointerGetDatum(construct_array(multi_groups, nmulti, INT4OID, sizeof(int32), true, TYPALIGN_INT));
 	args[10] = PointerGetDatum(int64_array(multi_users, nmulti));
 
+	in_hand.first_row[ngroups] = nrows;
+	in_hand.ngroups = ngroups;
+	callback.callback = blame_group_in_hand;
+	callback.arg = &in_hand;
+	callback.previous = error_context_stack;
+	error_context_stack = &callback;
+	group_in_hand = 0;
 	if (SPI_execute_plan(record_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.record_rollup_groups failed");
+	error_context_stack = callback.previous;
+	group_in_hand = 0;
+	clickagg_blame_clear();
 }
 
 /* Failed folds, retried after a pause (isolation.c). */
@@ -364,12 +422,12 @@ fold_once(void)
 	usable = clickagg_extension_usable();
 	if (usable && (edata = clickagg_in_subtransaction(fold_all, &f)) != NULL)
 	{
-		BisectCalls calls = {fold_rows, set_aside_delta, forget_nothing, &f};
+		BisectCalls calls = {fold_rows, set_aside_delta, forget_nothing, &f, NULL};
 		ErrorData  *last = NULL;
 
 		load_delta_tids(&f);
 		f.folded = 0;
-		set_aside = clickagg_bisect(&calls, f.n, Max(8, f.n / 8), &last);
+		set_aside = clickagg_bisect(&calls, f.n, 0, Max(8, f.n / 8), &last);
 		clickagg_note_error(&note, last != NULL ? last : edata);
 	}
 	if (usable)

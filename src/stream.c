@@ -710,16 +710,28 @@ forget_after_error(void)
 }
 
 /*
+ * At the start of each part of a pass's batch (clickagg_bisect).
+ *
  * The pass's reads (the dedup probes, the users' histories, the converters)
- * go through its active snapshot, taken when it began.  A part of the batch
- * must see what the parts before it wrote: a copy of a click an earlier
- * part logged is a duplicate, a user's clicks it logged are history.
+ * go through its active snapshot, taken when it began.  A part must see what
+ * the parts before it wrote: a copy of a click an earlier part logged is a
+ * duplicate, a user's clicks it logged are history.
+ *
+ * And the caches journal what the part teaches them, for forget_part to
+ * take back if it rolls back: forgetting them all would make every part
+ * after a failed one start cold (an emptied dedup cache, histories read
+ * from the log, the lists loaded again), many times over for one poison row.
+ * The converter sets need nothing: a part can only add converters to them,
+ * and a converter too many costs a lookup, never a credit.
  */
 static void
-see_earlier_parts(void)
+begin_part(void)
 {
 	CommandCounterIncrement();
 	UpdateActiveSnapshotCommandId();
+	clickagg_recent_mark();
+	clickagg_history_mark();
+	clickagg_dictionary_mark();
 }
 
 /* The parts of a pass's batch, for clickagg_bisect. */
@@ -730,7 +742,8 @@ move_clicks(void *arg, int start, int end)
 	MoveResult	r = {0};
 	ConversionBatch none = {0};
 
-	see_earlier_parts();
+	begin_part();
+	clickagg_blame_begin(p->arrivals + start, sizeof(Arrival), end - start);
 	clickagg_move_arrivals(p->stream, p->arrivals + start, end - start, &r);
 	clickagg_attribute_pass(p->stream, &r.touched, &none);
 	p->result.accepted += r.accepted;
@@ -738,6 +751,16 @@ move_clicks(void *arg, int start, int end)
 	p->result.rejected += r.rejected;
 	if (r.newest_accepted > p->newest_logged)
 		p->newest_logged = r.newest_accepted;
+}
+
+static void
+swap_clicks(void *arg, int i, int j)
+{
+	PassBatch  *p = (PassBatch *) arg;
+	Arrival		a = p->arrivals[i];
+
+	p->arrivals[i] = p->arrivals[j];
+	p->arrivals[j] = a;
 }
 
 static void
@@ -757,7 +780,7 @@ move_conversions(void *arg, int start, int end)
 	TouchedClicks none = {0};
 	ConversionBatch part;
 
-	see_earlier_parts();
+	begin_part();
 	part.n = end - start;
 	part.tids = p->conversions.tids + start;
 	clickagg_attribute_pass(p->stream, &none, &part);
@@ -773,15 +796,24 @@ set_aside_conversion(void *arg, int item, const ErrorData *edata)
 								  edata->message ? edata->message : "");
 }
 
-/* After a part rolled back: caches afresh, trusting what this pass logged so far. */
+/*
+ * After a part rolled back: the caches take back what it taught them (see
+ * begin_part).  If the dedup cache could not, it starts afresh, trusting
+ * what this pass logged so far.
+ */
 static void
 forget_part(void *arg)
 {
 	PassBatch  *p = (PassBatch *) arg;
 
-	forget_after_error();
-	clickagg_recent_begin_pass();
-	clickagg_recent_set_horizon(p->stream, p->newest_logged);
+	clickagg_dictionary_undo();
+	clickagg_history_undo();
+	if (!clickagg_recent_undo())
+	{
+		clickagg_recent_begin_pass();
+		clickagg_recent_set_horizon(p->stream, p->newest_logged);
+	}
+	clickagg_history_set_horizon(p->stream, p->newest_logged);
 }
 
 /* The clicks its IP judged over the rate, recorded (all or none: no row to isolate). */
@@ -792,25 +824,62 @@ record_ip_findings(void *arg)
 	TouchedClicks touched = {0};
 	ConversionBatch none = {0};
 
-	see_earlier_parts();
+	begin_part();
 	clickagg_ip_rate_apply(p->stream, &touched);
 	clickagg_attribute_pass(p->stream, &touched, &none);
+}
+
+/*
+ * How often a stream's recent passes met rows they set aside: sums of rows
+ * moved and rows set aside, both decaying by POISON_DECAY a pass.
+ */
+#define POISON_DECAY		0.8
+static double poison_rows_seen[CLICKAGG_STREAMS];
+static double poison_rows_set_aside[CLICKAGG_STREAMS];
+
+static void
+note_poison(int stream, int moved, int set_aside)
+{
+	poison_rows_seen[stream] = poison_rows_seen[stream] * POISON_DECAY + moved;
+	poison_rows_set_aside[stream] = poison_rows_set_aside[stream] * POISON_DECAY + set_aside;
+}
+
+/*
+ * The parts a batch is first tried in.  A stream that met no poison lately
+ * tries its batch whole (one subtransaction).  One that did would see most
+ * batches fail, and a part that fails costs its rows' work up to the
+ * failing stage again, while every part costs a few SQL calls: it tries
+ * parts of about a third of the rows it met per poison row, which balances
+ * the two (bench/stream, 0.1% poison).
+ */
+static int
+first_parts_of(int stream, int n)
+{
+	double		per_poison;
+
+	if (poison_rows_set_aside[stream] < 0.05)
+		return 0;
+	per_poison = poison_rows_seen[stream] / poison_rows_set_aside[stream];
+	return (int) Min(Max(per_poison / 3, 16), Max(n, 1));
 }
 
 /* Run one part of a batch through clickagg_bisect, counting what it set aside. */
 static void
 bisect_part(PassBatch *p, int n, void (*process) (void *, int, int),
-			void (*set_aside) (void *, int, const ErrorData *))
+			void (*set_aside) (void *, int, const ErrorData *),
+			void (*swap) (void *, int, int))
 {
 	BisectCalls calls;
 	ErrorData  *edata = NULL;
+	int			chunk = first_parts_of(p->stream, n);
 
 	calls.process = process;
 	calls.set_aside = set_aside;
 	calls.forget = forget_part;
 	calls.arg = p;
+	calls.swap = swap;
 	/* more than an eighth of the batch failing is a broken install, not poison */
-	p->set_aside += clickagg_bisect(&calls, n, Max(8, n / 8), &edata);
+	p->set_aside += clickagg_bisect(&calls, n, chunk, Max(8, n / 8), &edata);
 	if (edata != NULL)
 	{
 		clickagg_note_error(&p->last_error, edata);
@@ -940,11 +1009,14 @@ stream_pass(int stream, bool intern_first)
 	 * subtransaction, split until the rows that make it fail are found and
 	 * set aside (isolation.c); then the IP findings.
 	 */
-	bisect_part(&batch, n, move_clicks, set_aside_click);
+	if (n > 0)
+		clickagg_attribution_prefetch(stream, batch.arrivals, n);
+	bisect_part(&batch, n, move_clicks, set_aside_click, swap_clicks);
 	if (batch.newest_logged > progress.max_event_time)
 		progress.max_event_time = batch.newest_logged;
+	note_poison(stream, n, batch.set_aside);
 	clickagg_conversions_waiting(stream, -1, &batch.conversions);
-	bisect_part(&batch, batch.conversions.n, move_conversions, set_aside_conversion);
+	bisect_part(&batch, batch.conversions.n, move_conversions, set_aside_conversion, NULL);
 	ip_error = clickagg_in_subtransaction(record_ip_findings, &batch);
 	if (ip_error != NULL)
 	{

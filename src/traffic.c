@@ -656,7 +656,10 @@ clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first)
  * whose users were not touched for that long, is dropped as one memory
  * context, and the horizons are raised past the newest click it held.  Any
  * error resets everything (clickagg_recent_reset calls
- * clickagg_history_reset).
+ * clickagg_history_reset), except in a part of a pass that rolls back on
+ * its own (isolation.c): the users' clicks as they were before the part
+ * are journaled from clickagg_history_mark() on, and clickagg_history_undo()
+ * puts them back.
  */
 static inline bool
 same_text(const text *x, const text *y)
@@ -712,6 +715,20 @@ static TimestampTz history_horizon[CLICKAGG_STREAMS];
 static TimestampTz history_newest = DT_NOBEGIN;
 static TimestampTz history_rotated_at = DT_NOBEGIN;	/* history_newest at the last rotation */
 
+/* A user's remembered clicks before the part being journaled changed them. */
+typedef struct SavedHistory
+{
+	uint64		user_hash;
+	int			n;
+	HistoryClick *clicks;
+} SavedHistory;
+
+static MemoryContext history_journal_context = NULL;
+static SavedHistory *history_journal = NULL;
+static int	history_journal_n = 0;
+static int	history_journal_max = 0;
+static bool history_journal_overflowed = false;
+
 static void
 drop_generation(HistoryGeneration *g)
 {
@@ -742,6 +759,102 @@ clickagg_history_reset(void)
 	history_current = history_previous = NULL;
 	memset(history_horizon_known, false, sizeof(history_horizon_known));
 	history_newest = history_rotated_at = DT_NOBEGIN;
+	/* nothing journaled before is remembered now */
+	if (history_journal_context != NULL)
+		clickagg_history_mark();
+}
+
+/* From here on, journal the users' clicks before they change. */
+void
+clickagg_history_mark(void)
+{
+	if (history_journal_context == NULL)
+		history_journal_context = AllocSetContextCreate(TopMemoryContext,
+														"clickagg user history journal",
+														ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(history_journal_context);
+	history_journal = NULL;
+	history_journal_n = history_journal_max = 0;
+	history_journal_overflowed = false;
+}
+
+/*
+ * Keep a copy of a user's clicks before they change.  Past
+ * clickagg.history_cache_size of copies the journal gives up: undo then
+ * resets the histories.
+ */
+static void
+journal_history(const UserHistory *h)
+{
+	SavedHistory *saved;
+
+	if (history_journal_context == NULL || history_journal_overflowed)
+		return;
+	if (MemoryContextMemAllocated(history_journal_context, true) >
+		(Size) clickagg_history_cache_kb * 1024)
+	{
+		history_journal_overflowed = true;
+		return;
+	}
+	if (history_journal_n == history_journal_max)
+	{
+		history_journal_max = Max(history_journal_max * 2, 256);
+		history_journal = history_journal == NULL ?
+			MemoryContextAlloc(history_journal_context, sizeof(SavedHistory) * history_journal_max) :
+			repalloc(history_journal, sizeof(SavedHistory) * history_journal_max);
+	}
+	saved = &history_journal[history_journal_n++];
+	saved->user_hash = h->user_hash;
+	saved->n = h->n;
+	saved->clicks = NULL;
+	if (h->n > 0)
+	{
+		saved->clicks = MemoryContextAlloc(history_journal_context, sizeof(HistoryClick) * h->n);
+		memcpy(saved->clicks, h->clicks, sizeof(HistoryClick) * h->n);
+	}
+}
+
+/*
+ * Put back the users' clicks as they were at the mark, newest change first.
+ * A user no longer remembered went with a generation, which raised the
+ * horizons past it.  Newest-event marks and horizons stay where the part
+ * moved them: later than need be only makes the memory claim less.
+ */
+void
+clickagg_history_undo(void)
+{
+	int			i;
+
+	if (history_journal_overflowed)
+	{
+		clickagg_history_reset();
+		clickagg_history_mark();
+		return;
+	}
+	for (i = history_journal_n - 1; i >= 0; i--)
+	{
+		SavedHistory *saved = &history_journal[i];
+		HistoryGeneration *g = history_current;
+		UserHistory *h = g ? histories_lookup(g->users, saved->user_hash) : NULL;
+
+		if (h == NULL && history_previous != NULL)
+		{
+			g = history_previous;
+			h = histories_lookup(g->users, saved->user_hash);
+		}
+		if (h == NULL)
+			continue;
+		if (saved->n > h->max)
+		{
+			h->max = saved->n;
+			h->clicks = h->clicks ? repalloc(h->clicks, sizeof(HistoryClick) * h->max) :
+				MemoryContextAlloc(g->context, sizeof(HistoryClick) * h->max);
+		}
+		if (saved->n > 0)
+			memcpy(h->clicks, saved->clicks, sizeof(HistoryClick) * saved->n);
+		h->n = saved->n;
+	}
+	clickagg_history_mark();
 }
 
 /* Start a stream's horizon after the newest event it had logged. */
@@ -797,7 +910,7 @@ rotate_histories(void)
  * generation goes first, then the current one; the horizons move past what
  * went, so the users' walks read the log instead (exact, only slower).
  */
-int			clickagg_history_cache_kb = 64 * 1024;
+int			clickagg_history_cache_kb = 256 * 1024;
 
 static Size
 generation_bytes(HistoryGeneration *g)
@@ -809,7 +922,6 @@ static void
 bound_histories(void)
 {
 	Size		limit = (Size) clickagg_history_cache_kb * 1024;
-
 	if (generation_bytes(history_current) + generation_bytes(history_previous) <= limit)
 		return;
 	if (history_previous != NULL)
@@ -1477,7 +1589,10 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 				changes_add(&changes, fresh[0]->user_id, &walk[k], old_verdict[k]);
 		}
 		if (h != NULL)
+		{
+			journal_history(h);
 			remember(h, user_lo[u], hi, walk, nold + nnew);
+		}
 		else if (walk[nold + nnew - 1].event_time > history_current->newest_event)
 			history_current->newest_event = walk[nold + nnew - 1].event_time;	/* see rotate_histories */
 		pfree(old);
