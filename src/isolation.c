@@ -10,18 +10,24 @@
  * would make every attempt over its batch fail and stop the stream, or the
  * fold, for good.  So the callers run the batch through clickagg_bisect():
  *
- *   - the batch is processed in a subtransaction; if that commits, that is
- *     all (one subtransaction per batch: microseconds);
+ *   - the batch is processed in a subtransaction, or in parts of a size
+ *     the caller chooses (a stream that met poison lately tries smaller
+ *     parts); if that commits, that is all (one subtransaction per part:
+ *     microseconds);
  *   - if it fails with an error that may come from the rows (anything but
  *     the environment's errors, see error_is_environmental), the
- *     subtransaction rolls back, the caller forgets what its caches learnt
- *     in it, and the two halves are processed the same way, each in a
- *     subtransaction of its own, down to single rows; a single row that
- *     fails is set aside by the caller (kept, with the error), in a
- *     subtransaction too.  All within the caller's transaction: the rows
- *     that succeed and the rows set aside commit together with its
- *     progress, exactly once.  A poison row costs about twice log2 of the
- *     batch's size in subtransactions, in one pass;
+ *     subtransaction rolls back and the caller takes back what its caches
+ *     learnt in it.  If the failing stage named the rows it held in hand
+ *     (clickagg_blame_item, from an error context callback), the rest is
+ *     tried again without them and each of them alone.  Otherwise the two
+ *     halves are tried, each in a subtransaction of its own, down to single
+ *     rows; when the first half goes through, the second is taken to fail
+ *     without a test of its own.  A single row that fails is set aside by
+ *     the caller (kept, with the error), in a subtransaction too.  All
+ *     within the caller's transaction: the rows that succeed and the rows
+ *     set aside commit together with its progress, exactly once.  A named
+ *     poison row costs three subtransactions; one found by halving, about
+ *     log2 of the part's size;
  *   - an error of the environment (lock or serialization conflicts, out of
  *     memory or disk, a missing object, an administrator's cancel) is
  *     thrown on: no row is to blame, so the caller's whole transaction

@@ -11,9 +11,10 @@
  * after some horizon were all logged by this worker since it started, the
  * cache holds every such click, and a miss is a proof of absence.
  *
- * The horizon of a stream starts just after the newest event time it had
- * logged before this worker started (clickagg.stream_progress.max_event_time,
- * committed with every pass), and moves forward when old entries are evicted
+ * The horizon of a stream starts at the second after the newest event time
+ * it had logged before this worker started (clickagg.stream_progress.
+ * max_event_time, committed with every pass: a click ID holds the event's
+ * second, so a retry in that second may be logged already), and moves forward when old entries are evicted
  * to stay within clickagg.dedup_cache_size.  Older events are probed as
  * before.  Entries are added during a pass; if the pass rolls back, the
  * caller resets the cache (clickagg_recent_reset), which is always safe.
