@@ -105,12 +105,15 @@ static ConverterSet converters[CLICKAGG_STREAMS];
  * query in every part of the pass.  clickagg_attribution_prefetch() asks
  * once per pass which of them convert, and until when: user hash -> the
  * newest conversion (DT_NOBEGIN: none).  Conversions the pass logs raise
- * it.  Users that share a hash share an entry, with the newest of both.
+ * it.  A user not asked about, or sharing a hash with another, is looked
+ * up as before.  Rebuilt by every pass, and used only within it.
  */
 typedef struct LateUser
 {
 	uint64		user_hash;		/* hash key */
 	TimestampTz newest;
+	text	   *user_id;		/* the user asked about (the pass's memory) */
+	bool		shared;			/* two users asked with this hash */
 } LateUser;
 
 static HTAB *late_users = NULL;
@@ -121,6 +124,13 @@ static SPIPlanPtr conversions_plan = NULL;
 static SPIPlanPtr converters_plan = NULL;
 static SPIPlanPtr waiting_plan = NULL;
 static SPIPlanPtr set_aside_plan = NULL;
+
+static inline bool
+same_user(const text *x, const text *y)
+{
+	return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
+}
 
 static inline uint64
 user_hash_of(Datum user_id)
@@ -273,6 +283,13 @@ clickagg_attribution_prefetch(int stream, const Arrival *arrivals, int n)
 		if (!found)
 		{
 			e->newest = DT_NOBEGIN;
+			e->user_id = a->user_id;
+			e->shared = false;
+			users[nusers++] = PointerGetDatum(a->user_id);
+		}
+		else if (!e->shared && !same_user(e->user_id, a->user_id))
+		{
+			e->shared = true;
 			users[nusers++] = PointerGetDatum(a->user_id);
 		}
 	}
@@ -306,7 +323,8 @@ clickagg_attribution_prefetch(int stream, const Arrival *arrivals, int n)
 
 /* May a click of this user at this time be credited with a logged conversion? */
 static bool
-may_concern_conversion(int stream, ConverterSet *set, uint64 hash, TimestampTz event_time)
+may_concern_conversion(int stream, ConverterSet *set, Datum user_id, uint64 hash,
+					   TimestampTz event_time)
 {
 	LateUser   *late;
 
@@ -315,7 +333,8 @@ may_concern_conversion(int stream, ConverterSet *set, uint64 hash, TimestampTz e
 	if (event_time >= set->floor)
 		return hash_search(set->users, &hash, HASH_FIND, NULL) != NULL;
 	if (late_users == NULL || late_users_stream != stream ||
-		(late = hash_search(late_users, &hash, HASH_FIND, NULL)) == NULL)
+		(late = hash_search(late_users, &hash, HASH_FIND, NULL)) == NULL ||
+		late->shared || !same_user(late->user_id, DatumGetTextPP(user_id)))
 		return true;			/* not asked: look */
 	return late->newest >= event_time;
 }
@@ -406,7 +425,8 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatc
 	{
 		uint64		hash = user_hash_of(touched->users[i]);
 
-		if (may_concern_conversion(stream, set, hash, DatumGetTimestampTz(touched->times[i])))
+		if (may_concern_conversion(stream, set, touched->users[i], hash,
+								   DatumGetTimestampTz(touched->times[i])))
 		{
 			touched->users[kept] = touched->users[i];
 			touched->campaigns[kept] = touched->campaigns[i];
@@ -440,7 +460,7 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatc
 		elog(ERROR, "clickagg.stream_conversions failed");
 
 	/* the conversions this pass logged: their users convert */
-	for (row = 0; set != NULL && row < SPI_processed; row++)
+	for (row = 0; row < SPI_processed; row++)
 	{
 		bool		isnull;
 		HeapTuple	tuple = SPI_tuptable->vals[row];
@@ -449,7 +469,8 @@ clickagg_attribute_pass(int stream, TouchedClicks *touched, const ConversionBatc
 		TimestampTz event_time = DatumGetTimestampTz(SPI_getbinval(tuple, desc, 2, &isnull));
 		LateUser   *late;
 
-		note_converter(set, hash, event_time);
+		if (set != NULL)
+			note_converter(set, hash, event_time);
 		if (late_users != NULL && late_users_stream == stream &&
 			(late = hash_search(late_users, &hash, HASH_FIND, NULL)) != NULL &&
 			event_time > late->newest)

@@ -342,6 +342,7 @@ extern int	clickagg_attribution_window_s;
 extern bool clickagg_classify_traffic;
 extern int	clickagg_bot_pattern_timeout_ms;
 extern void clickagg_traffic_reset(void);
+extern void clickagg_traffic_forget_agents(const int32 *keys, int n);
 extern void clickagg_traffic_judge_on_budget(bool on);
 extern void clickagg_traffic_sync(void);
 extern int16 clickagg_agent_verdict(int32 ua_key, text *agent);

@@ -213,9 +213,17 @@ clickagg_dictionary_undo(void)
 	if (ad_cache != NULL)
 		for (i = 0; i < ninterned_ads; i++)
 			(void) adkeys_delete(ad_cache, interned_ads[i]);
-	/* (an agent's entry may share a chain: it is made to match nothing) */
+	/*
+	 * (an agent's entry may share a chain: it is made to match nothing; its
+	 * key may be given to another agent now, so its verdict goes too)
+	 */
 	for (i = 0; i < ninterned_agents; i++)
+	{
+		int32		key = interned_agents[i]->ua_key;
+
 		interned_agents[i]->len = -1;
+		clickagg_traffic_forget_agents(&key, 1);
+	}
 	if (touched != NULL)
 		for (i = touch_journal_n - 1; i >= 0; i--)
 		{

@@ -18,8 +18,10 @@
  *     the environment's errors, see error_is_environmental), the
  *     subtransaction rolls back and the caller takes back what its caches
  *     learnt in it.  If the failing stage named the rows it held in hand
- *     (clickagg_blame_item, from an error context callback), the rest is
- *     tried again without them and each of them alone.  Otherwise the two
+ *     (clickagg_blame_item, from an error context callback), they are
+ *     tried on their own, then the rest without them (named rows that go
+ *     through on their own were named wrongly: the batch is halved from
+ *     then on).  Otherwise the two
  *     halves are tried, each in a subtransaction of its own, down to single
  *     rows; when the first half goes through, the second is taken to fail
  *     without a test of its own.  A single row that fails is set aside by
@@ -151,6 +153,7 @@ typedef struct Bisection
 	const BisectCalls *calls;
 	int			max_set_aside;
 	int			set_aside;
+	bool		blame_unreliable;	/* a blamed set went through on its own */
 	ErrorData  *last_error;		/* the last row's error, in the caller's context */
 } Bisection;
 
@@ -227,8 +230,11 @@ take_blame(Bisection *b, int start, int end)
 	int			i,
 				j;
 
-	if (nblamed == 0 || b->calls->swap == NULL)
+	if (nblamed == 0 || b->calls->swap == NULL || b->blame_unreliable)
+	{
+		nblamed = 0;
 		return 0;
+	}
 	is_blamed = palloc0(sizeof(bool) * n);
 	for (i = 0; i < nblamed; i++)
 		if (blamed[i] < n && !is_blamed[blamed[i]])
@@ -331,6 +337,7 @@ bisect_range(Bisection *b, int start, int end, ErrorData *edata, bool tested)
 	ErrorData  *again;
 	int			blamed_here = 0;
 
+	check_stack_depth();
 	if (tested)
 	{
 		blamed_here = take_blame(b, start, end);
@@ -355,13 +362,23 @@ bisect_range(Bisection *b, int start, int end, ErrorData *edata, bool tested)
 	}
 	else if (blamed_here > 0)
 	{
-		/* the rest once more, then the rows the failing stage named */
+		/*
+		 * The rows the failing stage named, then the rest once more.  Named
+		 * rows that go through on their own were named wrongly (an error
+		 * raised at the end of a statement, after the row in hand had moved
+		 * on): from then on this batch is halved instead, so that a wrong
+		 * name cannot peel the batch one group at a time.
+		 */
 		int			rest_end = end - blamed_here;
 
+		again = in_subtransaction(process_range, b, rest_end, end, NULL);
+		if (again == NULL)
+			b->blame_unreliable = true;
+		else
+			bisect_range(b, rest_end, end, again, true);
 		again = in_subtransaction(process_range, b, start, rest_end, NULL);
 		if (again != NULL)
 			bisect_range(b, start, rest_end, again, true);
-		bisect_range(b, rest_end, end, b->last_error, false);
 	}
 	else
 	{
@@ -422,6 +439,7 @@ clickagg_bisect(const BisectCalls *calls, int n, int chunk, int max_set_aside,
 	b.calls = calls;
 	b.max_set_aside = Max(max_set_aside, 1);
 	b.set_aside = 0;
+	b.blame_unreliable = false;
 	b.last_error = NULL;
 	if (chunk <= 0)
 		chunk = Max(n, 1);

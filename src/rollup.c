@@ -191,6 +191,7 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	Datum		args[ROLLUP_ARGS];
 	GroupsInHand in_hand;
 	ErrorContextCallback callback;
+	int			rc;
 	int			i;
 
 	for (i = 0; i < count; i++)
@@ -289,11 +290,12 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	callback.previous = error_context_stack;
 	error_context_stack = &callback;
 	group_in_hand = 0;
-	if (SPI_execute_plan(record_plan, args, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "clickagg.record_rollup_groups failed");
+	rc = SPI_execute_plan(record_plan, args, NULL, false, 1);
 	error_context_stack = callback.previous;
 	group_in_hand = 0;
 	clickagg_blame_clear();
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "clickagg.record_rollup_groups failed: %s", SPI_result_code_string(rc));
 }
 
 /* Failed folds, retried after a pause (isolation.c). */

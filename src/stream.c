@@ -727,11 +727,12 @@ forget_after_error(void)
 static void
 begin_part(void)
 {
-	CommandCounterIncrement();
-	UpdateActiveSnapshotCommandId();
+	/* (first: forget_part must never take back a part that committed) */
 	clickagg_recent_mark();
 	clickagg_history_mark();
 	clickagg_dictionary_mark();
+	CommandCounterIncrement();
+	UpdateActiveSnapshotCommandId();
 }
 
 /* The parts of a pass's batch, for clickagg_bisect. */
@@ -834,6 +835,7 @@ record_ip_findings(void *arg)
  * moved and rows set aside, both decaying by POISON_DECAY a pass.
  */
 #define POISON_DECAY		0.8
+#define MAX_FIRST_PARTS		32
 static double poison_rows_seen[CLICKAGG_STREAMS];
 static double poison_rows_set_aside[CLICKAGG_STREAMS];
 
@@ -860,7 +862,13 @@ first_parts_of(int stream, int n)
 	if (poison_rows_set_aside[stream] < 0.05)
 		return 0;
 	per_poison = poison_rows_seen[stream] / poison_rows_set_aside[stream];
-	return (int) Min(Max(per_poison / 3, 16), Max(n, 1));
+	/*
+	 * At most MAX_FIRST_PARTS: each part that writes takes a subtransaction
+	 * ID, and past 64 in one transaction every backend's snapshot checks
+	 * must consult pg_subtrans while it runs.
+	 */
+	return (int) Min(Max(Max(per_poison / 3, 16), (n + MAX_FIRST_PARTS - 1) / MAX_FIRST_PARTS),
+					 Max(n, 1));
 }
 
 /* Run one part of a batch through clickagg_bisect, counting what it set aside. */
@@ -1009,8 +1017,7 @@ stream_pass(int stream, bool intern_first)
 	 * subtransaction, split until the rows that make it fail are found and
 	 * set aside (isolation.c); then the IP findings.
 	 */
-	if (n > 0)
-		clickagg_attribution_prefetch(stream, batch.arrivals, n);
+	clickagg_attribution_prefetch(stream, batch.arrivals, n);
 	bisect_part(&batch, n, move_clicks, set_aside_click, swap_clicks);
 	if (batch.newest_logged > progress.max_event_time)
 		progress.max_event_time = batch.newest_logged;

@@ -460,23 +460,34 @@ judge_agent(const char *text, int len)
 	on_budget = any_regex && judging_on_budget && clickagg_bot_pattern_timeout_ms > 0;
 	if (on_budget)
 		start_budget(clickagg_bot_pattern_timeout_ms);
-	for (i = 0; i < npatterns && !patterns[i].exclude && !out_of_time; i++)
+	PG_TRY();
 	{
-		rc = pattern_match(&patterns[i], lower, wide, wide_len);
-		bot = (rc == REG_OKAY);
-		out_of_time = (rc == REG_CANCEL);
-		if (bot)
-			break;
+		for (i = 0; i < npatterns && !patterns[i].exclude && !out_of_time; i++)
+		{
+			rc = pattern_match(&patterns[i], lower, wide, wide_len);
+			bot = (rc == REG_OKAY);
+			out_of_time = (rc == REG_CANCEL);
+			if (bot)
+				break;
+		}
+		for (i = 0; bot && !out_of_time && i < npatterns; i++)
+		{
+			if (!patterns[i].exclude)
+				continue;
+			rc = pattern_match(&patterns[i], lower, wide, wide_len);
+			out_of_time = (rc == REG_CANCEL);
+			if (rc == REG_OKAY)
+				bot = false;
+		}
 	}
-	for (i = 0; bot && !out_of_time && i < npatterns; i++)
+	PG_CATCH();
 	{
-		if (!patterns[i].exclude)
-			continue;
-		rc = pattern_match(&patterns[i], lower, wide, wide_len);
-		out_of_time = (rc == REG_CANCEL);
-		if (rc == REG_OKAY)
-			bot = false;
+		/* (an armed timer would cancel whatever runs next) */
+		if (on_budget)
+			(void) end_budget();
+		PG_RE_THROW();
 	}
+	PG_END_TRY();
 	if (on_budget && end_budget())
 		out_of_time = true;
 	if (out_of_time)
@@ -499,6 +510,22 @@ judge_agent(const char *text, int len)
 	if (wide != NULL)
 		pfree(wide);
 	return bot ? CLICKAGG_CODE_BOT : CLICKAGG_CODE_VALID;
+}
+
+/*
+ * Forget the verdicts cached for these agent keys: a part of a pass that
+ * interned them rolled back, and a key that is free again may be given to
+ * another agent.
+ */
+void
+clickagg_traffic_forget_agents(const int32 *keys, int n)
+{
+	int			i;
+
+	if (!lists_loaded || agent_verdicts == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		(void) agents_delete(agent_verdicts, keys[i]);
 }
 
 /*
@@ -779,7 +806,7 @@ clickagg_history_mark(void)
 }
 
 /*
- * Keep a copy of a user's clicks before they change.  Past
+ * Keep a copy of a user's clicks before they change.  Past a quarter of
  * clickagg.history_cache_size of copies the journal gives up: undo then
  * resets the histories.
  */
@@ -791,7 +818,7 @@ journal_history(const UserHistory *h)
 	if (history_journal_context == NULL || history_journal_overflowed)
 		return;
 	if (MemoryContextMemAllocated(history_journal_context, true) >
-		(Size) clickagg_history_cache_kb * 1024)
+		(Size) clickagg_history_cache_kb * 1024 / 4)
 	{
 		history_journal_overflowed = true;
 		return;
@@ -1758,7 +1785,16 @@ clickagg_check_bot_pattern(PG_FUNCTION_ARGS)
 			wide[n - 1] = (pg_wchar) (unsigned char) regex_checks[u].last;
 		start_budget(REGEX_CHECK_MS * 20);
 		INSTR_TIME_SET_CURRENT(start);
-		rc = pg_regexec(p.regex, wide, n, 0, NULL, 0, NULL, 0);
+		PG_TRY();
+		{
+			rc = pg_regexec(p.regex, wide, n, 0, NULL, 0, NULL, 0);
+		}
+		PG_CATCH();
+		{
+			(void) end_budget();
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
 		INSTR_TIME_SET_CURRENT(took);
 		INSTR_TIME_SUBTRACT(took, start);
 		(void) end_budget();

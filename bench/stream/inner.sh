@@ -12,8 +12,12 @@ rate=${RATE:-50000}
 seconds=${SECONDS_PER_RUN:-60}
 rows=${ROWS_PER_TXN:-1000}
 steps=${STEPS:-50000 100000 150000 200000}
-# ONLY=poison: the poison section alone
+# SECTIONS: which parts to run, of "fixed poison traffic steps" (the
+# default, in that order); ONLY=poison is SECTIONS=poison
 step_seconds=${STEP_SECONDS:-20}
+sections=${SECTIONS:-fixed poison traffic steps}
+[ "${ONLY:-}" = poison ] && sections=poison
+has() { case " $sections " in *" $1 "*) return 0;; esac; return 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -77,7 +81,7 @@ run() {
 
 header="design target_rate achieved_rate failed_txn fresh_p50_s fresh_p99_s fresh_max_s probes worker_cpu_pct catchup_s loader_latency_ms"
 
-if [ "${ONLY:-}" != poison ]; then
+if has fixed; then
 echo
 echo "== Fixed rate: $rate clicks/s for ${seconds}s, 2 sessions, $rows clicks per transaction"
 echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to 5 days)"
@@ -90,6 +94,27 @@ echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to
     psql -qX -c "SELECT cron.unschedule('bench-rollup')" >/dev/null
 } | column -t
 
+fi
+
+if has poison; then
+echo
+echo "== The same with 0.1% poison rows: clicks whose rollup rows a constraint refuses, so"
+echo "   that every pass holding one fails until the worker isolates it and sets it aside"
+{
+    echo "$header"
+    run clickagg "$rate" "$seconds"
+    psql -qX -c "ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT bench_poison CHECK (campaign_id <> 999000) NOT VALID"
+    run clickagg_poison "$rate" "$seconds"
+    psql -qX -c "ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT bench_poison"
+} | column -t
+psql -qAtX -c "SELECT 'poison: ' || (SELECT count(*) FROM clickagg.rejected_clicks WHERE reason = 'processing_error') ||
+                      ' clicks set aside (' || (SELECT sum(set_aside) FROM clickagg.ingest_counts WHERE campaign_id = 999000) ||
+                      ' counted), ' || (SELECT count(*) FROM clickagg.clicks WHERE campaign_id = 999000) || ' logged; failed passes ' ||
+                      (SELECT sum(failed_passes) FROM clickagg.stream_health)"
+fi
+
+traffic_end=
+if has traffic; then
 echo
 echo "== The same with invalid traffic and conversions: 10% bot users, an IP per user but"
 echo "   1% of clicks from 20 click-farm addresses, a conversion for 1 click in 100"
@@ -106,26 +131,9 @@ psql -qAtX -c "SELECT 'conversion freshness (commit to credited in clicks_per_mi
 psql -qAtX -c "SELECT 'invalid clicks: ' || round(100.0 * sum(invalid_clicks) / sum(clicks + invalid_clicks), 1) || '% of accepted; conversions credited: ' || sum(conversions)
                  FROM clickagg.clicks_per_day"
 traffic_end=$(psql -qAtX -c "SELECT now()")
-
 fi
 
-echo
-echo "== The same with 0.1% poison rows: clicks whose rollup rows a constraint refuses, so"
-echo "   that every pass holding one fails until the worker isolates it and sets it aside"
-{
-    echo "$header"
-    run clickagg "$rate" "$seconds"
-    psql -qX -c "ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT bench_poison CHECK (campaign_id <> 999000) NOT VALID"
-    run clickagg_poison "$rate" "$seconds"
-    psql -qX -c "ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT bench_poison"
-} | column -t
-psql -qAtX -c "SELECT 'poison: ' || (SELECT count(*) FROM clickagg.rejected_clicks WHERE reason = 'processing_error') ||
-                      ' clicks set aside (' || (SELECT sum(set_aside) FROM clickagg.ingest_counts WHERE campaign_id = 999000) ||
-                      ' counted), ' || (SELECT count(*) FROM clickagg.clicks WHERE campaign_id = 999000) || ' logged; failed passes ' ||
-                      (SELECT sum(failed_passes) FROM clickagg.stream_health)"
-
-
-[ "${ONLY:-}" = poison ] && exit 0
+has steps || exit 0
 
 echo
 echo "== Highest rate with bounded lag (${step_seconds}s per step)"
@@ -140,6 +148,7 @@ echo "== Highest rate with bounded lag (${step_seconds}s per step)"
 } | column -t | tee "$work/steps.txt"
 
 echo
+if [ -n "$traffic_end" ]; then
 # The IP click rate of the traffic run's minutes: judged by the folder a
 # minute and ip_click_rate_delay after each (meanwhile the steps above ran);
 # compared with the rank rule computed again in SQL over the raw log.
@@ -162,6 +171,7 @@ psql -qAtX -c "
            ' clicks found; found but not beyond the 60th: ' || count(*) FILTER (WHERE invalid_reason = 'ip_click_rate' AND rank <= 60) ||
            ', beyond the 60th and valid: ' || count(*) FILTER (WHERE invalid_reason IS NULL AND rank > 60)
       FROM r"
+fi
 psql -qAtX -c "SELECT 'IP click rate cost: ' || string_agg(funcname || ' ' || calls || ' calls, ' || round(total_time::numeric / 1000, 1) || ' s', '; ' ORDER BY funcname)
                  FROM pg_stat_user_functions
                 WHERE funcname IN ('announce_ip_minutes', 'judge_ip_click_rates', 'apply_ip_findings')"

@@ -6,6 +6,7 @@
 #   bench/stream/run.sh                          # 50,000 clicks/s for 60 s
 #   RATE=20000 SECONDS_PER_RUN=30 bench/stream/run.sh
 #   STEPS="50000 80000 110000" STEP_SECONDS=20 bench/stream/run.sh
+#   SECTIONS="poison" bench/stream/run.sh       # of: fixed poison traffic steps
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/tools/install-deps.sh"
