@@ -12,12 +12,11 @@ rate=${RATE:-50000}
 seconds=${SECONDS_PER_RUN:-60}
 rows=${ROWS_PER_TXN:-1000}
 steps=${STEPS:-50000 100000 150000 200000}
-# SECTIONS: which parts to run, of "fixed poison traffic steps" (the
-# default, in that order); ONLY=poison is SECTIONS=poison
+# SECTIONS: which parts to run, in that order, of "fixed poison traffic
+# steps" (the default); ONLY=poison is SECTIONS=poison
 step_seconds=${STEP_SECONDS:-20}
 sections=${SECTIONS:-fixed poison traffic steps}
 [ "${ONLY:-}" = poison ] && sections=poison
-has() { case " $sections " in *" $1 "*) return 0;; esac; return 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -81,7 +80,7 @@ run() {
 
 header="design target_rate achieved_rate failed_txn fresh_p50_s fresh_p99_s fresh_max_s probes worker_cpu_pct catchup_s loader_latency_ms"
 
-if has fixed; then
+section_fixed() {
 echo
 echo "== Fixed rate: $rate clicks/s for ${seconds}s, 2 sessions, $rows clicks per transaction"
 echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to 5 days)"
@@ -94,9 +93,9 @@ echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to
     psql -qX -c "SELECT cron.unschedule('bench-rollup')" >/dev/null
 } | column -t
 
-fi
+}
 
-if has poison; then
+section_poison() {
 echo
 echo "== The same with 0.1% poison rows: clicks whose rollup rows a constraint refuses, so"
 echo "   that every pass holding one fails until the worker isolates it and sets it aside"
@@ -111,10 +110,10 @@ psql -qAtX -c "SELECT 'poison: ' || (SELECT count(*) FROM clickagg.rejected_clic
                       ' clicks set aside (' || (SELECT sum(set_aside) FROM clickagg.ingest_counts WHERE campaign_id = 999000) ||
                       ' counted), ' || (SELECT count(*) FROM clickagg.clicks WHERE campaign_id = 999000) || ' logged; failed passes ' ||
                       (SELECT sum(failed_passes) FROM clickagg.stream_health)"
-fi
+}
 
 traffic_end=
-if has traffic; then
+section_traffic() {
 echo
 echo "== The same with invalid traffic and conversions: 10% bot users, an IP per user but"
 echo "   1% of clicks from 20 click-farm addresses, a conversion for 1 click in 100"
@@ -131,9 +130,9 @@ psql -qAtX -c "SELECT 'conversion freshness (commit to credited in clicks_per_mi
 psql -qAtX -c "SELECT 'invalid clicks: ' || round(100.0 * sum(invalid_clicks) / sum(clicks + invalid_clicks), 1) || '% of accepted; conversions credited: ' || sum(conversions)
                  FROM clickagg.clicks_per_day"
 traffic_end=$(psql -qAtX -c "SELECT now()")
-fi
+}
 
-has steps || exit 0
+section_steps() {
 
 echo
 echo "== Highest rate with bounded lag (${step_seconds}s per step)"
@@ -186,3 +185,8 @@ awk 'NR > 1 && $1 == "clickagg" && $6 <= 1.0 && $10 <= 2.0 { best = $3 }
      NR > 1 && $1 == "trigger" { trig = $3 }
      END { if (trig > 0) printf "highest clickagg rate with p99 freshness <= 1 s and catch-up <= 2 s: %d clicks/s; per-row trigger unthrottled: %d clicks/s; ratio %.1fx\n", best, trig, best / trig }' \
     "$work/steps.txt"
+}
+
+for section in $sections; do
+    "section_$section"
+done
