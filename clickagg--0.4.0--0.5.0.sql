@@ -527,7 +527,10 @@ WITH pending AS (
            (array_agg('stream ' || c.stream || ': ' || c.last_error ORDER BY c.last_error_at DESC)
               FILTER (WHERE c.last_error IS NOT NULL))[1] AS last_error,
            max(c.last_error_at) AS last_error_at,
-           sum(c.set_aside)::bigint AS set_aside
+           sum(c.set_aside)::bigint AS set_aside,
+           array_agg(c.failed_passes ORDER BY c.stream) AS stream_failed_passes,
+           array_agg(c.set_aside ORDER BY c.stream) AS stream_set_aside,
+           array_agg(c.last_error ORDER BY c.stream) AS stream_last_errors
       FROM clickagg.stream_counters() c
       LEFT JOIN pending p USING (stream)
      GROUP BY c.worker
@@ -536,12 +539,13 @@ SELECT w.worker, w.pid, w.state, w.streams, w.pending_clicks, w.oldest_pending_s
        w.clicks_per_second, w.moved, w.accepted, w.duplicates, w.rejected, w.last_fold_at,
        (SELECT count(*) FROM clickagg.rollup_deltas) AS unfolded_rollup_rows,
        w.failed_passes, w.failing_streams, w.last_error, w.last_error_at, w.set_aside,
-       pin.pid AS pinned_by_pid, pin.xid AS pinned_by_xid, pin.since AS pinned_since
+       pin.pid AS pinned_by_pid, pin.xid AS pinned_by_xid, pin.since AS pinned_since,
+       w.stream_failed_passes, w.stream_set_aside, w.stream_last_errors
   FROM workers w
   LEFT JOIN LATERAL (SELECT p.pid, p.xid, p.since FROM clickagg.stream_pins() p
                       WHERE p.stream = ANY (w.streams) ORDER BY p.since LIMIT 1) pin ON true;
 COMMENT ON VIEW clickagg.stream_status IS
-'One row per worker: state, pending clicks and the age of the oldest (the lag), last pass commit (the clicks of a pass are in the log and in every rollup when it commits), clicks moved per second over the last few seconds, failed passes and rows set aside, the streams failing now and the last error, and since when a transaction pins a segment; figures since server start (clickagg.stream_health has them per stream)';
+'One row per worker: state, pending clicks and the age of the oldest (the lag), last pass commit (the clicks of a pass are in the log and in every rollup when it commits), clicks moved per second over the last few seconds, failed passes and rows set aside, the streams failing now and the last error, and since when a transaction pins a segment; the same per stream in stream_failed_passes, stream_set_aside and stream_last_errors (in the order of streams); figures since server start (clickagg.stream_health has a row per stream)';
 
 CREATE VIEW clickagg.fold_status AS
 SELECT f.last_fold_at, (SELECT count(*) FROM clickagg.rollup_deltas) AS unfolded_rollup_rows,

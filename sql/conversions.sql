@@ -62,9 +62,17 @@ SELECT pg_temp.click('plain', 2, 3, 200);
 -- window bounds: a click exactly 7 days before counts, one a microsecond older does not
 SELECT pg_temp.click('edge', 1, 9, 1000);
 SELECT pg_temp.click('too old', 1, 9, 999.999999);
--- ties: two valid clicks in the same microsecond (two user agents): the greater click ID wins
+-- ties: two valid clicks in the same microsecond (two user agents): the
+-- greater click ID wins (the second agent is chosen so that the click on
+-- ad 1 has the greater ID whatever the day: the ID holds the event second)
 SELECT pg_temp.click('tie', 1, 3, 300, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 A');
-SELECT pg_temp.click('tie', 2, 3, 300, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 B');
+SELECT pg_temp.click('tie', 2, 3, 300,
+       (SELECT a FROM (SELECT 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 ' || chr(66 + g) AS a, g
+                         FROM generate_series(0, 24) g) x
+         WHERE clickagg.click_id('tie', 2, pg_temp.at(3, 300), a)
+               < clickagg.click_id('tie', 1, pg_temp.at(3, 300),
+                                   'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 A')
+         ORDER BY g LIMIT 1));
 -- the later click is invalid (a bot), so the earlier valid one is credited
 SELECT pg_temp.click('bot later', 1, 3, 400);
 SELECT pg_temp.click('bot later', 2, 3, 500, 'curl/8.5.0');

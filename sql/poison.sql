@@ -52,6 +52,10 @@ SELECT * FROM pg_temp.fates();
 SELECT reason, error_code, error_message, cost_micros FROM clickagg.rejected_clicks WHERE campaign_id = 100;
 SELECT stream, failed_passes > 0 AS failed, failing, set_aside, last_error, set_aside_clicks
   FROM clickagg.stream_health WHERE stream = (SELECT failing FROM s);
+-- (stream_status has a row per worker, and the same per stream)
+SELECT stream_failed_passes[i] > 0 AS failed, stream_set_aside[i] AS set_aside, stream_last_errors[i] AS last_error
+  FROM clickagg.stream_status, array_position(streams, (SELECT failing FROM s)) AS i
+ WHERE i IS NOT NULL;
 SELECT sum(clicks) AS rolled_up FROM clickagg.clicks_per_day WHERE campaign_id = 100;
 
 -- The same in one batch with every click's copy behind it (half a second

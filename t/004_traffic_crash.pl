@@ -138,6 +138,8 @@ cmp_ok($invalid, '>', 50, "of which invalid ($invalid)");
 cmp_ok($corrected, '>', 5, "verdicts corrected after logging ($corrected)");
 cmp_ok($conversions, '>', 10, "conversions ($conversions)");
 cmp_ok($ip_rated, '>', 10, "found by the IP click rate ($ip_rated)");
+is($node->safe_psql('postgres', 'SELECT count(*) - count(DISTINCT click_id) FROM clickagg.clicks'),
+	'0', 'every click ID is in the log once');
 
 # The batch judges the day again (its daily caps out of reach).
 is($node->safe_psql('postgres', q{
