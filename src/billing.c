@@ -880,7 +880,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();		/* no click that day */
 
 	SPI_connect();
-	clickagg_traffic_sync();
+	clickagg_bots_sync();
 	ads = load_ads();
 	totals = totals_create(CurrentMemoryContext, 16384, NULL);
 	notes = load_notes(day_start, day_start + USECS_PER_DAY);

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * click_id.c
- *		Deterministic click IDs and the small hashes built on them.
+ *		Deterministic click IDs.
  *
  * A click ID is an RFC 9562 UUIDv8.  Its first 48 bits are the event time
  * floored to the whole second, as a big-endian count of Unix milliseconds, so
@@ -78,34 +78,6 @@ clickagg_utc_day(TimestampTz t)
 	if (t >= 0)
 		return (int32) (t / USECS_PER_DAY);
 	return (int32) -((-t + USECS_PER_DAY - 1) / USECS_PER_DAY);
-}
-
-uint64
-clickagg_hash_bytes(const char *data, size_t len)
-{
-	return (uint64) XXH3_64bits(data, len);
-}
-
-/*
- * Hash of a (campaign, ad) pair, for the in-memory maps keyed by it.
- */
-uint32
-clickagg_hash_ad(int64 campaign_id, int64 ad_id)
-{
-	uint64		h = hash_combine64((uint64) campaign_id * UINT64CONST(0x9E3779B97F4A7C15),
-								   (uint64) ad_id * UINT64CONST(0xC2B2AE3D27D4EB4F));
-
-	return murmurhash32((uint32) (h ^ (h >> 32)));
-}
-
-/*
- * Arrival stream of a user.  Everything one user does lands in one stream, so
- * one worker sees all of it; popular ads still spread over all streams.
- */
-int
-clickagg_user_stream(const char *user_id, int len)
-{
-	return (int) (clickagg_hash_bytes(user_id, len) % CLICKAGG_STREAMS);
 }
 
 static inline char *

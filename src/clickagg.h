@@ -194,8 +194,14 @@ clickagg_add_checked(int64 a, int64 b, const char *what)
 	return sum;
 }
 
-/* clickagg.c */
-extern ClickaggShared *clickagg_shared;
+/*
+ * The declarations below are grouped by the file that defines them.  Files
+ * call "down" only: tools/check-callgraph.sh fails the build when two files
+ * reach each other.  pass.c is the one caller of the pass's stages.
+ */
+
+/* settings.c: every clickagg.* setting (README.md says what each means) */
+extern void clickagg_settings_init(void);
 extern char *clickagg_database;
 extern int	clickagg_workers;
 extern int	clickagg_naptime_ms;
@@ -204,12 +210,38 @@ extern int	clickagg_batch_size;
 extern int	clickagg_max_clock_skew_s;
 extern int	clickagg_retention_s;
 extern int	clickagg_fold_interval_ms;
+extern int	clickagg_billing_delay_s;
+extern int	clickagg_billing_cycle_s;
+extern int	clickagg_max_clicks_per_user_day;
+extern int	clickagg_max_clicks_per_ip_day;
 extern int64 clickagg_max_cost_micros;
 extern int64 clickagg_max_conversion_value_micros;
+extern int	clickagg_dictionary_cache_kb;
+extern bool clickagg_allow_drop_with_clicks;
+extern int	clickagg_ip_click_rate_delay_ms;
+extern int	clickagg_dedup_cache_kb;
+extern int	clickagg_double_click_window_ms;
+extern int	clickagg_max_clicks_per_user_minute;
+extern int	clickagg_max_clicks_per_ip_minute;
+extern int	clickagg_attribution_window_s;
+extern bool clickagg_classify_traffic;
+extern int	clickagg_bot_pattern_timeout_ms;
+extern int	clickagg_history_cache_kb;
+
+/* shmem.c */
+extern ClickaggShared *clickagg_shared;
+extern void clickagg_shmem_init(void);
 extern void clickagg_require_preload(void);
 extern int	clickagg_stream_owner(int stream);
 extern void clickagg_wake_stream_owner(int stream);
+
+/* plans.c */
 extern struct _SPI_plan *clickagg_prepare_kept(const char *sql, int nargs, Oid *argtypes);
+
+/* hash.c */
+extern uint64 clickagg_hash_bytes(const char *data, size_t len);
+extern uint32 clickagg_hash_ad(int64 campaign_id, int64 ad_id);
+extern int	clickagg_user_stream(const char *user_id, int len);
 
 /* click_id.c */
 extern void clickagg_compute_click_id(pg_uuid_t *out, const char *user_id,
@@ -220,12 +252,23 @@ extern void clickagg_compute_click_id(pg_uuid_t *out, const char *user_id,
 extern bool clickagg_click_id_time_valid(TimestampTz t);
 extern int64 clickagg_click_key(const pg_uuid_t *id);
 extern int32 clickagg_utc_day(TimestampTz t);
-extern uint64 clickagg_hash_bytes(const char *data, size_t len);
-extern uint32 clickagg_hash_ad(int64 campaign_id, int64 ad_id);
-extern int	clickagg_user_stream(const char *user_id, int len);
 
-/* guard.c */
-extern bool clickagg_allow_drop_with_clicks;
+/* Two texts with the same bytes. */
+static inline bool
+clickagg_same_text(const text *x, const text *y)
+{
+	return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
+}
+
+/* The start of a timestamp's UTC minute. */
+static inline TimestampTz
+clickagg_minute_start(TimestampTz t)
+{
+	int64		rem = t % USECS_PER_MINUTE;
+
+	return t - (rem < 0 ? rem + USECS_PER_MINUTE : rem);
+}
 
 /* hostaddr.c */
 extern inet *clickagg_host_of(inet *ip);
@@ -235,12 +278,7 @@ extern inet *clickagg_host_address(inet *ip, const char *column, const char *rel
 extern void clickagg_ingest_init(void);
 extern void clickagg_ingest_touch_stream(int stream);
 
-/* stream.c */
-extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
-extern bool clickagg_extension_usable(void);
-extern void clickagg_background_setup(void);
-
-/* dedup.c */
+/* One arrival of a stream, as a pass reads it and its stages decide it. */
 typedef struct Arrival
 {
 	TimestampTz arrived_at;
@@ -257,9 +295,9 @@ typedef struct Arrival
 	inet	   *ip;				/* NULL when missing */
 	int32		day;			/* UTC day number of event_time */
 	int64		click_key;		/* clickagg_click_key(&click_id) */
-	int32		ad_key;			/* filled by the dedup pass */
+	int32		ad_key;			/* filled by the dictionaries */
 	int16		invalid_code;	/* clickagg.invalid_reasons; 0 if valid */
-	int64		user_hash;		/* clickagg.user_hash(user_id), set by traffic.c */
+	int64		user_hash;		/* clickagg.user_hash(user_id), set by classify.c */
 	RejectReason reject;
 	bool		duplicate;
 } Arrival;
@@ -274,28 +312,68 @@ typedef struct TouchedClicks
 	Datum	   *times;
 } TouchedClicks;
 
-typedef struct MoveResult
-{
-	int64		accepted;
-	int64		duplicates;
-	int64		rejected;
-	TimestampTz newest_accepted;	/* DT_NOBEGIN if none */
-	TouchedClicks touched;		/* for attribution (traffic.c) */
-} MoveResult;
+/* touched.c */
+extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,
+								 TimestampTz event_time);
+extern void clickagg_touched_add_result(TouchedClicks *t);
 
-extern void clickagg_move_arrivals(int stream, Arrival *arrivals, int count,
-								   MoveResult *result);
-extern void clickagg_set_aside_arrivals(int stream, Arrival *arrivals, int count,
-										const char *sqlstate, const char *message);
+/* queue.c: a snapshot reduced to top-level full transaction IDs, like pg_snapshot */
+typedef struct XidSnapshot
+{
+	FullTransactionId xmin;
+	FullTransactionId xmax;
+	int			nxip;
+	FullTransactionId *xip;		/* sorted ascending */
+} XidSnapshot;
+
+/* A stream's row of clickagg.stream_progress, and its segments. */
+typedef struct StreamProgress
+{
+	bool		has_done;
+	XidSnapshot done;			/* P: every arrival visible here is moved */
+	bool		has_chain;
+	XidSnapshot chain;			/* B: the pass in progress reads these */
+	int			chain_segment;
+	ItemPointerData chain_position; /* last TID read, or invalid */
+	TimestampTz max_event_time; /* newest event logged, or DT_NOBEGIN */
+	Oid			segments[CLICKAGG_SEGMENTS];
+} StreamProgress;
+
+extern void clickagg_queue_open(int stream, StreamProgress *progress);
+extern int	clickagg_queue_read(StreamProgress *progress, Arrival *out, int room, bool *complete);
+extern void clickagg_queue_save(int stream, StreamProgress *progress, bool complete, int moved);
+extern void clickagg_queue_chain_done(int stream);
+
+/* dedup.c: the fates of a part of a pass's batch */
+typedef struct DedupBatch
+{
+	Arrival   **unique;			/* one per click ID, by day and click key */
+	int			nunique;
+	Arrival   **rejected;		/* for their event time */
+	int			nrejected;
+	Arrival   **fresh;			/* the unique ones not logged before */
+	int			nfresh;
+	Oid		   *partitions;		/* each day's, at the index of its first unique */
+	Oid		   *partition_indexes;	/* and their click-key indexes */
+} DedupBatch;
+
+extern void clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch);
+extern void clickagg_dedup_probe(int stream, DedupBatch *batch);
+
+/* rawlog.c */
+extern void clickagg_log_partitions(DedupBatch *batch);
+extern TimestampTz clickagg_log_write(const DedupBatch *batch);
+extern void clickagg_log_rejected(Arrival **rows, int n, const char *sqlstate,
+								  const char *message);
 
 /* dictionary.c */
 extern void clickagg_dictionary_reset(void);
+extern uint64 clickagg_dictionary_generation(void);
 extern void clickagg_dictionary_mark(void);
-extern void clickagg_dictionary_undo(void);
+extern int	clickagg_dictionary_undo(int32 **retracted);
 extern void clickagg_dictionary_resolve(Arrival **cands, int ncands);
 extern bool clickagg_dictionary_has_misses(const Arrival *arrivals, int n);
 extern void clickagg_dictionary_touch(Arrival **cands, int n);
-extern int	clickagg_dictionary_cache_kb;
 extern bool clickagg_user_agent_key(text *agent, int32 *key);
 extern text *clickagg_user_agent_text(int32 key, bool missing_ok);
 
@@ -305,15 +383,15 @@ extern void clickagg_counters_add(const char *relname, int nkeys, int ncounters,
 extern void clickagg_counters_record(const char *totals, const char *deltas, int stream,
 									 int nkeys, int ncounters,
 									 int nrows, const Datum *keys, const int64 *counts);
+extern void clickagg_counters_record_fates(int stream, Arrival *arrivals, int count);
 
 /* billing.c: the largest daily click cap the batch can apply */
 #define CLICKAGG_MAX_DAILY_CAP	60000
 
 /* rollup.c */
 extern void clickagg_rollup_record(Arrival *arrivals, int count);
-extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noreturn();
 
-/* traffic.c: codes of clickagg.invalid_reasons */
+/* codes of clickagg.invalid_reasons */
 #define CLICKAGG_CODE_VALID			0
 #define CLICKAGG_CODE_BOT			1
 #define CLICKAGG_CODE_NO_USER_AGENT	2
@@ -334,36 +412,41 @@ typedef struct TrafficClick
 	int16		verdict;		/* the walk's answer (given for history) */
 } TrafficClick;
 
-
-extern int	clickagg_double_click_window_ms;
-extern int	clickagg_max_clicks_per_user_minute;
-extern int	clickagg_max_clicks_per_ip_minute;
-extern int	clickagg_attribution_window_s;
-extern bool clickagg_classify_traffic;
-extern int	clickagg_bot_pattern_timeout_ms;
-extern void clickagg_traffic_reset(void);
-extern void clickagg_traffic_forget_agents(const int32 *keys, int n);
-extern void clickagg_traffic_judge_on_budget(bool on);
-extern void clickagg_traffic_sync(void);
+/* bots.c: the lists, and the verdict on a click alone */
+extern void clickagg_bots_reset(void);
+extern void clickagg_bots_forget_agents(const int32 *keys, int n);
+extern void clickagg_bots_judge_on_budget(bool on);
+extern void clickagg_bots_sync(void);
 extern int16 clickagg_agent_verdict(int32 ua_key, text *agent);
 extern bool clickagg_ip_in_datacenter(inet *ip);
 extern int16 clickagg_intrinsic_verdict(bool has_agent, int32 ua_key, text *agent, inet *ip);
+
+/* rules.c: the walk over one user's clicks (stream and nightly batch) */
 extern void clickagg_walk_user_clicks(TrafficClick *clicks, int n, int first);
-extern void clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touched);
-extern int	clickagg_history_cache_kb;
+
+/* history.c: per-user memory of a worker's streams */
+typedef struct UserHistory UserHistory;
+
 extern void clickagg_history_reset(void);
 extern void clickagg_history_mark(void);
 extern void clickagg_history_undo(void);
 extern void clickagg_history_set_horizon(int stream, TimestampTz newest_logged);
-extern void clickagg_touched_add(TouchedClicks *t, text *user_id, int64 campaign_id,
-								 TimestampTz event_time);
-extern void clickagg_touched_add_result(TouchedClicks *t);
+extern void clickagg_history_advance(TimestampTz newest);
+extern void clickagg_history_touch_user(uint64 hash, text *user_id);
+extern UserHistory *clickagg_history_entry(uint64 hash);
+extern bool clickagg_history_covers(int stream, TimestampTz lo);
+extern int	clickagg_history_clicks_since(const UserHistory *h, TimestampTz lo, TrafficClick **out);
+extern void clickagg_history_replace(UserHistory *h, TimestampTz lo, TimestampTz hi,
+									 TrafficClick *walk, int n);
+extern void clickagg_history_note_event(TimestampTz event_time);
+extern void clickagg_history_bound(void);
+
+/* classify.c */
+extern void clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touched);
 
 /* ip_rate.c */
-extern int	clickagg_ip_click_rate_delay_ms;
 extern void clickagg_ip_rate_note_late(Arrival **fresh, int n);
 extern void clickagg_ip_rate_apply(int stream, TouchedClicks *touched);
-extern void clickagg_ip_rate_judge(void);
 
 /* attribution.c */
 typedef struct ConversionBatch
@@ -423,14 +506,47 @@ typedef enum RecentAnswer
 	RECENT_UNKNOWN				/* probe the index */
 } RecentAnswer;
 
-extern int	clickagg_dedup_cache_kb;
 extern void clickagg_recent_reset(void);
-extern void clickagg_recent_begin_pass(void);
+extern bool clickagg_recent_begin_pass(void);
 extern void clickagg_recent_mark(void);
 extern bool clickagg_recent_undo(void);
 extern bool clickagg_recent_horizon_known(int stream);
 extern void clickagg_recent_set_horizon(int stream, TimestampTz newest_logged);
 extern RecentAnswer clickagg_recent_check(int stream, const pg_uuid_t *click_id,
 										  TimestampTz event_time);
+
+/* background.c: what the workers and the folder share */
+typedef enum ExtensionState
+{
+	EXTENSION_ABSENT,
+	EXTENSION_OUTDATED,			/* older than this library: wait for UPDATE */
+	EXTENSION_READY
+} ExtensionState;
+
+extern void clickagg_background_setup(void);
+extern void clickagg_background_recover(void);
+extern void clickagg_reset_caches(void);
+extern ExtensionState clickagg_extension_state(void);
+extern bool clickagg_extension_usable(void);
+extern bool clickagg_extension_outdated(void);
+extern void clickagg_work_begin(const char *activity);
+extern void clickagg_work_commit(void);
+extern void clickagg_work_end(void);
+
+/* pass.c: the orchestrator */
+typedef enum PassOutcome
+{
+	PASS_IDLE,					/* chain complete, nothing moved */
+	PASS_MOVED,					/* moved something; look again soon */
+	PASS_NO_EXTENSION,
+	PASS_OLD_EXTENSION			/* the SQL objects are older than this library */
+} PassOutcome;
+
+extern PassOutcome clickagg_pass_run(int stream);
+extern void clickagg_pass_note_error(int stream, const ErrorNote *note, int failing);
+
+/* worker.c and folder.c: background worker entry points */
+extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
+extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noreturn();
 
 #endif							/* CLICKAGG_H */

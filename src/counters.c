@@ -33,8 +33,10 @@
 #include "access/tableam.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
+#include "utils/date.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -43,6 +45,39 @@
 #include "clickagg.h"
 
 #define MAX_COUNTER_COLUMNS 16
+
+/* The fates of a batch of arrivals, counted per (event day, campaign, ad). */
+typedef struct CounterKey
+{
+	int32		day;
+	int64		campaign_id;
+	int64		ad_id;
+} CounterKey;
+
+typedef struct CounterEntry
+{
+	CounterKey	key;
+	uint32		hash;
+	char		status;
+	int64		accepted;
+	int64		duplicates;
+	int64		rejected;
+	int64		set_aside;
+} CounterEntry;
+
+/* fates_hash: the batch's counts per (day, campaign, ad) */
+#define SH_PREFIX fates
+#define SH_ELEMENT_TYPE CounterEntry
+#define SH_KEY_TYPE CounterKey
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) (clickagg_hash_ad((k).campaign_id, (k).ad_id) ^ murmurhash32((uint32) (k).day))
+#define SH_EQUAL(tb, a, b) ((a).day == (b).day && (a).campaign_id == (b).campaign_id && (a).ad_id == (b).ad_id)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 /*
  * Add deltas[i * ncounters + c] to counter c of the row with key
@@ -368,4 +403,97 @@ clickagg_counters_record(const char *totals, const char *deltas, int stream,
 		state->pending[stream] += nrows;
 	}
 	table_close(part, NoLock);
+}
+
+static void
+count_fate(fates_hash *counters, Arrival *a)
+{
+	CounterKey	key;
+	CounterEntry *e;
+	bool		found;
+
+	key.day = a->day;
+	key.campaign_id = a->campaign_id;
+	key.ad_id = a->ad_id;
+	e = fates_insert(counters, key, &found);
+	if (!found)
+		e->accepted = e->duplicates = e->rejected = e->set_aside = 0;
+	if (a->reject == REJECT_SET_ASIDE)
+		e->set_aside++;
+	else if (a->reject != REJECT_NONE)
+		e->rejected++;
+	else if (a->duplicate)
+		e->duplicates++;
+	else
+		e->accepted++;
+}
+
+static int
+compare_counter_keys(const void *a, const void *b)
+{
+	const CounterKey *x = &(*(CounterEntry *const *) a)->key;
+	const CounterKey *y = &(*(CounterEntry *const *) b)->key;
+
+	if (x->day != y->day)
+		return (x->day > y->day) - (x->day < y->day);
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	return (x->ad_id > y->ad_id) - (x->ad_id < y->ad_id);
+}
+
+/*
+ * Add this batch's fates to the stream's rows of clickagg.ingest_counters.
+ */
+static void
+save_counters(int stream, fates_hash *counters)
+{
+	int			n = counters->members;
+	CounterEntry **entries;
+	Datum	   *keys;
+	int64	   *deltas;
+	fates_iterator it;
+	CounterEntry *e;
+	int			i;
+
+	if (n == 0)
+		return;
+
+	entries = palloc(sizeof(CounterEntry *) * n);
+	i = 0;
+	fates_start_iterate(counters, &it);
+	while ((e = fates_iterate(counters, &it)) != NULL)
+		entries[i++] = e;
+	qsort(entries, n, sizeof(CounterEntry *), compare_counter_keys);
+
+	keys = palloc(sizeof(Datum) * 4 * n);
+	deltas = palloc(sizeof(int64) * 4 * n);
+	for (i = 0; i < n; i++)
+	{
+		keys[i * 4 + 0] = DateADTGetDatum(entries[i]->key.day);
+		keys[i * 4 + 1] = Int64GetDatum(entries[i]->key.campaign_id);
+		keys[i * 4 + 2] = Int64GetDatum(entries[i]->key.ad_id);
+		keys[i * 4 + 3] = Int16GetDatum((int16) stream);
+		deltas[i * 4 + 0] = entries[i]->accepted;
+		deltas[i * 4 + 1] = entries[i]->duplicates;
+		deltas[i * 4 + 2] = entries[i]->rejected;
+		deltas[i * 4 + 3] = entries[i]->set_aside;
+	}
+	clickagg_counters_record("ingest_counters", "ingest_counter_deltas", stream,
+							 4, 4, n, keys, deltas);
+}
+
+/*
+ * Add the fates of arrivals[0..count) (decided: rejected, set aside,
+ * duplicate or accepted) to the stream's rows of clickagg.ingest_counters.
+ */
+void
+clickagg_counters_record_fates(int stream, Arrival *arrivals, int count)
+{
+	fates_hash *counters = fates_create(CurrentMemoryContext, count > 1 ? 1024 : 16, NULL);
+	int			i;
+
+	for (i = 0; i < count; i++)
+		count_fate(counters, &arrivals[i]);
+	save_counters(stream, counters);
+	fates_destroy(counters);
 }

@@ -53,9 +53,6 @@
 
 PG_FUNCTION_INFO_V1(clickagg_dictionaries_changed);
 
-/* clickagg.dictionary_cache_size: the caches are dropped when they use more. */
-int			clickagg_dictionary_cache_kb = 16 * 1024;
-
 /* Columns of clickagg.user_agents (and of clickagg.ads: key, ..., last_seen, retired_at). */
 #define UA_KEY_ATTNUM			1
 #define UA_TEXT_ATTNUM			2
@@ -155,6 +152,7 @@ static Oid	user_agents_relid = InvalidOid;
 static Oid	ads_relid = InvalidOid;
 static bool callback_registered = false;
 static bool caches_invalidated = false;
+static uint64 keys_generation = 1;
 
 /*
  * Only noted here: an invalidation can arrive in the middle of a lookup
@@ -184,15 +182,27 @@ clickagg_dictionary_reset(void)
 	touched = NULL;
 	touch_journal_n = 0;		/* what the journals name is forgotten */
 	ninterned_ads = ninterned_agents = 0;
-	/* verdicts are cached per user agent key */
-	clickagg_traffic_reset();
+	/* (the verdicts bots.c keeps by user agent key go with the keys) */
+	keys_generation++;
+}
+
+/*
+ * Bumped whenever the keys this process knows may have changed meaning:
+ * a cache kept by key (the agent verdicts, bots.c) starts again when it
+ * sees a new generation.
+ */
+uint64
+clickagg_dictionary_generation(void)
+{
+	return keys_generation;
 }
 
 /*
  * A part of a pass that rolls back on its own (isolation.c) takes back
  * what it wrote to the dictionaries: the keys it interned and the last_seen
  * days it raised are journaled, and undo forgets them (every cache, when a
- * journal overflowed).
+ * journal overflowed).  Undo returns the agent keys it took back: the
+ * caller has their verdicts forgotten too (pass.c, bots.c).
  */
 void
 clickagg_dictionary_mark(void)
@@ -203,10 +213,11 @@ clickagg_dictionary_mark(void)
 	intern_journal_overflowed = false;
 }
 
-void
-clickagg_dictionary_undo(void)
+int
+clickagg_dictionary_undo(int32 **retracted)
 {
 	int			i;
+	int			nretracted = 0;
 
 	if (intern_journal_overflowed || touch_journal_overflowed)
 		clickagg_dictionary_reset();
@@ -215,14 +226,13 @@ clickagg_dictionary_undo(void)
 			(void) adkeys_delete(ad_cache, interned_ads[i]);
 	/*
 	 * (an agent's entry may share a chain: it is made to match nothing; its
-	 * key may be given to another agent now, so its verdict goes too)
+	 * key may be given to another agent now, so its verdict must go too)
 	 */
+	*retracted = palloc(sizeof(int32) * Max(ninterned_agents, 1));
 	for (i = 0; i < ninterned_agents; i++)
 	{
-		int32		key = interned_agents[i]->ua_key;
-
+		(*retracted)[nretracted++] = interned_agents[i]->ua_key;
 		interned_agents[i]->len = -1;
-		clickagg_traffic_forget_agents(&key, 1);
 	}
 	if (touched != NULL)
 		for (i = touch_journal_n - 1; i >= 0; i--)
@@ -239,6 +249,7 @@ clickagg_dictionary_undo(void)
 			}
 		}
 	clickagg_dictionary_mark();
+	return nretracted;
 }
 
 /*

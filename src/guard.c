@@ -42,8 +42,6 @@
 PG_FUNCTION_INFO_V1(clickagg_guard_drop);
 PG_FUNCTION_INFO_V1(clickagg_guard_bot_pattern);
 
-bool		clickagg_allow_drop_with_clicks = false;
-
 /*
  * Would dropping this object (a name of removeType) take clickagg with it?
  * Its own name, its schema; with CASCADE also an extension it requires, or

@@ -71,8 +71,6 @@
 
 PG_FUNCTION_INFO_V1(clickagg_busy_ip_minutes);
 
-int			clickagg_ip_click_rate_delay_ms = 10000;
-
 /* An IP minute group: minute (from the start of the read) and the address. */
 typedef struct IpMinuteKey
 {
@@ -356,44 +354,4 @@ clickagg_busy_ip_minutes(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_NULL();
-}
-
-/* One SQL call in a transaction of its own (the folder's). */
-static void
-run_step(const char *sql, const char *activity)
-{
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	pgstat_report_activity(STATE_RUNNING, activity);
-	if (clickagg_extension_usable())
-	{
-		if (SPI_execute(sql, false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "%s failed", sql);
-		if (SPI_processed == 1)
-		{
-			char	   *result = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-
-			elog(DEBUG1, "clickagg: %s: %s", activity, result ? result : "null");
-		}
-	}
-	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
-	pgstat_report_stat(false);
-	pgstat_report_activity(STATE_IDLE, NULL);
-}
-
-/*
- * The folder's judging, after each fold: announce, then judge in the next
- * transaction (its snapshot must follow the announcement's commit).
- */
-void
-clickagg_ip_rate_judge(void)
-{
-	if (!clickagg_classify_traffic)
-		return;
-	run_step("SELECT clickagg.announce_ip_minutes()", "closing IP minutes");
-	run_step("SELECT clickagg.judge_ip_click_rates()", "judging the IP click rate");
 }

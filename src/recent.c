@@ -71,8 +71,6 @@ recent_key_hash(const pg_uuid_t *id)
 /* Seconds of age resolved by the eviction histogram. */
 #define EVICT_BINS			4096
 
-int			clickagg_dedup_cache_kb = 64 * 1024;
-
 static MemoryContext recent_context = NULL;
 static recent_hash *recent = NULL;
 static uint64 recent_capacity = 0;
@@ -103,17 +101,16 @@ clickagg_recent_reset(void)
 	recent_size_kb = -1;
 	memset(horizon_known, false, sizeof(horizon_known));
 	newest_second = PG_INT32_MIN;
-	/* the users' histories (traffic.c) rest on the same ownership argument */
-	clickagg_history_reset();
 }
 
 /*
  * Called at the start of each pass, before any horizon is set: a missing
  * table or a changed clickagg.dedup_cache_size (after SIGHUP) starts the
  * cache afresh, with every horizon unknown.  Horizons are only ever valid
- * for the table they were set with.
+ * for the table they were set with.  True when it started afresh: the
+ * users' histories, which rest on the same ownership argument, must too.
  */
-void
+bool
 clickagg_recent_begin_pass(void)
 {
 	if (recent_size_kb != clickagg_dedup_cache_kb || clickagg_dedup_cache_kb == 0)
@@ -121,7 +118,9 @@ clickagg_recent_begin_pass(void)
 		clickagg_recent_reset();
 		if (clickagg_dedup_cache_kb > 0)
 			ensure_table();
+		return true;
 	}
+	return false;
 }
 
 /* Whole seconds since 2000-01-01, rounded down (the second a click ID holds). */
@@ -155,7 +154,6 @@ clickagg_recent_set_horizon(int stream, TimestampTz newest_logged)
 	else
 		horizon[stream] = ((TimestampTz) event_second(newest_logged) + 1) * USECS_PER_SEC;
 	horizon_known[stream] = true;
-	clickagg_history_set_horizon(stream, newest_logged);
 }
 
 static void

@@ -1,0 +1,294 @@
+/*-------------------------------------------------------------------------
+ *
+ * rawlog.c
+ *		Writing the raw log: the day partitions of clickagg.click_log, and
+ *		the rows kept aside in clickagg.rejected_clicks.
+ *
+ * Rows are written through table_multi_insert and indexed a chunk at a
+ * time (an Inserter), not row by row through SQL: a pass writes tens of
+ * thousands of rows.  A day's partition and its click-key index are made
+ * on first use, by clickagg.create_click_partition().
+ *
+ * Locking: partition creation takes an advisory lock and
+ * ShareUpdateExclusiveLock on click_log (in SQL); writes take
+ * RowExclusiveLock on the partition and on rejected_clicks.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "nodes/makefuncs.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "clickagg.h"
+
+/* Rows handed to table_multi_insert at once. */
+#define INSERT_CHUNK	1000
+
+static SPIPlanPtr ensure_partition_plan = NULL;
+
+/*
+ * Bulk inserter: rows go into a fixed set of slots and are written with
+ * table_multi_insert, then indexed, a chunk at a time.
+ */
+typedef struct Inserter
+{
+	Relation	rel;
+	TupleDesc	desc;			/* unreference-counted copy for the slots */
+	EState	   *estate;
+	ResultRelInfo *rri;
+	CommandId	cid;
+	int			nused;
+	int			nslots;			/* slots made so far */
+	TupleTableSlot *slots[INSERT_CHUNK];
+} Inserter;
+
+static Inserter *
+inserter_begin(Relation rel)
+{
+	Inserter   *ins = palloc0(sizeof(Inserter));
+
+	ins->rel = rel;
+	ins->desc = CreateTupleDescCopy(RelationGetDescr(rel));
+	ins->estate = CreateExecutorState();
+	ins->rri = makeNode(ResultRelInfo);
+	ins->cid = GetCurrentCommandId(true);
+	InitResultRelInfo(ins->rri, rel, 1, NULL, 0);
+	ExecOpenIndices(ins->rri, false);
+	return ins;
+}
+
+static void
+inserter_flush(Inserter *ins)
+{
+	int			i;
+
+	if (ins->nused == 0)
+		return;
+	table_multi_insert(ins->rel, ins->slots, ins->nused, ins->cid, 0, NULL);
+	for (i = 0; i < ins->nused; i++)
+	{
+		ExecInsertIndexTuples(ins->rri, ins->slots[i], ins->estate, false, false, NULL, NIL);
+		ResetPerTupleExprContext(ins->estate);
+		ExecClearTuple(ins->slots[i]);
+	}
+	ins->nused = 0;
+}
+
+/* An empty slot to fill; store it with ExecStoreVirtualTuple. */
+static TupleTableSlot *
+inserter_next_slot(Inserter *ins)
+{
+	TupleTableSlot *slot;
+
+	if (ins->nused == INSERT_CHUNK)
+		inserter_flush(ins);
+	if (ins->nused == ins->nslots)
+		ins->slots[ins->nslots++] = MakeSingleTupleTableSlot(ins->desc, &TTSOpsVirtual);
+	slot = ins->slots[ins->nused++];
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
+	return slot;
+}
+
+static void
+inserter_end(Inserter *ins)
+{
+	int			i;
+
+	inserter_flush(ins);
+	for (i = 0; i < ins->nslots; i++)
+		ExecDropSingleTupleTableSlot(ins->slots[i]);
+	ExecCloseIndices(ins->rri);
+	FreeExecutorState(ins->estate);
+	pfree(ins);
+}
+
+/*
+ * The day partition of the raw log and its click-key index, created if the
+ * day has none yet.
+ */
+static void
+day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
+{
+	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
+	char		name[NAMEDATALEN];
+	char		index_name[NAMEDATALEN];
+	int			year,
+				month,
+				mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	snprintf(name, sizeof(name), "click_log_%04d%02d%02d", year, month, mday);
+	snprintf(index_name, sizeof(index_name), "%s_key", name);
+
+	*heap_oid = get_relname_relid(name, nsp);
+	if (!OidIsValid(*heap_oid))
+	{
+		Datum		arg = DateADTGetDatum(day);
+		int			rc;
+
+		if (ensure_partition_plan == NULL)
+		{
+			Oid			types[1] = {DATEOID};
+
+			ensure_partition_plan =
+				clickagg_prepare_kept("SELECT clickagg.create_click_partition($1)", 1, types);
+		}
+		rc = SPI_execute_plan(ensure_partition_plan, &arg, NULL, false, 1);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "creating partition %s failed: %s", name,
+				 SPI_result_code_string(rc));
+		*heap_oid = get_relname_relid(name, nsp);
+	}
+	*index_oid = get_relname_relid(index_name, nsp);
+	if (!OidIsValid(*heap_oid) || !OidIsValid(*index_oid))
+		elog(ERROR, "partition \"%s.%s\" or its index \"%s\" is missing",
+			 CLICKAGG_SCHEMA, name, index_name);
+}
+
+/*
+ * The day partitions of a batch's unique clicks and their click-key
+ * indexes, made for days that have none yet: batch->partitions and
+ * batch->partition_indexes, at the index of each day's first click.
+ */
+void
+clickagg_log_partitions(DedupBatch *batch)
+{
+	int			start;
+
+	batch->partitions = palloc(sizeof(Oid) * Max(batch->nunique, 1));
+	batch->partition_indexes = palloc(sizeof(Oid) * Max(batch->nunique, 1));
+	for (start = 0; start < batch->nunique;)
+	{
+		int			end = start;
+
+		while (end < batch->nunique && batch->unique[end]->day == batch->unique[start]->day)
+			end++;
+		day_partition(batch->unique[start]->day, &batch->partitions[start],
+					  &batch->partition_indexes[start]);
+		start = end;
+	}
+}
+
+/*
+ * Append the fresh clicks of a batch (the unique ones that are not
+ * duplicates), with their verdicts, to their days' partitions (the probe
+ * found or created them).  Returns the newest event time written, or
+ * DT_NOBEGIN.
+ */
+TimestampTz
+clickagg_log_write(const DedupBatch *batch)
+{
+	TimestampTz newest = DT_NOBEGIN;
+	int			start;
+
+	for (start = 0; start < batch->nunique;)
+	{
+		Arrival   **cands = batch->unique + start;
+		int			end = start;
+		Relation	heap;
+		Inserter   *ins;
+		int			i;
+
+		while (end < batch->nunique && batch->unique[end]->day == cands[0]->day)
+			end++;
+		heap = table_open(batch->partitions[start], RowExclusiveLock);
+		ins = inserter_begin(heap);
+		for (i = 0; i < end - start; i++)
+		{
+			Arrival    *a = cands[i];
+			TupleTableSlot *slot;
+
+			if (a->duplicate)
+				continue;
+			slot = inserter_next_slot(ins);
+			slot->tts_values[LOG_CLICK_ID] = UUIDPGetDatum(&a->click_id);
+			slot->tts_values[LOG_EVENT_TIME] = TimestampTzGetDatum(a->event_time);
+			slot->tts_values[LOG_COST_MICROS] = Int64GetDatum(a->cost_micros);
+			slot->tts_values[LOG_AD_KEY] = Int32GetDatum(a->ad_key);
+			slot->tts_values[LOG_UA_KEY] = Int32GetDatum(a->ua_key);
+			slot->tts_isnull[LOG_UA_KEY] = !a->has_user_agent;
+			slot->tts_values[LOG_INVALID_CODE] = Int16GetDatum(a->invalid_code);
+			slot->tts_isnull[LOG_INVALID_CODE] = (a->invalid_code == 0);
+			slot->tts_values[LOG_IP] = PointerGetDatum(a->ip);
+			slot->tts_isnull[LOG_IP] = (a->ip == NULL);
+			slot->tts_values[LOG_USER_ID] = PointerGetDatum(a->user_id);
+			ExecStoreVirtualTuple(slot);
+			if (a->event_time > newest)
+				newest = a->event_time;
+		}
+		inserter_end(ins);
+		table_close(heap, NoLock);
+		start = end;
+	}
+	return newest;
+}
+
+/*
+ * Keep arrivals out of the log in clickagg.rejected_clicks, with their
+ * reason; a row set aside after failing every pass (sqlstate not NULL) also
+ * with its error.
+ */
+void
+clickagg_log_rejected(Arrival **rejected, int n, const char *sqlstate, const char *message)
+{
+	RangeVar   *rv = makeRangeVar(CLICKAGG_SCHEMA, "rejected_clicks", -1);
+	Relation	rel = table_openrv(rv, RowExclusiveLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	Inserter   *ins;
+	int			i;
+
+	/* arrived_at, reason, click_id, event_time, campaign_id, ad_id, user_id,
+	 * user_agent, ip, cost_micros, error_code, error_message */
+	if (desc->natts != 12)
+		elog(ERROR, "clickagg.rejected_clicks has %d columns, expected 12", desc->natts);
+
+	ins = inserter_begin(rel);
+	for (i = 0; i < n; i++)
+	{
+		Arrival    *a = rejected[i];
+		TupleTableSlot *slot = inserter_next_slot(ins);
+
+		slot->tts_values[0] = TimestampTzGetDatum(a->arrived_at);
+		slot->tts_values[1] = CStringGetTextDatum(sqlstate != NULL ? "processing_error" :
+												  a->reject == REJECT_FUTURE ? "event_time_in_future" :
+												  "event_time_expired");
+		slot->tts_values[2] = UUIDPGetDatum(&a->click_id);
+		slot->tts_isnull[2] = !a->has_click_id;
+		slot->tts_values[3] = TimestampTzGetDatum(a->event_time);
+		slot->tts_values[4] = Int64GetDatum(a->campaign_id);
+		slot->tts_values[5] = Int64GetDatum(a->ad_id);
+		slot->tts_values[6] = PointerGetDatum(a->user_id);
+		/* (a row set aside may be failing for its key: then the text stays unknown) */
+		if (a->has_user_agent && a->user_agent == NULL)
+			a->user_agent = clickagg_user_agent_text(a->ua_key, sqlstate != NULL);
+		slot->tts_values[7] = PointerGetDatum(a->user_agent);
+		slot->tts_isnull[7] = (a->user_agent == NULL);
+		slot->tts_values[8] = PointerGetDatum(a->ip);
+		slot->tts_isnull[8] = (a->ip == NULL);
+		slot->tts_values[9] = Int64GetDatum(a->cost_micros);
+		slot->tts_isnull[10] = slot->tts_isnull[11] = (sqlstate == NULL);
+		if (sqlstate != NULL)
+		{
+			slot->tts_values[10] = CStringGetTextDatum(sqlstate);
+			slot->tts_values[11] = CStringGetTextDatum(message);
+		}
+		ExecStoreVirtualTuple(slot);
+	}
+	inserter_end(ins);
+	table_close(rel, NoLock);
+}
