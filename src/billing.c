@@ -17,7 +17,7 @@
  *	pass 1 (screening in two stages SCREEN_AHEAD clicks apart, so that the
  *			cache lines a click touches are prefetched while earlier clicks
  *			are screened; see screen_prefetch):
- *			per click, judge it alone (traffic.c: bot, no user agent,
+ *			per click, judge it alone (bots.c: bot, no user agent,
  *			data-center IP, with the lists as they are now), read the
  *			stream's verdict (the log's, or its correction in
  *			clickagg.click_verdicts), add it with its credited conversions
@@ -741,7 +741,7 @@ load_history(Candidate **sorted, int n, TimestampTz day_start, int64 window, int
 /*
  * The user rules (click_rate, double_click): walk each user's candidates,
  * sorted[0..n) sorted by user and time, after the user's history from the
- * day before, as the stream does (traffic.c).
+ * day before, as the stream does (classify.c).
  */
 static void
 walk_users(Candidate **sorted, int n, TimestampTz day_start, totals_hash *totals)

@@ -9,9 +9,10 @@
  * (click_id.c) and appends it, without any unique check, to one of
  * CLICKAGG_STREAMS arrival streams chosen by a hash of the user.  Each stream
  * is a ring of CLICKAGG_SEGMENTS plain heap tables.  Background workers
- * (stream.c) own disjoint sets of streams; each pass moves the committed
+ * (worker.c) own disjoint sets of streams; each pass (pass.c) moves the committed
  * arrivals of one stream into the day-partitioned raw log with exact
  * deduplication (dedup.c) and commits its progress in the same transaction.
+ * pass.c lists the stages of a pass and the file of each.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -100,7 +101,7 @@ typedef enum RejectReason
 /*
  * Shared state of one stream.  current_segment is read without a lock by
  * every ingesting backend and written only by the stream's owner.  Chains
- * (see stream.c) are numbered: the owner bumps chains_started before taking
+ * (see queue.c) are numbered: the owner bumps chains_started before taking
  * a chain's snapshot and sets chain_done when the chain's pass has committed,
  * so a chain numbered above what wait_for_stream() read at its call saw
  * every transaction committed before the call.
@@ -120,7 +121,7 @@ typedef struct ClickaggStream
 	 * flight has seen every write counted in that write_seq; once complete
 	 * it publishes it as chain_done_seq (PG_UINT64_MAX: none yet).  While
 	 * write_seq still equals chain_done_seq nothing was written since, and
-	 * wait_for_stream() needs no new chain (stream.c).
+	 * wait_for_stream() needs no new chain (queue.c).
 	 */
 	pg_atomic_uint64 write_seq;
 	pg_atomic_uint64 writes_in_flight;
@@ -131,7 +132,7 @@ typedef struct ClickaggStream
 	pg_atomic_uint64 rejected;
 	pg_atomic_uint64 passes;
 	pg_atomic_uint64 last_pass_end; /* TimestampTz */
-	/* clicks moved per second, over windows of RATE_WINDOW_MS (stream.c) */
+	/* clicks moved per second, over windows of RATE_WINDOW_MS (pass.c) */
 	pg_atomic_uint64 rate_window_start; /* TimestampTz */
 	pg_atomic_uint64 rate_window_moved;
 	pg_atomic_uint64 rate_millis;	/* clicks per 1000 s in the last window */
@@ -180,7 +181,7 @@ typedef struct ClickaggShared
 /*
  * a + b, or an error (22003) naming what is summed: sums of money and of
  * counts never wrap.  A pass or a fold that fails this way is retried and,
- * if it keeps failing, has the rows that make it fail set aside (stream.c).
+ * if it keeps failing, has the rows that make it fail set aside (pass.c).
  */
 static inline int64
 clickagg_add_checked(int64 a, int64 b, const char *what)

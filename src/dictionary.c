@@ -13,7 +13,7 @@
  * order, so that two workers adding overlapping values wait on each other in
  * the same order and cannot deadlock.  A pass that finds new values
  * (clickagg_dictionary_has_misses) first interns them in a short
- * transaction of its own (stream.c), so that the rows are not held locked
+ * transaction of its own (pass.c), so that the rows are not held locked
  * for a whole pass while the other workers, which see the same new ads at
  * the same moment, wait for them.  Ingesting backends only look keys up
  * (clickagg_user_agent_key): a user agent already in the dictionary travels
@@ -707,7 +707,7 @@ note_touched(int kind, int32 key, int32 day)
  * so yet, and take retired keys back into use: clickagg.drop_expired_partitions
  * prunes only keys last seen before every day it keeps.  Usually nothing to
  * do (a key is touched once a day); a pass that finds something to do does
- * it first in a transaction of its own (stream.c), so that a busy key's row
+ * it first in a transaction of its own (pass.c), so that a busy key's row
  * is not held locked for a whole pass.  A pass, or a part of one, that
  * rolls back forgets what it noted here (the caches are reset), so nothing
  * is noted that did not commit.

@@ -11,7 +11,7 @@
  * are written with table_multi_insert, as COPY writes a plain table, when they
  * fill and at the end of each statement.  Nothing here checks for duplicates
  * or touches a shared row, so concurrent loaders never wait on each other; the
- * workers deduplicate after commit (stream.c, dedup.c).
+ * workers deduplicate after commit (pass.c, dedup.c).
  *
  * Rows come in two ways.  INSERT fires the view's INSTEAD OF row trigger
  * (clickagg_ingest_row) and its AFTER STATEMENT trigger flushes

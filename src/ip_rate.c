@@ -9,7 +9,7 @@
  * worker sees all clicks of an IP; the folder process judges instead, from
  * the raw log, and the worker of each found click's stream records it:
  *
- *   - the folder (clickagg_ip_rate_judge, after each fold), in two
+ *   - the folder (folder.c, after each fold), in two
  *     transactions: clickagg.announce_ip_minutes() closes the minutes that
  *     ended clickagg.ip_click_rate_delay ago, then
  *     clickagg.judge_ip_click_rates() reads those minutes once
@@ -30,7 +30,7 @@
  *     click (attribution.c), all in the pass's transaction.
  *
  * The flag is kept apart from the user rules' verdict (invalid_code): the
- * user walk (traffic.c) never reads it, and the effective verdict is the
+ * user walk (classify.c) never reads it, and the effective verdict is the
  * user rules' when they make the click invalid, else ip_click_rate, else
  * valid.  So a click's two verdicts are each written by one process, and
  * both are functions of the set of clicks, as the batch computes them.

@@ -1,10 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * rollup.c
- *		Streaming rollups: per-pass minute deltas, and the fold into the
- *		minute, hour and day totals.
+ *		Streaming rollups: each pass's minute deltas (the fold into the
+ *		minute, hour and day totals is folder.c's).
  *
- * A stream pass ends by handing its arrivals to clickagg_rollup_record(),
+ * A pass (pass.c) hands its arrivals to clickagg_rollup_record(),
  * which appends one row per (minute, campaign, ad) it touched to
  * clickagg.rollup_deltas, in the pass's own transaction: the clicks enter the
  * log, the counters and the rollups in one commit, together with the
@@ -13,7 +13,7 @@
  *
  * Passes only append.  The totals (clickagg.rollup_minute/_hour/_day) are
  * written by clickagg.fold_rollups() alone, which the folder process (a
- * background worker of its own, clickagg_folder_main) runs every
+ * background worker of its own, folder.c) runs every
  * clickagg.fold_interval: it deletes the committed deltas and upserts their
  * sums into all three levels in one transaction.  So a viral ad costs
  * each pass one delta row, and no two transactions ever update the same
@@ -29,11 +29,8 @@
  * one, as cheap as a scalar function, where hll_add_agg() would set up a
  * 128 kB state per group; only groups of several users aggregate.
  *
- * Locking: passes take RowExclusiveLock on rollup_deltas; a fold first takes
- * the share lock on the extension that every pass takes (see stream.c), then
- * a transaction-level advisory lock (keys in the install script), so that
- * the folder and a fold run by hand take turns, then RowExclusiveLock on the
- * four tables.
+ * Locking: passes take RowExclusiveLock on rollup_deltas; the fold's
+ * locks are described in folder.c.
  *
  * Copyright (c) 2026, the clickagg authors
  *

@@ -4,7 +4,7 @@
 # sudo; exits non-zero on the first failure.
 #
 #   1. Debian packages (tools/install-deps.sh)
-#   2. build with -Werror, install
+#   2. build with -Werror, install; no two C files reach each other
 #   3. META.json and the control file agree on the version
 #   4. pg_regress and isolation suites in a throwaway cluster (pg_virtualenv)
 #      with clickagg preloaded
@@ -26,6 +26,9 @@ make -s
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo make -s install >/dev/null
+
+step "call graph between the C files"
+tools/check-callgraph.sh
 
 step "version metadata"
 meta=$(sed -n 's/.*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' META.json | head -n 1)

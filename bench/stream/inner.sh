@@ -86,11 +86,16 @@ echo "== Fixed rate: $rate clicks/s for ${seconds}s, 2 sessions, $rows clicks pe
 echo "   (half of all clicks on one viral ad; 10% duplicates; 1.5% late by up to 5 days)"
 {
     echo "$header"
-    run clickagg "$rate" "$seconds"
-    run trigger "$rate" "$seconds"
-    psql -qX -c "SELECT cron.schedule('bench-rollup', '* * * * *', 'SELECT cron_rollup_new()')" >/dev/null
-    run cron "$rate" "$seconds"
-    psql -qX -c "SELECT cron.unschedule('bench-rollup')" >/dev/null
+    # (FIXED_DESIGNS: a subset, e.g. "clickagg" for bench/compare)
+    for design in ${FIXED_DESIGNS:-clickagg trigger cron}; do
+        if [ "$design" = cron ]; then
+            psql -qX -c "SELECT cron.schedule('bench-rollup', '* * * * *', 'SELECT cron_rollup_new()')" >/dev/null
+            run cron "$rate" "$seconds"
+            psql -qX -c "SELECT cron.unschedule('bench-rollup')" >/dev/null
+        else
+            run "$design" "$rate" "$seconds"
+        fi
+    done
 } | column -t
 
 }
