@@ -8,7 +8,9 @@
 #   3. META.json and the control file agree on the version
 #   4. pg_regress and isolation suites in a throwaway cluster (pg_virtualenv)
 #      with clickagg preloaded
-#   5. TAP suites (crashes, restarts, no preload) as an unprivileged user,
+#   5. the catalog check: a fresh install and the upgrade chain from 0.1.0
+#      give the same catalog (tools/catalog-check.sh), in another one
+#   6. TAP suites (crashes, restarts, no preload) as an unprivileged user,
 #      since initdb refuses to run as root
 set -euo pipefail
 
@@ -36,7 +38,7 @@ control=$(sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p"
 [ -n "$meta" ] && [ "$meta" = "$control" ] || { echo "META.json version '$meta' != clickagg.control default_version '$control'" >&2; exit 1; }
 # the default version installs from its own script or through an update
 # script from an earlier one (PostgreSQL chains them)
-reach=$(ls clickagg--"$control".sql clickagg--*--"$control".sql 2>/dev/null || true)
+reach=$(ls clickagg--"$control".sql clickagg--*--"$control".sql released/clickagg--*--"$control".sql 2>/dev/null || true)
 [ -n "$reach" ] || { echo "no install or update script reaches version $control" >&2; exit 1; }
 echo "version $control"
 
@@ -53,6 +55,9 @@ rm -rf results output_iso regression.diffs
         for f in regression.diffs output_iso/regression.diffs; do [ -f "$f" ] && cat "$f"; done
         exit 1
     }
+
+step "catalog: fresh install = upgrade chain"
+"$root/tools/pg-virtualenv.sh" -o shared_preload_libraries=clickagg tools/catalog-check.sh
 
 step "TAP (as an unprivileged user)"
 tap_user=${CLICKAGG_TAP_USER:-postgres}

@@ -1,0 +1,199 @@
+-- schema/20_dictionary.sql: the dictionaries of ads and user agents.  The
+-- raw log stores their int4 keys instead of the values, which keeps a row
+-- near 90 bytes.  Keys start from a hash of the value, so no sequence is
+-- needed; collisions probe the next key.  src/dictionary.c.
+
+--install-only--
+-- last_seen: the latest event day of a logged click with the key, or later
+-- (raised by the workers before they log a click of a later day); a new
+-- key's day is the event day of the first click logged with it, set by the
+-- worker that interns it.  retired_at: when drop_expired_partitions() found
+-- the key unused (it is deleted by a later run, once nothing that started
+-- before can still use it).
+CREATE TABLE clickagg.ads (
+    ad_key integer PRIMARY KEY,
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    first_seen timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    last_seen date NOT NULL DEFAULT '-infinity',
+    retired_at timestamptz,
+    UNIQUE (campaign_id, ad_id)
+);
+
+CREATE TABLE clickagg.user_agents (
+    ua_key integer PRIMARY KEY,
+    user_agent text NOT NULL,
+    first_seen timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    last_seen date NOT NULL DEFAULT '-infinity',
+    retired_at timestamptz
+);
+-- By a hash of the text, not the text: a 2 kB agent cost 9 kB in a unique
+-- index on the text.  (Uniqueness is the interning functions' concern.)
+CREATE INDEX user_agents_hash ON clickagg.user_agents (clickagg.agent_hash(user_agent));
+--end-install-only--
+COMMENT ON TABLE clickagg.ads IS 'Every (campaign, ad) pair seen in a click, with the key the raw log stores';
+COMMENT ON TABLE clickagg.user_agents IS 'Every distinct user agent seen in a click, with the key the raw log stores';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ads', '');
+SELECT pg_catalog.pg_extension_config_dump('clickagg.user_agents', '');
+
+CREATE OR REPLACE FUNCTION clickagg.intern_user_agent(agent text)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    candidate integer := (hashtextextended(agent, 0) & 2147483647)::integer;
+    existing integer;
+BEGIN
+    LOOP
+        SELECT ua_key INTO existing FROM clickagg.user_agents
+         WHERE clickagg.agent_hash(user_agent) = clickagg.agent_hash(agent) AND user_agent = agent
+         ORDER BY ua_key LIMIT 1;
+        IF FOUND THEN
+            RETURN existing;
+        END IF;
+        INSERT INTO clickagg.user_agents (ua_key, user_agent) VALUES (candidate, agent)
+            ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            RETURN candidate;
+        END IF;
+        candidate := CASE WHEN candidate = 2147483647 THEN 0 ELSE candidate + 1 END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION clickagg.intern_user_agent(text) IS 'Key of a user agent in clickagg.user_agents, added if new (used by the workers)';
+
+CREATE OR REPLACE FUNCTION clickagg.intern_ad(campaign bigint, ad bigint)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    candidate integer := (hashint8extended(campaign, hashint8extended(ad, 0)) & 2147483647)::integer;
+    existing integer;
+BEGIN
+    LOOP
+        SELECT ad_key INTO existing FROM clickagg.ads WHERE campaign_id = campaign AND ad_id = ad;
+        IF FOUND THEN
+            RETURN existing;
+        END IF;
+        INSERT INTO clickagg.ads (ad_key, campaign_id, ad_id) VALUES (candidate, campaign, ad)
+            ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            RETURN candidate;
+        END IF;
+        candidate := CASE WHEN candidate = 2147483647 THEN 0 ELSE candidate + 1 END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION clickagg.intern_ad(bigint, bigint) IS 'Key of a (campaign, ad) pair in clickagg.ads, added if new';
+
+-- Batch forms for the workers: one statement adds every new value at its
+-- hash key, in sorted order; the rare values whose key was taken fall back
+-- to the probing functions above.
+CREATE OR REPLACE FUNCTION clickagg.intern_user_agents(agents text[])
+RETURNS integer[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keys integer[];
+BEGIN
+    INSERT INTO clickagg.user_agents (ua_key, user_agent)
+    SELECT (hashtextextended(a, 0) & 2147483647)::integer, a
+      FROM unnest(agents) AS a
+     WHERE NOT EXISTS (SELECT FROM clickagg.user_agents u
+                        WHERE clickagg.agent_hash(u.user_agent) = clickagg.agent_hash(a) AND u.user_agent = a)
+     ORDER BY a
+        ON CONFLICT DO NOTHING;
+    SELECT array_agg(coalesce(u.ua_key, clickagg.intern_user_agent(a.agent)) ORDER BY a.ord)
+      INTO keys
+      FROM unnest(agents) WITH ORDINALITY AS a(agent, ord)
+      LEFT JOIN LATERAL (SELECT u.ua_key FROM clickagg.user_agents u
+                          WHERE clickagg.agent_hash(u.user_agent) = clickagg.agent_hash(a.agent)
+                            AND u.user_agent = a.agent
+                          ORDER BY u.ua_key LIMIT 1) u ON true;
+    RETURN keys;
+END
+$$;
+COMMENT ON FUNCTION clickagg.intern_user_agents(text[]) IS 'Keys of user agents, in input order, adding the new ones (used by the workers)';
+
+CREATE OR REPLACE FUNCTION clickagg.intern_ads(campaigns bigint[], ads bigint[])
+RETURNS integer[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keys integer[];
+BEGIN
+    INSERT INTO clickagg.ads (ad_key, campaign_id, ad_id)
+    SELECT (hashint8extended(c, hashint8extended(a, 0)) & 2147483647)::integer, c, a
+      FROM unnest(campaigns, ads) AS u(c, a)
+     ORDER BY c, a
+        ON CONFLICT DO NOTHING;
+    SELECT array_agg(coalesce(x.ad_key, clickagg.intern_ad(u.c, u.a)) ORDER BY u.ord)
+      INTO keys
+      FROM unnest(campaigns, ads) WITH ORDINALITY AS u(c, a, ord)
+      LEFT JOIN clickagg.ads x ON x.campaign_id = u.c AND x.ad_id = u.a;
+    RETURN keys;
+END
+$$;
+COMMENT ON FUNCTION clickagg.intern_ads(bigint[], bigint[]) IS 'Keys of (campaign, ad) pairs, in input order, adding the new ones (used by the workers)';
+
+-- Called by the workers, in a short transaction before a pass: the keys'
+-- last_seen raised to the days of the clicks about to be logged, and
+-- retired keys back in use.  Row by row in key order, so that two workers
+-- touching the same keys lock them in one order.
+CREATE OR REPLACE FUNCTION clickagg.touch_dictionaries(agent_keys integer[], agent_days date[],
+                                            ad_keys integer[], ad_days date[])
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    raised integer := 0;
+BEGIN
+    FOR r IN SELECT k, max(d) AS d FROM unnest(agent_keys, agent_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
+        UPDATE clickagg.user_agents u SET last_seen = greatest(u.last_seen, r.d), retired_at = NULL
+         WHERE u.ua_key = r.k AND (u.last_seen < r.d OR u.retired_at IS NOT NULL);
+        IF FOUND THEN
+            raised := raised + 1;
+        ELSIF NOT EXISTS (SELECT FROM clickagg.user_agents u WHERE u.ua_key = r.k) THEN
+            RAISE EXCEPTION 'user agent key % is missing from clickagg.user_agents', r.k
+                USING ERRCODE = 'data_corrupted',
+                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
+        END IF;
+    END LOOP;
+    FOR r IN SELECT k, max(d) AS d FROM unnest(ad_keys, ad_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
+        UPDATE clickagg.ads a SET last_seen = greatest(a.last_seen, r.d), retired_at = NULL
+         WHERE a.ad_key = r.k AND (a.last_seen < r.d OR a.retired_at IS NOT NULL);
+        IF FOUND THEN
+            raised := raised + 1;
+        ELSIF NOT EXISTS (SELECT FROM clickagg.ads a WHERE a.ad_key = r.k) THEN
+            RAISE EXCEPTION 'ad key % is missing from clickagg.ads', r.k
+                USING ERRCODE = 'data_corrupted',
+                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
+        END IF;
+    END LOOP;
+    RETURN raised;
+END
+$$;
+COMMENT ON FUNCTION clickagg.touch_dictionaries(integer[], date[], integer[], date[]) IS
+'Internal: the workers raise the last_seen day of the dictionary keys of clicks they are about to log';
+
+CREATE OR REPLACE FUNCTION clickagg.dictionaries_changed()
+RETURNS void
+AS 'MODULE_PATHNAME', 'clickagg_dictionaries_changed'
+LANGUAGE C;
+COMMENT ON FUNCTION clickagg.dictionaries_changed() IS
+'Internal: every process''s dictionary caches start afresh once the calling transaction commits';
+
+-- Privileges: the workers (superuser) intern; readers see the ads, admins
+-- the agents too.
+REVOKE ALL ON FUNCTION clickagg.intern_user_agent(text), clickagg.intern_ad(bigint, bigint),
+    clickagg.intern_user_agents(text[]), clickagg.intern_ads(bigint[], bigint[]),
+    clickagg.touch_dictionaries(integer[], date[], integer[], date[]), clickagg.dictionaries_changed()
+    FROM PUBLIC;
+GRANT SELECT ON clickagg.ads TO clickagg_reader;
+GRANT SELECT ON clickagg.user_agents TO clickagg_admin;

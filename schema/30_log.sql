@@ -1,0 +1,94 @@
+-- schema/30_log.sql: the raw click log: immutable, partitioned by UTC event
+-- day, deduplicated.  Day partitions are made by create_click_partition()
+-- (not extension members: pg_dump dumps them as ordinary tables) and leave
+-- only whole, by drop_expired_partitions() (schema/80_billing.sql).
+-- src/stream.c writes it, src/dedup.c checks it.
+
+--install-only--
+-- The workers write and read rows by position: the columns stay in the
+-- order of the LOG_* enum of src/clickagg.h, which must match.
+CREATE TABLE clickagg.click_log (
+    click_id uuid NOT NULL,
+    event_time timestamptz NOT NULL,
+    cost_micros bigint NOT NULL,
+    ad_key integer NOT NULL,
+    ua_key integer,
+    invalid_code smallint,
+    ip inet,
+    user_id text NOT NULL
+) PARTITION BY RANGE (event_time);
+
+-- The dedup index: a 64-bit key of the click ID, equal keys checked on the
+-- whole ID.  Smaller than a uuid index, and the workers (one per stream)
+-- guarantee uniqueness.
+CREATE INDEX click_log_key ON clickagg.click_log (clickagg.click_key(click_id));
+
+-- Each user's clicks: the history the stream classifies a late click
+-- against, and the clicks a conversion may be credited to.  The key is the
+-- user's hash alone (8 bytes; a user's clicks of a day share one posting
+-- list): the event time is checked on the row, and a user has few clicks a day.
+CREATE INDEX click_log_user ON clickagg.click_log (clickagg.user_hash(user_id));
+--end-install-only--
+COMMENT ON TABLE clickagg.click_log IS
+'Accepted clicks, one row per click ID, partitioned by UTC event day; read it through clickagg.clicks';
+
+CREATE OR REPLACE FUNCTION clickagg.refuse_log_change()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'cannot % clickagg.clicks: the click log is append-only', lower(TG_OP)
+        USING ERRCODE = 'feature_not_supported',
+              DETAIL = 'Accepted clicks are never changed or deleted one by one, so the billing recomputation always sees what was counted.',
+              HINT = 'Whole days leave the log only when their partition is dropped after the retention period.';
+END
+$$;
+
+CREATE OR REPLACE FUNCTION clickagg.create_click_partition(day date)
+RETURNS regclass
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    part text := 'click_log_' || to_char(day, 'YYYYMMDD');
+    lower_bound text := to_char(day, 'YYYY-MM-DD') || ' 00:00:00+00';
+    upper_bound text := to_char(day + 1, 'YYYY-MM-DD') || ' 00:00:00+00';
+BEGIN
+    -- ATTACH takes this lock anyway; taking it first orders every creator
+    -- the same way (rare: once per day, and for the first late event of a
+    -- day), so two workers creating different days cannot deadlock.  It does
+    -- not conflict with readers or with inserts into partitions.
+    LOCK TABLE clickagg.click_log IN SHARE UPDATE EXCLUSIVE MODE;
+    IF to_regclass(format('clickagg.%I', part)) IS NOT NULL THEN
+        RETURN format('clickagg.%I', part)::regclass;
+    END IF;
+
+    EXECUTE format('CREATE TABLE clickagg.%I (LIKE clickagg.click_log INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE) WITH (autovacuum_vacuum_insert_scale_factor = 0.05)', part);
+    EXECUTE format('CREATE INDEX %I ON clickagg.%I (clickagg.click_key(click_id)) WITH (deduplicate_items = off)',
+                   part || '_key', part);
+    EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON clickagg.%I FOR EACH STATEMENT EXECUTE FUNCTION clickagg.refuse_log_change()', part);
+    EXECUTE format('ALTER TABLE clickagg.%I ENABLE ALWAYS TRIGGER refuse_truncate', part);
+    EXECUTE format('ALTER TABLE clickagg.click_log ATTACH PARTITION clickagg.%I FOR VALUES FROM (%L) TO (%L)',
+                   part, lower_bound, upper_bound);
+    RETURN format('clickagg.%I', part)::regclass;
+END
+$$;
+COMMENT ON FUNCTION clickagg.create_click_partition(date) IS
+'Create the raw-log partition of one UTC day if it is missing (the workers call it; no ingest role needs DDL rights)';
+
+--install-only--
+-- Append-only, whatever session_replication_role is (a trigger that is
+-- not ALWAYS is skipped under "replica").
+CREATE TRIGGER refuse_change BEFORE UPDATE OR DELETE ON clickagg.click_log
+    FOR EACH ROW EXECUTE FUNCTION clickagg.refuse_log_change();
+CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON clickagg.click_log
+    FOR EACH STATEMENT EXECUTE FUNCTION clickagg.refuse_log_change();
+ALTER TABLE clickagg.click_log ENABLE ALWAYS TRIGGER refuse_change;
+ALTER TABLE clickagg.click_log ENABLE ALWAYS TRIGGER refuse_truncate;
+--end-install-only--
+
+-- Privileges: no role writes the log but the workers; admins may make a
+-- day's partition ahead.
+REVOKE ALL ON FUNCTION clickagg.refuse_log_change(), clickagg.create_click_partition(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.create_click_partition(date) TO clickagg_admin;

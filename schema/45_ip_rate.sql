@@ -1,0 +1,291 @@
+-- schema/45_ip_rate.sql: the IP click rate in the stream (src/ip_rate.c;
+-- docs/traffic.md).
+--
+-- A click farm is many users behind one address, and each user's clicks go
+-- to their own stream, so no worker sees all clicks of an IP.  The folder
+-- judges the IP rate of each UTC minute once clickagg.ip_click_rate_delay has
+-- passed after it ends, from the raw log; a click logged after its minute was
+-- judged puts its (minute, IP) in a queue to be judged again.  The clicks
+-- found go to the worker of their user's stream, which records them: it alone
+-- writes its users' verdicts and conversions.
+
+--install-only--
+
+-- How far the judging has got: before announced_through, a worker that logs
+-- a click queues its group (workers read the row FOR KEY SHARE, and moving
+-- it locks it FOR UPDATE, so it waits for the passes that read the old
+-- value; judged_through is updated without waiting for them); from judged_from to
+-- judged_through, every minute has been judged.  Minutes before
+-- judged_from (before the extension was installed) are the batch's.  One row.
+CREATE TABLE clickagg.ip_rate_progress (
+    announced_through timestamptz NOT NULL,
+    judged_from timestamptz NOT NULL,
+    judged_through timestamptz NOT NULL,
+    judged_at timestamptz,
+    -- groups of at least this many clicks are counted (ip_minute_counts)
+    counted_from integer NOT NULL DEFAULT 30 CHECK (counted_from > 0),
+    single boolean PRIMARY KEY DEFAULT true CHECK (single)
+);
+INSERT INTO clickagg.ip_rate_progress (announced_through, judged_from, judged_through)
+SELECT m, m, m FROM date_bin('1 minute', now(), timestamptz '2000-01-01 00:00:00+00') AS m;
+
+-- (IP, minute) groups to judge again: clicks of the minute arrived after it was judged.
+CREATE TABLE clickagg.ip_rate_rejudge (
+    minute timestamptz NOT NULL,
+    ip inet NOT NULL,
+    clicks integer NOT NULL DEFAULT 1,  -- late clicks queued
+    queued_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (minute, ip)
+);
+
+-- The judged minutes' busy groups: at most this many clicks (exact when
+-- last counted, plus the late clicks queued since).  A group without a row
+-- has fewer than ip_rate_progress.counted_from, so most late clicks are
+-- judged from here, without reading their minute again.
+CREATE TABLE clickagg.ip_minute_counts (
+    minute timestamptz NOT NULL,
+    ip inet NOT NULL,
+    clicks integer NOT NULL,
+    PRIMARY KEY (minute, ip)
+);
+
+-- Clicks found over their IP's rate, until their stream's worker records
+-- them.  Keyed by user, like the log and click_verdicts.
+CREATE TABLE clickagg.ip_rate_findings (
+    stream integer NOT NULL,
+    user_id text NOT NULL,
+    click_id uuid NOT NULL,
+    event_time timestamptz NOT NULL,
+    found_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, click_id)
+);
+CREATE INDEX ip_rate_findings_stream ON clickagg.ip_rate_findings (stream);
+--end-install-only--
+COMMENT ON TABLE clickagg.ip_rate_progress IS
+'How far the stream has judged the IP click rate: minutes before judged_through are judged';
+COMMENT ON TABLE clickagg.ip_rate_rejudge IS
+'IP minutes to judge again: a click of a judged minute arrived late';
+COMMENT ON TABLE clickagg.ip_minute_counts IS
+'IP minutes with many clicks: an upper bound of their clicks, so that a late click is judged without reading its minute again';
+COMMENT ON TABLE clickagg.ip_rate_findings IS
+'Clicks found over clickagg.max_clicks_per_ip_minute, waiting for their stream''s worker to record them';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_rejudge', '');
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_minute_counts', '');
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_findings', '');
+
+-- The (UTC minute, IP) groups of [lo, hi) with at least threshold clicks,
+-- exactly: one read of the log through the dedup index, screened with
+-- counters in C rather than a hash table of every address (src/ip_rate.c).
+CREATE OR REPLACE FUNCTION clickagg.busy_ip_minutes(lo timestamptz, hi timestamptz, threshold integer)
+RETURNS TABLE (minute timestamptz, ip inet, clicks bigint)
+AS 'MODULE_PATHNAME', 'clickagg_busy_ip_minutes'
+LANGUAGE C STRICT;
+COMMENT ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer) IS
+'Internal: the IP minutes of a time range of the raw log with at least the given number of clicks';
+
+-- Step 1 of judging, in a transaction of its own: closes the minutes that
+-- ended clickagg.ip_click_rate_delay ago.  Returns announced_through.
+CREATE OR REPLACE FUNCTION clickagg.announce_ip_minutes()
+RETURNS timestamptz
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    through timestamptz := date_bin('1 minute',
+                                    now() - current_setting('clickagg.ip_click_rate_delay')::interval,
+                                    timestamptz '2000-01-01 00:00:00+00');
+    result timestamptz;
+BEGIN
+    PERFORM pg_advisory_xact_lock(1668048227, 1768974948);  -- (the judges' turn)
+    -- (waits for the passes that read the row before: their clicks are then
+    -- committed, and the judging that follows sees them)
+    PERFORM FROM clickagg.ip_rate_progress p FOR UPDATE;
+    UPDATE clickagg.ip_rate_progress p SET announced_through = through
+     WHERE p.announced_through < through
+    RETURNING p.announced_through INTO result;
+    IF result IS NULL THEN
+        SELECT p.announced_through INTO result FROM clickagg.ip_rate_progress p;
+    END IF;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION clickagg.announce_ip_minutes() IS
+'Internal (the folder): closes the minutes whose IP click rate the stream judges next';
+
+-- Step 2, in the next transaction: judges the announced minutes and the
+-- queued groups.  In each (IP, UTC minute), every click counts, and the
+-- clicks beyond clickagg.max_clicks_per_ip_minute in (event time, click ID)
+-- order are found: the same rule as the batch (src/billing.c, rate_ips).
+-- Groups only grow, so a click once found stays found.  Returns how many
+-- clicks it found.
+CREATE OR REPLACE FUNCTION clickagg.judge_ip_click_rates()
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lim integer := current_setting('clickagg.max_clicks_per_ip_minute')::integer;
+    lo timestamptz;
+    hi timestamptz;
+    judged_from timestamptz;
+    counted_from integer;
+    queued_minutes timestamptz[];
+    queued_ips inet[];
+    queued_clicks integer[];
+    rank_minutes timestamptz[];
+    rank_ips inet[];
+    late_minutes timestamptz[];
+    late_ips inet[];
+    streams integer[];
+    found bigint;
+BEGIN
+    -- one judge at a time (the folder, or a call by hand); keys 'clic', 'ipjd'
+    PERFORM pg_advisory_xact_lock(1668048227, 1768974948);
+    SELECT p.judged_through, p.announced_through, p.judged_from, p.counted_from
+      INTO lo, hi, judged_from, counted_from
+      FROM clickagg.ip_rate_progress p;
+    hi := least(hi, lo + interval '5 minutes');  -- a long catch-up goes in steps (and the folder folds between them)
+
+    -- The queue first, in a statement of its own: it waits for the passes
+    -- that queued a group again meanwhile, and the next statements'
+    -- snapshots see their clicks.  Groups queued later stay for next time.
+    WITH taken AS (DELETE FROM clickagg.ip_rate_rejudge RETURNING minute, ip, clicks)
+    SELECT array_agg(minute), array_agg(ip), array_agg(clicks)
+      INTO queued_minutes, queued_ips, queued_clicks FROM taken;
+
+    IF lim > 0 AND current_setting('clickagg.classify_traffic')::boolean THEN
+        -- The minutes judged now: one read of their clicks, by the dedup
+        -- index (its keys start with the second); the busy groups are kept.
+        WITH busy AS (
+            SELECT b.minute, b.ip, b.clicks FROM clickagg.busy_ip_minutes(lo, hi, counted_from) b
+        ), kept AS (
+            INSERT INTO clickagg.ip_minute_counts AS k (minute, ip, clicks)
+            SELECT minute, ip, clicks FROM busy
+                ON CONFLICT (minute, ip) DO UPDATE SET clicks = excluded.clicks
+        )
+        SELECT array_agg(minute), array_agg(ip) INTO rank_minutes, rank_ips FROM busy WHERE clicks > lim;
+
+        -- Late clicks of minutes judged before: the group's bound grows by
+        -- them (a group without a row had fewer than counted_from); only a
+        -- group that may now be over the limit is read again.  (Late
+        -- clicks of the minutes judged now were in the read above; those
+        -- of minutes never read, before judged_from, are the batch's.)
+        WITH late AS (
+            SELECT q.minute, q.ip, sum(q.clicks) AS clicks
+              FROM unnest(queued_minutes, queued_ips, queued_clicks) AS q(minute, ip, clicks)
+             WHERE q.minute < lo AND q.minute >= judged_from
+             GROUP BY 1, 2
+        ), bounded AS (
+            INSERT INTO clickagg.ip_minute_counts AS k (minute, ip, clicks)
+            SELECT minute, ip, counted_from - 1 + clicks FROM late
+                ON CONFLICT (minute, ip) DO UPDATE SET clicks = k.clicks + excluded.clicks - (counted_from - 1)
+            RETURNING k.minute, k.ip, k.clicks
+        )
+        SELECT array_agg(minute), array_agg(ip) INTO late_minutes, late_ips FROM bounded WHERE clicks > lim;
+
+        -- Rank the clicks of the groups that may be over the limit.
+        WITH groups AS (
+            SELECT * FROM unnest(rank_minutes, rank_ips) AS g(minute, ip)
+            UNION
+            SELECT * FROM unnest(late_minutes, late_ips) AS g(minute, ip)
+        ), ranked AS (
+            SELECT g.minute, g.ip, c.user_id, c.click_id, c.event_time,
+                   row_number() OVER (PARTITION BY g.minute, g.ip ORDER BY c.event_time, c.click_id) AS rank
+              FROM (SELECT DISTINCT minute FROM groups) m
+              CROSS JOIN LATERAL (
+                    -- (the host: rows of 0.4.0 may carry a netmask)
+                    SELECT l.user_id, l.click_id, l.event_time, clickagg.host(l.ip) AS ip FROM clickagg.click_log l
+                     WHERE clickagg.click_key(l.click_id) >= clickagg.click_key_floor(m.minute)
+                       AND clickagg.click_key(l.click_id) < clickagg.click_key_floor(m.minute + interval '1 minute')
+                       AND l.event_time >= m.minute AND l.event_time < m.minute + interval '1 minute'
+                       AND l.ip IS NOT NULL) c
+              JOIN groups g ON g.minute = m.minute AND g.ip = c.ip
+        ), recounted AS (
+            -- (exact again: the bound of a late group is its count now)
+            UPDATE clickagg.ip_minute_counts k SET clicks = n.clicks
+              FROM (SELECT minute, ip, count(*) AS clicks FROM ranked GROUP BY 1, 2) n
+             WHERE k.minute = n.minute AND k.ip = n.ip
+        ), found_now AS (
+            INSERT INTO clickagg.ip_rate_findings AS f (stream, user_id, click_id, event_time)
+            SELECT clickagg.user_stream(r.user_id), r.user_id, r.click_id, r.event_time
+              FROM ranked r
+             WHERE r.rank > lim
+               AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v
+                                WHERE v.user_id = r.user_id AND v.click_id = r.click_id AND v.ip_click_rate)
+                ON CONFLICT (user_id, click_id) DO NOTHING
+            RETURNING f.stream
+        )
+        SELECT count(*), array_agg(DISTINCT stream) INTO found, streams FROM found_now;
+        PERFORM clickagg.wake_stream_at_commit(s) FROM unnest(streams) AS s;
+    END IF;
+
+    -- (judged_at: every run, so that a stalled judge shows)
+    UPDATE clickagg.ip_rate_progress p SET judged_through = greatest(p.judged_through, hi), judged_at = now();
+    RETURN coalesce(found, 0);
+END
+$$;
+COMMENT ON FUNCTION clickagg.judge_ip_click_rates() IS
+'Internal (the folder): finds the clicks over clickagg.max_clicks_per_ip_minute in the announced minutes and the queued ones, for their workers';
+
+-- Called by a worker in each pass: records its stream's found clicks
+-- (clickagg.click_verdicts.ip_click_rate) and moves those that were valid to
+-- invalid in the rollups.  Returns them, for attribution: a conversion
+-- credited to one goes to the user's last valid click before it.
+CREATE OR REPLACE FUNCTION clickagg.apply_ip_findings(pass_stream integer)
+RETURNS TABLE (user_id text, campaign_id bigint, event_time timestamptz)
+LANGUAGE plpgsql
+AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
+    WITH taken AS (
+        DELETE FROM clickagg.ip_rate_findings f WHERE f.stream = pass_stream
+        RETURNING f.user_id, f.click_id, f.event_time
+    ), logged AS (
+        -- (LATERAL: one index probe per click; a click whose day is gone is dropped)
+        SELECT t.user_id, t.click_id, t.event_time, l.invalid_code, l.ad_key, l.cost_micros
+          FROM taken t
+          CROSS JOIN LATERAL (
+                SELECT l.invalid_code, l.ad_key, l.cost_micros FROM clickagg.click_log l
+                 WHERE clickagg.click_key(l.click_id) = clickagg.click_key(t.click_id)
+                   AND l.click_id = t.click_id AND l.event_time = t.event_time OFFSET 0) l
+    ), rated AS (
+        INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code, ip_click_rate)
+        SELECT g.user_id, g.click_id, g.event_time, nullif(g.invalid_code, 0), true FROM logged g
+            ON CONFLICT (user_id, click_id) DO UPDATE
+           SET ip_click_rate = true, changed_at = now(), changes = v.changes + 1
+         WHERE NOT v.ip_click_rate
+        RETURNING v.user_id, v.click_id, coalesce(v.invalid_code, 0) = 0 AS was_valid
+    ), moves AS (
+        SELECT g.user_id, g.event_time, a.campaign_id, a.ad_id, g.cost_micros
+          FROM rated r
+          JOIN logged g ON g.user_id = r.user_id AND g.click_id = r.click_id
+          JOIN clickagg.ads a ON a.ad_key = g.ad_key
+         WHERE r.was_valid
+    ), deltas AS (
+        INSERT INTO clickagg.rollup_deltas
+            (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+        SELECT m.campaign_id, date_bin('1 minute', m.event_time, timestamptz '2000-01-01 00:00:00+00'), m.ad_id,
+               -count(*), count(*), 0, -sum(m.cost_micros), hll_empty(13, 5, -1, 1)
+          FROM moves m
+         GROUP BY 1, 2, 3
+    )
+    SELECT m.user_id, m.campaign_id, m.event_time FROM moves m;
+END
+$$;
+COMMENT ON FUNCTION clickagg.apply_ip_findings(integer) IS
+'Internal: a stream pass records the clicks the IP judge found over their IP''s rate';
+-- (search path: hll's functions by its schema, which only the install knows)
+DO $pin$
+BEGIN
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.apply_ip_findings(integer) SET search_path = pg_catalog, %I, pg_temp',
+        (SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hll'));
+END
+$pin$;
+
+-- Privileges: the folder and the workers (superuser) judge; readers may see
+-- how far.
+REVOKE ALL ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer), clickagg.announce_ip_minutes(),
+    clickagg.judge_ip_click_rates(), clickagg.apply_ip_findings(integer)
+    FROM PUBLIC;
+GRANT SELECT ON clickagg.ip_rate_progress TO clickagg_reader;

@@ -1,0 +1,323 @@
+-- schema/70_rollup.sql: streaming rollups by minute, hour and day
+-- (src/rollup.c; docs/rollups.md).  Each stream pass appends its
+-- pre-aggregated minute rows to rollup_deltas in the same transaction that
+-- logs its clicks; the folder worker moves them into the three totals
+-- tables; the clicks_per_<level> views add the deltas not yet folded.
+--
+-- The search path of the extension's scripts is clickagg followed by the
+-- schema of hll (a requirement in clickagg.control), so the views bind to
+-- hll's functions; the functions that call them pin pg_catalog, <hll's
+-- schema>, pg_temp (set after each of them: only the install knows it).
+
+--install-only--
+-- Rollup totals: one table per level, keyed by campaign first (the natural
+-- distribution column on Citus, and the leading column of every dashboard
+-- filter).  Only the fold writes them.  A full sketch (8192 registers) is
+-- 5 kB: users is kept in the row rather than in TOAST (STORAGE MAIN), so
+-- that a fold rewrites one tuple, not a tuple and a TOAST chunk.
+--for level in minute hour day--
+CREATE TABLE clickagg.rollup_{level} (
+    campaign_id bigint NOT NULL,
+    bucket timestamptz NOT NULL,
+    ad_id bigint NOT NULL,
+    clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    duplicate_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    users hll NOT NULL,
+    PRIMARY KEY (campaign_id, bucket, ad_id)
+) WITH (fillfactor = 70);  -- room for HOT updates of rows with small sketches
+ALTER TABLE clickagg.rollup_{level} ALTER COLUMN users SET STORAGE MAIN;
+--end-for--
+
+-- "Top ads of the last hour" and "everything in this minute" read by bucket
+-- across campaigns.
+CREATE INDEX rollup_minute_bucket ON clickagg.rollup_minute (bucket);
+CREATE INDEX rollup_hour_bucket ON clickagg.rollup_hour (bucket);
+
+-- The passes' minute rows until a fold: appended to by passes and read
+-- whole by the fold; the index is the dashboards' (under load the deltas
+-- are tens of thousands of rows, a fold's worth of passes).
+CREATE TABLE clickagg.rollup_deltas (
+    campaign_id bigint NOT NULL,
+    bucket timestamptz NOT NULL,
+    ad_id bigint NOT NULL,
+    clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    duplicate_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    users hll NOT NULL
+) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000,
+        autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 100000);
+CREATE INDEX rollup_deltas_key ON clickagg.rollup_deltas (campaign_id, bucket, ad_id);
+
+-- Advertisers own campaigns; dashboards select by advertiser through it ("a month by day for one
+-- advertiser").  Filled by the user.
+CREATE TABLE clickagg.campaigns (
+    campaign_id bigint PRIMARY KEY,
+    advertiser_id bigint NOT NULL,
+    name text
+);
+CREATE INDEX campaigns_advertiser ON clickagg.campaigns (advertiser_id);
+
+-- Delta rows that made every fold fail: out of the rollups (the nightly
+-- reconciliation then flags their rows), kept here with the error.
+CREATE TABLE clickagg.rejected_rollup_deltas (
+    campaign_id bigint NOT NULL,
+    bucket timestamptz NOT NULL,
+    ad_id bigint NOT NULL,
+    clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    duplicate_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL,
+    conversion_value_micros bigint NOT NULL,
+    users hll NOT NULL,
+    reason text NOT NULL,
+    error_code text,
+    error_message text,
+    set_aside_at timestamptz NOT NULL DEFAULT now()
+);
+--end-install-only--
+--for level in minute hour day--
+COMMENT ON TABLE clickagg.rollup_{level} IS 'Folded rollup totals per ({level}, campaign, ad); read clickagg.clicks_per_{level}, which adds the deltas not yet folded';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{level}', '');
+--end-for--
+COMMENT ON TABLE clickagg.rollup_deltas IS
+'Per-pass minute rollup rows not yet folded into clickagg.rollup_minute/_hour/_day';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_deltas', '');
+COMMENT ON TABLE clickagg.campaigns IS 'Which advertiser owns a campaign (filled by you; used by dashboards)';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.campaigns', '');
+COMMENT ON TABLE clickagg.rejected_rollup_deltas IS
+'Rollup delta rows kept out of the totals, with the reason: processing_error (the row made every fold over it fail: error_code and error_message say how); the day''s reconciliation flags their rows';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.rejected_rollup_deltas', '');
+
+-- A pass's minute rows name the group each row comes from as it is made
+-- (rollup_row_in_hand), so that when one fails (a constraint, an overflow)
+-- the worker knows which clicks to set aside without trying the pass again
+-- in halves.
+CREATE OR REPLACE FUNCTION clickagg.rollup_row_in_hand(group_number integer, campaign_id bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'clickagg_rollup_row_in_hand'
+LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint) IS
+'Internal: notes which group of a pass the rollup row being made comes from; returns campaign_id';
+
+-- A pass's rollup rows, grouped by the worker (src/rollup.c): one array
+-- element per (campaign, minute, ad).  A group's users come as one hash
+-- when there is one (most groups: hll_add() to an empty sketch costs what a
+-- scalar function does) and as (group, hash) pairs when there are several
+-- (hll_add_agg() sets up a 128 kB state per group, so only for those).
+CREATE OR REPLACE FUNCTION clickagg.record_rollup_groups(campaigns bigint[], buckets timestamptz[], ads bigint[],
+                                              clicks bigint[], invalid bigint[], duplicates bigint[],
+                                              spend bigint[], user_counts integer[], one_user bigint[],
+                                              multi_groups integer[], multi_users bigint[])
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    WITH several AS (
+        SELECT k, hll_add_agg(hll_hash_bigint(u), 13, 5, -1, 1) AS users
+          FROM unnest(multi_groups, multi_users) AS x(k, u)
+         GROUP BY k
+    )
+    INSERT INTO clickagg.rollup_deltas
+        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+    SELECT clickagg.rollup_row_in_hand(g.k::integer, g.c), g.b, g.a, g.n, g.i, g.d, g.s,
+           CASE g.nu WHEN 0 THEN hll_empty(13, 5, -1, 1)
+                     WHEN 1 THEN hll_add(hll_empty(13, 5, -1, 1), hll_hash_bigint(g.u))
+                     ELSE m.users END
+      FROM unnest(campaigns, buckets, ads, clicks, invalid, duplicates, spend, user_counts, one_user)
+           WITH ORDINALITY AS g(c, b, a, n, i, d, s, nu, u, k)
+      LEFT JOIN several m ON m.k = g.k;
+END
+$$;
+COMMENT ON FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) IS
+'Internal: appends one stream pass''s minute rollup rows, grouped by the worker, to clickagg.rollup_deltas';
+
+-- The fold, over every committed delta row (fold_rollups()) or over the
+-- rows the folder names while it isolates a failing fold.  It moves them
+-- into the minute, hour and day totals in one transaction: a reader sees a
+-- delta either in the deltas or in all three totals, never in some levels
+-- only.  The transaction-level advisory lock makes one fold at a time, so
+-- no two transactions ever update the same total row.  Most keys have one
+-- row (a delta row per key and pass; a minute row per hour or day key), and
+-- hll_union_agg() sets up a 128 kB state per group, so a row alone under
+-- its key is taken as it is and only keys with several rows are aggregated.
+-- (The statement for the two row sets and the three levels is written once.)
+CREATE OR REPLACE FUNCTION clickagg.fold_rollup_rows(rows_to_fold tid[])
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    folded bigint;
+BEGIN
+    -- keys: 'clic', 'fold' as int4 (0x636c6963, 0x666f6c64)
+    PERFORM pg_advisory_xact_lock(1668048227, 1718578276);
+--for branch | rows in IF rows_to_fold IS NULL THEN | ; ELSE | WHERE d.ctid = ANY (rows_to_fold)--
+    {branch}
+    WITH deleted AS (
+        DELETE FROM clickagg.rollup_deltas d {rows} RETURNING d.*
+    ), moved AS (
+        SELECT d.*, count(*) OVER (PARTITION BY campaign_id, bucket, ad_id) AS rows_of_key
+          FROM deleted d
+    ), minute AS (
+        SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+               conversions, conversion_value_micros, users, 1::bigint AS delta_rows
+          FROM moved WHERE rows_of_key = 1
+        UNION ALL
+        SELECT campaign_id, bucket, ad_id,
+               sum(clicks)::bigint, sum(invalid_clicks)::bigint, sum(duplicate_clicks)::bigint,
+               sum(spend_micros)::bigint, sum(conversions)::bigint,
+               sum(conversion_value_micros)::bigint, hll_union_agg(users), count(*)
+          FROM moved WHERE rows_of_key > 1
+         GROUP BY campaign_id, bucket, ad_id
+--for level | level_bucket in minute | bucket; hour | date_trunc('hour', bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC')--
+    ), rows_{level} AS (
+        SELECT campaign_id, {level_bucket} AS level_bucket, ad_id, clicks, invalid_clicks, duplicate_clicks,
+               spend_micros, conversions, conversion_value_micros, users,
+               count(*) OVER (PARTITION BY campaign_id, {level_bucket}, ad_id) AS rows_of_key
+          FROM minute
+    ), to_{level} AS (
+        INSERT INTO clickagg.rollup_{level} AS t
+        SELECT campaign_id, level_bucket, ad_id, clicks, invalid_clicks, duplicate_clicks,
+               spend_micros, conversions, conversion_value_micros, users
+          FROM rows_{level} WHERE rows_of_key = 1
+        UNION ALL
+        SELECT campaign_id, level_bucket, ad_id,
+               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
+               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
+          FROM rows_{level} WHERE rows_of_key > 1
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+            ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
+           SET clicks = t.clicks + excluded.clicks,
+               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
+               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
+               spend_micros = t.spend_micros + excluded.spend_micros,
+               conversions = t.conversions + excluded.conversions,
+               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
+               users = hll_union(t.users, excluded.users)
+--end-for--
+    )
+    SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
+--end-for--
+    END IF;
+    RETURN folded;
+END
+$$;
+COMMENT ON FUNCTION clickagg.fold_rollup_rows(tid[]) IS
+'Internal: folds the given rollup delta rows (all when NULL) into the minute, hour and day totals; the folder isolates a failing fold with it';
+
+CREATE OR REPLACE FUNCTION clickagg.fold_rollups()
+RETURNS bigint
+LANGUAGE sql
+SECURITY DEFINER  -- clickagg_admin may fold without writing the totals itself
+SET search_path = pg_catalog, pg_temp
+RETURN clickagg.fold_rollup_rows(NULL);
+COMMENT ON FUNCTION clickagg.fold_rollups() IS
+'Moves the committed rollup deltas into the minute, hour and day totals (waiting for a fold in progress); returns the delta rows folded. The clickagg folder worker calls it every clickagg.fold_interval';
+
+CREATE OR REPLACE FUNCTION clickagg.set_aside_rollup_delta(delta tid, error_code text, error_message text)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kept integer;
+BEGIN
+    PERFORM pg_advisory_xact_lock(1668048227, 1718578276);  -- (the fold's turn)
+    WITH taken AS (
+        DELETE FROM clickagg.rollup_deltas d WHERE d.ctid = delta RETURNING d.*
+    )
+    INSERT INTO clickagg.rejected_rollup_deltas
+        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions,
+         conversion_value_micros, users, reason, error_code, error_message)
+    SELECT t.campaign_id, t.bucket, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks, t.spend_micros,
+           t.conversions, t.conversion_value_micros, t.users, 'processing_error',
+           set_aside_rollup_delta.error_code, set_aside_rollup_delta.error_message
+      FROM taken t;
+    GET DIAGNOSTICS kept = ROW_COUNT;
+    RETURN kept > 0;
+END
+$$;
+COMMENT ON FUNCTION clickagg.set_aside_rollup_delta(tid, text, text) IS
+'Internal: the folder keeps a rollup delta row that failed every fold in clickagg.rejected_rollup_deltas';
+
+-- (search path: hll's functions by its schema, which only the install knows;
+-- readers need USAGE on it, since hll looks its functions up by name when
+-- they merge sketches)
+DO $pin$
+DECLARE
+    hll_schema name := (SELECT n.nspname FROM pg_catalog.pg_extension e
+                          JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                         WHERE e.extname = 'hll');
+BEGIN
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollup_rows(tid[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO clickagg_reader', hll_schema);
+END
+$pin$;
+
+-- Dashboard views: totals plus the deltas not yet folded, so every committed
+-- pass is visible at once and the three levels always agree.  Written as
+-- "totals without deltas" UNION ALL "deltas merged with their totals"
+-- rather than as a GROUP BY over both, so that a query reads the totals
+-- through their indexes without regrouping them, and a filter on bucket,
+-- campaign_id or ad_id reaches both halves.  Deltas are per minute; at
+-- coarser levels, truncated to the level.
+--for level | bucket | d_bucket in minute | bucket | d.bucket; hour | date_trunc('hour', bucket, 'UTC') | date_trunc('hour', d.bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC') | date_trunc('day', d.bucket, 'UTC')--
+CREATE OR REPLACE VIEW clickagg.clicks_per_{level} AS
+SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
+       t.spend_micros, t.conversions, t.conversion_value_micros,
+       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_{level} t
+ WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
+                    WHERE d.campaign_id = t.campaign_id AND d.ad_id = t.ad_id
+                      AND {d_bucket} = t.bucket)
+UNION ALL
+SELECT d.bucket, d.campaign_id, d.ad_id,
+       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
+       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks,
+       coalesce(t.spend_micros, 0) + d.spend_micros,
+       coalesce(t.conversions, 0) + d.conversions,
+       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
+       round(hll_cardinality(u.users))::bigint, u.users
+  FROM (SELECT campaign_id, {bucket} AS bucket, ad_id,
+               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+               sum(duplicate_clicks)::bigint AS duplicate_clicks,
+               sum(spend_micros)::bigint AS spend_micros,
+               sum(conversions)::bigint AS conversions,
+               sum(conversion_value_micros)::bigint AS conversion_value_micros,
+               hll_union_agg(users) AS users
+          FROM clickagg.rollup_deltas
+         GROUP BY 1, 2, 3) d
+  LEFT JOIN clickagg.rollup_{level} t
+         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
+ CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
+                                 ELSE hll_union(t.users, d.users) END AS users) u;
+--end-for--
+COMMENT ON VIEW clickagg.clicks_per_minute IS
+'Clicks per (UTC minute, campaign, ad): valid deduplicated clicks, invalid, duplicates absorbed, spend of valid clicks, conversions; unique_users is approximate (HyperLogLog, standard error 1.15%), users is the mergeable sketch';
+COMMENT ON VIEW clickagg.clicks_per_hour IS
+'Clicks per (UTC hour, campaign, ad); the same columns as clickagg.clicks_per_minute, and always its sum';
+COMMENT ON VIEW clickagg.clicks_per_day IS
+'Clicks per (UTC day, campaign, ad); the same columns as clickagg.clicks_per_minute, and always its sum';
+
+-- Privileges: readers read the views and campaigns; admins the tables, and
+-- may edit campaigns and fold.
+REVOKE ALL ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint),
+    clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]),
+    clickagg.fold_rollup_rows(tid[]), clickagg.fold_rollups(), clickagg.set_aside_rollup_delta(tid, text, text)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.fold_rollups() TO clickagg_admin;
+GRANT SELECT ON clickagg.clicks_per_minute, clickagg.clicks_per_hour, clickagg.clicks_per_day, clickagg.campaigns
+    TO clickagg_reader;
+GRANT SELECT ON clickagg.rollup_minute, clickagg.rollup_hour, clickagg.rollup_day, clickagg.rollup_deltas,
+    clickagg.rejected_rollup_deltas
+    TO clickagg_admin;
+GRANT INSERT, UPDATE, DELETE ON clickagg.campaigns TO clickagg_admin;

@@ -1,0 +1,702 @@
+-- schema/80_billing.sql: billing from the raw log, reconciliation with the
+-- stream, period close, adjustments, the invoice, the nightly pg_cron jobs
+-- and retention (src/billing.c for the scan; docs/billing.md).  Tables
+-- are keyed by campaign first, like the rollups.
+
+--install-only--
+-- One row per billed day: its status and whether its invoice lines are frozen.
+CREATE TABLE clickagg.billing_days (
+    day date PRIMARY KEY,
+    status text NOT NULL CHECK (status IN ('matched', 'discrepancy')),
+    billable_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    explained_rows integer NOT NULL,    -- (campaign, ad) rows where stream and batch differ for a known reason
+    unexplained_rows integer NOT NULL,  -- ... and where they differ for no known reason
+    computed_at timestamptz NOT NULL,
+    runs integer NOT NULL DEFAULT 1,
+    scanned_clicks bigint NOT NULL DEFAULT 0,  -- raw-log clicks the last run read (the job re-bills when this changes)
+    closed_at timestamptz               -- set by close_billing_day(): lines frozen
+);
+
+-- The billing figures, recomputed from the raw log alone.
+CREATE TABLE clickagg.billing_daily (
+    day date NOT NULL,
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    billable_clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    computed_at timestamptz NOT NULL,
+    PRIMARY KEY (campaign_id, day, ad_id)
+);
+CREATE INDEX billing_daily_day ON clickagg.billing_daily (day);
+
+-- Invalid clicks per (day, campaign, ad, reason, found by): the stream's
+-- verdicts and the batch's, and the conversions credited to them.
+CREATE TABLE clickagg.billing_invalid (
+    day date NOT NULL,
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    reason text NOT NULL,
+    found_by text NOT NULL CHECK (found_by IN ('stream', 'batch')),
+    clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, day, ad_id, reason, found_by)
+);
+
+-- The stream's figures and the batch's side by side, with the reason they differ.
+CREATE TABLE clickagg.reconciliation (
+    day date NOT NULL,
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    stream_clicks bigint NOT NULL,
+    batch_clicks bigint NOT NULL,
+    stream_spend_micros bigint NOT NULL,
+    batch_spend_micros bigint NOT NULL,
+    batch_invalid_clicks bigint NOT NULL,      -- valid in the stream, invalid in the batch
+    batch_invalid_spend_micros bigint NOT NULL,
+    reason text,                               -- NULL when the figures are equal
+    explained boolean NOT NULL,
+    batch_valid_clicks bigint NOT NULL DEFAULT 0,        -- invalid in the stream, valid in the batch
+    batch_valid_spend_micros bigint NOT NULL DEFAULT 0,
+    stream_conversions bigint NOT NULL DEFAULT 0,
+    batch_conversions bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (campaign_id, day, ad_id)
+);
+CREATE INDEX reconciliation_day ON clickagg.reconciliation (day) WHERE NOT explained OR reason IS NOT NULL;
+
+-- Corrections to closed days, booked on the next open day.
+CREATE TABLE clickagg.billing_adjustments (
+    day date NOT NULL,          -- the open day the line is booked on (invoiced with it)
+    campaign_id bigint NOT NULL,
+    ad_id bigint NOT NULL,
+    for_day date NOT NULL,      -- the closed day it corrects
+    clicks bigint NOT NULL,     -- negative: a credit
+    spend_micros bigint NOT NULL,
+    reason text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX billing_adjustments_campaign ON clickagg.billing_adjustments (campaign_id, day);
+CREATE INDEX billing_adjustments_for_day ON clickagg.billing_adjustments (for_day);
+--end-install-only--
+COMMENT ON TABLE clickagg.billing_days IS
+'Days billed by clickagg.run_billing(): status matched (every difference from the stream explained) or discrepancy (see clickagg.reconciliation), and closed_at once frozen';
+COMMENT ON TABLE clickagg.billing_daily IS
+'Billable clicks and spend per (day, campaign, ad), recomputed from the raw log by clickagg.run_billing(); frozen once the day is closed';
+COMMENT ON TABLE clickagg.billing_invalid IS
+'Invalid clicks per (day, campaign, ad) and reason, as the billing batch counted them; found_by says whether the stream or the batch found them';
+COMMENT ON TABLE clickagg.reconciliation IS
+'Per (day, campaign, ad): the streaming rollup''s clicks and spend against the batch''s, and why they differ (explained: a verdict only the batch can reach)';
+COMMENT ON TABLE clickagg.billing_adjustments IS
+'Credits and debits for closed days (late clicks, clicks found invalid later), booked on the next open day: closed lines never change';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.billing_days', '');
+SELECT pg_catalog.pg_extension_config_dump('clickagg.billing_daily', '');
+SELECT pg_catalog.pg_extension_config_dump('clickagg.billing_invalid', '');
+SELECT pg_catalog.pg_extension_config_dump('clickagg.reconciliation', '');
+SELECT pg_catalog.pg_extension_config_dump('clickagg.billing_adjustments', '');
+
+-------------------------------------------------------------------------------
+-- clickagg.run_billing(day): the day from the raw log alone
+-------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION clickagg.billing_lock_key(day date) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+-- one advisory lock per billed day, in a key space of its own ('bill' << 32)
+RETURN (1651076204::bigint << 32) | (day - date '2000-01-01');
+COMMENT ON FUNCTION clickagg.billing_lock_key(date) IS 'Internal: advisory lock key of a day''s billing run';
+
+CREATE OR REPLACE FUNCTION clickagg.billing_scan(day date, user_cap integer, ip_cap integer)
+RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
+               clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint)
+AS 'MODULE_PATHNAME', 'clickagg_billing_scan'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION clickagg.billing_scan(date, integer, integer) IS
+'Internal: one scan of a day of the raw log for run_billing(): clicks, spend and conversions per (campaign, ad, batch verdict code, stream verdict); errors if a click ID repeats';
+
+-- The reconciliation checks every rollup level (minute, hour and day)
+-- against the raw log.
+CREATE OR REPLACE FUNCTION clickagg.run_billing(day date)
+RETURNS text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    lo timestamptz;
+    hi timestamptz;
+    user_cap integer := current_setting('clickagg.max_clicks_per_user_day')::integer;
+    ip_cap integer := current_setting('clickagg.max_clicks_per_ip_day')::integer;
+    is_closed boolean;
+    result text;
+    n_explained integer;
+    n_unexplained integer;
+    n_adjusted integer;
+    scanned bigint;
+    target date;
+BEGIN
+    IF day IS NULL THEN
+        RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    lo := day::timestamp AT TIME ZONE 'UTC';
+    hi := (day + 1)::timestamp AT TIME ZONE 'UTC';
+    IF hi > now() THEN
+        RAISE EXCEPTION 'cannot bill day % before it is over', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days are UTC days.',
+                  HINT = 'Bill complete days; the nightly job also waits clickagg.billing_delay for late clicks.';
+    END IF;
+    IF lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
+       AND to_regclass(format('clickagg.click_log_%s', to_char(day, 'YYYYMMDD'))) IS NULL THEN
+        RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+
+    -- One run per day at a time; a second waits and then recomputes.
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
+    -- (the nightly job bills several days in one transaction)
+    IF to_regclass('pg_temp.billing_scan_rows') IS NOT NULL THEN
+        DROP TABLE billing_scan_rows, billing_new, billing_level_gaps;
+    END IF;
+    SELECT closed_at IS NOT NULL INTO is_closed FROM clickagg.billing_days b WHERE b.day = run_billing.day;
+
+    -- One scan of the day's partition (src/billing.c): per (campaign, ad),
+    -- verdict and the stream's verdict, clicks, spend and the conversions
+    -- credited to them.  The batch judges every click again from the raw
+    -- log: the rules on the click alone with the lists as they are now, the
+    -- user rules as the stream applies them, and what only a whole day of
+    -- every stream shows: the IP click rate and the daily caps per user and
+    -- per IP (clickagg.max_clicks_per_user_day / _ip_day, in event-time
+    -- order).  It also checks that the day holds each click ID once.
+    -- The stream's figures, at each rollup level (minute, hour and day:
+    -- dashboards read all three), are read in the same statement, so under
+    -- the same snapshot: a click committing meanwhile is in all or in none.
+    -- A level's invalid clicks come as a row with stream_valid false.
+    CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
+    SELECT 'batch'::text AS source, b.* FROM clickagg.billing_scan(day, user_cap, ip_cap) b
+    UNION ALL
+    SELECT level, campaign_id, ad_id, 0::smallint, valid,
+           sum(CASE WHEN valid THEN clicks ELSE invalid_clicks END)::bigint,
+           sum(CASE WHEN valid THEN spend_micros ELSE 0 END)::bigint,
+           sum(CASE WHEN valid THEN conversions ELSE 0 END)::bigint,
+           sum(CASE WHEN valid THEN conversion_value_micros ELSE 0 END)::bigint
+      FROM (SELECT 'stream' AS level, r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
+                   r.conversions, r.conversion_value_micros
+              FROM clickagg.clicks_per_day r WHERE r.bucket = lo
+            UNION ALL
+            SELECT 'hour', r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
+                   r.conversions, r.conversion_value_micros
+              FROM clickagg.clicks_per_hour r WHERE r.bucket >= lo AND r.bucket < hi
+            UNION ALL
+            SELECT 'minute', r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
+                   r.conversions, r.conversion_value_micros
+              FROM clickagg.clicks_per_minute r WHERE r.bucket >= lo AND r.bucket < hi) r
+     CROSS JOIN (VALUES (true), (false)) AS v(valid)
+     GROUP BY 1, 2, 3, 5;
+
+    CREATE TEMP TABLE billing_new ON COMMIT DROP AS
+    SELECT campaign_id, ad_id,
+           coalesce(sum(clicks) FILTER (WHERE code = 0), 0)::bigint AS billable_clicks,
+           coalesce(sum(clicks) FILTER (WHERE code <> 0), 0)::bigint AS invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code = 0), 0)::bigint AS spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code = 0), 0)::bigint AS conversions,
+           coalesce(sum(conversion_value_micros) FILTER (WHERE code = 0), 0)::bigint AS conversion_value_micros,
+           -- valid in the stream, invalid in the batch
+           coalesce(sum(clicks) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code <> 0 AND stream_valid), 0)::bigint AS batch_invalid_conversions,
+           -- invalid in the stream, valid in the batch (the lists changed since)
+           coalesce(sum(clicks) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_clicks,
+           coalesce(sum(spend_micros) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_spend_micros,
+           coalesce(sum(conversions) FILTER (WHERE code = 0 AND NOT stream_valid), 0)::bigint AS batch_valid_conversions
+      FROM billing_scan_rows
+     WHERE source = 'batch'
+     GROUP BY campaign_id, ad_id;
+    SELECT coalesce(sum(clicks), 0) INTO scanned FROM billing_scan_rows WHERE source = 'batch';
+
+    -- Each rollup level against the raw log as the stream judged it (valid
+    -- and invalid clicks, spend and conversions of the valid ones), per
+    -- (campaign, ad): a level that differs names itself.
+    CREATE TEMP TABLE billing_level_gaps ON COMMIT DROP AS
+    WITH figures AS (
+        SELECT source, campaign_id, ad_id,
+               coalesce(sum(clicks) FILTER (WHERE stream_valid), 0) AS clicks,
+               coalesce(sum(clicks) FILTER (WHERE NOT stream_valid), 0) AS invalid_clicks,
+               coalesce(sum(spend_micros) FILTER (WHERE stream_valid), 0) AS spend,
+               coalesce(sum(conversions) FILTER (WHERE stream_valid), 0) AS conversions
+          FROM billing_scan_rows GROUP BY 1, 2, 3
+    ), keys AS (
+        SELECT DISTINCT campaign_id, ad_id FROM figures
+    )
+    SELECT k.campaign_id, k.ad_id,
+           string_agg(format('rollup_%s differs from the raw log: %s clicks, %s invalid, %s micros, %s conversions where the log has %s, %s, %s and %s',
+                             CASE lv.level WHEN 'stream' THEN 'day' ELSE lv.level END,
+                             coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0),
+                             coalesce(f.conversions, 0), coalesce(g.clicks, 0), coalesce(g.invalid_clicks, 0),
+                             coalesce(g.spend, 0), coalesce(g.conversions, 0)),
+                      '; ' ORDER BY lv.n) AS gaps
+      FROM keys k
+     CROSS JOIN (VALUES (1, 'minute'), (2, 'hour'), (3, 'stream')) AS lv(n, level)
+      LEFT JOIN figures f ON (f.source, f.campaign_id, f.ad_id) = (lv.level, k.campaign_id, k.ad_id)
+      LEFT JOIN figures g ON (g.source, g.campaign_id, g.ad_id) = ('batch', k.campaign_id, k.ad_id)
+     WHERE (coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0), coalesce(f.conversions, 0))
+           IS DISTINCT FROM
+           (coalesce(g.clicks, 0), coalesce(g.invalid_clicks, 0), coalesce(g.spend, 0), coalesce(g.conversions, 0))
+     GROUP BY 1, 2;
+
+    IF is_closed THEN
+        -- Closed lines never change: what differs from them (and from the
+        -- adjustments already booked for the day) becomes new adjustment
+        -- lines on the next open day.
+        -- The next open day, locked so that nobody closes it under us.
+        LOOP
+            SELECT min(d)::date INTO target
+              FROM generate_series(run_billing.day + 1,
+                                   greatest(run_billing.day + 1,
+                                            (SELECT max(b.day) + 1 FROM clickagg.billing_days b
+                                              WHERE b.closed_at IS NOT NULL)),
+                                   interval '1 day') d
+             WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                WHERE b.day = d::date AND b.closed_at IS NOT NULL);
+            PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(target));
+            EXIT WHEN NOT EXISTS (SELECT FROM clickagg.billing_days b
+                                   WHERE b.day = target AND b.closed_at IS NOT NULL);
+        END LOOP;
+        INSERT INTO clickagg.billing_adjustments (day, campaign_id, ad_id, for_day, clicks, spend_micros, reason)
+        SELECT target,               k.campaign_id, k.ad_id, run_billing.day,
+               coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0),
+               coalesce(n.spend_micros, 0) - coalesce(o.spend_micros, 0) - coalesce(a.spend_micros, 0),
+               CASE WHEN coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0) < 0
+                    THEN 'credit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' found invalid after it was closed'
+                    ELSE 'debit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' that arrived after it was closed' END
+          FROM (SELECT campaign_id, ad_id FROM billing_new
+                UNION SELECT campaign_id, ad_id FROM clickagg.billing_daily WHERE billing_daily.day = run_billing.day) k
+          LEFT JOIN billing_new n ON (n.campaign_id, n.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN clickagg.billing_daily o ON o.day = run_billing.day AND (o.campaign_id, o.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN (SELECT campaign_id, ad_id, sum(clicks) AS clicks, sum(spend_micros) AS spend_micros
+                       FROM clickagg.billing_adjustments WHERE for_day = run_billing.day
+                      GROUP BY 1, 2) a ON (a.campaign_id, a.ad_id) = (k.campaign_id, k.ad_id)
+         WHERE coalesce(n.billable_clicks, 0) <> coalesce(o.billable_clicks, 0) + coalesce(a.clicks, 0)
+            OR coalesce(n.spend_micros, 0) <> coalesce(o.spend_micros, 0) + coalesce(a.spend_micros, 0);
+        GET DIAGNOSTICS n_adjusted = ROW_COUNT;
+        UPDATE clickagg.billing_days b SET runs = runs + 1, scanned_clicks = scanned WHERE b.day = run_billing.day;
+        RETURN format('closed: %s adjustment lines', n_adjusted);
+    END IF;
+
+    DELETE FROM clickagg.billing_daily b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_daily
+    SELECT run_billing.day, campaign_id, ad_id, billable_clicks, invalid_clicks, spend_micros,
+           conversions, conversion_value_micros, now()
+      FROM billing_new;
+
+    DELETE FROM clickagg.billing_invalid b WHERE b.day = run_billing.day;
+    INSERT INTO clickagg.billing_invalid
+    SELECT run_billing.day, v.campaign_id, v.ad_id, r.reason,
+           CASE WHEN v.stream_valid THEN 'batch' ELSE 'stream' END, v.clicks, v.spend_micros,
+           v.conversions, v.conversion_value_micros
+      FROM billing_scan_rows v JOIN clickagg.invalid_reasons r ON r.code = v.code
+     WHERE v.source = 'batch' AND v.code <> 0;
+
+    -- Side by side with the stream (the day rollup, deltas included).  A
+    -- difference is explained when it is exactly the clicks the batch judged
+    -- otherwise: invalid in the batch only (x), valid in the batch only (y).
+    DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    INSERT INTO clickagg.reconciliation
+        (day, campaign_id, ad_id, stream_clicks, batch_clicks, stream_spend_micros, batch_spend_micros,
+         batch_invalid_clicks, batch_invalid_spend_micros, reason, explained,
+         batch_valid_clicks, batch_valid_spend_micros, stream_conversions, batch_conversions)
+    SELECT run_billing.day, campaign_id, ad_id, s_clicks, b_clicks, s_spend, b_spend, x_clicks, x_spend,
+           CASE WHEN gaps IS NOT NULL
+                THEN 'unexplained: ' || gaps
+                WHEN NOT ok
+                THEN format('unexplained: the stream counts %s clicks, %s micros and %s conversions, the batch %s, %s and %s (%s invalid in the batch only, %s valid in the batch only)',
+                            s_clicks, s_spend, s_conv, b_clicks, b_spend, b_conv, x_clicks, y_clicks)
+                WHEN x_clicks = 0 AND y_clicks = 0 AND s_clicks = b_clicks AND s_conv = b_conv
+                THEN NULL
+                ELSE concat_ws('; ',
+                        CASE WHEN x_clicks <> 0 THEN
+                            format('%s clicks invalid in the batch (%s)', x_clicks,
+                                   (SELECT string_agg(i.reason || ' ' || i.clicks, ', ' ORDER BY i.reason)
+                                      FROM clickagg.billing_invalid i
+                                     WHERE i.day = run_billing.day AND i.found_by = 'batch'
+                                       AND (i.campaign_id, i.ad_id) = (k.campaign_id, k.ad_id))) END,
+                        CASE WHEN y_clicks <> 0 THEN
+                            format('%s clicks valid in the batch, invalid in the stream (the lists changed since)', y_clicks) END)
+           END,
+           ok AND gaps IS NULL, y_clicks, y_spend, s_conv, b_conv
+      FROM (SELECT *, (s_clicks - b_clicks = x_clicks - y_clicks AND s_spend - b_spend = x_spend - y_spend
+                       AND s_conv - b_conv = x_conv - y_conv) AS ok,
+                   (SELECT l.gaps FROM billing_level_gaps l
+                     WHERE (l.campaign_id, l.ad_id) = (d.campaign_id, d.ad_id)) AS gaps
+              FROM (SELECT keys.campaign_id, keys.ad_id,
+                           coalesce(s.clicks, 0) AS s_clicks, coalesce(n.billable_clicks, 0) AS b_clicks,
+                           coalesce(s.spend_micros, 0) AS s_spend, coalesce(n.spend_micros, 0) AS b_spend,
+                           coalesce(s.conversions, 0) AS s_conv, coalesce(n.conversions, 0) AS b_conv,
+                           coalesce(n.batch_invalid_clicks, 0) AS x_clicks,
+                           coalesce(n.batch_invalid_spend_micros, 0) AS x_spend,
+                           coalesce(n.batch_invalid_conversions, 0) AS x_conv,
+                           coalesce(n.batch_valid_clicks, 0) AS y_clicks,
+                           coalesce(n.batch_valid_spend_micros, 0) AS y_spend,
+                           coalesce(n.batch_valid_conversions, 0) AS y_conv
+                      FROM (SELECT campaign_id, ad_id FROM billing_scan_rows
+                            UNION
+                            SELECT campaign_id, ad_id FROM billing_new) keys
+                      LEFT JOIN (SELECT campaign_id, ad_id, clicks, spend_micros, conversions FROM billing_scan_rows
+                                  WHERE source = 'stream' AND stream_valid) s
+                             ON (s.campaign_id, s.ad_id) = (keys.campaign_id, keys.ad_id)
+                      LEFT JOIN billing_new n ON (n.campaign_id, n.ad_id) = (keys.campaign_id, keys.ad_id)) d) k;
+
+    SELECT count(*) FILTER (WHERE reason IS NOT NULL AND explained), count(*) FILTER (WHERE NOT explained)
+      INTO n_explained, n_unexplained
+      FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    result := CASE WHEN n_unexplained = 0 THEN 'matched' ELSE 'discrepancy' END;
+
+    INSERT INTO clickagg.billing_days AS b (day, status, billable_clicks, spend_micros, explained_rows,
+                                            unexplained_rows, computed_at, scanned_clicks)
+    SELECT run_billing.day, result, coalesce(sum(billable_clicks), 0), coalesce(sum(spend_micros), 0),
+           n_explained, n_unexplained, now(), scanned
+      FROM billing_new
+    ON CONFLICT ON CONSTRAINT billing_days_pkey DO UPDATE
+       SET status = excluded.status, billable_clicks = excluded.billable_clicks,
+           spend_micros = excluded.spend_micros, explained_rows = excluded.explained_rows,
+           unexplained_rows = excluded.unexplained_rows, computed_at = excluded.computed_at,
+           scanned_clicks = excluded.scanned_clicks, runs = b.runs + 1;
+    RETURN result;
+END
+$$;
+COMMENT ON FUNCTION clickagg.run_billing(date) IS
+'Recomputes a UTC day from the raw log alone into billing_daily, billing_invalid and reconciliation (stream vs batch, with reasons; every rollup level checked against the log); returns matched or discrepancy. Idempotent. On a closed day, books differences as adjustments on the next open day';
+
+-- One day of the nightly job: a day that cannot be billed (an error) is
+-- reported and left unbilled, to be tried again the next night; the other
+-- days are billed all the same.
+CREATE OR REPLACE FUNCTION clickagg.bill_one_day(day date)
+RETURNS text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN clickagg.run_billing(day);
+EXCEPTION WHEN OTHERS THEN
+    RAISE WARNING 'clickagg: day % could not be billed: %', to_char(day, 'YYYY-MM-DD'), SQLERRM
+        USING DETAIL = format('SQLSTATE %s; the day stays unbilled and the next run tries it again.', SQLSTATE),
+              HINT = format('Run SELECT clickagg.run_billing(%L) to see the whole error.', to_char(day, 'YYYY-MM-DD'));
+    RETURN format('failed: %s: %s', SQLSTATE, SQLERRM);
+END
+$$;
+COMMENT ON FUNCTION clickagg.bill_one_day(date) IS
+'Internal: the nightly job bills one day with run_billing(), and reports a failure as its status instead of stopping the run';
+
+-------------------------------------------------------------------------------
+-- Closing a day
+-------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION clickagg.close_billing_day(day date)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
+    UPDATE clickagg.billing_days b SET closed_at = now()
+     WHERE b.day = close_billing_day.day AND b.closed_at IS NULL;
+    IF NOT FOUND THEN
+        IF EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = close_billing_day.day) THEN
+            RAISE EXCEPTION 'billing day % is already closed', to_char(day, 'YYYY-MM-DD')
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        RAISE EXCEPTION 'billing day % has not been billed', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('Run SELECT clickagg.run_billing(%L) first.', to_char(day, 'YYYY-MM-DD'));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION clickagg.close_billing_day(date) IS
+'Freezes a billed day''s invoice lines; later corrections become adjustment lines on the next open day';
+
+-------------------------------------------------------------------------------
+-- The invoice
+-------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION clickagg.invoice(campaign_id bigint, from_day date, to_day date)
+RETURNS TABLE (line_day date, kind text, ad_id bigint, clicks bigint, spend_micros bigint, description text,
+               conversions bigint, conversion_value_micros bigint)
+LANGUAGE sql STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH lines AS (
+        SELECT b.day AS line_day, 'clicks'::text AS kind, b.ad_id, b.billable_clicks AS clicks, b.spend_micros,
+               CASE WHEN d.closed_at IS NULL THEN 'open' ELSE 'closed' END AS description,
+               b.conversions, b.conversion_value_micros
+          FROM clickagg.billing_daily b JOIN clickagg.billing_days d ON d.day = b.day
+         WHERE b.campaign_id = invoice.campaign_id AND b.day BETWEEN from_day AND to_day
+        UNION ALL
+        SELECT a.day, CASE WHEN a.clicks < 0 OR a.spend_micros < 0 THEN 'credit' ELSE 'debit' END,
+               a.ad_id, a.clicks, a.spend_micros, a.reason, NULL, NULL
+          FROM clickagg.billing_adjustments a
+         WHERE a.campaign_id = invoice.campaign_id AND a.day BETWEEN from_day AND to_day
+        UNION ALL
+        SELECT d::date, 'not billed', NULL, NULL, NULL, 'no billing run for this day yet', NULL, NULL
+          FROM generate_series(from_day, to_day, interval '1 day') d
+         WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = d::date)
+    )
+    SELECT * FROM lines
+    UNION ALL
+    SELECT NULL, 'total', NULL, coalesce(sum(clicks), 0)::bigint, coalesce(sum(spend_micros), 0)::bigint,
+           format('%s to %s', to_char(from_day, 'YYYY-MM-DD'), to_char(to_day, 'YYYY-MM-DD')),
+           coalesce(sum(conversions), 0)::bigint, coalesce(sum(conversion_value_micros), 0)::bigint
+      FROM lines
+    ORDER BY 1 NULLS LAST, 2, 3;
+$$;
+COMMENT ON FUNCTION clickagg.invoice(bigint, date, date) IS
+'An advertiser''s invoice for one campaign: daily lines (billing_daily, with the conversions of the billed clicks), adjustment lines booked in the period, days not billed yet, and the total, in integer micros';
+
+-------------------------------------------------------------------------------
+-- The nightly job: every complete day not yet billed, caught up after
+-- downtime, each day on its own
+-------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION clickagg.bill_due_days()
+RETURNS TABLE (day date, status text)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d date;
+    last_due date := ((now() - current_setting('clickagg.billing_delay')::interval) AT TIME ZONE 'UTC')::date - 1;
+    -- the oldest day ingest may still add to (drop_expired_partitions keeps it)
+    first_kept date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
+BEGIN
+    -- never twice at once ('bill', 'nigh')
+    IF NOT pg_try_advisory_xact_lock(1651076204, 1852401512) THEN
+        RAISE NOTICE 'another billing run is in progress';
+        RETURN;
+    END IF;
+    FOR d IN
+        SELECT p.day FROM (
+            SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+         WHERE p.day BETWEEN first_kept AND last_due
+           AND NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = p.day)
+         ORDER BY p.day
+    LOOP
+        day := d;
+        status := clickagg.bill_one_day(d);
+        RETURN NEXT;
+    END LOOP;
+
+    -- Billed days whose raw log has changed since (late clicks: the stream's
+    -- counters say so cheaply): bill again.  An open day gets new lines, a
+    -- closed day adjustment lines on the next open day.
+    FOR d IN
+        SELECT b.day FROM clickagg.billing_days b
+         WHERE b.day BETWEEN first_kept AND last_due
+           AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c WHERE c.day = b.day)
+               <> b.scanned_clicks
+         ORDER BY b.day
+    LOOP
+        day := d;
+        status := clickagg.bill_one_day(d);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION clickagg.bill_due_days() IS
+'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up, then bills again the billed days that have received clicks since (closed days get adjustment lines); a day that fails is reported (status failed: ...) and tried again next time, the others billed all the same; returns what it billed';
+
+-- A loopback connection to pg_cron's database, as the current user, over
+-- this server's own socket.
+CREATE OR REPLACE FUNCTION clickagg.cron_connection(cron_db text) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+-- (libpq quoting: single quotes, backslash-escaped)
+RETURN concat_ws(' ',
+                 CASE WHEN split_part(current_setting('unix_socket_directories'), ',', 1) <> ''
+                      THEN 'host=''' || replace(replace(trim(split_part(current_setting('unix_socket_directories'), ',', 1)),
+                                                        '\', '\\'), '''', '\''') || '''' END,
+                 'port=' || current_setting('port'),
+                 'dbname=''' || replace(replace(cron_db, '\', '\\'), '''', '\''') || '''',
+                 'user=''' || replace(replace(current_user, '\', '\\'), '''', '\''') || '''');
+COMMENT ON FUNCTION clickagg.cron_connection(text) IS 'Internal: connection string to pg_cron''s database for dblink';
+
+CREATE OR REPLACE FUNCTION clickagg.schedule_billing(schedule text DEFAULT '15 0 * * *',
+                                          retention_schedule text DEFAULT '45 0 * * *')
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cron_db text := current_setting('cron.database_name', true);
+    job bigint;
+    dblink_schema name;
+    commands text;
+BEGIN
+    IF cron_db IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not loaded'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name, restart, and CREATE EXTENSION pg_cron in that database.';
+    END IF;
+    IF cron_db = current_database() AND to_regnamespace('cron') IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add pg_cron to shared_preload_libraries, set cron.database_name to this database, restart, and CREATE EXTENSION pg_cron here.';
+    END IF;
+    IF cron_db <> current_database() THEN
+        -- pg_cron's functions live in its own database: register the jobs
+        -- there with cron.schedule_in_database, through dblink (loopback,
+        -- as the current user, over this server's own socket).
+        dblink_schema := (SELECT n.nspname FROM pg_catalog.pg_extension e
+                            JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                           WHERE e.extname = 'dblink');
+        commands := format('SELECT cron.schedule_in_database(%L, %L, %L, %L)',
+                           'clickagg-retention', retention_schedule, 'SELECT * FROM clickagg.drop_expired_partitions()',
+                           current_database())
+                    || '; ' ||
+                    format('SELECT cron.schedule_in_database(%L, %L, %L, %L)',
+                           'clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()', current_database());
+        IF dblink_schema IS NULL THEN
+            RAISE EXCEPTION 'pg_cron runs in database "%", not in this one', cron_db
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = format('CREATE EXTENSION dblink here and call schedule_billing() again, or run in database %I: %s;',
+                                    cron_db, commands);
+        END IF;
+        -- (the result is the last command's: the billing job's id)
+        EXECUTE format('SELECT jobid FROM %I.dblink($1, $2) AS t(jobid bigint)', dblink_schema)
+           INTO job
+          USING clickagg.cron_connection(cron_db), commands;
+        RETURN job;
+    END IF;
+    SELECT cron.schedule('clickagg-billing', schedule, 'SELECT * FROM clickagg.bill_due_days()') INTO job;
+    PERFORM cron.schedule('clickagg-retention', retention_schedule, 'SELECT * FROM clickagg.drop_expired_partitions()');
+    RETURN job;
+END
+$$;
+COMMENT ON FUNCTION clickagg.schedule_billing(text, text) IS
+'Registers (or re-registers) with pg_cron the nightly billing job, clickagg-billing, and the retention job, clickagg-retention; returns the billing job''s id';
+
+CREATE OR REPLACE FUNCTION clickagg.unschedule_billing()
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cron_db text := current_setting('cron.database_name', true);
+    dblink_schema name := (SELECT n.nspname FROM pg_catalog.pg_extension e
+                             JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                            WHERE e.extname = 'dblink');
+    removed bigint;
+    command text := format('SELECT count(cron.unschedule(jobid)) FROM cron.job '
+                           'WHERE jobname IN (''clickagg-billing'', ''clickagg-retention'') AND database = %L',
+                           current_database());
+BEGIN
+    IF cron_db IS NULL OR (cron_db = current_database() AND to_regnamespace('cron') IS NULL) THEN
+        RAISE EXCEPTION 'pg_cron is not installed in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF cron_db = current_database() THEN
+        EXECUTE command INTO removed;
+    ELSIF dblink_schema IS NULL THEN
+        RAISE EXCEPTION 'pg_cron runs in database "%", not in this one', cron_db
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = format('CREATE EXTENSION dblink here and call unschedule_billing() again, or run in database %I: %s;',
+                                cron_db, command);
+    ELSE
+        EXECUTE format('SELECT n FROM %I.dblink($1, $2) AS t(n bigint)', dblink_schema)
+           INTO removed
+          USING clickagg.cron_connection(cron_db), command;
+    END IF;
+    RETURN removed > 0;
+END
+$$;
+COMMENT ON FUNCTION clickagg.unschedule_billing() IS 'Removes the billing and retention jobs from pg_cron; false if neither was scheduled';
+
+-------------------------------------------------------------------------------
+-- Retention: raw data leaves only as whole day partitions, billed and closed
+-------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION clickagg.drop_expired_partitions()
+RETURNS SETOF text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cutoff date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
+    blocked text;
+    part record;
+    oldest timestamptz;
+BEGIN
+    SELECT string_agg(format('%s (%s)', to_char(p.day, 'YYYY-MM-DD'),
+                             CASE WHEN b.day IS NULL THEN 'not billed' ELSE 'billed, not closed' END),
+                      ', ' ORDER BY p.day)
+      INTO blocked
+      FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+      LEFT JOIN clickagg.billing_days b ON b.day = p.day
+     WHERE p.day < cutoff AND b.closed_at IS NULL;
+    IF blocked IS NOT NULL THEN
+        RAISE EXCEPTION 'raw-log partitions past clickagg.retention are not billed and closed; nothing was dropped'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Days: ' || blocked || '.',
+                  HINT = 'Run clickagg.run_billing(day) and clickagg.close_billing_day(day) for them first.';
+    END IF;
+    FOR part IN
+        SELECT c.oid::regclass AS rel, to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+          FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'clickagg.click_log'::regclass
+           AND to_date(substr(c.relname, 11), 'YYYYMMDD') < cutoff
+         ORDER BY 2
+    LOOP
+        EXECUTE format('DROP TABLE %s', part.rel);
+        RETURN NEXT part.rel::text;
+    END LOOP;
+    -- and what the dropped days left beside the log
+    DELETE FROM clickagg.click_verdicts v WHERE v.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.conversion_log c WHERE c.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_rate_rejudge q WHERE q.minute < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_minute_counts k WHERE k.minute < cutoff::timestamp AT TIME ZONE 'UTC';
+    DELETE FROM clickagg.ip_rate_findings f WHERE f.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
+
+    -- Dictionary keys no kept day uses (last seen before the cutoff), in two
+    -- steps: a run retires them (loaders stop using a retired key, and the
+    -- caches start afresh at the commit), a later run deletes them once no
+    -- transaction that began before the retirement is left and no arrival
+    -- still holds them.  A worker that meets a retired key takes it back.
+    SELECT least((SELECT min(a.xact_start) FROM pg_catalog.pg_stat_activity a
+                   WHERE a.pid <> pg_catalog.pg_backend_pid() AND a.xact_start IS NOT NULL),
+                 (SELECT min(x.prepared) FROM pg_catalog.pg_prepared_xacts x))
+      INTO oldest;
+    oldest := coalesce(oldest, now());
+    DELETE FROM clickagg.user_agents u
+     WHERE u.retired_at < oldest - interval '1 minute' AND u.last_seen < cutoff
+       AND NOT EXISTS (SELECT FROM clickagg.arrivals a WHERE a.ua_key = u.ua_key);
+    DELETE FROM clickagg.ads d
+     WHERE d.retired_at < oldest - interval '1 minute' AND d.last_seen < cutoff;
+    UPDATE clickagg.user_agents u SET retired_at = clock_timestamp()
+     WHERE u.last_seen < cutoff AND u.retired_at IS NULL;
+    UPDATE clickagg.ads d SET retired_at = clock_timestamp()
+     WHERE d.last_seen < cutoff AND d.retired_at IS NULL;
+    PERFORM clickagg.dictionaries_changed();
+END
+$$;
+COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
+'Drops raw-log day partitions older than clickagg.retention, only if every such day is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions, and the dictionary keys no kept day uses (retired in one run, deleted in a later one)';
+
+-- Privileges: billing is the admins'.
+REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
+    clickagg.invoice(bigint, date, date), clickagg.bill_due_days(), clickagg.bill_one_day(date),
+    clickagg.schedule_billing(text, text), clickagg.unschedule_billing(),
+    clickagg.drop_expired_partitions(), clickagg.billing_lock_key(date),
+    clickagg.billing_scan(date, integer, integer), clickagg.cron_connection(text)
+    FROM PUBLIC;
+GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
+    clickagg.reconciliation, clickagg.billing_adjustments
+    TO clickagg_admin;
+GRANT EXECUTE ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
+    clickagg.invoice(bigint, date, date), clickagg.bill_due_days(), clickagg.drop_expired_partitions()
+    TO clickagg_admin;
