@@ -2,7 +2,7 @@
 -- day, deduplicated.  Day partitions are made by create_click_partition()
 -- (not extension members: pg_dump dumps them as ordinary tables) and leave
 -- only whole, by drop_expired_partitions() (schema/80_billing.sql).
--- src/stream.c writes it, src/dedup.c checks it.
+-- src/rawlog.c writes it, src/dedup.c checks it.
 
 --install-only--
 -- The workers write and read rows by position: the columns stay in the

@@ -1,7 +1,7 @@
 -- schema/40_traffic.sql: invalid traffic: the reasons a click is invalid,
 -- the operator's lists (bot patterns, data-center ranges) and the shipped
 -- bot list, and the verdicts the stream corrects after a click was logged.
--- src/traffic.c (lists and rules), src/guard.c (the shipped list's guard);
+-- src/bots.c, src/rules.c, src/classify.c (lists and rules), src/guard.c (the shipped list's guard);
 -- docs/traffic.md.  The IP click rate is schema/45_ip_rate.sql.
 
 --install-only--

@@ -1,7 +1,7 @@
 -- schema/50_ingest.sql: ingest and the arrival streams.  Clicks are written
 -- by INSERT or COPY into the view clickagg.clicks, whose triggers
 -- (src/ingest.c) append them to an arrival stream with no unique check;
--- the stream's worker (src/stream.c) moves them into the raw log.  Each of
+-- the stream's worker (src/pass.c) moves them into the raw log.  Each of
 -- the 8 streams is a ring of 4 segments; clickagg.stream_progress is each
 -- stream's committed read position.
 
@@ -96,7 +96,7 @@ LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION clickagg.wait_for_stream(interval) IS
 'True once every click committed before the call is in clickagg.clicks, counted, and in every rollup view; false on timeout';
 
--- A commit wakes the stream's worker at once (src/stream.c).
+-- A commit wakes the stream's worker at once (src/attribution.c, src/shmem.c).
 CREATE OR REPLACE FUNCTION clickagg.wake_stream_at_commit(stream integer)
 RETURNS void
 AS 'MODULE_PATHNAME', 'clickagg_wake_stream_at_commit'
