@@ -125,13 +125,6 @@ static SPIPlanPtr converters_plan = NULL;
 static SPIPlanPtr waiting_plan = NULL;
 static SPIPlanPtr set_aside_plan = NULL;
 
-static inline bool
-same_user(const text *x, const text *y)
-{
-	return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
-		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
-}
-
 static inline uint64
 user_hash_of(Datum user_id)
 {
@@ -287,7 +280,7 @@ clickagg_attribution_prefetch(int stream, const Arrival *arrivals, int n)
 			e->shared = false;
 			users[nusers++] = PointerGetDatum(a->user_id);
 		}
-		else if (!e->shared && !same_user(e->user_id, a->user_id))
+		else if (!e->shared && !clickagg_same_text(e->user_id, a->user_id))
 		{
 			e->shared = true;
 			users[nusers++] = PointerGetDatum(a->user_id);
@@ -334,7 +327,7 @@ may_concern_conversion(int stream, ConverterSet *set, Datum user_id, uint64 hash
 		return hash_search(set->users, &hash, HASH_FIND, NULL) != NULL;
 	if (late_users == NULL || late_users_stream != stream ||
 		(late = hash_search(late_users, &hash, HASH_FIND, NULL)) == NULL ||
-		late->shared || !same_user(late->user_id, DatumGetTextPP(user_id)))
+		late->shared || !clickagg_same_text(late->user_id, DatumGetTextPP(user_id)))
 		return true;			/* not asked: look */
 	return late->newest >= event_time;
 }
