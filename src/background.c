@@ -189,12 +189,14 @@ clickagg_extension_outdated(void)
 /*
  * A unit of work of a background process: one transaction with SPI
  * connected and a snapshot pushed; activity (if not NULL) is shown in
- * pg_stat_activity meanwhile.
+ * pg_stat_activity meanwhile, and the unit's statement time starts now.
  */
 void
 clickagg_work_begin(const char *activity)
 {
-	SetCurrentStatementStartTimestamp();
+	/* (NULL: a unit that continues the one before keeps its start time) */
+	if (activity != NULL)
+		SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	SPI_connect();
 	PushActiveSnapshot(GetTransactionSnapshot());

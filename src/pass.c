@@ -31,7 +31,9 @@
  * The rollup deltas and the counters are written before the log's rows:
  * they are the cheap writes, so a part that one of them refuses (an
  * overflow, isolation.c) has not written the log's rows in vain.  A part's
- * fates are all decided (steps 2-5) before any of its writes.
+ * fates are all decided (steps 2-5) before steps 6-9 write them (steps 3
+ * and 4 write as they go: new dictionary keys, new partitions, and the
+ * corrections of logged clicks' verdicts).
  *
  * Caches that a part teaches (recent.c, history.c, dictionary.c) are marked
  * at its start and take back what it taught if it rolls back (forget_part);
@@ -46,9 +48,12 @@
  *   4. dictionary rows, interned in sorted order (dictionary.c);
  *   5. partition creation: an advisory lock and ShareUpdateExclusiveLock on
  *      click_log (rawlog.c, through clickagg.create_click_partition);
- *   6. RowExclusiveLock on partitions, rollup_deltas, rejected_clicks,
- *      click_verdicts (dedup.c, classify.c, rollup.c, rawlog.c);
+ *   6. RowExclusiveLock on partitions and click_verdicts (dedup.c,
+ *      classify.c), rollup_deltas (rollup.c);
  *   7. the stream's own counter rows (counters.c);
+ *      (then RowExclusiveLock on the log's partitions again and on
+ *      rejected_clicks, rawlog.c: RowExclusiveLocks never conflict with
+ *      each other, so their order among themselves does not matter)
  *   8. at the end, AccessExclusiveLock on a drained segment, only ever
  *      tried conditionally (queue.c).
  * Ingest takes none of these but RowExclusiveLock on the current segment,

@@ -186,8 +186,8 @@ clickagg_log_partitions(DedupBatch *batch)
 
 /*
  * Append the fresh clicks of a batch (the unique ones that are not
- * duplicates), with their verdicts, to their days' partitions (the probe
- * found or created them).  Returns the newest event time written, or
+ * duplicates), with their verdicts, to their days' partitions
+ * (clickagg_log_partitions found or created them).  Returns the newest event time written, or
  * DT_NOBEGIN.
  */
 TimestampTz

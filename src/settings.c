@@ -6,7 +6,8 @@
  * The variables are defined here and nowhere else; the subsystems only read
  * them (clickagg.h declares them).  README.md says what each one means.
  * clickagg_settings_init() registers them from _PG_init, in every process
- * that loads the library.
+ * that loads the library (clickagg.database and clickagg.workers only while
+ * preloading: loaded later, the library keeps their defaults).
  *
  * Locking: none; settings change only between statements (SIGHUP or SET).
  *
