@@ -84,6 +84,8 @@ for round in $(seq 1 "$rounds"); do
             drain > "$work/drain.$build.$round"
             drain_s=$(awk '{ print $1 }' "$work/drain.$build.$round" | median)
         fi
+        # (a figure a benchmark did not print, e.g. with BASELINES=0, is "-")
+        rows_s=${rows_s:--} on_s=${on_s:--} p50=${p50:--} p99=${p99:--} cpu=${cpu:--} drain_s=${drain_s:--}
         printf '%-5s %-4s %14s %14s %12s %12s %10s %12s\n' "$round" "$build" "$rows_s" "$on_s" "$p50" "$p99" "$cpu" "$drain_s"
         echo "$build $rows_s $on_s $p50 $p99 $cpu $drain_s" >> "$work/figures"
     done
