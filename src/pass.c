@@ -56,8 +56,9 @@
  *      each other, so their order among themselves does not matter)
  *   8. at the end, AccessExclusiveLock on a drained segment, only ever
  *      tried conditionally (queue.c).
- * Ingest takes none of these but RowExclusiveLock on the current segment,
- * so it never waits for a worker, nor a worker for it.
+ * Ingest takes none of these but RowExclusiveLock on the view and on its
+ * streams' current segments, so it never waits for a worker, nor a worker
+ * for it.
  *
  * Copyright (c) 2026, the clickagg authors
  *
