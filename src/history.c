@@ -282,21 +282,22 @@ rotate_histories(void)
 	history_rotated_at = history_newest;
 }
 
-/*
- * Keep the histories within clickagg.history_cache_size: the previous
- * generation goes first, then the current one; the horizons move past what
- * went, so the users' walks read the log instead (exact, only slower).
- */
 static Size
 generation_bytes(HistoryGeneration *g)
 {
 	return g == NULL ? 0 : MemoryContextMemAllocated(g->context, true);
 }
 
-static void
-bound_histories(void)
+/*
+ * Keep the histories within clickagg.history_cache_size: the previous
+ * generation goes first, then the current one; the horizons move past what
+ * went, so the users' walks read the log instead (exact, only slower).
+ */
+void
+clickagg_history_bound(void)
 {
 	Size		limit = (Size) clickagg_history_cache_kb * 1024;
+
 	if (generation_bytes(history_current) + generation_bytes(history_previous) <= limit)
 		return;
 	if (history_previous != NULL)
@@ -320,8 +321,8 @@ bound_histories(void)
  * one if it was remembered there.  Entries move while the table grows: the
  * caller looks them up again once all are in.
  */
-static void
-touch_user(uint64 hash, text *user_id)
+void
+clickagg_history_touch_user(uint64 hash, text *user_id)
 {
 	UserHistory *h;
 	UserHistory *old = NULL;
@@ -420,13 +421,6 @@ clickagg_history_advance(TimestampTz newest)
 	raise_horizons(history_newest - HISTORY_SPAN);
 }
 
-/* A user of the pass, remembered from now on (clickagg_history_entry finds it). */
-void
-clickagg_history_touch_user(uint64 hash, text *user_id)
-{
-	touch_user(hash, user_id);
-}
-
 /*
  * The remembered entry of a user the pass touched; NULL when two users
  * share the hash (such a user is not remembered: both always read the log).
@@ -482,11 +476,4 @@ clickagg_history_note_event(TimestampTz event_time)
 {
 	if (event_time > history_current->newest_event)
 		history_current->newest_event = event_time;	/* see rotate_histories */
-}
-
-/* After a pass: keep the histories within clickagg.history_cache_size. */
-void
-clickagg_history_bound(void)
-{
-	bound_histories();
 }
