@@ -49,7 +49,7 @@
 #define CLICKAGG_ERROR_LEN		256
 
 /* The version of the SQL objects this library reads and writes. */
-#define CLICKAGG_SQL_VERSION	"0.5.0"
+#define CLICKAGG_SQL_VERSION	"0.6.0"
 
 /* Limits on the text fields of a click, in bytes. */
 #define CLICKAGG_MAX_USER_ID_LEN	256
