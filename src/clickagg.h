@@ -413,6 +413,25 @@ typedef struct TrafficClick
 	int16		verdict;		/* the walk's answer (given for history) */
 } TrafficClick;
 
+/*
+ * devices.c: the device a user agent is sent from, judged once per agent
+ * key.  The codes are stored in the raw log and the rollups (clickagg.devices
+ * names them): a code's meaning never changes.
+ */
+typedef enum ClickDevice
+{
+	DEVICE_UNKNOWN = 0,			/* no user agent, or not supplied and not derivable */
+	DEVICE_DESKTOP = 1,
+	DEVICE_MOBILE = 2,
+	DEVICE_TABLET = 3,
+	DEVICE_CTV = 4,
+	DEVICE_OTHER = 5
+} ClickDevice;
+
+#define DEVICE_MAX	DEVICE_OTHER
+
+extern int16 clickagg_agent_device(int32 ua_key, text *agent);
+
 /* bots.c: the lists, and the verdict on a click alone */
 extern void clickagg_bots_reset(void);
 extern void clickagg_bots_forget_agents(const int32 *keys, int n);
