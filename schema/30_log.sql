@@ -15,7 +15,13 @@ CREATE TABLE clickagg.click_log (
     ua_key integer,
     invalid_code smallint,
     ip inet,
-    user_id text NOT NULL
+    user_id text NOT NULL,
+    -- the dimensions (0.6.0), NULL when unknown: country as its two ASCII
+    -- letters (clickagg.country_text), device as clickagg.devices' code
+    country smallint,
+    device smallint,
+    publisher_id bigint,
+    placement_id bigint
 ) PARTITION BY RANGE (event_time);
 
 -- The dedup index: a 64-bit key of the click ID, equal keys checked on the
@@ -29,6 +35,29 @@ CREATE INDEX click_log_key ON clickagg.click_log (clickagg.click_key(click_id));
 -- list): the event time is checked on the row, and a user has few clicks a day.
 CREATE INDEX click_log_user ON clickagg.click_log (clickagg.user_hash(user_id));
 --end-install-only--
+-- Dimension codes as the log and the rollups store them, two bytes each
+-- (src/dimensions.c; a code's meaning never changes).
+CREATE OR REPLACE FUNCTION clickagg.country_text(code smallint)
+RETURNS text
+AS 'MODULE_PATHNAME', 'clickagg_country_text_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clickagg.country_text(smallint) IS
+'The ISO 3166-1 alpha-2 code a stored country code stands for (its two letters'' ASCII codes, high byte first)';
+
+CREATE OR REPLACE FUNCTION clickagg.country_code(country text)
+RETURNS smallint
+AS 'MODULE_PATHNAME', 'clickagg_country_code_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clickagg.country_code(text) IS
+'The stored code of a country (ISO 3166-1 alpha-2, either case; anything else is refused, as at ingest): to filter the rollup tables by country';
+
+CREATE OR REPLACE FUNCTION clickagg.device_text(code smallint)
+RETURNS text
+AS 'MODULE_PATHNAME', 'clickagg_device_text_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION clickagg.device_text(smallint) IS
+'The device a stored device code stands for (1 desktop, 2 mobile, 3 tablet, 4 ctv, 5 other)';
+
 COMMENT ON TABLE clickagg.click_log IS
 'Accepted clicks, one row per click ID, partitioned by UTC event day; read it through clickagg.clicks';
 

@@ -221,10 +221,12 @@ BEGIN
     WITH moves AS (
         -- the clicks' campaign, ad and cost, from the log (by click key, in their day)
         -- (LATERAL: one index probe per click, never a hash over the log)
-        SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid
+        SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid,
+               l.country, l.device, l.publisher_id, l.placement_id
           FROM unnest(users, click_ids, times, old_codes, new_codes) AS c(u, id, t, oc, nc)
           CROSS JOIN LATERAL (
-                SELECT l.ad_key, l.cost_micros FROM clickagg.click_log l
+                SELECT l.ad_key, l.cost_micros, l.country, l.device, l.publisher_id, l.placement_id
+                  FROM clickagg.click_log l
                  WHERE clickagg.click_key(l.click_id) = clickagg.click_key(c.id) AND l.click_id = c.id
                    AND l.event_time = c.t OFFSET 0) l
           JOIN clickagg.ads a ON a.ad_key = l.ad_key
@@ -233,8 +235,10 @@ BEGIN
                             WHERE v.user_id = c.u AND v.click_id = c.id AND v.ip_click_rate)
     ), deltas AS (
         INSERT INTO clickagg.rollup_deltas
-            (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+            (campaign_id, bucket, ad_id, country, device, publisher_id, placement_id,
+             clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
         SELECT m.campaign_id, date_bin('1 minute', m.event_time, timestamptz '2000-01-01 00:00:00+00'), m.ad_id,
+               m.country, m.device, m.publisher_id, m.placement_id,
                sum(CASE WHEN m.now_valid THEN 1 ELSE -1 END),
                sum(CASE WHEN m.now_valid THEN -1 ELSE 1 END),
                0,
@@ -242,7 +246,7 @@ BEGIN
                coalesce(hll_add_agg(hll_hash_bigint(clickagg.user_hash(m.user_id)), 13, 5, -1, 1) FILTER (WHERE m.now_valid),
                         hll_empty(13, 5, -1, 1))
           FROM moves m
-         GROUP BY 1, 2, 3
+         GROUP BY 1, 2, 3, 4, 5, 6, 7
     )
     SELECT m.user_id, m.campaign_id, m.event_time FROM moves m;
     GET DIAGNOSTICS moved = ROW_COUNT;

@@ -243,10 +243,12 @@ BEGIN
         RETURNING f.user_id, f.click_id, f.event_time
     ), logged AS (
         -- (LATERAL: one index probe per click; a click whose day is gone is dropped)
-        SELECT t.user_id, t.click_id, t.event_time, l.invalid_code, l.ad_key, l.cost_micros
+        SELECT t.user_id, t.click_id, t.event_time, l.invalid_code, l.ad_key, l.cost_micros,
+               l.country, l.device, l.publisher_id, l.placement_id
           FROM taken t
           CROSS JOIN LATERAL (
-                SELECT l.invalid_code, l.ad_key, l.cost_micros FROM clickagg.click_log l
+                SELECT l.invalid_code, l.ad_key, l.cost_micros, l.country, l.device, l.publisher_id, l.placement_id
+                  FROM clickagg.click_log l
                  WHERE clickagg.click_key(l.click_id) = clickagg.click_key(t.click_id)
                    AND l.click_id = t.click_id AND l.event_time = t.event_time OFFSET 0) l
     ), rated AS (
@@ -257,18 +259,21 @@ BEGIN
          WHERE NOT v.ip_click_rate
         RETURNING v.user_id, v.click_id, coalesce(v.invalid_code, 0) = 0 AS was_valid
     ), moves AS (
-        SELECT g.user_id, g.event_time, a.campaign_id, a.ad_id, g.cost_micros
+        SELECT g.user_id, g.event_time, a.campaign_id, a.ad_id, g.cost_micros,
+               g.country, g.device, g.publisher_id, g.placement_id
           FROM rated r
           JOIN logged g ON g.user_id = r.user_id AND g.click_id = r.click_id
           JOIN clickagg.ads a ON a.ad_key = g.ad_key
          WHERE r.was_valid
     ), deltas AS (
         INSERT INTO clickagg.rollup_deltas
-            (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+            (campaign_id, bucket, ad_id, country, device, publisher_id, placement_id,
+             clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
         SELECT m.campaign_id, date_bin('1 minute', m.event_time, timestamptz '2000-01-01 00:00:00+00'), m.ad_id,
+               m.country, m.device, m.publisher_id, m.placement_id,
                -count(*), count(*), 0, -sum(m.cost_micros), hll_empty(13, 5, -1, 1)
           FROM moves m
-         GROUP BY 1, 2, 3
+         GROUP BY 1, 2, 3, 4, 5, 6, 7
     )
     SELECT m.user_id, m.campaign_id, m.event_time FROM moves m;
 END

@@ -23,7 +23,11 @@ CREATE TABLE clickagg.arrival_{s}_{g} (
     ua_key integer,
     user_id text NOT NULL,
     user_agent text,
-    ip inet
+    ip inet,
+    country smallint,           -- the dimensions, as the raw log stores them
+    device smallint,
+    publisher_id bigint,
+    placement_id bigint
 ) WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false);
 --end-for--
 --end-for--
@@ -55,7 +59,11 @@ CREATE TABLE clickagg.rejected_clicks (
     ip inet,
     cost_micros bigint NOT NULL,
     error_code text,      -- SQLSTATE, for reason processing_error
-    error_message text
+    error_message text,
+    country text,
+    device text,
+    publisher_id bigint,
+    placement_id bigint
 );
 --end-install-only--
 --for s in 0 1 2 3 4 5 6 7--
@@ -161,7 +169,11 @@ SELECT l.click_id,
        u.user_agent,
        l.ip,
        l.cost_micros,
-       r.reason AS invalid_reason
+       r.reason AS invalid_reason,
+       clickagg.country_text(l.country) AS country,
+       clickagg.device_text(l.device) AS device,
+       l.publisher_id,
+       l.placement_id
   FROM clickagg.click_log l
   LEFT JOIN clickagg.ads a ON a.ad_key = l.ad_key
   LEFT JOIN clickagg.user_agents u ON u.ua_key = l.ua_key
@@ -171,7 +183,7 @@ SELECT l.click_id,
                           WHEN v.ip_click_rate AND coalesce(v.invalid_code, 0) = 0 THEN 8
                           ELSE v.invalid_code END;
 COMMENT ON VIEW clickagg.clicks IS
-'Accepted, deduplicated clicks.  INSERT or COPY (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros[, click_id]) here to ingest';
+'Accepted, deduplicated clicks.  INSERT or COPY (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros[, click_id][, country, device, publisher_id, placement_id]) here to ingest; the dimensions are optional (NULL: unknown) and not part of the click''s identity: of copies with different dimensions, the first accepted is kept';
 
 --install-only--
 -- These triggers are the write path, so they must fire whatever

@@ -37,6 +37,33 @@ ALTER TABLE clickagg.rollup_{level} ALTER COLUMN users SET STORAGE MAIN;
 CREATE INDEX rollup_minute_bucket ON clickagg.rollup_minute (bucket);
 CREATE INDEX rollup_hour_bucket ON clickagg.rollup_hour (bucket);
 
+-- Breakdowns (docs/breakdowns.md): the same totals by hour and by day with
+-- one dimension or a combination beside (campaign, ad).  NULL is unknown,
+-- and one group: the keys are unique with NULLS NOT DISTINCT.  Only the fold
+-- writes them, from the same delta rows as the totals above, so each
+-- breakdown sums to them exactly.
+--for name | decl | cols | match in country | country smallint | country | t.country IS NOT DISTINCT FROM d.country; device | device smallint | device | t.device IS NOT DISTINCT FROM d.device; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id; country_device | country smallint, device smallint | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device--
+--for level in hour day--
+CREATE TABLE clickagg.rollup_{name}_{level} (
+    campaign_id bigint NOT NULL,
+    bucket timestamptz NOT NULL,
+    ad_id bigint NOT NULL,
+    {decl},
+    clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    duplicate_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    users hll NOT NULL,
+    CONSTRAINT rollup_{name}_{level}_key UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, {cols})
+) WITH (fillfactor = 70);
+ALTER TABLE clickagg.rollup_{name}_{level} ALTER COLUMN users SET STORAGE MAIN;
+--end-for--
+--end-for--
+-- "Top publishers by spend yesterday across all campaigns" reads by bucket.
+CREATE INDEX rollup_publisher_day_bucket ON clickagg.rollup_publisher_day (bucket);
+
 -- The passes' minute rows until a fold: appended to by passes and read
 -- whole by the fold; the index is the dashboards' (under load the deltas
 -- are tens of thousands of rows, a fold's worth of passes).
@@ -50,7 +77,12 @@ CREATE TABLE clickagg.rollup_deltas (
     spend_micros bigint NOT NULL,
     conversions bigint NOT NULL DEFAULT 0,
     conversion_value_micros bigint NOT NULL DEFAULT 0,
-    users hll NOT NULL
+    users hll NOT NULL,
+    -- the clicks' dimensions (NULL: unknown), for the breakdowns
+    country smallint,
+    device smallint,
+    publisher_id bigint,
+    placement_id bigint
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000,
         autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 100000);
 CREATE INDEX rollup_deltas_key ON clickagg.rollup_deltas (campaign_id, bucket, ad_id);
@@ -80,12 +112,22 @@ CREATE TABLE clickagg.rejected_rollup_deltas (
     reason text NOT NULL,
     error_code text,
     error_message text,
-    set_aside_at timestamptz NOT NULL DEFAULT now()
+    set_aside_at timestamptz NOT NULL DEFAULT now(),
+    country smallint,
+    device smallint,
+    publisher_id bigint,
+    placement_id bigint
 );
 --end-install-only--
 --for level in minute hour day--
 COMMENT ON TABLE clickagg.rollup_{level} IS 'Folded rollup totals per ({level}, campaign, ad); read clickagg.clicks_per_{level}, which adds the deltas not yet folded';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{level}', '');
+--end-for--
+--for name | decl | cols | match in country | country smallint | country | t.country IS NOT DISTINCT FROM d.country; device | device smallint | device | t.device IS NOT DISTINCT FROM d.device; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id; country_device | country smallint, device smallint | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device--
+--for level in hour day--
+COMMENT ON TABLE clickagg.rollup_{name}_{level} IS 'Folded breakdown totals per ({level}, campaign, ad, {cols}); read clickagg.clicks_by_{name}_{level}, which adds the deltas not yet folded';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{name}_{level}', '');
+--end-for--
 --end-for--
 COMMENT ON TABLE clickagg.rollup_deltas IS
 'Per-pass minute rollup rows not yet folded into clickagg.rollup_minute/_hour/_day';
@@ -108,11 +150,14 @@ COMMENT ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint) IS
 'Internal: notes which group of a pass the rollup row being made comes from; returns campaign_id';
 
 -- A pass's rollup rows, grouped by the worker (src/rollup.c): one array
--- element per (campaign, minute, ad).  A group's users come as one hash
+-- element per (campaign, minute, ad, country, device, publisher,
+-- placement).  A group's users come as one hash
 -- when there is one (most groups: hll_add() to an empty sketch costs what a
 -- scalar function does) and as (group, hash) pairs when there are several
 -- (hll_add_agg() sets up a 128 kB state per group, so only for those).
 CREATE OR REPLACE FUNCTION clickagg.record_rollup_groups(campaigns bigint[], buckets timestamptz[], ads bigint[],
+                                              countries smallint[], devices smallint[],
+                                              publishers bigint[], placements bigint[],
                                               clicks bigint[], invalid bigint[], duplicates bigint[],
                                               spend bigint[], user_counts integer[], one_user bigint[],
                                               multi_groups integer[], multi_users bigint[])
@@ -126,24 +171,27 @@ BEGIN
          GROUP BY k
     )
     INSERT INTO clickagg.rollup_deltas
-        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users)
+        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users,
+         country, device, publisher_id, placement_id)
     SELECT clickagg.rollup_row_in_hand(g.k::integer, g.c), g.b, g.a, g.n, g.i, g.d, g.s,
            CASE g.nu WHEN 0 THEN hll_empty(13, 5, -1, 1)
                      WHEN 1 THEN hll_add(hll_empty(13, 5, -1, 1), hll_hash_bigint(g.u))
-                     ELSE m.users END
-      FROM unnest(campaigns, buckets, ads, clicks, invalid, duplicates, spend, user_counts, one_user)
-           WITH ORDINALITY AS g(c, b, a, n, i, d, s, nu, u, k)
+                     ELSE m.users END,
+           g.co, g.dv, g.pu, g.pl
+      FROM unnest(campaigns, buckets, ads, clicks, invalid, duplicates, spend, user_counts, one_user,
+                  countries, devices, publishers, placements)
+           WITH ORDINALITY AS g(c, b, a, n, i, d, s, nu, u, co, dv, pu, pl, k)
       LEFT JOIN several m ON m.k = g.k;
 END
 $$;
-COMMENT ON FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) IS
+COMMENT ON FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], smallint[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) IS
 'Internal: appends one stream pass''s minute rollup rows, grouped by the worker, to clickagg.rollup_deltas';
 
 -- The fold, over every committed delta row (fold_rollups()) or over the
 -- rows the folder names while it isolates a failing fold.  It moves them
--- into the minute, hour and day totals in one transaction: a reader sees a
--- delta either in the deltas or in all three totals, never in some levels
--- only.  The transaction-level advisory lock makes one fold at a time, so
+-- into the minute, hour and day totals and every breakdown in one
+-- transaction: a reader sees a delta either in the deltas or in all the
+-- totals, never in some only.  The transaction-level advisory lock makes one fold at a time, so
 -- no two transactions ever update the same total row.  Most keys have one
 -- row (a delta row per key and pass; a minute row per hour or day key), and
 -- hll_union_agg() sets up a 128 kB state per group, so a row alone under
@@ -203,6 +251,37 @@ BEGIN
                conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
                users = hll_union(t.users, excluded.users)
 --end-for--
+--for name | cols in country | country; device | device; publisher | publisher_id, placement_id; country_device | country, device--
+--for level | level_bucket in hour | date_trunc('hour', bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC')--
+    ), rows_{name}_{level} AS (
+        SELECT campaign_id, {level_bucket} AS level_bucket, ad_id, {cols}, clicks, invalid_clicks,
+               duplicate_clicks, spend_micros, conversions, conversion_value_micros, users,
+               count(*) OVER (PARTITION BY campaign_id, {level_bucket}, ad_id, {cols}) AS rows_of_key
+          FROM moved
+    ), to_{name}_{level} AS (
+        INSERT INTO clickagg.rollup_{name}_{level} AS t
+            (campaign_id, bucket, ad_id, {cols}, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+             conversions, conversion_value_micros, users)
+        SELECT campaign_id, level_bucket, ad_id, {cols}, clicks, invalid_clicks, duplicate_clicks,
+               spend_micros, conversions, conversion_value_micros, users
+          FROM rows_{name}_{level} WHERE rows_of_key = 1
+        UNION ALL
+        SELECT campaign_id, level_bucket, ad_id, {cols},
+               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
+               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
+          FROM rows_{name}_{level} WHERE rows_of_key > 1
+         GROUP BY campaign_id, level_bucket, ad_id, {cols}
+         ORDER BY 1, 2, 3
+            ON CONFLICT (campaign_id, bucket, ad_id, {cols}) DO UPDATE
+           SET clicks = t.clicks + excluded.clicks,
+               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
+               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
+               spend_micros = t.spend_micros + excluded.spend_micros,
+               conversions = t.conversions + excluded.conversions,
+               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
+               users = hll_union(t.users, excluded.users)
+--end-for--
+--end-for--
     )
     SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
 --end-for--
@@ -236,10 +315,12 @@ BEGIN
     )
     INSERT INTO clickagg.rejected_rollup_deltas
         (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions,
-         conversion_value_micros, users, reason, error_code, error_message)
+         conversion_value_micros, users, reason, error_code, error_message,
+         country, device, publisher_id, placement_id)
     SELECT t.campaign_id, t.bucket, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks, t.spend_micros,
            t.conversions, t.conversion_value_micros, t.users, 'processing_error',
-           set_aside_rollup_delta.error_code, set_aside_rollup_delta.error_message
+           set_aside_rollup_delta.error_code, set_aside_rollup_delta.error_message,
+           t.country, t.device, t.publisher_id, t.placement_id
       FROM taken t;
     GET DIAGNOSTICS kept = ROW_COUNT;
     RETURN kept > 0;
@@ -257,7 +338,7 @@ DECLARE
                           JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
                          WHERE e.extname = 'hll');
 BEGIN
-    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
+    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], smallint[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
     EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollup_rows(tid[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO clickagg_reader', hll_schema);
 END
@@ -301,6 +382,44 @@ SELECT d.bucket, d.campaign_id, d.ad_id,
  CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
                                  ELSE hll_union(t.users, d.users) END AS users) u;
 --end-for--
+
+-- Breakdown views: the same shape, with the dimensions after ad_id.
+--for name | cols | match | shown_t | shown_d in country | country | t.country IS NOT DISTINCT FROM d.country | clickagg.country_text(t.country) AS country | clickagg.country_text(d.country); device | device | t.device IS NOT DISTINCT FROM d.device | clickagg.device_text(t.device) AS device | clickagg.device_text(d.device); publisher | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id | t.publisher_id, t.placement_id | d.publisher_id, d.placement_id; country_device | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device | clickagg.country_text(t.country) AS country, clickagg.device_text(t.device) AS device | clickagg.country_text(d.country), clickagg.device_text(d.device)--
+--for level | bucket | d_bucket in hour | date_trunc('hour', bucket, 'UTC') | date_trunc('hour', d.bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC') | date_trunc('day', d.bucket, 'UTC')--
+CREATE OR REPLACE VIEW clickagg.clicks_by_{name}_{level} AS
+SELECT t.bucket, t.campaign_id, t.ad_id, {shown_t}, t.clicks, t.invalid_clicks, t.duplicate_clicks,
+       t.spend_micros, t.conversions, t.conversion_value_micros,
+       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_{name}_{level} t
+ WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
+                    WHERE d.campaign_id = t.campaign_id AND d.ad_id = t.ad_id
+                      AND {d_bucket} = t.bucket AND {match})
+UNION ALL
+SELECT d.bucket, d.campaign_id, d.ad_id, {shown_d},
+       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
+       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks,
+       coalesce(t.spend_micros, 0) + d.spend_micros,
+       coalesce(t.conversions, 0) + d.conversions,
+       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
+       round(hll_cardinality(u.users))::bigint, u.users
+  FROM (SELECT campaign_id, {bucket} AS bucket, ad_id, {cols},
+               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+               sum(duplicate_clicks)::bigint AS duplicate_clicks,
+               sum(spend_micros)::bigint AS spend_micros,
+               sum(conversions)::bigint AS conversions,
+               sum(conversion_value_micros)::bigint AS conversion_value_micros,
+               hll_union_agg(users) AS users
+          FROM clickagg.rollup_deltas
+         GROUP BY campaign_id, 2, ad_id, {cols}) d
+  LEFT JOIN clickagg.rollup_{name}_{level} t
+         ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id AND {match}
+ CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
+                                 ELSE hll_union(t.users, d.users) END AS users) u;
+COMMENT ON VIEW clickagg.clicks_by_{name}_{level} IS
+'Clicks per (UTC {level}, campaign, ad, {cols}); the columns of clickagg.clicks_per_{level} with the dimensions after ad_id (NULL: unknown); always sums to clickagg.clicks_per_{level}';
+--end-for--
+--end-for--
+
 COMMENT ON VIEW clickagg.clicks_per_minute IS
 'Clicks per (UTC minute, campaign, ad): valid deduplicated clicks, invalid, duplicates absorbed, spend of valid clicks, conversions; unique_users is approximate (HyperLogLog, standard error 1.15%), users is the mergeable sketch';
 COMMENT ON VIEW clickagg.clicks_per_hour IS
@@ -311,12 +430,16 @@ COMMENT ON VIEW clickagg.clicks_per_day IS
 -- Privileges: readers read the views and campaigns; admins the tables, and
 -- may edit campaigns and fold.
 REVOKE ALL ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint),
-    clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]),
+    clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], smallint[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]),
     clickagg.fold_rollup_rows(tid[]), clickagg.fold_rollups(), clickagg.set_aside_rollup_delta(tid, text, text)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.fold_rollups() TO clickagg_admin;
 GRANT SELECT ON clickagg.clicks_per_minute, clickagg.clicks_per_hour, clickagg.clicks_per_day, clickagg.campaigns
     TO clickagg_reader;
+--for name in country device publisher country_device--
+GRANT SELECT ON clickagg.clicks_by_{name}_hour, clickagg.clicks_by_{name}_day TO clickagg_reader;
+GRANT SELECT ON clickagg.rollup_{name}_hour, clickagg.rollup_{name}_day TO clickagg_admin;
+--end-for--
 GRANT SELECT ON clickagg.rollup_minute, clickagg.rollup_hour, clickagg.rollup_day, clickagg.rollup_deltas,
     clickagg.rejected_rollup_deltas
     TO clickagg_admin;

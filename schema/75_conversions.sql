@@ -242,11 +242,22 @@ BEGIN
     ), best AS (
         SELECT c.user_id, c.conversion_id, c.campaign_id, c.value_micros,
                c.click_id AS old_click, c.ad_id AS old_ad, c.click_time AS old_time,
-               b.click_id, (SELECT a.ad_id FROM clickagg.ads a WHERE a.ad_key = b.ad_key) AS ad_id, b.click_time
+               b.click_id, (SELECT a.ad_id FROM clickagg.ads a WHERE a.ad_key = b.ad_key) AS ad_id, b.click_time,
+               b.country, b.device, b.publisher_id, b.placement_id,
+               o.country AS old_country, o.device AS old_device,
+               o.publisher_id AS old_publisher_id, o.placement_id AS old_placement_id
           FROM targets t
           JOIN clickagg.conversion_log c USING (user_id, conversion_id)
+          -- (the dimensions of the click credited so far, to take its credit back)
           LEFT JOIN LATERAL (
-                SELECT l.click_id, l.ad_key, l.event_time AS click_time
+                SELECT l.country, l.device, l.publisher_id, l.placement_id
+                  FROM clickagg.click_log l
+                 WHERE clickagg.click_key(l.click_id) = clickagg.click_key(c.click_id)
+                   AND l.click_id = c.click_id AND l.event_time = c.click_time
+                 OFFSET 0) o ON c.click_id IS NOT NULL
+          LEFT JOIN LATERAL (
+                SELECT l.click_id, l.ad_key, l.event_time AS click_time,
+                       l.country, l.device, l.publisher_id, l.placement_id
                   FROM clickagg.click_log l
                  WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id)
                    AND l.event_time <= c.event_time AND l.event_time >= c.event_time - win
@@ -267,16 +278,18 @@ BEGIN
         RETURNING b.*
     )
     INSERT INTO clickagg.rollup_deltas
-        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+        (campaign_id, bucket, ad_id, country, device, publisher_id, placement_id,
+         clicks, invalid_clicks, duplicate_clicks, spend_micros,
          conversions, conversion_value_micros, users)
-    SELECT campaign_id, date_bin('1 minute', t, timestamptz '2000-01-01 00:00:00+00'), ad,
+    SELECT campaign_id, date_bin('1 minute', t, timestamptz '2000-01-01 00:00:00+00'), ad, co, dv, pu, pl,
            0, 0, 0, 0, sum(n), sum(n * value_micros), hll_empty(13, 5, -1, 1)
-      FROM (SELECT campaign_id, old_time AS t, old_ad AS ad, -1 AS n, value_micros
+      FROM (SELECT campaign_id, old_time AS t, old_ad AS ad, -1 AS n, value_micros,
+                   old_country AS co, old_device AS dv, old_publisher_id AS pu, old_placement_id AS pl
               FROM changed WHERE old_click IS NOT NULL AND old_click IS DISTINCT FROM click_id
             UNION ALL
-            SELECT campaign_id, click_time, ad_id, 1, value_micros
+            SELECT campaign_id, click_time, ad_id, 1, value_micros, country, device, publisher_id, placement_id
               FROM changed WHERE click_id IS NOT NULL AND old_click IS DISTINCT FROM click_id) m
-     GROUP BY 1, 2, 3;
+     GROUP BY 1, 2, 3, 4, 5, 6, 7;
 END
 $$;
 COMMENT ON FUNCTION clickagg.stream_conversions(integer, text[], bigint[], timestamptz[], tid[]) IS

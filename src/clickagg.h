@@ -72,8 +72,16 @@ enum
 	ARRIVAL_USER_ID,			/* text */
 	ARRIVAL_USER_AGENT,			/* text: the user agent, when not keyed */
 	ARRIVAL_IP,					/* inet, may be null */
+	/* the dimensions (0.6.0), each may be null */
+	ARRIVAL_COUNTRY,			/* int2: the two letters' ASCII codes, high byte first */
+	ARRIVAL_DEVICE,				/* int2: ClickDevice, as supplied */
+	ARRIVAL_PUBLISHER_ID,		/* int8 */
+	ARRIVAL_PLACEMENT_ID,		/* int8 */
 	ARRIVAL_NATTS
 };
+
+/* The columns of a 0.5.0 arrival segment: ingest writes those until the update. */
+#define ARRIVAL_NATTS_0_5	(ARRIVAL_IP + 1)
 
 /* Columns of the raw log (clickagg.click_log and its day partitions). */
 enum
@@ -86,6 +94,11 @@ enum
 	LOG_INVALID_CODE,			/* int2, clickagg.invalid_reasons; null if valid */
 	LOG_IP,						/* inet, may be null */
 	LOG_USER_ID,				/* text */
+	/* the dimensions, each null when unknown */
+	LOG_COUNTRY,				/* int2, as ARRIVAL_COUNTRY */
+	LOG_DEVICE,					/* int2, ClickDevice: supplied, else the agent's */
+	LOG_PUBLISHER_ID,			/* int8 */
+	LOG_PLACEMENT_ID,			/* int8 */
 	LOG_NATTS
 };
 
@@ -275,6 +288,11 @@ clickagg_minute_start(TimestampTz t)
 extern inet *clickagg_host_of(inet *ip);
 extern inet *clickagg_host_address(inet *ip, const char *column, const char *relation);
 
+/* dimensions.c: country and device codes (ClickDevice, below) */
+extern int16 clickagg_country_code(Datum country);
+extern int16 clickagg_device_code(Datum device);
+extern const char *clickagg_device_name(int code);
+
 /* ingest.c */
 extern void clickagg_ingest_init(void);
 extern void clickagg_ingest_touch_stream(int stream);
@@ -294,6 +312,12 @@ typedef struct Arrival
 	text	   *user_agent;		/* its text, or NULL when it came keyed */
 	int32		ua_key;			/* dictionary key (from ingest or interned) */
 	inet	   *ip;				/* NULL when missing */
+	int16		country;		/* 0 when unknown; else as ARRIVAL_COUNTRY */
+	int16		device;			/* ClickDevice; DEVICE_UNKNOWN when unknown */
+	bool		has_publisher_id;
+	bool		has_placement_id;
+	int64		publisher_id;
+	int64		placement_id;
 	int32		day;			/* UTC day number of event_time */
 	int64		click_key;		/* clickagg_click_key(&click_id) */
 	int32		ad_key;			/* filled by the dictionaries */
@@ -301,6 +325,7 @@ typedef struct Arrival
 	int64		user_hash;		/* clickagg.user_hash(user_id), set by classify.c */
 	RejectReason reject;
 	bool		duplicate;
+	struct Arrival *copy_of;	/* for a copy within the batch: the one kept */
 } Arrival;
 
 /* Clicks whose validity is new or changed in a pass: (user, campaign, time). */

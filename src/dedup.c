@@ -159,6 +159,7 @@ clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch)
 		Arrival    *a = &arrivals[i];
 
 		a->duplicate = false;
+		a->copy_of = NULL;
 		a->invalid_code = CLICKAGG_CODE_VALID; /* set for new clicks by classify.c */
 		a->day = clickagg_utc_day(a->event_time);
 		a->click_key = a->has_click_id ? clickagg_click_key(&a->click_id) : 0;
@@ -185,7 +186,10 @@ clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch)
 		if (batch->nunique > 0 &&
 			cands[batch->nunique - 1]->day == cands[i]->day &&
 			memcmp(cands[batch->nunique - 1]->click_id.data, cands[i]->click_id.data, UUID_LEN) == 0)
+		{
 			cands[i]->duplicate = true;
+			cands[i]->copy_of = cands[batch->nunique - 1];
+		}
 		else
 			cands[batch->nunique++] = cands[i];
 	}

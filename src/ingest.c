@@ -84,12 +84,20 @@ enum
 	VIEW_IP,
 	VIEW_COST_MICROS,
 	VIEW_INVALID_REASON,
+	/* the dimensions: a view of 0.5.0, before the update, has none */
+	VIEW_COUNTRY,
+	VIEW_DEVICE,
+	VIEW_PUBLISHER_ID,
+	VIEW_PLACEMENT_ID,
 	VIEW_NCOLS
 };
 
+#define VIEW_FIRST_OPTIONAL	VIEW_COUNTRY
+
 static const char *const view_column_names[VIEW_NCOLS] = {
 	"click_id", "event_time", "ad_id", "campaign_id", "user_id",
-	"user_agent", "ip", "cost_micros", "invalid_reason"
+	"user_agent", "ip", "cost_micros", "invalid_reason",
+	"country", "device", "publisher_id", "placement_id"
 };
 
 /* Upper bound on the view's width, for stack arrays. */
@@ -101,7 +109,8 @@ typedef struct IngestCatalog
 	bool		valid;
 	Oid			segment_oids[CLICKAGG_STREAMS][CLICKAGG_SEGMENTS];
 	Oid			view_oid;
-	AttrNumber	view_attnums[VIEW_NCOLS];	/* 0-based positions in the view */
+	AttrNumber	view_attnums[VIEW_NCOLS];	/* 0-based positions in the view; -1: none */
+	int			segment_natts;	/* ARRIVAL_NATTS, or ARRIVAL_NATTS_0_5 before the update */
 } IngestCatalog;
 
 static IngestCatalog catalog;
@@ -125,8 +134,13 @@ static uint32 touched_streams = 0;
 /* Streams whose writes_in_flight this transaction added to (see clickagg.h). */
 static uint32 counted_streams = 0;
 
-/* Built once: the shape of an arrival tuple, and slots to write them. */
+/*
+ * Built once: the shape of an arrival tuple, and slots to write them; and
+ * the shape of a 0.5.0 segment's (its first columns), which ingest writes
+ * between the install of this library and ALTER EXTENSION UPDATE.
+ */
 static TupleDesc arrival_desc = NULL;
+static TupleDesc arrival_desc_0_5 = NULL;
 static TupleTableSlot *flush_slots[FLUSH_ROWS];
 
 PG_FUNCTION_INFO_V1(clickagg_ingest_row);
@@ -186,6 +200,14 @@ build_arrival_desc(void)
 	TupleDescInitEntry(arrival_desc, ARRIVAL_USER_ID + 1, "user_id", TEXTOID, -1, 0);
 	TupleDescInitEntry(arrival_desc, ARRIVAL_USER_AGENT + 1, "user_agent", TEXTOID, -1, 0);
 	TupleDescInitEntry(arrival_desc, ARRIVAL_IP + 1, "ip", INETOID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_COUNTRY + 1, "country", INT2OID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_DEVICE + 1, "device", INT2OID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_PUBLISHER_ID + 1, "publisher_id", INT8OID, -1, 0);
+	TupleDescInitEntry(arrival_desc, ARRIVAL_PLACEMENT_ID + 1, "placement_id", INT8OID, -1, 0);
+
+	arrival_desc_0_5 = CreateTemplateTupleDesc(ARRIVAL_NATTS_0_5);
+	for (i = 0; i < ARRIVAL_NATTS_0_5; i++)
+		TupleDescCopyEntry(arrival_desc_0_5, i + 1, arrival_desc, i + 1);
 
 	for (i = 0; i < FLUSH_ROWS; i++)
 		flush_slots[i] = MakeSingleTupleTableSlot(arrival_desc, &TTSOpsHeapTuple);
@@ -193,11 +215,13 @@ build_arrival_desc(void)
 }
 
 /*
- * Check that a segment table has the shape build_arrival_desc() assumes, so a
- * mismatched install script fails loudly instead of writing garbage.  Reads
- * the catalog only: no lock that a worker's truncation could make us wait on.
+ * Check that a segment table has the shape build_arrival_desc() assumes (or
+ * the first columns of it, as 0.5.0 made them), so a mismatched install
+ * script fails loudly instead of writing garbage; returns its number of
+ * columns.  Reads the catalog only: no lock that a worker's truncation could
+ * make us wait on.
  */
-static void
+static int
 check_segment_shape(Oid relid, const char *name)
 {
 	HeapTuple	classtup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
@@ -208,13 +232,14 @@ check_segment_shape(Oid relid, const char *name)
 		elog(ERROR, "cache lookup failed for relation %u", relid);
 	natts = ((Form_pg_class) GETSTRUCT(classtup))->relnatts;
 	ReleaseSysCache(classtup);
-	if (natts != ARRIVAL_NATTS)
+	if (natts != ARRIVAL_NATTS && natts != ARRIVAL_NATTS_0_5)
 		elog(ERROR, "arrival segment \"%s\" has %d columns, expected %d",
 			 name, natts, ARRIVAL_NATTS);
-	for (i = 0; i < ARRIVAL_NATTS; i++)
+	for (i = 0; i < natts; i++)
 		if (get_atttype(relid, i + 1) != TupleDescAttr(arrival_desc, i)->atttypid)
 			elog(ERROR, "column %d of arrival segment \"%s\" has an unexpected type",
 				 i + 1, name);
+	return natts;
 }
 
 /*
@@ -233,7 +258,7 @@ resolve_view_columns(Relation view)
 		for (a = 0; a < vdesc->natts; a++)
 			if (strcmp(NameStr(TupleDescAttr(vdesc, a)->attname), view_column_names[c]) == 0)
 				catalog.view_attnums[c] = a;
-		if (catalog.view_attnums[c] < 0)
+		if (catalog.view_attnums[c] < 0 && c < VIEW_FIRST_OPTIONAL)
 			elog(ERROR, "view \"%s\" has no column \"%s\"",
 				 RelationGetRelationName(view), view_column_names[c]);
 	}
@@ -258,6 +283,7 @@ load_catalog(Relation view)
 		{
 			char		name[NAMEDATALEN];
 			Oid			relid;
+			int			natts;
 
 			snprintf(name, sizeof(name), "arrival_%d_%d", s, g);
 			relid = get_relname_relid(name, nsp);
@@ -266,7 +292,12 @@ load_catalog(Relation view)
 						(errcode(ERRCODE_UNDEFINED_TABLE),
 						 errmsg("arrival segment \"%s.%s\" does not exist", CLICKAGG_SCHEMA, name),
 						 errhint("Reinstall the extension with DROP EXTENSION clickagg; CREATE EXTENSION clickagg.")));
-			check_segment_shape(relid, name);
+			natts = check_segment_shape(relid, name);
+			if (s == 0 && g == 0)
+				catalog.segment_natts = natts;
+			else if (natts != catalog.segment_natts)
+				elog(ERROR, "arrival segment \"%s\" has %d columns, and the first one %d",
+					 name, natts, catalog.segment_natts);
 			catalog.segment_oids[s][g] = relid;
 		}
 
@@ -385,7 +416,8 @@ append_arrival(int stream, Datum *values, bool *nulls)
 {
 	IngestBatch *batch = batch_for_current_subxact();
 	MemoryContext old = MemoryContextSwitchTo(batch->context);
-	HeapTuple	tuple = heap_form_tuple(arrival_desc, values, nulls);
+	HeapTuple	tuple = heap_form_tuple(catalog.segment_natts == ARRIVAL_NATTS ?
+										arrival_desc : arrival_desc_0_5, values, nulls);
 	int			n;
 
 	MemoryContextSwitchTo(old);
@@ -727,6 +759,30 @@ ingest_view_values(Datum *vvalues, bool *vnulls)
 			values[ARRIVAL_USER_AGENT] = PointerGetDatum(user_agent);
 			nulls[ARRIVAL_USER_AGENT] = false;
 		}
+	}
+
+	/* the dimensions, when the view has them (not part of the click ID) */
+	nulls[ARRIVAL_COUNTRY] = nulls[ARRIVAL_DEVICE] = true;
+	nulls[ARRIVAL_PUBLISHER_ID] = nulls[ARRIVAL_PLACEMENT_ID] = true;
+	if (col[VIEW_COUNTRY] >= 0 && !vnulls[col[VIEW_COUNTRY]])
+	{
+		values[ARRIVAL_COUNTRY] = Int16GetDatum(clickagg_country_code(vvalues[col[VIEW_COUNTRY]]));
+		nulls[ARRIVAL_COUNTRY] = false;
+	}
+	if (col[VIEW_DEVICE] >= 0 && !vnulls[col[VIEW_DEVICE]])
+	{
+		values[ARRIVAL_DEVICE] = Int16GetDatum(clickagg_device_code(vvalues[col[VIEW_DEVICE]]));
+		nulls[ARRIVAL_DEVICE] = false;
+	}
+	if (col[VIEW_PUBLISHER_ID] >= 0 && !vnulls[col[VIEW_PUBLISHER_ID]])
+	{
+		values[ARRIVAL_PUBLISHER_ID] = vvalues[col[VIEW_PUBLISHER_ID]];
+		nulls[ARRIVAL_PUBLISHER_ID] = false;
+	}
+	if (col[VIEW_PLACEMENT_ID] >= 0 && !vnulls[col[VIEW_PLACEMENT_ID]])
+	{
+		values[ARRIVAL_PLACEMENT_ID] = vvalues[col[VIEW_PLACEMENT_ID]];
+		nulls[ARRIVAL_PLACEMENT_ID] = false;
 	}
 
 	append_arrival(clickagg_user_stream(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id)),

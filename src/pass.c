@@ -13,6 +13,7 @@
  *   for each part of the batch (isolation.c splits a failing batch):
  *    2. fates and dedup          dedup.c       clickagg_dedup_fates
  *    3. dictionaries             dictionary.c  clickagg_dictionary_resolve, _touch
+ *       ... devices not supplied   devices.c   clickagg_agent_device (fill_devices)
  *       ... the days' partitions   rawlog.c    clickagg_log_partitions
  *       ... dedup against the log  dedup.c     clickagg_dedup_probe
  *    4. classification           classify.c    clickagg_classify_pass
@@ -217,6 +218,27 @@ begin_part(void)
 }
 
 /*
+ * The device of each click sent without one: its user agent's, judged once
+ * per agent (devices.c).  A device that was supplied is kept as it is.  A
+ * copy within the batch has the kept one's agent (the agent is part of the
+ * click ID), and only the kept one has its dictionary key.
+ */
+static void
+fill_devices(Arrival *arrivals, int n)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		Arrival    *a = &arrivals[i];
+		Arrival    *keyed = a->copy_of != NULL ? a->copy_of : a;
+
+		if (a->reject == REJECT_NONE && a->device == DEVICE_UNKNOWN && a->has_user_agent)
+			a->device = clickagg_agent_device(keyed->ua_key, keyed->user_agent);
+	}
+}
+
+/*
  * One part of a pass's batch of clicks, arrivals[start, end): every stage
  * in order (see the top of this file).
  */
@@ -239,6 +261,7 @@ move_clicks(void *arg, int start, int end)
 	/* dictionaries: each click's user agent and ad keys */
 	clickagg_dictionary_resolve(batch.unique, batch.nunique);
 	clickagg_dictionary_touch(batch.unique, batch.nunique);
+	fill_devices(arrivals, n);
 	/* dedup against the log, in the days' partitions: what is left is new */
 	clickagg_log_partitions(&batch);
 	clickagg_dedup_probe(p->stream, &batch);

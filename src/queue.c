@@ -320,9 +320,14 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 	ItemPointerData mintid;
 	ItemPointerData maxtid;
 	TableScanDesc scan;
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	TupleTableSlot *slot;
 	int			n = 0;
 
+	/* (workers run only once the SQL is the library's: see background.c) */
+	if (RelationGetDescr(rel)->natts != ARRIVAL_NATTS)
+		elog(ERROR, "arrival segment \"%s\" has %d columns, expected %d",
+			 RelationGetRelationName(rel), RelationGetDescr(rel)->natts, ARRIVAL_NATTS);
+	slot = table_slot_create(rel, NULL);
 	if (start != NULL && ItemPointerIsValid(start))
 		ItemPointerSet(&mintid, ItemPointerGetBlockNumber(start),
 					   ItemPointerGetOffsetNumber(start) + 1);
@@ -366,6 +371,16 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 		/* (arrivals of a 0.4.0 loader may carry a netmask: the host is kept) */
 		a->ip = slot->tts_isnull[ARRIVAL_IP] ? NULL :
 			clickagg_host_of((inet *) copy_varlena(slot->tts_values[ARRIVAL_IP]));
+		a->country = slot->tts_isnull[ARRIVAL_COUNTRY] ? 0 :
+			DatumGetInt16(slot->tts_values[ARRIVAL_COUNTRY]);
+		a->device = slot->tts_isnull[ARRIVAL_DEVICE] ? DEVICE_UNKNOWN :
+			DatumGetInt16(slot->tts_values[ARRIVAL_DEVICE]);
+		a->has_publisher_id = !slot->tts_isnull[ARRIVAL_PUBLISHER_ID];
+		a->publisher_id = a->has_publisher_id ?
+			DatumGetInt64(slot->tts_values[ARRIVAL_PUBLISHER_ID]) : 0;
+		a->has_placement_id = !slot->tts_isnull[ARRIVAL_PLACEMENT_ID];
+		a->placement_id = a->has_placement_id ?
+			DatumGetInt64(slot->tts_values[ARRIVAL_PLACEMENT_ID]) : 0;
 		ItemPointerCopy(&slot->tts_tid, last);
 	}
 	table_endscan(scan);

@@ -227,6 +227,14 @@ clickagg_log_write(const DedupBatch *batch)
 			slot->tts_values[LOG_IP] = PointerGetDatum(a->ip);
 			slot->tts_isnull[LOG_IP] = (a->ip == NULL);
 			slot->tts_values[LOG_USER_ID] = PointerGetDatum(a->user_id);
+			slot->tts_values[LOG_COUNTRY] = Int16GetDatum(a->country);
+			slot->tts_isnull[LOG_COUNTRY] = (a->country == 0);
+			slot->tts_values[LOG_DEVICE] = Int16GetDatum(a->device);
+			slot->tts_isnull[LOG_DEVICE] = (a->device == DEVICE_UNKNOWN);
+			slot->tts_values[LOG_PUBLISHER_ID] = Int64GetDatum(a->publisher_id);
+			slot->tts_isnull[LOG_PUBLISHER_ID] = !a->has_publisher_id;
+			slot->tts_values[LOG_PLACEMENT_ID] = Int64GetDatum(a->placement_id);
+			slot->tts_isnull[LOG_PLACEMENT_ID] = !a->has_placement_id;
 			ExecStoreVirtualTuple(slot);
 			if (a->event_time > newest)
 				newest = a->event_time;
@@ -253,9 +261,10 @@ clickagg_log_rejected(Arrival **rejected, int n, const char *sqlstate, const cha
 	int			i;
 
 	/* arrived_at, reason, click_id, event_time, campaign_id, ad_id, user_id,
-	 * user_agent, ip, cost_micros, error_code, error_message */
-	if (desc->natts != 12)
-		elog(ERROR, "clickagg.rejected_clicks has %d columns, expected 12", desc->natts);
+	 * user_agent, ip, cost_micros, error_code, error_message, country, device,
+	 * publisher_id, placement_id */
+	if (desc->natts != 16)
+		elog(ERROR, "clickagg.rejected_clicks has %d columns, expected 16", desc->natts);
 
 	ins = inserter_begin(rel);
 	for (i = 0; i < n; i++)
@@ -287,6 +296,21 @@ clickagg_log_rejected(Arrival **rejected, int n, const char *sqlstate, const cha
 			slot->tts_values[10] = CStringGetTextDatum(sqlstate);
 			slot->tts_values[11] = CStringGetTextDatum(message);
 		}
+		/* (as supplied: a row kept aside has no derived device) */
+		if (a->country != 0)
+		{
+			char		code[3] = {(char) (a->country >> 8), (char) (a->country & 0xFF), '\0'};
+
+			slot->tts_values[12] = CStringGetTextDatum(code);
+		}
+		slot->tts_isnull[12] = (a->country == 0);
+		if (a->device != DEVICE_UNKNOWN)
+			slot->tts_values[13] = CStringGetTextDatum(clickagg_device_name(a->device));
+		slot->tts_isnull[13] = (a->device == DEVICE_UNKNOWN);
+		slot->tts_values[14] = Int64GetDatum(a->publisher_id);
+		slot->tts_isnull[14] = !a->has_publisher_id;
+		slot->tts_values[15] = Int64GetDatum(a->placement_id);
+		slot->tts_isnull[15] = !a->has_placement_id;
 		ExecStoreVirtualTuple(slot);
 	}
 	inserter_end(ins);

@@ -5,8 +5,10 @@
  *		minute, hour and day totals is folder.c's).
  *
  * A pass (pass.c) hands its arrivals to clickagg_rollup_record(),
- * which appends one row per (minute, campaign, ad) it touched to
- * clickagg.rollup_deltas, in the pass's own transaction: the clicks enter the
+ * which appends one row per (minute, campaign, ad, country, device,
+ * publisher, placement) it touched to clickagg.rollup_deltas, in the pass's
+ * own transaction (the fold sums the rows into the totals without the
+ * dimensions and into each breakdown with its own): the clicks enter the
  * log, the counters and the rollups in one commit, together with the
  * stream's progress, so a crash loses all of them or none and a pass done
  * again cannot count twice.  Late clicks land in their own event minute.
@@ -64,13 +66,20 @@ PG_FUNCTION_INFO_V1(clickagg_rollup_row_in_hand);
 #define ROLLUP_INVALID		1
 #define ROLLUP_DUPLICATE	2
 
-#define ROLLUP_ARGS			11
+#define ROLLUP_ARGS			15
 
+/* A minute row's group: (campaign, minute, ad) and the dimensions. */
 typedef struct RollupRow
 {
 	int64		campaign_id;
 	TimestampTz bucket;
 	int64		ad_id;
+	int16		country;		/* 0: unknown */
+	int16		device;			/* DEVICE_UNKNOWN: unknown */
+	bool		has_publisher_id;
+	bool		has_placement_id;
+	int64		publisher_id;	/* 0 when !has_publisher_id */
+	int64		placement_id;	/* 0 when !has_placement_id */
 	int16		kind;			/* ROLLUP_VALID, _INVALID or _DUPLICATE */
 	int64		cost_micros;
 	int64		user_hash;
@@ -133,19 +142,41 @@ user_hash(text *user_id)
 	return (int64) clickagg_hash_bytes(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id));
 }
 
-/* (campaign, minute, ad), then valid first, then by user */
+/* The group's key: (campaign, minute, ad, dimensions). */
 static int
-compare_rollup_rows(const void *a, const void *b)
+compare_groups(const RollupRow *x, const RollupRow *y)
 {
-	const RollupRow *x = a;
-	const RollupRow *y = b;
-
 	if (x->campaign_id != y->campaign_id)
 		return x->campaign_id < y->campaign_id ? -1 : 1;
 	if (x->bucket != y->bucket)
 		return x->bucket < y->bucket ? -1 : 1;
 	if (x->ad_id != y->ad_id)
 		return x->ad_id < y->ad_id ? -1 : 1;
+	if (x->country != y->country)
+		return x->country < y->country ? -1 : 1;
+	if (x->device != y->device)
+		return x->device < y->device ? -1 : 1;
+	if (x->has_publisher_id != y->has_publisher_id)
+		return x->has_publisher_id ? 1 : -1;
+	if (x->publisher_id != y->publisher_id)
+		return x->publisher_id < y->publisher_id ? -1 : 1;
+	if (x->has_placement_id != y->has_placement_id)
+		return x->has_placement_id ? 1 : -1;
+	if (x->placement_id != y->placement_id)
+		return x->placement_id < y->placement_id ? -1 : 1;
+	return 0;
+}
+
+/* the group, then valid first, then by user */
+static int
+compare_rollup_rows(const void *a, const void *b)
+{
+	const RollupRow *x = a;
+	const RollupRow *y = b;
+	int			c = compare_groups(x, y);
+
+	if (c != 0)
+		return c;
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
 	if (x->user_hash != y->user_hash)
@@ -157,6 +188,20 @@ static ArrayType *
 int64_array(Datum *values, int n)
 {
 	return construct_array(values, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+/* A one-dimensional array with NULLs: of int8, else of int2. */
+static ArrayType *
+array_with_nulls(Datum *values, bool *nulls, int n, bool int8)
+{
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	if (int8)
+		return construct_md_array(values, nulls, 1, dims, lbs, INT8OID, sizeof(int64),
+								  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	return construct_md_array(values, nulls, 1, dims, lbs, INT2OID, sizeof(int16), true,
+							  TYPALIGN_SHORT);
 }
 
 /*
@@ -173,6 +218,14 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	Datum	   *campaigns = palloc(sizeof(Datum) * Max(count, 1));
 	Datum	   *buckets = palloc(sizeof(Datum) * Max(count, 1));
 	Datum	   *ads = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *countries = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *devices = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *publishers = palloc(sizeof(Datum) * Max(count, 1));
+	Datum	   *placements = palloc(sizeof(Datum) * Max(count, 1));
+	bool	   *no_country = palloc(sizeof(bool) * Max(count, 1));
+	bool	   *no_device = palloc(sizeof(bool) * Max(count, 1));
+	bool	   *no_publisher = palloc(sizeof(bool) * Max(count, 1));
+	bool	   *no_placement = palloc(sizeof(bool) * Max(count, 1));
 	Datum	   *clicks = palloc(sizeof(Datum) * Max(count, 1));
 	Datum	   *invalid = palloc(sizeof(Datum) * Max(count, 1));
 	Datum	   *duplicates = palloc(sizeof(Datum) * Max(count, 1));
@@ -200,6 +253,12 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		r->campaign_id = a->campaign_id;
 		r->bucket = minute_of(a->event_time);
 		r->ad_id = a->ad_id;
+		r->country = a->country;
+		r->device = a->device;
+		r->has_publisher_id = a->has_publisher_id;
+		r->publisher_id = a->has_publisher_id ? a->publisher_id : 0;
+		r->has_placement_id = a->has_placement_id;
+		r->placement_id = a->has_placement_id ? a->placement_id : 0;
 		r->kind = a->duplicate ? ROLLUP_DUPLICATE :
 			a->invalid_code != 0 ? ROLLUP_INVALID : ROLLUP_VALID;
 		r->cost_micros = a->cost_micros;
@@ -224,8 +283,7 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 
 		in_hand.first_row[ngroups] = i;
 
-		for (j = i; j < nrows && rows[j].campaign_id == first->campaign_id &&
-			 rows[j].bucket == first->bucket && rows[j].ad_id == first->ad_id; j++)
+		for (j = i; j < nrows && compare_groups(&rows[j], first) == 0; j++)
 		{
 			RollupRow  *r = &rows[j];
 
@@ -244,6 +302,14 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		campaigns[ngroups] = Int64GetDatum(first->campaign_id);
 		buckets[ngroups] = TimestampTzGetDatum(first->bucket);
 		ads[ngroups] = Int64GetDatum(first->ad_id);
+		countries[ngroups] = Int16GetDatum(first->country);
+		no_country[ngroups] = (first->country == 0);
+		devices[ngroups] = Int16GetDatum(first->device);
+		no_device[ngroups] = (first->device == DEVICE_UNKNOWN);
+		publishers[ngroups] = Int64GetDatum(first->publisher_id);
+		no_publisher[ngroups] = !first->has_publisher_id;
+		placements[ngroups] = Int64GetDatum(first->placement_id);
+		no_placement[ngroups] = !first->has_placement_id;
 		clicks[ngroups] = Int64GetDatum(n[ROLLUP_VALID]);
 		invalid[ngroups] = Int64GetDatum(n[ROLLUP_INVALID]);
 		duplicates[ngroups] = Int64GetDatum(n[ROLLUP_DUPLICATE]);
@@ -259,25 +325,30 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	if (record_plan == NULL)
 	{
 		Oid			types[ROLLUP_ARGS] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, INT8ARRAYOID,
+			INT2ARRAYOID, INT2ARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
 			INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID,
 		INT4ARRAYOID, INT8ARRAYOID};
 
 		record_plan = clickagg_prepare_kept(
-			"SELECT clickagg.record_rollup_groups($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+			"SELECT clickagg.record_rollup_groups($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
 			ROLLUP_ARGS, types);
 	}
 	args[0] = PointerGetDatum(int64_array(campaigns, ngroups));
 	args[1] = PointerGetDatum(construct_array(buckets, ngroups, TIMESTAMPTZOID, sizeof(TimestampTz),
 											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	args[2] = PointerGetDatum(int64_array(ads, ngroups));
-	args[3] = PointerGetDatum(int64_array(clicks, ngroups));
-	args[4] = PointerGetDatum(int64_array(invalid, ngroups));
-	args[5] = PointerGetDatum(int64_array(duplicates, ngroups));
-	args[6] = PointerGetDatum(int64_array(spend, ngroups));
-	args[7] = PointerGetDatum(construct_array(user_counts, ngroups, INT4OID, sizeof(int32), true, TYPALIGN_INT));
-	args[8] = PointerGetDatum(int64_array(one_user, ngroups));
-	args[9] = PointerGetDatum(construct_array(multi_groups, nmulti, INT4OID, sizeof(int32), true, TYPALIGN_INT));
-	args[10] = PointerGetDatum(int64_array(multi_users, nmulti));
+	args[3] = PointerGetDatum(array_with_nulls(countries, no_country, ngroups, false));
+	args[4] = PointerGetDatum(array_with_nulls(devices, no_device, ngroups, false));
+	args[5] = PointerGetDatum(array_with_nulls(publishers, no_publisher, ngroups, true));
+	args[6] = PointerGetDatum(array_with_nulls(placements, no_placement, ngroups, true));
+	args[7] = PointerGetDatum(int64_array(clicks, ngroups));
+	args[8] = PointerGetDatum(int64_array(invalid, ngroups));
+	args[9] = PointerGetDatum(int64_array(duplicates, ngroups));
+	args[10] = PointerGetDatum(int64_array(spend, ngroups));
+	args[11] = PointerGetDatum(construct_array(user_counts, ngroups, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+	args[12] = PointerGetDatum(int64_array(one_user, ngroups));
+	args[13] = PointerGetDatum(construct_array(multi_groups, nmulti, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+	args[14] = PointerGetDatum(int64_array(multi_users, nmulti));
 
 	in_hand.first_row[ngroups] = nrows;
 	in_hand.ngroups = ngroups;

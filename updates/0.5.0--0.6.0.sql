@@ -4,9 +4,53 @@
 
 
 -- == dimensions (schema/30_log.sql, 50_ingest.sql, 70_rollup.sql, 75_conversions.sql) ==
+-- Four nullable columns at the end of the arrivals, the log (its
+-- partitions follow), the rows kept aside and the rollup deltas: no table
+-- is rewritten.  Arrivals a 0.5.0 loader wrote read as unknown.
+--for s in 0 1 2 3 4 5 6 7--
+--for g in 0 1 2 3--
+ALTER TABLE clickagg.arrival_{s}_{g}
+    ADD COLUMN country smallint, ADD COLUMN device smallint,
+    ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;
+--end-for--
+--end-for--
+ALTER TABLE clickagg.click_log
+    ADD COLUMN country smallint, ADD COLUMN device smallint,
+    ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;
+ALTER TABLE clickagg.rejected_clicks
+    ADD COLUMN country text, ADD COLUMN device text,
+    ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;
+--for t in rollup_deltas rejected_rollup_deltas--
+ALTER TABLE clickagg.{t}
+    ADD COLUMN country smallint, ADD COLUMN device smallint,
+    ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;
+--end-for--
+-- (the passes' call takes the dimensions now)
+DROP FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]);
 
-
-
+-- The breakdowns start empty: the clicks of 0.5.0 have no dimensions, so
+-- they would all be unknown; the first fold after the update fills them
+-- from then on (docs/breakdowns.md says how to fill the past if wanted).
+--for name | decl | cols in country | country smallint | country; device | device smallint | device; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id; country_device | country smallint, device smallint | country, device--
+--for level in hour day--
+CREATE TABLE clickagg.rollup_{name}_{level} (
+    campaign_id bigint NOT NULL,
+    bucket timestamptz NOT NULL,
+    ad_id bigint NOT NULL,
+    {decl},
+    clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    duplicate_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    users hll NOT NULL,
+    CONSTRAINT rollup_{name}_{level}_key UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, {cols})
+) WITH (fillfactor = 70);
+ALTER TABLE clickagg.rollup_{name}_{level} ALTER COLUMN users SET STORAGE MAIN;
+--end-for--
+--end-for--
+CREATE INDEX rollup_publisher_day_bucket ON clickagg.rollup_publisher_day (bucket);
 -- == end of dimensions ==
 
 
