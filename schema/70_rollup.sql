@@ -420,6 +420,39 @@ COMMENT ON VIEW clickagg.clicks_by_{name}_{level} IS
 --end-for--
 --end-for--
 
+-- Each breakdown summed over its dimensions, against the campaign rollup of
+-- its level: the rows that differ (0 everywhere, or a bug to report).
+CREATE OR REPLACE FUNCTION clickagg.breakdown_mismatches()
+RETURNS TABLE (breakdown text, level text, mismatched_rows bigint)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+--for name in country device publisher country_device--
+--for level in hour day--
+    SELECT '{name}', '{level}', count(*) FROM (
+        (SELECT bucket, campaign_id, ad_id, sum(clicks), sum(invalid_clicks), sum(duplicate_clicks),
+                sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+           FROM clickagg.clicks_by_{name}_{level} GROUP BY 1, 2, 3
+         EXCEPT
+         SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks,
+                spend_micros, conversions, conversion_value_micros
+           FROM clickagg.clicks_per_{level})
+        UNION ALL
+        (SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks,
+                spend_micros, conversions, conversion_value_micros
+           FROM clickagg.clicks_per_{level}
+         EXCEPT
+         SELECT bucket, campaign_id, ad_id, sum(clicks), sum(invalid_clicks), sum(duplicate_clicks),
+                sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+           FROM clickagg.clicks_by_{name}_{level} GROUP BY 1, 2, 3)) m
+    UNION ALL
+--end-for--
+--end-for--
+    SELECT NULL, NULL, NULL WHERE false
+$$;
+COMMENT ON FUNCTION clickagg.breakdown_mismatches() IS
+'Each breakdown (clicks_by_<dimensions>_<level>) summed over its dimensions against clicks_per_<level>: the rows found in one and not the other, compared on every count and sum (always 0; reads every rollup)';
+
 COMMENT ON VIEW clickagg.clicks_per_minute IS
 'Clicks per (UTC minute, campaign, ad): valid deduplicated clicks, invalid, duplicates absorbed, spend of valid clicks, conversions; unique_users is approximate (HyperLogLog, standard error 1.15%), users is the mergeable sketch';
 COMMENT ON VIEW clickagg.clicks_per_hour IS
@@ -436,6 +469,7 @@ REVOKE ALL ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint),
 GRANT EXECUTE ON FUNCTION clickagg.fold_rollups() TO clickagg_admin;
 GRANT SELECT ON clickagg.clicks_per_minute, clickagg.clicks_per_hour, clickagg.clicks_per_day, clickagg.campaigns
     TO clickagg_reader;
+GRANT EXECUTE ON FUNCTION clickagg.breakdown_mismatches() TO clickagg_reader;
 --for name in country device publisher country_device--
 GRANT SELECT ON clickagg.clicks_by_{name}_hour, clickagg.clicks_by_{name}_day TO clickagg_reader;
 GRANT SELECT ON clickagg.rollup_{name}_hour, clickagg.rollup_{name}_day TO clickagg_admin;

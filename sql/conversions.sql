@@ -215,6 +215,10 @@ SELECT kind, ad_id, clicks, conversions, conversion_value_micros
  ORDER BY line_day NULLS LAST, ad_id;
 
 DROP VIEW pg_temp.credited;
+-- Every breakdown still sums to the campaign rollups.
+SELECT clickagg.fold_rollups() >= 0 AS folded;
+SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;
+
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;

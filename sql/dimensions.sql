@@ -217,6 +217,15 @@ SELECT count(DISTINCT (publisher_id, placement_id)) AS publisher_placements,
 SELECT sum(duplicate_clicks) AS duplicates_under_ca FROM clickagg.clicks_by_country_hour
  WHERE campaign_id IN (21, 22) AND country = 'CA';
 
+-- clickagg.breakdown_mismatches() says the same as from_campaign above.
+SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() ORDER BY 1, 2;
+-- (and it sees a difference: one folded row changed behind the fold's back)
+BEGIN;
+UPDATE clickagg.rollup_device_day SET clicks = clicks + 1
+ WHERE ctid = (SELECT min(ctid) FROM clickagg.rollup_device_day WHERE campaign_id = 21);
+SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;
+ROLLBACK;
+
 -- Rejected clicks keep the dimensions they were sent with.
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, cost_micros, country, device, publisher_id)
 VALUES (now() + interval '2 days', 8, 1, 'future', 1, 'BR', 'ctv', 77);

@@ -229,6 +229,10 @@ SELECT sum(clicks) AS rolled_up, (SELECT count(*) FROM clickagg.clicks WHERE cam
 -- Every arrival accounted for.
 SELECT * FROM pg_temp.fates();
 
+-- Every breakdown still sums to the campaign rollups.
+SELECT clickagg.fold_rollups() >= 0 AS folded;
+SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;
+
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;

@@ -367,6 +367,10 @@ SELECT count(*) AS explained_rows FROM clickagg.reconciliation, d
  WHERE day = today - 1 AND explained AND reason LIKE '%bot %';
 DELETE FROM clickagg.bot_patterns WHERE pattern = 'rv:128.0) gecko/20100101 firefox/128.0';
 
+-- Every breakdown still sums to the campaign rollups.
+SELECT clickagg.fold_rollups() >= 0 AS folded;
+SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;
+
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;
