@@ -37,14 +37,17 @@ ALTER TABLE clickagg.rollup_{level} ALTER COLUMN users SET STORAGE MAIN;
 CREATE INDEX rollup_minute_bucket ON clickagg.rollup_minute (bucket);
 CREATE INDEX rollup_hour_bucket ON clickagg.rollup_hour (bucket);
 
--- Breakdowns (docs/breakdowns.md): the same totals by hour and by day with
--- one dimension or a combination beside (campaign, ad).  NULL is unknown,
--- and one group: the keys are unique with NULLS NOT DISTINCT.  Only the fold
--- writes them, from the same delta rows as the totals above, so each
--- breakdown sums to them exactly.
---for name | decl | cols | match in country | country smallint | country | t.country IS NOT DISTINCT FROM d.country; device | device smallint | device | t.device IS NOT DISTINCT FROM d.device; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id; country_device | country smallint, device smallint | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device--
---for level in hour day--
-CREATE TABLE clickagg.rollup_{name}_{level} (
+-- Breakdowns (docs/breakdowns.md): the same totals by hour with dimensions
+-- beside (campaign, ad): by device, by publisher and placement, and by
+-- country and device (which the views sum over device for countries alone).
+-- NULL is unknown, and one group: the keys are unique with NULLS NOT
+-- DISTINCT.  Only the fold writes them, from the same delta rows as the
+-- totals above, so each breakdown sums to them exactly.  Days are the sums
+-- of their hours (the views): under a long tail a key of a day has about one
+-- hour, so tables by day would cost the fold as much again for no fewer
+-- rows; an index by UTC day serves the day views.
+--for name | decl | cols in device | device smallint | device; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id; country_device | country smallint, device smallint | country, device--
+CREATE TABLE clickagg.rollup_{name}_hour (
     campaign_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
     ad_id bigint NOT NULL,
@@ -56,13 +59,12 @@ CREATE TABLE clickagg.rollup_{name}_{level} (
     conversions bigint NOT NULL DEFAULT 0,
     conversion_value_micros bigint NOT NULL DEFAULT 0,
     users hll NOT NULL,
-    CONSTRAINT rollup_{name}_{level}_key UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, {cols})
+    CONSTRAINT rollup_{name}_hour_key UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, {cols})
 ) WITH (fillfactor = 70);
-ALTER TABLE clickagg.rollup_{name}_{level} ALTER COLUMN users SET STORAGE MAIN;
+ALTER TABLE clickagg.rollup_{name}_hour ALTER COLUMN users SET STORAGE MAIN;
+CREATE INDEX rollup_{name}_hour_day ON clickagg.rollup_{name}_hour
+    (date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00'), campaign_id);
 --end-for--
---end-for--
--- "Top publishers by spend yesterday across all campaigns" reads by bucket.
-CREATE INDEX rollup_publisher_day_bucket ON clickagg.rollup_publisher_day (bucket);
 
 -- The passes' minute rows until a fold: appended to by passes and read
 -- whole by the fold; the index is the dashboards' (under load the deltas
@@ -123,11 +125,9 @@ CREATE TABLE clickagg.rejected_rollup_deltas (
 COMMENT ON TABLE clickagg.rollup_{level} IS 'Folded rollup totals per ({level}, campaign, ad); read clickagg.clicks_per_{level}, which adds the deltas not yet folded';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{level}', '');
 --end-for--
---for name | decl | cols | match in country | country smallint | country | t.country IS NOT DISTINCT FROM d.country; device | device smallint | device | t.device IS NOT DISTINCT FROM d.device; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id; country_device | country smallint, device smallint | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device--
---for level in hour day--
-COMMENT ON TABLE clickagg.rollup_{name}_{level} IS 'Folded breakdown totals per ({level}, campaign, ad, {cols}); read clickagg.clicks_by_{name}_{level}, which adds the deltas not yet folded';
-SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{name}_{level}', '');
---end-for--
+--for name | cols in device | device; publisher | publisher_id, placement_id; country_device | country, device--
+COMMENT ON TABLE clickagg.rollup_{name}_hour IS 'Folded breakdown totals per (hour, campaign, ad, {cols}); read clickagg.clicks_by_{name}_hour, which adds the deltas not yet folded';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{name}_hour', '');
 --end-for--
 COMMENT ON TABLE clickagg.rollup_deltas IS
 'Per-pass minute rollup rows not yet folded into clickagg.rollup_minute/_hour/_day';
@@ -251,25 +251,24 @@ BEGIN
                conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
                users = hll_union(t.users, excluded.users)
 --end-for--
---for name | cols in country | country; device | device; publisher | publisher_id, placement_id; country_device | country, device--
---for level | level_bucket in hour | date_trunc('hour', bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC')--
-    ), rows_{name}_{level} AS (
-        SELECT campaign_id, {level_bucket} AS level_bucket, ad_id, {cols}, clicks, invalid_clicks,
+--for name | cols in device | device; publisher | publisher_id, placement_id; country_device | country, device--
+    ), rows_{name}_hour AS (
+        SELECT campaign_id, date_trunc('hour', bucket, 'UTC') AS level_bucket, ad_id, {cols}, clicks, invalid_clicks,
                duplicate_clicks, spend_micros, conversions, conversion_value_micros, users,
-               count(*) OVER (PARTITION BY campaign_id, {level_bucket}, ad_id, {cols}) AS rows_of_key
+               count(*) OVER (PARTITION BY campaign_id, date_trunc('hour', bucket, 'UTC'), ad_id, {cols}) AS rows_of_key
           FROM moved
-    ), to_{name}_{level} AS (
-        INSERT INTO clickagg.rollup_{name}_{level} AS t
+    ), to_{name}_hour AS (
+        INSERT INTO clickagg.rollup_{name}_hour AS t
             (campaign_id, bucket, ad_id, {cols}, clicks, invalid_clicks, duplicate_clicks, spend_micros,
              conversions, conversion_value_micros, users)
         SELECT campaign_id, level_bucket, ad_id, {cols}, clicks, invalid_clicks, duplicate_clicks,
                spend_micros, conversions, conversion_value_micros, users
-          FROM rows_{name}_{level} WHERE rows_of_key = 1
+          FROM rows_{name}_hour WHERE rows_of_key = 1
         UNION ALL
         SELECT campaign_id, level_bucket, ad_id, {cols},
                sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
                sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
-          FROM rows_{name}_{level} WHERE rows_of_key > 1
+          FROM rows_{name}_hour WHERE rows_of_key > 1
          GROUP BY campaign_id, level_bucket, ad_id, {cols}
          ORDER BY 1, 2, 3
             ON CONFLICT (campaign_id, bucket, ad_id, {cols}) DO UPDATE
@@ -280,7 +279,6 @@ BEGIN
                conversions = t.conversions + excluded.conversions,
                conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
                users = hll_union(t.users, excluded.users)
---end-for--
 --end-for--
     )
     SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
@@ -383,17 +381,18 @@ SELECT d.bucket, d.campaign_id, d.ad_id,
                                  ELSE hll_union(t.users, d.users) END AS users) u;
 --end-for--
 
--- Breakdown views: the same shape, with the dimensions after ad_id.
---for name | cols | match | shown_t | shown_d in country | country | t.country IS NOT DISTINCT FROM d.country | clickagg.country_text(t.country) AS country | clickagg.country_text(d.country); device | device | t.device IS NOT DISTINCT FROM d.device | clickagg.device_text(t.device) AS device | clickagg.device_text(d.device); publisher | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id | t.publisher_id, t.placement_id | d.publisher_id, d.placement_id; country_device | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device | clickagg.country_text(t.country) AS country, clickagg.device_text(t.device) AS device | clickagg.country_text(d.country), clickagg.device_text(d.device)--
---for level | bucket | d_bucket in hour | date_trunc('hour', bucket, 'UTC') | date_trunc('hour', d.bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC') | date_trunc('day', d.bucket, 'UTC')--
-CREATE OR REPLACE VIEW clickagg.clicks_by_{name}_{level} AS
+-- Breakdown views: the same shape, with the dimensions after ad_id.  By
+-- hour from the tables (and the deltas, like the views above); countries
+-- alone are the sum of their devices; days the sum of their hours.
+--for name | cols | match | shown_t | shown_d in device | device | t.device IS NOT DISTINCT FROM d.device | clickagg.device_text(t.device) AS device | clickagg.device_text(d.device); publisher | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id | t.publisher_id, t.placement_id | d.publisher_id, d.placement_id; country_device | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device | clickagg.country_text(t.country) AS country, clickagg.device_text(t.device) AS device | clickagg.country_text(d.country), clickagg.device_text(d.device)--
+CREATE OR REPLACE VIEW clickagg.clicks_by_{name}_hour AS
 SELECT t.bucket, t.campaign_id, t.ad_id, {shown_t}, t.clicks, t.invalid_clicks, t.duplicate_clicks,
        t.spend_micros, t.conversions, t.conversion_value_micros,
        round(hll_cardinality(t.users))::bigint AS unique_users, t.users
-  FROM clickagg.rollup_{name}_{level} t
+  FROM clickagg.rollup_{name}_hour t
  WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
                     WHERE d.campaign_id = t.campaign_id AND d.ad_id = t.ad_id
-                      AND {d_bucket} = t.bucket AND {match})
+                      AND date_trunc('hour', d.bucket, 'UTC') = t.bucket AND {match})
 UNION ALL
 SELECT d.bucket, d.campaign_id, d.ad_id, {shown_d},
        coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
@@ -402,7 +401,7 @@ SELECT d.bucket, d.campaign_id, d.ad_id, {shown_d},
        coalesce(t.conversions, 0) + d.conversions,
        coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
        round(hll_cardinality(u.users))::bigint, u.users
-  FROM (SELECT campaign_id, {bucket} AS bucket, ad_id, {cols},
+  FROM (SELECT campaign_id, date_trunc('hour', bucket, 'UTC') AS bucket, ad_id, {cols},
                sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
                sum(duplicate_clicks)::bigint AS duplicate_clicks,
                sum(spend_micros)::bigint AS spend_micros,
@@ -411,10 +410,26 @@ SELECT d.bucket, d.campaign_id, d.ad_id, {shown_d},
                hll_union_agg(users) AS users
           FROM clickagg.rollup_deltas
          GROUP BY campaign_id, 2, ad_id, {cols}) d
-  LEFT JOIN clickagg.rollup_{name}_{level} t
+  LEFT JOIN clickagg.rollup_{name}_hour t
          ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id AND {match}
  CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
                                  ELSE hll_union(t.users, d.users) END AS users) u;
+--end-for--
+
+--for name | source | bucket | cols | width in country | country_device | bucket | country | hour; device | device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | device | day; publisher | publisher | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | publisher_id, placement_id | day; country_device | country_device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | country, device | day; country | country_device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | country | day--
+CREATE OR REPLACE VIEW clickagg.clicks_by_{name}_{width} AS
+SELECT {bucket} AS bucket, campaign_id, ad_id, {cols},
+       sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+       sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
+       sum(conversions)::bigint AS conversions,
+       sum(conversion_value_micros)::bigint AS conversion_value_micros,
+       round(hll_cardinality(hll_union_agg(users)))::bigint AS unique_users, hll_union_agg(users) AS users
+  FROM clickagg.clicks_by_{source}_hour
+ GROUP BY 1, campaign_id, ad_id, {cols};
+--end-for--
+
+--for name | cols in country | country; device | device; publisher | publisher_id, placement_id; country_device | country, device--
+--for level in hour day--
 COMMENT ON VIEW clickagg.clicks_by_{name}_{level} IS
 'Clicks per (UTC {level}, campaign, ad, {cols}); the columns of clickagg.clicks_per_{level} with the dimensions after ad_id (NULL: unknown); always sums to clickagg.clicks_per_{level}';
 --end-for--
@@ -472,8 +487,9 @@ GRANT SELECT ON clickagg.clicks_per_minute, clickagg.clicks_per_hour, clickagg.c
 GRANT EXECUTE ON FUNCTION clickagg.breakdown_mismatches() TO clickagg_reader;
 --for name in country device publisher country_device--
 GRANT SELECT ON clickagg.clicks_by_{name}_hour, clickagg.clicks_by_{name}_day TO clickagg_reader;
-GRANT SELECT ON clickagg.rollup_{name}_hour, clickagg.rollup_{name}_day TO clickagg_admin;
 --end-for--
+GRANT SELECT ON clickagg.rollup_device_hour, clickagg.rollup_publisher_hour, clickagg.rollup_country_device_hour
+    TO clickagg_admin;
 GRANT SELECT ON clickagg.rollup_minute, clickagg.rollup_hour, clickagg.rollup_day, clickagg.rollup_deltas,
     clickagg.rejected_rollup_deltas
     TO clickagg_admin;

@@ -221,8 +221,8 @@ SELECT sum(duplicate_clicks) AS duplicates_under_ca FROM clickagg.clicks_by_coun
 SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() ORDER BY 1, 2;
 -- (and it sees a difference: one folded row changed behind the fold's back)
 BEGIN;
-UPDATE clickagg.rollup_device_day SET clicks = clicks + 1
- WHERE ctid = (SELECT min(ctid) FROM clickagg.rollup_device_day WHERE campaign_id = 21);
+UPDATE clickagg.rollup_device_hour SET clicks = clicks + 1
+ WHERE ctid = (SELECT min(ctid) FROM clickagg.rollup_device_hour WHERE campaign_id = 21);
 SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;
 ROLLBACK;
 
@@ -235,7 +235,7 @@ SELECT reason, country, device, publisher_id, placement_id FROM clickagg.rejecte
 -- Readers read the breakdowns; the tables are the admins'.
 SET ROLE clickagg_reader;
 SELECT count(*) > 0 AS reader_sees_breakdowns FROM clickagg.clicks_by_country_device_day;
-SELECT count(*) FROM clickagg.rollup_country_day;
+SELECT count(*) FROM clickagg.rollup_country_device_hour;
 RESET ROLE;
 
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)

@@ -21,6 +21,11 @@ ALTER EXTENSION clickagg UPDATE;
 SELECT clickagg.wait_for_stream();
 SELECT clicks, spend_micros, unique_users FROM clickagg.clicks_per_minute WHERE campaign_id = 50;
 SELECT clicks, spend_micros, unique_users FROM clickagg.clicks_per_day WHERE campaign_id = 50;
+-- The clicks from before 0.6.0 have no dimensions: every breakdown holds
+-- them as unknown, and sums to the campaign rollups.
+SELECT country, device, clicks, spend_micros FROM clickagg.clicks_by_country_device_day WHERE campaign_id = 50;
+SELECT clickagg.fold_rollups() >= 0 AS folded;
+SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;
 SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'clickagg') AS current
   FROM pg_extension WHERE extname = 'clickagg';
 SELECT version FROM pg_available_extension_versions WHERE name = 'clickagg' ORDER BY version;

@@ -28,12 +28,11 @@ ALTER TABLE clickagg.{t}
 -- (the passes' call takes the dimensions now)
 DROP FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]);
 
--- The breakdowns start empty: the clicks of 0.5.0 have no dimensions, so
--- they would all be unknown; the first fold after the update fills them
--- from then on (docs/breakdowns.md says how to fill the past if wanted).
---for name | decl | cols in country | country smallint | country; device | device smallint | device; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id; country_device | country smallint, device smallint | country, device--
---for level in hour day--
-CREATE TABLE clickagg.rollup_{name}_{level} (
+-- The clicks of 0.5.0 have no dimensions: each breakdown starts as the
+-- campaign rollup by hour with every dimension unknown, so that it sums to
+-- it from the first day (the deltas not folded yet fold into both).
+--for name | decl | cols | nulls in device | device smallint | device | NULL::smallint; publisher | publisher_id bigint, placement_id bigint | publisher_id, placement_id | NULL::bigint, NULL::bigint; country_device | country smallint, device smallint | country, device | NULL::smallint, NULL::smallint--
+CREATE TABLE clickagg.rollup_{name}_hour (
     campaign_id bigint NOT NULL,
     bucket timestamptz NOT NULL,
     ad_id bigint NOT NULL,
@@ -45,12 +44,18 @@ CREATE TABLE clickagg.rollup_{name}_{level} (
     conversions bigint NOT NULL DEFAULT 0,
     conversion_value_micros bigint NOT NULL DEFAULT 0,
     users hll NOT NULL,
-    CONSTRAINT rollup_{name}_{level}_key UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, {cols})
+    CONSTRAINT rollup_{name}_hour_key UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, {cols})
 ) WITH (fillfactor = 70);
-ALTER TABLE clickagg.rollup_{name}_{level} ALTER COLUMN users SET STORAGE MAIN;
+ALTER TABLE clickagg.rollup_{name}_hour ALTER COLUMN users SET STORAGE MAIN;
+INSERT INTO clickagg.rollup_{name}_hour
+    (campaign_id, bucket, ad_id, {cols}, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+     conversions, conversion_value_micros, users)
+SELECT campaign_id, bucket, ad_id, {nulls}, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+       conversions, conversion_value_micros, users
+  FROM clickagg.rollup_hour;
+CREATE INDEX rollup_{name}_hour_day ON clickagg.rollup_{name}_hour
+    (date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00'), campaign_id);
 --end-for--
---end-for--
-CREATE INDEX rollup_publisher_day_bucket ON clickagg.rollup_publisher_day (bucket);
 -- == end of dimensions ==
 
 

@@ -13,7 +13,8 @@ seconds=${SECONDS_PER_RUN:-60}
 rows=${ROWS_PER_TXN:-1000}
 steps=${STEPS:-50000 100000 150000 200000}
 # SECTIONS: which parts to run, in that order, of "fixed poison traffic
-# steps" (the default); ONLY=poison is SECTIONS=poison
+# dimensions steps" (the default: all but dimensions); ONLY=poison is
+# SECTIONS=poison
 step_seconds=${STEP_SECONDS:-20}
 sections=${SECTIONS:-fixed poison traffic steps}
 [ "${ONLY:-}" = poison ] && sections=poison
@@ -115,6 +116,59 @@ psql -qAtX -c "SELECT 'poison: ' || (SELECT count(*) FROM clickagg.rejected_clic
                       ' clicks set aside (' || (SELECT sum(set_aside) FROM clickagg.ingest_counts WHERE campaign_id = 999000) ||
                       ' counted), ' || (SELECT count(*) FROM clickagg.clicks WHERE campaign_id = 999000) || ' logged; failed passes ' ||
                       (SELECT sum(failed_passes) FROM clickagg.stream_health)"
+}
+
+# The fold's cost so far: milliseconds and calls of fold_rollup_rows()
+fold_cost() {
+    psql -qAtX -F ' ' -c "SELECT coalesce(sum(total_time), 0), coalesce(sum(calls), 0) FROM pg_stat_user_functions WHERE funcname = 'fold_rollup_rows'"
+}
+
+section_dimensions() {
+echo
+echo "== The same with dimensions (issue 14): a country per user over 250, a publisher per click"
+echo "   over 5,000 with up to 8 placements each, 10% of devices supplied (the rest derived)"
+local before after
+{
+    echo "$header fold_ms_per_s fold_us_per_click"
+    # (the dimensions first, so that the sizes below are theirs alone)
+    for design in clickagg_dims clickagg; do
+        before=$(fold_cost)
+        run "$design" "$rate" "$seconds" | tr '\n' ' '
+        after=$(fold_cost)
+        awk -v b="$before" -v a="$after" -v s="$seconds" -v r="$rate" 'BEGIN {
+            split(b, x, " "); split(a, y, " ");
+            printf "%.1f %.2f\n", (y[1] - x[1]) / s, (y[1] - x[1]) * 1000 / (s * r) }'
+        if [ "$design" = clickagg_dims ]; then dimension_sizes > "$work/sizes.txt"; fi
+    done
+} | column -t
+cat "$work/sizes.txt"
+psql -qAtX -c "SELECT 'breakdowns sum to the campaign rollups: ' ||
+                      CASE WHEN sum(mismatched_rows) = 0 THEN 'yes' ELSE 'NO (' || sum(mismatched_rows) || ' rows)' END
+                 FROM clickagg.breakdown_mismatches()"
+}
+
+# The database by part after the dimensions' run, per logged click.
+dimension_sizes() {
+psql -qX -c "SELECT clickagg.fold_rollups()" >/dev/null
+psql -qX -c "VACUUM clickagg.rollup_deltas" >/dev/null
+psql -qAtX -c "SELECT 'rollup tables (rows, MB, bytes a row): ' ||
+                      string_agg(relname || ' ' || n_live_tup || ' ' ||
+                                 round(pg_total_relation_size(relid) / 1048576.0, 1) || ' ' ||
+                                 round(pg_total_relation_size(relid)::numeric / greatest(n_live_tup, 1)), ', ' ORDER BY relname) ||
+                      '; users sketch, average bytes: ' ||
+                      (SELECT round(avg(pg_column_size(users))) FROM clickagg.rollup_publisher_hour) || ' (publisher_hour), ' ||
+                      (SELECT round(avg(pg_column_size(users))) FROM clickagg.rollup_country_hour) || ' (country_hour)'
+                 FROM pg_stat_user_tables WHERE schemaname = 'clickagg' AND relname LIKE 'rollup\_%'"
+psql -qAtX -c "SELECT 'bytes per logged click (heap and indexes): ' ||
+                      string_agg(t || ' ' || round(b::numeric / n, 1), ', ' ORDER BY b DESC)
+                 FROM (SELECT CASE WHEN c.relname LIKE 'click_log%' THEN 'raw log'
+                                   WHEN c.relname ~ '^rollup_(country|device|publisher)' THEN 'breakdowns'
+                                   WHEN c.relname ~ '^rollup_(minute|hour|day)' THEN 'campaign rollups'
+                                   ELSE 'other' END AS t,
+                              sum(pg_total_relation_size(c.oid)) AS b
+                         FROM pg_class c WHERE c.relnamespace = 'clickagg'::regnamespace AND c.relkind = 'r'
+                        GROUP BY 1) s,
+                      (SELECT count(*) AS n FROM clickagg.click_log) l"
 }
 
 traffic_end=

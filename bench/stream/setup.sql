@@ -14,9 +14,10 @@ INSERT INTO bench_clock VALUES (now(), :rate, :rows);
 ANALYZE bench_clock;
 CREATE SEQUENCE bench_batch;
 
-CREATE FUNCTION bench_gen(b bigint)
+-- (bench_gen_hashed: also the row's hash and number, for generators that add columns)
+CREATE FUNCTION bench_gen_hashed(b bigint)
 RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
-               user_agent text, cost_micros bigint)
+               user_agent text, cost_micros bigint, h bigint, n bigint, u bigint)
 LANGUAGE sql STABLE AS $$
     SELECT c.started + ((s.bb * c.rows + s.i) / c.rate) * interval '1 s'
              - CASE WHEN x.h & 63 = 0 THEN ((x.h >> 6) & 4095) * interval '100 s' ELSE interval '0' END,
@@ -26,7 +27,8 @@ LANGUAGE sql STABLE AS $$
                   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Safari/604.1',
                   'Mozilla/5.0 (Linux; Android 14) Chrome/119.0 Mobile',
                   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15'])[1 + ((x.h >> 44) & 3)],
-           20000 + ((x.h >> 50) & 1023) * 1000
+           20000 + ((x.h >> 50) & 1023) * 1000,
+           x.h, s.bb * 1000003 + s.i, (x.h >> 24) & 1048575
       FROM bench_clock c,
            (SELECT b AS bb, i FROM bench_clock c2, generate_series(1, c2.rows - c2.rows / 10) i
             UNION ALL
@@ -35,6 +37,12 @@ LANGUAGE sql STABLE AS $$
            LATERAL (SELECT CASE WHEN x.h & 1 = 0 THEN 1
                                 ELSE greatest(1, floor(exp(((x.h >> 8) & 65535) / 65536.0 * ln(10000))))::bigint
                            END AS ad) a
+$$;
+CREATE FUNCTION bench_gen(b bigint)
+RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
+               user_agent text, cost_micros bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT event_time, campaign_id, ad_id, user_id, user_agent, cost_micros FROM bench_gen_hashed(b)
 $$;
 
 -- The same stream with invalid traffic and conversions: 10% of users are
@@ -223,4 +231,37 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN abs(hashtext(g.user_id || g.ad_id)) % 1000 = 0 THEN 999000 ELSE g.campaign_id END,
            g.ad_id, g.user_id, g.user_agent, g.cost_micros
       FROM bench_gen(b) g
+$$;
+
+-- The same stream with dimensions and a long tail (issue 14): each user a
+-- country (Zipf-like over the 250 codes ingest accepts), one click in ten
+-- with its device supplied (the others derived from the agent), a
+-- publisher per click (Zipf-like over 5,000: a campaign meets thousands)
+-- and one of its placements (Zipf-like over 8 per publisher).  Copies carry
+-- the dimensions of the click they copy (they are computed from its number).
+CREATE FUNCTION bench_is_country(code text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM clickagg.country_code(code);
+    RETURN true;
+EXCEPTION WHEN invalid_parameter_value THEN
+    RETURN false;
+END
+$$;
+CREATE TABLE bench_countries AS
+SELECT array_agg(code ORDER BY code) AS codes
+  FROM (SELECT chr(a) || chr(b) AS code FROM generate_series(65, 90) a, generate_series(65, 90) b) c
+ WHERE bench_is_country(code);
+CREATE FUNCTION bench_gen_dims(b bigint)
+RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
+               user_agent text, cost_micros bigint, country text, device text,
+               publisher_id bigint, placement_id bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT g.event_time, g.campaign_id, g.ad_id, g.user_id, g.user_agent, g.cost_micros,
+           k.codes[least(cardinality(k.codes),
+                         floor(exp((hashint8(g.u) & 65535) / 65536.0 * ln(cardinality(k.codes))))::int)],
+           CASE WHEN h2.h & 15 = 0 THEN 'mobile' END,
+           p.publisher, p.publisher * 10 + floor(exp(((h2.h >> 24) & 65535) / 65536.0 * ln(8)))::bigint
+      FROM bench_gen_hashed(b) g, bench_countries k,
+           LATERAL (SELECT hashint8extended(g.n, 1) AS h) h2,
+           LATERAL (SELECT floor(exp(((h2.h >> 4) & 65535) / 65536.0 * ln(5000)))::bigint AS publisher) p
 $$;
