@@ -46,7 +46,7 @@ CREATE TABLE tap_base AS
 SELECT date_trunc('day', now(), 'UTC') - interval '12 hours' AS t;   -- yesterday, noon
 CREATE FUNCTION tap_rows(b bigint)
 RETURNS TABLE (event_time timestamptz, ad_id bigint, campaign_id bigint, user_id text, user_agent text,
-               ip inet, cost_micros bigint)
+               ip inet, cost_micros bigint, country text, publisher_id bigint)
 LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN e % 500 = 7 THEN timestamptz '1969-07-20 20:17:40+00' + e * interval '1 s'
                 WHEN e % 500 = 41 THEN timestamptz '2100-01-01 00:00:00+00' + e * interval '1 s'
@@ -55,7 +55,8 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN e % 500 = 13 THEN left(repeat(md5(e::text), 64), 2048) ELSE 'agent ' || (e % 5) END,
            CASE WHEN e % 500 = 53 THEN ('::ffff:10.' || (e / 65536) % 256 || '.' || (e / 256) % 256 || '.' || e % 256)::inet
                 ELSE ('10.' || (e / 65536) % 256 || '.' || (e / 256) % 256 || '.' || e % 256 || '/32')::inet END,
-           100 + e % 7
+           100 + e % 7,
+           (ARRAY['US', 'de', 'IN', NULL])[1 + e % 4], CASE WHEN e % 7 <> 0 THEN e % 11 END
       FROM tap_base, generate_series(b * 50, b * 50 + 99) AS e,
            -- a burst: a row sent four times in one batch
            generate_series(0, CASE WHEN e % 500 = 29 THEN 3 ELSE 0 END) AS k
@@ -71,7 +72,8 @@ $$;
 CREATE FUNCTION tap_load(b bigint) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO tap_batches VALUES (b);
-    INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+    INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros,
+                                 country, publisher_id)
     SELECT * FROM tap_rows(b);
     -- one refused row a batch, of each kind in turn
     PERFORM tap_try(CASE b % 4
@@ -217,6 +219,47 @@ WITH t AS (
 SELECT count(*) FROM ((TABLE t EXCEPT ALL TABLE v) UNION ALL (TABLE v EXCEPT ALL TABLE t)) d});
 	is($mismatches, 0, "clicks_per_$level equals the raw log");
 }
+
+# Every breakdown equals the log, and sums to the campaign rollups.
+is($node->safe_psql('postgres', q{
+WITH t AS (
+    SELECT date_trunc('day', event_time, 'UTC') AS bucket, campaign_id, ad_id, country, publisher_id,
+           count(*) FILTER (WHERE invalid_reason IS NULL) AS clicks,
+           count(*) FILTER (WHERE invalid_reason IS NOT NULL) AS invalid_clicks,
+           coalesce(sum(cost_micros) FILTER (WHERE invalid_reason IS NULL), 0)::bigint AS spend_micros
+      FROM clickagg.clicks GROUP BY 1, 2, 3, 4, 5
+), v AS (
+    SELECT bucket, campaign_id, ad_id, country, clicks, invalid_clicks, spend_micros
+      FROM clickagg.clicks_by_country_day WHERE clicks + invalid_clicks > 0
+)
+SELECT count(*) FROM ((SELECT bucket, campaign_id, ad_id, country, sum(clicks), sum(invalid_clicks), sum(spend_micros)
+                         FROM t GROUP BY 1, 2, 3, 4
+                       EXCEPT ALL
+                       SELECT bucket, campaign_id, ad_id, country, clicks, invalid_clicks, spend_micros FROM v)
+                      UNION ALL
+                      (SELECT bucket, campaign_id, ad_id, country, clicks, invalid_clicks, spend_micros FROM v
+                       EXCEPT ALL
+                       SELECT bucket, campaign_id, ad_id, country, sum(clicks), sum(invalid_clicks), sum(spend_micros)
+                         FROM t GROUP BY 1, 2, 3, 4)) d}),
+	'0', 'clicks_by_country_day equals the raw log');
+is($node->safe_psql('postgres', q{
+SELECT count(*) FROM (
+    (SELECT date_trunc('hour', event_time, 'UTC'), campaign_id, ad_id, publisher_id,
+            count(*) FILTER (WHERE invalid_reason IS NULL), count(*) FILTER (WHERE invalid_reason IS NOT NULL)
+       FROM clickagg.clicks GROUP BY 1, 2, 3, 4
+     EXCEPT ALL
+     SELECT bucket, campaign_id, ad_id, publisher_id, sum(clicks), sum(invalid_clicks)
+       FROM clickagg.clicks_by_publisher_hour GROUP BY 1, 2, 3, 4 HAVING sum(clicks + invalid_clicks) > 0)
+    UNION ALL
+    (SELECT bucket, campaign_id, ad_id, publisher_id, sum(clicks), sum(invalid_clicks)
+       FROM clickagg.clicks_by_publisher_hour GROUP BY 1, 2, 3, 4 HAVING sum(clicks + invalid_clicks) > 0
+     EXCEPT ALL
+     SELECT date_trunc('hour', event_time, 'UTC'), campaign_id, ad_id, publisher_id,
+            count(*) FILTER (WHERE invalid_reason IS NULL), count(*) FILTER (WHERE invalid_reason IS NOT NULL)
+       FROM clickagg.clicks GROUP BY 1, 2, 3, 4)) d}),
+	'0', 'clicks_by_publisher_hour equals the raw log');
+is($node->safe_psql('postgres', 'SELECT sum(mismatched_rows) FROM clickagg.breakdown_mismatches()'),
+	'0', 'every breakdown sums to the campaign rollups');
 
 # The day bills, and matches the stream at every level.
 is($node->safe_psql('postgres', q{

@@ -157,7 +157,7 @@ psql -qAtX -c "SELECT 'rollup tables (rows, MB, bytes a row): ' ||
                                  round(pg_total_relation_size(relid)::numeric / greatest(n_live_tup, 1)), ', ' ORDER BY relname) ||
                       '; users sketch, average bytes: ' ||
                       (SELECT round(avg(pg_column_size(users))) FROM clickagg.rollup_publisher_hour) || ' (publisher_hour), ' ||
-                      (SELECT round(avg(pg_column_size(users))) FROM clickagg.rollup_country_hour) || ' (country_hour)'
+                      (SELECT round(avg(pg_column_size(users))) FROM clickagg.rollup_country_device_hour) || ' (country_device_hour)'
                  FROM pg_stat_user_tables WHERE schemaname = 'clickagg' AND relname LIKE 'rollup\_%'"
 psql -qAtX -c "SELECT 'bytes per logged click (heap and indexes): ' ||
                       string_agg(t || ' ' || round(b::numeric / n, 1), ', ' ORDER BY b DESC)
