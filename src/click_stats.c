@@ -18,7 +18,8 @@
  * hashes, sorted as signed integers, while there are at most
  * CLICK_STATS_EXPLICIT_MAX of them (hll's EXPLICIT form: the cutoff its
  * automatic threshold gives for 2^13 registers of 5 bits), then the 8192
- * registers (its FULL form, one byte per register here).  A user's hash is
+ * registers (its FULL form, one byte per register here, in the memory the
+ * hashes had).  A user's hash is
  * hll_hash_bigint(clickagg.user_hash(user_id)), the rollups' hash: hll's own
  * function, looked up once per aggregate and called through fmgr, so the
  * hashes are hll's whatever its version; the register update is hll's
@@ -29,7 +30,8 @@
  * sketch hll_add_agg makes of the same users, and merges with the rollups'
  * sketches; unique_users is hll_cardinality() of it, rounded, as the
  * dashboard views compute it.  The state is at most 8 kB and a few bytes:
- * the hashes (at most 5 kB) are dropped when the registers replace them.
+ * the hashes' array grows to the registers' size, and the registers take
+ * its place.
  *
  * Combine, serialize and deserialize let parallel workers share the scan;
  * the serialized state is versioned and checked (length, order of the
@@ -80,6 +82,10 @@ PG_FUNCTION_INFO_V1(clickagg_click_stats_final);
  */
 #define CLICK_STATS_EXPLICIT_MAX \
 	((CLICK_STATS_NREGS * CLICK_STATS_REGWIDTH / 8) / (int) sizeof(int64))
+
+/* the registers fit in the hashes' last allocation (to_registers) */
+StaticAssertDecl(CLICK_STATS_EXPLICIT_MAX * sizeof(int64) <= CLICK_STATS_NREGS,
+				 "the explicit hashes must fit in the registers' bytes");
 
 /* hll's storage format, version 1 (its STORAGE.markdown). */
 #define HLL_VERSION			1
@@ -231,17 +237,35 @@ register_add(uint8 *registers, uint64 hash)
 		registers[hash & (CLICK_STATS_NREGS - 1)] = value;
 }
 
-/* From the distinct hashes to the registers (hll: EXPLICIT to FULL). */
+/*
+ * From the distinct hashes to the registers (hll: EXPLICIT to FULL).  The
+ * hashes' last allocation is as large as the registers (add_user), and the
+ * registers take its place, so that a group never holds both: groups that
+ * fill up together would otherwise each keep a freed 8 kB chunk.
+ */
 static void
 to_registers(ClickStats *s, MemoryContext aggctx)
 {
 	int			i;
 
-	s->registers = MemoryContextAllocZero(aggctx, CLICK_STATS_NREGS);
-	for (i = 0; i < s->nhashes; i++)
-		register_add(s->registers, (uint64) s->hashes[i]);
-	if (s->hashes)
-		pfree(s->hashes);
+	if (s->hashes_cap * sizeof(int64) == CLICK_STATS_NREGS)
+	{
+		int64		saved[CLICK_STATS_EXPLICIT_MAX];
+
+		memcpy(saved, s->hashes, s->nhashes * sizeof(int64));
+		s->registers = (uint8 *) s->hashes;
+		memset(s->registers, 0, CLICK_STATS_NREGS);
+		for (i = 0; i < s->nhashes; i++)
+			register_add(s->registers, (uint64) saved[i]);
+	}
+	else
+	{
+		s->registers = MemoryContextAllocZero(aggctx, CLICK_STATS_NREGS);
+		for (i = 0; i < s->nhashes; i++)
+			register_add(s->registers, (uint64) s->hashes[i]);
+		if (s->hashes)
+			pfree(s->hashes);
+	}
 	s->hashes = NULL;
 	s->nhashes = 0;
 	s->hashes_cap = 0;
@@ -281,7 +305,9 @@ add_user(ClickStats *s, MemoryContext aggctx, int64 hash)
 	}
 	if (s->nhashes == s->hashes_cap)
 	{
-		int			cap = s->hashes_cap == 0 ? 16 : Min(s->hashes_cap * 2, CLICK_STATS_EXPLICIT_MAX);
+		/* 16, 32, ... 512, then the registers' size (1024 hashes) */
+		int			cap = s->hashes_cap == 0 ? 16
+			: Min(s->hashes_cap * 2, CLICK_STATS_NREGS / (int) sizeof(int64));
 
 		if (s->hashes == NULL)
 			s->hashes = MemoryContextAlloc(aggctx, cap * sizeof(int64));
