@@ -305,9 +305,14 @@ add_user(ClickStats *s, MemoryContext aggctx, int64 hash)
 	}
 	if (s->nhashes == s->hashes_cap)
 	{
-		/* 16, 32, ... 512, then the registers' size (1024 hashes) */
+		/*
+		 * 16, 128, then the registers' size (1024 hashes).  Few steps: the
+		 * arrays a group outgrows stay in the context's free lists, and
+		 * groups that grow together (a hash aggregate over interleaved
+		 * rows) never reuse them, so a group holds at most 9.2 kB.
+		 */
 		int			cap = s->hashes_cap == 0 ? 16
-			: Min(s->hashes_cap * 2, CLICK_STATS_NREGS / (int) sizeof(int64));
+			: Min(s->hashes_cap * 8, CLICK_STATS_NREGS / (int) sizeof(int64));
 
 		if (s->hashes == NULL)
 			s->hashes = MemoryContextAlloc(aggctx, cap * sizeof(int64));
