@@ -65,7 +65,7 @@ COMMENT ON FUNCTION clickagg.click_stats_final(internal) IS
 'Internal: final function of clickagg.click_stats()';
 
 -- The aggregates.  SSPACE: a group's state is at most 8 kB and a few bytes
--- (the 8192 registers; the hashes before them are at most 5 kB).
+-- (the 8192 registers, in the place of the hashes kept before them).
 CREATE OR REPLACE AGGREGATE clickagg.click_stats(invalid_reason text, cost_micros bigint, user_id text) (
     SFUNC = clickagg.click_stats_trans,
     STYPE = internal,
