@@ -68,7 +68,17 @@ CREATE INDEX rollup_{name}_hour_day ON clickagg.rollup_{name}_hour
 
 -- == click_stats (schema/72_click_stats.sql) ==
 
-
+-- The result type of clickagg.click_stats() (its functions and aggregates
+-- follow from schema/).
+CREATE TYPE clickagg.click_stats_result AS (
+    clicks bigint,
+    invalid_clicks bigint,
+    spend_micros bigint,
+    conversions bigint,
+    conversion_value_micros bigint,
+    unique_users bigint,
+    users hll
+);
 
 -- == end of click_stats ==
 
