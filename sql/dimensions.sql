@@ -226,6 +226,34 @@ UPDATE clickagg.rollup_device_hour SET clicks = clicks + 1
 SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;
 ROLLBACK;
 
+-- Any other slice, exactly, from the raw log: click_breakdown() (over
+-- clickagg.click_stats) agrees with the streamed breakdowns where both
+-- answer, and answers any combination besides.
+CREATE TEMP TABLE utc AS SELECT (now() AT TIME ZONE 'UTC')::date AS today;
+SELECT count(*) AS raw_path_mismatches FROM (
+    (SELECT dimension_values[1] AS country, clicks, invalid_clicks, spend_micros, conversions, conversion_value_micros
+       FROM utc, clickagg.click_breakdown(21, today - 4, today, ARRAY['country'])
+     EXCEPT
+     SELECT country, sum(clicks), sum(invalid_clicks), sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+       FROM utc, clickagg.clicks_by_country_day
+      WHERE campaign_id = 21 AND bucket >= today - 4 GROUP BY country HAVING sum(clicks + invalid_clicks) > 0)
+    UNION ALL
+    (SELECT country, sum(clicks), sum(invalid_clicks), sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+       FROM utc, clickagg.clicks_by_country_day
+      WHERE campaign_id = 21 AND bucket >= today - 4 GROUP BY country HAVING sum(clicks + invalid_clicks) > 0
+     EXCEPT
+     SELECT dimension_values[1], clicks, invalid_clicks, spend_micros, conversions, conversion_value_micros
+       FROM utc, clickagg.click_breakdown(21, today - 4, today, ARRAY['country']))) m;
+SELECT dimension_values, clicks, invalid_clicks, spend_micros, conversions, unique_users
+  FROM utc, clickagg.click_breakdown(21, today - 4, today, ARRAY['device', 'country', 'invalid_reason'])
+ ORDER BY clicks DESC, dimension_values LIMIT 6;
+SELECT sum(clicks) = (SELECT count(*) FROM clickagg.clicks WHERE campaign_id = 21 AND invalid_reason IS NULL) AS all_clicks
+  FROM utc, clickagg.click_breakdown(21, today - 4, today, ARRAY['publisher_id', 'placement_id', 'hour']);
+SELECT dimension_values, clicks, invalid_clicks, spend_micros, conversions, conversion_value_micros, unique_users
+  FROM utc, clickagg.click_breakdown(21, today - 4, today, '{}');
+SELECT * FROM clickagg.click_breakdown(21, '2026-11-01', '2026-11-07', ARRAY['browser']);
+SELECT * FROM clickagg.click_breakdown(21, '2026-11-07', '2026-11-01', ARRAY['country']);
+
 -- Rejected clicks keep the dimensions they were sent with.
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, cost_micros, country, device, publisher_id)
 VALUES (now() + interval '2 days', 8, 1, 'future', 1, 'BR', 'ctv', 77);
