@@ -10,10 +10,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/devices"
 fixture="$here/work/matomo_devices.tsv"
-[ -r "$fixture" ] || { echo "no $fixture: run bench/devices/fetch_fixtures.sh first" >&2; exit 1; }
+second="$here/work/uaparser_devices.tsv"
+for f in "$fixture" "$second"; do
+    [ -r "$f" ] || { echo "no $f: run bench/devices/fetch_fixtures.sh first" >&2; exit 1; }
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp "$fixture" "$root"/bench/bots/data/*.txt "$root"/bench/data/user-agents.tsv "$work"/
+cp "$fixture" "$second" "$root"/bench/bots/data/*.txt "$root"/bench/data/user-agents.tsv "$work"/
 chmod -R a+rX "$work"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
 
@@ -44,19 +47,37 @@ UPDATE ua SET weight = 1 WHERE weight IS NULL;
 INSERT INTO ua SELECT 'matomo ' || client, 1, agent FROM fx WHERE client IN ('browser', 'mobile app');
 
 \echo
-\echo == devices: Matomo device-detector fixture (held out), share of agents given the fixture's device
+\echo == devices: Matomo device-detector fixture, held out: share of agents given the device of the fixture
 CREATE TEMP TABLE dev AS SELECT expected, coalesce(clickagg.device_of(agent), 'none') AS got, agent FROM fx;
 SELECT expected, count(*) AS agents, count(*) FILTER (WHERE got = expected) AS right,
        round(100.0 * count(*) FILTER (WHERE got = expected) / count(*), 1) AS right_pct
   FROM dev GROUP BY ROLLUP (expected) ORDER BY expected NULLS LAST;
 SELECT round(avg(pct), 1) AS macro_avg_right_pct
   FROM (SELECT 100.0 * count(*) FILTER (WHERE got = expected) / count(*) AS pct FROM dev GROUP BY expected) t;
-\echo confusion (rows: the fixture's device; columns: clickagg's)
+\echo confusion: rows are the device of the fixture, columns the device clickagg gives
 SELECT expected,
        count(*) FILTER (WHERE got = 'desktop') AS desktop, count(*) FILTER (WHERE got = 'mobile') AS mobile,
        count(*) FILTER (WHERE got = 'tablet') AS tablet, count(*) FILTER (WHERE got = 'ctv') AS ctv,
        count(*) FILTER (WHERE got = 'other') AS other, count(*) FILTER (WHERE got = 'unknown') AS unknown
   FROM dev GROUP BY expected ORDER BY expected;
+
+\echo
+\echo == devices: ua-parser-js device test data, the second held-out set
+CREATE TEMP TABLE fx2 (expected text, uaparser text, file text, agent text);
+\copy fx2 FROM '$work/uaparser_devices.tsv' WITH (FORMAT text, DELIMITER E'\t')
+CREATE TEMP TABLE dev2 AS SELECT expected, coalesce(clickagg.device_of(agent), 'none') AS got, agent FROM fx2;
+SELECT expected, count(*) AS agents, count(*) FILTER (WHERE got = expected) AS right,
+       round(100.0 * count(*) FILTER (WHERE got = expected) / count(*), 1) AS right_pct
+  FROM dev2 GROUP BY ROLLUP (expected) ORDER BY expected NULLS LAST;
+SELECT round(avg(pct), 1) AS macro_avg_right_pct
+  FROM (SELECT 100.0 * count(*) FILTER (WHERE got = expected) / count(*) AS pct FROM dev2 GROUP BY expected) t;
+\echo confusion: rows are the device of the test data, columns the device clickagg gives
+SELECT expected,
+       count(*) FILTER (WHERE got = 'desktop') AS desktop, count(*) FILTER (WHERE got = 'mobile') AS mobile,
+       count(*) FILTER (WHERE got = 'tablet') AS tablet, count(*) FILTER (WHERE got = 'ctv') AS ctv,
+       count(*) FILTER (WHERE got = 'other') AS other, count(*) FILTER (WHERE got = 'unknown') AS unknown
+  FROM dev2 GROUP BY expected ORDER BY expected;
+INSERT INTO ua SELECT 'ua-parser-js devices', 1, agent FROM fx2;
 
 \echo
 \echo == agent verdicts: bot alone, non_browser alone, both (bot first)
@@ -65,20 +86,22 @@ CREATE TEMP TABLE v AS SELECT set, weight, agent, clickagg.is_bot(agent) AS bot,
 -- non_browser alone: the same verdict with the bot list emptied, rolled back
 BEGIN;
 DELETE FROM clickagg.bot_patterns;
-CREATE TEMP TABLE nb_alone ON COMMIT PRESERVE ROWS AS
-    SELECT DISTINCT agent, clickagg.agent_verdict(agent) = 'non_browser' AS nb FROM ua;
+\copy (SELECT DISTINCT agent, clickagg.agent_verdict(agent) = 'non_browser' FROM ua) TO '$work/nb_alone.tsv'
 ROLLBACK;
+CREATE TEMP TABLE nb_alone (agent text, nb boolean);
+\copy nb_alone FROM '$work/nb_alone.tsv'
+SELECT count(*) AS bot_patterns_after_rollback FROM clickagg.bot_patterns;
 SELECT set, count(*) AS agents,
-       round((100.0 * sum(weight) FILTER (WHERE bot) / sum(weight))::numeric, 3) AS bot_pct,
-       round((100.0 * sum(weight) FILTER (WHERE n.nb) / sum(weight))::numeric, 3) AS non_browser_alone_pct,
-       round((100.0 * sum(weight) FILTER (WHERE bot OR nb_after_bot) / sum(weight))::numeric, 3) AS both_pct,
+       round((100.0 * coalesce(sum(weight) FILTER (WHERE bot), 0) / sum(weight))::numeric, 3) AS bot_pct,
+       round((100.0 * coalesce(sum(weight) FILTER (WHERE n.nb), 0) / sum(weight))::numeric, 3) AS non_browser_alone_pct,
+       round((100.0 * coalesce(sum(weight) FILTER (WHERE bot OR nb_after_bot), 0) / sum(weight))::numeric, 3) AS both_pct,
        CASE WHEN set LIKE 'crawlers%' THEN 'recall' ELSE 'false positives' END
        || CASE WHEN set LIKE '%weighted%' THEN ' (share of traffic)' ELSE ' (share of agents)' END AS meaning
   FROM v JOIN nb_alone n USING (agent)
  GROUP BY set ORDER BY meaning DESC, set;
 \echo false positives of non_browser (after the bot list) in the browser sets, first 40
 SELECT set, left(agent, 150) AS agent FROM v
- WHERE nb_after_bot AND set NOT LIKE 'crawlers%' ORDER BY set, agent LIMIT 40;
+ WHERE nb_after_bot AND set NOT LIKE 'crawlers%' ORDER BY set, agent LIMIT 60;
 \echo crawlers of crawlers_independent.txt and crawlers_uap.txt still valid, first 40
 SELECT set, left(agent, 150) AS agent FROM v
  WHERE NOT bot AND NOT nb_after_bot AND set IN ('crawlers_independent.txt', 'crawlers_uap.txt') ORDER BY set, agent LIMIT 40;
