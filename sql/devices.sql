@@ -106,6 +106,12 @@ SELECT label, length(a) AS bytes, clickagg.device_of(a) AS device, clickagg.agen
     ('multibyte', 'Mozilla/5.0 (Linux; Android 14; 小米手机 Build/UKQ1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36'),
     ('"after" is no Fire TV', 'Mozilla/5.0 (X11; Linux x86_64; after hours) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36'),
     ('"Microsoft" is no ChromeOS', 'Microsoft-CryptoAPI/10.0'),
+    ('"Coolpad" is a phone', 'Mozilla/5.0 (Linux; Android 9; Coolpad 3310A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36'),
+    ('"Xiaomi/" is no Opera TV', 'Dalvik/2.1.0 (Linux; U; Android 12; 2201117TG Build/SKQ1.211006.001) Xiaomi/1.0'),
+    ('"timetable" is no tablet', 'Mozilla/5.0 (X11; Linux x86_64; timetable) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36'),
+    ('a TV by its screen size', 'Mozilla/5.0 (Linux; Android 9; H-LED43EU1312 Build/PPR2.180905.006.A1; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/104.0 Mobile Safari/537.36'),
+    ('"TV" as a word', 'Mozilla/5.0 (Linux; Android 10; Rombica TV Fly) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/93.0 Safari/537.36'),
+    ('"Tab" as a word', 'Mozilla/5.0 (Linux; Android 4.4.2; Beeline Tab 2 Build/KOT49H) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/30.0 Mobile Safari/537.36'),
     ('upper case', 'MOZILLA/5.0 (IPAD; CPU OS 17_4 LIKE MAC OS X) APPLEWEBKIT/605.1.15 (KHTML, LIKE GECKO) MOBILE/15E148')
   ) v(label, a) ORDER BY label;
 

@@ -8,10 +8,13 @@
  * this order, the first that holds deciding:
  *
  *	 1. ctv: a television or a TV box (SMART-TV, Tizen TV, Web0S, HbbTV, Roku,
- *		CrKey, AppleTV/tvOS, BRAVIA, Android TV, Fire TV's AFT* models, ...);
+ *		CrKey, AppleTV/tvOS, BRAVIA, Android TV, Fire TV's AFT* models, "TV"
+ *		as a word, a screen size after LED or TV, ...);
  *	 2. other: consoles, watches, media players, cars, headsets;
  *	 3. tablet: iPad, "Tablet", Kindle/Silk and Fire's KF* models, the tablet
- *		model codes of the large makers, Windows on ARM with touch;
+ *		model codes of the large makers, "pad" and "tab" in a model's name,
+ *		Windows on ARM with touch (Windows Phone, which says the same, is
+ *		placed among the phones first);
  *	 4. mobile: phones (iPhone, "Mobile", Windows Phone, BlackBerry, Symbian,
  *		J2ME, ...); an Android agent without "Mobile" is a tablet when it is
  *		a browser's (Google's rule: phones' browsers send "Mobile"), a phone

