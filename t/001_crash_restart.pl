@@ -72,7 +72,7 @@ sub copy_script
 		{
 			my $t = strftime('%Y-%m-%d %H:%M:%S', gmtime($base_epoch + ($e % 1700)))
 			  . ($b % 2 ? '.65+00' : '.25+00');
-			$script .= sprintf("%s\t%d\t%d\tu%d\tagent %d\t%d\n",
+			$script .= sprintf("%s\t%d\t%d\tu%d\tMozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 %d\t%d\n",
 				$t, $e % 17, 1 + $e % 3, $e, $e % 5, 100 + $e % 7);
 		}
 		$script .= "\\.\nCOMMIT;\nSELECT pg_sleep(0.004);\n";    # spread over the round
