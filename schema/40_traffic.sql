@@ -85,7 +85,8 @@ INSERT INTO clickagg.invalid_reasons AS r (code, reason, description) VALUES
     (5, 'click_rate', 'The user clicked more than clickagg.max_clicks_per_user_minute times in one UTC minute'),
     (6, 'user_daily_cap', 'The user clicked the campaign more than clickagg.max_clicks_per_user_day times that day (found by the billing batch)'),
     (7, 'ip_daily_cap', 'The IP address clicked the campaign more than clickagg.max_clicks_per_ip_day times that day, not counting clicks capped for their user (found by the billing batch)'),
-    (8, 'ip_click_rate', 'The IP address clicked more than clickagg.max_clicks_per_ip_minute times in one UTC minute (found when the minute is over, and by the billing batch)')
+    (8, 'ip_click_rate', 'The IP address clicked more than clickagg.max_clicks_per_ip_minute times in one UTC minute (found when the minute is over, and by the billing batch)'),
+    (9, 'non_browser', 'The user agent looks like no known browser or app (no device or engine it names, a template, a bare word or a library''s name); see clickagg.classify_non_browser')
     ON CONFLICT (code) DO UPDATE SET reason = excluded.reason, description = excluded.description
  WHERE (r.reason, r.description) IS DISTINCT FROM (excluded.reason, excluded.description);
 
@@ -102,6 +103,23 @@ AS 'MODULE_PATHNAME', 'clickagg_is_bot_sql'
 LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION clickagg.is_bot(text) IS
 'Whether clickagg.bot_patterns makes this user agent a bot (as the stream and the batch judge it)';
+
+CREATE OR REPLACE FUNCTION clickagg.agent_verdict_code(user_agent text)
+RETURNS smallint
+AS 'MODULE_PATHNAME', 'clickagg_agent_verdict_code_sql'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION clickagg.agent_verdict_code(text) IS
+'The code (clickagg.invalid_reasons; 0: valid) of the verdict on a user agent alone, as the stream and the batch judge it: no_user_agent, bot, non_browser';
+
+CREATE OR REPLACE FUNCTION clickagg.agent_verdict(user_agent text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT r.reason FROM clickagg.invalid_reasons r WHERE r.code = clickagg.agent_verdict_code(user_agent)
+$$;
+COMMENT ON FUNCTION clickagg.agent_verdict(text) IS
+'The reason (clickagg.invalid_reasons) the user agent alone makes a click invalid, as the stream and the batch judge it (no_user_agent, bot, non_browser); NULL when valid';
 
 CREATE OR REPLACE FUNCTION clickagg.is_datacenter_ip(ip inet)
 RETURNS boolean
@@ -276,6 +294,8 @@ REVOKE ALL ON FUNCTION clickagg.traffic_lists_changed(), clickagg.load_bot_list(
     clickagg.is_bot(text), clickagg.is_datacenter_ip(inet)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.is_bot(text), clickagg.is_datacenter_ip(inet) TO clickagg_reader;
+REVOKE ALL ON FUNCTION clickagg.agent_verdict_code(text), clickagg.agent_verdict(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.agent_verdict_code(text), clickagg.agent_verdict(text) TO clickagg_reader;
 GRANT EXECUTE ON FUNCTION clickagg.load_bot_list(text, boolean, text) TO clickagg_admin;
 GRANT SELECT ON clickagg.invalid_reasons, clickagg.bot_patterns, clickagg.datacenter_ranges, clickagg.click_verdicts
     TO clickagg_reader;

@@ -21,13 +21,13 @@ $$ SELECT ((SELECT today FROM d) - days_ago)::timestamp AT TIME ZONE 'UTC' + sec
 --   campaign 2: user 'heavy' clicks 60 times yesterday (the cap is 50 a day);
 --   campaign 3: 520 users click yesterday from one IP address (cap 500).
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, ip, cost_micros)
-SELECT pg_temp.at(ago, n * 60), 1, n % 4, 'u' || n, 'agent', '192.0.2.1'::inet + n, 1000 + n
+SELECT pg_temp.at(ago, n * 60), 1, n % 4, 'u' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '192.0.2.1'::inet + n, 1000 + n
   FROM generate_series(1, 3) ago, generate_series(1, 100) n;
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, ip, cost_micros)
-SELECT pg_temp.at(1, n * 30), 2, 1, 'heavy', 'agent', '203.0.113.5', 2000
+SELECT pg_temp.at(1, n * 30), 2, 1, 'heavy', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '203.0.113.5', 2000
   FROM generate_series(1, 60) n;
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, ip, cost_micros)
-SELECT pg_temp.at(1, n * 10), 3, 1, 'farm' || n, 'agent', '198.51.100.7', 3000
+SELECT pg_temp.at(1, n * 10), 3, 1, 'farm' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '198.51.100.7', 3000
   FROM generate_series(1, 520) n;
 SELECT clickagg.wait_for_stream();
 
@@ -79,7 +79,7 @@ SELECT day - (SELECT today FROM d) AS day, status, billable_clicks FROM clickagg
 -- next open day, once, however often the day is billed again.
 SELECT clickagg.close_billing_day((SELECT today - 2 FROM d));
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-VALUES (pg_temp.at(2, 7777), 1, 3, 'late', 'agent', 4242);
+VALUES (pg_temp.at(2, 7777), 1, 3, 'late', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 4242);
 SELECT clickagg.wait_for_stream();
 SELECT b.day - (SELECT today FROM d) AS day, b.status FROM clickagg.bill_due_days() b;  -- the job notices
 SELECT clickagg.run_billing((SELECT today - 2 FROM d));  -- again: nothing new
@@ -91,7 +91,7 @@ SELECT sum(billable_clicks) AS frozen_clicks FROM clickagg.billing_daily
 
 -- A late click for an open, billed day: the next job run bills the day again.
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-VALUES (pg_temp.at(3, 8888), 1, 0, 'late too', 'agent', 1111);
+VALUES (pg_temp.at(3, 8888), 1, 0, 'late too', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1111);
 SELECT clickagg.wait_for_stream();
 SELECT b.day - (SELECT today FROM d) AS day, b.status FROM clickagg.bill_due_days() b;
 SELECT billable_clicks, runs FROM clickagg.billing_days WHERE day = (SELECT today - 3 FROM d);

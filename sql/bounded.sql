@@ -125,7 +125,7 @@ $$;
 SELECT sum(passes) - :passes_before < 100 AS no_passes_for_waiting FROM clickagg.stream_counters();
 -- and a commit makes the next wait wait for a pass again
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (now() - interval '1 s', 1, 3, 'after waits', 'agent', 1);
+VALUES (now() - interval '1 s', 1, 3, 'after waits', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1);
 SELECT clickagg.wait_for_stream();
 SELECT count(*) AS moved FROM clickagg.clicks WHERE user_id = 'after waits';
 
@@ -142,7 +142,7 @@ SELECT pg_sleep(0.5);
 -- an agent of its own; half convert
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
 SELECT now() - interval '1 minute' + (g % 50) * interval '100 ms' + k * interval '5 s', 1, 4,
-       'small ' || g, 'agent ' || g, 1
+       'small ' || g, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 ' || g, 1
   FROM generate_series(1, 8000) g, generate_series(0, 1) k;
 INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
 SELECT 'small order ' || g, now() - interval '1 s', 'small ' || g, 4, 1 FROM generate_series(1, 8000, 2) g;

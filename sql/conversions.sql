@@ -134,7 +134,7 @@ SELECT ad_id, extract(epoch FROM bucket - date_trunc('day', bucket, 'UTC')) AS m
 -- A late original makes the credited click a double click: the conversion
 -- moves to the original, which is now the last valid click.
 \o /dev/null
-SELECT pg_temp.click('early', 2, 1, 2995, 'Mozilla/5.0 other device');
+SELECT pg_temp.click('early', 2, 1, 2995, 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1');
 \o
 SELECT clickagg.wait_for_stream();
 SELECT * FROM pg_temp.credited WHERE conversion_id = 'c-early';

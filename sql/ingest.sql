@@ -7,13 +7,13 @@ RESET client_min_messages;
 
 -- INSERT computes the click ID and shows it with RETURNING.
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
-VALUES (now() - interval '1 minute', 1, 10, 'alice', 'Mozilla/5.0 (X11; Linux x86_64)', '192.0.2.1', 1500000),
+VALUES (now() - interval '1 minute', 1, 10, 'alice', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '192.0.2.1', 1500000),
        (now() - interval '2 minutes', 2, 10, 'bob', NULL, NULL, 250000)
 RETURNING click_id = clickagg.click_id(user_id, ad_id, event_time, coalesce(user_agent, '')) AS id_as_documented;
 
 -- COPY (the fast path, no per-row trigger) with text and CSV formats.
 COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros) FROM STDIN;
-yesterday 10:00:00	3	20	carol	Mozilla/5.0 (iPhone; CPU iPhone OS 18_7 like Mac OS X)	2001:db8::7	990000
+yesterday 10:00:00	3	20	carol	Mozilla/5.0 (iPhone; CPU iPhone OS 18_7 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.7 Mobile/15E148 Safari/604.1	2001:db8::7	990000
 yesterday 10:00:01.5	3	20	dave	\N	\N	0
 \.
 COPY clickagg.clicks (user_id, ad_id, campaign_id, event_time, cost_micros) FROM STDIN (FORMAT csv, HEADER true);

@@ -43,7 +43,7 @@ RESET ROLE;
 -- adjustment: three clicks of 1,000 units in one minute row, two
 -- conversions of 1,000,000 units credited to them, yesterday.
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT pg_temp.at(1, 3600 + n), 1, 10, 'big spender ' || n, 'agent', 1000000000 FROM generate_series(1, 3) n;
+SELECT pg_temp.at(1, 3600 + n), 1, 10, 'big spender ' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000000000 FROM generate_series(1, 3) n;
 SELECT clickagg.wait_for_stream();
 INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
 SELECT 'big order ' || n, pg_temp.at(1, 7200), 'big spender ' || n, 10, 1000000000000 FROM generate_series(1, 2) n;
@@ -58,7 +58,7 @@ SELECT billable_clicks, spend_micros, conversions, conversion_value_micros
 SELECT clickagg.close_billing_day((SELECT today - 1 FROM d));
 -- a late click at the limit: a debit line on the next open day
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (pg_temp.at(1, 5000), 1, 10, 'late spender', 'agent', 1000000000);
+VALUES (pg_temp.at(1, 5000), 1, 10, 'late spender', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000000000);
 SELECT clickagg.wait_for_stream();
 SELECT clickagg.run_billing((SELECT today - 1 FROM d));
 SELECT day - (SELECT today FROM d) AS day, clicks, spend_micros, regexp_replace(reason, '\d{4}-\d{2}-\d{2}', 'DAY') AS reason
@@ -80,9 +80,9 @@ INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, ip, cost_m
 SELECT pg_temp.at(1, 36000 + g * 0.2), 2, 30, 'masks ' || g, ('198.51.100.77/' || (1 + g % 32))::inet, 1
   FROM generate_series(1, 120) g;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros) VALUES
-    (now() - interval '1 s', 1, 31, 'host v4', 'agent', '198.51.100.78/32', 1),
-    (now() - interval '1 s', 1, 31, 'host mapped', 'agent', '::ffff:198.51.100.79', 1),
-    (now() - interval '1 s', 1, 31, 'host v6', 'agent', '2001:db8::1/128', 1);
+    (now() - interval '1 s', 1, 31, 'host v4', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '198.51.100.78/32', 1),
+    (now() - interval '1 s', 1, 31, 'host mapped', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '::ffff:198.51.100.79', 1),
+    (now() - interval '1 s', 1, 31, 'host v6', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '2001:db8::1/128', 1);
 SELECT clickagg.wait_for_stream();
 SELECT user_id, ip, family(ip), masklen(ip) FROM clickagg.clicks WHERE campaign_id = 31 ORDER BY user_id;
 SELECT clickagg.host('::ffff:198.51.100.7/120'), clickagg.host('2001:db8::/32'), clickagg.host('192.0.2.1');
@@ -95,11 +95,11 @@ SELECT pg_advisory_lock(1668048227, 1768974948) IS NULL AS folder_held_off;
 UPDATE clickagg.ip_rate_progress
    SET announced_through = pg_temp.at(2, 36000), judged_from = pg_temp.at(2, 36000), judged_through = pg_temp.at(2, 36000);
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
-SELECT pg_temp.at(2, 36000 + g * 0.4), 3, 32, 'forms ' || g, 'agent',
+SELECT pg_temp.at(2, 36000 + g * 0.4), 3, 32, 'forms ' || g, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
        (ARRAY['198.51.100.90', '198.51.100.90/32', '::ffff:198.51.100.90'])[1 + g % 3]::inet, 1
   FROM generate_series(1, 120) g;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
-SELECT pg_temp.at(2, 40000 + g * 60), 4, 33, 'daily ' || g, 'agent',
+SELECT pg_temp.at(2, 40000 + g * 60), 4, 33, 'daily ' || g, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
        (ARRAY['198.51.100.91', '198.51.100.91/32', '::ffff:198.51.100.91'])[1 + g % 3]::inet, 1
   FROM generate_series(1, 600) g;
 SELECT clickagg.wait_for_stream();
@@ -133,9 +133,9 @@ SELECT pg_reload_conf();
 SELECT pg_sleep(0.5);
 SHOW clickagg.max_cost_micros;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT pg_temp.at(3, 600 + n * 15), 1, 20, 'overflow', 'agent', 9223372036854775807 FROM generate_series(1, 2) n;
+SELECT pg_temp.at(3, 600 + n * 15), 1, 20, 'overflow', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 9223372036854775807 FROM generate_series(1, 2) n;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (pg_temp.at(4, 600), 1, 21, 'ordinary', 'agent', 100);
+VALUES (pg_temp.at(4, 600), 1, 21, 'ordinary', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 100);
 SELECT clickagg.wait_for_stream('60 s');
 DO $$
 BEGIN

@@ -20,7 +20,7 @@ RESET client_min_messages;
 -------------------------------------------------------------------------------
 SET session_replication_role = replica;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (now() - interval '10 s', 1, 1, 'replica user', 'agent', 5);
+VALUES (now() - interval '10 s', 1, 1, 'replica user', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 5);
 INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
 VALUES ('replica order', now() - interval '5 s', 'replica user', 1, 700);
 INSERT INTO clickagg.bot_patterns (pattern) VALUES ('replicabot');

@@ -45,7 +45,7 @@ SELECT u, n FROM (SELECT u, row_number() OVER (ORDER BY u) AS n FROM users WHERE
 SELECT count(*) AS clicks FROM batch;
 ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT regress_poison CHECK (spend_micros <> 666);
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT now() - interval '10 s', n, 100, u, 'agent', CASE WHEN n = 117 THEN 666 ELSE 10 END FROM batch;
+SELECT now() - interval '10 s', n, 100, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', CASE WHEN n = 117 THEN 666 ELSE 10 END FROM batch;
 INSERT INTO sent SELECT 100, 0, count(*) FROM batch;
 SELECT clickagg.wait_for_stream('60 s');
 SELECT * FROM pg_temp.fates();
@@ -63,7 +63,7 @@ SELECT sum(clicks) AS rolled_up FROM clickagg.clicks_per_day WHERE campaign_id =
 -- parts before them logged, so every copy is a duplicate, and the poison
 -- and its copy are set aside.
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT date_trunc('second', now()) - interval '20 s' + c * interval '0.5 s', n, 101, u, 'agent',
+SELECT date_trunc('second', now()) - interval '20 s' + c * interval '0.5 s', n, 101, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
        CASE WHEN n = 37 THEN 666 ELSE 10 END
   FROM batch, generate_series(0, 1) c ORDER BY c, n;
 INSERT INTO sent SELECT 101, 0, 2 * count(*) FROM batch;
@@ -78,10 +78,10 @@ SELECT count(*) AS set_aside FROM clickagg.rejected_clicks WHERE campaign_id = 1
 -- user walks of the failed part leave no click behind).
 CREATE TEMP TABLE b102 AS SELECT date_trunc('second', now()) - interval '30 s' AS t, n, u FROM batch;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT t, n, 102, u, 'agent', CASE WHEN n = 150 THEN 666 ELSE 10 END FROM b102;
+SELECT t, n, 102, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', CASE WHEN n = 150 THEN 666 ELSE 10 END FROM b102;
 SELECT clickagg.wait_for_stream('60 s');
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT t + interval '0.25 s', n, 102, u, 'agent', CASE WHEN n = 150 THEN 666 ELSE 10 END FROM b102;
+SELECT t + interval '0.25 s', n, 102, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', CASE WHEN n = 150 THEN 666 ELSE 10 END FROM b102;
 INSERT INTO sent SELECT 102, 0, 2 * count(*) FROM batch;
 SELECT clickagg.wait_for_stream('60 s');
 SELECT * FROM pg_temp.fates() WHERE campaign_id = 102;
@@ -98,7 +98,7 @@ SELECT 'order 103', now() - interval '1 s', u, 103, 555 FROM b103 WHERE n = 233;
 SELECT clickagg.wait_for_stream('60 s');
 ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT regress_poison_credit CHECK (conversion_value_micros <> 555);
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT now() - interval '5 s', n, 103, u, 'agent', 10 FROM b103;
+SELECT now() - interval '5 s', n, 103, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 10 FROM b103;
 INSERT INTO sent SELECT 103, 0, count(*) FROM b103;
 SELECT clickagg.wait_for_stream('60 s');
 ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT regress_poison_credit;
@@ -124,9 +124,9 @@ $$;
 ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT regress_poison;
 ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT regress_blocked CHECK (public.regress_refuse_campaign_200(campaign_id)) NOT VALID;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT now() - interval '5 s', 1, 200, min(u), 'agent', 1 FROM users WHERE stream = (SELECT failing FROM s);
+SELECT now() - interval '5 s', 1, 200, min(u), 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1 FROM users WHERE stream = (SELECT failing FROM s);
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT now() - interval '5 s', 1, 201, min(u), 'agent', 1 FROM users WHERE stream = (SELECT other FROM s);
+SELECT now() - interval '5 s', 1, 201, min(u), 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1 FROM users WHERE stream = (SELECT other FROM s);
 INSERT INTO sent VALUES (200, 1, 1), (201, 1, 1);
 -- the later stream's click is moved while the first stream fails
 DO $$
@@ -181,7 +181,7 @@ END
 $$;
 ALTER TABLE clickagg.rollup_minute ADD CONSTRAINT regress_blocked CHECK (public.regress_refuse_campaign_250(campaign_id)) NOT VALID;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (now() - interval '5 s', 1, 250, 'user 1', 'agent', 1);
+VALUES (now() - interval '5 s', 1, 250, 'user 1', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1);
 INSERT INTO sent VALUES (250, 1, 1);
 SELECT clickagg.wait_for_stream('60 s');
 DO $$
@@ -204,7 +204,7 @@ DROP FUNCTION public.regress_refuse_campaign_250(bigint);
 -- set aside in rejected_rollup_deltas, the others folded.
 ALTER TABLE clickagg.rollup_minute ADD CONSTRAINT regress_poison CHECK (spend_micros <> 777) NOT VALID;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT now() - interval '5 s', n, 300, u, 'agent', CASE WHEN n = 7 THEN 777 ELSE 10 END
+SELECT now() - interval '5 s', n, 300, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', CASE WHEN n = 7 THEN 777 ELSE 10 END
   FROM (SELECT u, row_number() OVER (ORDER BY u) AS n FROM users) x WHERE n <= 40;
 INSERT INTO sent VALUES (300, 0, 40);
 SELECT clickagg.wait_for_stream('60 s');

@@ -21,7 +21,7 @@ $$;
 
 -- Three days, 40 clicks each on two ads, one bot click, a conversion.
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT pg_temp.at(ago, 3600 + n * 61), 1 + n % 2, 1, 'u' || n, 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', 100
+SELECT pg_temp.at(ago, 3600 + n * 61), 1 + n % 2, 1, 'u' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 100
   FROM generate_series(1, 3) ago, generate_series(1, 40) n;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
 SELECT pg_temp.at(ago, 7200), 1, 1, 'bot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 100

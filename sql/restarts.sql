@@ -17,7 +17,7 @@ CREATE TEMP TABLE base AS SELECT date_trunc('second', now()) AS t;
 CREATE FUNCTION pg_temp.send(usr text, seconds_ahead int, subsecond numeric) RETURNS void LANGUAGE sql AS $$
     INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
     SELECT t + interval '2 minutes' + (seconds_ahead + subsecond) * interval '1 s',
-           1, 10 + seconds_ahead, usr, 'agent', 100 FROM base
+           1, 10 + seconds_ahead, usr, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 100 FROM base
 $$;
 CREATE FUNCTION pg_temp.copies(usr text, seconds_ahead int)
 RETURNS TABLE (logged bigint, ids bigint, accepted bigint, duplicates bigint) LANGUAGE sql AS $$
@@ -82,7 +82,7 @@ SELECT pg_temp.send('after failure', 2, 0.1);
 SELECT clickagg.wait_for_stream();
 ALTER TABLE clickagg.rollup_deltas ADD CONSTRAINT regress_poison CHECK (spend_micros <> 666);
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT now() - interval '1 s', 1, 2, usr, 'agent', 666 FROM same_stream;
+SELECT now() - interval '1 s', 1, 2, usr, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 666 FROM same_stream;
 SELECT clickagg.wait_for_stream('60 s');
 ALTER TABLE clickagg.rollup_deltas DROP CONSTRAINT regress_poison;
 SELECT h.failed_passes > 0 AS passes_failed, h.set_aside, h.set_aside_clicks
@@ -102,11 +102,11 @@ ALTER SYSTEM SET clickagg.dedup_cache_size = '1kB';
 SELECT pg_reload_conf();
 SELECT pg_sleep(0.5);
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT t - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.1 s', 1, 3, 'evict ' || g, 'agent', 1
+SELECT t - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.1 s', 1, 3, 'evict ' || g, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1
   FROM base, generate_series(1, 3000) g;
 SELECT clickagg.wait_for_stream();
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-SELECT t - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.7 s', 1, 3, 'evict ' || g, 'agent', 1
+SELECT t - interval '1 hour' + (g / 10) * interval '1 s' + interval '0.7 s', 1, 3, 'evict ' || g, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1
   FROM base, generate_series(1, 3000) g;
 SELECT clickagg.wait_for_stream();
 SELECT count(*) AS logged, count(DISTINCT click_id) AS ids FROM clickagg.clicks WHERE campaign_id = 3;

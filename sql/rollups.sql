@@ -13,15 +13,15 @@ CREATE TEMP TABLE sent (event_time timestamptz, campaign_id bigint, ad_id bigint
                         user_id text, user_agent text, cost_micros bigint);
 INSERT INTO sent
 SELECT date_trunc('second', now()) - interval '4 hours' + n * interval '7 s' + interval '300 ms',
-       10 + n % 3, n % 11, 'u' || (n % 400), 'agent ' || (n % 5), 1000 + n
+       10 + n % 3, n % 11, 'u' || (n % 400), 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 ' || (n % 5), 1000 + n
   FROM generate_series(1, 2000) AS n;
 INSERT INTO sent
 SELECT date_trunc('second', now()) - interval '5 days' + n * interval '13 s',
-       11, n % 4, 'late' || n, 'agent late', 500
+       11, n % 4, 'late' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 late', 500
   FROM generate_series(1, 300) AS n;
 INSERT INTO sent
 SELECT date_trunc('minute', now()) - interval '30 minutes' + (n % 60) * interval '1 s',
-       12, 99, 'heavy' || n, 'agent', 10
+       12, 99, 'heavy' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 10
   FROM generate_series(1, 3000) AS n;
 
 CREATE TEMP TABLE sent_all (LIKE sent);  -- every row sent, copies included
@@ -120,9 +120,9 @@ SELECT count(*) AS changed FROM (
 INSERT INTO sent_all SELECT * FROM sent WHERE cost_micros % 5 = 0;
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
 SELECT event_time, campaign_id, ad_id, user_id, user_agent, cost_micros FROM sent WHERE cost_micros % 5 = 0;
-INSERT INTO sent_all VALUES (now() - interval '3 days', 10, 1, 'very late', 'agent', 42);
+INSERT INTO sent_all VALUES (now() - interval '3 days', 10, 1, 'very late', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 42);
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-VALUES (now() - interval '3 days', 10, 1, 'very late', 'agent', 42);
+VALUES (now() - interval '3 days', 10, 1, 'very late', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 42);
 SELECT clickagg.wait_for_stream();
 SELECT level, pg_temp.mismatches(level) FROM levels ORDER BY level;
 SELECT clickagg.fold_rollups() >= 0 AS folded;  -- the folder may have been first

@@ -13,7 +13,7 @@ INSERT INTO clickagg.click_log (click_id, event_time, cost_micros, ad_key, user_
 SELECT clickagg.click_id('old user', 5, date_trunc('minute', now()), ''), date_trunc('minute', now()),
        700, clickagg.intern_ad(50, 5), 'old user';
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-VALUES (date_trunc('minute', now()), 50, 5, 'new user', 'agent', 300);
+VALUES (date_trunc('minute', now()), 50, 5, 'new user', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 300);
 SELECT pg_sleep(0.5);
 SELECT user_id FROM clickagg.clicks;
 SELECT count(*) AS pending FROM clickagg.pending_arrivals;

@@ -6,14 +6,17 @@
  * Rules about the click alone (clickagg.invalid_reasons): no_user_agent
  * (missing, blank or "-"), bot (the user agent matches clickagg.bot_patterns:
  * case-insensitive substrings, or regular expressions in PostgreSQL's own
- * ARE syntax), datacenter_ip (the IP lies in clickagg.datacenter_ranges).
+ * ARE syntax), non_browser (the agent looks like no known browser or app,
+ * devices.c says; clickagg.classify_non_browser), datacenter_ip (the IP lies
+ * in clickagg.datacenter_ranges), in this order.
  * The rules about a user's clicks in order are in rules.c.
  *
  * User agents are judged once per dictionary key, and the verdicts kept by
  * key; the lists are loaded once per process and reloaded after a change
  * (statement triggers on the two tables send a relcache invalidation,
  * delivered at commit), and the verdicts are dropped when the dictionary's
- * keys may have changed meaning (clickagg_dictionary_generation).  In the
+ * keys may have changed meaning (clickagg_dictionary_generation) or
+ * clickagg.classify_non_browser was changed.  In the
  * workers each agent is judged on a time budget
  * (clickagg.bot_pattern_timeout); a new regex row is checked at insert
  * against long agents (clickagg_check_bot_pattern).
@@ -58,6 +61,7 @@
 
 PG_FUNCTION_INFO_V1(clickagg_traffic_lists_changed);
 PG_FUNCTION_INFO_V1(clickagg_is_bot_sql);
+PG_FUNCTION_INFO_V1(clickagg_agent_verdict_code_sql);
 PG_FUNCTION_INFO_V1(clickagg_is_datacenter_ip_sql);
 PG_FUNCTION_INFO_V1(clickagg_check_bot_pattern);
 
@@ -112,6 +116,7 @@ static IpRange *ranges = NULL;
 static int	nranges = 0;
 static agents_hash *agent_verdicts = NULL;
 static uint64 verdicts_dictionary_generation = 0;	/* the keys' meaning they were judged by */
+static bool verdicts_non_browser = true;	/* clickagg.classify_non_browser they were judged with */
 
 static void
 traffic_relcache_callback(Datum arg, Oid relid)
@@ -206,6 +211,7 @@ load_lists(void)
 	uint64		generation = lists_generation;
 
 	verdicts_dictionary_generation = clickagg_dictionary_generation();
+	verdicts_non_browser = clickagg_classify_non_browser;
 
 	if (!callback_registered)
 	{
@@ -311,13 +317,19 @@ clickagg_bots_reset(void)
 
 /*
  * The lists, loaded if a change to them or to the dictionary (whose keys
- * the verdicts are kept by) came since.
+ * the verdicts are kept by) came since; the verdicts forgotten if
+ * clickagg.classify_non_browser changed since they were judged.
  */
 static inline void
 ensure_lists(void)
 {
 	if (!lists_loaded || verdicts_dictionary_generation != clickagg_dictionary_generation())
 		load_lists();
+	else if (verdicts_non_browser != clickagg_classify_non_browser)
+	{
+		agents_reset(agent_verdicts);
+		verdicts_non_browser = clickagg_classify_non_browser;
+	}
 }
 
 /*
@@ -399,7 +411,8 @@ pattern_matches(const BotPattern *p, const char *agent, const pg_wchar *wide, in
 }
 
 /*
- * The intrinsic verdict on a user agent's text: bot, no_user_agent or valid.
+ * The intrinsic verdict on a user agent's text: no_user_agent, bot,
+ * non_browser or valid.
  * On a budget, regexes that run out of time count as not matching, so the
  * substring rows judge the agent (a warning says so, once per agent).
  */
@@ -412,6 +425,7 @@ judge_agent(const char *text, int len)
 	int			start = 0,
 				end = len;
 	bool		bot = false;
+	bool		non_browser = false;
 	bool		on_budget;
 	bool		out_of_time = false;
 	int			rc;
@@ -484,22 +498,29 @@ judge_agent(const char *text, int len)
 				pattern_matches(&patterns[i], lower, wide, wide_len))
 				bot = false;
 	}
+	/* (the device rules are plain scans, linear in the agent: no budget) */
+	if (!bot && clickagg_classify_non_browser)
+	{
+		lower[end] = '\0';
+		non_browser = !clickagg_agent_is_browser(lower + start);
+	}
 	pfree(lower);
 	if (wide != NULL)
 		pfree(wide);
-	return bot ? CLICKAGG_CODE_BOT : CLICKAGG_CODE_VALID;
+	return bot ? CLICKAGG_CODE_BOT : non_browser ? CLICKAGG_CODE_NON_BROWSER : CLICKAGG_CODE_VALID;
 }
 
 /*
- * Forget the verdicts cached for these agent keys: a part of a pass that
- * interned them rolled back, and a key that is free again may be given to
- * another agent.
+ * Forget the verdicts cached for these agent keys, and their devices
+ * (devices.c): a part of a pass that interned them rolled back, and a key
+ * that is free again may be given to another agent.
  */
 void
 clickagg_bots_forget_agents(const int32 *keys, int n)
 {
 	int			i;
 
+	clickagg_devices_forget_agents(keys, n);
 	if (!lists_loaded || agent_verdicts == NULL)
 		return;
 	for (i = 0; i < n; i++)
@@ -599,6 +620,22 @@ clickagg_is_bot_sql(PG_FUNCTION_ARGS)
 	if (agent == NULL)
 		PG_RETURN_BOOL(false);
 	PG_RETURN_BOOL(judge_agent(VARDATA_ANY(agent), VARSIZE_ANY_EXHDR(agent)) == CLICKAGG_CODE_BOT);
+}
+
+/*
+ * clickagg.agent_verdict_code(user_agent text) RETURNS smallint: the verdict
+ * on an agent alone, as the stream and the batch judge it (0: valid;
+ * clickagg.agent_verdict() names it)
+ */
+Datum
+clickagg_agent_verdict_code_sql(PG_FUNCTION_ARGS)
+{
+	text	   *agent = PG_ARGISNULL(0) ? NULL : PG_GETARG_TEXT_PP(0);
+
+	ensure_lists();
+	if (agent == NULL)
+		PG_RETURN_INT16(CLICKAGG_CODE_NO_USER_AGENT);
+	PG_RETURN_INT16(judge_agent(VARDATA_ANY(agent), VARSIZE_ANY_EXHDR(agent)));
 }
 
 /* clickagg.is_datacenter_ip(ip inet) RETURNS boolean */

@@ -241,6 +241,7 @@ extern int	clickagg_attribution_window_s;
 extern bool clickagg_classify_traffic;
 extern int	clickagg_bot_pattern_timeout_ms;
 extern int	clickagg_history_cache_kb;
+extern bool clickagg_classify_non_browser;
 
 /* shmem.c */
 extern ClickaggShared *clickagg_shared;
@@ -427,6 +428,7 @@ extern void clickagg_rollup_record(Arrival *arrivals, int count);
 #define CLICKAGG_CODE_USER_DAILY_CAP 6
 #define CLICKAGG_CODE_IP_DAILY_CAP	7
 #define CLICKAGG_CODE_IP_CLICK_RATE	8
+#define CLICKAGG_CODE_NON_BROWSER	9
 
 /* One click of a user, as the sequence rules see it. */
 typedef struct TrafficClick
@@ -456,6 +458,9 @@ typedef enum ClickDevice
 #define DEVICE_MAX	DEVICE_OTHER
 
 extern int16 clickagg_agent_device(int32 ua_key, text *agent);
+extern int16 clickagg_device_of_text(const char *agent, int len);
+extern bool clickagg_agent_is_browser(const char *lower);
+extern void clickagg_devices_forget_agents(const int32 *keys, int n);
 
 /* bots.c: the lists, and the verdict on a click alone */
 extern void clickagg_bots_reset(void);

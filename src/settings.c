@@ -51,6 +51,7 @@ int			clickagg_attribution_window_s = 7 * SECS_PER_DAY;
 bool		clickagg_classify_traffic = true;
 int			clickagg_bot_pattern_timeout_ms = 10;
 int			clickagg_history_cache_kb = 256 * 1024;
+bool		clickagg_classify_non_browser = true;
 
 /*
  * Raw clicks must outlive the billing of their day: the day must end, the
@@ -352,6 +353,15 @@ clickagg_settings_init(void)
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("clickagg.classify_non_browser",
+							 "Whether user agents that look like no known browser or app are invalid traffic (non_browser).",
+							 "Off: such agents are valid unless another rule says otherwise; the stream and the billing batch both follow it.",
+							 &clickagg_classify_non_browser,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.double_click_window",
 							"How soon after a user's valid click on an ad another click of that user on that ad is a double click.",

@@ -45,7 +45,7 @@ CREATE FUNCTION tap_click_time(e bigint, b bigint DEFAULT 0) RETURNS timestamptz
 CREATE FUNCTION tap_load(b bigint) RETURNS void LANGUAGE sql AS $$
     INSERT INTO tap_batches VALUES (b);
     INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-    SELECT tap_click_time(e, b), e % 17, 1 + e % 3, 'u' || e, 'agent ' || (e % 5), 100 + e % 7
+    SELECT tap_click_time(e, b), e % 17, 1 + e % 3, 'u' || e, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 ' || (e % 5), 100 + e % 7
       FROM generate_series(b * 50, b * 50 + 99) AS e;
 $$;
 });
@@ -72,7 +72,7 @@ sub copy_script
 		{
 			my $t = strftime('%Y-%m-%d %H:%M:%S', gmtime($base_epoch + ($e % 1700)))
 			  . ($b % 2 ? '.65+00' : '.25+00');
-			$script .= sprintf("%s\t%d\t%d\tu%d\tagent %d\t%d\n",
+			$script .= sprintf("%s\t%d\t%d\tu%d\tMozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 %d\t%d\n",
 				$t, $e % 17, 1 + $e % 3, $e, $e % 5, 100 + $e % 7);
 		}
 		$script .= "\\.\nCOMMIT;\nSELECT pg_sleep(0.004);\n";    # spread over the round
@@ -209,7 +209,7 @@ cmp_ok($copy_batches, '>', 5, "of which COPY batches ($copy_batches)");
 
 my $check = q{
 WITH expected AS (
-    SELECT DISTINCT clickagg.click_id('u' || e, e % 17, tap_click_time(e), 'agent ' || (e % 5)) AS click_id
+    SELECT DISTINCT clickagg.click_id('u' || e, e % 17, tap_click_time(e), 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 ' || (e % 5)) AS click_id
       FROM tap_batches, generate_series(batch * 50, batch * 50 + 99) AS e
 )
 SELECT (SELECT count(*) FROM expected),
@@ -245,7 +245,7 @@ CREATE TABLE tap_truth AS
 WITH sent AS (
     SELECT date_trunc('minute', tap_click_time(e), 'UTC') AS bucket, 1 + e % 3 AS campaign_id,
            e % 17 AS ad_id, 100 + e % 7 AS cost,
-           clickagg.click_id('u' || e, e % 17, tap_click_time(e), 'agent ' || (e % 5)) AS click_id
+           clickagg.click_id('u' || e, e % 17, tap_click_time(e), 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 ' || (e % 5)) AS click_id
       FROM tap_batches, generate_series(batch * 50, batch * 50 + 99) AS e
 ), per_click AS (
     SELECT bucket, campaign_id, ad_id, click_id, min(cost) AS cost, count(*) AS copies

@@ -31,7 +31,7 @@ CREATE EXTENSION pg_cron;
 CREATE TABLE tap_today AS SELECT (now() AT TIME ZONE 'UTC')::date AS today;
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
 SELECT ((SELECT today FROM tap_today) - ago)::timestamp AT TIME ZONE 'UTC' + n * interval '1 min',
-       7, n % 3, 'u' || n, 'agent', 1000
+       7, n % 3, 'u' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000
   FROM generate_series(2, 3) ago, generate_series(1, 40) n;
 });
 is($node->safe_psql('postgres', 'SELECT clickagg.wait_for_stream()'), 't', 'clicks logged');
@@ -64,7 +64,7 @@ $node->safe_psql(
 	'postgres', q{
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
 SELECT ((SELECT today FROM tap_today) - 5)::timestamp AT TIME ZONE 'UTC' + n * interval '1 min',
-       7, 1, 'late' || n, 'agent', 500
+       7, 1, 'late' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 500
   FROM generate_series(1, 25) n;
 });
 $node->safe_psql('postgres', 'SELECT clickagg.wait_for_stream()');

@@ -52,7 +52,7 @@ LANGUAGE sql STABLE AS $$
                 WHEN e % 500 = 41 THEN timestamptz '2100-01-01 00:00:00+00' + e * interval '1 s'
                 ELSE t + (e % 3000) * interval '1 s' + (0.1 + 0.4 * (b % 2) + 0.01 * k) * interval '1 s' END,
            e % 17, 1 + e % 3, 'u' || e,
-           CASE WHEN e % 500 = 13 THEN left(repeat(md5(e::text), 64), 2048) ELSE 'agent ' || (e % 5) END,
+           CASE WHEN e % 500 = 13 THEN left(repeat(md5(e::text), 64), 2048) ELSE 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 ' || (e % 5) END,
            CASE WHEN e % 500 = 53 THEN ('::ffff:10.' || (e / 65536) % 256 || '.' || (e / 256) % 256 || '.' || e % 256)::inet
                 ELSE ('10.' || (e / 65536) % 256 || '.' || (e / 256) % 256 || '.' || e % 256 || '/32')::inet END,
            100 + e % 7,

@@ -30,7 +30,7 @@ my $pinner = IPC::Run::start(
 	[
 		'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres'), '-c',
 		"BEGIN; INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-		 VALUES (now(), 1, 2, 'pinner', 'agent', 1);
+		 VALUES (now(), 1, 2, 'pinner', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1);
 		 SELECT pg_sleep(60); COMMIT;"
 	],
 	'>', \my $out, '2>', \my $err);

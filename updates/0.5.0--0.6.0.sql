@@ -61,7 +61,13 @@ CREATE INDEX rollup_{name}_hour_day ON clickagg.rollup_{name}_hour
 
 -- == devices and non-browser traffic (schema/22_devices.sql, 40_traffic.sql) ==
 
-
+-- The names of the device codes (the rows come from schema/22_devices.sql;
+-- the reason non_browser, code 9, from 40_traffic.sql's shipped rows).
+CREATE TABLE clickagg.devices (
+    code smallint PRIMARY KEY,
+    device text NOT NULL UNIQUE,
+    description text NOT NULL
+);
 
 -- == end of devices ==
 
