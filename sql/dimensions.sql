@@ -37,12 +37,12 @@ SELECT country, device, count(*) FROM clickagg.clicks WHERE campaign_id = 1 GROU
 -- first accepted is kept.
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros,
                              country, device, publisher_id, placement_id)
-VALUES (date_trunc('minute', now()) - interval '1 minute', 5, 7, 'same', 'agent', 100, 'FR', 'mobile', 40, 41)
-RETURNING click_id = clickagg.click_id('same', 7, date_trunc('minute', now()) - interval '1 minute', 'agent') AS id_without_dimensions;
+VALUES (date_trunc('minute', now()) - interval '1 minute', 5, 7, 'same', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 100, 'FR', 'mobile', 40, 41)
+RETURNING click_id = clickagg.click_id('same', 7, date_trunc('minute', now()) - interval '1 minute', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0') AS id_without_dimensions;
 SELECT clickagg.wait_for_stream();
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros,
                              country, device, publisher_id, placement_id)
-VALUES (date_trunc('minute', now()) - interval '1 minute', 5, 7, 'same', 'agent', 100, 'BE', 'desktop', 50, NULL);
+VALUES (date_trunc('minute', now()) - interval '1 minute', 5, 7, 'same', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 100, 'BE', 'desktop', 50, NULL);
 SELECT clickagg.wait_for_stream();
 SELECT country, device, publisher_id, placement_id FROM clickagg.clicks WHERE user_id = 'same';
 SELECT accepted, duplicates FROM clickagg.ingest_counts WHERE campaign_id = 5;
