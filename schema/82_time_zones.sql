@@ -36,9 +36,10 @@ BEGIN
         RAISE EXCEPTION 'invalid value for "%": "%" is not an IANA time zone name', field, name
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_timezone_abbrevs a WHERE lower(a.abbrev) = lower(name))
-                                THEN format('"%s" is a time zone abbreviation: a fixed offset, without daylight-saving rules.', name)
-                                WHEN name ~ '^[+-]?[0-9]'
-                                THEN format('"%s" is an offset: a fixed offset, without daylight-saving rules.', name) END,
+                                THEN format('"%s" is a time zone abbreviation: one fixed offset, without daylight-saving rules.', name)
+                                WHEN name ~ '^[<+-]?[0-9<]'
+                                THEN format('"%s" is an offset: one fixed offset, without daylight-saving rules.', name)
+                                ELSE 'The server''s time zone database has no zone of that name.' END,
                   HINT = 'Use a name of the IANA time zone database such as America/Los_Angeles or Asia/Kolkata (SELECT name FROM pg_timezone_names), or UTC.';
     END IF;
     RETURN found;
