@@ -124,6 +124,7 @@ COMMENT ON FUNCTION clickagg.check_campaign_time_zone() IS
 CREATE OR REPLACE FUNCTION clickagg.campaign_time_zone_changed()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER  -- admins edit campaigns; the history is the extension's
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -145,6 +146,9 @@ CREATE TRIGGER check_time_zone BEFORE INSERT OR UPDATE OF time_zone ON clickagg.
     FOR EACH ROW EXECUTE FUNCTION clickagg.check_campaign_time_zone();
 CREATE TRIGGER time_zone_changed AFTER INSERT OR UPDATE OF time_zone, campaign_id OR DELETE ON clickagg.campaigns
     FOR EACH ROW EXECUTE FUNCTION clickagg.campaign_time_zone_changed();
+-- (whatever session_replication_role is)
+ALTER TABLE clickagg.campaigns ENABLE ALWAYS TRIGGER check_time_zone;
+ALTER TABLE clickagg.campaigns ENABLE ALWAYS TRIGGER time_zone_changed;
 --end-install-only--
 
 -------------------------------------------------------------------------------
@@ -174,5 +178,5 @@ COMMENT ON VIEW clickagg.clicks_per_local_day IS
 
 -- Privileges: readers read the reports; admins edit campaigns (the
 -- trigger records zone changes as the extension's owner).
-REVOKE ALL ON FUNCTION clickagg.record_zone_change(bigint, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clickagg.record_zone_change(bigint, text), clickagg.campaign_time_zone_changed() FROM PUBLIC;
 GRANT SELECT ON clickagg.clicks_per_local_hour, clickagg.clicks_per_local_day TO clickagg_reader;

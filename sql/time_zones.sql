@@ -225,6 +225,24 @@ SELECT line_day - (SELECT r FROM d) AS day, kind, sum(clicks) AS clicks,
 SELECT clickagg.close_billing_day(r, 'Pacific/Kiritimati') FROM d;
 SELECT time_zone, day - (SELECT r FROM d) AS day FROM clickagg.billing_days WHERE closed_at IS NOT NULL ORDER BY 1, 2;
 
+-- Admins edit campaigns (the history is written for them) and bill local
+-- days; readers read the local reports.  11 moves to Kathmandu: from the
+-- day after Kolkata's last billed day.
+GRANT SELECT ON d TO PUBLIC;
+SET ROLE clickagg_admin;
+UPDATE clickagg.campaigns SET time_zone = 'Asia/Kathmandu' WHERE campaign_id = 11;
+SELECT clickagg.run_billing(r, 'Asia/Kolkata') FROM d;
+RESET ROLE;
+SELECT z.first_day - (SELECT max(b.day) FROM clickagg.billing_days b WHERE b.time_zone = 'Asia/Kolkata') AS after_last_billed,
+       z.valid_from = ((SELECT max(b.day) FROM clickagg.billing_days b WHERE b.time_zone = 'Asia/Kolkata') + 1)::timestamp
+                      AT TIME ZONE 'Asia/Kolkata' AS from_its_end
+  FROM clickagg.campaign_time_zones z WHERE z.campaign_id = 11 AND z.time_zone = 'Asia/Kathmandu';
+SET ROLE clickagg_reader;
+SELECT count(*) > 0 AS reader_reads FROM clickagg.clicks_per_local_day WHERE campaign_id = 11;
+SELECT pg_temp.try($$UPDATE clickagg.campaigns SET time_zone = 'UTC' WHERE campaign_id = 11$$) AS reader_edits;
+SELECT pg_temp.try($$SELECT clickagg.run_billing(current_date - 3, 'UTC')$$) AS reader_bills;
+RESET ROLE;
+
 -- Errors.
 SELECT pg_temp.try($$SELECT clickagg.run_billing((now() AT TIME ZONE 'Pacific/Kiritimati')::date - 0, 'Pacific/Kiritimati')$$) AS not_over;
 SELECT pg_temp.try($$SELECT clickagg.run_billing(current_date - 3, NULL)$$) AS null_zone;

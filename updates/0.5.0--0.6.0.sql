@@ -53,4 +53,6 @@ CREATE TRIGGER check_time_zone BEFORE INSERT OR UPDATE OF time_zone ON clickagg.
     FOR EACH ROW EXECUTE FUNCTION clickagg.check_campaign_time_zone();
 CREATE TRIGGER time_zone_changed AFTER INSERT OR UPDATE OF time_zone, campaign_id OR DELETE ON clickagg.campaigns
     FOR EACH ROW EXECUTE FUNCTION clickagg.campaign_time_zone_changed();
+ALTER TABLE clickagg.campaigns ENABLE ALWAYS TRIGGER check_time_zone;
+ALTER TABLE clickagg.campaigns ENABLE ALWAYS TRIGGER time_zone_changed;
 -- == end of time zones ==
