@@ -878,7 +878,7 @@ BEGIN
         RAISE EXCEPTION 'raw-log partitions past clickagg.retention are not billed and closed; nothing was dropped'
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = 'Days: ' || blocked || '.',
-                  HINT = 'Run clickagg.run_billing(day) and clickagg.close_billing_day(day) for them first.';
+                  HINT = 'Run clickagg.run_billing(day, zone) and clickagg.close_billing_day(day, zone) for them first (UTC days: run_billing(day), close_billing_day(day)).';
     END IF;
     FOR part IN
         SELECT c.oid::regclass AS rel, to_date(substr(c.relname, 11), 'YYYYMMDD') AS day

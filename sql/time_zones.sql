@@ -249,8 +249,48 @@ SELECT pg_temp.try($$SELECT clickagg.run_billing(current_date - 3, NULL)$$) AS n
 SELECT pg_temp.try($$SELECT clickagg.close_billing_day(current_date - 3, 'PST')$$) AS close_abbreviation;
 SELECT pg_temp.try(format('SELECT clickagg.close_billing_day(%L, %L)', (SELECT r FROM d), 'Pacific/Kiritimati')) AS closed_twice;
 
+-------------------------------------------------------------------------------
+-- Retention: a partition goes only when every local day over it, of every
+-- zone, is billed and closed
+-------------------------------------------------------------------------------
 ALTER SYSTEM RESET clickagg.retention;
 SELECT pg_reload_conf();
+SELECT (x.time_zone), x.day - (SELECT r FROM d) AS day
+  FROM clickagg.billing_days_of_partition((SELECT r FROM d)) x ORDER BY 1, 2;
+CREATE TEMP TABLE old_days AS
+SELECT DISTINCT x.time_zone, x.day
+  FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+ CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
+ WHERE p.day < ((now() - interval '45 days') AT TIME ZONE 'UTC')::date;
+SELECT string_agg(DISTINCT time_zone, ', ') AS zones_over_old_partitions,
+       bool_and(EXISTS (SELECT FROM clickagg.billing_days b WHERE (b.day, b.time_zone) = (o.day, o.time_zone))) AS all_billed
+  FROM old_days o;
+SELECT pg_temp.try('SELECT clickagg.drop_expired_partitions()') AS not_closed;
+-- every old day closed but the last one of Los Angeles: still refused
+SELECT count(clickagg.close_billing_day(o.day, o.time_zone)) > 0 AS closed
+  FROM old_days o
+ WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
+                    WHERE (b.day, b.time_zone) = (o.day, o.time_zone) AND b.closed_at IS NOT NULL)
+   AND (o.time_zone, o.day) <> (SELECT 'America/Los_Angeles', max(day) FROM old_days WHERE time_zone = 'America/Los_Angeles');
+CREATE FUNCTION pg_temp.detail_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
+BEGIN
+    EXECUTE q;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN regexp_replace(detail, '\d{4}-\d{2}-\d{2}', 'DAY', 'g');
+END $$;
+SELECT pg_temp.detail_of('SELECT clickagg.drop_expired_partitions()') AS one_local_day_open;
+SELECT clickagg.close_billing_day(max(day), 'America/Los_Angeles') FROM old_days WHERE time_zone = 'America/Los_Angeles';
+SELECT count(*) > 0 AS dropped FROM clickagg.drop_expired_partitions();
+SELECT count(*) AS old_partitions_left FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+ WHERE i.inhparent = 'clickagg.click_log'::regclass
+   AND to_date(substr(c.relname, 11), 'YYYYMMDD') < ((now() - interval '45 days') AT TIME ZONE 'UTC')::date;
+
 DROP VIEW truth_day, truth_hour;
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
