@@ -167,8 +167,8 @@ SELECT {local}, m.campaign_id, m.ad_id, z.time_zone,
        sum(m.conversions)::bigint AS conversions, sum(m.conversion_value_micros)::bigint AS conversion_value_micros,
        round(hll_cardinality(hll_union_agg(m.users)))::bigint AS unique_users, hll_union_agg(m.users) AS users
   FROM clickagg.clicks_per_minute m
- CROSS JOIN LATERAL (SELECT coalesce((SELECT c.time_zone FROM clickagg.campaigns c
-                                       WHERE c.campaign_id = m.campaign_id), 'UTC') AS time_zone) z
+  LEFT JOIN clickagg.campaigns c ON c.campaign_id = m.campaign_id
+ CROSS JOIN LATERAL (SELECT coalesce(c.time_zone, 'UTC') AS time_zone) z
  GROUP BY 1, 2, 3, 4;
 --end-for--
 COMMENT ON VIEW clickagg.clicks_per_local_hour IS
