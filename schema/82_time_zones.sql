@@ -15,6 +15,7 @@ CREATE OR REPLACE FUNCTION clickagg.time_zone_name(name text, field text DEFAULT
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET "TimeZone" = 'UTC'  -- (set below to check the name; the caller's is restored on return)
 AS $$
 DECLARE
     found text;
@@ -25,12 +26,24 @@ BEGIN
     IF name = 'UTC' THEN
         RETURN name;
     END IF;
-    -- (pg_timezone_names reads the zone directory: only for a name that may be one)
-    IF name ~ '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'
-       AND lower(name) NOT IN ('localtime', 'posixrules', 'factory') THEN
+    IF name !~ '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$'
+       OR lower(name) IN ('localtime', 'posixrules', 'factory') THEN
+        found := NULL;
+    ELSIF name ~ '[0-9]' THEN
+        -- a zone file (EST5EDT, Etc/GMT+5) or a POSIX rule (EST5): only the
+        -- zone directory tells (pg_timezone_names reads it: slow, and rare)
         SELECT z.name INTO found FROM pg_catalog.pg_timezone_names z
          WHERE lower(z.name) = lower(time_zone_name.name)
          ORDER BY z.name = time_zone_name.name DESC, z.name LIMIT 1;
+    ELSE
+        -- without digits it is a zone file or nothing (the server refuses
+        -- abbreviations as its TimeZone), and the server spells it
+        BEGIN
+            PERFORM set_config('TimeZone', name, true);
+            found := current_setting('TimeZone');
+        EXCEPTION WHEN invalid_parameter_value THEN
+            found := NULL;
+        END;
     END IF;
     IF found IS NULL THEN
         RAISE EXCEPTION 'invalid value for "%": "%" is not an IANA time zone name', field, name
