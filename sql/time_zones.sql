@@ -52,11 +52,12 @@ SELECT pg_temp.try($$SELECT clickagg.run_billing(current_date - 3, 'EST5')$$) AS
 -------------------------------------------------------------------------------
 -- 11 Kolkata (+5:30), 12 Kathmandu (+5:45), 13 Los Angeles (DST), 14
 -- Kiritimati (+14), 15 UTC, 16 not in campaigns (so UTC); 17 and 18 UTC,
--- they change zone later.
+-- they change zone later; 19 Kolkata, a heavy user (below).
 INSERT INTO clickagg.campaigns (campaign_id, advertiser_id, name, time_zone) VALUES
     (11, 1, 'kolkata', 'Asia/Kolkata'), (12, 1, 'kathmandu', 'Asia/Kathmandu'),
     (13, 1, 'los angeles', 'America/Los_Angeles'), (14, 1, 'kiritimati', 'Pacific/Kiritimati'),
-    (15, 1, 'utc', 'UTC'), (17, 2, 'moves east', 'UTC'), (18, 2, 'moves west', 'UTC');
+    (15, 1, 'utc', 'UTC'), (17, 2, 'moves east', 'UTC'), (18, 2, 'moves west', 'UTC'),
+    (19, 1, 'capped in kolkata', 'Asia/Kolkata');
 SELECT campaign_id, time_zone, valid_from, first_day FROM clickagg.campaign_time_zones ORDER BY 1;
 CREATE TEMP TABLE plan (campaign_id bigint, first timestamptz, last timestamptz);
 INSERT INTO plan
@@ -85,6 +86,11 @@ INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent
 SELECT t, p.campaign_id, n % 2, format('u%s-%s', p.campaign_id, n), 'agent', 1000 + n % 7
   FROM plan p
  CROSS JOIN LATERAL generate_series(p.first, p.last - interval '15 min', interval '15 min') WITH ORDINALITY g(t, n);
+-- 19's user clicks 60 times, every 2 minutes from 23:00 UTC on r - 1: 30
+-- clicks on each UTC day, all 60 in Kolkata's day r (over the cap of 50)
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT (r - 1)::timestamp AT TIME ZONE 'UTC' + interval '23 h' + n * interval '2 min', 19, 1, 'heavy', 'agent', 2000
+  FROM d, generate_series(0, 59) n;
 SELECT clickagg.wait_for_stream();
 SELECT count(*) AS clicks, count(DISTINCT campaign_id) AS campaigns FROM clickagg.clicks;
 
@@ -182,7 +188,9 @@ SELECT time_zone, string_agg(DISTINCT status, ', ') AS statuses FROM job GROUP B
 SELECT count(*) AS nothing_more FROM clickagg.bill_due_days();
 SELECT time_zone, string_agg(DISTINCT status, ', ') AS statuses FROM clickagg.billing_days GROUP BY 1 ORDER BY 1;
 SELECT count(*) AS billed_twice FROM (SELECT FROM job GROUP BY day, time_zone HAVING count(*) > 1) x;
-SELECT count(*) AS unexplained FROM clickagg.reconciliation WHERE NOT explained OR reason IS NOT NULL;
+SELECT count(*) AS unexplained FROM clickagg.reconciliation WHERE NOT explained;
+SELECT campaign_id, day - (SELECT r FROM d) AS day, time_zone, stream_clicks, batch_clicks, reason
+  FROM clickagg.reconciliation WHERE reason IS NOT NULL;
 
 -- The campaigns that kept their zone: each local day billed as the log has it.
 SELECT count(*) AS billed_day_differences FROM (
@@ -203,8 +211,16 @@ SELECT day - (SELECT today FROM d) AS booked_on, for_day - (SELECT today FROM d)
 -- Every click billed once: billed days and adjustments add up to the log.
 SELECT c.campaign_id, c.clicks AS logged,
        (SELECT sum(billable_clicks) FROM clickagg.billing_daily b WHERE b.campaign_id = c.campaign_id)
-       + coalesce((SELECT sum(a.clicks) FROM clickagg.billing_adjustments a WHERE a.campaign_id = c.campaign_id), 0) AS billed
+       + coalesce((SELECT sum(a.clicks) FROM clickagg.billing_adjustments a WHERE a.campaign_id = c.campaign_id), 0) AS billed,
+       (SELECT sum(invalid_clicks) FROM clickagg.billing_daily b WHERE b.campaign_id = c.campaign_id) AS invalid
   FROM (SELECT campaign_id, count(*) AS clicks FROM clickagg.clicks GROUP BY 1) c ORDER BY 1;
+-- The daily caps follow the local day: 19's 10 clicks beyond the 50th are
+-- capped on Kolkata's day r; each UTC day alone would cap none.
+SELECT day - (SELECT r FROM d) AS day, time_zone, reason, found_by, clicks
+  FROM clickagg.billing_invalid WHERE campaign_id = 19;
+SELECT k - 1 AS utc_day, coalesce(sum(b.clicks) FILTER (WHERE b.code <> 0), 0) AS capped
+  FROM d, generate_series(0, 1) k, clickagg.billing_scan(r - 1 + k, 50, 500) b
+ WHERE b.campaign_id = 19 GROUP BY 1 ORDER BY 1;
 -- Billed again, the days before the change are the same.
 SELECT clickagg.run_billing(today - 11) AS day_11_again FROM d;
 SELECT sum(billable_clicks) AS campaign_17_day_11 FROM clickagg.billing_daily, d
