@@ -17,12 +17,12 @@ UPDATES = $(wildcard updates/*--$(EXTVERSION).sql)
 DATA = $(wildcard released/$(EXTENSION)--*.sql)
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(patsubst updates/%.sql,$(EXTENSION)--%.sql,$(UPDATES))
 
-REGRESS = click_id ingest dedup errors roles rollups billing traffic conversions restarts poison limits loss_paths bounded reconcile click_stats devices dimensions upgrade
+REGRESS = click_id ingest dedup errors roles rollups billing traffic conversions restarts poison limits loss_paths bounded reconcile click_stats devices dimensions time_zones upgrade
 # The suites run in one existing database, the one clickagg.database names,
 # so that the workers serve it (pg_regress would otherwise drop and create
 # its own, which a worker connected to it prevents).
 REGRESS_OPTS = --use-existing
-ISOLATION = concurrent_duplicates concurrent_batches concurrent_rollups concurrent_billing concurrent_conversions concurrent_ip_rate concurrent_poison
+ISOLATION = concurrent_duplicates concurrent_batches concurrent_rollups concurrent_billing concurrent_conversions concurrent_ip_rate concurrent_poison concurrent_local_billing
 ISOLATION_OPTS = --use-existing
 TAP_TESTS = 1
 

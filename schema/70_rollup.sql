@@ -94,7 +94,8 @@ CREATE INDEX rollup_deltas_key ON clickagg.rollup_deltas (campaign_id, bucket, a
 CREATE TABLE clickagg.campaigns (
     campaign_id bigint PRIMARY KEY,
     advertiser_id bigint NOT NULL,
-    name text
+    name text,
+    time_zone text NOT NULL DEFAULT 'UTC'  -- IANA name; local-day reports and billing (schema/82_time_zones.sql checks it)
 );
 CREATE INDEX campaigns_advertiser ON clickagg.campaigns (advertiser_id);
 
@@ -133,6 +134,8 @@ COMMENT ON TABLE clickagg.rollup_deltas IS
 'Per-pass minute rollup rows not yet folded into clickagg.rollup_minute/_hour/_day';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_deltas', '');
 COMMENT ON TABLE clickagg.campaigns IS 'Which advertiser owns a campaign (filled by you; used by dashboards)';
+COMMENT ON COLUMN clickagg.campaigns.time_zone IS
+'The campaign''s time zone, an IANA name (e.g. Asia/Kolkata; abbreviations and POSIX offsets are refused): its local hours and days in clicks_per_local_hour/_day, and the local days it is billed by; a change applies from its next unbilled day (clickagg.campaign_time_zones)';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.campaigns', '');
 COMMENT ON TABLE clickagg.rejected_rollup_deltas IS
 'Rollup delta rows kept out of the totals, with the reason: processing_error (the row made every fold over it fail: error_code and error_message say how); the day''s reconciliation flags their rows';

@@ -1,12 +1,16 @@
 -- schema/80_billing.sql: billing from the raw log, reconciliation with the
 -- stream, period close, adjustments, the invoice, the nightly pg_cron jobs
 -- and retention (src/billing.c for the scan; docs/billing.md).  Tables
--- are keyed by campaign first, like the rollups.
+-- are keyed by campaign first, like the rollups.  A billing day is a local
+-- day of a time zone: billing_days has a row per (day, time zone), and a
+-- campaign's lines say which zone their day is local to
+-- (campaign_time_zones: which zone a campaign bills in, and since when).
 
 --install-only--
--- One row per billed day: its status and whether its invoice lines are frozen.
+-- One row per billed (local day, time zone): its status and whether its
+-- invoice lines are frozen.
 CREATE TABLE clickagg.billing_days (
-    day date PRIMARY KEY,
+    day date NOT NULL,
     status text NOT NULL CHECK (status IN ('matched', 'discrepancy')),
     billable_clicks bigint NOT NULL,
     spend_micros bigint NOT NULL,
@@ -15,7 +19,9 @@ CREATE TABLE clickagg.billing_days (
     computed_at timestamptz NOT NULL,
     runs integer NOT NULL DEFAULT 1,
     scanned_clicks bigint NOT NULL DEFAULT 0,  -- raw-log clicks the last run read (the job re-bills when this changes)
-    closed_at timestamptz               -- set by close_billing_day(): lines frozen
+    closed_at timestamptz,              -- set by close_billing_day(): lines frozen
+    time_zone text NOT NULL DEFAULT 'UTC',  -- the zone day is local to
+    CONSTRAINT billing_days_pkey PRIMARY KEY (day, time_zone)
 );
 
 -- The billing figures, recomputed from the raw log alone.
@@ -29,6 +35,7 @@ CREATE TABLE clickagg.billing_daily (
     conversions bigint NOT NULL DEFAULT 0,
     conversion_value_micros bigint NOT NULL DEFAULT 0,
     computed_at timestamptz NOT NULL,
+    time_zone text NOT NULL DEFAULT 'UTC',  -- the zone day is local to (billing_days)
     PRIMARY KEY (campaign_id, day, ad_id)
 );
 CREATE INDEX billing_daily_day ON clickagg.billing_daily (day);
@@ -45,6 +52,7 @@ CREATE TABLE clickagg.billing_invalid (
     spend_micros bigint NOT NULL,
     conversions bigint NOT NULL DEFAULT 0,
     conversion_value_micros bigint NOT NULL DEFAULT 0,
+    time_zone text NOT NULL DEFAULT 'UTC',
     PRIMARY KEY (campaign_id, day, ad_id, reason, found_by)
 );
 
@@ -65,6 +73,7 @@ CREATE TABLE clickagg.reconciliation (
     batch_valid_spend_micros bigint NOT NULL DEFAULT 0,
     stream_conversions bigint NOT NULL DEFAULT 0,
     batch_conversions bigint NOT NULL DEFAULT 0,
+    time_zone text NOT NULL DEFAULT 'UTC',
     PRIMARY KEY (campaign_id, day, ad_id)
 );
 CREATE INDEX reconciliation_day ON clickagg.reconciliation (day) WHERE NOT explained OR reason IS NOT NULL;
@@ -78,10 +87,26 @@ CREATE TABLE clickagg.billing_adjustments (
     clicks bigint NOT NULL,     -- negative: a credit
     spend_micros bigint NOT NULL,
     reason text NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
+    created_at timestamptz NOT NULL DEFAULT now(),
+    time_zone text NOT NULL DEFAULT 'UTC'  -- the zone of day and for_day
 );
 CREATE INDEX billing_adjustments_campaign ON clickagg.billing_adjustments (campaign_id, day);
 CREATE INDEX billing_adjustments_for_day ON clickagg.billing_adjustments (for_day);
+
+-- The zones a campaign has billed in: from valid_from on (clicks' event
+-- times), its clicks belong to time_zone's local days, the first of them
+-- first_day (which may start earlier or later than a local midnight: it
+-- starts where the campaign's last billed day in its previous zone ended).
+-- Written by the campaigns trigger (schema/82_time_zones.sql) only.  A
+-- campaign without rows bills in UTC.
+CREATE TABLE clickagg.campaign_time_zones (
+    campaign_id bigint NOT NULL,
+    valid_from timestamptz NOT NULL,    -- '-infinity': from the start
+    time_zone text NOT NULL,
+    first_day date,                     -- NULL when valid_from is '-infinity'
+    changed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (campaign_id, valid_from)
+);
 --end-install-only--
 COMMENT ON TABLE clickagg.billing_days IS
 'Days billed by clickagg.run_billing(): status matched (every difference from the stream explained) or discrepancy (see clickagg.reconciliation), and closed_at once frozen';
@@ -98,6 +123,100 @@ SELECT pg_catalog.pg_extension_config_dump('clickagg.billing_daily', '');
 SELECT pg_catalog.pg_extension_config_dump('clickagg.billing_invalid', '');
 SELECT pg_catalog.pg_extension_config_dump('clickagg.reconciliation', '');
 SELECT pg_catalog.pg_extension_config_dump('clickagg.billing_adjustments', '');
+COMMENT ON TABLE clickagg.campaign_time_zones IS
+'The time zones a campaign is billed in: from valid_from on, its clicks belong to local days of time_zone, the first being first_day; a zone change starts where the last billed day of the previous zone ended, so closed days never change (written by the trigger on clickagg.campaigns)';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.campaign_time_zones', '');
+
+-------------------------------------------------------------------------------
+-- Local days: which campaigns a (time zone, day) bills, over which instants
+-------------------------------------------------------------------------------
+-- Each campaign's zone periods: [valid_from, valid_to) in time_zone, first
+-- local day first_day (NULL: unbounded), the UTC period before the first
+-- recorded change included.
+CREATE OR REPLACE VIEW clickagg.campaign_zone_periods AS
+SELECT p.campaign_id, p.time_zone, p.valid_from,
+       lead(p.valid_from, 1, 'infinity') OVER (PARTITION BY p.campaign_id ORDER BY p.valid_from) AS valid_to,
+       p.first_day
+  FROM (SELECT z.campaign_id, z.time_zone, z.valid_from, z.first_day FROM clickagg.campaign_time_zones z
+        UNION ALL
+        SELECT z.campaign_id, 'UTC', '-infinity', NULL FROM clickagg.campaign_time_zones z
+         GROUP BY z.campaign_id HAVING min(z.valid_from) > '-infinity') p;
+COMMENT ON VIEW clickagg.campaign_zone_periods IS
+'Each campaign with a zone history: the periods [valid_from, valid_to) of its zones and the first local day of each (campaigns without a history bill in UTC)';
+
+-- The campaigns with a zone history and the instants of their clicks that
+-- (zone, local_day) bills: a period's first day starts where the period
+-- starts; an empty range (from_time = to_time) where the campaign is not
+-- in zone that day.  Campaigns without a history are billed by the UTC
+-- zone over its whole day.
+CREATE OR REPLACE FUNCTION clickagg.billing_scope(zone text, local_day date)
+RETURNS TABLE (campaign_id bigint, from_time timestamptz, to_time timestamptz)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH b AS (
+        SELECT local_day::timestamp AT TIME ZONE zone AS lo, (local_day + 1)::timestamp AT TIME ZONE zone AS hi
+    ), r AS (
+        SELECT p.campaign_id,
+               CASE WHEN p.time_zone = zone AND coalesce(p.first_day, '-infinity') <= local_day
+                    THEN CASE WHEN p.first_day = local_day THEN p.valid_from ELSE greatest(b.lo, p.valid_from) END
+               END AS f,
+               least(b.hi, p.valid_to) AS t
+          FROM clickagg.campaign_zone_periods p, b
+    )
+    SELECT r.campaign_id, coalesce(min(r.f) FILTER (WHERE r.f < r.t), (SELECT lo FROM b)),
+           coalesce(max(r.t) FILTER (WHERE r.f < r.t), (SELECT lo FROM b))
+      FROM r GROUP BY r.campaign_id;
+$$;
+COMMENT ON FUNCTION clickagg.billing_scope(text, date) IS
+'Internal: the campaigns with a zone history and the range of their clicks the local day of the zone bills (empty: not in that zone that day)';
+
+-- The instants a (zone, local_day) reads: its local day, widened to the
+-- first days of campaigns that moved into the zone.
+CREATE OR REPLACE FUNCTION clickagg.billing_range(zone text, local_day date, OUT lo timestamptz, OUT hi timestamptz)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT least(local_day::timestamp AT TIME ZONE zone, min(s.from_time) FILTER (WHERE s.from_time < s.to_time)),
+           greatest((local_day + 1)::timestamp AT TIME ZONE zone, max(s.to_time) FILTER (WHERE s.from_time < s.to_time))
+      FROM clickagg.billing_scope(zone, local_day) s;
+$$;
+COMMENT ON FUNCTION clickagg.billing_range(text, date) IS
+'Internal: the instants whose clicks a local day of a zone may bill (its UTC partitions are those it reads)';
+
+-- The (zone, local day)s whose clicks a UTC day partition holds: its UTC
+-- day always, and the local days of every campaign zone period over it.
+CREATE OR REPLACE FUNCTION clickagg.billing_days_of_partition(utc_day date)
+RETURNS TABLE (time_zone text, day date)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT 'UTC', utc_day
+    UNION
+    SELECT p.time_zone, d::date
+      FROM clickagg.campaign_zone_periods p
+     CROSS JOIN LATERAL (SELECT greatest(utc_day::timestamp AT TIME ZONE 'UTC', p.valid_from) AS a,
+                                least((utc_day + 1)::timestamp AT TIME ZONE 'UTC', p.valid_to) AS b) x
+     CROSS JOIN LATERAL generate_series(
+             greatest((x.a AT TIME ZONE p.time_zone)::date, coalesce(p.first_day, '-infinity')),
+             greatest(((x.b - interval '1 microsecond') AT TIME ZONE p.time_zone)::date, coalesce(p.first_day, '-infinity')),
+             interval '1 day') d
+     WHERE x.a < x.b;
+$$;
+COMMENT ON FUNCTION clickagg.billing_days_of_partition(date) IS
+'Internal: the local days (time zone, day) that bill clicks of a UTC day''s raw-log partition';
+
+-- The zone a campaign's local day is billed in.
+CREATE OR REPLACE FUNCTION clickagg.campaign_zone_on(campaign_id bigint, local_day date) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+RETURN coalesce((SELECT p.time_zone FROM clickagg.campaign_zone_periods p
+                  WHERE p.campaign_id = campaign_zone_on.campaign_id
+                    AND coalesce(p.first_day, '-infinity') <= local_day
+                  ORDER BY p.valid_from DESC LIMIT 1),
+                'UTC');
+COMMENT ON FUNCTION clickagg.campaign_zone_on(bigint, date) IS
+'The time zone a campaign''s local day is billed in (UTC for a campaign without a zone history)';
 
 -------------------------------------------------------------------------------
 -- clickagg.run_billing(day): the day from the raw log alone
@@ -107,27 +226,54 @@ LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
 -- one advisory lock per billed day, in a key space of its own ('bill' << 32)
 RETURN (1651076204::bigint << 32) | (day - date '2000-01-01');
-COMMENT ON FUNCTION clickagg.billing_lock_key(date) IS 'Internal: advisory lock key of a day''s billing run';
+COMMENT ON FUNCTION clickagg.billing_lock_key(date) IS 'Internal: advisory lock key of a UTC day''s billing run';
 
-CREATE OR REPLACE FUNCTION clickagg.billing_scan(day date, user_cap integer, ip_cap integer)
+-- A local day of another zone: the zone's hash in the high half (a
+-- collision only makes two runs wait for each other).
+CREATE OR REPLACE FUNCTION clickagg.billing_lock_key(day date, zone text) RETURNS bigint
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN zone = 'UTC' THEN clickagg.billing_lock_key(day)
+            ELSE ((hashtext(zone)::bigint # 1651076204) << 32) | (day - date '2000-01-01') END;
+COMMENT ON FUNCTION clickagg.billing_lock_key(date, text) IS 'Internal: advisory lock key of a local day''s billing run';
+
+CREATE OR REPLACE FUNCTION clickagg.billing_scan(day_start timestamptz, day_end timestamptz,
+                                                 user_cap integer, ip_cap integer, others boolean,
+                                                 campaigns bigint[], froms timestamptz[], tos timestamptz[])
 RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
                clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint)
 AS 'MODULE_PATHNAME', 'clickagg_billing_scan'
 LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]) IS
+'Internal: one scan of a billing day of the raw log for run_billing() (the clicks of campaigns[i] in [froms[i], tos[i]), and if others those of every other campaign in [day_start, day_end), over the UTC partitions they touch): clicks, spend and conversions per (campaign, ad, batch verdict code, stream verdict), and a row with code -1 counting the partitions'' rows; errors if a click ID repeats';
+
+-- A UTC day, every campaign (tests and tools judge the stream with it).
+CREATE OR REPLACE FUNCTION clickagg.billing_scan(day date, user_cap integer, ip_cap integer)
+RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
+               clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint)
+LANGUAGE sql STRICT VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT b.* FROM clickagg.billing_scan(day::timestamp AT TIME ZONE 'UTC', (day + 1)::timestamp AT TIME ZONE 'UTC',
+                                          user_cap, ip_cap, true, '{}', '{}', '{}') b
+     WHERE b.code >= 0;
+$$;
 COMMENT ON FUNCTION clickagg.billing_scan(date, integer, integer) IS
-'Internal: one scan of a day of the raw log for run_billing(): clicks, spend and conversions per (campaign, ad, batch verdict code, stream verdict); errors if a click ID repeats';
+'Internal: one scan of a UTC day of the raw log, every campaign: clicks, spend and conversions per (campaign, ad, batch verdict code, stream verdict); errors if a click ID repeats';
 
 -- The reconciliation checks every rollup level (minute, hour and day)
 -- against the raw log.
-CREATE OR REPLACE FUNCTION clickagg.run_billing(day date)
+CREATE OR REPLACE FUNCTION clickagg.run_billing(day date, zone text)
 RETURNS text
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    lo timestamptz;
+    lo timestamptz;             -- the local day
     hi timestamptz;
+    read_lo timestamptz;        -- what it reads (first days of campaigns that moved in)
+    read_hi timestamptz;
     user_cap integer := current_setting('clickagg.max_clicks_per_user_day')::integer;
     ip_cap integer := current_setting('clickagg.max_clicks_per_ip_day')::integer;
     is_closed boolean;
@@ -141,29 +287,43 @@ BEGIN
     IF day IS NULL THEN
         RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    lo := day::timestamp AT TIME ZONE 'UTC';
-    hi := (day + 1)::timestamp AT TIME ZONE 'UTC';
+    zone := clickagg.time_zone_name(zone, 'zone');
+    lo := day::timestamp AT TIME ZONE zone;
+    hi := (day + 1)::timestamp AT TIME ZONE zone;
     IF hi > now() THEN
         RAISE EXCEPTION 'cannot bill day % before it is over', to_char(day, 'YYYY-MM-DD')
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  DETAIL = 'Days are UTC days.',
+                  DETAIL = format('Days are local days of their time zone, here %s.', zone),
                   HINT = 'Bill complete days; the nightly job also waits clickagg.billing_delay for late clicks.';
     END IF;
-    IF lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
-       AND to_regclass(format('clickagg.click_log_%s', to_char(day, 'YYYYMMDD'))) IS NULL THEN
+
+    -- Zone changes wait for billing runs, and billing runs for them
+    -- (schema/82_time_zones.sql): what a day bills is settled first.
+    PERFORM pg_advisory_xact_lock_shared(1651076204, 2054123109);  -- ('bill', 'zone')
+    -- One run per day at a time; a second waits and then recomputes.
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day, zone));
+    -- (the nightly job bills several days in one transaction)
+    IF to_regclass('pg_temp.billing_scan_rows') IS NOT NULL THEN
+        DROP TABLE billing_scan_rows, billing_new, billing_level_gaps, billing_scope_rows;
+    END IF;
+    -- The campaigns with a zone history and their clicks this day bills;
+    -- the others are billed by UTC over its day.
+    CREATE TEMP TABLE billing_scope_rows ON COMMIT DROP AS SELECT * FROM clickagg.billing_scope(zone, day);
+    SELECT least(lo, min(s.from_time) FILTER (WHERE s.from_time < s.to_time)),
+           greatest(hi, max(s.to_time) FILTER (WHERE s.from_time < s.to_time))
+      INTO read_lo, read_hi FROM billing_scope_rows s;
+    IF read_lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
+       AND EXISTS (SELECT FROM generate_series((read_lo AT TIME ZONE 'UTC')::date,
+                                               ((read_hi - interval '1 microsecond') AT TIME ZONE 'UTC')::date,
+                                               interval '1 day') p
+                    WHERE to_regclass(format('clickagg.click_log_%s', to_char(p, 'YYYYMMDD'))) IS NULL) THEN
         RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
+    SELECT closed_at IS NOT NULL INTO is_closed FROM clickagg.billing_days b
+     WHERE b.day = run_billing.day AND b.time_zone = zone;
 
-    -- One run per day at a time; a second waits and then recomputes.
-    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
-    -- (the nightly job bills several days in one transaction)
-    IF to_regclass('pg_temp.billing_scan_rows') IS NOT NULL THEN
-        DROP TABLE billing_scan_rows, billing_new, billing_level_gaps;
-    END IF;
-    SELECT closed_at IS NOT NULL INTO is_closed FROM clickagg.billing_days b WHERE b.day = run_billing.day;
-
-    -- One scan of the day's partition (src/billing.c): per (campaign, ad),
+    -- One scan of the day's partitions (src/billing.c): per (campaign, ad),
     -- verdict and the stream's verdict, clicks, spend and the conversions
     -- credited to them.  The batch judges every click again from the raw
     -- log: the rules on the click alone with the lists as they are now, the
@@ -174,9 +334,16 @@ BEGIN
     -- The stream's figures, at each rollup level (minute, hour and day:
     -- dashboards read all three), are read in the same statement, so under
     -- the same snapshot: a click committing meanwhile is in all or in none.
-    -- A level's invalid clicks come as a row with stream_valid false.
+    -- A level's invalid clicks come as a row with stream_valid false.  The
+    -- hour and day levels are UTC: they are compared for the campaigns the
+    -- UTC zone bills over its whole day; for the others the minute level,
+    -- exact for any offset, is the stream's figure (level 'stream' too).
     CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
-    SELECT 'batch'::text AS source, b.* FROM clickagg.billing_scan(day, user_cap, ip_cap) b
+    SELECT CASE WHEN b.code < 0 THEN 'scanned' ELSE 'batch' END::text AS source, b.*
+      FROM clickagg.billing_scan(lo, hi, user_cap, ip_cap, zone = 'UTC',
+                                 coalesce((SELECT array_agg(s.campaign_id ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
+                                 coalesce((SELECT array_agg(s.from_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
+                                 coalesce((SELECT array_agg(s.to_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}')) b
     UNION ALL
     SELECT level, campaign_id, ad_id, 0::smallint, valid,
            sum(CASE WHEN valid THEN clicks ELSE invalid_clicks END)::bigint,
@@ -185,15 +352,29 @@ BEGIN
            sum(CASE WHEN valid THEN conversion_value_micros ELSE 0 END)::bigint
       FROM (SELECT 'stream' AS level, r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
                    r.conversions, r.conversion_value_micros
-              FROM clickagg.clicks_per_day r WHERE r.bucket = lo
+              FROM clickagg.clicks_per_day r
+              LEFT JOIN billing_scope_rows s ON s.campaign_id = r.campaign_id
+             WHERE zone = 'UTC' AND r.bucket = lo
+               AND (s.campaign_id IS NULL OR (s.from_time = lo AND s.to_time = hi))
             UNION ALL
             SELECT 'hour', r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
                    r.conversions, r.conversion_value_micros
-              FROM clickagg.clicks_per_hour r WHERE r.bucket >= lo AND r.bucket < hi
+              FROM clickagg.clicks_per_hour r
+              LEFT JOIN billing_scope_rows s ON s.campaign_id = r.campaign_id
+             WHERE zone = 'UTC' AND r.bucket >= lo AND r.bucket < hi
+               AND (s.campaign_id IS NULL OR (s.from_time = lo AND s.to_time = hi))
             UNION ALL
-            SELECT 'minute', r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
+            SELECT l.level, r.campaign_id, r.ad_id, r.clicks, r.invalid_clicks, r.spend_micros,
                    r.conversions, r.conversion_value_micros
-              FROM clickagg.clicks_per_minute r WHERE r.bucket >= lo AND r.bucket < hi) r
+              FROM clickagg.clicks_per_minute r
+              LEFT JOIN billing_scope_rows s ON s.campaign_id = r.campaign_id
+             CROSS JOIN LATERAL (SELECT 'minute'
+                                 UNION ALL
+                                 SELECT 'stream'
+                                  WHERE zone <> 'UTC' OR (s.campaign_id IS NOT NULL AND (s.from_time, s.to_time) <> (lo, hi))) l(level)
+             WHERE r.bucket >= read_lo AND r.bucket < read_hi
+               AND CASE WHEN s.campaign_id IS NULL THEN zone = 'UTC' AND r.bucket >= lo AND r.bucket < hi
+                        ELSE r.bucket >= s.from_time AND r.bucket < s.to_time END) r
      CROSS JOIN (VALUES (true), (false)) AS v(valid)
      GROUP BY 1, 2, 3, 5;
 
@@ -215,11 +396,14 @@ BEGIN
       FROM billing_scan_rows
      WHERE source = 'batch'
      GROUP BY campaign_id, ad_id;
-    SELECT coalesce(sum(clicks), 0) INTO scanned FROM billing_scan_rows WHERE source = 'batch';
+    -- (every row of the partitions read: bill_due_days() compares it with
+    -- what ingest has counted for their days since)
+    SELECT coalesce(sum(clicks), 0) INTO scanned FROM billing_scan_rows WHERE source = 'scanned';
 
     -- Each rollup level against the raw log as the stream judged it (valid
     -- and invalid clicks, spend and conversions of the valid ones), per
-    -- (campaign, ad): a level that differs names itself.
+    -- (campaign, ad): a level that differs names itself.  (Only the minute
+    -- level where the hour and day levels do not cover the day: above.)
     CREATE TEMP TABLE billing_level_gaps ON COMMIT DROP AS
     WITH figures AS (
         SELECT source, campaign_id, ad_id,
@@ -227,9 +411,11 @@ BEGIN
                coalesce(sum(clicks) FILTER (WHERE NOT stream_valid), 0) AS invalid_clicks,
                coalesce(sum(spend_micros) FILTER (WHERE stream_valid), 0) AS spend,
                coalesce(sum(conversions) FILTER (WHERE stream_valid), 0) AS conversions
-          FROM billing_scan_rows GROUP BY 1, 2, 3
+          FROM billing_scan_rows WHERE source <> 'scanned' GROUP BY 1, 2, 3
     ), keys AS (
-        SELECT DISTINCT campaign_id, ad_id FROM figures
+        SELECT DISTINCT f.campaign_id, f.ad_id,
+               zone = 'UTC' AND (s.campaign_id IS NULL OR (s.from_time, s.to_time) = (lo, hi)) AS whole_utc_day
+          FROM figures f LEFT JOIN billing_scope_rows s ON s.campaign_id = f.campaign_id
     )
     SELECT k.campaign_id, k.ad_id,
            string_agg(format('rollup_%s differs from the raw log: %s clicks, %s invalid, %s micros, %s conversions where the log has %s, %s, %s and %s',
@@ -242,7 +428,8 @@ BEGIN
      CROSS JOIN (VALUES (1, 'minute'), (2, 'hour'), (3, 'stream')) AS lv(n, level)
       LEFT JOIN figures f ON (f.source, f.campaign_id, f.ad_id) = (lv.level, k.campaign_id, k.ad_id)
       LEFT JOIN figures g ON (g.source, g.campaign_id, g.ad_id) = ('batch', k.campaign_id, k.ad_id)
-     WHERE (coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0), coalesce(f.conversions, 0))
+     WHERE (k.whole_utc_day OR lv.level = 'minute')
+       AND (coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0), coalesce(f.conversions, 0))
            IS DISTINCT FROM
            (coalesce(g.clicks, 0), coalesce(g.invalid_clicks, 0), coalesce(g.spend, 0), coalesce(g.conversions, 0))
      GROUP BY 1, 2;
@@ -252,62 +439,69 @@ BEGIN
         -- adjustments already booked for the day) becomes new adjustment
         -- lines on the next open day.
         -- The next open day, locked so that nobody closes it under us.
+        -- (of the same zone)
         LOOP
             SELECT min(d)::date INTO target
               FROM generate_series(run_billing.day + 1,
                                    greatest(run_billing.day + 1,
                                             (SELECT max(b.day) + 1 FROM clickagg.billing_days b
-                                              WHERE b.closed_at IS NOT NULL)),
+                                              WHERE b.closed_at IS NOT NULL AND b.time_zone = zone)),
                                    interval '1 day') d
              WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
-                                WHERE b.day = d::date AND b.closed_at IS NOT NULL);
-            PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(target));
+                                WHERE b.day = d::date AND b.time_zone = zone AND b.closed_at IS NOT NULL);
+            PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(target, zone));
             EXIT WHEN NOT EXISTS (SELECT FROM clickagg.billing_days b
-                                   WHERE b.day = target AND b.closed_at IS NOT NULL);
+                                   WHERE b.day = target AND b.time_zone = zone AND b.closed_at IS NOT NULL);
         END LOOP;
-        INSERT INTO clickagg.billing_adjustments (day, campaign_id, ad_id, for_day, clicks, spend_micros, reason)
+        INSERT INTO clickagg.billing_adjustments (day, campaign_id, ad_id, for_day, clicks, spend_micros, reason, time_zone)
         SELECT target,               k.campaign_id, k.ad_id, run_billing.day,
                coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0),
                coalesce(n.spend_micros, 0) - coalesce(o.spend_micros, 0) - coalesce(a.spend_micros, 0),
                CASE WHEN coalesce(n.billable_clicks, 0) - coalesce(o.billable_clicks, 0) - coalesce(a.clicks, 0) < 0
                     THEN 'credit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' found invalid after it was closed'
-                    ELSE 'debit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' that arrived after it was closed' END
+                    ELSE 'debit: clicks of ' || to_char(run_billing.day, 'YYYY-MM-DD') || ' that arrived after it was closed' END,
+               zone
           FROM (SELECT campaign_id, ad_id FROM billing_new
-                UNION SELECT campaign_id, ad_id FROM clickagg.billing_daily WHERE billing_daily.day = run_billing.day) k
+                UNION SELECT campaign_id, ad_id FROM clickagg.billing_daily
+                       WHERE billing_daily.day = run_billing.day AND billing_daily.time_zone = zone) k
           LEFT JOIN billing_new n ON (n.campaign_id, n.ad_id) = (k.campaign_id, k.ad_id)
-          LEFT JOIN clickagg.billing_daily o ON o.day = run_billing.day AND (o.campaign_id, o.ad_id) = (k.campaign_id, k.ad_id)
+          LEFT JOIN clickagg.billing_daily o ON o.day = run_billing.day AND o.time_zone = zone
+                                            AND (o.campaign_id, o.ad_id) = (k.campaign_id, k.ad_id)
           LEFT JOIN (SELECT campaign_id, ad_id, sum(clicks) AS clicks, sum(spend_micros) AS spend_micros
-                       FROM clickagg.billing_adjustments WHERE for_day = run_billing.day
+                       FROM clickagg.billing_adjustments
+                      WHERE for_day = run_billing.day AND billing_adjustments.time_zone = zone
                       GROUP BY 1, 2) a ON (a.campaign_id, a.ad_id) = (k.campaign_id, k.ad_id)
          WHERE coalesce(n.billable_clicks, 0) <> coalesce(o.billable_clicks, 0) + coalesce(a.clicks, 0)
             OR coalesce(n.spend_micros, 0) <> coalesce(o.spend_micros, 0) + coalesce(a.spend_micros, 0);
         GET DIAGNOSTICS n_adjusted = ROW_COUNT;
-        UPDATE clickagg.billing_days b SET runs = runs + 1, scanned_clicks = scanned WHERE b.day = run_billing.day;
+        UPDATE clickagg.billing_days b SET runs = runs + 1, scanned_clicks = scanned
+         WHERE b.day = run_billing.day AND b.time_zone = zone;
         RETURN format('closed: %s adjustment lines', n_adjusted);
     END IF;
 
-    DELETE FROM clickagg.billing_daily b WHERE b.day = run_billing.day;
+    DELETE FROM clickagg.billing_daily b WHERE b.day = run_billing.day AND b.time_zone = zone;
     INSERT INTO clickagg.billing_daily
     SELECT run_billing.day, campaign_id, ad_id, billable_clicks, invalid_clicks, spend_micros,
-           conversions, conversion_value_micros, now()
+           conversions, conversion_value_micros, now(), zone
       FROM billing_new;
 
-    DELETE FROM clickagg.billing_invalid b WHERE b.day = run_billing.day;
+    DELETE FROM clickagg.billing_invalid b WHERE b.day = run_billing.day AND b.time_zone = zone;
     INSERT INTO clickagg.billing_invalid
     SELECT run_billing.day, v.campaign_id, v.ad_id, r.reason,
            CASE WHEN v.stream_valid THEN 'batch' ELSE 'stream' END, v.clicks, v.spend_micros,
-           v.conversions, v.conversion_value_micros
+           v.conversions, v.conversion_value_micros, zone
       FROM billing_scan_rows v JOIN clickagg.invalid_reasons r ON r.code = v.code
      WHERE v.source = 'batch' AND v.code <> 0;
 
-    -- Side by side with the stream (the day rollup, deltas included).  A
+    -- Side by side with the stream (the day rollup, deltas included; the
+    -- minute rollup where the day rollup does not cover the day).  A
     -- difference is explained when it is exactly the clicks the batch judged
     -- otherwise: invalid in the batch only (x), valid in the batch only (y).
-    DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+    DELETE FROM clickagg.reconciliation r WHERE r.day = run_billing.day AND r.time_zone = zone;
     INSERT INTO clickagg.reconciliation
         (day, campaign_id, ad_id, stream_clicks, batch_clicks, stream_spend_micros, batch_spend_micros,
          batch_invalid_clicks, batch_invalid_spend_micros, reason, explained,
-         batch_valid_clicks, batch_valid_spend_micros, stream_conversions, batch_conversions)
+         batch_valid_clicks, batch_valid_spend_micros, stream_conversions, batch_conversions, time_zone)
     SELECT run_billing.day, campaign_id, ad_id, s_clicks, b_clicks, s_spend, b_spend, x_clicks, x_spend,
            CASE WHEN gaps IS NOT NULL
                 THEN 'unexplained: ' || gaps
@@ -321,12 +515,12 @@ BEGIN
                             format('%s clicks invalid in the batch (%s)', x_clicks,
                                    (SELECT string_agg(i.reason || ' ' || i.clicks, ', ' ORDER BY i.reason)
                                       FROM clickagg.billing_invalid i
-                                     WHERE i.day = run_billing.day AND i.found_by = 'batch'
+                                     WHERE i.day = run_billing.day AND i.time_zone = zone AND i.found_by = 'batch'
                                        AND (i.campaign_id, i.ad_id) = (k.campaign_id, k.ad_id))) END,
                         CASE WHEN y_clicks <> 0 THEN
                             format('%s clicks valid in the batch, invalid in the stream (the lists changed since)', y_clicks) END)
            END,
-           ok AND gaps IS NULL, y_clicks, y_spend, s_conv, b_conv
+           ok AND gaps IS NULL, y_clicks, y_spend, s_conv, b_conv, zone
       FROM (SELECT *, (s_clicks - b_clicks = x_clicks - y_clicks AND s_spend - b_spend = x_spend - y_spend
                        AND s_conv - b_conv = x_conv - y_conv) AS ok,
                    (SELECT l.gaps FROM billing_level_gaps l
@@ -341,7 +535,7 @@ BEGIN
                            coalesce(n.batch_valid_clicks, 0) AS y_clicks,
                            coalesce(n.batch_valid_spend_micros, 0) AS y_spend,
                            coalesce(n.batch_valid_conversions, 0) AS y_conv
-                      FROM (SELECT campaign_id, ad_id FROM billing_scan_rows
+                      FROM (SELECT campaign_id, ad_id FROM billing_scan_rows WHERE source <> 'scanned'
                             UNION
                             SELECT campaign_id, ad_id FROM billing_new) keys
                       LEFT JOIN (SELECT campaign_id, ad_id, clicks, spend_micros, conversions FROM billing_scan_rows
@@ -351,13 +545,13 @@ BEGIN
 
     SELECT count(*) FILTER (WHERE reason IS NOT NULL AND explained), count(*) FILTER (WHERE NOT explained)
       INTO n_explained, n_unexplained
-      FROM clickagg.reconciliation r WHERE r.day = run_billing.day;
+      FROM clickagg.reconciliation r WHERE r.day = run_billing.day AND r.time_zone = zone;
     result := CASE WHEN n_unexplained = 0 THEN 'matched' ELSE 'discrepancy' END;
 
     INSERT INTO clickagg.billing_days AS b (day, status, billable_clicks, spend_micros, explained_rows,
-                                            unexplained_rows, computed_at, scanned_clicks)
+                                            unexplained_rows, computed_at, scanned_clicks, time_zone)
     SELECT run_billing.day, result, coalesce(sum(billable_clicks), 0), coalesce(sum(spend_micros), 0),
-           n_explained, n_unexplained, now(), scanned
+           n_explained, n_unexplained, now(), scanned, zone
       FROM billing_new
     ON CONFLICT ON CONSTRAINT billing_days_pkey DO UPDATE
        SET status = excluded.status, billable_clicks = excluded.billable_clicks,
@@ -367,56 +561,77 @@ BEGIN
     RETURN result;
 END
 $$;
+COMMENT ON FUNCTION clickagg.run_billing(date, text) IS
+'Recomputes a local day of a time zone (the campaigns billed in that zone that day) from the raw log alone into billing_daily, billing_invalid and reconciliation (stream vs batch, with reasons; the rollup levels checked against the log); returns matched or discrepancy. Idempotent. On a closed day, books differences as adjustments on the zone''s next open day';
+
+CREATE OR REPLACE FUNCTION clickagg.run_billing(day date)
+RETURNS text
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+RETURN clickagg.run_billing(day, 'UTC');
 COMMENT ON FUNCTION clickagg.run_billing(date) IS
-'Recomputes a UTC day from the raw log alone into billing_daily, billing_invalid and reconciliation (stream vs batch, with reasons; every rollup level checked against the log); returns matched or discrepancy. Idempotent. On a closed day, books differences as adjustments on the next open day';
+'Recomputes a UTC day (the campaigns billed in UTC) from the raw log alone: run_billing(day, ''UTC'')';
 
 -- One day of the nightly job: a day that cannot be billed (an error) is
 -- reported and left unbilled, to be tried again the next night; the other
 -- days are billed all the same.
-CREATE OR REPLACE FUNCTION clickagg.bill_one_day(day date)
+CREATE OR REPLACE FUNCTION clickagg.bill_one_day(day date, zone text)
 RETURNS text
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN clickagg.run_billing(day);
+    RETURN clickagg.run_billing(day, zone);
 EXCEPTION WHEN OTHERS THEN
-    RAISE WARNING 'clickagg: day % could not be billed: %', to_char(day, 'YYYY-MM-DD'), SQLERRM
+    RAISE WARNING 'clickagg: day % could not be billed: %', to_char(day, 'YYYY-MM-DD')
+                  || CASE WHEN zone = 'UTC' THEN '' ELSE ' (' || zone || ')' END, SQLERRM
         USING DETAIL = format('SQLSTATE %s; the day stays unbilled and the next run tries it again.', SQLSTATE),
-              HINT = format('Run SELECT clickagg.run_billing(%L) to see the whole error.', to_char(day, 'YYYY-MM-DD'));
+              HINT = format('Run SELECT clickagg.run_billing(%L, %L) to see the whole error.', to_char(day, 'YYYY-MM-DD'), zone);
     RETURN format('failed: %s: %s', SQLSTATE, SQLERRM);
 END
 $$;
-COMMENT ON FUNCTION clickagg.bill_one_day(date) IS
+COMMENT ON FUNCTION clickagg.bill_one_day(date, text) IS
 'Internal: the nightly job bills one day with run_billing(), and reports a failure as its status instead of stopping the run';
 
 -------------------------------------------------------------------------------
 -- Closing a day
 -------------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION clickagg.close_billing_day(day date)
+CREATE OR REPLACE FUNCTION clickagg.close_billing_day(day date, zone text)
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day));
+    zone := clickagg.time_zone_name(zone, 'zone');
+    PERFORM pg_advisory_xact_lock(clickagg.billing_lock_key(day, zone));
     UPDATE clickagg.billing_days b SET closed_at = now()
-     WHERE b.day = close_billing_day.day AND b.closed_at IS NULL;
+     WHERE b.day = close_billing_day.day AND b.time_zone = zone AND b.closed_at IS NULL;
     IF NOT FOUND THEN
-        IF EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = close_billing_day.day) THEN
+        IF EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = close_billing_day.day AND b.time_zone = zone) THEN
             RAISE EXCEPTION 'billing day % is already closed', to_char(day, 'YYYY-MM-DD')
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
         RAISE EXCEPTION 'billing day % has not been billed', to_char(day, 'YYYY-MM-DD')
             USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = format('Run SELECT clickagg.run_billing(%L) first.', to_char(day, 'YYYY-MM-DD'));
+                  HINT = CASE WHEN zone = 'UTC' THEN format('Run SELECT clickagg.run_billing(%L) first.', to_char(day, 'YYYY-MM-DD'))
+                              ELSE format('Run SELECT clickagg.run_billing(%L, %L) first.', to_char(day, 'YYYY-MM-DD'), zone) END;
     END IF;
 END
 $$;
+COMMENT ON FUNCTION clickagg.close_billing_day(date, text) IS
+'Freezes a billed local day''s invoice lines (of the campaigns billed in that zone); later corrections become adjustment lines on the zone''s next open day';
+
+CREATE OR REPLACE FUNCTION clickagg.close_billing_day(day date)
+RETURNS void
+LANGUAGE sql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+RETURN clickagg.close_billing_day(day, 'UTC');
 COMMENT ON FUNCTION clickagg.close_billing_day(date) IS
-'Freezes a billed day''s invoice lines; later corrections become adjustment lines on the next open day';
+'Freezes a billed UTC day''s invoice lines: close_billing_day(day, ''UTC'')';
 
 -------------------------------------------------------------------------------
 -- The invoice
@@ -432,7 +647,7 @@ AS $$
         SELECT b.day AS line_day, 'clicks'::text AS kind, b.ad_id, b.billable_clicks AS clicks, b.spend_micros,
                CASE WHEN d.closed_at IS NULL THEN 'open' ELSE 'closed' END AS description,
                b.conversions, b.conversion_value_micros
-          FROM clickagg.billing_daily b JOIN clickagg.billing_days d ON d.day = b.day
+          FROM clickagg.billing_daily b JOIN clickagg.billing_days d ON (d.day, d.time_zone) = (b.day, b.time_zone)
          WHERE b.campaign_id = invoice.campaign_id AND b.day BETWEEN from_day AND to_day
         UNION ALL
         SELECT a.day, CASE WHEN a.clicks < 0 OR a.spend_micros < 0 THEN 'credit' ELSE 'debit' END,
@@ -442,7 +657,8 @@ AS $$
         UNION ALL
         SELECT d::date, 'not billed', NULL, NULL, NULL, 'no billing run for this day yet', NULL, NULL
           FROM generate_series(from_day, to_day, interval '1 day') d
-         WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = d::date)
+         WHERE NOT EXISTS (SELECT FROM clickagg.billing_days b
+                            WHERE b.day = d::date AND b.time_zone = clickagg.campaign_zone_on(invoice.campaign_id, d::date))
     )
     SELECT * FROM lines
     UNION ALL
@@ -453,61 +669,74 @@ AS $$
     ORDER BY 1 NULLS LAST, 2, 3;
 $$;
 COMMENT ON FUNCTION clickagg.invoice(bigint, date, date) IS
-'An advertiser''s invoice for one campaign: daily lines (billing_daily, with the conversions of the billed clicks), adjustment lines booked in the period, days not billed yet, and the total, in integer micros';
+'An advertiser''s invoice for one campaign: daily lines (billing_daily: the campaign''s local days, with the conversions of the billed clicks), adjustment lines booked in the period, days not billed yet, and the total, in integer micros';
 
 -------------------------------------------------------------------------------
 -- The nightly job: every complete day not yet billed, caught up after
 -- downtime, each day on its own
 -------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION clickagg.bill_due_days()
-RETURNS TABLE (day date, status text)
+RETURNS TABLE (day date, status text, time_zone text)
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    d date;
-    last_due date := ((now() - current_setting('clickagg.billing_delay')::interval) AT TIME ZONE 'UTC')::date - 1;
+    d record;
+    -- a local day is due once it is over by the delay
+    due_by timestamptz := now() - current_setting('clickagg.billing_delay')::interval;
     -- the oldest day ingest may still add to (drop_expired_partitions keeps it)
-    first_kept date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
+    first_kept timestamptz := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date
+                              ::timestamp AT TIME ZONE 'UTC';
 BEGIN
     -- never twice at once ('bill', 'nigh')
     IF NOT pg_try_advisory_xact_lock(1651076204, 1852401512) THEN
         RAISE NOTICE 'another billing run is in progress';
         RETURN;
     END IF;
+    -- The local days with clicks in a partition: the UTC day, and the
+    -- local days of the zones campaigns bill in over it.
     FOR d IN
-        SELECT p.day FROM (
-            SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
-              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
-         WHERE p.day BETWEEN first_kept AND last_due
-           AND NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE b.day = p.day)
-         ORDER BY p.day
+        SELECT DISTINCT x.day, x.time_zone
+          FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+                  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                 WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+         CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
+         WHERE (x.day + 1)::timestamp AT TIME ZONE x.time_zone <= due_by
+           AND (x.day + 1)::timestamp AT TIME ZONE x.time_zone > first_kept
+           AND NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE (b.day, b.time_zone) = (x.day, x.time_zone))
+         ORDER BY x.day, x.time_zone
     LOOP
-        day := d;
-        status := clickagg.bill_one_day(d);
+        day := d.day;
+        time_zone := d.time_zone;
+        status := clickagg.bill_one_day(d.day, d.time_zone);
         RETURN NEXT;
     END LOOP;
 
     -- Billed days whose raw log has changed since (late clicks: the stream's
-    -- counters say so cheaply): bill again.  An open day gets new lines, a
-    -- closed day adjustment lines on the next open day.
+    -- counters of the UTC days the day read say so cheaply): bill again.
+    -- An open day gets new lines, a closed day adjustment lines on the next
+    -- open day.
     FOR d IN
-        SELECT b.day FROM clickagg.billing_days b
-         WHERE b.day BETWEEN first_kept AND last_due
-           AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c WHERE c.day = b.day)
+        SELECT b.day, b.time_zone FROM clickagg.billing_days b
+         CROSS JOIN LATERAL clickagg.billing_range(b.time_zone, b.day) r
+         WHERE (b.day + 1)::timestamp AT TIME ZONE b.time_zone <= due_by
+           AND (b.day + 1)::timestamp AT TIME ZONE b.time_zone > first_kept
+           AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c
+                 WHERE c.day BETWEEN (r.lo AT TIME ZONE 'UTC')::date
+                                 AND ((r.hi - interval '1 microsecond') AT TIME ZONE 'UTC')::date)
                <> b.scanned_clicks
-         ORDER BY b.day
+         ORDER BY b.day, b.time_zone
     LOOP
-        day := d;
-        status := clickagg.bill_one_day(d);
+        day := d.day;
+        time_zone := d.time_zone;
+        status := clickagg.bill_one_day(d.day, d.time_zone);
         RETURN NEXT;
     END LOOP;
 END
 $$;
 COMMENT ON FUNCTION clickagg.bill_due_days() IS
-'The nightly job: bills, oldest first, every day with raw clicks that is complete (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up, then bills again the billed days that have received clicks since (closed days get adjustment lines); a day that fails is reported (status failed: ...) and tried again next time, the others billed all the same; returns what it billed';
+'The nightly job: bills, oldest first, every local day (per time zone campaigns bill in; UTC always) with raw clicks that is over (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up, then bills again the billed days whose UTC partitions have received clicks since (closed days get adjustment lines); a day that fails is reported (status failed: ...) and tried again next time, the others billed all the same; returns what it billed';
 
 -- A loopback connection to pg_cron's database, as the current user, over
 -- this server's own socket.
@@ -630,20 +859,26 @@ DECLARE
     part record;
     oldest timestamptz;
 BEGIN
-    SELECT string_agg(format('%s (%s)', to_char(p.day, 'YYYY-MM-DD'),
+    -- (every local day with clicks in the partition: its UTC day, and the
+    -- local days of other zones over it)
+    SELECT string_agg(format('%s (%s)', to_char(x.day, 'YYYY-MM-DD')
+                                        || CASE WHEN x.time_zone = 'UTC' THEN '' ELSE ' ' || x.time_zone END,
                              CASE WHEN b.day IS NULL THEN 'not billed' ELSE 'billed, not closed' END),
-                      ', ' ORDER BY p.day)
+                      ', ' ORDER BY x.day, x.time_zone)
       INTO blocked
-      FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
-              FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-             WHERE i.inhparent = 'clickagg.click_log'::regclass) p
-      LEFT JOIN clickagg.billing_days b ON b.day = p.day
-     WHERE p.day < cutoff AND b.closed_at IS NULL;
+      FROM (SELECT DISTINCT x.day, x.time_zone
+              FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+                      FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                     WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+             CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
+             WHERE p.day < cutoff) x
+      LEFT JOIN clickagg.billing_days b ON (b.day, b.time_zone) = (x.day, x.time_zone)
+     WHERE b.closed_at IS NULL;
     IF blocked IS NOT NULL THEN
         RAISE EXCEPTION 'raw-log partitions past clickagg.retention are not billed and closed; nothing was dropped'
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = 'Days: ' || blocked || '.',
-                  HINT = 'Run clickagg.run_billing(day) and clickagg.close_billing_day(day) for them first.';
+                  HINT = 'Run clickagg.run_billing(day, zone) and clickagg.close_billing_day(day, zone) for them first (UTC days: run_billing(day), close_billing_day(day)).';
     END IF;
     FOR part IN
         SELECT c.oid::regclass AS rel, to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
@@ -685,18 +920,26 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
-'Drops raw-log day partitions older than clickagg.retention, only if every such day is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions, and the dictionary keys no kept day uses (retired in one run, deleted in a later one)';
+'Drops raw-log day partitions older than clickagg.retention, only if every local day with clicks in them (their UTC day, and those of the zones campaigns bill in) is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions, and the dictionary keys no kept day uses (retired in one run, deleted in a later one)';
 
 -- Privileges: billing is the admins'.
 REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
-    clickagg.invoice(bigint, date, date), clickagg.bill_due_days(), clickagg.bill_one_day(date),
+    clickagg.invoice(bigint, date, date), clickagg.bill_due_days(),
     clickagg.schedule_billing(text, text), clickagg.unschedule_billing(),
     clickagg.drop_expired_partitions(), clickagg.billing_lock_key(date),
     clickagg.billing_scan(date, integer, integer), clickagg.cron_connection(text)
     FROM PUBLIC;
+REVOKE ALL ON FUNCTION clickagg.run_billing(date, text), clickagg.close_billing_day(date, text),
+    clickagg.bill_one_day(date, text), clickagg.billing_lock_key(date, text),
+    clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]),
+    clickagg.billing_scope(text, date), clickagg.billing_range(text, date), clickagg.billing_days_of_partition(date)
+    FROM PUBLIC;
 GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
     clickagg.reconciliation, clickagg.billing_adjustments
     TO clickagg_admin;
+GRANT SELECT ON clickagg.campaign_time_zones, clickagg.campaign_zone_periods TO clickagg_admin;
 GRANT EXECUTE ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
     clickagg.invoice(bigint, date, date), clickagg.bill_due_days(), clickagg.drop_expired_partitions()
+    TO clickagg_admin;
+GRANT EXECUTE ON FUNCTION clickagg.run_billing(date, text), clickagg.close_billing_day(date, text)
     TO clickagg_admin;

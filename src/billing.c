@@ -1,14 +1,28 @@
 /*-------------------------------------------------------------------------
  *
  * billing.c
- *		The nightly batch's scan of one day of the raw log.
+ *		The nightly batch's scan of one billing day of the raw log.
  *
  * clickagg.run_billing() (SQL, in the install script) recomputes a day from
  * the raw log alone.  The heavy part, reading every click of the day once,
- * is clickagg.billing_scan(day, user_cap, ip_cap), here: it returns, per
- * (campaign, ad) and verdict, the clicks and spend, after applying the
- * checks only a whole day allows, and it verifies that the day holds each
- * click ID once.  In SQL the same work takes a sort or a hash of the whole
+ * is clickagg.billing_scan(day_start, day_end, user_cap, ip_cap, others,
+ * campaigns, froms, tos), here: it returns, per (campaign, ad) and verdict,
+ * the clicks and spend, after applying the checks only a whole day allows,
+ * and it verifies that the day holds each click ID once.
+ *
+ * A billing day is a local day of one time zone (docs/billing.md): the
+ * clicks of [day_start, day_end) of the campaigns billed in that zone, the
+ * campaigns listed in campaigns[] only within their own [froms[i], tos[i])
+ * (a zone change: the first day in a new zone starts where the last one in
+ * the old zone ended), the others only if "others" (the UTC zone: every
+ * campaign without a zone history).  It reads every UTC day partition the
+ * union of those ranges touches (a local day spans two) and judges every
+ * click of that union, billed on this day or not, for the rules that are
+ * not per campaign (the user rules and the IP click rate, which the stream
+ * judges across campaigns); only the billed clicks are totalled and counted
+ * towards the caps, which are per campaign and so per local day.
+ *
+ * In SQL the same work takes a sort or a hash of the whole
  * day per check (the user cap alone hashes millions of (campaign, user)
  * pairs); here it is one sequential scan that only screens, with small
  * probabilistic structures, and a second scan that looks again, exactly, at
@@ -49,7 +63,11 @@
  * and two filters of 16 bits, instead of hash table entries per group and per
  * key, plus the candidates pass 2 fetches (about 100 bytes each).
  *
- * Locking: AccessShareLock on the day's partition, clickagg.ads, the
+ * Beside the totals it returns one row with code -1 whose clicks are every
+ * row of the partitions it read, in range or not: run_billing() keeps it to
+ * tell later whether those partitions have received clicks since.
+ *
+ * Locking: AccessShareLock on the day's partitions, clickagg.ads, the
  * traffic lists, click_verdicts and conversion_log, read under the caller's
  * snapshot.
  *
@@ -146,7 +164,9 @@ typedef struct Seen
 	ItemPointerData tid;
 	int16		verdict;		/* the batch's verdict on the click alone */
 	bool		stream_valid;	/* the stream's verdict (corrections included) */
-	bool		first_window;	/* within double_click_window of midnight */
+	bool		first_window;	/* within double_click_window of the start */
+	bool		billed;			/* in its campaign's range (else judged only) */
+	uint8		part;			/* which of the partitions read */
 	uint32		user_slot;		/* caps */
 	uint32		ip_slot;
 	uint64		pair_key;		/* user rules: (user, ad, slot) */
@@ -368,6 +388,7 @@ typedef struct Candidate
 	bool		sequence_candidate;
 	bool		ip_minute_candidate;
 	bool		stream_valid;
+	bool		billed;			/* totalled; else judged only, as history */
 	int16		intrinsic;		/* the batch's verdict on the click alone */
 	int16		verdict;		/* 0: valid so far, else a code */
 	int64		conversions;
@@ -397,6 +418,29 @@ typedef struct AdEntry
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
+
+/* A campaign the caller lists: billed only within [from, to). */
+typedef struct ScopeEntry
+{
+	int64		campaign_id;
+	char		status;
+	TimestampTz from;
+	TimestampTz to;
+} ScopeEntry;
+
+#define SH_PREFIX scope
+#define SH_ELEMENT_TYPE ScopeEntry
+#define SH_KEY_TYPE int64
+#define SH_KEY campaign_id
+#define SH_HASH_KEY(tb, k) murmurhash32((uint32) ((uint64) (k) ^ ((uint64) (k) >> 32)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* The most UTC day partitions one billing day may span. */
+#define MAX_SCAN_PARTS 4
 
 /* ad_key -> (campaign, ad), from clickagg.ads */
 static ads_hash *
@@ -487,12 +531,20 @@ add_total(totals_hash *totals, int32 ad_key, int16 code, bool stream_valid,
 											   "billed conversion_value_micros");
 }
 
-/* Give a candidate a new verdict, moving it (and its conversions) between totals. */
+/*
+ * Give a candidate a new verdict, moving it (and its conversions) between
+ * the totals if it is billed on this day.
+ */
 static void
 set_verdict(totals_hash *totals, Candidate *c, int16 code)
 {
 	if (c->verdict == code)
 		return;
+	if (!c->billed)
+	{
+		c->verdict = code;
+		return;
+	}
 	add_total(totals, c->ad_key, c->verdict, c->stream_valid,
 			  -1, -c->cost_micros, -c->conversions, -c->conversion_value);
 	add_total(totals, c->ad_key, code, c->stream_valid,
@@ -832,29 +884,103 @@ select_sorted(Candidate **cands, int ncands, Candidate **sorted, size_t flag_off
 }
 
 /*
- * clickagg.billing_scan(day date, user_cap int, ip_cap int)
+ * The campaigns the caller lists, with their ranges (an empty range: not
+ * billed on this day); widens [*lo, *hi) to every range.  The arrays are
+ * the caller's: checked.
+ */
+static scope_hash *
+load_scope(ArrayType *campaigns, ArrayType *froms, ArrayType *tos, TimestampTz *lo, TimestampTz *hi)
+{
+	Datum	   *ids,
+			   *fv,
+			   *tv;
+	bool	   *idn,
+			   *fn,
+			   *tn;
+	int			n,
+				nf,
+				nt,
+				i;
+	scope_hash *h;
+
+	deconstruct_array(campaigns, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &ids, &idn, &n);
+	deconstruct_array(froms, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &fv, &fn, &nf);
+	deconstruct_array(tos, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &tv, &tn, &nt);
+	if (nf != n || nt != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("\"campaigns\", \"froms\" and \"tos\" must have the same length")));
+	h = scope_create(CurrentMemoryContext, Max(n, 16), NULL);
+	for (i = 0; i < n; i++)
+	{
+		ScopeEntry *e;
+		bool		found;
+
+		if (idn[i] || fn[i] || tn[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("\"campaigns\", \"froms\" and \"tos\" must not contain nulls")));
+		e = scope_insert(h, DatumGetInt64(ids[i]), &found);
+		if (found)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("campaign %lld is listed twice in \"campaigns\"",
+							(long long) DatumGetInt64(ids[i]))));
+		e->from = DatumGetTimestampTz(fv[i]);
+		e->to = DatumGetTimestampTz(tv[i]);
+		if (e->from >= e->to)
+			continue;
+		if (TIMESTAMP_NOT_FINITE(e->from) || TIMESTAMP_NOT_FINITE(e->to))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the range of campaign %lld must be finite", (long long) e->campaign_id)));
+		*lo = Min(*lo, e->from);
+		*hi = Max(*hi, e->to);
+	}
+	return h;
+}
+
+/* The UTC day of t, as a date (both count from 2000-01-01). */
+static DateADT
+utc_day_of(TimestampTz t)
+{
+	return (DateADT) (t / USECS_PER_DAY - (t % USECS_PER_DAY < 0 ? 1 : 0));
+}
+
+/*
+ * clickagg.billing_scan(day_start timestamptz, day_end timestamptz,
+ *                       user_cap int, ip_cap int, others boolean,
+ *                       campaigns bigint[], froms timestamptz[], tos timestamptz[])
  *   RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint,
  *                  stream_valid boolean, clicks bigint, spend_micros bigint,
  *                  conversions bigint, conversion_value_micros bigint)
  *
+ * Bills the clicks of campaigns[i] within [froms[i], tos[i]), and, if
+ * others, those of every other campaign within [day_start, day_end).
  * code 0 is valid (billable); others are clickagg.invalid_reasons codes.
  * stream_valid is the stream's verdict on the same clicks, so that the
- * caller can tell which differences the batch found.
+ * caller can tell which differences the batch found.  The row with code -1
+ * counts the rows of the partitions read.
  */
 Datum
 clickagg_billing_scan(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	DateADT		day = PG_GETARG_DATEADT(0);
-	int64		user_cap = PG_GETARG_INT32(1);
-	int64		ip_cap = PG_GETARG_INT32(2);
+	TimestampTz day_start = PG_GETARG_TIMESTAMPTZ(0);
+	TimestampTz day_end = PG_GETARG_TIMESTAMPTZ(1);
+	int64		user_cap = PG_GETARG_INT32(2);
+	int64		ip_cap = PG_GETARG_INT32(3);
+	bool		others = PG_GETARG_BOOL(4);
 	int64		window = (int64) clickagg_double_click_window_ms * 1000;
 	int64		user_minute_limit = clickagg_max_clicks_per_user_minute;
 	int64		ip_minute_limit = clickagg_max_clicks_per_ip_minute;
-	TimestampTz day_start = (TimestampTz) day * USECS_PER_DAY;
-	char		part_name[NAMEDATALEN];
-	struct pg_tm tm;
-	Oid			part_oid;
+	TimestampTz lo = day_start;
+	TimestampTz hi = day_end;
+	scope_hash *scope;
+	Oid			part_oids[MAX_SCAN_PARTS];
+	int			nparts = 0;
+	int64		scanned = 0;
+	DateADT		d;
 	ads_hash   *ads;
 	totals_hash *totals;
 	notes_hash *notes;
@@ -872,28 +998,52 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("daily click caps must be between 1 and %d", CLICKAGG_MAX_DAILY_CAP)));
 
-	j2date(day + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-	snprintf(part_name, sizeof(part_name), "click_log_%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
-	/* locked now, so that the partition cannot go between lookup and scans */
-	part_oid = RangeVarGetRelid(makeRangeVar(CLICKAGG_SCHEMA, part_name, -1), AccessShareLock, true);
-	if (!OidIsValid(part_oid))
-		PG_RETURN_VOID();		/* no click that day */
+	if (TIMESTAMP_NOT_FINITE(day_start) || TIMESTAMP_NOT_FINITE(day_end) || day_start >= day_end)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"day_start\" must be finite and before \"day_end\"")));
+	scope = load_scope(PG_GETARG_ARRAYTYPE_P(5), PG_GETARG_ARRAYTYPE_P(6), PG_GETARG_ARRAYTYPE_P(7), &lo, &hi);
+	if (utc_day_of(hi - 1) - utc_day_of(lo) >= MAX_SCAN_PARTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a billing day may span at most %d UTC days", MAX_SCAN_PARTS)));
+
+	/* the partitions, locked now, so that none can go between lookup and scans */
+	for (d = utc_day_of(lo); d <= utc_day_of(hi - 1); d++)
+	{
+		char		part_name[NAMEDATALEN];
+		struct pg_tm tm;
+		Oid			oid;
+
+		j2date(d + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+		snprintf(part_name, sizeof(part_name), "click_log_%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
+		oid = RangeVarGetRelid(makeRangeVar(CLICKAGG_SCHEMA, part_name, -1), AccessShareLock, true);
+		if (OidIsValid(oid))
+			part_oids[nparts++] = oid;
+	}
+	if (nparts == 0)
+		PG_RETURN_VOID();		/* no click those days */
 
 	SPI_connect();
 	clickagg_bots_sync();
 	ads = load_ads();
 	totals = totals_create(CurrentMemoryContext, 16384, NULL);
-	notes = load_notes(day_start, day_start + USECS_PER_DAY);
+	notes = load_notes(lo, hi);
 
 	/* pass 1 */
 	{
-		Relation	rel = table_open(part_oid, AccessShareLock);
-		TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
-		TupleTableSlot *slot = table_slot_create(rel, NULL);
-		double		rows = Max(rel->rd_rel->reltuples, (double) RelationGetNumberOfBlocks(rel) * 100);
+		Relation	rels[MAX_SCAN_PARTS];
+		double		rows = 0;
 		PendingScreen pending[SCREEN_AHEAD];
 		int64		nread = 0;
 		int64		r;
+		int			part;
+
+		for (part = 0; part < nparts; part++)
+		{
+			rels[part] = table_open(part_oids[part], AccessShareLock);
+			rows += Max(rels[part]->rd_rel->reltuples, (double) RelationGetNumberOfBlocks(rels[part]) * 100);
+		}
 
 		/* a counter of each kind and 16 filter bits per click of the day */
 		counters = pow2_at_least(rows, 1 << 16, UINT64CONST(1) << 27);
@@ -911,102 +1061,120 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		maxseen = (int64) Max(rows, 1024.0);
 		seen = palloc_extended(sizeof(Seen) * maxseen, MCXT_ALLOC_HUGE);
 
-		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		for (part = 0; part < nparts; part++)
 		{
-			Seen	   *rec;
-			uint64		key;
-			int32		ad_key;
-			int64		cost;
-			int16		stream_code;
-			TimestampTz event_time;
-			pg_uuid_t  *click_id;
-			text	   *user_id;
-			inet	   *ip;
-			uint64		user;
-			uint64		iph;
-			PendingScreen *p;
-			int64		nconv = 0,
-						conv_value = 0;
-			ClickNote  *note;
-			AdInfo	   *ad;
+			TableScanDesc scan = table_beginscan(rels[part], GetActiveSnapshot(), 0, NULL);
+			TupleTableSlot *slot = table_slot_create(rels[part], NULL);
 
-			CHECK_FOR_INTERRUPTS();
-			slot_getallattrs(slot);
-			if (nseen == maxseen)
+			while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 			{
-				maxseen *= 2;
-				seen = repalloc_huge(seen, sizeof(Seen) * maxseen);
-			}
-			rec = &seen[nseen++];
-			ItemPointerCopy(&slot->tts_tid, &rec->tid);
-			rec->user_slot = rec->ip_slot = rec->ip_minute_slot = NO_SLOT;
-			click_id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
-			key = (uint64) clickagg_click_key(click_id);
-			rec->key = key;
-			ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
-			cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
-			event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
-			user_id = DatumGetTextPP(slot->tts_values[LOG_USER_ID]);
-			/* (rows logged before 0.5.0 may carry a netmask: the host counts) */
-			ip = slot->tts_isnull[LOG_IP] ? NULL : clickagg_host_of(DatumGetInetPP(slot->tts_values[LOG_IP]));
-			ad = ad_info(ads, ad_key);
+				Seen	   *rec;
+				uint64		key;
+				int32		ad_key;
+				int64		cost;
+				int16		stream_code;
+				TimestampTz event_time;
+				pg_uuid_t  *click_id;
+				text	   *user_id;
+				inet	   *ip;
+				uint64		user;
+				uint64		iph;
+				PendingScreen *p;
+				int64		nconv = 0,
+							conv_value = 0;
+				ClickNote  *note;
+				AdInfo	   *ad;
+				ScopeEntry *listed;
 
-			stream_code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
-				DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
-			note = notes->members > 0 ? notes_lookup(notes, *click_id) : NULL;
-			if (note != NULL)
-			{
-				if (note->corrected)
-					stream_code = note->code;
-				nconv = note->conversions;
-				conv_value = note->conversion_value;
-			}
-			rec->stream_valid = (stream_code == CODE_VALID);
-			rec->verdict = clickagg_intrinsic_verdict(!slot->tts_isnull[LOG_UA_KEY],
-													  DatumGetInt32(slot->tts_values[LOG_UA_KEY]),
-													  NULL, ip);
-			add_total(totals, ad_key, rec->verdict, rec->stream_valid, 1, cost, nconv, conv_value);
+				CHECK_FOR_INTERRUPTS();
+				slot_getallattrs(slot);
+				scanned++;
+				event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
+				if (event_time < lo || event_time >= hi)
+					continue;
+				if (nseen == maxseen)
+				{
+					maxseen *= 2;
+					seen = repalloc_huge(seen, sizeof(Seen) * maxseen);
+				}
+				rec = &seen[nseen++];
+				ItemPointerCopy(&slot->tts_tid, &rec->tid);
+				rec->part = (uint8) part;
+				rec->user_slot = rec->ip_slot = rec->ip_minute_slot = NO_SLOT;
+				click_id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
+				key = (uint64) clickagg_click_key(click_id);
+				rec->key = key;
+				ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
+				cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
+				user_id = DatumGetTextPP(slot->tts_values[LOG_USER_ID]);
+				/* (rows logged before 0.5.0 may carry a netmask: the host counts) */
+				ip = slot->tts_isnull[LOG_IP] ? NULL : clickagg_host_of(DatumGetInetPP(slot->tts_values[LOG_IP]));
+				ad = ad_info(ads, ad_key);
+				listed = scope->members > 0 ? scope_lookup(scope, ad->campaign_id) : NULL;
+				rec->billed = listed != NULL ? (event_time >= listed->from && event_time < listed->to) :
+					(others && event_time >= day_start && event_time < day_end);
 
-			/*
-			 * Screening.  The click key in a Bloom filter (repeated IDs).
-			 * The user rules look at pairs (user, ad) clicked more than
-			 * once, (user, minute) over the limit, and the first window of
-			 * the day (history before midnight); the IP rate at (IP,
-			 * minute) over the limit; every click counts.  The caps count
-			 * clicks valid on their own (a superset of the valid ones).
-			 */
-			user = text_hash(user_id);
-			iph = ip != NULL ? text_hash((text *) ip) : 0;
-			rec->first_window = event_time < day_start + window;
-			p = &pending[nread % SCREEN_AHEAD];
-			if (nread >= SCREEN_AHEAD)
-				screen_click(&sc, &seen[p->seen_index], p);
-			p->seen_index = nseen - 1;
-			p->key = key;
-			p->has_pair = window > 0;
-			p->pair = hash_combine64(user, (uint64) (uint32) ad_key);
-			p->pair_slot = window > 0 ? event_time / window - (event_time % window < 0 ? 1 : 0) : 0;
-			p->user_minute = hash_combine64(user, (uint64) minute_start(event_time));
-			p->has_ip = ip != NULL;
-			p->ip_minute = hash_combine64(iph, (uint64) minute_start(event_time));
-			p->valid_alone = rec->verdict == CODE_VALID;
-			p->user_cap = campaign_user_hash(ad->campaign_id, user);
-			p->ip_cap = campaign_ip_hash(ad->campaign_id, iph);
-			screen_prefetch(&sc, p);
-			nread++;
+				stream_code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
+					DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
+				note = notes->members > 0 ? notes_lookup(notes, *click_id) : NULL;
+				if (note != NULL)
+				{
+					if (note->corrected)
+						stream_code = note->code;
+					nconv = note->conversions;
+					conv_value = note->conversion_value;
+				}
+				rec->stream_valid = (stream_code == CODE_VALID);
+				rec->verdict = clickagg_intrinsic_verdict(!slot->tts_isnull[LOG_UA_KEY],
+														  DatumGetInt32(slot->tts_values[LOG_UA_KEY]),
+														  NULL, ip);
+				if (rec->billed)
+					add_total(totals, ad_key, rec->verdict, rec->stream_valid, 1, cost, nconv, conv_value);
+
+				/*
+				 * Screening.  The click key in a Bloom filter (repeated IDs).
+				 * The user rules look at pairs (user, ad) clicked more than
+				 * once, (user, minute) over the limit, and the first window of
+				 * the day (history before midnight); the IP rate at (IP,
+				 * minute) over the limit; every click counts.  The caps count
+				 * billed clicks valid on their own (a superset of the valid
+				 * ones).
+				 */
+				user = text_hash(user_id);
+				iph = ip != NULL ? text_hash((text *) ip) : 0;
+				rec->first_window = event_time < lo + window;
+				p = &pending[nread % SCREEN_AHEAD];
+				if (nread >= SCREEN_AHEAD)
+					screen_click(&sc, &seen[p->seen_index], p);
+				p->seen_index = nseen - 1;
+				p->key = key;
+				p->has_pair = window > 0;
+				p->pair = hash_combine64(user, (uint64) (uint32) ad_key);
+				p->pair_slot = window > 0 ? event_time / window - (event_time % window < 0 ? 1 : 0) : 0;
+				p->user_minute = hash_combine64(user, (uint64) minute_start(event_time));
+				p->has_ip = ip != NULL;
+				p->ip_minute = hash_combine64(iph, (uint64) minute_start(event_time));
+				p->valid_alone = rec->verdict == CODE_VALID && rec->billed;
+				p->user_cap = campaign_user_hash(ad->campaign_id, user);
+				p->ip_cap = campaign_ip_hash(ad->campaign_id, iph);
+				screen_prefetch(&sc, p);
+				nread++;
+			}
+				table_endscan(scan);
+			ExecDropSingleTupleTableSlot(slot);
 		}
 		/* the last SCREEN_AHEAD clicks */
 		for (r = Max(nread - SCREEN_AHEAD, 0); r < nread; r++)
 			screen_click(&sc, &seen[pending[r % SCREEN_AHEAD].seen_index], &pending[r % SCREEN_AHEAD]);
-		table_endscan(scan);
-		ExecDropSingleTupleTableSlot(slot);
-		table_close(rel, NoLock);
+		for (part = 0; part < nparts; part++)
+			table_close(rels[part], NoLock);
 	}
 
 	/* pass 2 */
 	{
-		Relation	rel = table_open(part_oid, AccessShareLock);
-		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		Relation	rels[MAX_SCAN_PARTS];
+		TupleTableSlot *slots[MAX_SCAN_PARTS];
+		int			part;
 		Candidate **cands = NULL;
 		Candidate **sorted;
 		int			ncands = 0;
@@ -1015,6 +1183,11 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		int64		r;
 		int			i;
 
+		for (part = 0; part < nparts; part++)
+		{
+			rels[part] = table_open(part_oids[part], AccessShareLock);
+			slots[part] = table_slot_create(rels[part], NULL);
+		}
 		for (r = 0; r < nseen; r++)
 		{
 			Seen	   *rec = &seen[r];
@@ -1031,12 +1204,14 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			Candidate  *c;
 			AdInfo	   *ad;
 			ClickNote  *note;
+			TupleTableSlot *slot;
 
 			if (!by_user && !by_ip && !by_key && !by_sequence && !by_ip_minute)
 				continue;
 
 			CHECK_FOR_INTERRUPTS();
-			if (!table_tuple_fetch_row_version(rel, &rec->tid, GetActiveSnapshot(), slot))
+			slot = slots[rec->part];
+			if (!table_tuple_fetch_row_version(rels[rec->part], &rec->tid, GetActiveSnapshot(), slot))
 				elog(ERROR, "could not read back a click of the day being billed");
 			slot_getallattrs(slot);
 			ad = ad_info(ads, DatumGetInt32(slot->tts_values[LOG_AD_KEY]));
@@ -1062,14 +1237,18 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			c->sequence_candidate = by_sequence;
 			c->ip_minute_candidate = by_ip_minute && c->ip != NULL;
 			c->stream_valid = rec->stream_valid;
+			c->billed = rec->billed;
 			c->intrinsic = c->verdict = rec->verdict;
 			note = notes->members > 0 ? notes_lookup(notes, c->click_id) : NULL;
 			c->conversions = note ? note->conversions : 0;
 			c->conversion_value = note ? note->conversion_value : 0;
 			cands[ncands++] = c;
 		}
-		ExecDropSingleTupleTableSlot(slot);
-		table_close(rel, NoLock);
+		for (part = 0; part < nparts; part++)
+		{
+			ExecDropSingleTupleTableSlot(slots[part]);
+			table_close(rels[part], NoLock);
+		}
 
 		sorted = palloc_extended(sizeof(Candidate *) * Max(ncands, 1), MCXT_ALLOC_HUGE);
 
@@ -1087,7 +1266,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		/* (b) the user rules, as the stream applies them */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, sequence_candidate),
 								compare_by_user_only);
-		walk_users(sorted, nsorted, day_start, totals);
+		walk_users(sorted, nsorted, lo, totals);
 
 		/* (c) the IP click rate (the stream judges it too, minute by minute) */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_minute_candidate),
@@ -1118,6 +1297,13 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		values[5] = Int64GetDatum(t->spend);
 		values[6] = Int64GetDatum(t->conversions);
 		values[7] = Int64GetDatum(t->conversion_value);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	{
+		Datum		values[8] = {0, 0, Int16GetDatum(-1), 0, Int64GetDatum(scanned),
+		Int64GetDatum(0), Int64GetDatum(0), Int64GetDatum(0)};
+		bool		nulls[8] = {true, true, false, true, false, false, false, false};
+
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	SPI_finish();
