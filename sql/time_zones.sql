@@ -74,7 +74,7 @@ DO $$
 BEGIN
     FOR i IN 1..100 LOOP
         INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-        SELECT min(first), 13, 0, 'probe ' || i, 'agent', 1000 FROM plan;
+        SELECT min(first), 13, 0, 'probe ' || i, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000 FROM plan;
         COMMIT;
         PERFORM clickagg.wait_for_stream();
         EXIT WHEN EXISTS (SELECT FROM clickagg.clicks c WHERE c.user_id LIKE 'probe %' AND c.campaign_id = 13);
@@ -83,13 +83,13 @@ BEGIN
 END $$;
 SELECT count(*) AS probes_logged FROM clickagg.clicks WHERE user_id LIKE 'probe %';
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-SELECT t, p.campaign_id, n % 2, format('u%s-%s', p.campaign_id, n), 'agent', 1000 + n % 7
+SELECT t, p.campaign_id, n % 2, format('u%s-%s', p.campaign_id, n), 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000 + n % 7
   FROM plan p
  CROSS JOIN LATERAL generate_series(p.first, p.last - interval '15 min', interval '15 min') WITH ORDINALITY g(t, n);
 -- 19's user clicks 60 times, every 2 minutes from 23:00 UTC on r - 1: 30
 -- clicks on each UTC day, all 60 in Kolkata's day r (over the cap of 50)
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-SELECT (r - 1)::timestamp AT TIME ZONE 'UTC' + interval '23 h' + n * interval '2 min', 19, 1, 'heavy', 'agent', 2000
+SELECT (r - 1)::timestamp AT TIME ZONE 'UTC' + interval '23 h' + n * interval '2 min', 19, 1, 'heavy', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 2000
   FROM d, generate_series(0, 59) n;
 SELECT clickagg.wait_for_stream();
 SELECT count(*) AS clicks, count(DISTINCT campaign_id) AS campaigns FROM clickagg.clicks;
@@ -175,7 +175,7 @@ SELECT count(*) AS history_rows FROM clickagg.campaign_time_zones WHERE campaign
 -- A late click of closed UTC day -12 for 17: a debit on UTC's next open
 -- day; the closed day does not change.
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-SELECT (today - 12)::timestamp AT TIME ZONE 'UTC' + interval '10 h 7 min', 17, 0, 'late', 'agent', 5000 FROM d;
+SELECT (today - 12)::timestamp AT TIME ZONE 'UTC' + interval '10 h 7 min', 17, 0, 'late', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 5000 FROM d;
 SELECT clickagg.wait_for_stream();
 
 -------------------------------------------------------------------------------
