@@ -9,18 +9,7 @@
 -- the batch before (retries).
 CREATE EXTENSION clickagg CASCADE;
 
-CREATE FUNCTION bench_is_country(code text) RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM clickagg.country_code(code);
-    RETURN true;
-EXCEPTION WHEN invalid_parameter_value THEN
-    RETURN false;
-END
-$$;
-CREATE TABLE bench_countries AS
-SELECT array_agg(code ORDER BY code) AS codes
-  FROM (SELECT chr(a) || chr(b) AS code FROM generate_series(65, 90) a, generate_series(65, 90) b) c
- WHERE bench_is_country(code);
+\ir ../data/countries.sql
 CREATE TABLE bench_clock AS SELECT date_trunc('hour', now()) AS started;
 
 CREATE FUNCTION bench_gen(b bigint)

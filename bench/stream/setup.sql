@@ -239,18 +239,7 @@ $$;
 -- publisher per click (Zipf-like over 5,000: a campaign meets thousands)
 -- and one of its placements (Zipf-like over 8 per publisher).  Copies carry
 -- the dimensions of the click they copy (they are computed from its number).
-CREATE FUNCTION bench_is_country(code text) RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM clickagg.country_code(code);
-    RETURN true;
-EXCEPTION WHEN invalid_parameter_value THEN
-    RETURN false;
-END
-$$;
-CREATE TABLE bench_countries AS
-SELECT array_agg(code ORDER BY code) AS codes
-  FROM (SELECT chr(a) || chr(b) AS code FROM generate_series(65, 90) a, generate_series(65, 90) b) c
- WHERE bench_is_country(code);
+\ir ../data/countries.sql
 CREATE FUNCTION bench_gen_dims(b bigint)
 RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
                user_agent text, cost_micros bigint, country text, device text,
