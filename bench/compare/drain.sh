@@ -25,7 +25,7 @@ for rep in $(seq 1 "$reps"); do
 BEGIN;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
 SELECT t, 1 + u % 200, 1 + u % 20, 'user ' || u,
-       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/' || (100 + u % 40) || '.0',
+       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/' || (100 + u % 40) || '.0.0.0 Safari/537.36',
        ('10.' || (u % 250) || '.' || (u / 250 % 250) || '.' || (1 + u % 7))::inet, 1000 + u % 5000
   FROM (SELECT g, (hashint4(g + $rep * 1000003) & 65535) AS u,
                now() - interval '9 minutes' + (g % 500000) * interval '1 ms' AS t

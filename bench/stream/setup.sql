@@ -23,10 +23,10 @@ LANGUAGE sql STABLE AS $$
              - CASE WHEN x.h & 63 = 0 THEN ((x.h >> 6) & 4095) * interval '100 s' ELSE interval '0' END,
            1000 + a.ad / 20, a.ad,
            'u' || ((x.h >> 24) & 1048575),
-           (ARRAY['Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0',
-                  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Safari/604.1',
-                  'Mozilla/5.0 (Linux; Android 14) Chrome/119.0 Mobile',
-                  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15'])[1 + ((x.h >> 44) & 3)],
+           (ARRAY['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+                  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+                  'Mozilla/5.0 (Linux; Android 14; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Mobile Safari/537.36',
+                  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15'])[1 + ((x.h >> 44) & 3)],
            20000 + ((x.h >> 50) & 1023) * 1000,
            x.h, s.bb * 1000003 + s.i, (x.h >> 24) & 1048575
       FROM bench_clock c,
@@ -146,7 +146,7 @@ BEGIN
         ev := date_trunc('second', clock_timestamp());
         IF design LIKE 'clickagg%' THEN
             INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-            VALUES (ev, 999999, k, 'probe' || k, 'probe', 1);
+            VALUES (ev, 999999, k, 'probe' || k, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1);
         ELSIF design = 'trigger' THEN
             INSERT INTO trig_clicks VALUES (gen_random_uuid(), ev, 999999, k, 'probe' || k, 'probe', 1);
         ELSE
@@ -192,7 +192,7 @@ BEGIN
         k := nextval('bench_probe_ad');
         ev := date_trunc('second', clock_timestamp());
         INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-        VALUES (ev, 999998, k, 'cprobe' || k, 'probe', 1);
+        VALUES (ev, 999998, k, 'cprobe' || k, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1);
         COMMIT;
         LOOP
             SELECT clicks INTO seen FROM clickagg.clicks_per_minute
