@@ -86,6 +86,12 @@ say "8. Late arrivals went to their own event day, in the log (one partition per
 q -c "SELECT bucket::date AS event_day, sum(clicks) AS clicks FROM clickagg.clicks_per_day
        GROUP BY 1 ORDER BY 1 DESC LIMIT 8"
 
+say "8b. Breakdowns: the device of each click, derived once per distinct user agent (docs/breakdowns.md)"
+q -c "SELECT coalesce(device, '(unknown)') AS device, sum(clicks) AS clicks, sum(invalid_clicks) AS invalid,
+             round(100.0 * sum(clicks) / sum(sum(clicks)) OVER (), 1) AS pct_of_clicks
+        FROM clickagg.clicks_by_device_day GROUP BY 1 ORDER BY 2 DESC"
+q -c "SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() ORDER BY 1, 2"
+
 say "9. Storage: bytes per accepted click in the raw log (heap + dedup index)"
 q -c "SELECT round(sum(pg_total_relation_size(inhrelid))::numeric / (SELECT count(*) FROM clickagg.clicks), 1) AS bytes_per_click
         FROM pg_inherits WHERE inhparent = 'clickagg.click_log'::regclass"
@@ -104,7 +110,7 @@ DECLARE
     ev timestamptz := date_trunc('second', clock_timestamp());
 BEGIN
     INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-    VALUES (ev, 525252, 5252, 'fresh user', 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', 1000);
+    VALUES (ev, 525252, 5252, 'fresh user', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1000);
     COMMIT;
     committed := clock_timestamp();
     LOOP
@@ -131,10 +137,10 @@ SQL
 echo "   A double click arrives before its original (a late retry): the stream corrects it."
 q <<'SQL'
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (date_trunc('second', now()) - interval '55 s', 7, 1000, 'demo user', 'Mozilla/5.0 (Android 15) Chrome/131.0 Mobile', 400000);
+VALUES (date_trunc('second', now()) - interval '55 s', 7, 1000, 'demo user', 'Mozilla/5.0 (Linux; Android 15; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', 400000);
 SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (date_trunc('second', now()) - interval '59 s', 7, 1000, 'demo user', 'Mozilla/5.0 (Android 15) Chrome/131.0 Mobile (webview)', 400000);
+VALUES (date_trunc('second', now()) - interval '59 s', 7, 1000, 'demo user', 'Mozilla/5.0 (Linux; Android 15; Pixel 8; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/131.0.0.0 Mobile Safari/537.36', 400000);
 SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
 SELECT event_time, invalid_reason FROM clickagg.clicks WHERE user_id = 'demo user' ORDER BY event_time;
 SELECT c.user_id, c.invalid_code, c.changes FROM clickagg.click_verdicts c WHERE user_id = 'demo user';
@@ -150,7 +156,7 @@ DO $$ BEGIN  -- (the minute must be over: a late click of it is judged again as 
 END $$;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
 SELECT judged_from + n * interval '500 ms', 7, 1000, 'farm user ' || n,
-       'Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile', '203.0.113.77', 400000
+       'Mozilla/5.0 (Linux; Android 15; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36', '203.0.113.77', 400000
   FROM clickagg.ip_rate_progress, generate_series(1, 80) n;
 SELECT clickagg.wait_for_stream() IS NOT NULL AS moved;
 DO $$ BEGIN
