@@ -4,9 +4,8 @@
  *		The folder process: folds the rollup deltas into the totals every
  *		clickagg.fold_interval, then judges the IP click rate.
  *
- * A fold is one call of clickagg.fold_rollup_rows() over the oldest
- * FOLD_MAX_ROWS delta rows (the SQL does the sums; see rollup.c for why
- * passes only append deltas), repeated at once while they were that many.  A fold that fails for some
+ * A fold is one call of clickagg.fold_rollups() (the SQL does the sums; see
+ * rollup.c for why passes only append deltas).  A fold that fails for some
  * of its rows has them isolated (isolation.c) and set aside in
  * clickagg.rejected_rollup_deltas, the others folded, in one transaction;
  * one that fails as a whole is retried after a growing pause.  The IP
@@ -45,18 +44,6 @@ PG_FUNCTION_INFO_V1(clickagg_folder_counters);
 /* Failed folds, retried after a pause (isolation.c). */
 static Retry fold_retry;
 
-/*
- * A fold takes at most this many delta rows, the oldest, in one
- * transaction, and the folder folds again at once while a fold was full (up
- * to FOLD_BATCHES_AT_ONCE before the IP judging has its turn): a backlog
- * (after an outage, or a load above what the fold keeps up with) is then
- * folded in bounded steps at a constant cost a row, where one fold of all of
- * it would sort and aggregate millions of rows at once and fall further
- * behind.
- */
-#define FOLD_MAX_ROWS			50000
-#define FOLD_BATCHES_AT_ONCE	20
-
 /* The delta rows of a fold being isolated, by TID. */
 typedef struct FoldBatch
 {
@@ -65,13 +52,7 @@ typedef struct FoldBatch
 	int64		folded;
 } FoldBatch;
 
-/*
- * The oldest committed delta rows, at most FOLD_MAX_ROWS (the same rows
- * load_delta_tids() reads to isolate a failing fold).
- */
-#define OLDEST_DELTAS	"SELECT ctid FROM clickagg.rollup_deltas ORDER BY ctid LIMIT " CppAsString2(FOLD_MAX_ROWS)
-
-/* The fold of the oldest delta rows. */
+/* The whole fold: every committed delta row. */
 static void
 fold_all(void *arg)
 {
@@ -79,9 +60,8 @@ fold_all(void *arg)
 	bool		isnull;
 	Datum		rows;
 
-	if (SPI_execute("SELECT clickagg.fold_rollup_rows(ARRAY(" OLDEST_DELTAS "))", false, 1) != SPI_OK_SELECT ||
-		SPI_processed != 1)
-		elog(ERROR, "clickagg.fold_rollup_rows failed");
+	if (SPI_execute("SELECT clickagg.fold_rollups()", false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "clickagg.fold_rollups failed");
 	rows = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	f->folded = isnull ? 0 : DatumGetInt64(rows);
 }
@@ -128,13 +108,13 @@ forget_nothing(void *arg)
 	/* a fold caches nothing */
 }
 
-/* The TIDs of the rows a fold took, for isolating a fold that failed. */
+/* Every committed delta row's TID, for isolating a fold that failed. */
 static void
 load_delta_tids(FoldBatch *f)
 {
 	uint64		i;
 
-	if (SPI_execute(OLDEST_DELTAS, true, 0) != SPI_OK_SELECT)
+	if (SPI_execute("SELECT ctid FROM clickagg.rollup_deltas ORDER BY ctid", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read clickagg.rollup_deltas");
 	f->n = (int) SPI_processed;
 	f->tids = palloc(sizeof(ItemPointerData) * Max(f->n, 1));
@@ -169,7 +149,7 @@ note_fold_error(const ErrorNote *note)
  * isolated (isolation.c): the rows that fail are set aside in
  * clickagg.rejected_rollup_deltas, the others folded, in this transaction.
  */
-static int64
+static void
 fold_once(void)
 {
 	FoldBatch	f = {0};
@@ -211,7 +191,6 @@ fold_once(void)
 				 errdetail("The last: %s", note.text),
 				 errhint("They are kept in clickagg.rejected_rollup_deltas; the day's reconciliation flags their rows.")));
 	}
-	return f.folded + set_aside;
 }
 
 /*
@@ -226,10 +205,7 @@ fold_step(void)
 		return;
 	PG_TRY();
 	{
-		int			batches = 0;
-
-		while (fold_once() >= FOLD_MAX_ROWS && ++batches < FOLD_BATCHES_AT_ONCE)
-			CHECK_FOR_INTERRUPTS();
+		fold_once();
 		clickagg_retry_succeeded(&fold_retry);
 		pg_atomic_write_u32(&clickagg_shared->folder.failing, 0);
 	}
