@@ -315,6 +315,7 @@ typedef struct Arrival
 	inet	   *ip;				/* NULL when missing */
 	int16		country;		/* 0 when unknown; else as ARRIVAL_COUNTRY */
 	int16		device;			/* ClickDevice; DEVICE_UNKNOWN when unknown */
+	bool		device_supplied;	/* sent with the click (else derived, pass.c) */
 	bool		has_publisher_id;
 	bool		has_placement_id;
 	int64		publisher_id;

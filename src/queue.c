@@ -373,8 +373,9 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 			clickagg_host_of((inet *) copy_varlena(slot->tts_values[ARRIVAL_IP]));
 		a->country = slot->tts_isnull[ARRIVAL_COUNTRY] ? 0 :
 			DatumGetInt16(slot->tts_values[ARRIVAL_COUNTRY]);
-		a->device = slot->tts_isnull[ARRIVAL_DEVICE] ? DEVICE_UNKNOWN :
-			DatumGetInt16(slot->tts_values[ARRIVAL_DEVICE]);
+		a->device_supplied = !slot->tts_isnull[ARRIVAL_DEVICE];
+		a->device = a->device_supplied ? DatumGetInt16(slot->tts_values[ARRIVAL_DEVICE]) :
+			DEVICE_UNKNOWN;
 		a->has_publisher_id = !slot->tts_isnull[ARRIVAL_PUBLISHER_ID];
 		a->publisher_id = a->has_publisher_id ?
 			DatumGetInt64(slot->tts_values[ARRIVAL_PUBLISHER_ID]) : 0;

@@ -296,7 +296,7 @@ clickagg_log_rejected(Arrival **rejected, int n, const char *sqlstate, const cha
 			slot->tts_values[10] = CStringGetTextDatum(sqlstate);
 			slot->tts_values[11] = CStringGetTextDatum(message);
 		}
-		/* (as supplied: a row kept aside has no derived device) */
+		/* (as sent: a device a pass derived before it failed is left out) */
 		if (a->country != 0)
 		{
 			char		code[3] = {(char) (a->country >> 8), (char) (a->country & 0xFF), '\0'};
@@ -304,9 +304,9 @@ clickagg_log_rejected(Arrival **rejected, int n, const char *sqlstate, const cha
 			slot->tts_values[12] = CStringGetTextDatum(code);
 		}
 		slot->tts_isnull[12] = (a->country == 0);
-		if (a->device != DEVICE_UNKNOWN)
+		if (a->device_supplied)
 			slot->tts_values[13] = CStringGetTextDatum(clickagg_device_name(a->device));
-		slot->tts_isnull[13] = (a->device == DEVICE_UNKNOWN);
+		slot->tts_isnull[13] = !a->device_supplied;
 		slot->tts_values[14] = Int64GetDatum(a->publisher_id);
 		slot->tts_isnull[14] = !a->has_publisher_id;
 		slot->tts_values[15] = Int64GetDatum(a->placement_id);
