@@ -21,9 +21,10 @@ t2=$(date +%s.%N)
 psql -qX -c "SELECT clickagg.fold_rollups()" -c "VACUUM ANALYZE" >/dev/null
 awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$clicks" 'BEGIN {
     printf "loaded in %.0f s, in the rollups %.0f s after the first row (%.0f clicks/s end to end)\n", b - a, c - a, n / (c - a) }'
-psql -qAtX -c "SELECT 'logged ' || count(*) || ' clicks; fold: ' || (SELECT calls || ' folds, ' || round(total_time / 1000) || ' s, ' ||
-                      round((total_time * 1000 / count(*))::numeric, 2) || ' us per logged click'
-                 FROM pg_stat_user_functions WHERE funcname = 'fold_rollup_rows') FROM clickagg.click_log"
+psql -qAtX -c "SELECT 'logged ' || l.n || ' clicks; fold: ' || f.calls || ' folds, ' || round(f.total_time / 1000) || ' s, ' ||
+                      round((f.total_time * 1000 / l.n)::numeric, 2) || ' us per logged click'
+                 FROM (SELECT count(*) AS n FROM clickagg.click_log) l,
+                      (SELECT calls, total_time FROM pg_stat_user_functions WHERE funcname = 'fold_rollup_rows') f"
 
 echo
 echo "== What the database holds per logged click (heap, TOAST and indexes)"
