@@ -16,5 +16,4 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 "$root/tools/pg-virtualenv.sh" -o shared_preload_libraries=clickagg -o clickagg.database=postgres \
     -o shared_buffers=4GB -o max_wal_size=32GB -o checkpoint_timeout=30min -o jit=off \
     -o track_functions=pl -o max_parallel_workers_per_gather=2 -o work_mem=64MB \
-    -o clickagg.retention=30d \
     "$root/bench/breakdowns/inner.sh"
