@@ -29,22 +29,24 @@ CREATE UNLOGGED TABLE bench_rows (
     cost_micros bigint
 ) WITH (autovacuum_enabled = false);
 
-CREATE TEMP TABLE bot_lookup AS
-SELECT array_agg(user_agent ORDER BY user_agent) AS agents FROM bench_bot_agents;
+-- The agents by slot, joined to each row by a slot drawn for it (a scalar
+-- subquery with random() in it would be drawn once for every row).
+CREATE TEMP TABLE bot_slots AS
+SELECT (row_number() OVER (ORDER BY user_agent) - 1)::int AS slot, user_agent FROM bench_bot_agents;
 
 -- 10,000 slots holding user agents in proportion to their frequency.
-CREATE TEMP TABLE ua_lookup AS
+CREATE TEMP TABLE ua_slots AS
 WITH w AS MATERIALIZED (
     SELECT user_agent,
            sum(weight) OVER (ORDER BY weight DESC, user_agent ROWS UNBOUNDED PRECEDING)
              / sum(weight) OVER () AS cum
       FROM bench_user_agents
 )
-SELECT array_agg(agent ORDER BY slot) AS agent_by_slot
-  FROM (SELECT slot,
-               (SELECT user_agent FROM w WHERE cum >= (slot + 0.5) / 10000.0
-                 ORDER BY cum LIMIT 1) AS agent
-          FROM generate_series(0, 9999) AS slot) s;
+SELECT slot,
+       (SELECT user_agent FROM w WHERE cum >= (slot + 0.5) / 10000.0
+         ORDER BY cum LIMIT 1) AS user_agent
+  FROM generate_series(0, 9999) AS slot;
+ANALYZE bot_slots, ua_slots;
 
 \set uniques '(:rows * (1 - :dup_share))::bigint'
 
@@ -56,18 +58,22 @@ SELECT i::float8 AS pos,
        ad AS ad_id,
        1000 + ad / 20 AS campaign_id,
        'u' || usr AS user_id,
-       CASE WHEN random() < 0.01 THEN NULL
-            WHEN random() < :bot_share
-            THEN (SELECT agents[1 + floor(random() * cardinality(agents))::int] FROM bot_lookup)
-            ELSE (SELECT agent_by_slot[1 + floor(random() * 10000)::int] FROM ua_lookup) END AS user_agent,
+       CASE WHEN g.agent_draw < 0.01 THEN NULL
+            WHEN g.agent_draw < 0.01 + 0.99 * :bot_share THEN b.user_agent
+            ELSE a.user_agent END AS user_agent,
        CASE WHEN usr % 50 = 0 THEN ('2001:db8::'::inet + usr)
             ELSE ('0.0.0.0'::inet + (16777216 + (usr * 2654435761) % 3472883712)) END AS ip,
        (20000 + floor(random() * random() * 2000000))::bigint AS cost_micros
   FROM (SELECT i,
                now() - (:minutes_ago + 30) * interval '1 minute' + (i::float8 / :uniques) * interval '30 minutes' AS base,
                greatest(1, floor(exp(random() * ln(10000))))::bigint AS ad,
-               floor(random() * random() * 1000000)::bigint AS usr
-          FROM generate_series(1, :uniques) AS i) g;
+               floor(random() * random() * 1000000)::bigint AS usr,
+               random() AS agent_draw,
+               floor(random() * 10000)::int AS agent_slot,
+               floor(random() * (SELECT count(*) FROM bot_slots))::int AS bot_slot
+          FROM generate_series(1, :uniques) AS i) g
+  JOIN ua_slots a ON a.slot = g.agent_slot
+  JOIN bot_slots b ON b.slot = g.bot_slot;
 
 -- Exact copies of random clicks, up to 20,000 positions later.
 INSERT INTO bench_rows
