@@ -66,6 +66,26 @@ CREATE INDEX rollup_{name}_hour_day ON clickagg.rollup_{name}_hour
     (date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00'), campaign_id);
 --end-for--
 
+-- Publishers across every campaign, by UTC day: the supply side's report
+-- ("top publishers by spend yesterday").  Under a long tail the breakdown
+-- by (campaign, ad, publisher, placement) has about a row per click, as
+-- heavy to read as the log; this one has a row per (day, publisher,
+-- placement) whatever the clicks.  Keyed by day first, the way it is read.
+CREATE TABLE clickagg.rollup_publisher_all_campaigns_day (
+    bucket timestamptz NOT NULL,
+    publisher_id bigint,
+    placement_id bigint,
+    clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    duplicate_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    users hll NOT NULL,
+    CONSTRAINT rollup_publisher_all_campaigns_day_key UNIQUE NULLS NOT DISTINCT (bucket, publisher_id, placement_id)
+) WITH (fillfactor = 70);
+ALTER TABLE clickagg.rollup_publisher_all_campaigns_day ALTER COLUMN users SET STORAGE MAIN;
+
 -- The passes' minute rows until a fold: appended to by passes and read
 -- whole by the fold; the index is the dashboards' (under load the deltas
 -- are tens of thousands of rows, a fold's worth of passes).
@@ -130,6 +150,8 @@ SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{level}', '');
 COMMENT ON TABLE clickagg.rollup_{name}_hour IS 'Folded breakdown totals per (hour, campaign, ad, {cols}); read clickagg.clicks_by_{name}_hour, which adds the deltas not yet folded';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_{name}_hour', '');
 --end-for--
+COMMENT ON TABLE clickagg.rollup_publisher_all_campaigns_day IS 'Folded totals per (UTC day, publisher, placement) over every campaign; read clickagg.clicks_by_publisher_all_campaigns_day, which adds the deltas not yet folded';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_publisher_all_campaigns_day', '');
 COMMENT ON TABLE clickagg.rollup_deltas IS
 'Per-pass minute rollup rows not yet folded into clickagg.rollup_minute/_hour/_day';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rollup_deltas', '');
@@ -283,6 +305,33 @@ BEGIN
                conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
                users = hll_union(t.users, excluded.users)
 --end-for--
+    ), rows_publisher_all_campaigns_day AS (
+        SELECT date_trunc('day', bucket, 'UTC') AS level_bucket, publisher_id, placement_id, clicks,
+               invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros, users,
+               count(*) OVER (PARTITION BY date_trunc('day', bucket, 'UTC'), publisher_id, placement_id) AS rows_of_key
+          FROM moved
+    ), to_publisher_all_campaigns_day AS (
+        INSERT INTO clickagg.rollup_publisher_all_campaigns_day AS t
+            (bucket, publisher_id, placement_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+             conversions, conversion_value_micros, users)
+        SELECT level_bucket, publisher_id, placement_id, clicks, invalid_clicks, duplicate_clicks,
+               spend_micros, conversions, conversion_value_micros, users
+          FROM rows_publisher_all_campaigns_day WHERE rows_of_key = 1
+        UNION ALL
+        SELECT level_bucket, publisher_id, placement_id,
+               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
+               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
+          FROM rows_publisher_all_campaigns_day WHERE rows_of_key > 1
+         GROUP BY 1, 2, 3
+         ORDER BY 1, 2, 3
+            ON CONFLICT (bucket, publisher_id, placement_id) DO UPDATE
+           SET clicks = t.clicks + excluded.clicks,
+               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
+               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
+               spend_micros = t.spend_micros + excluded.spend_micros,
+               conversions = t.conversions + excluded.conversions,
+               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
+               users = hll_union(t.users, excluded.users)
     )
     SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
 --end-for--
@@ -431,6 +480,49 @@ SELECT {bucket} AS bucket, campaign_id, ad_id, {cols},
  GROUP BY 1, campaign_id, ad_id, {cols};
 --end-for--
 
+-- Publishers across campaigns, by day, the same way as the views above.
+-- (Unknown publishers and placements are NULL, so the joins match with IS
+-- NOT DISTINCT FROM; the coalesce() equalities beside them let the planner
+-- hash instead of reading the whole day for each delta group.)
+CREATE OR REPLACE VIEW clickagg.clicks_by_publisher_all_campaigns_day AS
+SELECT t.bucket, t.publisher_id, t.placement_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
+       t.spend_micros, t.conversions, t.conversion_value_micros,
+       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_publisher_all_campaigns_day t
+ WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
+                    WHERE date_trunc('day', d.bucket, 'UTC') = t.bucket
+                      AND coalesce(d.publisher_id, 0) = coalesce(t.publisher_id, 0)
+                      AND coalesce(d.placement_id, 0) = coalesce(t.placement_id, 0)
+                      AND d.publisher_id IS NOT DISTINCT FROM t.publisher_id
+                      AND d.placement_id IS NOT DISTINCT FROM t.placement_id)
+UNION ALL
+SELECT d.bucket, d.publisher_id, d.placement_id,
+       coalesce(t.clicks, 0) + d.clicks, coalesce(t.invalid_clicks, 0) + d.invalid_clicks,
+       coalesce(t.duplicate_clicks, 0) + d.duplicate_clicks,
+       coalesce(t.spend_micros, 0) + d.spend_micros,
+       coalesce(t.conversions, 0) + d.conversions,
+       coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
+       round(hll_cardinality(u.users))::bigint, u.users
+  FROM (SELECT date_trunc('day', bucket, 'UTC') AS bucket, publisher_id, placement_id,
+               sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+               sum(duplicate_clicks)::bigint AS duplicate_clicks,
+               sum(spend_micros)::bigint AS spend_micros,
+               sum(conversions)::bigint AS conversions,
+               sum(conversion_value_micros)::bigint AS conversion_value_micros,
+               hll_union_agg(users) AS users
+          FROM clickagg.rollup_deltas
+         GROUP BY 1, 2, 3) d
+  LEFT JOIN clickagg.rollup_publisher_all_campaigns_day t
+         ON t.bucket = d.bucket
+        AND coalesce(t.publisher_id, 0) = coalesce(d.publisher_id, 0)
+        AND coalesce(t.placement_id, 0) = coalesce(d.placement_id, 0)
+        AND t.publisher_id IS NOT DISTINCT FROM d.publisher_id
+        AND t.placement_id IS NOT DISTINCT FROM d.placement_id
+ CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
+                                 ELSE hll_union(t.users, d.users) END AS users) u;
+COMMENT ON VIEW clickagg.clicks_by_publisher_all_campaigns_day IS
+'Clicks per (UTC day, publisher, placement) over every campaign (NULL: unknown), the columns of clickagg.clicks_per_day without campaign_id and ad_id; always the sum of clickagg.clicks_by_publisher_day over campaigns and ads';
+
 --for name | cols in country | country; device | device; publisher | publisher_id, placement_id; country_device | country, device--
 --for level in hour day--
 COMMENT ON VIEW clickagg.clicks_by_{name}_{level} IS
@@ -466,10 +558,25 @@ AS $$
     UNION ALL
 --end-for--
 --end-for--
-    SELECT NULL, NULL, NULL WHERE false
+    SELECT 'publisher_all_campaigns', 'day', count(*) FROM (
+        (SELECT bucket, sum(clicks), sum(invalid_clicks), sum(duplicate_clicks),
+                sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+           FROM clickagg.clicks_by_publisher_all_campaigns_day GROUP BY 1
+         EXCEPT
+         SELECT bucket, sum(clicks), sum(invalid_clicks), sum(duplicate_clicks),
+                sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+           FROM clickagg.clicks_per_day GROUP BY 1)
+        UNION ALL
+        (SELECT bucket, sum(clicks), sum(invalid_clicks), sum(duplicate_clicks),
+                sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+           FROM clickagg.clicks_per_day GROUP BY 1
+         EXCEPT
+         SELECT bucket, sum(clicks), sum(invalid_clicks), sum(duplicate_clicks),
+                sum(spend_micros), sum(conversions), sum(conversion_value_micros)
+           FROM clickagg.clicks_by_publisher_all_campaigns_day GROUP BY 1)) m
 $$;
 COMMENT ON FUNCTION clickagg.breakdown_mismatches() IS
-'Each breakdown (clicks_by_<dimensions>_<level>) summed over its dimensions against clicks_per_<level>: the rows found in one and not the other, compared on every count and sum (always 0; reads every rollup)';
+'Each breakdown (clicks_by_<dimensions>_<level>) summed over its dimensions against clicks_per_<level>, and the publishers across campaigns summed by day against clicks_per_day: the rows found in one and not the other, compared on every count and sum (always 0; reads every rollup)';
 
 COMMENT ON VIEW clickagg.clicks_per_minute IS
 'Clicks per (UTC minute, campaign, ad): valid deduplicated clicks, invalid, duplicates absorbed, spend of valid clicks, conversions; unique_users is approximate (HyperLogLog, standard error 1.15%), users is the mergeable sketch';
@@ -491,7 +598,9 @@ GRANT EXECUTE ON FUNCTION clickagg.breakdown_mismatches() TO clickagg_reader;
 --for name in country device publisher country_device--
 GRANT SELECT ON clickagg.clicks_by_{name}_hour, clickagg.clicks_by_{name}_day TO clickagg_reader;
 --end-for--
-GRANT SELECT ON clickagg.rollup_device_hour, clickagg.rollup_publisher_hour, clickagg.rollup_country_device_hour
+GRANT SELECT ON clickagg.clicks_by_publisher_all_campaigns_day TO clickagg_reader;
+GRANT SELECT ON clickagg.rollup_device_hour, clickagg.rollup_publisher_hour, clickagg.rollup_country_device_hour,
+    clickagg.rollup_publisher_all_campaigns_day
     TO clickagg_admin;
 GRANT SELECT ON clickagg.rollup_minute, clickagg.rollup_hour, clickagg.rollup_day, clickagg.rollup_deltas,
     clickagg.rejected_rollup_deltas

@@ -56,6 +56,28 @@ SELECT campaign_id, bucket, ad_id, {nulls}, clicks, invalid_clicks, duplicate_cl
 CREATE INDEX rollup_{name}_hour_day ON clickagg.rollup_{name}_hour
     (date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00'), campaign_id);
 --end-for--
+-- Publishers across campaigns by day start the same way, from the day rollup.
+CREATE TABLE clickagg.rollup_publisher_all_campaigns_day (
+    bucket timestamptz NOT NULL,
+    publisher_id bigint,
+    placement_id bigint,
+    clicks bigint NOT NULL,
+    invalid_clicks bigint NOT NULL,
+    duplicate_clicks bigint NOT NULL,
+    spend_micros bigint NOT NULL,
+    conversions bigint NOT NULL DEFAULT 0,
+    conversion_value_micros bigint NOT NULL DEFAULT 0,
+    users hll NOT NULL,
+    CONSTRAINT rollup_publisher_all_campaigns_day_key UNIQUE NULLS NOT DISTINCT (bucket, publisher_id, placement_id)
+) WITH (fillfactor = 70);
+ALTER TABLE clickagg.rollup_publisher_all_campaigns_day ALTER COLUMN users SET STORAGE MAIN;
+INSERT INTO clickagg.rollup_publisher_all_campaigns_day
+    (bucket, publisher_id, placement_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+     conversions, conversion_value_micros, users)
+SELECT bucket, NULL, NULL, sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
+       sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
+  FROM clickagg.rollup_day
+ GROUP BY bucket;
 -- == end of dimensions ==
 
 

@@ -54,7 +54,7 @@ echo "== Dashboard queries (median of ${RUNS:-5} after a warm-up, ms): the rollu
 echo "   (campaign $campaign, the busiest; days $day0 to $day6, UTC)"
 q() {  # name, rollup query, raw-log query
     psql -qAtX -F ' ' -c "SELECT '$1', bench_time(\$q\$$2\$q\$, ${RUNS:-5}), bench_time(\$q\$$3\$q\$, ${RAW_RUNS:-2})" |
-        awk '{ printf "%-48s rollups %9.1f ms   raw log %10.1f ms   %8.0fx\n", $1, $2, $3, $3 / ($2 > 0 ? $2 : 0.1) }'
+        awk '{ printf "%-50s rollups %9.1f ms   raw log %10.1f ms   %8.0fx\n", $1, $2, $3, $3 / ($2 > 0 ? $2 : 0.1) }'
 }
 q "top_10_countries_of_a_campaign_over_7_days" \
   "SELECT country, sum(clicks) AS clicks, sum(spend_micros) AS spend FROM clickagg.clicks_by_country_day WHERE campaign_id = $campaign AND bucket >= '$day0' AND bucket < '$day7' GROUP BY country ORDER BY clicks DESC LIMIT 10" \
@@ -63,6 +63,9 @@ q "device_split_by_hour_of_a_campaign_for_a_day" \
   "SELECT bucket, device, sum(clicks) AS clicks, sum(spend_micros) AS spend FROM clickagg.clicks_by_device_hour WHERE campaign_id = $campaign AND bucket >= '$day6' AND bucket < '$day7' GROUP BY 1, 2 ORDER BY 1, 2" \
   "SELECT date_trunc('hour', event_time, 'UTC'), device, count(*) FILTER (WHERE invalid_reason IS NULL), sum(cost_micros) FILTER (WHERE invalid_reason IS NULL) FROM clickagg.clicks WHERE campaign_id = $campaign AND event_time >= '$day6' AND event_time < '$day7' GROUP BY 1, 2 ORDER BY 1, 2"
 q "top_50_publishers_by_spend_yesterday" \
+  "SELECT publisher_id, sum(spend_micros) AS spend FROM clickagg.clicks_by_publisher_all_campaigns_day WHERE bucket = '$day6' GROUP BY 1 ORDER BY 2 DESC LIMIT 50" \
+  "SELECT publisher_id, sum(cost_micros) FILTER (WHERE invalid_reason IS NULL) AS spend FROM clickagg.clicks WHERE event_time >= '$day6' AND event_time < '$day7' GROUP BY 1 ORDER BY 2 DESC LIMIT 50"
+q "top_50_publishers_from_per_campaign_view" \
   "SELECT publisher_id, sum(spend_micros) AS spend FROM clickagg.clicks_by_publisher_day WHERE bucket = '$day6' GROUP BY 1 ORDER BY 2 DESC LIMIT 50" \
   "SELECT publisher_id, sum(cost_micros) FILTER (WHERE invalid_reason IS NULL) AS spend FROM clickagg.clicks WHERE event_time >= '$day6' AND event_time < '$day7' GROUP BY 1 ORDER BY 2 DESC LIMIT 50"
 if psql -qAtX -c "SELECT to_regprocedure('clickagg.click_breakdown(bigint,date,date,text[])') IS NOT NULL" | grep -q t; then
@@ -74,7 +77,7 @@ fi
 echo
 echo "== Plans of the rollup queries"
 psql -qX -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT country, sum(clicks) AS clicks, sum(spend_micros) AS spend FROM clickagg.clicks_by_country_day WHERE campaign_id = $campaign AND bucket >= '$day0' AND bucket < '$day7' GROUP BY country ORDER BY clicks DESC LIMIT 10" | grep -E "Index|Seq Scan|Execution"
-psql -qX -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT publisher_id, sum(spend_micros) AS spend FROM clickagg.clicks_by_publisher_day WHERE bucket = '$day6' GROUP BY 1 ORDER BY 2 DESC LIMIT 50" | grep -E "Index|Seq Scan|Execution"
+psql -qX -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT publisher_id, sum(spend_micros) AS spend FROM clickagg.clicks_by_publisher_all_campaigns_day WHERE bucket = '$day6' GROUP BY 1 ORDER BY 2 DESC LIMIT 50" | grep -E "Index|Seq Scan|Execution"
 psql -qAtX -c "SELECT 'breakdowns sum to the campaign rollups: ' ||
                       CASE WHEN sum(mismatched_rows) = 0 THEN 'yes' ELSE 'NO (' || sum(mismatched_rows) || ' rows)' END
                  FROM clickagg.breakdown_mismatches()"

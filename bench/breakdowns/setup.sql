@@ -5,8 +5,10 @@
 -- (Zipf-like over the 250 codes ingest accepts) and an agent of six real
 -- ones; one click in sixteen with its device supplied (the others derived);
 -- a publisher per click (Zipf-like over 5,000: a campaign meets thousands)
--- and one of its placements (Zipf-like over 8); 5% of each batch copies of
--- the batch before (retries).
+-- and one of its placements (Zipf-like over 8), drawn from a second hash
+-- (bits of their own, so that publishers and placements are independent
+-- of each other and of the ad); 5% of each batch copies of the batch
+-- before (retries).
 CREATE EXTENSION clickagg CASCADE;
 
 \ir ../data/countries.sql
@@ -29,15 +31,15 @@ LANGUAGE sql STABLE AS $$
            k.codes[least(cardinality(k.codes),
                          floor(exp(((hashint8(u.u) >> 16) & 65535) / 65536.0 * ln(cardinality(k.codes))))::int)],
            CASE WHEN (x.h >> 60) & 15 = 0 THEN 'mobile' END,
-           p.publisher, p.publisher * 10 + floor(exp(((x.h >> 34) & 65535) / 65536.0 * ln(8)))::bigint
+           a.publisher, a.publisher * 10 + floor(exp(((x.h2 >> 16) & 65535) / 65536.0 * ln(8)))::bigint
       FROM bench_clock c, bench_countries k,
            (SELECT b AS bb, i FROM generate_series(1, 95000) i
             UNION ALL
             SELECT b - 1, i FROM generate_series(1, 5000) i WHERE b > 1) s,
-           LATERAL (SELECT hashint8extended(s.bb * 1000003 + s.i, 0) AS h) x,
+           LATERAL (SELECT hashint8extended(s.bb * 1000003 + s.i, 0) AS h,
+                           hashint8extended(s.bb * 1000003 + s.i, 2) AS h2) x,
            LATERAL (SELECT greatest(1, floor(exp(((x.h >> 20) & 65535) / 65536.0 * ln(10000))))::bigint AS ad,
-                           floor(exp(((x.h >> 40) & 1023) / 1024.0 * ln(5000)))::bigint AS publisher) a,
-           LATERAL (SELECT a.publisher) p(publisher),
+                           floor(exp((x.h2 & 65535) / 65536.0 * ln(5001)))::bigint AS publisher) a,
            LATERAL (SELECT abs(hashint8extended(s.bb * 1000003 + s.i, 1)) % 4000000 AS u) u
 $$;
 
