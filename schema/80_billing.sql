@@ -144,6 +144,24 @@ SELECT p.campaign_id, p.time_zone, p.valid_from,
 COMMENT ON VIEW clickagg.campaign_zone_periods IS
 'Each campaign with a zone history: the periods [valid_from, valid_to) of its zones and the first local day of each (campaigns without a history bill in UTC)';
 
+-- Where a local day starts: the first instant the zone's clock reads that
+-- date, the same rule as clicks_per_local_day (an instant's local date).
+-- day::timestamp AT TIME ZONE zone alone takes the later of two midnights
+-- where clocks fall back across midnight (America/Havana: 01:00 back to
+-- 00:00), which would bill the hour after the first one with the day
+-- before.  So: midnight in the offset of three hours earlier, when the
+-- clock still reads that date there.
+CREATE OR REPLACE FUNCTION clickagg.local_midnight(day date, zone text)
+RETURNS timestamptz
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT CASE WHEN m.t < c.t AND (m.t AT TIME ZONE zone)::date >= day THEN m.t ELSE c.t END
+          FROM (SELECT day::timestamp AT TIME ZONE zone AS t) c,
+               LATERAL (SELECT (day::timestamp - ((c.t - interval '3 hours') AT TIME ZONE zone
+                                                  - (c.t - interval '3 hours') AT TIME ZONE 'UTC'))
+                               AT TIME ZONE 'UTC' AS t) m);
+COMMENT ON FUNCTION clickagg.local_midnight(date, text) IS
+'The first instant of a local day in an IANA zone: where its clock first reads that date (the earlier of two midnights where clocks fall back across midnight); local days are [local_midnight(day), local_midnight(day + 1))';
+
 -- The campaigns with a zone history and the instants of their clicks that
 -- (zone, local_day) bills: a period's first day starts where the period
 -- starts; an empty range (from_time = to_time) where the campaign is not
@@ -155,7 +173,7 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     WITH b AS (
-        SELECT local_day::timestamp AT TIME ZONE zone AS lo, (local_day + 1)::timestamp AT TIME ZONE zone AS hi
+        SELECT clickagg.local_midnight(local_day, zone) AS lo, clickagg.local_midnight(local_day + 1, zone) AS hi
     ), r AS (
         SELECT p.campaign_id,
                CASE WHEN p.time_zone = zone AND coalesce(p.first_day, '-infinity') <= local_day
@@ -177,8 +195,8 @@ CREATE OR REPLACE FUNCTION clickagg.billing_range(zone text, local_day date, OUT
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT least(local_day::timestamp AT TIME ZONE zone, min(s.from_time) FILTER (WHERE s.from_time < s.to_time)),
-           greatest((local_day + 1)::timestamp AT TIME ZONE zone, max(s.to_time) FILTER (WHERE s.from_time < s.to_time))
+    SELECT least(clickagg.local_midnight(local_day, zone), min(s.from_time) FILTER (WHERE s.from_time < s.to_time)),
+           greatest(clickagg.local_midnight(local_day + 1, zone), max(s.to_time) FILTER (WHERE s.from_time < s.to_time))
       FROM clickagg.billing_scope(zone, local_day) s;
 $$;
 COMMENT ON FUNCTION clickagg.billing_range(text, date) IS
@@ -288,8 +306,8 @@ BEGIN
         RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     zone := clickagg.time_zone_name(zone, 'zone');
-    lo := day::timestamp AT TIME ZONE zone;
-    hi := (day + 1)::timestamp AT TIME ZONE zone;
+    lo := clickagg.local_midnight(day, zone);
+    hi := clickagg.local_midnight(day + 1, zone);
     IF hi > now() THEN
         RAISE EXCEPTION 'cannot bill day % before it is over', to_char(day, 'YYYY-MM-DD')
             USING ERRCODE = 'object_not_in_prerequisite_state',
@@ -702,8 +720,8 @@ BEGIN
                   FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = 'clickagg.click_log'::regclass) p
          CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
-         WHERE (x.day + 1)::timestamp AT TIME ZONE x.time_zone <= due_by
-           AND (x.day + 1)::timestamp AT TIME ZONE x.time_zone > first_kept
+         WHERE clickagg.local_midnight(x.day + 1, x.time_zone) <= due_by
+           AND clickagg.local_midnight(x.day + 1, x.time_zone) > first_kept
            AND NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE (b.day, b.time_zone) = (x.day, x.time_zone))
          ORDER BY x.day, x.time_zone
     LOOP
@@ -720,8 +738,8 @@ BEGIN
     FOR d IN
         SELECT b.day, b.time_zone FROM clickagg.billing_days b
          CROSS JOIN LATERAL clickagg.billing_range(b.time_zone, b.day) r
-         WHERE (b.day + 1)::timestamp AT TIME ZONE b.time_zone <= due_by
-           AND (b.day + 1)::timestamp AT TIME ZONE b.time_zone > first_kept
+         WHERE clickagg.local_midnight(b.day + 1, b.time_zone) <= due_by
+           AND clickagg.local_midnight(b.day + 1, b.time_zone) > first_kept
            AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c
                  WHERE c.day BETWEEN (r.lo AT TIME ZONE 'UTC')::date
                                  AND ((r.hi - interval '1 microsecond') AT TIME ZONE 'UTC')::date)

@@ -110,7 +110,7 @@ BEGIN
         DELETE FROM clickagg.campaign_time_zones z
          WHERE z.campaign_id = record_zone_change.campaign_id AND z.valid_from = cur.valid_from;
     END LOOP;
-    switch_at := (last_billed + 1)::timestamp AT TIME ZONE cur.time_zone;
+    switch_at := clickagg.local_midnight(last_billed + 1, cur.time_zone);
     INSERT INTO clickagg.campaign_time_zones (campaign_id, valid_from, time_zone, first_day)
     VALUES (record_zone_change.campaign_id, switch_at, zone,
             greatest(last_billed + 1, (switch_at AT TIME ZONE zone)::date));

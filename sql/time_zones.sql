@@ -17,9 +17,13 @@ SELECT today, today - 4 AS r,
                - x::date::timestamp AT TIME ZONE 'America/Los_Angeles' = interval '23 hours') AS la23,
        (SELECT max(x)::date FROM generate_series(today - 380, today - 2, interval '1 day') x
          WHERE (x::date + 1)::timestamp AT TIME ZONE 'America/Los_Angeles'
-               - x::date::timestamp AT TIME ZONE 'America/Los_Angeles' = interval '25 hours') AS la25
+               - x::date::timestamp AT TIME ZONE 'America/Los_Angeles' = interval '25 hours') AS la25,
+       -- (Havana falls back from 01:00 to 00:00: the day whose midnight comes twice)
+       (SELECT max(x)::date FROM generate_series(today - 380, today - 2, interval '1 day') x
+         WHERE (x::date::timestamp AT TIME ZONE 'America/Havana' - interval '1 hour') AT TIME ZONE 'America/Havana'
+               = x::date::timestamp) AS hav
   FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS today) t;
-SELECT la23 IS NOT NULL AND la25 IS NOT NULL AS dst_days_found FROM d;
+SELECT la23 IS NOT NULL AND la25 IS NOT NULL AND hav IS NOT NULL AS dst_days_found FROM d;
 CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     hint text;
@@ -52,8 +56,10 @@ SELECT pg_temp.try($$SELECT clickagg.run_billing(current_date - 3, 'EST5')$$) AS
 -------------------------------------------------------------------------------
 -- 11 Kolkata (+5:30), 12 Kathmandu (+5:45), 13 Los Angeles (DST), 14
 -- Kiritimati (+14), 15 UTC, 16 not in campaigns (so UTC); 17 and 18 UTC,
--- they change zone later; 19 Kolkata, a heavy user (below).
+-- they change zone later; 19 Kolkata, a heavy user (below); 10 Havana
+-- (midnight twice a year).
 INSERT INTO clickagg.campaigns (campaign_id, advertiser_id, name, time_zone) VALUES
+    (10, 1, 'havana', 'America/Havana'),
     (11, 1, 'kolkata', 'Asia/Kolkata'), (12, 1, 'kathmandu', 'Asia/Kathmandu'),
     (13, 1, 'los angeles', 'America/Los_Angeles'), (14, 1, 'kiritimati', 'Pacific/Kiritimati'),
     (15, 1, 'utc', 'UTC'), (17, 2, 'moves east', 'UTC'), (18, 2, 'moves west', 'UTC'),
@@ -66,6 +72,8 @@ SELECT c, (r - 1)::timestamp AT TIME ZONE 'UTC', (r + 2)::timestamp AT TIME ZONE
 UNION ALL
 SELECT 13, (x - 1)::timestamp AT TIME ZONE 'UTC', (x + 2)::timestamp AT TIME ZONE 'UTC'
   FROM d, unnest(ARRAY[la23, la25]) x
+UNION ALL
+SELECT 10, (hav - 1)::timestamp AT TIME ZONE 'UTC', (hav + 2)::timestamp AT TIME ZONE 'UTC' FROM d
 UNION ALL
 SELECT c, (today - 12)::timestamp AT TIME ZONE 'UTC', (today - 6)::timestamp AT TIME ZONE 'UTC'
   FROM d, unnest(ARRAY[17, 18]) c;
@@ -201,6 +209,14 @@ SELECT count(*) AS billed_day_differences FROM (
     (SELECT day, campaign_id, ad_id, time_zone, billable_clicks, spend_micros FROM clickagg.billing_daily WHERE campaign_id <= 16
      EXCEPT ALL
      SELECT local_day, campaign_id, ad_id, time_zone, clicks, spend_micros FROM truth_day WHERE campaign_id <= 16)) x;
+-- Havana's clocks fall back from 01:00 to 00:00 on day hav: its midnight
+-- comes twice and the day starts at the first, so it is 25 hours long and
+-- the day before 24, on the report and on the bill alike.
+SELECT x - hav AS day,
+       clickagg.local_midnight(x + 1, 'America/Havana') - clickagg.local_midnight(x, 'America/Havana') AS length,
+       (SELECT sum(clicks) FROM clickagg.clicks_per_local_day WHERE campaign_id = 10 AND local_day = x) AS reported,
+       (SELECT sum(billable_clicks) FROM clickagg.billing_daily WHERE campaign_id = 10 AND day = x) AS billed
+  FROM d, unnest(ARRAY[hav - 1, hav]) x ORDER BY 1;
 -- The campaigns that moved: days billed before keep their zone, the next
 -- unbilled day uses the new one.
 SELECT campaign_id, day - (SELECT today FROM d) AS day, time_zone, sum(billable_clicks) AS clicks
