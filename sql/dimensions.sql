@@ -301,6 +301,7 @@ SELECT count(*) > 0 AS reader_sees_publishers FROM clickagg.clicks_by_publisher_
 SELECT count(*) FROM clickagg.rollup_country_device_hour;
 RESET ROLE;
 
+DROP VIEW all_campaigns_mismatches;
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;

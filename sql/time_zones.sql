@@ -291,7 +291,7 @@ SELECT (x.time_zone), x.day - (SELECT r FROM d) AS day
   FROM clickagg.billing_days_of_partition((SELECT r FROM d)) x ORDER BY 1, 2;
 CREATE TEMP TABLE old_days AS
 SELECT DISTINCT x.time_zone, x.day
-  FROM (SELECT to_date(substr(c.relname, 11), 'YYYYMMDD') AS day
+  FROM (SELECT CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END AS day
           FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
          WHERE i.inhparent = 'clickagg.click_log'::regclass) p
  CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
@@ -321,7 +321,7 @@ SELECT clickagg.close_billing_day(max(day), 'America/Los_Angeles') FROM old_days
 SELECT count(*) > 0 AS dropped FROM clickagg.drop_expired_partitions();
 SELECT count(*) AS old_partitions_left FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
  WHERE i.inhparent = 'clickagg.click_log'::regclass
-   AND to_date(substr(c.relname, 11), 'YYYYMMDD') < ((now() - interval '45 days') AT TIME ZONE 'UTC')::date;
+   AND CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END < ((now() - interval '45 days') AT TIME ZONE 'UTC')::date;
 
 DROP VIEW truth_day, truth_hour;
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
