@@ -276,27 +276,29 @@ BEGIN
                conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
                users = hll_union(t.users, excluded.users)
 --end-for--
---for name | cols in device | device; publisher | publisher_id, placement_id; country_device | country, device--
-    ), rows_{name}_hour AS (
-        SELECT campaign_id, date_trunc('hour', bucket, 'UTC') AS level_bucket, ad_id, {cols}, clicks, invalid_clicks,
+-- (the breakdowns, keyed by campaign first, and the publishers across
+-- campaigns, by day first: each ordered as its key is)
+--for table | width | keys | key_order in device_hour | hour | campaign_id, ad_id, device | 2, 1, 3; publisher_hour | hour | campaign_id, ad_id, publisher_id, placement_id | 2, 1, 3; country_device_hour | hour | campaign_id, ad_id, country, device | 2, 1, 3; publisher_all_campaigns_day | day | publisher_id, placement_id | 1, 2, 3--
+    ), rows_{table} AS (
+        SELECT date_trunc('{width}', bucket, 'UTC') AS level_bucket, {keys}, clicks, invalid_clicks,
                duplicate_clicks, spend_micros, conversions, conversion_value_micros, users,
-               count(*) OVER (PARTITION BY campaign_id, date_trunc('hour', bucket, 'UTC'), ad_id, {cols}) AS rows_of_key
+               count(*) OVER (PARTITION BY date_trunc('{width}', bucket, 'UTC'), {keys}) AS rows_of_key
           FROM moved
-    ), to_{name}_hour AS (
-        INSERT INTO clickagg.rollup_{name}_hour AS t
-            (campaign_id, bucket, ad_id, {cols}, clicks, invalid_clicks, duplicate_clicks, spend_micros,
+    ), to_{table} AS (
+        INSERT INTO clickagg.rollup_{table} AS t
+            (bucket, {keys}, clicks, invalid_clicks, duplicate_clicks, spend_micros,
              conversions, conversion_value_micros, users)
-        SELECT campaign_id, level_bucket, ad_id, {cols}, clicks, invalid_clicks, duplicate_clicks,
+        SELECT level_bucket, {keys}, clicks, invalid_clicks, duplicate_clicks,
                spend_micros, conversions, conversion_value_micros, users
-          FROM rows_{name}_hour WHERE rows_of_key = 1
+          FROM rows_{table} WHERE rows_of_key = 1
         UNION ALL
-        SELECT campaign_id, level_bucket, ad_id, {cols},
+        SELECT level_bucket, {keys},
                sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
                sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
-          FROM rows_{name}_hour WHERE rows_of_key > 1
-         GROUP BY campaign_id, level_bucket, ad_id, {cols}
-         ORDER BY 1, 2, 3
-            ON CONFLICT (campaign_id, bucket, ad_id, {cols}) DO UPDATE
+          FROM rows_{table} WHERE rows_of_key > 1
+         GROUP BY level_bucket, {keys}
+         ORDER BY {key_order}
+            ON CONFLICT (bucket, {keys}) DO UPDATE
            SET clicks = t.clicks + excluded.clicks,
                invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
                duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
@@ -305,33 +307,6 @@ BEGIN
                conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
                users = hll_union(t.users, excluded.users)
 --end-for--
-    ), rows_publisher_all_campaigns_day AS (
-        SELECT date_trunc('day', bucket, 'UTC') AS level_bucket, publisher_id, placement_id, clicks,
-               invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros, users,
-               count(*) OVER (PARTITION BY date_trunc('day', bucket, 'UTC'), publisher_id, placement_id) AS rows_of_key
-          FROM moved
-    ), to_publisher_all_campaigns_day AS (
-        INSERT INTO clickagg.rollup_publisher_all_campaigns_day AS t
-            (bucket, publisher_id, placement_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
-             conversions, conversion_value_micros, users)
-        SELECT level_bucket, publisher_id, placement_id, clicks, invalid_clicks, duplicate_clicks,
-               spend_micros, conversions, conversion_value_micros, users
-          FROM rows_publisher_all_campaigns_day WHERE rows_of_key = 1
-        UNION ALL
-        SELECT level_bucket, publisher_id, placement_id,
-               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
-               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
-          FROM rows_publisher_all_campaigns_day WHERE rows_of_key > 1
-         GROUP BY 1, 2, 3
-         ORDER BY 1, 2, 3
-            ON CONFLICT (bucket, publisher_id, placement_id) DO UPDATE
-           SET clicks = t.clicks + excluded.clicks,
-               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
-               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
-               spend_micros = t.spend_micros + excluded.spend_micros,
-               conversions = t.conversions + excluded.conversions,
-               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
-               users = hll_union(t.users, excluded.users)
     )
     SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
 --end-for--
