@@ -15,7 +15,7 @@
  * Locking: each unit of work takes the share lock on the extension first
  * (background.c), then what fold_rollups() takes: a transaction-level
  * advisory lock, so that the folder and a fold run by hand take turns, then
- * RowExclusiveLock on the deltas and the three levels.
+ * RowExclusiveLock on the deltas, the three levels and the breakdowns.
  *
  * Copyright (c) 2026, the clickagg authors
  *

@@ -5,7 +5,7 @@
 -- (Zipf-like over the 250 codes ingest accepts) and an agent of six real
 -- ones; one click in sixteen with its device supplied (the others derived);
 -- a publisher per click (Zipf-like over 5,000: a campaign meets thousands)
--- and one of its placements (Zipf-like over 8), drawn from a second hash
+-- and one of its placements (Zipf-like over 1..8), drawn from a second hash
 -- (bits of their own, so that publishers and placements are independent
 -- of each other and of the ad); 5% of each batch copies of the batch
 -- before (retries).
@@ -31,7 +31,7 @@ LANGUAGE sql STABLE AS $$
            k.codes[least(cardinality(k.codes),
                          floor(exp(((hashint8(u.u) >> 16) & 65535) / 65536.0 * ln(cardinality(k.codes))))::int)],
            CASE WHEN (x.h >> 60) & 15 = 0 THEN 'mobile' END,
-           a.publisher, a.publisher * 10 + floor(exp(((x.h2 >> 16) & 65535) / 65536.0 * ln(8)))::bigint
+           a.publisher, a.publisher * 10 + floor(exp(((x.h2 >> 16) & 65535) / 65536.0 * ln(9)))::bigint
       FROM bench_clock c, bench_countries k,
            (SELECT b AS bb, i FROM generate_series(1, 95000) i
             UNION ALL

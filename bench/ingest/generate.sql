@@ -73,7 +73,7 @@ SELECT i::float8 AS pos,
                floor(random() * (SELECT count(*) FROM bot_slots))::int AS bot_slot
           FROM generate_series(1, :uniques) AS i) g
   JOIN ua_slots a ON a.slot = g.agent_slot
-  JOIN bot_slots b ON b.slot = g.bot_slot;
+  LEFT JOIN bot_slots b ON b.slot = g.bot_slot;  -- (no crawlers given: those rows have no agent)
 
 -- Exact copies of random clicks, up to 20,000 positions later.
 INSERT INTO bench_rows
