@@ -157,6 +157,32 @@ ALTER SYSTEM RESET clickagg.history_cache_size;
 ALTER SYSTEM RESET clickagg.dedup_cache_size;
 SELECT pg_reload_conf();
 
+-------------------------------------------------------------------------------
+-- A backlog of rollup deltas is folded a window of the table at a time
+-- (clickagg.fold_window_size, here 2 blocks of some 80): every delta row
+-- once, into the totals and every breakdown.
+-------------------------------------------------------------------------------
+ALTER SYSTEM SET clickagg.fold_window_size = 2;
+SELECT pg_reload_conf();
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros, publisher_id)
+SELECT date_trunc('minute', now()) - interval '1 minute' + g * interval '1 ms', 1, 909, 'backlog ' || g,
+       'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 3, g
+  FROM generate_series(1, 3000) g;
+SELECT clickagg.wait_for_stream();
+DO $$
+BEGIN
+    FOR i IN 1..600 LOOP
+        EXIT WHEN NOT EXISTS (SELECT FROM clickagg.rollup_deltas WHERE campaign_id = 909);
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+END $$;
+SELECT count(*) AS deltas_left FROM clickagg.rollup_deltas WHERE campaign_id = 909;
+SELECT sum(clicks) AS minute_totals, sum(spend_micros) AS spend FROM clickagg.rollup_minute WHERE campaign_id = 909;
+SELECT count(*) AS publisher_rows, sum(clicks) AS publisher_totals FROM clickagg.rollup_publisher_hour WHERE campaign_id = 909;
+SELECT sum(mismatched_rows) AS breakdown_mismatches FROM clickagg.breakdown_mismatches();
+ALTER SYSTEM RESET clickagg.fold_window_size;
+SELECT pg_reload_conf();
+
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;

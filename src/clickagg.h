@@ -224,6 +224,7 @@ extern int	clickagg_batch_size;
 extern int	clickagg_max_clock_skew_s;
 extern int	clickagg_retention_s;
 extern int	clickagg_fold_interval_ms;
+extern int	clickagg_fold_window_blocks;
 extern int	clickagg_billing_delay_s;
 extern int	clickagg_billing_cycle_s;
 extern int	clickagg_max_clicks_per_user_day;

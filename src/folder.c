@@ -5,7 +5,11 @@
  *		clickagg.fold_interval, then judges the IP click rate.
  *
  * A fold is one call of clickagg.fold_rollups() (the SQL does the sums; see
- * rollup.c for why passes only append deltas).  A fold that fails for some
+ * rollup.c for why passes only append deltas), or, over a backlog, of
+ * clickagg.fold_rollup_rows() for the rows of a window of the deltas' heap
+ * blocks, window after window without a pause: any set of committed delta
+ * rows may be folded on its own, and a bounded one keeps every fold's sorts
+ * in memory and its transaction short.  A fold that fails for some
  * of its rows has them isolated (isolation.c) and set aside in
  * clickagg.rejected_rollup_deltas, the others folded, in one transaction;
  * one that fails as a whole is retried after a growing pause.  The IP
@@ -43,6 +47,14 @@ PG_FUNCTION_INFO_V1(clickagg_folder_counters);
 
 /* Failed folds, retried after a pause (isolation.c). */
 static Retry fold_retry;
+
+/*
+ * Where the next window of the deltas' blocks starts: a table bigger than
+ * clickagg.fold_window_size (8 MB, some 40,000 delta rows) is folded a
+ * window at a time, the windows in turn, so that every row waits one sweep
+ * at most.
+ */
+static BlockNumber next_window = 0;
 
 /* The delta rows of a fold being isolated, by TID. */
 typedef struct FoldBatch
@@ -86,6 +98,31 @@ fold_rows(void *arg, int start, int end)
 	f->folded += end - start;
 }
 
+/* The rows of a window (load_delta_tids). */
+static void
+fold_window(void *arg)
+{
+	FoldBatch  *f = (FoldBatch *) arg;
+
+	if (f->n > 0)
+		fold_rows(f, 0, f->n);
+}
+
+/* The deltas' size in heap blocks. */
+static BlockNumber
+delta_blocks(void)
+{
+	bool		isnull;
+	Datum		blocks;
+
+	if (SPI_execute("SELECT pg_catalog.pg_relation_size('clickagg.rollup_deltas'::pg_catalog.regclass)"
+					" / pg_catalog.current_setting('block_size')::bigint", true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not size clickagg.rollup_deltas");
+	blocks = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? 0 : (BlockNumber) DatumGetInt64(blocks);
+}
+
 /* Keep a delta row that fails every fold in clickagg.rejected_rollup_deltas. */
 static void
 set_aside_delta(void *arg, int item, const ErrorData *edata)
@@ -108,13 +145,24 @@ forget_nothing(void *arg)
 	/* a fold caches nothing */
 }
 
-/* Every committed delta row's TID, for isolating a fold that failed. */
+/*
+ * The TIDs of the committed delta rows in blocks [first, first + count), or
+ * of every one when count is 0: a window to fold, or the rows of a failed
+ * fold to isolate.
+ */
 static void
-load_delta_tids(FoldBatch *f)
+load_delta_tids(FoldBatch *f, BlockNumber first, BlockNumber count)
 {
 	uint64		i;
+	char		sql[160];
 
-	if (SPI_execute("SELECT ctid FROM clickagg.rollup_deltas ORDER BY ctid", true, 0) != SPI_OK_SELECT)
+	if (count == 0)
+		snprintf(sql, sizeof(sql), "SELECT ctid FROM clickagg.rollup_deltas ORDER BY ctid");
+	else
+		snprintf(sql, sizeof(sql),
+				 "SELECT ctid FROM clickagg.rollup_deltas WHERE ctid >= '(%u,0)' AND ctid < '(%u,0)' ORDER BY ctid",
+				 first, first + count);
+	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read clickagg.rollup_deltas");
 	f->n = (int) SPI_processed;
 	f->tids = palloc(sizeof(ItemPointerData) * Max(f->n, 1));
@@ -143,13 +191,15 @@ note_fold_error(const ErrorNote *note)
 }
 
 /*
- * One fold, in its own transaction.  Waits for a fold run by hand
- * (clickagg.fold_rollups()) rather than skipping: the folder is the only
- * process that folds on its own.  A fold that fails for its rows is
- * isolated (isolation.c): the rows that fail are set aside in
- * clickagg.rejected_rollup_deltas, the others folded, in this transaction.
+ * One fold, in its own transaction: every delta row, or over a backlog the
+ * rows of the next window of blocks (then returns true: fold again at
+ * once).  Waits for a fold run by hand (clickagg.fold_rollups()) rather than
+ * skipping: the folder is the only process that folds on its own.  A fold
+ * that fails for its rows is isolated (isolation.c): the rows that fail are
+ * set aside in clickagg.rejected_rollup_deltas, the others folded, in this
+ * transaction.
  */
-static void
+static bool
 fold_once(void)
 {
 	FoldBatch	f = {0};
@@ -157,22 +207,40 @@ fold_once(void)
 	ErrorNote	note = {0};
 	int			set_aside = 0;
 	bool		usable;
+	BlockNumber blocks = 0;
+	BlockNumber window = 0;
 
 	clickagg_work_begin("folding rollup deltas");
 
 	usable = clickagg_extension_usable();
-	if (usable && (edata = clickagg_in_subtransaction(fold_all, &f)) != NULL)
+	if (usable && (blocks = delta_blocks()) > (BlockNumber) clickagg_fold_window_blocks)
+	{
+		if (next_window >= blocks)
+			next_window = 0;
+		window = next_window;
+		load_delta_tids(&f, window, (BlockNumber) clickagg_fold_window_blocks);
+		next_window += (BlockNumber) clickagg_fold_window_blocks;
+		edata = clickagg_in_subtransaction(fold_window, &f);
+	}
+	else if (usable)
+	{
+		next_window = 0;
+		edata = clickagg_in_subtransaction(fold_all, &f);
+		if (edata != NULL)
+			load_delta_tids(&f, 0, 0);
+	}
+	if (edata != NULL)
 	{
 		BisectCalls calls = {fold_rows, set_aside_delta, forget_nothing, &f, NULL};
 		ErrorData  *last = NULL;
 
-		load_delta_tids(&f);
 		f.folded = 0;
 		set_aside = clickagg_bisect(&calls, f.n, 0, Max(8, f.n / 8), &last);
 		clickagg_note_error(&note, last != NULL ? last : edata);
 	}
 	if (usable)
-		elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows in %ld ms", f.folded,
+		elog(DEBUG1, "clickagg: folded " INT64_FORMAT " rollup delta rows (of %u blocks from block %u) in %ld ms",
+			 f.folded, blocks, window,
 			 (long) TimestampDifferenceMilliseconds(GetCurrentStatementStartTimestamp(),
 													GetCurrentTimestamp()));
 
@@ -191,21 +259,26 @@ fold_once(void)
 				 errdetail("The last: %s", note.text),
 				 errhint("They are kept in clickagg.rejected_rollup_deltas; the day's reconciliation flags their rows.")));
 	}
+	/* (the sweep goes on until its last window; then a pause, and again) */
+	return blocks > (BlockNumber) clickagg_fold_window_blocks && next_window < blocks;
 }
 
 /*
  * A fold, unless a failed one's retry is not due yet: a fold that fails as
  * a whole (the environment, or most rows failing) rolls back (the deltas
- * stay, the views still count them) and is retried after a pause.
+ * stay, the views still count them) and is retried after a pause.  True
+ * when a backlog waits (fold again without a pause).
  */
-static void
+static bool
 fold_step(void)
 {
+	bool		backlog = false;
+
 	if (!clickagg_retry_due(&fold_retry, GetCurrentTimestamp()))
-		return;
+		return false;
 	PG_TRY();
 	{
-		fold_once();
+		backlog = fold_once();
 		clickagg_retry_succeeded(&fold_retry);
 		pg_atomic_write_u32(&clickagg_shared->folder.failing, 0);
 	}
@@ -220,6 +293,7 @@ fold_step(void)
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
+	return backlog;
 }
 
 /* One SQL call in a transaction of its own (the folder's). */
@@ -291,6 +365,7 @@ clickagg_folder_main(Datum main_arg)
 	{
 		TimestampTz since = GetCurrentTimestamp();
 		long		remaining;
+		bool		backlog;
 
 		/* the latch is also set by signals that are not for us (sinval) */
 		while ((remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
@@ -306,8 +381,12 @@ clickagg_folder_main(Datum main_arg)
 				ProcessConfigFile(PGC_SIGHUP);
 			}
 		}
-		fold_step();
-		judge_step();
+		do
+		{
+			CHECK_FOR_INTERRUPTS();
+			backlog = fold_step();
+			judge_step();
+		} while (backlog);
 	}
 }
 

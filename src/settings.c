@@ -31,6 +31,7 @@ int			clickagg_batch_size = 50000;
 int			clickagg_max_clock_skew_s = 300;
 int			clickagg_retention_s = 45 * SECS_PER_DAY;
 int			clickagg_fold_interval_ms = 5000;
+int			clickagg_fold_window_blocks = 1024;
 int			clickagg_billing_delay_s = 2 * SECS_PER_HOUR;
 int			clickagg_billing_cycle_s = 31 * SECS_PER_DAY;
 int			clickagg_max_clicks_per_user_day = 50;
@@ -213,6 +214,16 @@ clickagg_settings_init(void)
 							5000, 100, 10 * 60 * 1000,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("clickagg.fold_window_size",
+							"Most rollup deltas one fold takes, in table storage; a bigger backlog is folded this much at a time.",
+							"A window of the deltas' heap after another, without a pause until every window had its turn: "
+							"each fold's sorts stay in work_mem and its transaction short.",
+							&clickagg_fold_window_blocks,
+							1024, 1, INT_MAX / 2,
+							PGC_SIGHUP,
+							GUC_UNIT_BLOCKS,
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("clickagg.batch_size",
