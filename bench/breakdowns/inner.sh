@@ -18,9 +18,12 @@ wait
 t1=$(date +%s.%N)
 psql -qAtX -c "SELECT clickagg.wait_for_stream('2 hours')" >/dev/null
 t2=$(date +%s.%N)
+# (the folder folds the backlog, a window at a time: wait for it)
+until [ "$(psql -qAtX -c "SELECT NOT EXISTS (SELECT FROM clickagg.rollup_deltas)")" = t ]; do sleep 5; done
+t3=$(date +%s.%N)
 psql -qX -c "SELECT clickagg.fold_rollups()" -c "VACUUM ANALYZE" >/dev/null
-awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$clicks" 'BEGIN {
-    printf "loaded in %.0f s, in the rollups %.0f s after the first row (%.0f clicks/s end to end)\n", b - a, c - a, n / (c - a) }'
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$clicks" 'BEGIN {
+    printf "loaded in %.0f s, in the log %.0f s after the first row (%.0f clicks/s end to end), folded into the rollups %.0f s after it\n", b - a, c - a, n / (c - a), d - a }'
 psql -qAtX -c "SELECT 'logged ' || l.n || ' clicks; fold: ' || f.calls || ' folds, ' || round(f.total_time / 1000) || ' s, ' ||
                       round((f.total_time * 1000 / l.n)::numeric, 2) || ' us per logged click'
                  FROM (SELECT count(*) AS n FROM clickagg.click_log) l,
