@@ -4,10 +4,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 clicks=${CLICKS:-50000000}
 batches=$((clicks / 100000))
-psql -qX -v ON_ERROR_STOP=1 -f "$here/setup.sql" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -v batches="$batches" -f "$here/setup.sql" >/dev/null
 
 echo
-echo "== Load: $clicks clicks ($batches transactions of 100,000 rows, 5% copies) by 2 sessions, over 8 days"
+echo "== Load: $clicks clicks ($batches transactions of 100,000 rows, 5% copies) by 2 sessions, 8 days in time order (1 in 32 late)"
 t0=$(date +%s.%N)
 for session in 0 1; do
     (for b in $(seq $((1 + session)) 2 "$batches"); do

@@ -1,6 +1,8 @@
 -- bench/breakdowns: the click generator.  Batch b of 100,000 clicks, row i,
 -- all from a hash of (b, i): event times over the last 8 days (so over 7
--- whole UTC days and today); 10,000 ads in 500 campaigns, Zipf-like (ad 1,
+-- whole UTC days and today), in order, as a stream of those days arrives
+-- (batch b holds the b-th slice of the 8 days), one click in 32 late (any
+-- time of the 8 days); 10,000 ads in 500 campaigns, Zipf-like (ad 1,
 -- of campaign 1000, the busiest); 4 million users, each with a country
 -- (Zipf-like over the 250 codes ingest accepts) and an agent of six real
 -- ones; one click in sixteen with its device supplied (the others derived);
@@ -12,14 +14,17 @@
 CREATE EXTENSION clickagg CASCADE;
 
 \ir ../data/countries.sql
-CREATE TABLE bench_clock AS SELECT date_trunc('hour', now()) AS started;
+CREATE TABLE bench_clock AS SELECT date_trunc('hour', now()) AS started, :batches::bigint AS batches;
 
 CREATE FUNCTION bench_gen(b bigint)
 RETURNS TABLE (event_time timestamptz, campaign_id bigint, ad_id bigint, user_id text,
                user_agent text, cost_micros bigint, country text, device text,
                publisher_id bigint, placement_id bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT c.started - ((x.h & 1048575) / 1048576.0) * interval '8 days',
+    SELECT CASE WHEN (x.h2 >> 40) & 31 = 0
+                THEN c.started - ((x.h & 1048575) / 1048576.0) * interval '8 days'
+                ELSE c.started - interval '8 days'
+                     + ((s.bb - 1 + (x.h & 1048575) / 1048576.0) / c.batches) * interval '8 days' END,
            1000 + a.ad / 20, a.ad, 'u' || u.u,
            (ARRAY['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
                   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1',
