@@ -158,6 +158,7 @@ COMMENT ON VIEW clickagg.campaign_zone_periods IS
 CREATE OR REPLACE FUNCTION clickagg.local_midnight(day date, zone text)
 RETURNS timestamptz
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 RETURN (SELECT CASE WHEN m.t < c.t AND (m.t AT TIME ZONE zone)::date >= day THEN m.t ELSE c.t END
           FROM (SELECT day::timestamp AT TIME ZONE zone AS t) c,
                LATERAL (SELECT (day::timestamp - ((c.t - interval '3 hours') AT TIME ZONE zone
