@@ -50,7 +50,7 @@ static Retry fold_retry;
 
 /*
  * Where the next window of the deltas' blocks starts: a table bigger than
- * clickagg.fold_window_size (8 MB, some 40,000 delta rows) is folded a
+ * clickagg.fold_window_size (8 MB, some 60,000 delta rows) is folded a
  * window at a time, the windows in turn, so that every row waits one sweep
  * at most.
  */
