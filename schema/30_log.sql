@@ -106,6 +106,17 @@ $$;
 COMMENT ON FUNCTION clickagg.create_click_partition(date) IS
 'Create the raw-log partition of one UTC day if it is missing (the workers call it; no ingest role needs DDL rights)';
 
+-- The UTC day of a partition, from the name create_click_partition gives
+-- it; NULL for any other name (a partition someone else attached, or any
+-- catalog row a plan tests before its join keeps the log's partitions).
+CREATE OR REPLACE FUNCTION clickagg.click_partition_day(relname name)
+RETURNS date
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+RETURN CASE WHEN relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(relname, 11), 'YYYYMMDD') END;
+COMMENT ON FUNCTION clickagg.click_partition_day(name) IS
+'Internal: the UTC day of a raw-log partition named by clickagg.create_click_partition (NULL for other names)';
+
 --install-only--
 -- Append-only, whatever session_replication_role is (a trigger that is
 -- not ALWAYS is skipped under "replica").

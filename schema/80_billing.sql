@@ -719,12 +719,9 @@ BEGIN
     END IF;
     -- The local days with clicks in a partition: the UTC day, and the
     -- local days of the zones campaigns bill in over it.
-    -- (a partition's day from its name, behind a CASE: the planner may test
-    -- the date on other catalog rows before the join keeps the log's
-    -- partitions, and those names are no dates)
     FOR d IN
         SELECT DISTINCT x.day, x.time_zone
-          FROM (SELECT CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END AS day
+          FROM (SELECT clickagg.click_partition_day(c.relname) AS day
                   FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
                  WHERE i.inhparent = 'clickagg.click_log'::regclass) p
          CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
@@ -893,7 +890,7 @@ BEGIN
                       ', ' ORDER BY x.day, x.time_zone)
       INTO blocked
       FROM (SELECT DISTINCT x.day, x.time_zone
-              FROM (SELECT CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END AS day
+              FROM (SELECT clickagg.click_partition_day(c.relname) AS day
                       FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
                      WHERE i.inhparent = 'clickagg.click_log'::regclass) p
              CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
@@ -907,10 +904,10 @@ BEGIN
                   HINT = 'Run clickagg.run_billing(day, zone) and clickagg.close_billing_day(day, zone) for them first (UTC days: run_billing(day), close_billing_day(day)).';
     END IF;
     FOR part IN
-        SELECT c.oid::regclass AS rel, CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END AS day
+        SELECT c.oid::regclass AS rel, clickagg.click_partition_day(c.relname) AS day
           FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
          WHERE i.inhparent = 'clickagg.click_log'::regclass
-           AND CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END < cutoff
+           AND clickagg.click_partition_day(c.relname) < cutoff
          ORDER BY 2
     LOOP
         EXECUTE format('DROP TABLE %s', part.rel);

@@ -297,7 +297,7 @@ SELECT (x.time_zone), x.day - (SELECT r FROM d) AS day
   FROM clickagg.billing_days_of_partition((SELECT r FROM d)) x ORDER BY 1, 2;
 CREATE TEMP TABLE old_days AS
 SELECT DISTINCT x.time_zone, x.day
-  FROM (SELECT CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END AS day
+  FROM (SELECT clickagg.click_partition_day(c.relname) AS day
           FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
          WHERE i.inhparent = 'clickagg.click_log'::regclass) p
  CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
@@ -327,7 +327,7 @@ SELECT clickagg.close_billing_day(max(day), 'America/Los_Angeles') FROM old_days
 SELECT count(*) > 0 AS dropped FROM clickagg.drop_expired_partitions();
 SELECT count(*) AS old_partitions_left FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
  WHERE i.inhparent = 'clickagg.click_log'::regclass
-   AND CASE WHEN c.relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(c.relname, 11), 'YYYYMMDD') END < ((now() - interval '45 days') AT TIME ZONE 'UTC')::date;
+   AND clickagg.click_partition_day(c.relname) < ((now() - interval '45 days') AT TIME ZONE 'UTC')::date;
 
 DROP VIEW truth_day, truth_hour;
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
