@@ -174,148 +174,18 @@ LANGUAGE C VOLATILE STRICT;
 COMMENT ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint) IS
 'Internal: notes which group of a pass the rollup row being made comes from; returns campaign_id';
 
--- A pass's rollup rows, grouped by the worker (src/rollup.c): one array
--- element per (campaign, minute, ad, country, device, publisher,
--- placement).  A group's users come as one hash
--- when there is one (most groups: hll_add() to an empty sketch costs what a
--- scalar function does) and as (group, hash) pairs when there are several
--- (hll_add_agg() sets up a 128 kB state per group, so only for those).
-CREATE OR REPLACE FUNCTION clickagg.record_rollup_groups(campaigns bigint[], buckets timestamptz[], ads bigint[],
-                                              countries smallint[], devices smallint[],
-                                              publishers bigint[], placements bigint[],
-                                              clicks bigint[], invalid bigint[], duplicates bigint[],
-                                              spend bigint[], user_counts integer[], one_user bigint[],
-                                              multi_groups integer[], multi_users bigint[])
-RETURNS void
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    WITH several AS (
-        SELECT k, hll_add_agg(hll_hash_bigint(u), 13, 5, -1, 1) AS users
-          FROM unnest(multi_groups, multi_users) AS x(k, u)
-         GROUP BY k
-    )
-    INSERT INTO clickagg.rollup_deltas
-        (campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users,
-         country, device, publisher_id, placement_id)
-    SELECT clickagg.rollup_row_in_hand(g.k::integer, g.c), g.b, g.a, g.n, g.i, g.d, g.s,
-           CASE g.nu WHEN 0 THEN hll_empty(13, 5, -1, 1)
-                     WHEN 1 THEN hll_add(hll_empty(13, 5, -1, 1), hll_hash_bigint(g.u))
-                     ELSE m.users END,
-           g.co, g.dv, g.pu, g.pl
-      FROM unnest(campaigns, buckets, ads, clicks, invalid, duplicates, spend, user_counts, one_user,
-                  countries, devices, publishers, placements)
-           WITH ORDINALITY AS g(c, b, a, n, i, d, s, nu, u, co, dv, pu, pl, k)
-      LEFT JOIN several m ON m.k = g.k;
-END
-$$;
-COMMENT ON FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], smallint[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) IS
-'Internal: appends one stream pass''s minute rollup rows, grouped by the worker, to clickagg.rollup_deltas';
-
 -- The fold, over every committed delta row (fold_rollups()) or over the
--- rows the folder names while it isolates a failing fold.  It moves them
--- into the minute, hour and day totals and every breakdown in one
--- transaction: a reader sees a delta either in the deltas or in all the
--- totals, never in some only.  The transaction-level advisory lock makes one fold at a time, so
--- no two transactions ever update the same total row.  Most keys have one
--- row (a delta row per key and pass; a minute row per hour or day key), and
--- hll_union_agg() sets up a 128 kB state per group, so a row alone under
--- its key is taken as it is and only keys with several rows are aggregated.
--- (The statement for the two row sets and the three levels is written once.)
+-- rows the folder names while it isolates a failing fold (src/fold.c).  It
+-- moves them into the minute, hour and day totals and every breakdown in
+-- one transaction: a reader sees a delta either in the deltas or in all the
+-- totals, never in some only.  A transaction-level advisory lock makes one
+-- fold at a time, so no two transactions ever update the same total row.
 CREATE OR REPLACE FUNCTION clickagg.fold_rollup_rows(rows_to_fold tid[])
 RETURNS bigint
-LANGUAGE plpgsql
-AS $$
-DECLARE
-    folded bigint;
-BEGIN
-    -- keys: 'clic', 'fold' as int4 (0x636c6963, 0x666f6c64)
-    PERFORM pg_advisory_xact_lock(1668048227, 1718578276);
---for branch | rows in IF rows_to_fold IS NULL THEN | ; ELSE | WHERE d.ctid = ANY (rows_to_fold)--
-    {branch}
-    WITH deleted AS (
-        DELETE FROM clickagg.rollup_deltas d {rows} RETURNING d.*
-    ), moved AS (
-        SELECT d.*, count(*) OVER (PARTITION BY campaign_id, bucket, ad_id) AS rows_of_key
-          FROM deleted d
-    ), minute AS (
-        SELECT campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros,
-               conversions, conversion_value_micros, users, 1::bigint AS delta_rows
-          FROM moved WHERE rows_of_key = 1
-        UNION ALL
-        SELECT campaign_id, bucket, ad_id,
-               sum(clicks)::bigint, sum(invalid_clicks)::bigint, sum(duplicate_clicks)::bigint,
-               sum(spend_micros)::bigint, sum(conversions)::bigint,
-               sum(conversion_value_micros)::bigint, hll_union_agg(users), count(*)
-          FROM moved WHERE rows_of_key > 1
-         GROUP BY campaign_id, bucket, ad_id
---for level | level_bucket in minute | bucket; hour | date_trunc('hour', bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC')--
-    ), rows_{level} AS (
-        SELECT campaign_id, {level_bucket} AS level_bucket, ad_id, clicks, invalid_clicks, duplicate_clicks,
-               spend_micros, conversions, conversion_value_micros, users,
-               count(*) OVER (PARTITION BY campaign_id, {level_bucket}, ad_id) AS rows_of_key
-          FROM minute
-    ), to_{level} AS (
-        INSERT INTO clickagg.rollup_{level} AS t
-        SELECT campaign_id, level_bucket, ad_id, clicks, invalid_clicks, duplicate_clicks,
-               spend_micros, conversions, conversion_value_micros, users
-          FROM rows_{level} WHERE rows_of_key = 1
-        UNION ALL
-        SELECT campaign_id, level_bucket, ad_id,
-               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
-               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
-          FROM rows_{level} WHERE rows_of_key > 1
-         GROUP BY 1, 2, 3
-         ORDER BY 1, 2, 3
-            ON CONFLICT (campaign_id, bucket, ad_id) DO UPDATE
-           SET clicks = t.clicks + excluded.clicks,
-               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
-               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
-               spend_micros = t.spend_micros + excluded.spend_micros,
-               conversions = t.conversions + excluded.conversions,
-               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
-               users = hll_union(t.users, excluded.users)
---end-for--
--- (the breakdowns, keyed by campaign first, and the publishers across
--- campaigns, by day first: each ordered as its key is)
---for table | width | keys | key_order in device_hour | hour | campaign_id, ad_id, device | 2, 1, 3; publisher_hour | hour | campaign_id, ad_id, publisher_id, placement_id | 2, 1, 3; country_device_hour | hour | campaign_id, ad_id, country, device | 2, 1, 3; publisher_all_campaigns_day | day | publisher_id, placement_id | 1, 2, 3--
-    ), rows_{table} AS (
-        SELECT date_trunc('{width}', bucket, 'UTC') AS level_bucket, {keys}, clicks, invalid_clicks,
-               duplicate_clicks, spend_micros, conversions, conversion_value_micros, users,
-               count(*) OVER (PARTITION BY date_trunc('{width}', bucket, 'UTC'), {keys}) AS rows_of_key
-          FROM moved
-    ), to_{table} AS (
-        INSERT INTO clickagg.rollup_{table} AS t
-            (bucket, {keys}, clicks, invalid_clicks, duplicate_clicks, spend_micros,
-             conversions, conversion_value_micros, users)
-        SELECT level_bucket, {keys}, clicks, invalid_clicks, duplicate_clicks,
-               spend_micros, conversions, conversion_value_micros, users
-          FROM rows_{table} WHERE rows_of_key = 1
-        UNION ALL
-        SELECT level_bucket, {keys},
-               sum(clicks), sum(invalid_clicks), sum(duplicate_clicks), sum(spend_micros),
-               sum(conversions), sum(conversion_value_micros), hll_union_agg(users)
-          FROM rows_{table} WHERE rows_of_key > 1
-         GROUP BY level_bucket, {keys}
-         ORDER BY {key_order}
-            ON CONFLICT (bucket, {keys}) DO UPDATE
-           SET clicks = t.clicks + excluded.clicks,
-               invalid_clicks = t.invalid_clicks + excluded.invalid_clicks,
-               duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
-               spend_micros = t.spend_micros + excluded.spend_micros,
-               conversions = t.conversions + excluded.conversions,
-               conversion_value_micros = t.conversion_value_micros + excluded.conversion_value_micros,
-               users = hll_union(t.users, excluded.users)
---end-for--
-    )
-    SELECT coalesce(sum(delta_rows), 0) INTO folded FROM minute;
---end-for--
-    END IF;
-    RETURN folded;
-END
-$$;
+AS 'MODULE_PATHNAME', 'clickagg_fold_rollup_rows'
+LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION clickagg.fold_rollup_rows(tid[]) IS
-'Internal: folds the given rollup delta rows (all when NULL) into the minute, hour and day totals; the folder isolates a failing fold with it';
+'Internal: folds the given rollup delta rows (all when NULL) into the minute, hour and day totals and the breakdowns; the folder isolates a failing fold with it';
 
 CREATE OR REPLACE FUNCTION clickagg.fold_rollups()
 RETURNS bigint
@@ -354,17 +224,14 @@ $$;
 COMMENT ON FUNCTION clickagg.set_aside_rollup_delta(tid, text, text) IS
 'Internal: the folder keeps a rollup delta row that failed every fold in clickagg.rejected_rollup_deltas';
 
--- (search path: hll's functions by its schema, which only the install knows;
--- readers need USAGE on it, since hll looks its functions up by name when
--- they merge sketches)
+-- (readers need USAGE on hll's schema, which only the install knows, since
+-- hll looks its functions up by name when they merge sketches)
 DO $pin$
 DECLARE
     hll_schema name := (SELECT n.nspname FROM pg_catalog.pg_extension e
                           JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
                          WHERE e.extname = 'hll');
 BEGIN
-    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], smallint[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
-    EXECUTE pg_catalog.format('ALTER FUNCTION clickagg.fold_rollup_rows(tid[]) SET search_path = pg_catalog, %I, pg_temp', hll_schema);
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO clickagg_reader', hll_schema);
 END
 $pin$;
@@ -563,7 +430,6 @@ COMMENT ON VIEW clickagg.clicks_per_day IS
 -- Privileges: readers read the views and campaigns; admins the tables, and
 -- may edit campaigns and fold.
 REVOKE ALL ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint),
-    clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], smallint[], smallint[], bigint[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]),
     clickagg.fold_rollup_rows(tid[]), clickagg.fold_rollups(), clickagg.set_aside_rollup_delta(tid, text, text)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.fold_rollups() TO clickagg_admin;

@@ -21,6 +21,16 @@ RETURNS record
 AS 'MODULE_PATHNAME', 'clickagg_folder_counters'
 LANGUAGE C VOLATILE;
 
+-- Where the workers' time goes: each stage of a pass (src/pass.c), summed
+-- over the streams since server start, with the arrivals moved; and the
+-- folder's folds, with the delta rows folded.
+CREATE OR REPLACE FUNCTION clickagg.stage_times(OUT stage text, OUT seconds float8, OUT rows bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'clickagg_stage_times'
+LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION clickagg.stage_times() IS
+'Seconds the workers spent in each stage of their passes since server start (rows: arrivals moved), and the folder in its folds (rows: delta rows folded)';
+
 -- The oldest transaction, begun over a second ago, that holds a lock on a
 -- segment of each stream: until it ends, those segments cannot be truncated
 -- (SECURITY DEFINER: pg_stat_activity shows other roles' transactions to
@@ -126,7 +136,9 @@ COMMENT ON VIEW clickagg.fold_status IS
 'The folder: last fold, delta rows waiting, failed folds since server start (failing: in a row now), the last error, delta rows set aside (since start, and in clickagg.rejected_rollup_deltas in all)';
 
 -- Privileges: the health views are the readers' (dashboards, alerts).
-REVOKE ALL ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins()
+REVOKE ALL ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins(),
+    clickagg.stage_times() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins(),
+    clickagg.stage_times()
     TO clickagg_reader;
 GRANT SELECT ON clickagg.stream_status, clickagg.stream_health, clickagg.fold_status TO clickagg_reader;

@@ -180,6 +180,57 @@ SELECT count(*) AS workers, bool_and(clicks_per_second >= 0) AS rates,
        bool_and(state = 'running') AS running
   FROM clickagg.stream_status;
 
+-- The fold merges a key's sketches as hll_union_agg() would: with the
+-- folder held off, one minute of one ad gets a delta of 3,000 users of one
+-- stream (hll's FULL form), then one of 1,000 others (SPARSE), then one of
+-- 100 of both (EXPLICIT); folded, the minute's sketch is, byte for byte,
+-- hll_add_agg() of its users in the log, and so are the hour's and day's.
+SELECT pg_advisory_lock(1668048227, 1718578276) IS NOT NULL AS folds_held_off;
+CREATE TEMP TABLE dense AS
+SELECT u, row_number() OVER (ORDER BY u) AS n
+  FROM (SELECT 'dense ' || g AS u FROM generate_series(1, 40000) g) x
+ WHERE clickagg.user_stream(u) = 0;
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT date_trunc('minute', now()) - interval '50 minutes', 13, 1, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1
+  FROM dense WHERE n <= 3000;
+SELECT clickagg.wait_for_stream();
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT date_trunc('minute', now()) - interval '50 minutes' + interval '1 s', 13, 1, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1
+  FROM dense WHERE n BETWEEN 3001 AND 4000;
+SELECT clickagg.wait_for_stream();
+INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
+SELECT date_trunc('minute', now()) - interval '50 minutes' + interval '2 s', 13, 1, u, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 1
+  FROM dense WHERE n BETWEEN 2951 AND 3050;
+SELECT clickagg.wait_for_stream();
+SELECT count(*) AS deltas_of_the_minute FROM clickagg.rollup_deltas WHERE campaign_id = 13;
+SELECT clickagg.fold_rollups() > 0 AS folded;
+SELECT pg_advisory_unlock(1668048227, 1718578276);
+SELECT 'minute' AS level, r.clicks, round(hll_cardinality(r.users)) BETWEEN 3800 AND 4200 AS about_4000_users,
+       r.users = (SELECT hll_add_agg(hll_hash_bigint(clickagg.user_hash(user_id)), 13, 5, -1, 1)
+                    FROM clickagg.clicks c WHERE c.campaign_id = 13 AND c.invalid_reason IS NULL
+                     AND date_trunc('minute', c.event_time, 'UTC') = r.bucket) AS same_sketch
+  FROM clickagg.rollup_minute r WHERE r.campaign_id = 13;
+SELECT 'hour' AS level, r.clicks, round(hll_cardinality(r.users)) BETWEEN 3800 AND 4200 AS about_4000_users,
+       r.users = (SELECT hll_add_agg(hll_hash_bigint(clickagg.user_hash(user_id)), 13, 5, -1, 1)
+                    FROM clickagg.clicks c WHERE c.campaign_id = 13 AND c.invalid_reason IS NULL
+                     AND date_trunc('hour', c.event_time, 'UTC') = r.bucket) AS same_sketch
+  FROM clickagg.rollup_hour r WHERE r.campaign_id = 13;
+SELECT 'day' AS level, r.clicks, round(hll_cardinality(r.users)) BETWEEN 3800 AND 4200 AS about_4000_users,
+       r.users = (SELECT hll_add_agg(hll_hash_bigint(clickagg.user_hash(user_id)), 13, 5, -1, 1)
+                    FROM clickagg.clicks c WHERE c.campaign_id = 13 AND c.invalid_reason IS NULL
+                     AND date_trunc('day', c.event_time, 'UTC') = r.bucket) AS same_sketch
+  FROM clickagg.rollup_day r WHERE r.campaign_id = 13;
+
+-- stage_times: every stage of a pass and the fold, timed; the passes and
+-- folds of this suite spent time writing the log and folding, readers see it.
+SET ROLE clickagg_reader;
+SELECT count(*) AS stages,
+       bool_and(seconds >= 0) AS times,
+       bool_and(seconds > 0) FILTER (WHERE stage IN ('read', 'log', 'rollup deltas', 'commit', 'fold')) AS spent,
+       bool_and(rows > 0) FILTER (WHERE stage IN ('log', 'fold')) AS counted
+  FROM clickagg.stage_times();
+RESET ROLE;
+
 DROP VIEW truth_minute;
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;

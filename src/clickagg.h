@@ -24,6 +24,7 @@
 #include "access/transam.h"
 #include "common/int.h"
 #include "datatype/timestamp.h"
+#include "fmgr.h"
 #include "port/atomics.h"
 #include "storage/condition_variable.h"
 #include "storage/itemptr.h"
@@ -119,6 +120,30 @@ typedef enum RejectReason
  * so a chain numbered above what wait_for_stream() read at its call saw
  * every transaction committed before the call.
  */
+/*
+ * The stages of a pass (pass.c), timed: each stream's owner adds the
+ * microseconds its passes spent in each, shown by clickagg.stage_times().
+ */
+typedef enum PassStage
+{
+	STAGE_READ,					/* reading the arrivals (queue.c) */
+	STAGE_INTERN,				/* new dictionary values, outside the pass */
+	STAGE_FATES,				/* rejected, copies in the batch (dedup.c) */
+	STAGE_DICTIONARIES,			/* the clicks' keys (dictionary.c) */
+	STAGE_DEVICES,				/* devices not supplied (devices.c) */
+	STAGE_PROBE,				/* partitions, dedup against the log */
+	STAGE_CLASSIFY,				/* verdicts and corrections (classify.c) */
+	STAGE_IP_LATE,				/* the late-IP queue (ip_rate.c) */
+	STAGE_ROLLUP,				/* rollup deltas (rollup.c) */
+	STAGE_COUNTERS,				/* fate counters (counters.c) */
+	STAGE_LOG,					/* the log's rows (rawlog.c) */
+	STAGE_REJECTED,				/* rejected rows (rawlog.c) */
+	STAGE_ATTRIBUTION,			/* conversions credited (attribution.c) */
+	STAGE_IP_FINDINGS,			/* the IP findings recorded (ip_rate.c) */
+	STAGE_COMMIT,				/* progress saved, commit (queue.c) */
+	PASS_STAGES
+} PassStage;
+
 typedef struct ClickaggStream
 {
 	pg_atomic_uint32 current_segment;
@@ -153,6 +178,7 @@ typedef struct ClickaggStream
 	pg_atomic_uint64 failed_passes;
 	pg_atomic_uint64 set_aside;
 	pg_atomic_uint32 failing;	/* failed passes in a row now */
+	pg_atomic_uint64 stage_usecs[PASS_STAGES];	/* time in each stage */
 	/* under ClickaggShared.mutex: the last failure */
 	TimestampTz last_error_at;
 	char		last_error[CLICKAGG_ERROR_LEN];
@@ -172,6 +198,8 @@ typedef struct ClickaggFolder
 	pg_atomic_uint64 failed_folds;
 	pg_atomic_uint64 set_aside;	/* delta rows set aside since startup */
 	pg_atomic_uint32 failing;
+	pg_atomic_uint64 fold_usecs;	/* time in folds since startup */
+	pg_atomic_uint64 folded;	/* delta rows folded since startup */
 	/* under ClickaggShared.mutex */
 	TimestampTz last_error_at;
 	char		last_error[CLICKAGG_ERROR_LEN];
@@ -253,6 +281,43 @@ extern void clickagg_wake_stream_owner(int stream);
 
 /* plans.c */
 extern struct _SPI_plan *clickagg_prepare_kept(const char *sql, int nargs, Oid *argtypes);
+
+/* sketch.c: postgresql-hll's type and functions, by its schema, and its sketches made here */
+/* The rollups' sketch: hll_add_agg(h, 13, 5, -1, 1). */
+#define CLICKAGG_SKETCH_LOG2M		13
+#define CLICKAGG_SKETCH_NREGS		(1 << CLICKAGG_SKETCH_LOG2M)
+#define CLICKAGG_SKETCH_REGWIDTH	5
+#define CLICKAGG_SKETCH_MAXREG		((1 << CLICKAGG_SKETCH_REGWIDTH) - 1)
+
+/*
+ * hll's automatic explicit threshold (expthresh -1): as many 8-byte hashes
+ * as fit in the bytes of the FULL registers, 8192 * 5 bits / 64 = 640.
+ */
+#define CLICKAGG_SKETCH_EXPLICIT_MAX \
+	((CLICKAGG_SKETCH_NREGS * CLICKAGG_SKETCH_REGWIDTH / 8) / (int) sizeof(int64))
+
+/*
+ * A set of users' hashes as hll holds them for hll_add_agg(h, 13, 5, -1, 1):
+ * the distinct hashes, sorted as signed integers, while there are at most
+ * CLICKAGG_SKETCH_EXPLICIT_MAX of them, then the registers, one byte each.
+ * Zeroed, it is empty.
+ */
+typedef struct UserSketch
+{
+	int64	   *hashes;			/* explicit: distinct hashes, sorted (signed) */
+	int			nhashes;
+	int			hashes_cap;		/* allocated length of hashes */
+	uint8	   *registers;		/* CLICKAGG_SKETCH_NREGS, once past the cutoff */
+} UserSketch;
+
+extern void clickagg_sketch_add(UserSketch *s, MemoryContext cxt, int64 hash);
+extern void clickagg_sketch_merge(UserSketch *a, const UserSketch *b, MemoryContext cxt);
+extern bool clickagg_sketch_add_packed(UserSketch *s, MemoryContext cxt, const uint8 *data, Size len);
+extern bytea *clickagg_sketch_pack(const UserSketch *s);	/* (NULL: empty) */
+extern void clickagg_hll_function(FmgrInfo *fn, MemoryContext cxt, const char *name,
+								  int nargs, const Oid *argtypes);
+extern Oid	clickagg_hll_type(void);
+extern char *clickagg_hll_schema(void);
 
 /* hash.c */
 extern uint64 clickagg_hash_bytes(const char *data, size_t len);

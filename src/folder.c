@@ -209,6 +209,7 @@ fold_once(void)
 	bool		usable;
 	BlockNumber blocks = 0;
 	BlockNumber window = 0;
+	TimestampTz fold_start = GetCurrentTimestamp();
 
 	clickagg_work_begin("folding rollup deltas");
 
@@ -246,7 +247,14 @@ fold_once(void)
 
 	clickagg_work_end();
 	if (usable)
-		pg_atomic_write_u64(&clickagg_shared->last_fold_end, (uint64) GetCurrentTimestamp());
+	{
+		TimestampTz end = GetCurrentTimestamp();
+
+		pg_atomic_write_u64(&clickagg_shared->last_fold_end, (uint64) end);
+		pg_atomic_fetch_add_u64(&clickagg_shared->folder.fold_usecs,
+								(uint64) Max(end - fold_start, 0));
+		pg_atomic_fetch_add_u64(&clickagg_shared->folder.folded, (uint64) f.folded);
+	}
 	if (note.sqlerrcode != 0)
 		note_fold_error(&note);	/* failed in part */
 	if (set_aside > 0)

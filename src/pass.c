@@ -29,6 +29,11 @@
  *   13. commit                   background.c  clickagg_work_end
  *       and, after it, the chain published    queue.c clickagg_queue_chain_done
  *
+ * Each stage is timed (PassStage, clickagg.h): a pass adds what it spent in
+ * each to its stream's figures in shared memory when it ends, and
+ * clickagg.stage_times() shows their sums, beside the folder's.  The time
+ * of a part that rolled back is not counted.
+ *
  * The rollup deltas and the counters are written before the log's rows:
  * they are the cheap writes, so a part that one of them refuses (an
  * overflow, isolation.c) has not written the log's rows in vain.  A part's
@@ -70,7 +75,9 @@
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "funcapi.h"
 #include "pgstat.h"
+#include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -89,6 +96,19 @@
 #define MAX_FIRST_PARTS		32
 static double poison_rows_seen[CLICKAGG_STREAMS];
 static double poison_rows_set_aside[CLICKAGG_STREAMS];
+
+/* Names of the PassStage values, as clickagg.stage_times() shows them. */
+static const char *const stage_names[PASS_STAGES] = {
+	"read", "intern", "fates", "dictionaries", "devices", "dedup probe",
+	"classify", "late IPs", "rollup deltas", "counters", "log", "rejected",
+	"attribution", "IP findings", "commit"
+};
+
+/* Microseconds this process spent in each stage since its last flush. */
+static uint64 stage_spent[PASS_STAGES];
+static instr_time stage_clock;
+
+PG_FUNCTION_INFO_V1(clickagg_stage_times);
 
 /* The pass's memory: arrivals and what they point to, reset every pass. */
 static MemoryContext pass_context = NULL;
@@ -112,6 +132,41 @@ typedef struct PassBatch
 	int			set_aside;
 	ErrorNote	last_error;		/* the last error a part of the batch met */
 } PassBatch;
+
+/* Start timing a stage. */
+static inline void
+stage_begin(void)
+{
+	INSTR_TIME_SET_CURRENT(stage_clock);
+}
+
+/* The time since stage_begin or the last stage_done is the stage's. */
+static inline void
+stage_done(PassStage stage)
+{
+	instr_time	now;
+	instr_time	spent;
+
+	INSTR_TIME_SET_CURRENT(now);
+	spent = now;
+	INSTR_TIME_SUBTRACT(spent, stage_clock);
+	stage_spent[stage] += INSTR_TIME_GET_MICROSEC(spent);
+	stage_clock = now;
+}
+
+/* Add this process's stage times to a stream's figures. */
+static void
+flush_stage_times(ClickaggStream *s)
+{
+	int			stage;
+
+	for (stage = 0; stage < PASS_STAGES; stage++)
+		if (stage_spent[stage] > 0)
+		{
+			pg_atomic_fetch_add_u64(&s->stage_usecs[stage], stage_spent[stage]);
+			stage_spent[stage] = 0;
+		}
+}
 
 /*
  * Record a pass's end and count its clicks into the stream's rate window.
@@ -215,6 +270,7 @@ begin_part(void)
 	clickagg_dictionary_mark();
 	CommandCounterIncrement();
 	UpdateActiveSnapshotCommandId();
+	stage_begin();
 }
 
 /*
@@ -258,25 +314,36 @@ move_clicks(void *arg, int start, int end)
 
 	/* fates and dedup: rejected, copies within the batch */
 	clickagg_dedup_fates(arrivals, n, &batch);
+	stage_done(STAGE_FATES);
 	/* dictionaries: each click's user agent and ad keys */
 	clickagg_dictionary_resolve(batch.unique, batch.nunique);
 	clickagg_dictionary_touch(batch.unique, batch.nunique);
+	stage_done(STAGE_DICTIONARIES);
 	fill_devices(arrivals, n);
+	stage_done(STAGE_DEVICES);
 	/* dedup against the log, in the days' partitions: what is left is new */
 	clickagg_log_partitions(&batch);
 	clickagg_dedup_probe(p->stream, &batch);
+	stage_done(STAGE_PROBE);
 	/* classification: a click is stored with the verdict it has */
 	clickagg_classify_pass(p->stream, batch.fresh, batch.nfresh, &touched);
+	stage_done(STAGE_CLASSIFY);
 	/* the late-IP queue */
 	clickagg_ip_rate_note_late(batch.fresh, batch.nfresh);
+	stage_done(STAGE_IP_LATE);
 	/* the writes, each fate now decided; the cheap ones first */
 	clickagg_rollup_record(arrivals, n);
+	stage_done(STAGE_ROLLUP);
 	clickagg_counters_record_fates(p->stream, arrivals, n);
+	stage_done(STAGE_COUNTERS);
 	newest = clickagg_log_write(&batch);
+	stage_done(STAGE_LOG);
 	if (batch.nrejected > 0)
 		clickagg_log_rejected(batch.rejected, batch.nrejected, NULL, NULL);
+	stage_done(STAGE_REJECTED);
 	/* attribution: conversions of the clicks whose validity is new */
 	clickagg_attribute_pass(p->stream, &touched, &no_conversions);
+	stage_done(STAGE_ATTRIBUTION);
 
 	p->accepted += batch.nfresh;
 	p->rejected += batch.nrejected;
@@ -326,6 +393,7 @@ move_conversions(void *arg, int start, int end)
 	part.n = end - start;
 	part.tids = p->conversions.tids + start;
 	clickagg_attribute_pass(p->stream, &none, &part);
+	stage_done(STAGE_ATTRIBUTION);
 }
 
 static void
@@ -374,6 +442,7 @@ record_ip_findings(void *arg)
 	begin_part();
 	clickagg_ip_rate_apply(p->stream, &touched);
 	clickagg_attribute_pass(p->stream, &touched, &none);
+	stage_done(STAGE_IP_FINDINGS);
 }
 
 static void
@@ -459,6 +528,7 @@ stream_pass(int stream, bool intern_first)
 	snprintf(activity, sizeof(activity), "moving arrivals of stream %d", stream);
 	clickagg_work_begin(activity);
 	pass_start = GetCurrentStatementStartTimestamp();
+	stage_begin();
 
 	state = clickagg_extension_state();
 	if (state != EXTENSION_READY)
@@ -481,6 +551,7 @@ stream_pass(int stream, bool intern_first)
 	batch.arrivals = MemoryContextAlloc(pass_context, sizeof(Arrival) * clickagg_batch_size);
 	n = clickagg_queue_read(&progress, batch.arrivals, clickagg_batch_size, &complete);
 	batch.nclicks = n;
+	stage_done(STAGE_READ);
 
 	/*
 	 * New user agents or ads: intern them first, in a transaction of their
@@ -489,6 +560,7 @@ stream_pass(int stream, bool intern_first)
 	if (n > 0 && intern_first && clickagg_dictionary_has_misses(batch.arrivals, n))
 	{
 		intern_outside_pass(batch.arrivals, n);
+		stage_done(STAGE_INTERN);
 		return stream_pass(stream, false);
 	}
 
@@ -498,11 +570,14 @@ stream_pass(int stream, bool intern_first)
 	 * set aside (isolation.c).
 	 */
 	clickagg_attribution_prefetch(stream, batch.arrivals, n);
+	stage_done(STAGE_ATTRIBUTION);
 	bisect_part(&batch, n, move_clicks, set_aside_click, swap_clicks);
 	if (batch.newest_logged > progress.max_event_time)
 		progress.max_event_time = batch.newest_logged;
 	note_poison(stream, n, batch.set_aside);
+	stage_begin();
 	clickagg_conversions_waiting(stream, -1, &batch.conversions);
+	stage_done(STAGE_ATTRIBUTION);
 	bisect_part(&batch, batch.conversions.n, move_conversions, set_aside_conversion, NULL);
 
 	/* 11. IP findings */
@@ -520,8 +595,10 @@ stream_pass(int stream, bool intern_first)
 	}
 
 	/* 12. progress, 13. commit */
+	stage_begin();
 	clickagg_queue_save(stream, &progress, complete, n);
 	clickagg_work_end();
+	stage_done(STAGE_COMMIT);
 
 	if (n > 0)
 		elog(DEBUG1, "clickagg: pass over stream %d moved %d arrivals in %ld ms",
@@ -548,6 +625,7 @@ stream_pass(int stream, bool intern_first)
 		if (batch.last_error.sqlerrcode != 0)
 			clickagg_pass_note_error(stream, &batch.last_error, 0);	/* failed in part */
 		note_pass_rate(s, n, GetCurrentTimestamp());
+		flush_stage_times(s);
 		if (complete)
 			clickagg_queue_chain_done(stream);
 	}
@@ -562,4 +640,42 @@ PassOutcome
 clickagg_pass_run(int stream)
 {
 	return stream_pass(stream, true);
+}
+
+/*
+ * clickagg.stage_times(): the time the workers' passes spent in each stage
+ * since the server started, summed over the streams, with the arrivals they
+ * moved; and the folder's folds, with the delta rows they folded.
+ */
+Datum
+clickagg_stage_times(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	uint64		moved = 0;
+	int			stage;
+	int			s;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (clickagg_shared == NULL)
+		return (Datum) 0;
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+		moved += pg_atomic_read_u64(&clickagg_shared->streams[s].moved);
+	for (stage = 0; stage < PASS_STAGES; stage++)
+	{
+		uint64		usecs = 0;
+
+		for (s = 0; s < CLICKAGG_STREAMS; s++)
+			usecs += pg_atomic_read_u64(&clickagg_shared->streams[s].stage_usecs[stage]);
+		values[0] = CStringGetTextDatum(stage_names[stage]);
+		values[1] = Float8GetDatum((double) usecs / USECS_PER_SEC);
+		values[2] = Int64GetDatum((int64) moved);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	values[0] = CStringGetTextDatum("fold");
+	values[1] = Float8GetDatum((double) pg_atomic_read_u64(&clickagg_shared->folder.fold_usecs) / USECS_PER_SEC);
+	values[2] = Int64GetDatum((int64) pg_atomic_read_u64(&clickagg_shared->folder.folded));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
 }

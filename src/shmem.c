@@ -60,6 +60,7 @@ clickagg_shmem_startup(void)
 		for (i = 0; i < CLICKAGG_STREAMS; i++)
 		{
 			ClickaggStream *s = &clickagg_shared->streams[i];
+			int			stage;
 
 			pg_atomic_init_u32(&s->current_segment, 0);
 			pg_atomic_init_u64(&s->chains_started, 0);
@@ -79,11 +80,15 @@ clickagg_shmem_startup(void)
 			pg_atomic_init_u64(&s->failed_passes, 0);
 			pg_atomic_init_u64(&s->set_aside, 0);
 			pg_atomic_init_u32(&s->failing, 0);
+			for (stage = 0; stage < PASS_STAGES; stage++)
+				pg_atomic_init_u64(&s->stage_usecs[stage], 0);
 		}
 		pg_atomic_init_u64(&clickagg_shared->last_fold_end, 0);
 		pg_atomic_init_u64(&clickagg_shared->folder.failed_folds, 0);
 		pg_atomic_init_u64(&clickagg_shared->folder.set_aside, 0);
 		pg_atomic_init_u32(&clickagg_shared->folder.failing, 0);
+		pg_atomic_init_u64(&clickagg_shared->folder.fold_usecs, 0);
+		pg_atomic_init_u64(&clickagg_shared->folder.folded, 0);
 	}
 	LWLockRelease(AddinShmemInitLock);
 }

@@ -25,7 +25,7 @@ ALTER TABLE clickagg.{t}
     ADD COLUMN country smallint, ADD COLUMN device smallint,
     ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;
 --end-for--
--- (the passes' call takes the dimensions now)
+-- (the passes write their deltas themselves now, sketches and all: src/rollup.c)
 DROP FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]);
 
 -- The clicks of 0.5.0 have no dimensions: each breakdown starts as the

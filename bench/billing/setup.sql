@@ -1,6 +1,6 @@
 -- bench/billing: one UTC day (yesterday) of :rows clicks written straight
 -- into its raw-log partition, as the workers would have logged them, and
--- the day rollup the stream would have produced from them.
+-- the minute, hour and day rollups the stream would have produced from them.
 --   10,000 ads in 500 campaigns, 2 million users, a browser user agent,
 --   2% from a crawler (the stream's verdict bot), 200 heavy users clicking one campaign 80 times each and one
 --   click farm of 1,000 users behind one IP address clicking one campaign
@@ -44,6 +44,19 @@ SELECT click_id, event_time, cost_micros, ad_key, ua_key, invalid_code, ip, user
  ORDER BY i;
 DROP TABLE gen;
 
+-- The stream's minute and hour rollups for the same clicks (the
+-- reconciliation compares every level with the log).
+INSERT INTO clickagg.rollup_minute
+SELECT a.campaign_id, date_trunc('minute', l.event_time, 'UTC'), a.ad_id,
+       count(*) FILTER (WHERE l.invalid_code IS NULL), count(*) FILTER (WHERE l.invalid_code IS NOT NULL), 0,
+       coalesce(sum(l.cost_micros) FILTER (WHERE l.invalid_code IS NULL), 0), 0, 0, hll_empty(13, 5, -1, 1)
+  FROM clickagg.click_log l JOIN clickagg.ads a USING (ad_key)
+ GROUP BY 1, 2, 3;
+INSERT INTO clickagg.rollup_hour
+SELECT campaign_id, date_trunc('hour', bucket, 'UTC'), ad_id, sum(clicks), sum(invalid_clicks), 0,
+       sum(spend_micros), 0, 0, hll_empty(13, 5, -1, 1)
+  FROM clickagg.rollup_minute GROUP BY 1, 2, 3;
+
 -- The stream's day rollup for the same clicks.
 INSERT INTO clickagg.rollup_day
 SELECT a.campaign_id, (SELECT day FROM bench_day)::timestamp AT TIME ZONE 'UTC', a.ad_id,
@@ -51,7 +64,7 @@ SELECT a.campaign_id, (SELECT day FROM bench_day)::timestamp AT TIME ZONE 'UTC',
        coalesce(sum(l.cost_micros) FILTER (WHERE l.invalid_code IS NULL), 0), 0, 0, hll_empty(13, 5, -1, 1)
   FROM clickagg.click_log l JOIN clickagg.ads a USING (ad_key)
  GROUP BY a.campaign_id, a.ad_id;
-VACUUM ANALYZE clickagg.click_log, clickagg.ads, clickagg.rollup_day;
+VACUUM ANALYZE clickagg.click_log, clickagg.ads, clickagg.rollup_minute, clickagg.rollup_hour, clickagg.rollup_day;
 SELECT count(*) AS clicks, pg_size_pretty(pg_total_relation_size(c.oid)) AS partition
   FROM clickagg.click_log, (SELECT inhrelid AS oid FROM pg_inherits WHERE inhparent = 'clickagg.click_log'::regclass) c
  GROUP BY c.oid;

@@ -15,5 +15,5 @@ make -C "$root" -s install >/dev/null
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(. /etc/os-release; echo "$PRETTY_NAME"), PostgreSQL $(pg_config --version | awk '{print $2}')"
 "$root/tools/pg-virtualenv.sh" -o shared_preload_libraries=clickagg -o clickagg.database=postgres \
     -o shared_buffers=4GB -o max_wal_size=8GB -o checkpoint_timeout=30min -o jit=off \
-    -o track_functions=pl -o max_parallel_workers_per_gather=2 -o work_mem=64MB \
+    -o track_functions=all -o max_parallel_workers_per_gather=2 -o work_mem=64MB \
     "$root/bench/breakdowns/inner.sh"

@@ -49,7 +49,7 @@ stream() {
     "$root/tools/pg-virtualenv.sh" -o shared_preload_libraries=clickagg,pg_cron -o clickagg.database=postgres \
         -o cron.database_name=postgres -o cron.use_background_workers=on -o max_worker_processes=16 \
         -o shared_buffers=2GB -o max_wal_size=16GB -o checkpoint_timeout=30min \
-        -o synchronous_commit=on -o max_connections=50 -o jit=off -o track_functions=pl \
+        -o synchronous_commit=on -o max_connections=50 -o jit=off -o track_functions=all \
         "$root/bench/stream/inner.sh" 2>/dev/null
 }
 drain() {

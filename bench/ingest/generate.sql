@@ -11,6 +11,11 @@
 --     bench/bots/data/crawlers_in_sample.txt), uniformly;
 --   * event times: a 30-minute window ending minutes_ago, late_share of the
 --     clicks arriving hours to days late;
+--   * dimensions (issue 14): each user a country (Zipf-like over the 250
+--     codes ingest accepts; bench_countries, from bench/data/countries.sql),
+--     one click in ten with its device supplied (the others derived from the
+--     agent), a publisher per click (Zipf-like over 5,000) and one of its
+--     placements (Zipf-like over 8 per publisher);
 --   * duplicates: dup_share of all rows are exact copies of another click,
 --     placed up to two batches later, so copies land in both loading sessions
 --     at about the same moment.
@@ -26,7 +31,11 @@ CREATE UNLOGGED TABLE bench_rows (
     user_id text,
     user_agent text,
     ip inet,
-    cost_micros bigint
+    cost_micros bigint,
+    country text,
+    device text,
+    publisher_id bigint,
+    placement_id bigint
 ) WITH (autovacuum_enabled = false);
 
 -- The agents by slot, joined to each row by a slot drawn for it (a scalar
@@ -63,22 +72,31 @@ SELECT i::float8 AS pos,
             ELSE a.user_agent END AS user_agent,
        CASE WHEN usr % 50 = 0 THEN ('2001:db8::'::inet + usr)
             ELSE ('0.0.0.0'::inet + (16777216 + (usr * 2654435761) % 3472883712)) END AS ip,
-       (20000 + floor(random() * random() * 2000000))::bigint AS cost_micros
+       (20000 + floor(random() * random() * 2000000))::bigint AS cost_micros,
+       k.codes[least(cardinality(k.codes),
+                     floor(exp((hashint8(usr) & 65535) / 65536.0 * ln(cardinality(k.codes))))::int)] AS country,
+       CASE WHEN g.device_draw < 0.1 THEN 'mobile' END AS device,
+       g.publisher AS publisher_id,
+       g.publisher * 10 + floor(exp(random() * ln(8)))::bigint AS placement_id
   FROM (SELECT i,
                now() - (:minutes_ago + 30) * interval '1 minute' + (i::float8 / :uniques) * interval '30 minutes' AS base,
                greatest(1, floor(exp(random() * ln(10000))))::bigint AS ad,
                floor(random() * random() * 1000000)::bigint AS usr,
                random() AS agent_draw,
                floor(random() * 10000)::int AS agent_slot,
-               floor(random() * (SELECT count(*) FROM bot_slots))::int AS bot_slot
+               floor(random() * (SELECT count(*) FROM bot_slots))::int AS bot_slot,
+               random() AS device_draw,
+               floor(exp(random() * ln(5000)))::bigint AS publisher
           FROM generate_series(1, :uniques) AS i) g
+  CROSS JOIN bench_countries k
   JOIN ua_slots a ON a.slot = g.agent_slot
   LEFT JOIN bot_slots b ON b.slot = g.bot_slot;  -- (no crawlers given: those rows have no agent)
 
 -- Exact copies of random clicks, up to 20,000 positions later.
 INSERT INTO bench_rows
 SELECT o.pos + 0.5 + floor(random() * 20000), o.event_time, o.ad_id, o.campaign_id,
-       o.user_id, o.user_agent, o.ip, o.cost_micros
+       o.user_id, o.user_agent, o.ip, o.cost_micros, o.country, o.device,
+       o.publisher_id, o.placement_id
   FROM (SELECT 1 + floor(random() * :uniques) AS pick
           FROM generate_series(1, :rows - :uniques)) p
   JOIN bench_rows o ON o.pos = p.pick;
