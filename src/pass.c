@@ -32,7 +32,8 @@
  * Each stage is timed (PassStage, clickagg.h): a pass adds what it spent in
  * each to its stream's figures in shared memory when it ends, and
  * clickagg.stage_times() shows their sums, beside the folder's.  The time
- * of a part that rolled back is not counted.
+ * of a part that rolled back counts with the stage it failed in; a pass
+ * that failed as a whole is added with the stream's next pass.
  *
  * The rollup deltas and the counters are written before the log's rows:
  * they are the cheap writes, so a part that one of them refuses (an

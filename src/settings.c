@@ -221,7 +221,7 @@ clickagg_settings_init(void)
 							"A window of the deltas' heap after another, without a pause until every window had its turn: "
 							"each fold's sorts stay in work_mem and its transaction short.",
 							&clickagg_fold_window_blocks,
-							1024, 1, 1 << 20,	/* (8 GB: a window's TIDs are counted in an int) */
+							1024, 1, 1 << 15,	/* (256 MB: a fold holds its window's rows in memory, src/fold.c) */
 							PGC_SIGHUP,
 							GUC_UNIT_BLOCKS,
 							NULL, NULL, NULL);
