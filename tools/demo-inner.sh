@@ -15,8 +15,9 @@ q -c "SELECT worker, state, streams FROM clickagg.stream_status ORDER BY worker"
 
 say "2. A realistic stream: $rows arrivals, 25% of them retries/replays of another click,"
 echo "   3% arriving hours to days late, 10,000 ads with Zipf popularity, real user agents,"
-echo "   10% of them real crawler user agents."
+echo "   10% of them real crawler user agents; a country, publisher and placement per click."
 q <<SQL
+\i $root/bench/data/countries.sql
 CREATE TABLE bench_user_agents (weight float8, user_agent text);
 \copy bench_user_agents FROM '$root/bench/data/user-agents.tsv'
 CREATE TABLE bench_bot_agents (user_agent text);
