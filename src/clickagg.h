@@ -281,6 +281,7 @@ extern void clickagg_wake_stream_owner(int stream);
 
 /* plans.c */
 extern struct _SPI_plan *clickagg_prepare_kept(const char *sql, int nargs, Oid *argtypes);
+extern Datum clickagg_int_array(Datum *values, bool *nulls, int n, bool int8);
 
 /* sketch.c: postgresql-hll's type and functions, by its schema, and its sketches made here */
 /* The rollups' sketch: hll_add_agg(h, 13, 5, -1, 1). */

@@ -321,20 +321,6 @@ merge_sketches(FoldSum *sum, Sketches *sk)
 	return all[0];
 }
 
-/* An array of int8 (int2 when !wide) with NULLs. */
-static Datum
-array_of(Datum *values, bool *nulls, int n, bool wide)
-{
-	int			dims[1] = {n};
-	int			lbs[1] = {1};
-
-	if (wide)
-		return PointerGetDatum(construct_md_array(values, nulls, 1, dims, lbs, INT8OID, sizeof(int64),
-												  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	return PointerGetDatum(construct_md_array(values, nulls, 1, dims, lbs, INT2OID, sizeof(int16),
-											  true, TYPALIGN_SHORT));
-}
-
 /* The upsert of a target's rows, given as arrays of its columns in this order. */
 static char *
 upsert_sql(const FoldTarget *target, const char *hll_schema)
@@ -476,31 +462,31 @@ upsert_target(const FoldTarget *target, FoldSum **sorted, long n, Sketches *sk, 
 	if (target->keys & KEY_AD)
 	{
 		types[nargs] = INT8ARRAYOID;
-		args[nargs++] = array_of(campaigns, NULL, n, true);
+		args[nargs++] = clickagg_int_array(campaigns, NULL, n, true);
 		types[nargs] = INT8ARRAYOID;
-		args[nargs++] = array_of(ads, NULL, n, true);
+		args[nargs++] = clickagg_int_array(ads, NULL, n, true);
 	}
 	if (target->keys & KEY_COUNTRY)
 	{
 		types[nargs] = INT2ARRAYOID;
-		args[nargs++] = array_of(countries, no_country, n, false);
+		args[nargs++] = clickagg_int_array(countries, no_country, n, false);
 	}
 	if (target->keys & KEY_DEVICE)
 	{
 		types[nargs] = INT2ARRAYOID;
-		args[nargs++] = array_of(devices, no_device, n, false);
+		args[nargs++] = clickagg_int_array(devices, no_device, n, false);
 	}
 	if (target->keys & KEY_PUBLISHER)
 	{
 		types[nargs] = INT8ARRAYOID;
-		args[nargs++] = array_of(publishers, no_publisher, n, true);
+		args[nargs++] = clickagg_int_array(publishers, no_publisher, n, true);
 		types[nargs] = INT8ARRAYOID;
-		args[nargs++] = array_of(placements, no_placement, n, true);
+		args[nargs++] = clickagg_int_array(placements, no_placement, n, true);
 	}
 	for (k = 0; k < NSUMS; k++)
 	{
 		types[nargs] = INT8ARRAYOID;
-		args[nargs++] = array_of(sum_values[k], NULL, n, true);
+		args[nargs++] = clickagg_int_array(sum_values[k], NULL, n, true);
 	}
 	types[nargs] = sk->array_type;
 	args[nargs++] = PointerGetDatum(construct_array(users, n, sk->type, sk->typlen, sk->typbyval, sk->typalign));

@@ -189,20 +189,6 @@ int64_array(Datum *values, int n)
 	return construct_array(values, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
-/* A one-dimensional array with NULLs: of int8, else of int2. */
-static ArrayType *
-array_with_nulls(Datum *values, bool *nulls, int n, bool int8)
-{
-	int			dims[1] = {n};
-	int			lbs[1] = {1};
-
-	if (int8)
-		return construct_md_array(values, nulls, 1, dims, lbs, INT8OID, sizeof(int64),
-								  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-	return construct_md_array(values, nulls, 1, dims, lbs, INT2OID, sizeof(int16), true,
-							  TYPALIGN_SHORT);
-}
-
 /* The pass's INSERT of its groups, given as arrays in ROLLUP_ARGS order. */
 static char *
 record_sql(const char *hll_schema)
@@ -359,13 +345,13 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	types[7] = get_array_type(hll_type);
 	args[7] = PointerGetDatum(construct_array(sketches, ngroups, hll_type, typlen, typbyval, typalign));
 	types[8] = INT2ARRAYOID;
-	args[8] = PointerGetDatum(array_with_nulls(countries, no_country, ngroups, false));
+	args[8] = clickagg_int_array(countries, no_country, ngroups, false);
 	types[9] = INT2ARRAYOID;
-	args[9] = PointerGetDatum(array_with_nulls(devices, no_device, ngroups, false));
+	args[9] = clickagg_int_array(devices, no_device, ngroups, false);
 	types[10] = INT8ARRAYOID;
-	args[10] = PointerGetDatum(array_with_nulls(publishers, no_publisher, ngroups, true));
+	args[10] = clickagg_int_array(publishers, no_publisher, ngroups, true);
 	types[11] = INT8ARRAYOID;
-	args[11] = PointerGetDatum(array_with_nulls(placements, no_placement, ngroups, true));
+	args[11] = clickagg_int_array(placements, no_placement, ngroups, true);
 
 	in_hand.first_row[ngroups] = nrows;
 	in_hand.ngroups = ngroups;
