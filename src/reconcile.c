@@ -1,0 +1,236 @@
+/*-------------------------------------------------------------------------
+ *
+ * reconcile.c
+ *		The stream's side of the nightly reconciliation:
+ *		clickagg.rollup_level_sums(level, lo, hi), a rollup level's figures
+ *		over [lo, hi) per (campaign, ad).
+ *
+ * run_billing() (schema/80_billing.sql) compares every rollup level with
+ * the raw log.  A level's figure is what the dashboards read from its view,
+ * the folded totals plus the deltas not folded yet, summed over the billing
+ * day per (campaign, ad).  Summed in SQL, the minute level alone (a million
+ * rows for a day of 2 million long-tail clicks) cost more than the scan of
+ * the log itself; here each row read is added to a hash table of
+ * (campaign, ad) entries: about a tenth of the time (docs/benchmarks.md).
+ * The rows come from an ordinary query run through SPI into a receiver of
+ * ours, so that they are neither copied nor aggregated by the executor.
+ *
+ * The query runs read-only under the caller's snapshot: called in the
+ * statement that scans the log, both see the same committed clicks.  Sums
+ * are checked (22003 names the column).
+ *
+ * Locking: AccessShareLock on the level's table and on the deltas, taken
+ * by the query.
+ *
+ * Copyright (c) 2026, the clickagg authors
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "clickagg.h"
+
+PG_FUNCTION_INFO_V1(clickagg_rollup_level_sums);
+
+/* The figures of a row, in the order of the query's columns after the key. */
+#define NFIGURES 5
+static const char *const figure_columns[NFIGURES] = {
+	"clicks", "invalid_clicks", "spend_micros", "conversions", "conversion_value_micros"
+};
+
+typedef struct LevelKey
+{
+	int64		campaign_id;
+	int64		ad_id;
+} LevelKey;
+
+typedef struct LevelSums
+{
+	LevelKey	key;
+	int64		figures[NFIGURES];
+} LevelSums;
+
+/* A DestReceiver that adds each row to its (campaign, ad) entry. */
+typedef struct SumReceiver
+{
+	DestReceiver pub;
+	HTAB	   *sums;
+} SumReceiver;
+
+static bool
+sum_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	SumReceiver *receiver = (SumReceiver *) self;
+	LevelKey	key;
+	LevelSums  *entry;
+	bool		found;
+	int			k;
+
+	slot_getallattrs(slot);
+	/* (every column is NOT NULL in the tables read) */
+	for (k = 0; k < 2 + NFIGURES; k++)
+		if (slot->tts_isnull[k])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("a rollup row has a null %s",
+							k == 0 ? "campaign_id" : k == 1 ? "ad_id" : figure_columns[k - 2])));
+	key.campaign_id = DatumGetInt64(slot->tts_values[0]);
+	key.ad_id = DatumGetInt64(slot->tts_values[1]);
+	entry = hash_search(receiver->sums, &key, HASH_ENTER, &found);
+	if (!found)
+		memset(entry->figures, 0, sizeof(entry->figures));
+	for (k = 0; k < NFIGURES; k++)
+		entry->figures[k] = clickagg_add_checked(entry->figures[k],
+												 DatumGetInt64(slot->tts_values[2 + k]),
+												 figure_columns[k]);
+	return true;
+}
+
+static void
+sum_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+sum_shutdown(DestReceiver *self)
+{
+}
+
+static void
+sum_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * The first start of a level's bucket at or after t: timestamptz counts
+ * microseconds from a UTC midnight, so buckets start at multiples of width.
+ */
+static TimestampTz
+level_start_at_or_after(TimestampTz t, int64 width)
+{
+	int64		past = t % width;
+
+	if (past < 0)
+		past += width;
+	return past == 0 ? t : t - past + width;
+}
+
+/*
+ * clickagg.rollup_level_sums(level text, lo timestamptz, hi timestamptz)
+ *		RETURNS TABLE (campaign_id, ad_id, clicks, invalid_clicks,
+ *					   spend_micros, conversions, conversion_value_micros)
+ *
+ * The rows of rollup_<level> whose bucket is in [lo, hi) and the deltas
+ * that fold into them, summed per (campaign, ad): what the level's view
+ * gives for those buckets.  (Buckets start on UTC boundaries of the level:
+ * the range is the buckets that start in it, and their deltas are those of
+ * the minutes from the first one's start to the end of the last one.)
+ */
+Datum
+clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *level = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	TimestampTz lo = PG_GETARG_TIMESTAMPTZ(1);
+	TimestampTz hi = PG_GETARG_TIMESTAMPTZ(2);
+	int64		width;
+	char	   *query;
+	HASHCTL		ctl;
+	SumReceiver receiver;
+	ParamListInfo params;
+	SPIExecuteOptions options;
+	HASH_SEQ_STATUS seq;
+	LevelSums  *entry;
+	int			rc;
+	int			k;
+
+	if (strcmp(level, "minute") == 0)
+		width = USECS_PER_MINUTE;
+	else if (strcmp(level, "hour") == 0)
+		width = USECS_PER_HOUR;
+	else if (strcmp(level, "day") == 0)
+		width = USECS_PER_DAY;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid rollup level \"%s\"", level),
+				 errhint("The levels are minute, hour and day.")));
+	if (TIMESTAMP_NOT_FINITE(lo) || TIMESTAMP_NOT_FINITE(hi))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the range of a rollup level must be finite")));
+	lo = level_start_at_or_after(lo, width);
+	hi = level_start_at_or_after(hi, width);
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	/*
+	 * (the level's name is one of three words checked above; operators are
+	 * qualified, whatever the caller's search_path)
+	 */
+	query = psprintf("SELECT campaign_id, ad_id, clicks, invalid_clicks, spend_micros, conversions, "
+					 "conversion_value_micros FROM clickagg.rollup_%s "
+					 "WHERE bucket OPERATOR(pg_catalog.>=) $1 AND bucket OPERATOR(pg_catalog.<) $2 "
+					 "UNION ALL "
+					 "SELECT campaign_id, ad_id, clicks, invalid_clicks, spend_micros, conversions, "
+					 "conversion_value_micros FROM clickagg.rollup_deltas "
+					 "WHERE bucket OPERATOR(pg_catalog.>=) $1 AND bucket OPERATOR(pg_catalog.<) $2",
+					 level);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(LevelKey);
+	ctl.entrysize = sizeof(LevelSums);
+	ctl.hcxt = CurrentMemoryContext;
+	receiver.sums = hash_create("clickagg rollup level sums", 1024, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	receiver.pub.receiveSlot = sum_receive;
+	receiver.pub.rStartup = sum_startup;
+	receiver.pub.rShutdown = sum_shutdown;
+	receiver.pub.rDestroy = sum_destroy;
+	receiver.pub.mydest = DestNone;
+
+	params = makeParamList(2);
+	params->numParams = 2;
+	for (k = 0; k < 2; k++)
+	{
+		params->params[k].value = TimestampTzGetDatum(k == 0 ? lo : hi);
+		params->params[k].isnull = false;
+		params->params[k].pflags = PARAM_FLAG_CONST;
+		params->params[k].ptype = TIMESTAMPTZOID;
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;	/* under the caller's snapshot */
+	options.dest = (DestReceiver *) &receiver;
+
+	SPI_connect();
+	rc = SPI_execute_extended(query, &options);
+	/* (SPI_OK_UTILITY: SPI calls a DestNone receiver's rows discarded) */
+	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+		elog(ERROR, "reading the %s rollup level failed: %s", level, SPI_result_code_string(rc));
+	SPI_finish();
+
+	hash_seq_init(&seq, receiver.sums);
+	while ((entry = hash_seq_search(&seq)) != NULL)
+	{
+		Datum		values[2 + NFIGURES];
+		bool		nulls[2 + NFIGURES] = {0};
+
+		values[0] = Int64GetDatum(entry->key.campaign_id);
+		values[1] = Int64GetDatum(entry->key.ad_id);
+		for (k = 0; k < NFIGURES; k++)
+			values[2 + k] = Int64GetDatum(entry->figures[k]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_NULL();
+}
