@@ -294,7 +294,6 @@ AS 'MODULE_PATHNAME', 'clickagg_rollup_level_sums'
 LANGUAGE C STRICT STABLE;
 COMMENT ON FUNCTION clickagg.rollup_level_sums(text, timestamptz, timestamptz) IS
 'Internal: the rows of rollup_<level> (minute, hour or day) whose bucket is in [lo, hi) and the rollup deltas that fold into them, summed per (campaign, ad): what clicks_per_<level> gives for those buckets';
-REVOKE ALL ON FUNCTION clickagg.rollup_level_sums(text, timestamptz, timestamptz) FROM PUBLIC;
 
 -- The reconciliation checks every rollup level (minute, hour and day)
 -- against the raw log.
@@ -977,7 +976,8 @@ REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(da
 REVOKE ALL ON FUNCTION clickagg.run_billing(date, text), clickagg.close_billing_day(date, text),
     clickagg.bill_one_day(date, text), clickagg.billing_lock_key(date, text),
     clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]),
-    clickagg.billing_scope(text, date), clickagg.billing_range(text, date), clickagg.billing_days_of_partition(date)
+    clickagg.billing_scope(text, date), clickagg.billing_range(text, date), clickagg.billing_days_of_partition(date),
+    clickagg.rollup_level_sums(text, timestamptz, timestamptz)
     FROM PUBLIC;
 GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
     clickagg.reconciliation, clickagg.billing_adjustments

@@ -32,11 +32,9 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
-#include "nodes/params.h"
 #include "tcop/dest.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
-#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "clickagg.h"
@@ -68,6 +66,10 @@ typedef struct SumReceiver
 	HTAB	   *sums;
 } SumReceiver;
 
+/*
+ * Add one row (campaign_id, ad_id, then the figures, all bigint NOT NULL)
+ * to its entry, with checked sums.
+ */
 static bool
 sum_receive(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -81,10 +83,7 @@ sum_receive(TupleTableSlot *slot, DestReceiver *self)
 	/* (every column is NOT NULL in the tables read) */
 	for (k = 0; k < 2 + NFIGURES; k++)
 		if (slot->tts_isnull[k])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("a rollup row has a null %s",
-							k == 0 ? "campaign_id" : k == 1 ? "ad_id" : figure_columns[k - 2])));
+			elog(ERROR, "rollup row with a null in column %d", k + 1);
 	key.campaign_id = DatumGetInt64(slot->tts_values[0]);
 	key.ad_id = DatumGetInt64(slot->tts_values[1]);
 	entry = hash_search(receiver->sums, &key, HASH_ENTER, &found);
@@ -97,9 +96,17 @@ sum_receive(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
+/* The query's columns are the bigints sum_receive() reads, or the tables changed. */
 static void
 sum_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	int			k;
+
+	if (typeinfo->natts != 2 + NFIGURES)
+		elog(ERROR, "rollup level query returns %d columns, not %d", typeinfo->natts, 2 + NFIGURES);
+	for (k = 0; k < typeinfo->natts; k++)
+		if (TupleDescAttr(typeinfo, k)->atttypid != INT8OID)
+			elog(ERROR, "rollup level query column %d is not a bigint", k + 1);
 }
 
 static void
@@ -216,8 +223,11 @@ clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	rc = SPI_execute_extended(query, &options);
-	/* (SPI_OK_UTILITY: SPI calls a DestNone receiver's rows discarded) */
-	if (rc != SPI_OK_SELECT && rc != SPI_OK_UTILITY)
+	/*
+	 * (a SELECT into a receiver tagged DestNone, as ours is, reports
+	 * SPI_OK_UTILITY: its rows did not come back to SPI)
+	 */
+	if (rc != SPI_OK_UTILITY)
 		elog(ERROR, "reading the %s rollup level failed: %s", level, SPI_result_code_string(rc));
 	SPI_finish();
 
