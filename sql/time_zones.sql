@@ -329,6 +329,22 @@ SELECT count(*) AS old_partitions_left FROM pg_inherits i JOIN pg_class c ON c.o
  WHERE i.inhparent = 'clickagg.click_log'::regclass
    AND clickagg.click_partition_day(c.relname) < ((now() - interval '45 days') AT TIME ZONE 'UTC')::date;
 
+-- A local day whose clicks are still deltas (folds held off): the stream's
+-- side of a zone's day reads them too (the minute level over the local
+-- day, deltas included), so the day matches.  (40 is new: its first day in
+-- Kolkata starts where its last UTC day, billed, ended; its clicks at noon.)
+SELECT pg_advisory_lock(1668048227, 1718578276) IS NOT NULL AS folds_held_off;
+INSERT INTO clickagg.campaigns (campaign_id, advertiser_id, time_zone) VALUES (40, 1, 'Asia/Kolkata');
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT ((SELECT today - 2 FROM d)::timestamp + interval '12 hours' + n * interval '1 minute') AT TIME ZONE 'Asia/Kolkata',
+       1, 40, 'held ' || n, 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 10
+  FROM generate_series(1, 5) n;
+SELECT clickagg.wait_for_stream();
+SELECT count(*) AS deltas_of_40 FROM clickagg.rollup_deltas WHERE campaign_id = 40;
+SELECT clickagg.run_billing((SELECT today - 2 FROM d), 'Asia/Kolkata');
+SELECT stream_clicks, batch_clicks, explained, reason FROM clickagg.reconciliation WHERE campaign_id = 40;
+SELECT pg_advisory_unlock(1668048227, 1718578276);
+
 DROP VIEW truth_day, truth_hour;
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
