@@ -638,14 +638,6 @@ cap_groups(Candidate **sorted, int n, int64 cap, int16 code, totals_hash *totals
 	}
 }
 
-static inline TimestampTz
-minute_start(TimestampTz t)
-{
-	int64		rem = t % USECS_PER_MINUTE;
-
-	return t - (rem < 0 ? rem + USECS_PER_MINUTE : rem);
-}
-
 static inline uint64
 text_hash(text *t)
 {
@@ -670,8 +662,8 @@ ip_minute_group_cmp(const Candidate *x, const Candidate *y)
 {
 	int			c = DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip),
 													  InetPGetDatum(y->ip)));
-	TimestampTz mx = minute_start(x->event_time);
-	TimestampTz my = minute_start(y->event_time);
+	TimestampTz mx = clickagg_minute_start(x->event_time);
+	TimestampTz my = clickagg_minute_start(y->event_time);
 
 	if (c != 0)
 		return c;
@@ -1151,9 +1143,9 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 				p->has_pair = window > 0;
 				p->pair = hash_combine64(user, (uint64) (uint32) ad_key);
 				p->pair_slot = window > 0 ? event_time / window - (event_time % window < 0 ? 1 : 0) : 0;
-				p->user_minute = hash_combine64(user, (uint64) minute_start(event_time));
+				p->user_minute = hash_combine64(user, (uint64) clickagg_minute_start(event_time));
 				p->has_ip = ip != NULL;
-				p->ip_minute = hash_combine64(iph, (uint64) minute_start(event_time));
+				p->ip_minute = hash_combine64(iph, (uint64) clickagg_minute_start(event_time));
 				p->valid_alone = rec->verdict == CODE_VALID && rec->billed;
 				p->user_cap = campaign_user_hash(ad->campaign_id, user);
 				p->ip_cap = campaign_ip_hash(ad->campaign_id, iph);

@@ -343,13 +343,24 @@ clickagg_same_text(const text *x, const text *y)
 		memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
 }
 
+/*
+ * The start of the bucket of the given width (a minute, an hour, a day, in
+ * microseconds) that t is in: timestamptz counts from a UTC midnight, so
+ * UTC buckets start at multiples of their width.
+ */
+static inline TimestampTz
+clickagg_bucket_start(TimestampTz t, int64 width)
+{
+	int64		rem = t % width;
+
+	return t - (rem < 0 ? rem + width : rem);
+}
+
 /* The start of a timestamp's UTC minute. */
 static inline TimestampTz
 clickagg_minute_start(TimestampTz t)
 {
-	int64		rem = t % USECS_PER_MINUTE;
-
-	return t - (rem < 0 ? rem + USECS_PER_MINUTE : rem);
+	return clickagg_bucket_start(t, USECS_PER_MINUTE);
 }
 
 /* hostaddr.c */

@@ -136,15 +136,6 @@ typedef struct Sketches
 	FmgrInfo	hll_union;
 } Sketches;
 
-/* The start of the bucket of the given width (UTC: timestamps count from midnight) that t is in. */
-static inline TimestampTz
-bucket_of(TimestampTz t, int64 width)
-{
-	int64		rem = t % width;
-
-	return t - (rem < 0 ? rem + width : rem);
-}
-
 static int64
 get_int8(HeapTuple tuple, TupleDesc desc, int column, bool *isnull)
 {
@@ -182,7 +173,7 @@ static void
 key_under(const FoldTarget *target, const FoldKey *finer, FoldKey *key)
 {
 	memset(key, 0, sizeof(FoldKey));
-	key->bucket = bucket_of(finer->bucket, target->width);
+	key->bucket = clickagg_bucket_start(finer->bucket, target->width);
 	if (target->keys & KEY_AD)
 	{
 		key->campaign_id = finer->campaign_id;

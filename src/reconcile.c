@@ -120,20 +120,6 @@ sum_destroy(DestReceiver *self)
 }
 
 /*
- * The first start of a level's bucket at or after t: timestamptz counts
- * microseconds from a UTC midnight, so buckets start at multiples of width.
- */
-static TimestampTz
-level_start_at_or_after(TimestampTz t, int64 width)
-{
-	int64		past = t % width;
-
-	if (past < 0)
-		past += width;
-	return past == 0 ? t : t - past + width;
-}
-
-/*
  * clickagg.rollup_level_sums(level text, lo timestamptz, hi timestamptz)
  *		RETURNS TABLE (campaign_id, ad_id, clicks, invalid_clicks,
  *					   spend_micros, conversions, conversion_value_micros)
@@ -177,8 +163,11 @@ clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the range of a rollup level must be finite")));
-	lo = level_start_at_or_after(lo, width);
-	hi = level_start_at_or_after(hi, width);
+	/* (the buckets that start in [lo, hi): from the first start at or after lo) */
+	if (clickagg_bucket_start(lo, width) != lo)
+		lo = clickagg_bucket_start(lo, width) + width;
+	if (clickagg_bucket_start(hi, width) != hi)
+		hi = clickagg_bucket_start(hi, width) + width;
 
 	InitMaterializedSRF(fcinfo, 0);
 
