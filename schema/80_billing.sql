@@ -447,33 +447,41 @@ BEGIN
     -- (campaign, ad): a level that differs names itself.  (Only the minute
     -- level where the hour and day levels do not cover the day: above.)
     CREATE TEMP TABLE billing_level_gaps ON COMMIT DROP AS
-    WITH figures AS (
-        SELECT source, campaign_id, ad_id,
-               coalesce(sum(clicks) FILTER (WHERE stream_valid), 0) AS clicks,
-               coalesce(sum(clicks) FILTER (WHERE NOT stream_valid), 0) AS invalid_clicks,
-               coalesce(sum(spend_micros) FILTER (WHERE stream_valid), 0) AS spend,
-               coalesce(sum(conversions) FILTER (WHERE stream_valid), 0) AS conversions
-          FROM billing_scan_rows WHERE source <> 'scanned' GROUP BY 1, 2, 3
-    ), keys AS (
-        SELECT DISTINCT f.campaign_id, f.ad_id,
-               zone = 'UTC' AND (s.campaign_id IS NULL OR (s.from_time, s.to_time) = (lo, hi)) AS whole_utc_day
-          FROM figures f LEFT JOIN billing_scope_rows s ON s.campaign_id = f.campaign_id
+    WITH per_key AS (
+        -- every source's figures side by side, in one pass over the rows
+        -- (valid clicks, invalid clicks, spend and conversions of the valid)
+        SELECT r.campaign_id, r.ad_id,
+               zone = 'UTC' AND (s.campaign_id IS NULL OR (s.from_time, s.to_time) = (lo, hi)) AS whole_utc_day,
+               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'batch' AND r.stream_valid), 0),
+                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'batch' AND NOT r.stream_valid), 0),
+                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'batch' AND r.stream_valid), 0),
+                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'batch' AND r.stream_valid), 0)] AS batch,
+               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'minute' AND r.stream_valid), 0),
+                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'minute' AND NOT r.stream_valid), 0),
+                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'minute' AND r.stream_valid), 0),
+                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'minute' AND r.stream_valid), 0)] AS minute,
+               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'hour' AND r.stream_valid), 0),
+                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'hour' AND NOT r.stream_valid), 0),
+                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'hour' AND r.stream_valid), 0),
+                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'hour' AND r.stream_valid), 0)] AS hour,
+               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'stream' AND r.stream_valid), 0),
+                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'stream' AND NOT r.stream_valid), 0),
+                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'stream' AND r.stream_valid), 0),
+                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'stream' AND r.stream_valid), 0)] AS day
+          FROM billing_scan_rows r
+          LEFT JOIN billing_scope_rows s ON s.campaign_id = r.campaign_id
+         WHERE r.source <> 'scanned'
+         GROUP BY r.campaign_id, r.ad_id, s.campaign_id, s.from_time, s.to_time
     )
-    SELECT k.campaign_id, k.ad_id,
+    SELECT p.campaign_id, p.ad_id,
            string_agg(format('rollup_%s differs from the raw log: %s clicks, %s invalid, %s micros, %s conversions where the log has %s, %s, %s and %s',
-                             CASE lv.level WHEN 'stream' THEN 'day' ELSE lv.level END,
-                             coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0),
-                             coalesce(f.conversions, 0), coalesce(g.clicks, 0), coalesce(g.invalid_clicks, 0),
-                             coalesce(g.spend, 0), coalesce(g.conversions, 0)),
+                             lv.level, lv.figures[1], lv.figures[2], lv.figures[3], lv.figures[4],
+                             p.batch[1], p.batch[2], p.batch[3], p.batch[4]),
                       '; ' ORDER BY lv.n) AS gaps
-      FROM keys k
-     CROSS JOIN (VALUES (1, 'minute'), (2, 'hour'), (3, 'stream')) AS lv(n, level)
-      LEFT JOIN figures f ON (f.source, f.campaign_id, f.ad_id) = (lv.level, k.campaign_id, k.ad_id)
-      LEFT JOIN figures g ON (g.source, g.campaign_id, g.ad_id) = ('batch', k.campaign_id, k.ad_id)
-     WHERE (k.whole_utc_day OR lv.level = 'minute')
-       AND (coalesce(f.clicks, 0), coalesce(f.invalid_clicks, 0), coalesce(f.spend, 0), coalesce(f.conversions, 0))
-           IS DISTINCT FROM
-           (coalesce(g.clicks, 0), coalesce(g.invalid_clicks, 0), coalesce(g.spend, 0), coalesce(g.conversions, 0))
+      FROM per_key p
+     CROSS JOIN LATERAL (VALUES (1, 'minute', p.minute), (2, 'hour', p.hour), (3, 'day', p.day)) AS lv(n, level, figures)
+     WHERE (p.whole_utc_day OR lv.level = 'minute')
+       AND lv.figures IS DISTINCT FROM p.batch
      GROUP BY 1, 2;
 
     IF is_closed THEN

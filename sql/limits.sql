@@ -150,6 +150,12 @@ SELECT h.failed_passes > 0 AS pass_failed, h.set_aside, h.last_error FROM clicka
 SELECT campaign_id, clicks, spend_micros, error_code FROM clickagg.rejected_rollup_deltas;
 SELECT clicks, spend_micros FROM clickagg.clicks_per_day WHERE campaign_id = 20;
 SELECT pg_temp.sqlstate_of(format('SELECT clickagg.run_billing(%L)', (SELECT today - 3 FROM d))) AS bill;
+-- The same in parallel: a worker's error is the leader's.
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 1;
+SELECT pg_temp.sqlstate_of(format('SELECT clickagg.run_billing(%L)', (SELECT today - 3 FROM d))) AS bill_in_parallel;
+RESET max_parallel_workers_per_gather;
+RESET min_parallel_table_scan_size;
 SET client_min_messages = error;  -- (the warning names the day)
 SELECT b.day - (SELECT today FROM d) AS day, regexp_replace(b.status, '\d+', 'N', 'g') AS status
   FROM clickagg.bill_due_days() b ORDER BY 1;

@@ -367,6 +367,28 @@ SELECT count(*) AS explained_rows FROM clickagg.reconciliation, d
  WHERE day = today - 1 AND explained AND reason LIKE '%bot %';
 DELETE FROM clickagg.bot_patterns WHERE pattern = 'rv:128.0) gecko/20100101 firefox/128.0';
 
+-- The batch's scan in parallel: the leader and a worker each read a share
+-- of the days' blocks, screen into shared counters and filters, and the
+-- leader takes in the worker's share.  The figures are those of one
+-- process, with the lists as the leader has them (the pattern just
+-- removed is gone from both).
+CREATE TEMP TABLE serial_scan AS
+SELECT k, b.* FROM d, generate_series(1, 2) k, clickagg.billing_scan(today - k, 50, 500) b;
+SET min_parallel_table_scan_size = 0;  -- (a day of a few blocks)
+SET max_parallel_workers_per_gather = 1;
+SET jit = off;
+SET client_min_messages = debug1;
+CREATE TEMP TABLE parallel_scan AS
+SELECT k, b.* FROM d, generate_series(1, 2) k, clickagg.billing_scan(today - k, 50, 500) b;
+RESET client_min_messages;
+RESET jit;
+RESET max_parallel_workers_per_gather;
+RESET min_parallel_table_scan_size;
+SELECT (SELECT count(*) FROM (TABLE serial_scan EXCEPT ALL TABLE parallel_scan) x) AS only_serial,
+       (SELECT count(*) FROM (TABLE parallel_scan EXCEPT ALL TABLE serial_scan) x) AS only_parallel,
+       (SELECT count(DISTINCT code) FROM serial_scan) AS verdicts,
+       (SELECT sum(clicks) FROM serial_scan) AS clicks;
+
 -- Every breakdown still sums to the campaign rollups.
 SELECT clickagg.fold_rollups() >= 0 AS folded;
 SELECT breakdown, level, mismatched_rows FROM clickagg.breakdown_mismatches() WHERE mismatched_rows <> 0;

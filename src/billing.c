@@ -55,21 +55,33 @@
  *			beyond the IP cap among the rest (ip_daily_cap), moving each
  *			between the totals with its conversions.
  *
- * Counters only over-count (groups sharing a counter add up) and the Bloom
- * filter only has false positives, so screening can only make a click a
+ * Counters only over-count (groups sharing a counter add up, and they
+ * saturate rather than wrap) and the Bloom filter only has false positives, so screening can only make a click a
  * candidate, never miss one; candidates are then grouped on their exact
  * values, so the verdicts are exact.  Memory is about 64 bytes per click of
  * the day (640 MB for 10 million): the 48-byte record, four 16-bit counters
  * and two filters of 16 bits, instead of hash table entries per group and per
- * key, plus the candidates pass 2 fetches (about 100 bytes each).
+ * key, plus the candidates pass 2 fetches (about 100 bytes each); a parallel
+ * worker's records are held twice until the leader has taken them in.
  *
  * Beside the totals it returns one row with code -1 whose clicks are every
  * row of the partitions it read, in range or not: run_billing() keeps it to
  * tell later whether those partitions have received clicks since.
  *
+ * Pass 1 runs in parallel on a day larger than min_parallel_table_scan_size
+ * (PostgreSQL's parallel workers, as many as a parallel scan of the table
+ * would get, at most max_parallel_workers_per_gather): each participant
+ * screens a fixed share of the blocks into the same counters and filters in
+ * shared memory, updated atomically, and the workers send the leader their
+ * records, maybe-sets and totals; pass 2 is the leader's.  Counters are sums
+ * and a key seen twice sets the filter's bits twice whoever reads it, so the
+ * verdicts do not depend on how many participants there are (only which
+ * clicks the screening points at does, and those are looked at exactly).
+ *
  * Locking: AccessShareLock on the day's partitions, clickagg.ads, the
  * traffic lists, click_verdicts and conversion_log, read under the caller's
- * snapshot.
+ * snapshot; the workers read under the same snapshot, in the leader's lock
+ * group, with the leader's traffic lists (bots.c).
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -77,7 +89,10 @@
  */
 #include "postgres.h"
 
+#include <sys/mman.h>
+
 #include "access/heapam.h"
+#include "access/parallel.h"
 #include "access/relscan.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -90,7 +105,13 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/paths.h"
+#include "port/atomics.h"
 #include "storage/bufmgr.h"
+#include "storage/proc.h"
+#include "storage/shm_mq.h"
+#include "storage/shm_toc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -99,6 +120,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 #include "utils/varlena.h"
 
 #include "clickagg.h"
@@ -177,18 +199,24 @@ typedef struct Seen
 
 #define NO_SLOT PG_UINT32_MAX
 
-/* The screening structures of pass 1. */
+/*
+ * The screening structures of pass 1, in the parallel scan's shared memory:
+ * every participant screens into the same counters and filters, with atomic
+ * updates, so that they end as one scan of the whole day would leave them.
+ * The maybe-sets are each participant's own; the leader takes in the
+ * workers' at the end.
+ */
 typedef struct Screen
 {
 	uint16	   *users;			/* saturating counters, by hash(campaign, user) */
 	uint16	   *ips;			/* ... by hash(campaign, IP) */
 	uint16	   *user_minutes;	/* ... by hash(user, minute): click rate */
 	uint16	   *ip_minutes;		/* ... by hash(IP, minute): IP click rate */
-	uint64		counter_mask;
-	uint64	   *bloom;			/* click keys seen */
+	uint64		counter_mask;	/* counters of each kind, less one */
+	pg_atomic_uint64 *bloom;	/* click keys seen */
 	uint64		bloom_mask;		/* in words */
 	counts_hash *maybe_repeated;	/* keys the filter had (maybe) seen */
-	uint64	   *pairs;			/* (user, ad, slot) keys seen: double clicks */
+	pg_atomic_uint64 *pairs;	/* (user, ad, slot) keys seen: double clicks */
 	uint64		pairs_mask;
 	counts_hash *maybe_pairs;	/* (user, ad, slot) keys that may hold two clicks */
 } Screen;
@@ -221,18 +249,22 @@ mix64(uint64 x)
  * miss, not three.
  */
 static inline bool
-bloom_probe(uint64 *filter, uint64 mask, uint64 key, bool set)
+bloom_probe(pg_atomic_uint64 *filter, uint64 mask, uint64 key, bool set)
 {
 	uint64		h = mix64(key);
-	uint64	   *word = &filter[(h >> 18) & mask];
+	pg_atomic_uint64 *word = &filter[(h >> 18) & mask];
 	uint64		bits = (UINT64CONST(1) << (h & 63)) |
 		(UINT64CONST(1) << ((h >> 6) & 63)) |
 		(UINT64CONST(1) << ((h >> 12) & 63));
-	bool		all_set = (*word & bits) == bits;
+	uint64		old = pg_atomic_read_u64(word);
 
-	if (set)
-		*word |= bits;
-	return all_set;
+	/*
+	 * Of two participants setting the same key, the later fetch-or sees the
+	 * other's bits: a repeated key is always found by one of them.
+	 */
+	if (set && (old & bits) != bits)
+		old = pg_atomic_fetch_or_u64(word, bits);
+	return (old & bits) == bits;
 }
 
 static inline bool
@@ -313,7 +345,7 @@ prefetch_counter(const uint16 *counters, uint64 mask, uint64 hash)
 }
 
 static inline void
-prefetch_bloom(const uint64 *filter, uint64 mask, uint64 key)
+prefetch_bloom(const pg_atomic_uint64 *filter, uint64 mask, uint64 key)
 {
 	__builtin_prefetch(&filter[(mix64(key) >> 18) & mask], 1);
 }
@@ -516,11 +548,11 @@ screen_click(Screen *sc, Seen *rec, const PendingScreen *p)
 }
 
 static void
-add_total(totals_hash *totals, int32 ad_key, int16 code, bool stream_valid,
-		  int64 clicks, int64 spend, int64 conversions, int64 conversion_value)
+add_total_key(totals_hash *totals, uint64 key,
+			  int64 clicks, int64 spend, int64 conversions, int64 conversion_value)
 {
 	bool		found;
-	TotalEntry *e = totals_insert(totals, TOTALS_KEY(ad_key, code, stream_valid), &found);
+	TotalEntry *e = totals_insert(totals, key, &found);
 
 	if (!found)
 		e->clicks = e->spend = e->conversions = e->conversion_value = 0;
@@ -529,6 +561,14 @@ add_total(totals_hash *totals, int32 ad_key, int16 code, bool stream_valid,
 	e->conversions = clickagg_add_checked(e->conversions, conversions, "billed conversions");
 	e->conversion_value = clickagg_add_checked(e->conversion_value, conversion_value,
 											   "billed conversion_value_micros");
+}
+
+static inline void
+add_total(totals_hash *totals, int32 ad_key, int16 code, bool stream_valid,
+		  int64 clicks, int64 spend, int64 conversions, int64 conversion_value)
+{
+	add_total_key(totals, TOTALS_KEY(ad_key, code, stream_valid),
+				  clicks, spend, conversions, conversion_value);
 }
 
 /*
@@ -940,6 +980,513 @@ utc_day_of(TimestampTz t)
 }
 
 /*
+ * Pass 1 in parallel.  A day of millions of clicks is read by the leader
+ * and up to max_parallel_workers_per_gather parallel workers (PostgreSQL's
+ * parallel machinery: the leader's snapshot, locks and settings), each
+ * participant a fixed share of every partition's blocks, all screening into
+ * the shared counters and filters.  Each sends the leader what pass 2 needs
+ * of its share through a message queue: its records, its maybe-sets and its
+ * totals.  Pass 2 is the leader's alone.  A share whose worker could not be
+ * started is read by the leader, so the result never depends on how many
+ * workers ran; an error in a worker is raised in the leader.
+ */
+#define BILLING_KEY_SHARED		UINT64CONST(0xC11C0A6600000001)
+#define BILLING_KEY_COUNTERS	UINT64CONST(0xC11C0A6600000002)
+#define BILLING_KEY_FILTERS		UINT64CONST(0xC11C0A6600000003)
+#define BILLING_KEY_QUEUES		UINT64CONST(0xC11C0A6600000004)
+#define BILLING_KEY_LISTS		UINT64CONST(0xC11C0A6600000005)
+
+#define BILLING_QUEUE_SIZE		(1024 * 1024)
+#define BILLING_CHUNK_RECORDS	8192	/* records per message: 384 kB */
+
+/* A campaign of the caller's list, as the workers get it. */
+typedef struct ScopeRange
+{
+	int64		campaign_id;
+	TimestampTz from;
+	TimestampTz to;
+} ScopeRange;
+
+/* What every participant reads of the day: set by the leader before launch. */
+typedef struct BillingShared
+{
+	TimestampTz lo;				/* what is read: every click of [lo, hi) */
+	TimestampTz hi;
+	TimestampTz day_start;		/* billed, for campaigns not listed */
+	TimestampTz day_end;
+	bool		others;
+	int64		window;			/* double_click_window in microseconds */
+	int			nparts;
+	Oid			part_oids[MAX_SCAN_PARTS];
+	BlockNumber part_blocks[MAX_SCAN_PARTS];
+	int			nparticipants;	/* leader and the workers asked for */
+	double		rows;			/* estimated rows of the partitions */
+	uint64		counter_mask;
+	uint64		bloom_mask;
+	int			nscope;
+	ScopeRange	scope[FLEXIBLE_ARRAY_MEMBER];
+} BillingShared;
+
+/* One participant's pass 1. */
+typedef struct ScanPass
+{
+	BillingShared *shared;
+	scope_hash *scope;
+	ads_hash   *ads;
+	notes_hash *notes;
+	totals_hash *totals;
+	Screen		sc;
+	Seen	   *seen;
+	int64		nseen;
+	int64		maxseen;
+	PendingScreen pending[SCREEN_AHEAD];
+	int64		nread;
+	int64		scanned;		/* rows of the partitions, in range or not */
+} ScanPass;
+
+/* Messages from a worker to the leader: a kind, then its items. */
+typedef enum BillingMessage
+{
+	MESSAGE_RECORDS,			/* Seen[] */
+	MESSAGE_REPEATED,			/* uint64[]: maybe repeated click keys */
+	MESSAGE_PAIRS,				/* uint64[]: maybe double-click pair keys */
+	MESSAGE_TOTALS,				/* TotalEntry[] */
+	MESSAGE_DONE				/* int64: rows scanned */
+} BillingMessage;
+
+PGDLLEXPORT void clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc);
+
+/*
+ * Memory read at random, as the screening structures are: in 2 MB pages
+ * where the kernel has transparent huge pages on request, so that its
+ * lines are not each a TLB miss (a prefetch that misses the TLB may be
+ * dropped).  Freed with its memory context.
+ */
+#define HUGE_PAGE_SIZE	(2 * 1024 * 1024)
+
+static char *
+palloc_random_access(Size size)
+{
+	char	   *mem = palloc_extended(add_size(size, HUGE_PAGE_SIZE), MCXT_ALLOC_HUGE);
+	char	   *aligned = (char *) TYPEALIGN(HUGE_PAGE_SIZE, mem);
+
+#ifdef MADV_HUGEPAGE
+	(void) madvise(aligned, TYPEALIGN_DOWN(HUGE_PAGE_SIZE, size), MADV_HUGEPAGE);
+#endif
+	return aligned;
+}
+
+/* one participant's counters: four kinds */
+static Size
+counters_size(uint64 counter_mask)
+{
+	return mul_size(4 * sizeof(uint16), counter_mask + 1);
+}
+
+/* A participant's own counters, zeroed. */
+static char *
+palloc_counters(uint64 counter_mask)
+{
+	char	   *counters = palloc_random_access(counters_size(counter_mask));
+
+	memset(counters, 0, counters_size(counter_mask));
+	return counters;
+}
+
+static Size
+filters_size(uint64 bloom_mask)
+{
+	return 2 * (bloom_mask + 1) * sizeof(pg_atomic_uint64);
+}
+
+/*
+ * Point the screen at the participant's counters and the shared filters;
+ * make the maybe-sets.
+ */
+static void
+screen_attach(Screen *sc, const BillingShared *shared, char *counters, char *filters)
+{
+	uint64		n = shared->counter_mask + 1;
+
+	sc->counter_mask = shared->counter_mask;
+	sc->users = (uint16 *) counters;
+	sc->ips = sc->users + n;
+	sc->user_minutes = sc->ips + n;
+	sc->ip_minutes = sc->user_minutes + n;
+	sc->bloom_mask = sc->pairs_mask = shared->bloom_mask;
+	sc->bloom = (pg_atomic_uint64 *) filters;
+	sc->pairs = sc->bloom + shared->bloom_mask + 1;
+	sc->maybe_repeated = counts_create(CurrentMemoryContext, 1024, NULL);
+	sc->maybe_pairs = counts_create(CurrentMemoryContext, 1024, NULL);
+}
+
+/*
+ * A participant's state.  Its lookups are read under the shared snapshot
+ * (the leader reads its own before it enters parallel mode).
+ */
+static void
+scan_pass_init(ScanPass *pass, BillingShared *shared, scope_hash *scope, ads_hash *ads,
+			   notes_hash *notes, char *counters, char *filters)
+{
+	memset(pass, 0, sizeof(ScanPass));
+	pass->shared = shared;
+	pass->scope = scope;
+	pass->ads = ads;
+	pass->notes = notes;
+	pass->totals = totals_create(CurrentMemoryContext, 16384, NULL);
+	screen_attach(&pass->sc, shared, counters, filters);
+	/* the leader's records take in the workers' */
+	pass->maxseen = (int64) Max(IsParallelWorker() ? shared->rows / shared->nparticipants * 1.1 : shared->rows,
+								1024.0);
+	pass->seen = palloc_extended(sizeof(Seen) * pass->maxseen, MCXT_ALLOC_HUGE);
+}
+
+/* Read one click of pass 1: its totals now, its screening SCREEN_AHEAD clicks later. */
+static void
+scan_click(ScanPass *pass, TupleTableSlot *slot, int part)
+{
+	const BillingShared *shared = pass->shared;
+	TimestampTz lo = shared->lo;
+	TimestampTz hi = shared->hi;
+	int64		window = shared->window;
+	Seen	   *rec;
+	uint64		key;
+	int32		ad_key;
+	int64		cost;
+	int16		stream_code;
+	TimestampTz event_time;
+	pg_uuid_t  *click_id;
+	text	   *user_id;
+	inet	   *ip;
+	uint64		user;
+	uint64		iph;
+	PendingScreen *p;
+	int64		nconv = 0,
+				conv_value = 0;
+	ClickNote  *note;
+	AdInfo	   *ad;
+	ScopeEntry *listed;
+
+	slot_getallattrs(slot);
+	pass->scanned++;
+	event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
+	if (event_time < lo || event_time >= hi)
+		return;
+	if (pass->nseen == pass->maxseen)
+	{
+		pass->maxseen *= 2;
+		pass->seen = repalloc_huge(pass->seen, sizeof(Seen) * pass->maxseen);
+	}
+	rec = &pass->seen[pass->nseen++];
+	ItemPointerCopy(&slot->tts_tid, &rec->tid);
+	rec->part = (uint8) part;
+	rec->user_slot = rec->ip_slot = rec->ip_minute_slot = NO_SLOT;
+	rec->pair_key = 0;
+	click_id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
+	key = (uint64) clickagg_click_key(click_id);
+	rec->key = key;
+	ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
+	cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
+	user_id = DatumGetTextPP(slot->tts_values[LOG_USER_ID]);
+	/* (rows logged before 0.5.0 may carry a netmask: the host counts) */
+	ip = slot->tts_isnull[LOG_IP] ? NULL : clickagg_host_of(DatumGetInetPP(slot->tts_values[LOG_IP]));
+	ad = ad_info(pass->ads, ad_key);
+	listed = pass->scope->members > 0 ? scope_lookup(pass->scope, ad->campaign_id) : NULL;
+	rec->billed = listed != NULL ? (event_time >= listed->from && event_time < listed->to) :
+		(shared->others && event_time >= shared->day_start && event_time < shared->day_end);
+
+	stream_code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
+		DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
+	note = pass->notes->members > 0 ? notes_lookup(pass->notes, *click_id) : NULL;
+	if (note != NULL)
+	{
+		if (note->corrected)
+			stream_code = note->code;
+		nconv = note->conversions;
+		conv_value = note->conversion_value;
+	}
+	rec->stream_valid = (stream_code == CODE_VALID);
+	rec->verdict = clickagg_intrinsic_verdict(!slot->tts_isnull[LOG_UA_KEY],
+											  DatumGetInt32(slot->tts_values[LOG_UA_KEY]),
+											  NULL, ip);
+	if (rec->billed)
+		add_total(pass->totals, ad_key, rec->verdict, rec->stream_valid, 1, cost, nconv, conv_value);
+
+	/*
+	 * Screening.  The click key in a Bloom filter (repeated IDs).  The user
+	 * rules look at pairs (user, ad) clicked more than once, (user, minute)
+	 * over the limit, and the first window of the day (history before
+	 * midnight); the IP rate at (IP, minute) over the limit; every click
+	 * counts.  The caps count billed clicks valid on their own (a superset
+	 * of the valid ones).
+	 */
+	user = text_hash(user_id);
+	iph = ip != NULL ? text_hash((text *) ip) : 0;
+	rec->first_window = event_time < lo + window;
+	p = &pass->pending[pass->nread % SCREEN_AHEAD];
+	if (pass->nread >= SCREEN_AHEAD)
+		screen_click(&pass->sc, &pass->seen[p->seen_index], p);
+	p->seen_index = pass->nseen - 1;
+	p->key = key;
+	p->has_pair = window > 0;
+	p->pair = hash_combine64(user, (uint64) (uint32) ad_key);
+	p->pair_slot = window > 0 ? event_time / window - (event_time % window < 0 ? 1 : 0) : 0;
+	p->user_minute = hash_combine64(user, (uint64) clickagg_minute_start(event_time));
+	p->has_ip = ip != NULL;
+	p->ip_minute = hash_combine64(iph, (uint64) clickagg_minute_start(event_time));
+	p->valid_alone = rec->verdict == CODE_VALID && rec->billed;
+	p->user_cap = campaign_user_hash(ad->campaign_id, user);
+	p->ip_cap = campaign_ip_hash(ad->campaign_id, iph);
+	screen_prefetch(&pass->sc, p);
+	pass->nread++;
+}
+
+/* Read participant's share of every partition: blocks [n * i / P, n * (i + 1) / P). */
+static void
+scan_share(ScanPass *pass, int participant)
+{
+	const BillingShared *shared = pass->shared;
+	int			part;
+
+	for (part = 0; part < shared->nparts; part++)
+	{
+		uint64		nblocks = shared->part_blocks[part];
+		BlockNumber first = (BlockNumber) (nblocks * participant / shared->nparticipants);
+		BlockNumber end = (BlockNumber) (nblocks * (participant + 1) / shared->nparticipants);
+		Relation	rel;
+		TableScanDesc scan;
+		TupleTableSlot *slot;
+
+		if (first >= end)
+			continue;
+		rel = table_open(shared->part_oids[part], AccessShareLock);
+		/* no synchronized scan: it would start elsewhere than at "first" */
+		scan = table_beginscan_strat(rel, GetActiveSnapshot(), 0, NULL, true, false);
+		heap_setscanlimits(scan, first, end - first);
+		slot = table_slot_create(rel, NULL);
+		while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+		{
+			CHECK_FOR_INTERRUPTS();
+			scan_click(pass, slot, part);
+		}
+		table_endscan(scan);
+		ExecDropSingleTupleTableSlot(slot);
+		table_close(rel, NoLock);
+	}
+}
+
+/* Screen the last SCREEN_AHEAD clicks read. */
+static void
+scan_finish(ScanPass *pass)
+{
+	int64		r;
+
+	for (r = Max(pass->nread - SCREEN_AHEAD, 0); r < pass->nread; r++)
+	{
+		PendingScreen *p = &pass->pending[r % SCREEN_AHEAD];
+
+		screen_click(&pass->sc, &pass->seen[p->seen_index], p);
+	}
+	pass->nread = 0;
+}
+
+static void
+send_message(shm_mq_handle *mqh, BillingMessage kind, const void *items, Size nbytes)
+{
+	int32		header = (int32) kind;
+	shm_mq_iovec iov[2];
+
+	iov[0].data = (const char *) &header;
+	iov[0].len = sizeof(header);
+	iov[1].data = items;
+	iov[1].len = nbytes;
+	if (shm_mq_sendv(mqh, iov, 2, false, true) != SHM_MQ_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("the billing scan's leader went away")));
+}
+
+static void
+send_keys(shm_mq_handle *mqh, BillingMessage kind, counts_hash *keys)
+{
+	uint64	   *items = palloc(sizeof(uint64) * Max(keys->members, 1));
+	counts_iterator it;
+	CountEntry *e;
+	uint32		n = 0;
+
+	counts_start_iterate(keys, &it);
+	while ((e = counts_iterate(keys, &it)) != NULL)
+		items[n++] = e->key;
+	send_message(mqh, kind, items, sizeof(uint64) * n);
+	pfree(items);
+}
+
+/* A worker's share, sent to the leader. */
+static void
+send_results(ScanPass *pass, shm_mq_handle *mqh)
+{
+	TotalEntry *items = palloc(sizeof(TotalEntry) * Max(pass->totals->members, 1));
+	totals_iterator it;
+	TotalEntry *t;
+	uint32		n = 0;
+	int64		r;
+
+	for (r = 0; r < pass->nseen; r += BILLING_CHUNK_RECORDS)
+		send_message(mqh, MESSAGE_RECORDS, &pass->seen[r],
+					 sizeof(Seen) * Min(BILLING_CHUNK_RECORDS, pass->nseen - r));
+	send_keys(mqh, MESSAGE_REPEATED, pass->sc.maybe_repeated);
+	send_keys(mqh, MESSAGE_PAIRS, pass->sc.maybe_pairs);
+	totals_start_iterate(pass->totals, &it);
+	while ((t = totals_iterate(pass->totals, &it)) != NULL)
+		items[n++] = *t;
+	send_message(mqh, MESSAGE_TOTALS, items, sizeof(TotalEntry) * n);
+	send_message(mqh, MESSAGE_DONE, &pass->scanned, sizeof(int64));
+}
+
+/* Take in one worker's share, until it says it is done. */
+static void
+receive_results(ScanPass *pass, shm_mq_handle *mqh, ParallelContext *pcxt)
+{
+	for (;;)
+	{
+		Size		nbytes;
+		void	   *data;
+		int32		kind;
+		char	   *items;
+		Size		nitems;
+		Size		i;
+		bool		found;
+
+		if (shm_mq_receive(mqh, &nbytes, &data, false) != SHM_MQ_SUCCESS)
+		{
+			/* raises the worker's error, if it had one */
+			WaitForParallelWorkersToFinish(pcxt);
+			elog(ERROR, "a parallel worker of the billing scan exited without its results");
+		}
+		if (nbytes < sizeof(int32))
+			elog(ERROR, "short message from a parallel worker of the billing scan");
+		memcpy(&kind, data, sizeof(int32));
+		items = (char *) data + sizeof(int32);
+		nbytes -= sizeof(int32);
+		switch ((BillingMessage) kind)
+		{
+			case MESSAGE_RECORDS:
+				nitems = nbytes / sizeof(Seen);
+				while (pass->nseen + (int64) nitems > pass->maxseen)
+				{
+					pass->maxseen *= 2;
+					pass->seen = repalloc_huge(pass->seen, sizeof(Seen) * pass->maxseen);
+				}
+				memcpy(&pass->seen[pass->nseen], items, nitems * sizeof(Seen));
+				pass->nseen += nitems;
+				break;
+			case MESSAGE_REPEATED:
+			case MESSAGE_PAIRS:
+				nitems = nbytes / sizeof(uint64);
+				for (i = 0; i < nitems; i++)
+				{
+					uint64		key;
+
+					memcpy(&key, items + i * sizeof(uint64), sizeof(uint64));
+					(void) counts_insert(kind == MESSAGE_REPEATED ? pass->sc.maybe_repeated :
+										 pass->sc.maybe_pairs, key, &found);
+				}
+				break;
+			case MESSAGE_TOTALS:
+				nitems = nbytes / sizeof(TotalEntry);
+				for (i = 0; i < nitems; i++)
+				{
+					TotalEntry	t;
+
+					memcpy(&t, items + i * sizeof(TotalEntry), sizeof(TotalEntry));
+					add_total_key(pass->totals, t.key, t.clicks, t.spend,
+								  t.conversions, t.conversion_value);
+				}
+				break;
+			case MESSAGE_DONE:
+				{
+					int64		scanned;
+
+					memcpy(&scanned, items, sizeof(int64));
+					pass->scanned += scanned;
+				}
+				return;
+			default:
+				elog(ERROR, "unknown message %d from a parallel worker of the billing scan", kind);
+		}
+	}
+}
+
+/* The scope, for the workers: the caller's list as load_scope() read it. */
+static scope_hash *
+scope_from_shared(const BillingShared *shared)
+{
+	scope_hash *h = scope_create(CurrentMemoryContext, Max(shared->nscope, 16), NULL);
+	int			i;
+
+	for (i = 0; i < shared->nscope; i++)
+	{
+		bool		found;
+		ScopeEntry *e = scope_insert(h, shared->scope[i].campaign_id, &found);
+
+		e->from = shared->scope[i].from;
+		e->to = shared->scope[i].to;
+	}
+	return h;
+}
+
+/* The entry point of a parallel worker of the billing scan. */
+void
+clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc)
+{
+	BillingShared *shared = shm_toc_lookup(toc, BILLING_KEY_SHARED, false);
+	char	   *workers_counters = shm_toc_lookup(toc, BILLING_KEY_COUNTERS, false);
+	char	   *filters = shm_toc_lookup(toc, BILLING_KEY_FILTERS, false);
+	char	   *queues = shm_toc_lookup(toc, BILLING_KEY_QUEUES, false);
+	char	   *lists = shm_toc_lookup(toc, BILLING_KEY_LISTS, false);
+	shm_mq	   *mq = (shm_mq *) (queues + (Size) ParallelWorkerNumber * BILLING_QUEUE_SIZE);
+	shm_mq_handle *mqh;
+	char	   *own_counters;
+	ScanPass	pass;
+
+	shm_mq_set_sender(mq, MyProc);
+	mqh = shm_mq_attach(mq, seg, NULL);
+	SPI_connect();
+	clickagg_bots_restore(lists);
+	own_counters = palloc_counters(shared->counter_mask);
+	scan_pass_init(&pass, shared, scope_from_shared(shared), load_ads(),
+				   load_notes(shared->lo, shared->hi), own_counters, filters);
+	scan_share(&pass, ParallelWorkerNumber + 1);
+	scan_finish(&pass);
+	/* the counters for the leader to add up (before it hears "done") */
+	memcpy(workers_counters + (Size) ParallelWorkerNumber * counters_size(shared->counter_mask),
+		   own_counters, counters_size(shared->counter_mask));
+	send_results(&pass, mqh);
+	SPI_finish();
+}
+
+/*
+ * How many workers to ask for: as the planner sizes a parallel scan of a
+ * table, none below min_parallel_table_scan_size and one more for each
+ * tripling, at most max_parallel_workers_per_gather.
+ */
+static int
+billing_workers(BlockNumber blocks)
+{
+	double		threshold = Max(min_parallel_table_scan_size, 1);
+	int			workers = 1;
+
+	if (IsInParallelMode() || max_parallel_workers_per_gather <= 0 || blocks < threshold)
+		return 0;
+	while (blocks >= threshold * 3 && workers < max_parallel_workers_per_gather)
+	{
+		workers++;
+		threshold *= 3;
+	}
+	return Min(workers, max_parallel_workers_per_gather);
+}
+
+/*
  * clickagg.billing_scan(day_start timestamptz, day_end timestamptz,
  *                       user_cap int, ip_cap int, others boolean,
  *                       campaigns bigint[], froms timestamptz[], tos timestamptz[])
@@ -970,17 +1517,13 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	TimestampTz hi = day_end;
 	scope_hash *scope;
 	Oid			part_oids[MAX_SCAN_PARTS];
+	BlockNumber part_blocks[MAX_SCAN_PARTS];
 	int			nparts = 0;
-	int64		scanned = 0;
 	DateADT		d;
 	ads_hash   *ads;
-	totals_hash *totals;
 	notes_hash *notes;
-	Screen		sc;
-	uint64		counters;
-	Seen	   *seen;
-	int64		nseen = 0;
-	int64		maxseen;
+	ScanPass	pass;
+	uint16	   *counts;			/* all counters after pass 1, by kind */
 	totals_iterator tit;
 	TotalEntry *t;
 
@@ -1019,147 +1562,153 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	SPI_connect();
 	clickagg_bots_sync();
 	ads = load_ads();
-	totals = totals_create(CurrentMemoryContext, 16384, NULL);
 	notes = load_notes(lo, hi);
 
-	/* pass 1 */
+	/* pass 1: the leader and its workers (see scan_share) */
 	{
-		Relation	rels[MAX_SCAN_PARTS];
 		double		rows = 0;
-		PendingScreen pending[SCREEN_AHEAD];
-		int64		nread = 0;
-		int64		r;
+		BlockNumber blocks = 0;
+		Size		shared_size = add_size(offsetof(BillingShared, scope),
+										   mul_size(scope->members, sizeof(ScopeRange)));
+		uint64		counter_mask;
+		uint64		bloom_mask;
+		ParallelContext *pcxt = NULL;
+		BillingShared *shared;
+		char	   *workers_counters = NULL;
+		char	   *filters_mem;
+		shm_mq_handle **mqh = NULL;
+		int			nworkers;
+		int			nlaunched = 0;
+		int			i;
 		int			part;
+		scope_iterator sit;
+		ScopeEntry *se;
 
 		for (part = 0; part < nparts; part++)
 		{
-			rels[part] = table_open(part_oids[part], AccessShareLock);
-			rows += Max(rels[part]->rd_rel->reltuples, (double) RelationGetNumberOfBlocks(rels[part]) * 100);
-		}
+			Relation	rel = table_open(part_oids[part], AccessShareLock);
 
+			part_blocks[part] = RelationGetNumberOfBlocks(rel);
+			rows += Max(rel->rd_rel->reltuples, (double) part_blocks[part] * 100);
+			blocks += part_blocks[part];
+			table_close(rel, NoLock);
+		}
 		/* a counter of each kind and 16 filter bits per click of the day */
-		counters = pow2_at_least(rows, 1 << 16, UINT64CONST(1) << 27);
-		sc.counter_mask = counters - 1;
-		sc.users = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-		sc.ips = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-		sc.user_minutes = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-		sc.ip_minutes = palloc_extended(counters * sizeof(uint16), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-		sc.bloom_mask = pow2_at_least(rows / 4, 1 << 14, UINT64CONST(1) << 27) - 1;
-		sc.bloom = palloc_extended((sc.bloom_mask + 1) * sizeof(uint64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-		sc.maybe_repeated = counts_create(CurrentMemoryContext, 1024, NULL);
-		sc.pairs_mask = sc.bloom_mask;
-		sc.pairs = palloc_extended((sc.pairs_mask + 1) * sizeof(uint64), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
-		sc.maybe_pairs = counts_create(CurrentMemoryContext, 1024, NULL);
-		maxseen = (int64) Max(rows, 1024.0);
-		seen = palloc_extended(sizeof(Seen) * maxseen, MCXT_ALLOC_HUGE);
+		counter_mask = pow2_at_least(rows, 1 << 16, UINT64CONST(1) << 27) - 1;
+		bloom_mask = pow2_at_least(rows / 4, 1 << 14, UINT64CONST(1) << 27) - 1;
 
+		nworkers = billing_workers(blocks);
+		if (nworkers > 0)
+		{
+			EnterParallelMode();
+			pcxt = CreateParallelContext("clickagg", "clickagg_billing_scan_worker", nworkers);
+			shm_toc_estimate_chunk(&pcxt->estimator, shared_size);
+			shm_toc_estimate_chunk(&pcxt->estimator, mul_size(counters_size(counter_mask), nworkers));
+			shm_toc_estimate_chunk(&pcxt->estimator, filters_size(bloom_mask));
+			shm_toc_estimate_chunk(&pcxt->estimator, mul_size(BILLING_QUEUE_SIZE, nworkers));
+			shm_toc_estimate_chunk(&pcxt->estimator, clickagg_bots_serialized_size());
+			shm_toc_estimate_keys(&pcxt->estimator, 5);
+			InitializeParallelDSM(pcxt);
+			if (pcxt->seg == NULL)
+			{
+				/* no shared memory segment to be had: read it alone */
+				DestroyParallelContext(pcxt);
+				ExitParallelMode();
+				pcxt = NULL;
+			}
+		}
+		if (pcxt != NULL)
+		{
+			char	   *queues;
+			char	   *lists = shm_toc_allocate(pcxt->toc, clickagg_bots_serialized_size());
+
+			clickagg_bots_serialize(lists);
+			shm_toc_insert(pcxt->toc, BILLING_KEY_LISTS, lists);
+			shared = shm_toc_allocate(pcxt->toc, shared_size);
+			workers_counters = shm_toc_allocate(pcxt->toc, mul_size(counters_size(counter_mask),
+																	pcxt->nworkers));
+			filters_mem = shm_toc_allocate(pcxt->toc, filters_size(bloom_mask));
+			queues = shm_toc_allocate(pcxt->toc, mul_size(BILLING_QUEUE_SIZE, pcxt->nworkers));
+			shm_toc_insert(pcxt->toc, BILLING_KEY_SHARED, shared);
+			shm_toc_insert(pcxt->toc, BILLING_KEY_COUNTERS, workers_counters);
+			shm_toc_insert(pcxt->toc, BILLING_KEY_FILTERS, filters_mem);
+			shm_toc_insert(pcxt->toc, BILLING_KEY_QUEUES, queues);
+			mqh = palloc(sizeof(shm_mq_handle *) * pcxt->nworkers);
+			for (i = 0; i < pcxt->nworkers; i++)
+			{
+				shm_mq	   *mq = shm_mq_create(queues + (Size) i * BILLING_QUEUE_SIZE, BILLING_QUEUE_SIZE);
+
+				shm_mq_set_receiver(mq, MyProc);
+				mqh[i] = shm_mq_attach(mq, pcxt->seg, NULL);
+			}
+		}
+		else
+		{
+			shared = palloc(shared_size);
+			filters_mem = palloc_random_access(filters_size(bloom_mask));
+		}
+		counts = (uint16 *) palloc_counters(counter_mask);
+		memset(filters_mem, 0, filters_size(bloom_mask));
+		shared->lo = lo;
+		shared->hi = hi;
+		shared->day_start = day_start;
+		shared->day_end = day_end;
+		shared->others = others;
+		shared->window = window;
+		shared->nparts = nparts;
 		for (part = 0; part < nparts; part++)
 		{
-			TableScanDesc scan = table_beginscan(rels[part], GetActiveSnapshot(), 0, NULL);
-			TupleTableSlot *slot = table_slot_create(rels[part], NULL);
-
-			while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
-			{
-				Seen	   *rec;
-				uint64		key;
-				int32		ad_key;
-				int64		cost;
-				int16		stream_code;
-				TimestampTz event_time;
-				pg_uuid_t  *click_id;
-				text	   *user_id;
-				inet	   *ip;
-				uint64		user;
-				uint64		iph;
-				PendingScreen *p;
-				int64		nconv = 0,
-							conv_value = 0;
-				ClickNote  *note;
-				AdInfo	   *ad;
-				ScopeEntry *listed;
-
-				CHECK_FOR_INTERRUPTS();
-				slot_getallattrs(slot);
-				scanned++;
-				event_time = DatumGetTimestampTz(slot->tts_values[LOG_EVENT_TIME]);
-				if (event_time < lo || event_time >= hi)
-					continue;
-				if (nseen == maxseen)
-				{
-					maxseen *= 2;
-					seen = repalloc_huge(seen, sizeof(Seen) * maxseen);
-				}
-				rec = &seen[nseen++];
-				ItemPointerCopy(&slot->tts_tid, &rec->tid);
-				rec->part = (uint8) part;
-				rec->user_slot = rec->ip_slot = rec->ip_minute_slot = NO_SLOT;
-				click_id = DatumGetUUIDP(slot->tts_values[LOG_CLICK_ID]);
-				key = (uint64) clickagg_click_key(click_id);
-				rec->key = key;
-				ad_key = DatumGetInt32(slot->tts_values[LOG_AD_KEY]);
-				cost = DatumGetInt64(slot->tts_values[LOG_COST_MICROS]);
-				user_id = DatumGetTextPP(slot->tts_values[LOG_USER_ID]);
-				/* (rows logged before 0.5.0 may carry a netmask: the host counts) */
-				ip = slot->tts_isnull[LOG_IP] ? NULL : clickagg_host_of(DatumGetInetPP(slot->tts_values[LOG_IP]));
-				ad = ad_info(ads, ad_key);
-				listed = scope->members > 0 ? scope_lookup(scope, ad->campaign_id) : NULL;
-				rec->billed = listed != NULL ? (event_time >= listed->from && event_time < listed->to) :
-					(others && event_time >= day_start && event_time < day_end);
-
-				stream_code = slot->tts_isnull[LOG_INVALID_CODE] ? CODE_VALID :
-					DatumGetInt16(slot->tts_values[LOG_INVALID_CODE]);
-				note = notes->members > 0 ? notes_lookup(notes, *click_id) : NULL;
-				if (note != NULL)
-				{
-					if (note->corrected)
-						stream_code = note->code;
-					nconv = note->conversions;
-					conv_value = note->conversion_value;
-				}
-				rec->stream_valid = (stream_code == CODE_VALID);
-				rec->verdict = clickagg_intrinsic_verdict(!slot->tts_isnull[LOG_UA_KEY],
-														  DatumGetInt32(slot->tts_values[LOG_UA_KEY]),
-														  NULL, ip);
-				if (rec->billed)
-					add_total(totals, ad_key, rec->verdict, rec->stream_valid, 1, cost, nconv, conv_value);
-
-				/*
-				 * Screening.  The click key in a Bloom filter (repeated IDs).
-				 * The user rules look at pairs (user, ad) clicked more than
-				 * once, (user, minute) over the limit, and the first window of
-				 * the day (history before midnight); the IP rate at (IP,
-				 * minute) over the limit; every click counts.  The caps count
-				 * billed clicks valid on their own (a superset of the valid
-				 * ones).
-				 */
-				user = text_hash(user_id);
-				iph = ip != NULL ? text_hash((text *) ip) : 0;
-				rec->first_window = event_time < lo + window;
-				p = &pending[nread % SCREEN_AHEAD];
-				if (nread >= SCREEN_AHEAD)
-					screen_click(&sc, &seen[p->seen_index], p);
-				p->seen_index = nseen - 1;
-				p->key = key;
-				p->has_pair = window > 0;
-				p->pair = hash_combine64(user, (uint64) (uint32) ad_key);
-				p->pair_slot = window > 0 ? event_time / window - (event_time % window < 0 ? 1 : 0) : 0;
-				p->user_minute = hash_combine64(user, (uint64) clickagg_minute_start(event_time));
-				p->has_ip = ip != NULL;
-				p->ip_minute = hash_combine64(iph, (uint64) clickagg_minute_start(event_time));
-				p->valid_alone = rec->verdict == CODE_VALID && rec->billed;
-				p->user_cap = campaign_user_hash(ad->campaign_id, user);
-				p->ip_cap = campaign_ip_hash(ad->campaign_id, iph);
-				screen_prefetch(&sc, p);
-				nread++;
-			}
-				table_endscan(scan);
-			ExecDropSingleTupleTableSlot(slot);
+			shared->part_oids[part] = part_oids[part];
+			shared->part_blocks[part] = part_blocks[part];
 		}
-		/* the last SCREEN_AHEAD clicks */
-		for (r = Max(nread - SCREEN_AHEAD, 0); r < nread; r++)
-			screen_click(&sc, &seen[pending[r % SCREEN_AHEAD].seen_index], &pending[r % SCREEN_AHEAD]);
-		for (part = 0; part < nparts; part++)
-			table_close(rels[part], NoLock);
+		shared->nparticipants = pcxt != NULL ? pcxt->nworkers + 1 : 1;
+		shared->rows = rows;
+		shared->counter_mask = counter_mask;
+		shared->bloom_mask = bloom_mask;
+		shared->nscope = 0;
+		scope_start_iterate(scope, &sit);
+		while ((se = scope_iterate(scope, &sit)) != NULL)
+		{
+			shared->scope[shared->nscope].campaign_id = se->campaign_id;
+			shared->scope[shared->nscope].from = se->from;
+			shared->scope[shared->nscope].to = se->to;
+			shared->nscope++;
+		}
+
+		if (pcxt != NULL)
+		{
+			LaunchParallelWorkers(pcxt);
+			nlaunched = pcxt->nworkers_launched;
+			for (i = 0; i < nlaunched; i++)
+				shm_mq_set_handle(mqh[i], pcxt->worker[i].bgwhandle);
+		}
+		elog(DEBUG1, "billing scan: %d of %d parallel workers launched", nlaunched, nworkers);
+
+		/* the leader's share, and those of workers that did not start */
+		scan_pass_init(&pass, shared, scope, ads, notes, (char *) counts, filters_mem);
+		scan_share(&pass, 0);
+		for (i = nlaunched + 1; i < shared->nparticipants; i++)
+			scan_share(&pass, i);
+		scan_finish(&pass);
+		for (i = 0; i < nlaunched; i++)
+			receive_results(&pass, mqh[i], pcxt);
+
+		if (pcxt != NULL)
+		{
+			/* the workers' counters added to the leader's, saturating */
+			WaitForParallelWorkersToFinish(pcxt);
+			for (i = 0; i < nlaunched; i++)
+			{
+				const uint16 *theirs = (const uint16 *) (workers_counters + (Size) i * counters_size(counter_mask));
+				uint64		n = 4 * (counter_mask + 1);
+				uint64		k;
+
+				for (k = 0; k < n; k++)
+					counts[k] = (uint16) Min((uint32) counts[k] + theirs[k], PG_UINT16_MAX);
+			}
+			DestroyParallelContext(pcxt);
+			ExitParallelMode();
+		}
 	}
 
 	/* pass 2 */
@@ -1174,29 +1723,55 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		int			nsorted;
 		int64		r;
 		int			i;
+		const uint16 *users = counts;
+		const uint16 *ips = users + pass.sc.counter_mask + 1;
+		const uint16 *user_minutes = ips + pass.sc.counter_mask + 1;
+		const uint16 *ip_minutes = user_minutes + pass.sc.counter_mask + 1;
+		counts_hash *maybe_repeated = pass.sc.maybe_repeated;
+		counts_hash *maybe_pairs = pass.sc.maybe_pairs;
 
 		for (part = 0; part < nparts; part++)
 		{
 			rels[part] = table_open(part_oids[part], AccessShareLock);
 			slots[part] = table_slot_create(rels[part], NULL);
 		}
-		for (r = 0; r < nseen; r++)
+
+		for (r = 0; r < pass.nseen; r++)
 		{
-			Seen	   *rec = &seen[r];
-			bool		by_user = rec->user_slot != NO_SLOT && sc.users[rec->user_slot] > user_cap;
-			bool		by_ip = rec->ip_slot != NO_SLOT && sc.ips[rec->ip_slot] > ip_cap;
-			bool		by_key = sc.maybe_repeated->members > 0 &&
-				counts_lookup(sc.maybe_repeated, rec->key) != NULL;
-			bool		by_sequence = rec->first_window ||
-				(window > 0 && sc.maybe_pairs->members > 0 &&
-				 counts_lookup(sc.maybe_pairs, rec->pair_key) != NULL) ||
-				(user_minute_limit > 0 && sc.user_minutes[rec->user_minute_slot] > user_minute_limit);
-			bool		by_ip_minute = ip_minute_limit > 0 && rec->ip_minute_slot != NO_SLOT &&
-				sc.ip_minutes[rec->ip_minute_slot] > ip_minute_limit;
+			Seen	   *rec = &pass.seen[r];
+			bool		by_user,
+						by_ip,
+						by_key,
+						by_sequence,
+						by_ip_minute;
 			Candidate  *c;
 			AdInfo	   *ad;
 			ClickNote  *note;
 			TupleTableSlot *slot;
+
+			/* the counters are random reads: ask for those of a later click now */
+			if (r + SCREEN_AHEAD < pass.nseen)
+			{
+				const Seen *ahead = &pass.seen[r + SCREEN_AHEAD];
+
+				if (ahead->user_slot != NO_SLOT)
+					__builtin_prefetch(&users[ahead->user_slot]);
+				if (ahead->ip_slot != NO_SLOT)
+					__builtin_prefetch(&ips[ahead->ip_slot]);
+				__builtin_prefetch(&user_minutes[ahead->user_minute_slot]);
+				if (ahead->ip_minute_slot != NO_SLOT)
+					__builtin_prefetch(&ip_minutes[ahead->ip_minute_slot]);
+			}
+			by_user = rec->user_slot != NO_SLOT && users[rec->user_slot] > user_cap;
+			by_ip = rec->ip_slot != NO_SLOT && ips[rec->ip_slot] > ip_cap;
+			by_key = maybe_repeated->members > 0 &&
+				counts_lookup(maybe_repeated, rec->key) != NULL;
+			by_sequence = rec->first_window ||
+				(window > 0 && maybe_pairs->members > 0 &&
+				 counts_lookup(maybe_pairs, rec->pair_key) != NULL) ||
+				(user_minute_limit > 0 && user_minutes[rec->user_minute_slot] > user_minute_limit);
+			by_ip_minute = ip_minute_limit > 0 && rec->ip_minute_slot != NO_SLOT &&
+				ip_minutes[rec->ip_minute_slot] > ip_minute_limit;
 
 			if (!by_user && !by_ip && !by_key && !by_sequence && !by_ip_minute)
 				continue;
@@ -1258,22 +1833,22 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		/* (b) the user rules, as the stream applies them */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, sequence_candidate),
 								compare_by_user_only);
-		walk_users(sorted, nsorted, lo, totals);
+		walk_users(sorted, nsorted, lo, pass.totals);
 
 		/* (c) the IP click rate (the stream judges it too, minute by minute) */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_minute_candidate),
 								compare_by_ip_minute);
-		rate_ips(sorted, nsorted, (int) ip_minute_limit, totals);
+		rate_ips(sorted, nsorted, (int) ip_minute_limit, pass.totals);
 
 		/* (d) the user cap, then (e) the IP cap among what is left */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, user_candidate), compare_by_user);
-		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, totals, user_group_cmp);
+		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, pass.totals, user_group_cmp);
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_candidate), compare_by_ip);
-		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, totals, ip_group_cmp);
+		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, pass.totals, ip_group_cmp);
 	}
 
-	totals_start_iterate(totals, &tit);
-	while ((t = totals_iterate(totals, &tit)) != NULL)
+	totals_start_iterate(pass.totals, &tit);
+	while ((t = totals_iterate(pass.totals, &tit)) != NULL)
 	{
 		AdInfo	   *ad = ad_info(ads, (int32) (t->key >> 17));
 		Datum		values[8];
@@ -1292,7 +1867,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	{
-		Datum		values[8] = {0, 0, Int16GetDatum(-1), 0, Int64GetDatum(scanned),
+		Datum		values[8] = {0, 0, Int16GetDatum(-1), 0, Int64GetDatum(pass.scanned),
 		Int64GetDatum(0), Int64GetDatum(0), Int64GetDatum(0)};
 		bool		nulls[8] = {true, true, false, true, false, false, false, false};
 

@@ -21,6 +21,9 @@
  * (clickagg.bot_pattern_timeout); a new regex row is checked at insert
  * against long agents (clickagg_check_bot_pattern).
  *
+ * A parallel worker of the billing scan is given its leader's lists
+ * (clickagg_bots_restore) rather than loading its own.
+ *
  * Locking: AccessShareLock on clickagg.bot_patterns and datacenter_ranges
  * while loading them.  All memory here is backend-local.
  *
@@ -32,6 +35,7 @@
 
 #include <sys/socket.h>
 
+#include "access/parallel.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
@@ -117,6 +121,7 @@ static int	nranges = 0;
 static agents_hash *agent_verdicts = NULL;
 static uint64 verdicts_dictionary_generation = 0;	/* the keys' meaning they were judged by */
 static bool verdicts_non_browser = true;	/* clickagg.classify_non_browser they were judged with */
+static bool lists_from_leader = false;	/* a parallel worker's: never reloaded */
 
 static void
 traffic_relcache_callback(Datum arg, Oid relid)
@@ -323,7 +328,18 @@ clickagg_bots_reset(void)
 static inline void
 ensure_lists(void)
 {
-	if (!lists_loaded || verdicts_dictionary_generation != clickagg_dictionary_generation())
+	if (lists_from_leader)
+	{
+		/* the leader's lists for the whole scan; the verdicts as below */
+		if (verdicts_dictionary_generation != clickagg_dictionary_generation() ||
+			verdicts_non_browser != clickagg_classify_non_browser)
+		{
+			agents_reset(agent_verdicts);
+			verdicts_dictionary_generation = clickagg_dictionary_generation();
+			verdicts_non_browser = clickagg_classify_non_browser;
+		}
+	}
+	else if (!lists_loaded || verdicts_dictionary_generation != clickagg_dictionary_generation())
 		load_lists();
 	else if (verdicts_non_browser != clickagg_classify_non_browser)
 	{
@@ -343,6 +359,90 @@ clickagg_bots_sync(void)
 {
 	AcceptInvalidationMessages();
 	ensure_lists();
+}
+
+/*
+ * The lists for a parallel worker (the billing scan's): the leader's own, as
+ * they are, since a worker may not take a newer snapshot to read them and
+ * must judge as the leader does.  Serialized as the pattern count, the range
+ * count, each pattern's flags and text with its NUL, then the ranges.
+ */
+Size
+clickagg_bots_serialized_size(void)
+{
+	Size		size = 2 * sizeof(int32);
+	int			i;
+
+	ensure_lists();
+	for (i = 0; i < npatterns; i++)
+		size = add_size(size, 3 + strlen(patterns[i].text) + 1);
+	return add_size(size, mul_size(nranges, sizeof(IpRange)));
+}
+
+void
+clickagg_bots_serialize(char *dest)
+{
+	int32		counts[2] = {npatterns, nranges};
+	int			i;
+
+	Assert(lists_loaded || lists_from_leader);
+	memcpy(dest, counts, sizeof(counts));
+	dest += sizeof(counts);
+	for (i = 0; i < npatterns; i++)
+	{
+		Size		len = strlen(patterns[i].text) + 1;
+
+		*dest++ = patterns[i].exclude;
+		*dest++ = patterns[i].at_start;
+		*dest++ = (patterns[i].regex != NULL);
+		memcpy(dest, patterns[i].text, len);
+		dest += len;
+	}
+	memcpy(dest, ranges, sizeof(IpRange) * nranges);
+}
+
+void
+clickagg_bots_restore(const char *src)
+{
+	int32		counts[2];
+	MemoryContext old;
+	int			i;
+
+	Assert(IsParallelWorker());
+	if (lists_context == NULL)
+		lists_context = AllocSetContextCreate(TopMemoryContext, "clickagg traffic lists",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(lists_context);
+	memcpy(counts, src, sizeof(counts));
+	src += sizeof(counts);
+	old = MemoryContextSwitchTo(lists_context);
+	patterns = palloc0(sizeof(BotPattern) * Max(counts[0], 1));
+	any_regex = false;
+	for (i = 0; i < counts[0]; i++)
+	{
+		BotPattern *p = &patterns[i];
+		bool		is_regex;
+
+		p->exclude = src[0];
+		p->at_start = src[1];
+		is_regex = src[2];
+		src += 3;
+		p->text = pstrdup(src);
+		src += strlen(src) + 1;
+		/* it compiled in the leader */
+		if (is_regex && !compile_pattern(p->text, p, false))
+			elog(ERROR, "bot pattern /%s/ compiled in the leader but not in a parallel worker", p->text);
+		any_regex |= is_regex;
+	}
+	npatterns = counts[0];
+	ranges = palloc(sizeof(IpRange) * Max(counts[1], 1));
+	memcpy(ranges, src, sizeof(IpRange) * counts[1]);
+	nranges = counts[1];
+	agent_verdicts = agents_create(lists_context, 1024, NULL);
+	MemoryContextSwitchTo(old);
+	verdicts_dictionary_generation = clickagg_dictionary_generation();
+	verdicts_non_browser = clickagg_classify_non_browser;
+	lists_from_leader = true;
 }
 
 /*
