@@ -150,10 +150,21 @@ SELECT h.failed_passes > 0 AS pass_failed, h.set_aside, h.last_error FROM clicka
 SELECT campaign_id, clicks, spend_micros, error_code FROM clickagg.rejected_rollup_deltas;
 SELECT clicks, spend_micros FROM clickagg.clicks_per_day WHERE campaign_id = 20;
 SELECT pg_temp.sqlstate_of(format('SELECT clickagg.run_billing(%L)', (SELECT today - 3 FROM d))) AS bill;
--- The same in parallel: a worker's error is the leader's.
+-- The same in parallel: a worker's error is the leader's (the day's one
+-- block is the worker's share).
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 1;
 SELECT pg_temp.sqlstate_of(format('SELECT clickagg.run_billing(%L)', (SELECT today - 3 FROM d))) AS bill_in_parallel;
+DO $$
+DECLARE
+    context text;
+BEGIN
+    PERFORM count(*) FROM clickagg.billing_scan((SELECT today - 3 FROM pg_temp.d), 50, 500);
+    RAISE NOTICE 'no error';
+EXCEPTION WHEN numeric_value_out_of_range THEN
+    GET STACKED DIAGNOSTICS context = PG_EXCEPTION_CONTEXT;
+    RAISE NOTICE '22003, raised by %', CASE WHEN context LIKE '%parallel worker%' THEN 'the worker' ELSE 'the leader' END;
+END $$;
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
 SET client_min_messages = error;  -- (the warning names the day)

@@ -368,10 +368,10 @@ SELECT count(*) AS explained_rows FROM clickagg.reconciliation, d
 DELETE FROM clickagg.bot_patterns WHERE pattern = 'rv:128.0) gecko/20100101 firefox/128.0';
 
 -- The batch's scan in parallel: the leader and a worker each read a share
--- of the days' blocks, screen into shared counters and filters, and the
--- leader takes in the worker's share.  The figures are those of one
--- process, with the lists as the leader has them (the pattern just
--- removed is gone from both).
+-- of the days' blocks and screen into shared filters and counters of their
+-- own, and the leader takes in the worker's share.  The figures are those
+-- of one process; and again when no worker can be had (its share is the
+-- leader's then).
 CREATE TEMP TABLE serial_scan AS
 SELECT k, b.* FROM d, generate_series(1, 2) k, clickagg.billing_scan(today - k, 50, 500) b;
 SET min_parallel_table_scan_size = 0;  -- (a day of a few blocks)
@@ -380,14 +380,42 @@ SET jit = off;
 SET client_min_messages = debug1;
 CREATE TEMP TABLE parallel_scan AS
 SELECT k, b.* FROM d, generate_series(1, 2) k, clickagg.billing_scan(today - k, 50, 500) b;
+SET max_parallel_workers = 0;
+CREATE TEMP TABLE workerless_scan AS
+SELECT k, b.* FROM d, generate_series(1, 2) k, clickagg.billing_scan(today - k, 50, 500) b;
+RESET max_parallel_workers;
 RESET client_min_messages;
+SELECT (SELECT count(*) FROM (TABLE serial_scan EXCEPT ALL TABLE parallel_scan) x) AS only_serial,
+       (SELECT count(*) FROM (TABLE parallel_scan EXCEPT ALL TABLE serial_scan) x) AS only_parallel,
+       (SELECT count(*) FROM ((TABLE serial_scan EXCEPT ALL TABLE workerless_scan)
+                              UNION ALL (TABLE workerless_scan EXCEPT ALL TABLE serial_scan)) x) AS workerless_differs,
+       (SELECT count(DISTINCT code) FROM serial_scan) AS verdicts,
+       (SELECT sum(clicks) FROM serial_scan) AS clicks;
+-- A click ID twice in the log, the copy in the last block (the worker's
+-- share), the original in the first (the leader's): an error either way,
+-- and nothing billed.
+BEGIN;
+INSERT INTO clickagg.click_log SELECT * FROM clickagg.click_log
+ WHERE event_time >= (SELECT today - 1 FROM d)::timestamp AT TIME ZONE 'UTC'
+   AND event_time < (SELECT today FROM d)::timestamp AT TIME ZONE 'UTC'
+ ORDER BY ctid LIMIT 1;
+SELECT (SELECT (ctid::text::point)[0] FROM clickagg.click_log
+         WHERE event_time >= (SELECT today - 1 FROM d)::timestamp AT TIME ZONE 'UTC' ORDER BY ctid DESC LIMIT 1)
+       > 1 AS copy_in_a_later_block;
+CREATE FUNCTION pg_temp.scan_error() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM count(*) FROM pg_temp.d, clickagg.billing_scan(today - 1, 50, 500);
+    RETURN 'no error';
+EXCEPTION WHEN data_corrupted THEN
+    RETURN regexp_replace(SQLERRM, '[0-9a-f-]{36}', 'ID');
+END $$;
+SELECT pg_temp.scan_error() AS parallel;
+RESET max_parallel_workers_per_gather;
+SELECT pg_temp.scan_error() AS serial;
+ROLLBACK;
 RESET jit;
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
-SELECT (SELECT count(*) FROM (TABLE serial_scan EXCEPT ALL TABLE parallel_scan) x) AS only_serial,
-       (SELECT count(*) FROM (TABLE parallel_scan EXCEPT ALL TABLE serial_scan) x) AS only_parallel,
-       (SELECT count(DISTINCT code) FROM serial_scan) AS verdicts,
-       (SELECT sum(clicks) FROM serial_scan) AS clicks;
 
 -- Every breakdown still sums to the campaign rollups.
 SELECT clickagg.fold_rollups() >= 0 AS folded;

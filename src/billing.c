@@ -62,7 +62,8 @@
  * the day (640 MB for 10 million): the 48-byte record, four 16-bit counters
  * and two filters of 16 bits, instead of hash table entries per group and per
  * key, plus the candidates pass 2 fetches (about 100 bytes each); a parallel
- * worker's records are held twice until the leader has taken them in.
+ * worker has counters of its own, and its records are held twice until the
+ * leader has taken them in.
  *
  * Beside the totals it returns one row with code -1 whose clicks are every
  * row of the partitions it read, in range or not: run_billing() keeps it to
@@ -71,12 +72,13 @@
  * Pass 1 runs in parallel on a day larger than min_parallel_table_scan_size
  * (PostgreSQL's parallel workers, as many as a parallel scan of the table
  * would get, at most max_parallel_workers_per_gather): each participant
- * screens a fixed share of the blocks into the same counters and filters in
- * shared memory, updated atomically, and the workers send the leader their
- * records, maybe-sets and totals; pass 2 is the leader's.  Counters are sums
- * and a key seen twice sets the filter's bits twice whoever reads it, so the
- * verdicts do not depend on how many participants there are (only which
- * clicks the screening points at does, and those are looked at exactly).
+ * screens a fixed share of the blocks, into Bloom filters shared by all in
+ * the parallel segment (set atomically) and counters of its own; the
+ * workers send the leader their records, maybe-sets, totals and counters,
+ * which it adds to its own; pass 2 is the leader's.  Counters are sums, and
+ * a key set twice is found whoever sets each copy, so the verdicts do not
+ * depend on how many participants there are (only which clicks the
+ * screening points at does, and those are looked at exactly).
  *
  * Locking: AccessShareLock on the day's partitions, clickagg.ads, the
  * traffic lists, click_verdicts and conversion_log, read under the caller's
@@ -219,6 +221,7 @@ typedef struct Screen
 	pg_atomic_uint64 *pairs;	/* (user, ad, slot) keys seen: double clicks */
 	uint64		pairs_mask;
 	counts_hash *maybe_pairs;	/* (user, ad, slot) keys that may hold two clicks */
+	bool		shared_filters; /* others set the filters' bits too */
 } Screen;
 
 static uint64
@@ -243,34 +246,70 @@ mix64(uint64 x)
 	return x;
 }
 
+/* Three of a word's 64 bits, from a hash. */
+static inline uint64
+bloom_bits(uint64 h)
+{
+	return (UINT64CONST(1) << (h & 63)) |
+		(UINT64CONST(1) << ((h >> 6) & 63)) |
+		(UINT64CONST(1) << ((h >> 12) & 63));
+}
+
+/*
+ * Set bits in a filter word; its value before.  Of two participants setting
+ * bits in the same word, the later fetch-or sees the other's bits: a key
+ * set twice is always found by one of them.
+ */
+static inline uint64
+bloom_set(pg_atomic_uint64 *word, uint64 bits, bool shared)
+{
+	uint64		old = pg_atomic_read_u64(word);
+
+	if ((old & bits) != bits)
+	{
+		if (shared)
+			old = pg_atomic_fetch_or_u64(word, bits);
+		else
+			pg_atomic_write_u64(word, old | bits);
+	}
+	return old;
+}
+
 /*
  * Set the key's bits; true if all were set already (maybe seen).  A blocked
  * filter: the three bits share one 64-bit word, so a click costs one cache
  * miss, not three.
  */
 static inline bool
-bloom_probe(pg_atomic_uint64 *filter, uint64 mask, uint64 key, bool set)
+bloom_probe(pg_atomic_uint64 *filter, uint64 mask, uint64 key, bool shared)
 {
 	uint64		h = mix64(key);
-	pg_atomic_uint64 *word = &filter[(h >> 18) & mask];
-	uint64		bits = (UINT64CONST(1) << (h & 63)) |
-		(UINT64CONST(1) << ((h >> 6) & 63)) |
-		(UINT64CONST(1) << ((h >> 12) & 63));
-	uint64		old = pg_atomic_read_u64(word);
+	uint64		bits = bloom_bits(h);
 
-	/*
-	 * Of two participants setting the same key, the later fetch-or sees the
-	 * other's bits: a repeated key is always found by one of them.
-	 */
-	if (set && (old & bits) != bits)
-		old = pg_atomic_fetch_or_u64(word, bits);
-	return (old & bits) == bits;
+	return (bloom_set(&filter[(h >> 18) & mask], bits, shared) & bits) == bits;
+}
+
+/* The pair filter's word of a (user, ad) pair. */
+static inline uint64
+pair_word(uint64 pair, uint64 mask)
+{
+	return (mix64(pair) >> 18) & mask;
+}
+
+/* The filters' words, all bits clear. */
+static void
+filters_init(pg_atomic_uint64 *words, uint64 n)
+{
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+		pg_atomic_init_u64(&words[i], 0);
 }
 
 static inline bool
 bloom_test_and_set(Screen *sc, uint64 key)
 {
-	return bloom_probe(sc->bloom, sc->bloom_mask, key, true);
+	return bloom_probe(sc->bloom, sc->bloom_mask, key, sc->shared_filters);
 }
 
 /*
@@ -279,7 +318,9 @@ bloom_test_and_set(Screen *sc, uint64 key)
  * away, so within the same or a neighbouring window-long slot.  Each click
  * sets its (user, ad, slot) key in a Bloom filter and tests the neighbours';
  * if any was (maybe) seen, all three keys become candidates, and pass 2
- * walks every click whose key is one.  Scan order does not matter.
+ * walks every click whose key is one.  Scan order does not matter.  The
+ * word is the pair's, the bits the slot's: the three keys are one cache
+ * line.
  */
 static void
 screen_pair(Screen *sc, uint64 pair, int64 slot, uint64 *key_out)
@@ -287,11 +328,12 @@ screen_pair(Screen *sc, uint64 pair, int64 slot, uint64 *key_out)
 	uint64		k0 = hash_combine64(pair, (uint64) (slot - 1));
 	uint64		k1 = hash_combine64(pair, (uint64) slot);
 	uint64		k2 = hash_combine64(pair, (uint64) (slot + 1));
-	bool		seen = bloom_probe(sc->pairs, sc->pairs_mask, k1, true);
+	uint64		bits0 = bloom_bits(mix64(k0));
+	uint64		bits1 = bloom_bits(mix64(k1));
+	uint64		bits2 = bloom_bits(mix64(k2));
+	uint64		old = bloom_set(&sc->pairs[pair_word(pair, sc->pairs_mask)], bits1, sc->shared_filters);
 
-	seen |= bloom_probe(sc->pairs, sc->pairs_mask, k0, false);
-	seen |= bloom_probe(sc->pairs, sc->pairs_mask, k2, false);
-	if (seen)
+	if ((old & bits0) == bits0 || (old & bits1) == bits1 || (old & bits2) == bits2)
 	{
 		bool		found;
 
@@ -314,7 +356,7 @@ bump(uint16 *counters, uint64 mask, uint64 hash)
 }
 
 /*
- * Screening is memory-bound: a click touches about eight random cache lines
+ * Screening is memory-bound: a click touches about six random cache lines
  * of counters and filters, each a miss on a day of millions of clicks.  So
  * pass 1 screens in two stages, SCREEN_AHEAD clicks apart: when a click is
  * read, the lines it will touch are prefetched (screen_prefetch); the click
@@ -355,11 +397,7 @@ screen_prefetch(const Screen *sc, const PendingScreen *p)
 {
 	prefetch_bloom(sc->bloom, sc->bloom_mask, p->key);
 	if (p->has_pair)
-	{
-		prefetch_bloom(sc->pairs, sc->pairs_mask, hash_combine64(p->pair, (uint64) (p->pair_slot - 1)));
-		prefetch_bloom(sc->pairs, sc->pairs_mask, hash_combine64(p->pair, (uint64) p->pair_slot));
-		prefetch_bloom(sc->pairs, sc->pairs_mask, hash_combine64(p->pair, (uint64) (p->pair_slot + 1)));
-	}
+		__builtin_prefetch(&sc->pairs[pair_word(p->pair, sc->pairs_mask)], 1);
 	prefetch_counter(sc->user_minutes, sc->counter_mask, p->user_minute);
 	if (p->has_ip)
 		prefetch_counter(sc->ip_minutes, sc->counter_mask, p->ip_minute);
@@ -983,21 +1021,23 @@ utc_day_of(TimestampTz t)
  * Pass 1 in parallel.  A day of millions of clicks is read by the leader
  * and up to max_parallel_workers_per_gather parallel workers (PostgreSQL's
  * parallel machinery: the leader's snapshot, locks and settings), each
- * participant a fixed share of every partition's blocks, all screening into
- * the shared counters and filters.  Each sends the leader what pass 2 needs
- * of its share through a message queue: its records, its maybe-sets and its
- * totals.  Pass 2 is the leader's alone.  A share whose worker could not be
- * started is read by the leader, so the result never depends on how many
- * workers ran; an error in a worker is raised in the leader.
+ * participant a fixed share of every partition's blocks.  They set the
+ * shared filters' bits and count into counters of their own (private
+ * memory, where huge pages spare the TLB misses of random reads; the
+ * segment's pages are small).  Each worker sends the leader what pass 2
+ * needs of its share through a message queue: its records, maybe-sets,
+ * totals and counters.  The share of a worker that could not be registered
+ * (no free slot) is read by the leader, so the figures never depend on how
+ * many workers ran; a worker's error, or one that fails to start, fails the
+ * scan in the leader, as a parallel query does.
  */
 #define BILLING_KEY_SHARED		UINT64CONST(0xC11C0A6600000001)
-#define BILLING_KEY_COUNTERS	UINT64CONST(0xC11C0A6600000002)
 #define BILLING_KEY_FILTERS		UINT64CONST(0xC11C0A6600000003)
 #define BILLING_KEY_QUEUES		UINT64CONST(0xC11C0A6600000004)
 #define BILLING_KEY_LISTS		UINT64CONST(0xC11C0A6600000005)
 
 #define BILLING_QUEUE_SIZE		(1024 * 1024)
-#define BILLING_CHUNK_RECORDS	8192	/* records per message: 384 kB */
+#define BILLING_CHUNK_ITEMS		8192	/* items per message: 384 kB of records */
 
 /* A campaign of the caller's list, as the workers get it. */
 typedef struct ScopeRange
@@ -1051,6 +1091,7 @@ typedef enum BillingMessage
 	MESSAGE_REPEATED,			/* uint64[]: maybe repeated click keys */
 	MESSAGE_PAIRS,				/* uint64[]: maybe double-click pair keys */
 	MESSAGE_TOTALS,				/* TotalEntry[] */
+	MESSAGE_COUNTERS,			/* the next of its counters, in 8-byte words */
 	MESSAGE_DONE				/* int64: rows scanned */
 } BillingMessage;
 
@@ -1118,6 +1159,7 @@ screen_attach(Screen *sc, const BillingShared *shared, char *counters, char *fil
 	sc->pairs = sc->bloom + shared->bloom_mask + 1;
 	sc->maybe_repeated = counts_create(CurrentMemoryContext, 1024, NULL);
 	sc->maybe_pairs = counts_create(CurrentMemoryContext, 1024, NULL);
+	sc->shared_filters = shared->nparticipants > 1;
 }
 
 /*
@@ -1306,47 +1348,76 @@ send_message(shm_mq_handle *mqh, BillingMessage kind, const void *items, Size nb
 				 errmsg("the billing scan's leader went away")));
 }
 
+/* Items of one kind, BILLING_CHUNK_ITEMS to a message (a message must stay small). */
+static void
+send_items(shm_mq_handle *mqh, BillingMessage kind, const char *items, Size item_size, uint64 n)
+{
+	uint64		i;
+
+	for (i = 0; i < n; i += BILLING_CHUNK_ITEMS)
+		send_message(mqh, kind, items + i * item_size, item_size * Min(BILLING_CHUNK_ITEMS, n - i));
+}
+
 static void
 send_keys(shm_mq_handle *mqh, BillingMessage kind, counts_hash *keys)
 {
-	uint64	   *items = palloc(sizeof(uint64) * Max(keys->members, 1));
+	uint64	   *items = palloc_extended(sizeof(uint64) * Max(keys->members, 1), MCXT_ALLOC_HUGE);
 	counts_iterator it;
 	CountEntry *e;
-	uint32		n = 0;
+	uint64		n = 0;
 
 	counts_start_iterate(keys, &it);
 	while ((e = counts_iterate(keys, &it)) != NULL)
 		items[n++] = e->key;
-	send_message(mqh, kind, items, sizeof(uint64) * n);
+	send_items(mqh, kind, (const char *) items, sizeof(uint64), n);
 	pfree(items);
 }
 
-/* A worker's share, sent to the leader. */
+/*
+ * A worker's share, sent to the leader: its records, maybe-sets, totals and
+ * counters, then the rows it scanned ("done").
+ */
 static void
-send_results(ScanPass *pass, shm_mq_handle *mqh)
+send_results(ScanPass *pass, shm_mq_handle *mqh, const char *counters, Size counters_bytes)
 {
 	TotalEntry *items = palloc(sizeof(TotalEntry) * Max(pass->totals->members, 1));
 	totals_iterator it;
 	TotalEntry *t;
-	uint32		n = 0;
-	int64		r;
+	uint64		n = 0;
 
-	for (r = 0; r < pass->nseen; r += BILLING_CHUNK_RECORDS)
-		send_message(mqh, MESSAGE_RECORDS, &pass->seen[r],
-					 sizeof(Seen) * Min(BILLING_CHUNK_RECORDS, pass->nseen - r));
+	send_items(mqh, MESSAGE_RECORDS, (const char *) pass->seen, sizeof(Seen), pass->nseen);
 	send_keys(mqh, MESSAGE_REPEATED, pass->sc.maybe_repeated);
 	send_keys(mqh, MESSAGE_PAIRS, pass->sc.maybe_pairs);
 	totals_start_iterate(pass->totals, &it);
 	while ((t = totals_iterate(pass->totals, &it)) != NULL)
 		items[n++] = *t;
-	send_message(mqh, MESSAGE_TOTALS, items, sizeof(TotalEntry) * n);
+	send_items(mqh, MESSAGE_TOTALS, (const char *) items, sizeof(TotalEntry), n);
+	/* (counters in 8-byte words: their size is a multiple of 4 counters) */
+	send_items(mqh, MESSAGE_COUNTERS, counters, sizeof(uint64), counters_bytes / sizeof(uint64));
 	send_message(mqh, MESSAGE_DONE, &pass->scanned, sizeof(int64));
 }
 
-/* Take in one worker's share, until it says it is done. */
-static void
-receive_results(ScanPass *pass, shm_mq_handle *mqh, ParallelContext *pcxt)
+/* Four 16-bit counters added to four others, each saturating at 65535. */
+static inline uint64
+add_counters4(uint64 x, uint64 y)
 {
+	const uint64 high = UINT64CONST(0x8000800080008000);
+	uint64		sum = ((x & ~high) + (y & ~high)) ^ ((x ^ y) & high);	/* each lane mod 2^16 */
+	uint64		carry = ((x & y) | ((x | y) & ~sum)) & high;	/* lanes that overflowed */
+
+	return sum | ((carry >> 15) * PG_UINT16_MAX);
+}
+
+/*
+ * Take in one worker's share, until it says it is done; its counters are
+ * added to the leader's ("counts", counts_bytes of them) as they come.
+ */
+static void
+receive_results(ScanPass *pass, shm_mq_handle *mqh, ParallelContext *pcxt,
+				uint16 *counts, Size counts_bytes)
+{
+	Size		counters_taken = 0;
+
 	for (;;)
 	{
 		Size		nbytes;
@@ -1403,10 +1474,27 @@ receive_results(ScanPass *pass, shm_mq_handle *mqh, ParallelContext *pcxt)
 								  t.conversions, t.conversion_value);
 				}
 				break;
+			case MESSAGE_COUNTERS:
+				if (counters_taken + nbytes > counts_bytes)
+					elog(ERROR, "a parallel worker of the billing scan sent too many counters");
+				for (i = 0; i < nbytes; i += sizeof(uint64))
+				{
+					uint64		ours,
+								theirs;
+
+					memcpy(&ours, (char *) counts + counters_taken + i, sizeof(uint64));
+					memcpy(&theirs, items + i, sizeof(uint64));
+					ours = add_counters4(ours, theirs);
+					memcpy((char *) counts + counters_taken + i, &ours, sizeof(uint64));
+				}
+				counters_taken += nbytes;
+				break;
 			case MESSAGE_DONE:
 				{
 					int64		scanned;
 
+					if (counters_taken != counts_bytes)
+						elog(ERROR, "a parallel worker of the billing scan sent too few counters");
 					memcpy(&scanned, items, sizeof(int64));
 					pass->scanned += scanned;
 				}
@@ -1440,7 +1528,6 @@ void
 clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc)
 {
 	BillingShared *shared = shm_toc_lookup(toc, BILLING_KEY_SHARED, false);
-	char	   *workers_counters = shm_toc_lookup(toc, BILLING_KEY_COUNTERS, false);
 	char	   *filters = shm_toc_lookup(toc, BILLING_KEY_FILTERS, false);
 	char	   *queues = shm_toc_lookup(toc, BILLING_KEY_QUEUES, false);
 	char	   *lists = shm_toc_lookup(toc, BILLING_KEY_LISTS, false);
@@ -1458,10 +1545,7 @@ clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc)
 				   load_notes(shared->lo, shared->hi), own_counters, filters);
 	scan_share(&pass, ParallelWorkerNumber + 1);
 	scan_finish(&pass);
-	/* the counters for the leader to add up (before it hears "done") */
-	memcpy(workers_counters + (Size) ParallelWorkerNumber * counters_size(shared->counter_mask),
-		   own_counters, counters_size(shared->counter_mask));
-	send_results(&pass, mqh);
+	send_results(&pass, mqh, own_counters, counters_size(shared->counter_mask));
 	SPI_finish();
 }
 
@@ -1561,6 +1645,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	clickagg_bots_sync();
+	/* one set of lists for the day, the workers' too (they cannot read them) */
+	clickagg_bots_hold();
 	ads = load_ads();
 	notes = load_notes(lo, hi);
 
@@ -1574,8 +1660,9 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		uint64		bloom_mask;
 		ParallelContext *pcxt = NULL;
 		BillingShared *shared;
-		char	   *workers_counters = NULL;
 		char	   *filters_mem;
+		char	   *lists = NULL;
+		Size		lists_size = 0;
 		shm_mq_handle **mqh = NULL;
 		int			nworkers;
 		int			nlaunched = 0;
@@ -1600,14 +1687,16 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		nworkers = billing_workers(blocks);
 		if (nworkers > 0)
 		{
+			lists_size = clickagg_bots_serialized_size();
+			lists = palloc(lists_size);
+			clickagg_bots_serialize(lists);
 			EnterParallelMode();
 			pcxt = CreateParallelContext("clickagg", "clickagg_billing_scan_worker", nworkers);
 			shm_toc_estimate_chunk(&pcxt->estimator, shared_size);
-			shm_toc_estimate_chunk(&pcxt->estimator, mul_size(counters_size(counter_mask), nworkers));
 			shm_toc_estimate_chunk(&pcxt->estimator, filters_size(bloom_mask));
 			shm_toc_estimate_chunk(&pcxt->estimator, mul_size(BILLING_QUEUE_SIZE, nworkers));
-			shm_toc_estimate_chunk(&pcxt->estimator, clickagg_bots_serialized_size());
-			shm_toc_estimate_keys(&pcxt->estimator, 5);
+			shm_toc_estimate_chunk(&pcxt->estimator, lists_size);
+			shm_toc_estimate_keys(&pcxt->estimator, 4);
 			InitializeParallelDSM(pcxt);
 			if (pcxt->seg == NULL)
 			{
@@ -1620,17 +1709,14 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		if (pcxt != NULL)
 		{
 			char	   *queues;
-			char	   *lists = shm_toc_allocate(pcxt->toc, clickagg_bots_serialized_size());
+			char	   *shm_lists = shm_toc_allocate(pcxt->toc, lists_size);
 
-			clickagg_bots_serialize(lists);
-			shm_toc_insert(pcxt->toc, BILLING_KEY_LISTS, lists);
+			memcpy(shm_lists, lists, lists_size);
+			shm_toc_insert(pcxt->toc, BILLING_KEY_LISTS, shm_lists);
 			shared = shm_toc_allocate(pcxt->toc, shared_size);
-			workers_counters = shm_toc_allocate(pcxt->toc, mul_size(counters_size(counter_mask),
-																	pcxt->nworkers));
 			filters_mem = shm_toc_allocate(pcxt->toc, filters_size(bloom_mask));
 			queues = shm_toc_allocate(pcxt->toc, mul_size(BILLING_QUEUE_SIZE, pcxt->nworkers));
 			shm_toc_insert(pcxt->toc, BILLING_KEY_SHARED, shared);
-			shm_toc_insert(pcxt->toc, BILLING_KEY_COUNTERS, workers_counters);
 			shm_toc_insert(pcxt->toc, BILLING_KEY_FILTERS, filters_mem);
 			shm_toc_insert(pcxt->toc, BILLING_KEY_QUEUES, queues);
 			mqh = palloc(sizeof(shm_mq_handle *) * pcxt->nworkers);
@@ -1648,7 +1734,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			filters_mem = palloc_random_access(filters_size(bloom_mask));
 		}
 		counts = (uint16 *) palloc_counters(counter_mask);
-		memset(filters_mem, 0, filters_size(bloom_mask));
+		filters_init((pg_atomic_uint64 *) filters_mem, 2 * (bloom_mask + 1));
 		shared->lo = lo;
 		shared->hi = hi;
 		shared->day_start = day_start;
@@ -1691,21 +1777,11 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			scan_share(&pass, i);
 		scan_finish(&pass);
 		for (i = 0; i < nlaunched; i++)
-			receive_results(&pass, mqh[i], pcxt);
+			receive_results(&pass, mqh[i], pcxt, counts, counters_size(counter_mask));
 
 		if (pcxt != NULL)
 		{
-			/* the workers' counters added to the leader's, saturating */
 			WaitForParallelWorkersToFinish(pcxt);
-			for (i = 0; i < nlaunched; i++)
-			{
-				const uint16 *theirs = (const uint16 *) (workers_counters + (Size) i * counters_size(counter_mask));
-				uint64		n = 4 * (counter_mask + 1);
-				uint64		k;
-
-				for (k = 0; k < n; k++)
-					counts[k] = (uint16) Min((uint32) counts[k] + theirs[k], PG_UINT16_MAX);
-			}
 			DestroyParallelContext(pcxt);
 			ExitParallelMode();
 		}
@@ -1817,6 +1893,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			table_close(rels[part], NoLock);
 		}
 
+		elog(DEBUG2, "billing scan: %lld clicks screened, %d looked at again",
+			 (long long) pass.nseen, ncands);
 		sorted = palloc_extended(sizeof(Candidate *) * Max(ncands, 1), MCXT_ALLOC_HUGE);
 
 		/* (a) each click ID once */
@@ -1873,6 +1951,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	clickagg_bots_release();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

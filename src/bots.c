@@ -50,6 +50,7 @@
 #include "portability/instr_time.h"
 #include "parser/scansup.h"
 #include "regex/regex.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -122,6 +123,7 @@ static agents_hash *agent_verdicts = NULL;
 static uint64 verdicts_dictionary_generation = 0;	/* the keys' meaning they were judged by */
 static bool verdicts_non_browser = true;	/* clickagg.classify_non_browser they were judged with */
 static bool lists_from_leader = false;	/* a parallel worker's: never reloaded */
+static LocalTransactionId lists_held_in = InvalidLocalTransactionId;	/* see clickagg_bots_hold */
 
 static void
 traffic_relcache_callback(Datum arg, Oid relid)
@@ -328,9 +330,10 @@ clickagg_bots_reset(void)
 static inline void
 ensure_lists(void)
 {
-	if (lists_from_leader)
+	if (lists_from_leader ||
+		(lists_held_in != InvalidLocalTransactionId && lists_held_in == MyProc->lxid))
 	{
-		/* the leader's lists for the whole scan; the verdicts as below */
+		/* the lists as they are, for the whole scan; the verdicts as below */
 		if (verdicts_dictionary_generation != clickagg_dictionary_generation() ||
 			verdicts_non_browser != clickagg_classify_non_browser)
 		{
@@ -362,6 +365,25 @@ clickagg_bots_sync(void)
 }
 
 /*
+ * Keep the lists as they are now until clickagg_bots_release() or the end
+ * of the transaction, whatever invalidation comes meanwhile: the billing
+ * scan judges a whole day with one set of lists, and its leader may not
+ * read them again while it is in parallel mode (nor could its workers).
+ */
+void
+clickagg_bots_hold(void)
+{
+	ensure_lists();
+	lists_held_in = MyProc->lxid;
+}
+
+void
+clickagg_bots_release(void)
+{
+	lists_held_in = InvalidLocalTransactionId;
+}
+
+/*
  * The lists for a parallel worker (the billing scan's): the leader's own, as
  * they are, since a worker may not take a newer snapshot to read them and
  * must judge as the leader does.  Serialized as the pattern count, the range
@@ -385,7 +407,6 @@ clickagg_bots_serialize(char *dest)
 	int32		counts[2] = {npatterns, nranges};
 	int			i;
 
-	Assert(lists_loaded || lists_from_leader);
 	memcpy(dest, counts, sizeof(counts));
 	dest += sizeof(counts);
 	for (i = 0; i < npatterns; i++)

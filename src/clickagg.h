@@ -546,6 +546,8 @@ extern void clickagg_bots_reset(void);
 extern void clickagg_bots_forget_agents(const int32 *keys, int n);
 extern void clickagg_bots_judge_on_budget(bool on);
 extern void clickagg_bots_sync(void);
+extern void clickagg_bots_hold(void);
+extern void clickagg_bots_release(void);
 extern Size clickagg_bots_serialized_size(void);
 extern void clickagg_bots_serialize(char *dest);
 extern void clickagg_bots_restore(const char *src);
