@@ -56,9 +56,10 @@
  *			between the totals with its conversions.
  *
  * Counters only over-count (groups sharing a counter add up, and they
- * saturate rather than wrap) and the Bloom filter only has false positives, so screening can only make a click a
- * candidate, never miss one; candidates are then grouped on their exact
- * values, so the verdicts are exact.  Memory is about 64 bytes per click of
+ * saturate rather than wrap) and the Bloom filter only has false positives,
+ * so screening can only make a click a candidate, never miss one;
+ * candidates are then grouped on their exact values, so the verdicts are
+ * exact.  Memory is about 64 bytes per click of
  * the day (640 MB for 10 million): the 48-byte record, four 16-bit counters
  * and two filters of 16 bits, instead of hash table entries per group and per
  * key, plus the candidates pass 2 fetches (about 100 bytes each); a parallel
@@ -122,7 +123,6 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
-#include "utils/timestamp.h"
 #include "utils/varlena.h"
 
 #include "clickagg.h"
@@ -202,11 +202,10 @@ typedef struct Seen
 #define NO_SLOT PG_UINT32_MAX
 
 /*
- * The screening structures of pass 1, in the parallel scan's shared memory:
- * every participant screens into the same counters and filters, with atomic
- * updates, so that they end as one scan of the whole day would leave them.
- * The maybe-sets are each participant's own; the leader takes in the
- * workers' at the end.
+ * The screening structures of one participant of pass 1.  The filters are
+ * shared by all (in the parallel scan's segment, set atomically), so that
+ * a key set by two participants is found; the counters and the maybe-sets
+ * are its own, and the leader adds the workers' to its own at the end.
  */
 typedef struct Screen
 {
@@ -1032,9 +1031,9 @@ utc_day_of(TimestampTz t)
  * scan in the leader, as a parallel query does.
  */
 #define BILLING_KEY_SHARED		UINT64CONST(0xC11C0A6600000001)
-#define BILLING_KEY_FILTERS		UINT64CONST(0xC11C0A6600000003)
-#define BILLING_KEY_QUEUES		UINT64CONST(0xC11C0A6600000004)
-#define BILLING_KEY_LISTS		UINT64CONST(0xC11C0A6600000005)
+#define BILLING_KEY_FILTERS		UINT64CONST(0xC11C0A6600000002)
+#define BILLING_KEY_QUEUES		UINT64CONST(0xC11C0A6600000003)
+#define BILLING_KEY_LISTS		UINT64CONST(0xC11C0A6600000004)
 
 #define BILLING_QUEUE_SIZE		(1024 * 1024)
 #define BILLING_CHUNK_ITEMS		8192	/* items per message: 384 kB of records */
