@@ -447,31 +447,26 @@ BEGIN
     -- (campaign, ad): a level that differs names itself.  (Only the minute
     -- level where the hour and day levels do not cover the day: above.)
     CREATE TEMP TABLE billing_level_gaps ON COMMIT DROP AS
-    WITH per_key AS (
-        -- every source's figures side by side, in one pass over the rows
-        -- (valid clicks, invalid clicks, spend and conversions of the valid)
-        SELECT r.campaign_id, r.ad_id,
+    WITH figures AS (
+        -- each source's figures per (campaign, ad): valid clicks, invalid
+        -- clicks, spend and conversions of the valid ones
+        SELECT source, campaign_id, ad_id,
+               ARRAY[coalesce(sum(clicks) FILTER (WHERE stream_valid), 0),
+                     coalesce(sum(clicks) FILTER (WHERE NOT stream_valid), 0),
+                     coalesce(sum(spend_micros) FILTER (WHERE stream_valid), 0),
+                     coalesce(sum(conversions) FILTER (WHERE stream_valid), 0)] AS figures
+          FROM billing_scan_rows WHERE source <> 'scanned' GROUP BY 1, 2, 3
+    ), per_key AS (
+        -- side by side (a source without rows has zeros)
+        SELECT f.campaign_id, f.ad_id,
                zone = 'UTC' AND (s.campaign_id IS NULL OR (s.from_time, s.to_time) = (lo, hi)) AS whole_utc_day,
-               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'batch' AND r.stream_valid), 0),
-                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'batch' AND NOT r.stream_valid), 0),
-                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'batch' AND r.stream_valid), 0),
-                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'batch' AND r.stream_valid), 0)] AS batch,
-               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'minute' AND r.stream_valid), 0),
-                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'minute' AND NOT r.stream_valid), 0),
-                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'minute' AND r.stream_valid), 0),
-                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'minute' AND r.stream_valid), 0)] AS minute,
-               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'hour' AND r.stream_valid), 0),
-                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'hour' AND NOT r.stream_valid), 0),
-                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'hour' AND r.stream_valid), 0),
-                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'hour' AND r.stream_valid), 0)] AS hour,
-               ARRAY[coalesce(sum(r.clicks) FILTER (WHERE r.source = 'stream' AND r.stream_valid), 0),
-                     coalesce(sum(r.clicks) FILTER (WHERE r.source = 'stream' AND NOT r.stream_valid), 0),
-                     coalesce(sum(r.spend_micros) FILTER (WHERE r.source = 'stream' AND r.stream_valid), 0),
-                     coalesce(sum(r.conversions) FILTER (WHERE r.source = 'stream' AND r.stream_valid), 0)] AS day
-          FROM billing_scan_rows r
-          LEFT JOIN billing_scope_rows s ON s.campaign_id = r.campaign_id
-         WHERE r.source <> 'scanned'
-         GROUP BY r.campaign_id, r.ad_id, s.campaign_id, s.from_time, s.to_time
+               coalesce(max(f.figures) FILTER (WHERE f.source = 'batch'), '{0,0,0,0}') AS batch,
+               coalesce(max(f.figures) FILTER (WHERE f.source = 'minute'), '{0,0,0,0}') AS minute,
+               coalesce(max(f.figures) FILTER (WHERE f.source = 'hour'), '{0,0,0,0}') AS hour,
+               coalesce(max(f.figures) FILTER (WHERE f.source = 'stream'), '{0,0,0,0}') AS day
+          FROM figures f
+          LEFT JOIN billing_scope_rows s ON s.campaign_id = f.campaign_id
+         GROUP BY f.campaign_id, f.ad_id, s.campaign_id, s.from_time, s.to_time
     )
     SELECT p.campaign_id, p.ad_id,
            string_agg(format('rollup_%s differs from the raw log: %s clicks, %s invalid, %s micros, %s conversions where the log has %s, %s, %s and %s',
