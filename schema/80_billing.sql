@@ -270,6 +270,23 @@ LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]) IS
 'Internal: one scan of a billing day of the raw log for run_billing() (the clicks of campaigns[i] in [froms[i], tos[i]), and if others those of every other campaign in [day_start, day_end), over the UTC partitions they touch): clicks, spend and conversions per (campaign, ad, batch verdict code, stream verdict), and a row with code -1 counting the partitions'' rows; errors if a click ID repeats';
 
+-- The same scan, and with levels the three rollup levels' figures over
+-- [day_start, day_end) per (campaign, ad), as rollup_level_sums() gives
+-- them, as rows with code -2 (minute), -3 (hour) and -4 (day): two per
+-- (campaign, ad), the valid clicks with their spend and conversions, and
+-- the invalid ones (stream_valid false).  On a day read in parallel a
+-- worker reads the levels while the leader finishes the scan.
+CREATE OR REPLACE FUNCTION clickagg.billing_scan(day_start timestamptz, day_end timestamptz,
+                                                 user_cap integer, ip_cap integer, others boolean,
+                                                 campaigns bigint[], froms timestamptz[], tos timestamptz[],
+                                                 levels boolean)
+RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
+               clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint)
+AS 'MODULE_PATHNAME', 'clickagg_billing_scan'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[], boolean) IS
+'Internal: billing_scan(), and if levels the rollup levels'' figures of [day_start, day_end) per (campaign, ad) as rows with code -2 (minute), -3 (hour) and -4 (day), valid and invalid';
+
 -- A UTC day, every campaign (tests and tools judge the stream with it).
 CREATE OR REPLACE FUNCTION clickagg.billing_scan(day date, user_cap integer, ip_cap integer)
 RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
@@ -379,33 +396,37 @@ BEGIN
     -- UTC zone bills over its whole day; for the others the minute level,
     -- exact for any offset, is the stream's figure (level 'stream' too).
     CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
-    SELECT CASE WHEN b.code < 0 THEN 'scanned' ELSE 'batch' END::text AS source, b.*
+    SELECT CASE b.code WHEN -1 THEN 'scanned' WHEN -2 THEN 'minute' WHEN -3 THEN 'hour' WHEN -4 THEN 'stream'
+                       ELSE 'batch' END::text AS source,
+           b.campaign_id, b.ad_id, greatest(b.code, 0)::smallint AS code, b.stream_valid,
+           b.clicks, b.spend_micros, b.conversions, b.conversion_value_micros
       FROM clickagg.billing_scan(lo, hi, user_cap, ip_cap, zone = 'UTC',
                                  coalesce((SELECT array_agg(s.campaign_id ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
                                  coalesce((SELECT array_agg(s.from_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
-                                 coalesce((SELECT array_agg(s.to_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}')) b
+                                 coalesce((SELECT array_agg(s.to_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
+                                 -- the levels' figures too (each level's rows and
+                                 -- its deltas not folded yet, which the views add
+                                 -- to them, summed in C: the views' sketches and
+                                 -- per-row joins, or a GROUP BY of a million
+                                 -- minute rows, cost more than the scan)
+                                 zone = 'UTC') b
+     -- (the levels: the UTC day of every campaign but those whose zone
+     -- moved this day, below)
+     WHERE b.code >= -1
+        OR NOT EXISTS (SELECT FROM billing_scope_rows s
+                        WHERE s.campaign_id = b.campaign_id AND (s.from_time, s.to_time) <> (lo, hi))
     UNION ALL
     SELECT f.level, f.campaign_id, f.ad_id, 0::smallint, v.valid,
            CASE WHEN v.valid THEN f.clicks ELSE f.invalid_clicks END,
            CASE WHEN v.valid THEN f.spend_micros ELSE 0 END,
            CASE WHEN v.valid THEN f.conversions ELSE 0 END,
            CASE WHEN v.valid THEN f.conversion_value_micros ELSE 0 END
-      -- (each level's rows and its deltas not folded yet, which the views
-      -- add to them, summed in C: the views' sketches and per-row joins,
-      -- or a GROUP BY of a million minute rows, cost more than the scan)
-      FROM (SELECT l.level, r.*
-              FROM (VALUES ('stream', 'day'), ('hour', 'hour'), ('minute', 'minute')) l(level, rollup)
-             CROSS JOIN LATERAL clickagg.rollup_level_sums(l.rollup, lo, hi) r
-             WHERE zone = 'UTC'
-               -- (the UTC day of every campaign but those whose zone
-               -- moved this day, below)
-               AND NOT EXISTS (SELECT FROM billing_scope_rows s
-                                WHERE s.campaign_id = r.campaign_id AND (s.from_time, s.to_time) <> (lo, hi))
-            UNION ALL
-            -- The campaigns of a zone's history over their own span: the
-            -- minute level, exact for any offset, is also the stream's figure.
-            SELECT l.level, r.campaign_id, r.ad_id, sum(r.clicks)::bigint, sum(r.invalid_clicks)::bigint,
-                   sum(r.spend_micros)::bigint, sum(r.conversions)::bigint, sum(r.conversion_value_micros)::bigint
+      -- The campaigns of a zone's history over their own span: the minute
+      -- level, exact for any offset, is also the stream's figure.
+      FROM (SELECT l.level, r.campaign_id, r.ad_id, sum(r.clicks)::bigint AS clicks,
+                   sum(r.invalid_clicks)::bigint AS invalid_clicks, sum(r.spend_micros)::bigint AS spend_micros,
+                   sum(r.conversions)::bigint AS conversions,
+                   sum(r.conversion_value_micros)::bigint AS conversion_value_micros
               FROM (SELECT t.campaign_id, t.bucket, t.ad_id, t.clicks, t.invalid_clicks, t.spend_micros,
                            t.conversions, t.conversion_value_micros
                       FROM clickagg.rollup_minute t WHERE t.bucket >= read_lo AND t.bucket < read_hi
@@ -979,6 +1000,7 @@ REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(da
 REVOKE ALL ON FUNCTION clickagg.run_billing(date, text), clickagg.close_billing_day(date, text),
     clickagg.bill_one_day(date, text), clickagg.billing_lock_key(date, text),
     clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]),
+    clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[], boolean),
     clickagg.billing_scope(text, date), clickagg.billing_range(text, date), clickagg.billing_days_of_partition(date),
     clickagg.rollup_level_sums(text, timestamptz, timestamptz)
     FROM PUBLIC;

@@ -112,6 +112,7 @@
 #include "optimizer/paths.h"
 #include "port/atomics.h"
 #include "storage/bufmgr.h"
+#include "storage/condition_variable.h"
 #include "storage/proc.h"
 #include "storage/shm_mq.h"
 #include "storage/shm_toc.h"
@@ -124,6 +125,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/varlena.h"
+#include "utils/wait_event.h"
 
 #include "clickagg.h"
 
@@ -1038,6 +1040,12 @@ utc_day_of(TimestampTz t)
 #define BILLING_QUEUE_SIZE		(1024 * 1024)
 #define BILLING_CHUNK_ITEMS		8192	/* items per message: 384 kB of records */
 
+/* The rollup levels billing_scan(..., levels) returns, and their codes. */
+#define BILLING_LEVELS 3
+static const char *const level_names[BILLING_LEVELS] = {"minute", "hour", "day"};
+
+#define LEVEL_CODE(level) ((int16) (-2 - (level)))
+
 /* A campaign of the caller's list, as the workers get it. */
 typedef struct ScopeRange
 {
@@ -1058,7 +1066,10 @@ typedef struct BillingShared
 	int			nparts;
 	Oid			part_oids[MAX_SCAN_PARTS];
 	BlockNumber part_blocks[MAX_SCAN_PARTS];
-	int			nparticipants;	/* leader and the workers asked for */
+	int			nparticipants;	/* leader and the scanning workers asked for */
+	bool		levels_worker;	/* worker 0 reads the rollup levels */
+	pg_atomic_uint32 scan_done; /* ... once the leader has every share */
+	ConditionVariable scan_done_cv;
 	double		rows;			/* estimated rows of the partitions */
 	uint64		counter_mask;
 	uint64		bloom_mask;
@@ -1081,6 +1092,9 @@ typedef struct ScanPass
 	PendingScreen pending[SCREEN_AHEAD];
 	int64		nread;
 	int64		scanned;		/* rows of the partitions, in range or not */
+	RollupLevelSum *level_sums[BILLING_LEVELS]; /* the levels, if asked */
+	int			nlevel_sums[BILLING_LEVELS];
+	bool		have_levels;
 } ScanPass;
 
 /* Messages from a worker to the leader: a kind, then its items. */
@@ -1091,6 +1105,9 @@ typedef enum BillingMessage
 	MESSAGE_PAIRS,				/* uint64[]: maybe double-click pair keys */
 	MESSAGE_TOTALS,				/* TotalEntry[] */
 	MESSAGE_COUNTERS,			/* the next of its counters, in 8-byte words */
+	MESSAGE_LEVEL_MINUTE,		/* RollupLevelSum[] of a level */
+	MESSAGE_LEVEL_HOUR,
+	MESSAGE_LEVEL_DAY,
 	MESSAGE_DONE				/* int64: rows scanned */
 } BillingMessage;
 
@@ -1488,6 +1505,21 @@ receive_results(ScanPass *pass, shm_mq_handle *mqh, ParallelContext *pcxt,
 				}
 				counters_taken += nbytes;
 				break;
+			case MESSAGE_LEVEL_MINUTE:
+			case MESSAGE_LEVEL_HOUR:
+			case MESSAGE_LEVEL_DAY:
+				{
+					int			level = kind - MESSAGE_LEVEL_MINUTE;
+					int			n = pass->nlevel_sums[level];
+
+					nitems = nbytes / sizeof(RollupLevelSum);
+					pass->level_sums[level] = n == 0 ?
+						palloc_extended(sizeof(RollupLevelSum) * Max(nitems, 1), MCXT_ALLOC_HUGE) :
+						repalloc_huge(pass->level_sums[level], sizeof(RollupLevelSum) * (n + nitems));
+					memcpy(&pass->level_sums[level][n], items, sizeof(RollupLevelSum) * nitems);
+					pass->nlevel_sums[level] = n + nitems;
+				}
+				break;
 			case MESSAGE_DONE:
 				{
 					int64		scanned;
@@ -1522,6 +1554,33 @@ scope_from_shared(const BillingShared *shared)
 	return h;
 }
 
+/*
+ * The levels worker: the three rollup levels' figures of the billing day
+ * (reconcile.c), read once the leader has every share of the scan, while it
+ * looks again at its candidates: the cores are the scan's until then.
+ */
+static void
+send_levels(BillingShared *shared, shm_mq_handle *mqh)
+{
+	int64		none = 0;
+	int			level;
+
+	ConditionVariablePrepareToSleep(&shared->scan_done_cv);
+	while (pg_atomic_read_u32(&shared->scan_done) == 0)
+		ConditionVariableSleep(&shared->scan_done_cv, PG_WAIT_EXTENSION);
+	ConditionVariableCancelSleep();
+	for (level = 0; level < BILLING_LEVELS; level++)
+	{
+		int			n;
+		RollupLevelSum *sums = clickagg_level_sums(level_names[level], shared->day_start,
+												   shared->day_end, &n);
+
+		send_items(mqh, MESSAGE_LEVEL_MINUTE + level, (const char *) sums, sizeof(RollupLevelSum), n);
+		pfree(sums);
+	}
+	send_message(mqh, MESSAGE_DONE, &none, sizeof(int64));
+}
+
 /* The entry point of a parallel worker of the billing scan. */
 void
 clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc)
@@ -1537,15 +1596,66 @@ clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc)
 
 	shm_mq_set_sender(mq, MyProc);
 	mqh = shm_mq_attach(mq, seg, NULL);
+	if (shared->levels_worker && ParallelWorkerNumber == 0)
+	{
+		send_levels(shared, mqh);
+		return;
+	}
 	SPI_connect();
 	clickagg_bots_restore(lists);
 	own_counters = palloc_counters(shared->counter_mask);
 	scan_pass_init(&pass, shared, scope_from_shared(shared), load_ads(),
 				   load_notes(shared->lo, shared->hi), own_counters, filters);
-	scan_share(&pass, ParallelWorkerNumber + 1);
+	scan_share(&pass, shared->levels_worker ? ParallelWorkerNumber : ParallelWorkerNumber + 1);
 	scan_finish(&pass);
 	send_results(&pass, mqh, own_counters, counters_size(shared->counter_mask));
 	SPI_finish();
+}
+
+/*
+ * The rows of the rollup levels (billing_scan(..., levels)): as the levels
+ * worker sent them, else read now.  Two rows per (campaign, ad): the valid
+ * clicks with their spend and conversions, then the invalid ones.
+ */
+static void
+put_levels(ReturnSetInfo *rsinfo, ScanPass *pass, TimestampTz day_start, TimestampTz day_end)
+{
+	int			level;
+
+	for (level = 0; level < BILLING_LEVELS; level++)
+	{
+		RollupLevelSum *sums;
+		int			nsums;
+		int			i;
+
+		if (pass != NULL && pass->have_levels)
+		{
+			sums = pass->level_sums[level];
+			nsums = pass->nlevel_sums[level];
+		}
+		else
+			sums = clickagg_level_sums(level_names[level], day_start, day_end, &nsums);
+		for (i = 0; i < nsums; i++)
+		{
+			int			valid;
+
+			for (valid = 1; valid >= 0; valid--)
+			{
+				Datum		values[8];
+				bool		nulls[8] = {false, false, false, false, false, false, false, false};
+
+				values[0] = Int64GetDatum(sums[i].campaign_id);
+				values[1] = Int64GetDatum(sums[i].ad_id);
+				values[2] = Int16GetDatum(LEVEL_CODE(level));
+				values[3] = BoolGetDatum(valid);
+				values[4] = Int64GetDatum(sums[i].figures[valid ? 0 : 1]);
+				values[5] = Int64GetDatum(valid ? sums[i].figures[2] : 0);
+				values[6] = Int64GetDatum(valid ? sums[i].figures[3] : 0);
+				values[7] = Int64GetDatum(valid ? sums[i].figures[4] : 0);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+	}
 }
 
 /*
@@ -1572,7 +1682,8 @@ billing_workers(BlockNumber blocks)
 /*
  * clickagg.billing_scan(day_start timestamptz, day_end timestamptz,
  *                       user_cap int, ip_cap int, others boolean,
- *                       campaigns bigint[], froms timestamptz[], tos timestamptz[])
+ *                       campaigns bigint[], froms timestamptz[], tos timestamptz[]
+ *                       [, levels boolean])
  *   RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint,
  *                  stream_valid boolean, clicks bigint, spend_micros bigint,
  *                  conversions bigint, conversion_value_micros bigint)
@@ -1582,7 +1693,11 @@ billing_workers(BlockNumber blocks)
  * code 0 is valid (billable); others are clickagg.invalid_reasons codes.
  * stream_valid is the stream's verdict on the same clicks, so that the
  * caller can tell which differences the batch found.  The row with code -1
- * counts the rows of the partitions read.
+ * counts the rows of the partitions read.  With levels, the rollup levels'
+ * figures of [day_start, day_end) follow (put_levels), read by a parallel
+ * worker of their own while the leader finishes the scan when the day is
+ * read in parallel: run_billing() compares them with the scan's, under the
+ * same snapshot.
  */
 Datum
 clickagg_billing_scan(PG_FUNCTION_ARGS)
@@ -1605,8 +1720,13 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	DateADT		d;
 	ads_hash   *ads;
 	notes_hash *notes;
+	bool		levels = PG_NARGS() > 8 && PG_GETARG_BOOL(8);
 	ScanPass	pass;
 	uint16	   *counts;			/* all counters after pass 1, by kind */
+	ParallelContext *pcxt = NULL;	/* until pass 2 has its candidates */
+	shm_mq_handle **mqh = NULL;
+	int			nlaunched = 0;
+	bool		levels_worker = false;
 	totals_iterator tit;
 	TotalEntry *t;
 
@@ -1640,7 +1760,12 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			part_oids[nparts++] = oid;
 	}
 	if (nparts == 0)
-		PG_RETURN_VOID();		/* no click those days */
+	{
+		/* no click those days */
+		if (levels)
+			put_levels(rsinfo, NULL, day_start, day_end);
+		PG_RETURN_VOID();
+	}
 
 	SPI_connect();
 	clickagg_bots_sync();
@@ -1657,14 +1782,12 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 										   mul_size(scope->members, sizeof(ScopeRange)));
 		uint64		counter_mask;
 		uint64		bloom_mask;
-		ParallelContext *pcxt = NULL;
 		BillingShared *shared;
 		char	   *filters_mem;
 		char	   *lists = NULL;
 		Size		lists_size = 0;
-		shm_mq_handle **mqh = NULL;
 		int			nworkers;
-		int			nlaunched = 0;
+		int			first_unlaunched;
 		int			i;
 		int			part;
 		scope_iterator sit;
@@ -1689,11 +1812,14 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			lists_size = clickagg_bots_serialized_size();
 			lists = palloc(lists_size);
 			clickagg_bots_serialize(lists);
+			/* and one more to read the levels while the leader finishes */
+			levels_worker = levels;
 			EnterParallelMode();
-			pcxt = CreateParallelContext("clickagg", "clickagg_billing_scan_worker", nworkers);
+			pcxt = CreateParallelContext("clickagg", "clickagg_billing_scan_worker",
+										 nworkers + (levels_worker ? 1 : 0));
 			shm_toc_estimate_chunk(&pcxt->estimator, shared_size);
 			shm_toc_estimate_chunk(&pcxt->estimator, filters_size(bloom_mask));
-			shm_toc_estimate_chunk(&pcxt->estimator, mul_size(BILLING_QUEUE_SIZE, nworkers));
+			shm_toc_estimate_chunk(&pcxt->estimator, mul_size(BILLING_QUEUE_SIZE, pcxt->nworkers));
 			shm_toc_estimate_chunk(&pcxt->estimator, lists_size);
 			shm_toc_estimate_keys(&pcxt->estimator, 4);
 			InitializeParallelDSM(pcxt);
@@ -1703,6 +1829,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 				DestroyParallelContext(pcxt);
 				ExitParallelMode();
 				pcxt = NULL;
+				levels_worker = false;
 			}
 		}
 		if (pcxt != NULL)
@@ -1746,7 +1873,10 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			shared->part_oids[part] = part_oids[part];
 			shared->part_blocks[part] = part_blocks[part];
 		}
-		shared->nparticipants = pcxt != NULL ? pcxt->nworkers + 1 : 1;
+		shared->nparticipants = pcxt != NULL ? pcxt->nworkers + (levels_worker ? 0 : 1) : 1;
+		shared->levels_worker = levels_worker;
+		pg_atomic_init_u32(&shared->scan_done, 0);
+		ConditionVariableInit(&shared->scan_done_cv);
 		shared->rows = rows;
 		shared->counter_mask = counter_mask;
 		shared->bloom_mask = bloom_mask;
@@ -1767,22 +1897,28 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			for (i = 0; i < nlaunched; i++)
 				shm_mq_set_handle(mqh[i], pcxt->worker[i].bgwhandle);
 		}
-		elog(DEBUG1, "billing scan: %d of %d parallel workers launched", nlaunched, nworkers);
+		elog(DEBUG1, "billing scan: %d of %d parallel workers launched", nlaunched,
+			 pcxt != NULL ? pcxt->nworkers : 0);
+		if (levels_worker && nlaunched == 0)
+			levels_worker = false;	/* the leader reads the levels at the end */
 
-		/* the leader's share, and those of workers that did not start */
+		/*
+		 * The leader's share, and those of workers that did not start: the
+		 * scanning workers are the first after the levels worker (worker 0,
+		 * if any), worker w the participant w (else w + 1).
+		 */
+		first_unlaunched = levels_worker ? nlaunched : nlaunched + 1;
 		scan_pass_init(&pass, shared, scope, ads, notes, (char *) counts, filters_mem);
 		scan_share(&pass, 0);
-		for (i = nlaunched + 1; i < shared->nparticipants; i++)
+		for (i = Max(first_unlaunched, 1); i < shared->nparticipants; i++)
 			scan_share(&pass, i);
 		scan_finish(&pass);
-		for (i = 0; i < nlaunched; i++)
+		for (i = levels_worker ? 1 : 0; i < nlaunched; i++)
 			receive_results(&pass, mqh[i], pcxt, counts, counters_size(counter_mask));
-
-		if (pcxt != NULL)
+		if (levels_worker)
 		{
-			WaitForParallelWorkersToFinish(pcxt);
-			DestroyParallelContext(pcxt);
-			ExitParallelMode();
+			pg_atomic_write_u32(&shared->scan_done, 1);
+			ConditionVariableBroadcast(&shared->scan_done_cv);
 		}
 	}
 
@@ -1894,6 +2030,20 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 
 		elog(DEBUG2, "billing scan: %lld clicks screened, %d looked at again",
 			 (long long) pass.nseen, ncands);
+
+		/* the levels worker's figures; the rest of pass 2 needs SPI out of parallel mode */
+		if (levels_worker)
+		{
+			receive_results(&pass, mqh[0], pcxt, counts, 0);
+			pass.have_levels = true;
+		}
+		if (pcxt != NULL)
+		{
+			WaitForParallelWorkersToFinish(pcxt);
+			DestroyParallelContext(pcxt);
+			ExitParallelMode();
+			pcxt = NULL;
+		}
 		sorted = palloc_extended(sizeof(Candidate *) * Max(ncands, 1), MCXT_ALLOC_HUGE);
 
 		/* (a) each click ID once */
@@ -1943,6 +2093,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		values[7] = Int64GetDatum(t->conversion_value);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	if (levels)
+		put_levels(rsinfo, &pass, day_start, day_end);
 	{
 		Datum		values[8] = {0, 0, Int16GetDatum(-1), 0, Int64GetDatum(pass.scanned),
 		Int64GetDatum(0), Int64GetDatum(0), Int64GetDatum(0)};

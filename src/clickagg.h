@@ -491,6 +491,21 @@ extern void clickagg_counters_record(const char *totals, const char *deltas, int
 									 int nrows, const Datum *keys, const int64 *counts);
 extern void clickagg_counters_record_fates(int stream, Arrival *arrivals, int count);
 
+/*
+ * reconcile.c: a rollup level's figures over a range per (campaign, ad), as
+ * clickagg.rollup_level_sums() returns them: clicks, invalid_clicks,
+ * spend_micros, conversions, conversion_value_micros.
+ */
+#define CLICKAGG_LEVEL_FIGURES 5
+typedef struct RollupLevelSum
+{
+	int64		campaign_id;
+	int64		ad_id;
+	int64		figures[CLICKAGG_LEVEL_FIGURES];
+} RollupLevelSum;
+extern RollupLevelSum *clickagg_level_sums(const char *level, TimestampTz lo, TimestampTz hi,
+										   int *nsums);
+
 /* billing.c: the largest daily click cap the batch can apply */
 #define CLICKAGG_MAX_DAILY_CAP	60000
 

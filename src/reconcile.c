@@ -42,7 +42,7 @@
 PG_FUNCTION_INFO_V1(clickagg_rollup_level_sums);
 
 /* The figures of a row, in the order of the query's columns after the key. */
-#define NFIGURES 5
+#define NFIGURES CLICKAGG_LEVEL_FIGURES
 static const char *const figure_columns[NFIGURES] = {
 	"clicks", "invalid_clicks", "spend_micros", "conversions", "conversion_value_micros"
 };
@@ -130,13 +130,9 @@ sum_destroy(DestReceiver *self)
  * the range is the buckets that start in it, and their deltas are those of
  * the minutes from the first one's start to the end of the last one.)
  */
-Datum
-clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
+RollupLevelSum *
+clickagg_level_sums(const char *level, TimestampTz lo, TimestampTz hi, int *nsums)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *level = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	TimestampTz lo = PG_GETARG_TIMESTAMPTZ(1);
-	TimestampTz hi = PG_GETARG_TIMESTAMPTZ(2);
 	int64		width;
 	char	   *query;
 	HASHCTL		ctl;
@@ -145,6 +141,8 @@ clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
 	SPIExecuteOptions options;
 	HASH_SEQ_STATUS seq;
 	LevelSums  *entry;
+	RollupLevelSum *sums;
+	int			n = 0;
 	int			rc;
 	int			k;
 
@@ -168,8 +166,6 @@ clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
 		lo = clickagg_bucket_start(lo, width) + width;
 	if (clickagg_bucket_start(hi, width) != hi)
 		hi = clickagg_bucket_start(hi, width) + width;
-
-	InitMaterializedSRF(fcinfo, 0);
 
 	/*
 	 * (the level's name is one of three words checked above; operators are
@@ -220,16 +216,43 @@ clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
 		elog(ERROR, "reading the %s rollup level failed: %s", level, SPI_result_code_string(rc));
 	SPI_finish();
 
+	sums = palloc(sizeof(RollupLevelSum) * Max(hash_get_num_entries(receiver.sums), 1));
 	hash_seq_init(&seq, receiver.sums);
 	while ((entry = hash_seq_search(&seq)) != NULL)
+	{
+		RollupLevelSum *sum = &sums[n++];
+
+		sum->campaign_id = entry->key.campaign_id;
+		sum->ad_id = entry->key.ad_id;
+		for (k = 0; k < NFIGURES; k++)
+			sum->figures[k] = entry->figures[k];
+	}
+	hash_destroy(receiver.sums);
+	*nsums = n;
+	return sums;
+}
+
+Datum
+clickagg_rollup_level_sums(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *level = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	RollupLevelSum *sums;
+	int			nsums;
+	int			i;
+	int			k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	sums = clickagg_level_sums(level, PG_GETARG_TIMESTAMPTZ(1), PG_GETARG_TIMESTAMPTZ(2), &nsums);
+	for (i = 0; i < nsums; i++)
 	{
 		Datum		values[2 + NFIGURES];
 		bool		nulls[2 + NFIGURES] = {0};
 
-		values[0] = Int64GetDatum(entry->key.campaign_id);
-		values[1] = Int64GetDatum(entry->key.ad_id);
+		values[0] = Int64GetDatum(sums[i].campaign_id);
+		values[1] = Int64GetDatum(sums[i].ad_id);
 		for (k = 0; k < NFIGURES; k++)
-			values[2 + k] = Int64GetDatum(entry->figures[k]);
+			values[2 + k] = Int64GetDatum(sums[i].figures[k]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_NULL();
