@@ -1068,7 +1068,7 @@ typedef struct BillingShared
 	BlockNumber part_blocks[MAX_SCAN_PARTS];
 	int			nparticipants;	/* leader and the scanning workers asked for */
 	bool		levels_worker;	/* worker 0 reads the rollup levels */
-	pg_atomic_uint32 scan_done; /* ... once the leader has every share */
+	pg_atomic_uint32 scan_done; /* ... once the leader has read its share */
 	ConditionVariable scan_done_cv;
 	double		rows;			/* estimated rows of the partitions */
 	uint64		counter_mask;
@@ -1556,8 +1556,9 @@ scope_from_shared(const BillingShared *shared)
 
 /*
  * The levels worker: the three rollup levels' figures of the billing day
- * (reconcile.c), read once the leader has every share of the scan, while it
- * looks again at its candidates: the cores are the scan's until then.
+ * (reconcile.c), read once the leader has read its share of the scan,
+ * while it takes in the others' and looks again at its candidates: the
+ * cores are the scan's until then.
  */
 static void
 send_levels(BillingShared *shared, shm_mq_handle *mqh)
@@ -1913,13 +1914,14 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		for (i = Max(first_unlaunched, 1); i < shared->nparticipants; i++)
 			scan_share(&pass, i);
 		scan_finish(&pass);
-		for (i = levels_worker ? 1 : 0; i < nlaunched; i++)
-			receive_results(&pass, mqh[i], pcxt, counts, counters_size(counter_mask));
+		/* (the leader's share is read: a core is about to be free) */
 		if (levels_worker)
 		{
 			pg_atomic_write_u32(&shared->scan_done, 1);
 			ConditionVariableBroadcast(&shared->scan_done_cv);
 		}
+		for (i = levels_worker ? 1 : 0; i < nlaunched; i++)
+			receive_results(&pass, mqh[i], pcxt, counts, counters_size(counter_mask));
 	}
 
 	/* pass 2 */
