@@ -391,6 +391,26 @@ SELECT (SELECT count(*) FROM (TABLE serial_scan EXCEPT ALL TABLE parallel_scan) 
                               UNION ALL (TABLE workerless_scan EXCEPT ALL TABLE serial_scan)) x) AS workerless_differs,
        (SELECT count(DISTINCT code) FROM serial_scan) AS verdicts,
        (SELECT sum(clicks) FROM serial_scan) AS clicks;
+-- The rollup levels beside the scan (run_billing's call), read by a worker
+-- of their own while the leader finishes: what rollup_level_sums() gives.
+SET client_min_messages = debug1;
+CREATE TEMP TABLE levels_scan AS
+SELECT b.* FROM d, clickagg.billing_scan((today - 1)::timestamp AT TIME ZONE 'UTC', today::timestamp AT TIME ZONE 'UTC',
+                                         50, 500, true, '{}', '{}', '{}', true) b
+ WHERE b.code < -1;
+RESET client_min_messages;
+CREATE TEMP TABLE levels_expected AS
+SELECT r.campaign_id, r.ad_id, (-2 - l.n)::smallint AS code, v.valid AS stream_valid,
+       CASE WHEN v.valid THEN r.clicks ELSE r.invalid_clicks END AS clicks,
+       CASE WHEN v.valid THEN r.spend_micros ELSE 0 END AS spend_micros,
+       CASE WHEN v.valid THEN r.conversions ELSE 0 END AS conversions,
+       CASE WHEN v.valid THEN r.conversion_value_micros ELSE 0 END AS conversion_value_micros
+  FROM d, (VALUES (0, 'minute'), (1, 'hour'), (2, 'day')) l(n, level),
+       clickagg.rollup_level_sums(l.level, (today - 1)::timestamp AT TIME ZONE 'UTC', today::timestamp AT TIME ZONE 'UTC') r,
+       (VALUES (true), (false)) v(valid);
+SELECT (SELECT count(*) FROM levels_scan) AS level_rows,
+       (SELECT count(*) FROM ((TABLE levels_scan EXCEPT ALL TABLE levels_expected)
+                              UNION ALL (TABLE levels_expected EXCEPT ALL TABLE levels_scan)) x) AS differ;
 -- A click ID twice in the log, the copy in the last block (the worker's
 -- share), the original in the first (the leader's): an error either way,
 -- and nothing billed.
