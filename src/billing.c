@@ -1067,7 +1067,7 @@ typedef struct BillingShared
 	Oid			part_oids[MAX_SCAN_PARTS];
 	BlockNumber part_blocks[MAX_SCAN_PARTS];
 	int			nparticipants;	/* leader and the scanning workers asked for */
-	bool		levels_worker;	/* worker 0 reads the rollup levels */
+	bool		levels_worker;	/* the last worker reads the rollup levels */
 	pg_atomic_uint32 scan_done; /* ... once the leader has read its share */
 	ConditionVariable scan_done_cv;
 	double		rows;			/* estimated rows of the partitions */
@@ -1094,6 +1094,7 @@ typedef struct ScanPass
 	int64		scanned;		/* rows of the partitions, in range or not */
 	RollupLevelSum *level_sums[BILLING_LEVELS]; /* the levels, if asked */
 	int			nlevel_sums[BILLING_LEVELS];
+	int			maxlevel_sums[BILLING_LEVELS];
 	bool		have_levels;
 } ScanPass;
 
@@ -1446,8 +1447,12 @@ receive_results(ScanPass *pass, shm_mq_handle *mqh, ParallelContext *pcxt,
 
 		if (shm_mq_receive(mqh, &nbytes, &data, false) != SHM_MQ_SUCCESS)
 		{
-			/* raises the worker's error, if it had one */
-			WaitForParallelWorkersToFinish(pcxt);
+			/*
+			 * Raises the worker's error, if it had one (sent before it
+			 * detached); not WaitForParallelWorkersToFinish(), which would
+			 * wait for workers blocked on their full queues.
+			 */
+			HandleParallelMessages();
 			elog(ERROR, "a parallel worker of the billing scan exited without its results");
 		}
 		if (nbytes < sizeof(int32))
@@ -1513,9 +1518,18 @@ receive_results(ScanPass *pass, shm_mq_handle *mqh, ParallelContext *pcxt,
 					int			n = pass->nlevel_sums[level];
 
 					nitems = nbytes / sizeof(RollupLevelSum);
-					pass->level_sums[level] = n == 0 ?
-						palloc_extended(sizeof(RollupLevelSum) * Max(nitems, 1), MCXT_ALLOC_HUGE) :
-						repalloc_huge(pass->level_sums[level], sizeof(RollupLevelSum) * (n + nitems));
+					if (n == 0)
+					{
+						pass->maxlevel_sums[level] = Max(nitems, 1024);
+						pass->level_sums[level] = palloc_extended(sizeof(RollupLevelSum) * pass->maxlevel_sums[level],
+																  MCXT_ALLOC_HUGE);
+					}
+					while (n + (int) nitems > pass->maxlevel_sums[level])
+					{
+						pass->maxlevel_sums[level] *= 2;
+						pass->level_sums[level] = repalloc_huge(pass->level_sums[level],
+																sizeof(RollupLevelSum) * pass->maxlevel_sums[level]);
+					}
 					memcpy(&pass->level_sums[level][n], items, sizeof(RollupLevelSum) * nitems);
 					pass->nlevel_sums[level] = n + nitems;
 				}
@@ -1565,20 +1579,21 @@ send_levels(BillingShared *shared, shm_mq_handle *mqh)
 {
 	int64		none = 0;
 	int			level;
+	RollupLevelSum *sums[BILLING_LEVELS];
+	int			nsums[BILLING_LEVELS];
 
 	ConditionVariablePrepareToSleep(&shared->scan_done_cv);
 	while (pg_atomic_read_u32(&shared->scan_done) == 0)
 		ConditionVariableSleep(&shared->scan_done_cv, PG_WAIT_EXTENSION);
 	ConditionVariableCancelSleep();
-	for (level = 0; level < BILLING_LEVELS; level++)
-	{
-		int			n;
-		RollupLevelSum *sums = clickagg_level_sums(level_names[level], shared->day_start,
-												   shared->day_end, &n);
 
-		send_items(mqh, MESSAGE_LEVEL_MINUTE + level, (const char *) sums, sizeof(RollupLevelSum), n);
-		pfree(sums);
-	}
+	/* (all three before any is sent: the leader takes them in only at the end) */
+	for (level = 0; level < BILLING_LEVELS; level++)
+		sums[level] = clickagg_level_sums(level_names[level], shared->day_start, shared->day_end,
+										  &nsums[level]);
+	for (level = 0; level < BILLING_LEVELS; level++)
+		send_items(mqh, MESSAGE_LEVEL_MINUTE + level, (const char *) sums[level],
+				   sizeof(RollupLevelSum), nsums[level]);
 	send_message(mqh, MESSAGE_DONE, &none, sizeof(int64));
 }
 
@@ -1597,7 +1612,7 @@ clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc)
 
 	shm_mq_set_sender(mq, MyProc);
 	mqh = shm_mq_attach(mq, seg, NULL);
-	if (shared->levels_worker && ParallelWorkerNumber == 0)
+	if (shared->levels_worker && ParallelWorkerNumber == shared->nparticipants - 1)
 	{
 		send_levels(shared, mqh);
 		return;
@@ -1607,7 +1622,7 @@ clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc)
 	own_counters = palloc_counters(shared->counter_mask);
 	scan_pass_init(&pass, shared, scope_from_shared(shared), load_ads(),
 				   load_notes(shared->lo, shared->hi), own_counters, filters);
-	scan_share(&pass, shared->levels_worker ? ParallelWorkerNumber : ParallelWorkerNumber + 1);
+	scan_share(&pass, ParallelWorkerNumber + 1);
 	scan_finish(&pass);
 	send_results(&pass, mqh, own_counters, counters_size(shared->counter_mask));
 	SPI_finish();
@@ -1728,6 +1743,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	shm_mq_handle **mqh = NULL;
 	int			nlaunched = 0;
 	bool		levels_worker = false;
+	int			shared_nworkers = 0;	/* registered, levels worker included */
 	totals_iterator tit;
 	TotalEntry *t;
 
@@ -1788,7 +1804,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		char	   *lists = NULL;
 		Size		lists_size = 0;
 		int			nworkers;
-		int			first_unlaunched;
+		int			nscanning;
 		int			i;
 		int			part;
 		scope_iterator sit;
@@ -1895,23 +1911,25 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		{
 			LaunchParallelWorkers(pcxt);
 			nlaunched = pcxt->nworkers_launched;
+			shared_nworkers = pcxt->nworkers;
 			for (i = 0; i < nlaunched; i++)
 				shm_mq_set_handle(mqh[i], pcxt->worker[i].bgwhandle);
 		}
 		elog(DEBUG1, "billing scan: %d of %d parallel workers launched", nlaunched,
 			 pcxt != NULL ? pcxt->nworkers : 0);
-		if (levels_worker && nlaunched == 0)
-			levels_worker = false;	/* the leader reads the levels at the end */
-
 		/*
-		 * The leader's share, and those of workers that did not start: the
-		 * scanning workers are the first after the levels worker (worker 0,
-		 * if any), worker w the participant w (else w + 1).
+		 * Worker w scans the share of participant w + 1; the levels worker
+		 * is the last, registered only if every scanning worker was (else
+		 * the leader reads the levels at the end).
 		 */
-		first_unlaunched = levels_worker ? nlaunched : nlaunched + 1;
+		nscanning = Min(nlaunched, shared->nparticipants - 1);
+		if (levels_worker && nlaunched < pcxt->nworkers)
+			levels_worker = false;
+
+		/* the leader's share, and those of workers that did not start */
 		scan_pass_init(&pass, shared, scope, ads, notes, (char *) counts, filters_mem);
 		scan_share(&pass, 0);
-		for (i = Max(first_unlaunched, 1); i < shared->nparticipants; i++)
+		for (i = nscanning + 1; i < shared->nparticipants; i++)
 			scan_share(&pass, i);
 		scan_finish(&pass);
 		/* (the leader's share is read: a core is about to be free) */
@@ -1920,7 +1938,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			pg_atomic_write_u32(&shared->scan_done, 1);
 			ConditionVariableBroadcast(&shared->scan_done_cv);
 		}
-		for (i = levels_worker ? 1 : 0; i < nlaunched; i++)
+		for (i = 0; i < nscanning; i++)
 			receive_results(&pass, mqh[i], pcxt, counts, counters_size(counter_mask));
 	}
 
@@ -2036,7 +2054,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		/* the levels worker's figures; the rest of pass 2 needs SPI out of parallel mode */
 		if (levels_worker)
 		{
-			receive_results(&pass, mqh[0], pcxt, counts, 0);
+			receive_results(&pass, mqh[shared_nworkers - 1], pcxt, counts, 0);
 			pass.have_levels = true;
 		}
 		if (pcxt != NULL)

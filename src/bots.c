@@ -360,6 +360,8 @@ ensure_lists(void)
 void
 clickagg_bots_sync(void)
 {
+	/* (a hold left by a scan that failed in this transaction ends here) */
+	lists_held_in = InvalidLocalTransactionId;
 	AcceptInvalidationMessages();
 	ensure_lists();
 }
