@@ -163,17 +163,6 @@ COMMENT ON TABLE clickagg.rejected_rollup_deltas IS
 'Rollup delta rows kept out of the totals, with the reason: processing_error (the row made every fold over it fail: error_code and error_message say how); the day''s reconciliation flags their rows';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rejected_rollup_deltas', '');
 
--- A pass's minute rows name the group each row comes from as it is made
--- (rollup_row_in_hand), so that when one fails (a constraint, an overflow)
--- the worker knows which clicks to set aside without trying the pass again
--- in halves.
-CREATE OR REPLACE FUNCTION clickagg.rollup_row_in_hand(group_number integer, campaign_id bigint)
-RETURNS bigint
-AS 'MODULE_PATHNAME', 'clickagg_rollup_row_in_hand'
-LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint) IS
-'Internal: notes which group of a pass the rollup row being made comes from; returns campaign_id';
-
 -- The fold, over every committed delta row (fold_rollups()) or over the
 -- rows the folder names while it isolates a failing fold (src/fold.c).  It
 -- moves them into the minute, hour and day totals and every breakdown in
@@ -429,8 +418,7 @@ COMMENT ON VIEW clickagg.clicks_per_day IS
 
 -- Privileges: readers read the views and campaigns; admins the tables, and
 -- may edit campaigns and fold.
-REVOKE ALL ON FUNCTION clickagg.rollup_row_in_hand(integer, bigint),
-    clickagg.fold_rollup_rows(tid[]), clickagg.fold_rollups(), clickagg.set_aside_rollup_delta(tid, text, text)
+REVOKE ALL ON FUNCTION clickagg.fold_rollup_rows(tid[]), clickagg.fold_rollups(), clickagg.set_aside_rollup_delta(tid, text, text)
     FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.fold_rollups() TO clickagg_admin;
 GRANT SELECT ON clickagg.clicks_per_minute, clickagg.clicks_per_hour, clickagg.clicks_per_day, clickagg.campaigns

@@ -283,6 +283,16 @@ extern void clickagg_wake_stream_owner(int stream);
 extern struct _SPI_plan *clickagg_prepare_kept(const char *sql, int nargs, Oid *argtypes);
 extern Datum clickagg_int_array(Datum *values, bool *nulls, int n, bool int8);
 
+/* inserter.c: many rows into a table as COPY writes them */
+typedef struct Inserter Inserter;
+struct RelationData;
+struct TupleTableSlot;
+extern Inserter *clickagg_inserter_begin(struct RelationData *rel, bool check_constraints);
+extern struct TupleTableSlot *clickagg_inserter_slot(Inserter *ins);
+extern void clickagg_inserter_store(Inserter *ins, struct TupleTableSlot *slot);
+extern void clickagg_inserter_end(Inserter *ins);
+extern void clickagg_refuse_triggers(struct RelationData *rel, bool updates);
+
 /* sketch.c: postgresql-hll's type and functions, by its schema, and its sketches made here */
 /* The rollups' sketch: hll_add_agg(h, 13, 5, -1, 1). */
 #define CLICKAGG_SKETCH_LOG2M		13

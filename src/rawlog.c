@@ -4,9 +4,8 @@
  *		Writing the raw log: the day partitions of clickagg.click_log, and
  *		the rows kept aside in clickagg.rejected_clicks.
  *
- * Rows are written through table_multi_insert and indexed a chunk at a
- * time (an Inserter), not row by row through SQL: a pass writes tens of
- * thousands of rows.  A day's partition and its click-key index are made
+ * Rows are written as COPY writes them (inserter.c), not through SQL: a
+ * pass writes tens of thousands of rows.  A day's partition and its click-key index are made
  * on first use, by clickagg.create_click_partition().
  *
  * Locking: partition creation takes an advisory lock and
@@ -35,87 +34,7 @@
 
 #include "clickagg.h"
 
-/* Rows handed to table_multi_insert at once. */
-#define INSERT_CHUNK	1000
-
 static SPIPlanPtr ensure_partition_plan = NULL;
-
-/*
- * Bulk inserter: rows go into a fixed set of slots and are written with
- * table_multi_insert, then indexed, a chunk at a time.
- */
-typedef struct Inserter
-{
-	Relation	rel;
-	TupleDesc	desc;			/* unreference-counted copy for the slots */
-	EState	   *estate;
-	ResultRelInfo *rri;
-	CommandId	cid;
-	int			nused;
-	int			nslots;			/* slots made so far */
-	TupleTableSlot *slots[INSERT_CHUNK];
-} Inserter;
-
-static Inserter *
-inserter_begin(Relation rel)
-{
-	Inserter   *ins = palloc0(sizeof(Inserter));
-
-	ins->rel = rel;
-	ins->desc = CreateTupleDescCopy(RelationGetDescr(rel));
-	ins->estate = CreateExecutorState();
-	ins->rri = makeNode(ResultRelInfo);
-	ins->cid = GetCurrentCommandId(true);
-	InitResultRelInfo(ins->rri, rel, 1, NULL, 0);
-	ExecOpenIndices(ins->rri, false);
-	return ins;
-}
-
-static void
-inserter_flush(Inserter *ins)
-{
-	int			i;
-
-	if (ins->nused == 0)
-		return;
-	table_multi_insert(ins->rel, ins->slots, ins->nused, ins->cid, 0, NULL);
-	for (i = 0; i < ins->nused; i++)
-	{
-		ExecInsertIndexTuples(ins->rri, ins->slots[i], ins->estate, false, false, NULL, NIL);
-		ResetPerTupleExprContext(ins->estate);
-		ExecClearTuple(ins->slots[i]);
-	}
-	ins->nused = 0;
-}
-
-/* An empty slot to fill; store it with ExecStoreVirtualTuple. */
-static TupleTableSlot *
-inserter_next_slot(Inserter *ins)
-{
-	TupleTableSlot *slot;
-
-	if (ins->nused == INSERT_CHUNK)
-		inserter_flush(ins);
-	if (ins->nused == ins->nslots)
-		ins->slots[ins->nslots++] = MakeSingleTupleTableSlot(ins->desc, &TTSOpsVirtual);
-	slot = ins->slots[ins->nused++];
-	ExecClearTuple(slot);
-	memset(slot->tts_isnull, false, sizeof(bool) * slot->tts_tupleDescriptor->natts);
-	return slot;
-}
-
-static void
-inserter_end(Inserter *ins)
-{
-	int			i;
-
-	inserter_flush(ins);
-	for (i = 0; i < ins->nslots; i++)
-		ExecDropSingleTupleTableSlot(ins->slots[i]);
-	ExecCloseIndices(ins->rri);
-	FreeExecutorState(ins->estate);
-	pfree(ins);
-}
 
 /*
  * The day partition of the raw log and its click-key index, created if the
@@ -207,7 +126,7 @@ clickagg_log_write(const DedupBatch *batch)
 		while (end < batch->nunique && batch->unique[end]->day == cands[0]->day)
 			end++;
 		heap = table_open(batch->partitions[start], RowExclusiveLock);
-		ins = inserter_begin(heap);
+		ins = clickagg_inserter_begin(heap, false);
 		for (i = 0; i < end - start; i++)
 		{
 			Arrival    *a = cands[i];
@@ -215,7 +134,7 @@ clickagg_log_write(const DedupBatch *batch)
 
 			if (a->duplicate)
 				continue;
-			slot = inserter_next_slot(ins);
+			slot = clickagg_inserter_slot(ins);
 			slot->tts_values[LOG_CLICK_ID] = UUIDPGetDatum(&a->click_id);
 			slot->tts_values[LOG_EVENT_TIME] = TimestampTzGetDatum(a->event_time);
 			slot->tts_values[LOG_COST_MICROS] = Int64GetDatum(a->cost_micros);
@@ -235,11 +154,11 @@ clickagg_log_write(const DedupBatch *batch)
 			slot->tts_isnull[LOG_PUBLISHER_ID] = !a->has_publisher_id;
 			slot->tts_values[LOG_PLACEMENT_ID] = Int64GetDatum(a->placement_id);
 			slot->tts_isnull[LOG_PLACEMENT_ID] = !a->has_placement_id;
-			ExecStoreVirtualTuple(slot);
+			clickagg_inserter_store(ins, slot);
 			if (a->event_time > newest)
 				newest = a->event_time;
 		}
-		inserter_end(ins);
+		clickagg_inserter_end(ins);
 		table_close(heap, NoLock);
 		start = end;
 	}
@@ -266,11 +185,11 @@ clickagg_log_rejected(Arrival **rejected, int n, const char *sqlstate, const cha
 	if (desc->natts != 16)
 		elog(ERROR, "clickagg.rejected_clicks has %d columns, expected 16", desc->natts);
 
-	ins = inserter_begin(rel);
+	ins = clickagg_inserter_begin(rel, false);
 	for (i = 0; i < n; i++)
 	{
 		Arrival    *a = rejected[i];
-		TupleTableSlot *slot = inserter_next_slot(ins);
+		TupleTableSlot *slot = clickagg_inserter_slot(ins);
 
 		slot->tts_values[0] = TimestampTzGetDatum(a->arrived_at);
 		slot->tts_values[1] = CStringGetTextDatum(sqlstate != NULL ? "processing_error" :
@@ -311,8 +230,8 @@ clickagg_log_rejected(Arrival **rejected, int n, const char *sqlstate, const cha
 		slot->tts_isnull[14] = !a->has_publisher_id;
 		slot->tts_values[15] = Int64GetDatum(a->placement_id);
 		slot->tts_isnull[15] = !a->has_placement_id;
-		ExecStoreVirtualTuple(slot);
+		clickagg_inserter_store(ins, slot);
 	}
-	inserter_end(ins);
+	clickagg_inserter_end(ins);
 	table_close(rel, NoLock);
 }

@@ -27,9 +27,10 @@
  * The grouping is done here (a sort of the pass's arrivals), and so are the
  * HyperLogLog sketches of each group's users: hll's hll_hash_bigint() of
  * each user, kept and written as hll_add_agg(h, 13, 5, -1, 1) would make
- * them (sketch.c), so each is hll's own.  The rows go in with one INSERT
- * per pass, one array element per group.  (Sketches made in SQL cost the
- * pass 11 µs a delta row, a third of its time under a long tail.)
+ * them (sketch.c), so each is hll's own.  The rows are written as COPY
+ * writes them (inserter.c), their constraints checked one by one.
+ * (Sketches made in SQL cost the pass 11 µs a delta row, a third of its
+ * time under a long tail; one INSERT of arrays per pass, another 5 µs.)
  *
  * Locking: passes take RowExclusiveLock on rollup_deltas; the fold's
  * locks are described in folder.c.
@@ -41,17 +42,20 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "pgstat.h"
 #include "postmaster/interrupt.h"
 #include "storage/latch.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
@@ -66,8 +70,6 @@ PG_FUNCTION_INFO_V1(clickagg_rollup_row_in_hand);
 #define ROLLUP_VALID		0
 #define ROLLUP_INVALID		1
 #define ROLLUP_DUPLICATE	2
-
-#define ROLLUP_ARGS			12
 
 /* A minute row's group: (campaign, minute, ad) and the dimensions. */
 typedef struct RollupRow
@@ -88,9 +90,8 @@ typedef struct RollupRow
 } RollupRow;
 
 /*
- * The group of a pass whose minute row the INSERT of clickagg_rollup_record
- * is making (1-based; 0: none), noted by clickagg.rollup_row_in_hand() as each
- * row is made and read by the error context callback below: the row a
+ * The group of a pass whose minute row clickagg_rollup_record is making
+ * (1-based; 0: none), read by the error context callback below: the row a
  * constraint or an overflow refuses is the one in hand.
  */
 static int32 group_in_hand = 0;
@@ -118,11 +119,15 @@ blame_group_in_hand(void *arg)
 			   g->first_row[k + 1] - g->first_row[k]);
 }
 
-/* clickagg.rollup_row_in_hand(group_number, campaign_id): see group_in_hand */
+/*
+ * clickagg.rollup_row_in_hand(group_number, campaign_id) of 0.5.0, which
+ * noted the group in hand from SQL: the released update script to 0.5.0
+ * creates it, so the library keeps the symbol; the update to 0.6.0 drops
+ * the function.  Returns campaign_id, as it did.
+ */
 Datum
 clickagg_rollup_row_in_hand(PG_FUNCTION_ARGS)
 {
-	group_in_hand = PG_GETARG_INT32(0);
 	PG_RETURN_INT64(PG_GETARG_INT64(1));
 }
 
@@ -183,29 +188,47 @@ compare_rollup_rows(const void *a, const void *b)
 	return 0;
 }
 
-static ArrayType *
-int64_array(Datum *values, int n)
-{
-	return construct_array(values, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-}
+/* rollup_deltas' columns, found by name (an upgraded table may order them otherwise) */
+static const char *const delta_columns[] = {
+	"campaign_id", "bucket", "ad_id", "clicks", "invalid_clicks", "duplicate_clicks",
+	"spend_micros", "conversions", "conversion_value_micros", "users",
+	"country", "device", "publisher_id", "placement_id"
+};
 
-/* The pass's INSERT of its groups, given as arrays in ROLLUP_ARGS order. */
-static char *
-record_sql(const char *hll_schema)
+enum
 {
-	return psprintf("INSERT INTO clickagg.rollup_deltas "
-					"(campaign_id, bucket, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, users, "
-					" country, device, publisher_id, placement_id) "
-					"SELECT clickagg.rollup_row_in_hand(g.k::integer, g.c), g.b, g.a, g.n, g.i, g.d, g.s, g.u, "
-					"       g.co, g.dv, g.pu, g.pl "
-					"  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.timestamptz[]), "
-					"                  pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.int8[]), "
-					"                  pg_catalog.unnest($5::pg_catalog.int8[]), pg_catalog.unnest($6::pg_catalog.int8[]), "
-					"                  pg_catalog.unnest($7::pg_catalog.int8[]), pg_catalog.unnest($8::%s.hll[]), "
-					"                  pg_catalog.unnest($9::pg_catalog.int2[]), pg_catalog.unnest($10::pg_catalog.int2[]), "
-					"                  pg_catalog.unnest($11::pg_catalog.int8[]), pg_catalog.unnest($12::pg_catalog.int8[])) "
-					"       WITH ORDINALITY AS g(c, b, a, n, i, d, s, u, co, dv, pu, pl, k)",
-					quote_identifier(hll_schema));
+	DELTA_CAMPAIGN_ID, DELTA_BUCKET, DELTA_AD_ID, DELTA_CLICKS, DELTA_INVALID_CLICKS,
+	DELTA_DUPLICATE_CLICKS, DELTA_SPEND_MICROS, DELTA_CONVERSIONS, DELTA_CONVERSION_VALUE_MICROS,
+	DELTA_USERS, DELTA_COUNTRY, DELTA_DEVICE, DELTA_PUBLISHER_ID, DELTA_PLACEMENT_ID,
+	DELTA_NCOLUMNS
+};
+
+static void
+delta_attnums(TupleDesc desc, int *attnums)
+{
+	int			c;
+
+	for (c = 0; c < DELTA_NCOLUMNS; c++)
+	{
+		int			i;
+
+		attnums[c] = -1;
+		for (i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), delta_columns[c]) == 0)
+			{
+				attnums[c] = i;
+				break;
+			}
+		}
+		if (attnums[c] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("clickagg.rollup_deltas has no column \"%s\"", delta_columns[c]),
+					 errhint("Recreate the extension's table, or the extension.")));
+	}
 }
 
 /*
@@ -218,35 +241,14 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 {
 	RollupRow  *rows = palloc(sizeof(RollupRow) * Max(count, 1));
 	int			nrows = 0;
-	/* per group */
-	Datum	   *campaigns = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *buckets = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *ads = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *countries = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *devices = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *publishers = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *placements = palloc(sizeof(Datum) * Max(count, 1));
-	bool	   *no_country = palloc(sizeof(bool) * Max(count, 1));
-	bool	   *no_device = palloc(sizeof(bool) * Max(count, 1));
-	bool	   *no_publisher = palloc(sizeof(bool) * Max(count, 1));
-	bool	   *no_placement = palloc(sizeof(bool) * Max(count, 1));
-	Datum	   *clicks = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *invalid = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *duplicates = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *spend = palloc(sizeof(Datum) * Max(count, 1));
-	Datum	   *sketches = palloc(sizeof(Datum) * Max(count, 1));
 	int			ngroups = 0;
-	Datum		args[ROLLUP_ARGS];
-	Oid			types[ROLLUP_ARGS];
-	Oid			hll_type;
 	Oid			hash_argtypes[2] = {INT8OID, INT4OID};
 	FmgrInfo	hll_hash;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
+	int			col[DELTA_NCOLUMNS];
+	Relation	deltas;
+	Inserter   *ins;
 	GroupsInHand in_hand;
 	ErrorContextCallback callback;
-	int			rc;
 	int			i;
 
 	for (i = 0; i < count; i++)
@@ -277,10 +279,18 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 	qsort(rows, nrows, sizeof(RollupRow), compare_rollup_rows);
 	in_hand.rows = rows;
 	in_hand.first_row = palloc(sizeof(int) * (nrows + 1));
+	in_hand.ngroups = 0;
 
-	hll_type = clickagg_hll_type();
-	get_typlenbyvalalign(hll_type, &typlen, &typbyval, &typalign);
 	clickagg_hll_function(&hll_hash, CurrentMemoryContext, "hll_hash_bigint", 2, hash_argtypes);
+	deltas = table_openrv(makeRangeVar(CLICKAGG_SCHEMA, "rollup_deltas", -1), RowExclusiveLock);
+	delta_attnums(RelationGetDescr(deltas), col);
+	ins = clickagg_inserter_begin(deltas, true);
+
+	/* a sum that overflows, or a row its constraints refuse, is the group in hand's */
+	callback.callback = blame_group_in_hand;
+	callback.arg = &in_hand;
+	callback.previous = error_context_stack;
+	error_context_stack = &callback;
 
 	for (i = 0; i < nrows;)
 	{
@@ -288,11 +298,20 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		int64		n[3] = {0, 0, 0};
 		int64		cost = 0;
 		UserSketch	users = {0};
+		TupleTableSlot *slot;
+		Datum	   *v;
+		bool	   *null;
+		int			end;
 		int			j;
 
+		for (end = i; end < nrows && compare_groups(&rows[end], first) == 0; end++)
+			;
 		in_hand.first_row[ngroups] = i;
+		in_hand.first_row[ngroups + 1] = end;
+		in_hand.ngroups = ++ngroups;
+		group_in_hand = ngroups;
 
-		for (j = i; j < nrows && compare_groups(&rows[j], first) == 0; j++)
+		for (j = i; j < end; j++)
 		{
 			RollupRow  *r = &rows[j];
 
@@ -307,65 +326,40 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 								DatumGetInt64(FunctionCall2(&hll_hash, Int64GetDatum(r->user_hash),
 															Int32GetDatum(0))));
 		}
-		campaigns[ngroups] = Int64GetDatum(first->campaign_id);
-		buckets[ngroups] = TimestampTzGetDatum(first->bucket);
-		ads[ngroups] = Int64GetDatum(first->ad_id);
-		countries[ngroups] = Int16GetDatum(first->country);
-		no_country[ngroups] = (first->country == 0);
-		devices[ngroups] = Int16GetDatum(first->device);
-		no_device[ngroups] = (first->device == DEVICE_UNKNOWN);
-		publishers[ngroups] = Int64GetDatum(first->publisher_id);
-		no_publisher[ngroups] = !first->has_publisher_id;
-		placements[ngroups] = Int64GetDatum(first->placement_id);
-		no_placement[ngroups] = !first->has_placement_id;
-		clicks[ngroups] = Int64GetDatum(n[ROLLUP_VALID]);
-		invalid[ngroups] = Int64GetDatum(n[ROLLUP_INVALID]);
-		duplicates[ngroups] = Int64GetDatum(n[ROLLUP_DUPLICATE]);
-		spend[ngroups] = Int64GetDatum(cost);
-		sketches[ngroups] = PointerGetDatum(clickagg_sketch_pack(&users));
-		ngroups++;
-		i = j;
+		/* (a chunk of earlier rows may be written here: no one group's) */
+		group_in_hand = 0;
+		slot = clickagg_inserter_slot(ins);
+		group_in_hand = ngroups;
+		v = slot->tts_values;
+		null = slot->tts_isnull;
+		v[col[DELTA_CAMPAIGN_ID]] = Int64GetDatum(first->campaign_id);
+		v[col[DELTA_BUCKET]] = TimestampTzGetDatum(first->bucket);
+		v[col[DELTA_AD_ID]] = Int64GetDatum(first->ad_id);
+		v[col[DELTA_CLICKS]] = Int64GetDatum(n[ROLLUP_VALID]);
+		v[col[DELTA_INVALID_CLICKS]] = Int64GetDatum(n[ROLLUP_INVALID]);
+		v[col[DELTA_DUPLICATE_CLICKS]] = Int64GetDatum(n[ROLLUP_DUPLICATE]);
+		v[col[DELTA_SPEND_MICROS]] = Int64GetDatum(cost);
+		v[col[DELTA_CONVERSIONS]] = Int64GetDatum(0);
+		v[col[DELTA_CONVERSION_VALUE_MICROS]] = Int64GetDatum(0);
+		v[col[DELTA_USERS]] = PointerGetDatum(clickagg_sketch_pack(&users));
+		v[col[DELTA_COUNTRY]] = Int16GetDatum(first->country);
+		null[col[DELTA_COUNTRY]] = (first->country == 0);
+		v[col[DELTA_DEVICE]] = Int16GetDatum(first->device);
+		null[col[DELTA_DEVICE]] = (first->device == DEVICE_UNKNOWN);
+		v[col[DELTA_PUBLISHER_ID]] = Int64GetDatum(first->publisher_id);
+		null[col[DELTA_PUBLISHER_ID]] = !first->has_publisher_id;
+		v[col[DELTA_PLACEMENT_ID]] = Int64GetDatum(first->placement_id);
+		null[col[DELTA_PLACEMENT_ID]] = !first->has_placement_id;
+		clickagg_inserter_store(ins, slot);
+		i = end;
 	}
 
-	types[0] = INT8ARRAYOID;
-	args[0] = PointerGetDatum(int64_array(campaigns, ngroups));
-	types[1] = TIMESTAMPTZARRAYOID;
-	args[1] = PointerGetDatum(construct_array(buckets, ngroups, TIMESTAMPTZOID, sizeof(TimestampTz),
-											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	types[2] = INT8ARRAYOID;
-	args[2] = PointerGetDatum(int64_array(ads, ngroups));
-	types[3] = INT8ARRAYOID;
-	args[3] = PointerGetDatum(int64_array(clicks, ngroups));
-	types[4] = INT8ARRAYOID;
-	args[4] = PointerGetDatum(int64_array(invalid, ngroups));
-	types[5] = INT8ARRAYOID;
-	args[5] = PointerGetDatum(int64_array(duplicates, ngroups));
-	types[6] = INT8ARRAYOID;
-	args[6] = PointerGetDatum(int64_array(spend, ngroups));
-	types[7] = get_array_type(hll_type);
-	args[7] = PointerGetDatum(construct_array(sketches, ngroups, hll_type, typlen, typbyval, typalign));
-	types[8] = INT2ARRAYOID;
-	args[8] = clickagg_int_array(countries, no_country, ngroups, false);
-	types[9] = INT2ARRAYOID;
-	args[9] = clickagg_int_array(devices, no_device, ngroups, false);
-	types[10] = INT8ARRAYOID;
-	args[10] = clickagg_int_array(publishers, no_publisher, ngroups, true);
-	types[11] = INT8ARRAYOID;
-	args[11] = clickagg_int_array(placements, no_placement, ngroups, true);
-
-	in_hand.first_row[ngroups] = nrows;
-	in_hand.ngroups = ngroups;
-	callback.callback = blame_group_in_hand;
-	callback.arg = &in_hand;
-	callback.previous = error_context_stack;
-	error_context_stack = &callback;
+	/* (what fails while the rows are written is no one group's) */
 	group_in_hand = 0;
-	rc = SPI_execute_with_args(record_sql(clickagg_hll_schema()), ROLLUP_ARGS, types, args, NULL, false, 0);
+	clickagg_inserter_end(ins);
 	error_context_stack = callback.previous;
-	group_in_hand = 0;
 	clickagg_blame_clear();
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "clickagg: the rollup deltas of a pass could not be written: %s", SPI_result_code_string(rc));
+	table_close(deltas, NoLock);
 }
 
 /*

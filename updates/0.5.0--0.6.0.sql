@@ -27,6 +27,8 @@ ALTER TABLE clickagg.{t}
 --end-for--
 -- (the passes write their deltas themselves now, sketches and all: src/rollup.c)
 DROP FUNCTION clickagg.record_rollup_groups(bigint[], timestamptz[], bigint[], bigint[], bigint[], bigint[], bigint[], integer[], bigint[], integer[], bigint[]);
+-- (and without SQL: src/inserter.c; the row in hand is named in C)
+DROP FUNCTION clickagg.rollup_row_in_hand(integer, bigint);
 
 -- The clicks of 0.5.0 have no dimensions: each breakdown starts as the
 -- campaign rollup by hour with every dimension unknown, so that it sums to
