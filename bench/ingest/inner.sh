@@ -178,6 +178,28 @@ SELECT 'whole database (pg_database_size, less the bench tables)',
        NULL, NULL FROM acc
  ORDER BY 2 DESC;
 SQL
+# The fold alone (FOLD_ALONE=0 skips it): one more load with the folder
+# held off (a session holds the fold's advisory lock), then the folder
+# times folding the whole backlog: wall time and the folder's CPU.
+if [ "${FOLD_ALONE:-1}" != 0 ]; then
+    psql -qX -c "SET clickagg.allow_drop_with_clicks = on" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
+    coproc HOLD { psql -qAtX; }
+    echo "SELECT pg_advisory_lock(1668048227, 1718578276);" >&"${HOLD[1]}"; read -r _ <&"${HOLD[0]}"
+    psql -qX -f "$work/s0.clickagg.sql" >/dev/null 2>&1 &
+    psql -qX -f "$work/s1.clickagg.sql" >/dev/null 2>&1 &
+    wait %2 %3 2>/dev/null || true
+    psql -qXAt -c "SELECT clickagg.wait_for_stream('30 min')" >/dev/null
+    fold_rows=$(psql -qXAt -c "SELECT count(*) FROM clickagg.rollup_deltas")
+    psql -qX -c "CHECKPOINT" >/dev/null
+    folder=$(psql -qXAt -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg folder'")
+    cpu0=$(awk '{print $14 + $15}' "/proc/$folder/stat"); f0=$(now_ms)
+    echo "SELECT pg_advisory_unlock(1668048227, 1718578276);" >&"${HOLD[1]}"; read -r _ <&"${HOLD[0]}"
+    wait_for_folds
+    f1=$(now_ms); cpu1=$(awk '{print $14 + $15}' "/proc/$folder/stat")
+    echo "\\q" >&"${HOLD[1]}"
+    ticks=$(getconf CLK_TCK)
+    echo "the fold alone: $fold_rows delta rows in $((f1 - f0)) ms, the folder's CPU $(( (cpu1 - cpu0) * 1000 / ticks )) ms: $(( (cpu1 - cpu0) * 1000000000 / ticks / fold_rows )) ns of CPU a delta row"
+fi
 if [ "$baselines" = 0 ]; then
     ms_naive=0
     psql -qX -c "SET clickagg.allow_drop_with_clicks = on" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE" -c "TRUNCATE naive_clicks"
