@@ -5,8 +5,9 @@
  *		the rows kept aside in clickagg.rejected_clicks.
  *
  * Rows are written as COPY writes them (inserter.c), not through SQL: a
- * pass writes tens of thousands of rows.  A day's partition and its click-key index are made
- * on first use, by clickagg.create_click_partition().
+ * pass writes tens of thousands of rows.  A day's partition and its
+ * click-key index are made on first use, by
+ * clickagg.create_click_partition().
  *
  * Locking: partition creation takes an advisory lock and
  * ShareUpdateExclusiveLock on click_log (in SQL); writes take
@@ -19,11 +20,9 @@
 #include "postgres.h"
 
 #include "access/table.h"
-#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
-#include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
