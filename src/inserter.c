@@ -29,9 +29,9 @@
 
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
-#include "commands/trigger.h"
 #include "utils/rel.h"
 
 #include "clickagg.h"
@@ -92,8 +92,8 @@ inserter_flush(Inserter *ins)
 }
 
 /*
- * An empty slot to fill, every column not null (but dropped ones); hand it back with
- * clickagg_inserter_store.
+ * An empty slot to fill, every column not null but the dropped ones; hand
+ * it back with clickagg_inserter_store.
  */
 TupleTableSlot *
 clickagg_inserter_slot(Inserter *ins)
