@@ -24,11 +24,11 @@ RETURNS bigint
 AS 'MODULE_PATHNAME', 'clickagg_click_key_sql'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION clickagg.click_key(uuid) IS
-'The 64-bit key the raw log indexes: for time-ordered IDs the event second over 32 hash bits (see docs/click-id.md)';
+'The 64-bit time-ordered key of a click ID: for time-ordered IDs the event second over 32 hash bits (see docs/click-id.md)';
 
 -- The smallest clickagg.click_key() of a click at or after t (keys start
--- with the event second, see docs/click-id.md): a time range of the log is a
--- range of its dedup index.
+-- with the event second, see docs/click-id.md): a time range is a range of
+-- keys.
 CREATE OR REPLACE FUNCTION clickagg.click_key_floor(t timestamptz)
 RETURNS bigint
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE

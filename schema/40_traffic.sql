@@ -237,7 +237,7 @@ BEGIN
 
     RETURN QUERY
     WITH moves AS (
-        -- the clicks' campaign, ad and cost, from the log (by click key, in their day)
+        -- the clicks' campaign, ad and cost, from the log (by user, in their day)
         -- (LATERAL: one index probe per click, never a hash over the log)
         SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid,
                l.country, l.device, l.publisher_id, l.placement_id
@@ -245,8 +245,8 @@ BEGIN
           CROSS JOIN LATERAL (
                 SELECT l.ad_key, l.cost_micros, l.country, l.device, l.publisher_id, l.placement_id
                   FROM clickagg.click_log l
-                 WHERE clickagg.click_key(l.click_id) = clickagg.click_key(c.id) AND l.click_id = c.id
-                   AND l.event_time = c.t OFFSET 0) l
+                 WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.u) AND l.user_id = c.u
+                   AND l.click_id = c.id AND l.event_time = c.t OFFSET 0) l
           JOIN clickagg.ads a ON a.ad_key = l.ad_key
          WHERE (c.oc = 0) <> (c.nc = 0)
            AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v

@@ -118,10 +118,14 @@ COMMENT ON FUNCTION clickagg.announce_ip_minutes() IS
 -- order are found: the same rule as the batch (src/billing.c, rate_ips).
 -- Groups only grow, so a click once found stays found.  Returns how many
 -- clicks it found.
+-- (enable_seqscan off: a day partition fresh from its first clicks has no
+-- statistics, and priced without them a scan of the whole day can look
+-- cheaper than a minute's block ranges in the BRIN index on the minute)
 CREATE OR REPLACE FUNCTION clickagg.judge_ip_click_rates()
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 DECLARE
     lim integer := current_setting('clickagg.max_clicks_per_ip_minute')::integer;
@@ -154,8 +158,9 @@ BEGIN
       INTO queued_minutes, queued_ips, queued_clicks FROM taken;
 
     IF lim > 0 AND current_setting('clickagg.classify_traffic')::boolean THEN
-        -- The minutes judged now: one read of their clicks, by the dedup
-        -- index (its keys start with the second); the busy groups are kept.
+        -- The minutes judged now: one read of their clicks, by the BRIN
+        -- index on their minute (busy_ip_minutes summarises the days' filled
+        -- block ranges first); the busy groups are kept.
         WITH busy AS (
             SELECT b.minute, b.ip, b.clicks FROM clickagg.busy_ip_minutes(lo, hi, counted_from) b
         ), kept AS (
@@ -195,8 +200,7 @@ BEGIN
               CROSS JOIN LATERAL (
                     -- (the host: rows of 0.4.0 may carry a netmask)
                     SELECT l.user_id, l.click_id, l.event_time, clickagg.host(l.ip) AS ip FROM clickagg.click_log l
-                     WHERE clickagg.click_key(l.click_id) >= clickagg.click_key_floor(m.minute)
-                       AND clickagg.click_key(l.click_id) < clickagg.click_key_floor(m.minute + interval '1 minute')
+                     WHERE date_bin('1 minute', l.event_time, timestamptz '2000-01-01 00:00:00+00') = m.minute
                        AND l.event_time >= m.minute AND l.event_time < m.minute + interval '1 minute'
                        AND l.ip IS NOT NULL) c
               JOIN groups g ON g.minute = m.minute AND g.ip = c.ip
@@ -249,7 +253,7 @@ BEGIN
           CROSS JOIN LATERAL (
                 SELECT l.invalid_code, l.ad_key, l.cost_micros, l.country, l.device, l.publisher_id, l.placement_id
                   FROM clickagg.click_log l
-                 WHERE clickagg.click_key(l.click_id) = clickagg.click_key(t.click_id)
+                 WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(t.user_id) AND l.user_id = t.user_id
                    AND l.click_id = t.click_id AND l.event_time = t.event_time OFFSET 0) l
     ), rated AS (
         INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code, ip_click_rate)

@@ -252,7 +252,7 @@ BEGIN
           LEFT JOIN LATERAL (
                 SELECT l.country, l.device, l.publisher_id, l.placement_id
                   FROM clickagg.click_log l
-                 WHERE clickagg.click_key(l.click_id) = clickagg.click_key(c.click_id)
+                 WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id) AND l.user_id = c.user_id
                    AND l.click_id = c.click_id AND l.event_time = c.click_time
                  OFFSET 0) o ON c.click_id IS NOT NULL
           LEFT JOIN LATERAL (

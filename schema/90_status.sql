@@ -29,7 +29,7 @@ RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'clickagg_stage_times'
 LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION clickagg.stage_times() IS
-'Seconds the workers spent in each stage of their passes since server start (rows: arrivals moved), and the folder in its folds (rows: delta rows folded)';
+'Seconds the workers spent in each stage of their passes since server start (rows: arrivals moved), and the folder in its folds (rows: delta rows folded) and in judging the IP click rate (rows: arrivals moved)';
 
 -- The oldest transaction, begun over a second ago, that holds a lock on a
 -- segment of each stream: until it ends, those segments cannot be truncated

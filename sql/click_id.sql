@@ -52,7 +52,7 @@ SELECT clickagg.click_id_time(clickagg.click_id('u1', 42, '2026-11-27 12:34:56.7
 SELECT clickagg.click_id_time('018f3c2e-7b2a-7cc1-a1b2-0123456789ab') AT TIME ZONE 'UTC' AS uuidv7_second;
 SELECT clickagg.click_id_time('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
 
--- click_key: time-ordered 64-bit key for the raw log's index.
+-- click_key: a time-ordered 64-bit key of a click ID.
 SELECT clickagg.click_key('01a21d00-6980-84f5-bc34-1b9be2f7e423');
 SELECT clickagg.click_key(clickagg.click_id('u', 1, '2026-11-27 12:00:00+00', ''))
      < clickagg.click_key(clickagg.click_id('u', 1, '2026-11-27 12:00:01+00', '')) AS key_follows_time;

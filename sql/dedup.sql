@@ -115,6 +115,24 @@ SELECT count(*) AS logged, count(DISTINCT click_id) AS distinct_ids FROM clickag
 SELECT campaign_id, sum(accepted) AS accepted, sum(duplicates) AS duplicates
   FROM clickagg.ingest_counts GROUP BY campaign_id ORDER BY campaign_id;
 
+-- The log's other index: a BRIN index on the minute serves the IP judging,
+-- whose read (busy_ip_minutes) summarises the filled block ranges of the
+-- days it reads first, not the range still filling (autovacuum would only a
+-- minute or so later, and a range never summarised is read by every
+-- minute's read).
+CREATE TEMP TABLE brin_day AS
+SELECT date_trunc('day', now() - interval '5 days', 'UTC') AS d,
+       'click_log_' || to_char(date_trunc('day', now() - interval '5 days', 'UTC') AT TIME ZONE 'UTC', 'YYYYMMDD') AS part;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT d + interval '1 hour' + n * interval '10 ms', 1, 900, 'brin ' || n % 1000, 'ua', ('203.0.113.' || n % 200)::inet, 1
+  FROM brin_day, generate_series(1, 12000) n;
+SELECT clickagg.wait_for_stream();
+SELECT pg_relation_size(format('clickagg.%I', part)) / 8192 / 4 >= 3 AS three_ranges_filled FROM brin_day;
+SELECT count(*) AS busy_groups, sum(clicks) AS their_clicks
+  FROM brin_day, clickagg.busy_ip_minutes(d + interval '1 hour', d + interval '1 hour 2 minutes', 30);
+SELECT brin_summarize_new_values(format('clickagg.%I', part || '_minute')::regclass) <= 1 AS only_the_filling_range_left
+  FROM brin_day;
+
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;

@@ -248,7 +248,7 @@ SELECT count(*) AS deltas_left FROM clickagg.rollup_deltas WHERE campaign_id = 1
 SELECT sum(clicks) AS clicks, sum(spend_micros) AS spend FROM clickagg.rollup_minute WHERE campaign_id = 14;
 SELECT sum(clicks) AS clicks FROM clickagg.rollup_day WHERE campaign_id = 14;
 
--- stage_times: every stage of a pass and the fold, timed; the passes and
+-- stage_times: every stage of a pass, the fold and the IP judging, timed; the passes and
 -- folds of this suite spent time writing the log and folding, readers see it.
 SET ROLE clickagg_reader;
 SELECT count(*) AS stages,

@@ -470,8 +470,6 @@ clickagg_classify_pass(int stream, Arrival **cands, int n, TouchedClicks *touche
 
 		a->invalid_code = clickagg_intrinsic_verdict(a->has_user_agent, a->ua_key,
 													 a->user_agent, a->ip);
-		a->user_hash = (int64) clickagg_hash_bytes(VARDATA_ANY(a->user_id),
-												   VARSIZE_ANY_EXHDR(a->user_id));
 		/* (not ahead of its arrival: a fast clock must not push the horizon) */
 		if (Min(a->event_time, a->arrived_at) > newest)
 			newest = Min(a->event_time, a->arrived_at);

@@ -200,6 +200,7 @@ typedef struct ClickaggFolder
 	pg_atomic_uint32 failing;
 	pg_atomic_uint64 fold_usecs;	/* time in folds since startup */
 	pg_atomic_uint64 folded;	/* delta rows folded since startup */
+	pg_atomic_uint64 judge_usecs;	/* time judging the IP click rate */
 	/* under ClickaggShared.mutex */
 	TimestampTz last_error_at;
 	char		last_error[CLICKAGG_ERROR_LEN];
@@ -412,7 +413,7 @@ typedef struct Arrival
 	int64		click_key;		/* clickagg_click_key(&click_id) */
 	int32		ad_key;			/* filled by the dictionaries */
 	int16		invalid_code;	/* clickagg.invalid_reasons; 0 if valid */
-	int64		user_hash;		/* clickagg.user_hash(user_id), set by classify.c */
+	int64		user_hash;		/* clickagg.user_hash(user_id), set by dedup.c */
 	RejectReason reject;
 	bool		duplicate;
 	struct Arrival *copy_of;	/* for a copy within the batch: the one kept */
@@ -470,13 +471,14 @@ typedef struct DedupBatch
 	Arrival   **fresh;			/* the unique ones not logged before */
 	int			nfresh;
 	Oid		   *partitions;		/* each day's, at the index of its first unique */
-	Oid		   *partition_indexes;	/* and their click-key indexes */
+	Oid		   *partition_indexes;	/* and their user indexes */
 } DedupBatch;
 
 extern void clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch);
 extern void clickagg_dedup_probe(int stream, DedupBatch *batch);
 
 /* rawlog.c */
+extern void clickagg_log_partition_name(int32 day, char name[NAMEDATALEN]);
 extern void clickagg_log_partitions(DedupBatch *batch);
 extern TimestampTz clickagg_log_write(const DedupBatch *batch);
 extern void clickagg_log_rejected(Arrival **rows, int n, const char *sqlstate,

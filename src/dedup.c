@@ -10,7 +10,8 @@
  *     a duplicate when its click ID is earlier in the batch;
  *   - clickagg_dedup_probe(): a duplicate when its click ID is in the raw
  *     log already, answered from the recent-click cache (recent.c) when it
- *     can be and from the day partition's click-key index otherwise.
+ *     can be and from the day partition's user index otherwise (a click
+ *     ID is computed from its user, so every copy has the same user).
  * What is left is new: classified (classify.c) and logged (rawlog.c).
  *
  * Exactness rests on ownership: all arrivals of a user (and so of a click ID
@@ -40,22 +41,22 @@
 
 /*
  * Is a click with this ID already in the partition?  The index holds the
- * 64-bit click key; equal keys are compared on the full ID.
+ * user's 64-bit hash: the user's clicks of the day are compared on the full
+ * ID (a user has few of them).
  */
 static bool
-already_logged(IndexScanDesc scan, TupleTableSlot *slot, const pg_uuid_t *click_id)
+already_logged(IndexScanDesc scan, TupleTableSlot *slot, const Arrival *a)
 {
 	ScanKeyData key;
 
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ,
-				Int64GetDatum(clickagg_click_key(click_id)));
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(a->user_hash));
 	index_rescan(scan, &key, 1, NULL, 0);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
 		Datum		d = slot_getattr(slot, LOG_CLICK_ID + 1, &isnull);
 
-		if (!isnull && memcmp(DatumGetUUIDP(d)->data, click_id->data, UUID_LEN) == 0)
+		if (!isnull && memcmp(DatumGetUUIDP(d)->data, a->click_id.data, UUID_LEN) == 0)
 			return true;
 	}
 	return false;
@@ -95,7 +96,7 @@ probe_day(int stream, Oid heap_oid, Oid index_oid, Arrival **cands, int ncands)
 					probe_slot = table_slot_create(heap, NULL);
 					scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
 				}
-				a->duplicate = already_logged(scan, probe_slot, &a->click_id);
+				a->duplicate = already_logged(scan, probe_slot, a);
 				break;
 		}
 	}
@@ -109,8 +110,9 @@ probe_day(int stream, Oid heap_oid, Oid index_oid, Arrival **cands, int ncands)
 }
 
 /*
- * Order for deduplication: day, click key (the index order, so probes and
- * inserts walk the index left to right), click ID, then first arrival first.
+ * Order for deduplication: day, click key (event time, so that a pass
+ * appends its clicks to the log in time order, as the BRIN index on event
+ * time wants them), click ID, then first arrival first.
  */
 static inline int
 compare_for_dedup(Arrival *x, Arrival *y)
@@ -163,6 +165,8 @@ clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch)
 		a->invalid_code = CLICKAGG_CODE_VALID; /* set for new clicks by classify.c */
 		a->day = clickagg_utc_day(a->event_time);
 		a->click_key = a->has_click_id ? clickagg_click_key(&a->click_id) : 0;
+		a->user_hash = (int64) clickagg_hash_bytes(VARDATA_ANY(a->user_id),
+												   VARSIZE_ANY_EXHDR(a->user_id));
 		if (a->event_time > a->arrived_at + skew_usecs)
 			a->reject = REJECT_FUTURE;
 		else if (a->event_time < a->arrived_at - retention_usecs)

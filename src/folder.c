@@ -336,10 +336,12 @@ judge_ip_click_rates(void)
 	run_step("SELECT clickagg.judge_ip_click_rates()", "judging the IP click rate");
 }
 
-/* The IP click rate's judging, whatever became of the fold. */
+/* The IP click rate's judging, whatever became of the fold; timed. */
 static void
 judge_step(void)
 {
+	TimestampTz start = GetCurrentTimestamp();
+
 	PG_TRY();
 	{
 		judge_ip_click_rates();
@@ -349,6 +351,8 @@ judge_step(void)
 		FreeErrorData(clickagg_catch_error());
 	}
 	PG_END_TRY();
+	pg_atomic_fetch_add_u64(&clickagg_shared->folder.judge_usecs,
+							(uint64) Max(GetCurrentTimestamp() - start, 0));
 }
 
 

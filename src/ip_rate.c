@@ -46,7 +46,9 @@
  * advisory lock.  Findings are deleted by the worker of their stream only.
  * Order in a pass: the progress row and the queue (logging), then the
  * findings; in the judging: the queue, the counts, then the findings.
- * So neither waits for the other in a cycle.
+ * So neither waits for the other in a cycle.  The judging's read takes
+ * SHARE UPDATE EXCLUSIVE on the day partitions it summarises, only when
+ * no one holds a conflicting lock (it never waits for it).
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -54,16 +56,29 @@
  */
 #include "postgres.h"
 
+#include "access/brin.h"
+#include "access/genam.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "pgstat.h"
+#include "storage/bufmgr.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/guc.h"
 #include "utils/inet.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -223,6 +238,59 @@ clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
 }
 
 /*
+ * Summarise the filled block ranges of the BRIN index on the minute
+ * (click_log_YYYYMMDD_minute) of the days [lo, hi) touches.  A range never
+ * summarised is read by every minute's read, whatever it holds, and
+ * autovacuum summarises one only a minute or so after it fills: so the
+ * newest filled ranges are summarised here, down to one that is (each range
+ * once).  The range still filling is left alone: a summarised range costs
+ * every insert into it a look at its summary.  Skipped for a day whose
+ * partition is locked by someone else (a vacuum is not waited for nor
+ * cancelled), or whose index this role does not own (the folder does),
+ * and on a standby: the read is as exact without it, only longer.
+ */
+static void
+summarise_filled_ranges(TimestampTz lo, TimestampTz hi)
+{
+	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
+	int32		day;
+
+	if (RecoveryInProgress())
+		return;					/* (a standby's summaries come from its primary) */
+	for (day = clickagg_utc_day(lo); day <= clickagg_utc_day(hi - 1); day++)
+	{
+		char		name[NAMEDATALEN];
+		char		index_name[NAMEDATALEN];
+		Oid			heap_oid,
+					index_oid;
+		Relation	heap,
+					index;
+		int64		range_pages;
+		int64		first_block;
+
+		clickagg_log_partition_name(day, name);
+		snprintf(index_name, sizeof(index_name), "%s_minute", name);
+		heap_oid = get_relname_relid(name, nsp);
+		index_oid = get_relname_relid(index_name, nsp);
+		if (!OidIsValid(heap_oid) || !OidIsValid(index_oid) ||
+			!pg_class_ownercheck(index_oid, GetUserId()) ||
+			!ConditionalLockRelationOid(heap_oid, ShareUpdateExclusiveLock))
+			continue;
+		heap = table_open(heap_oid, NoLock);
+		index = index_open(index_oid, AccessShareLock);
+		range_pages = index->rd_rel->relam == BRIN_AM_OID ? BrinGetPagesPerRange(index) : 0;
+		first_block = range_pages > 0 ?
+			((int64) RelationGetNumberOfBlocks(heap) / range_pages - 1) * range_pages : -1;
+		index_close(index, NoLock);
+		table_close(heap, NoLock);
+		for (; first_block >= 0; first_block -= range_pages)
+			if (DatumGetInt32(DirectFunctionCall2(brin_summarize_range, ObjectIdGetDatum(index_oid),
+												  Int64GetDatum(first_block))) == 0)
+				break;
+	}
+}
+
+/*
  * clickagg.busy_ip_minutes(lo timestamptz, hi timestamptz, threshold int)
  *	 RETURNS TABLE (minute timestamptz, ip inet, clicks bigint)
  *
@@ -230,8 +298,8 @@ clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
  * with at least threshold clicks, exactly.  The judging's read of the
  * minutes that are over: grouping every click in SQL is a hash table of
  * every address of the minute (2.7 million groups for 3 million clicks,
- * most of them one or two clicks), so instead one read through the dedup
- * index keeps each click's group in an array and bumps a saturating 16-bit
+ * most of them one or two clicks), so instead one read of the minutes'
+ * block ranges (the BRIN index on the minute) keeps each click's group in an array and bumps a saturating 16-bit
  * counter at a hash of it; counters only over-count (groups sharing one add
  * up), so only the clicks whose counter reached threshold can be in a busy
  * group, and only those are grouped exactly.  Memory: 28 bytes per click
@@ -274,12 +342,25 @@ clickagg_busy_ip_minutes(PG_FUNCTION_ARGS)
 	SPI_connect();
 	args[0] = TimestampTzGetDatum(lo);
 	args[1] = TimestampTzGetDatum(hi);
-	portal = SPI_cursor_open_with_args(NULL,
-									   "SELECT l.event_time, l.ip FROM clickagg.click_log l"
-									   " WHERE clickagg.click_key(l.click_id) >= clickagg.click_key_floor($1)"
-									   "   AND clickagg.click_key(l.click_id) < clickagg.click_key_floor($2)"
-									   "   AND l.event_time >= $1 AND l.event_time < $2 AND l.ip IS NOT NULL",
-									   2, types, args, NULL, true, 0);
+	summarise_filled_ranges(lo, hi);
+	{
+		int			nest = NewGUCNestLevel();
+
+		/*
+		 * Through the BRIN index on the minute: a day partition fresh from
+		 * its first clicks has no statistics, and priced without them a scan
+		 * of the whole day can look cheaper than the minutes' block ranges.
+		 */
+		(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		portal = SPI_cursor_open_with_args(NULL,
+										   "SELECT l.event_time, l.ip FROM clickagg.click_log l"
+										   " WHERE date_bin('1 minute', l.event_time, timestamptz '2000-01-01 00:00:00+00') >= $1"
+										   "   AND date_bin('1 minute', l.event_time, timestamptz '2000-01-01 00:00:00+00') < $2"
+										   "   AND l.event_time >= $1 AND l.event_time < $2 AND l.ip IS NOT NULL",
+										   2, types, args, NULL, true, 0);
+		AtEOXact_GUC(true, nest);
+	}
 	for (;;)
 	{
 		uint64		t;

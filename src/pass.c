@@ -678,5 +678,9 @@ clickagg_stage_times(PG_FUNCTION_ARGS)
 	values[1] = Float8GetDatum((double) pg_atomic_read_u64(&clickagg_shared->folder.fold_usecs) / USECS_PER_SEC);
 	values[2] = Int64GetDatum((int64) pg_atomic_read_u64(&clickagg_shared->folder.folded));
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	values[0] = CStringGetTextDatum("IP judging");
+	values[1] = Float8GetDatum((double) pg_atomic_read_u64(&clickagg_shared->folder.judge_usecs) / USECS_PER_SEC);
+	values[2] = Int64GetDatum((int64) moved);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	return (Datum) 0;
 }

@@ -6,7 +6,7 @@
  *
  * Rows are written as COPY writes them (inserter.c), not through SQL: a
  * pass writes tens of thousands of rows.  A day's partition and its
- * click-key index are made on first use, by
+ * indexes are made on first use, by
  * clickagg.create_click_partition().
  *
  * Locking: partition creation takes an advisory lock and
@@ -36,8 +36,23 @@
 static SPIPlanPtr ensure_partition_plan = NULL;
 
 /*
- * The day partition of the raw log and its click-key index, created if the
- * day has none yet.
+ * The name clickagg.create_click_partition() gives the partition of a UTC
+ * day (days since 2000-01-01): click_log_YYYYMMDD, in the clickagg schema.
+ */
+void
+clickagg_log_partition_name(int32 day, char name[NAMEDATALEN])
+{
+	int			year,
+				month,
+				mday;
+
+	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
+	snprintf(name, NAMEDATALEN, "click_log_%04d%02d%02d", year, month, mday);
+}
+
+/*
+ * The day partition of the raw log and its user index (the dedup index),
+ * created if the day has none yet.
  */
 static void
 day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
@@ -45,13 +60,9 @@ day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
 	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
 	char		name[NAMEDATALEN];
 	char		index_name[NAMEDATALEN];
-	int			year,
-				month,
-				mday;
 
-	j2date(day + POSTGRES_EPOCH_JDATE, &year, &month, &mday);
-	snprintf(name, sizeof(name), "click_log_%04d%02d%02d", year, month, mday);
-	snprintf(index_name, sizeof(index_name), "%s_key", name);
+	clickagg_log_partition_name(day, name);
+	snprintf(index_name, sizeof(index_name), "%s_user", name);
 
 	*heap_oid = get_relname_relid(name, nsp);
 	if (!OidIsValid(*heap_oid))
@@ -79,8 +90,7 @@ day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
 }
 
 /*
- * The day partitions of a batch's unique clicks and their click-key
- * indexes, made for days that have none yet: batch->partitions and
+ * The day partitions of a batch's unique clicks and their user indexes, made for days that have none yet: batch->partitions and
  * batch->partition_indexes, at the index of each day's first click.
  */
 void

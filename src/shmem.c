@@ -88,6 +88,7 @@ clickagg_shmem_startup(void)
 		pg_atomic_init_u64(&clickagg_shared->folder.set_aside, 0);
 		pg_atomic_init_u32(&clickagg_shared->folder.failing, 0);
 		pg_atomic_init_u64(&clickagg_shared->folder.fold_usecs, 0);
+		pg_atomic_init_u64(&clickagg_shared->folder.judge_usecs, 0);
 		pg_atomic_init_u64(&clickagg_shared->folder.folded, 0);
 	}
 	LWLockRelease(AddinShmemInitLock);
