@@ -37,12 +37,16 @@ CREATE INDEX click_log_user ON clickagg.click_log (clickagg.user_hash(user_id));
 -- The minutes the IP judging reads (src/ip_rate.c, judge_ip_click_rates):
 -- a BRIN index, a few bytes per thousand clicks.  Clicks are logged in
 -- about event-time order; minmax-multi keeps a late click a point of its
--- own, so it does not widen its block range to the hours in between.  On
--- the minute, not the event time, so that no other read of the log, priced
--- without statistics on a fresh day, takes it for the user index.
+-- own, so it does not widen its block range to the hours in between (four
+-- pages a range: at 3% late clicks, a range's late minutes fit in its
+-- summary).  The judging's read summarises the filled ranges (no
+-- autosummarize: one request per range filled would overflow autovacuum's
+-- queue).  On the minute, not the event time, so that no other read of the
+-- log, priced without statistics on a fresh day, takes it for the user
+-- index.
 CREATE INDEX click_log_minute ON clickagg.click_log
     USING brin ((date_bin('1 minute', event_time, timestamptz '2000-01-01 00:00:00+00')) timestamptz_minmax_multi_ops)
-    WITH (pages_per_range = 4, autosummarize = on);
+    WITH (pages_per_range = 4);
 --end-install-only--
 -- Dimension codes as the log and the rollups store them, two bytes each
 -- (src/dimensions.c; a code's meaning never changes).
@@ -107,7 +111,7 @@ BEGIN
     -- makes them the partition's click_log_user and click_log_minute)
     EXECUTE format('CREATE INDEX %I ON clickagg.%I (clickagg.user_hash(user_id))',
                    part || '_user', part);
-    EXECUTE format('CREATE INDEX %I ON clickagg.%I USING brin ((date_bin(''1 minute'', event_time, timestamptz ''2000-01-01 00:00:00+00'')) timestamptz_minmax_multi_ops) WITH (pages_per_range = 4, autosummarize = on)',
+    EXECUTE format('CREATE INDEX %I ON clickagg.%I USING brin ((date_bin(''1 minute'', event_time, timestamptz ''2000-01-01 00:00:00+00'')) timestamptz_minmax_multi_ops) WITH (pages_per_range = 4)',
                    part || '_minute', part);
     EXECUTE format('CREATE TRIGGER refuse_truncate BEFORE TRUNCATE ON clickagg.%I FOR EACH STATEMENT EXECUTE FUNCTION clickagg.refuse_log_change()', part);
     EXECUTE format('ALTER TABLE clickagg.%I ENABLE ALWAYS TRIGGER refuse_truncate', part);

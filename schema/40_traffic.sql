@@ -238,7 +238,7 @@ BEGIN
     RETURN QUERY
     WITH moves AS (
         -- the clicks' campaign, ad and cost, from the log (by user, in their day)
-        -- (LATERAL: one index probe per click, never a hash over the log)
+        -- (LATERAL: one probe of the user index per click, never a hash over the log)
         SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid,
                l.country, l.device, l.publisher_id, l.placement_id
           FROM unnest(users, click_ids, times, old_codes, new_codes) AS c(u, id, t, oc, nc)

@@ -74,8 +74,9 @@ SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_minute_counts', '');
 SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_findings', '');
 
 -- The (UTC minute, IP) groups of [lo, hi) with at least threshold clicks,
--- exactly: one read of the log through the dedup index, screened with
--- counters in C rather than a hash table of every address (src/ip_rate.c).
+-- exactly: one read of the log through its BRIN index on the minute,
+-- screened with counters in C rather than a hash table of every address
+-- (src/ip_rate.c).
 CREATE OR REPLACE FUNCTION clickagg.busy_ip_minutes(lo timestamptz, hi timestamptz, threshold integer)
 RETURNS TABLE (minute timestamptz, ip inet, clicks bigint)
 AS 'MODULE_PATHNAME', 'clickagg_busy_ip_minutes'
@@ -246,7 +247,7 @@ BEGIN
         DELETE FROM clickagg.ip_rate_findings f WHERE f.stream = pass_stream
         RETURNING f.user_id, f.click_id, f.event_time
     ), logged AS (
-        -- (LATERAL: one index probe per click; a click whose day is gone is dropped)
+        -- (LATERAL: one probe of the user index per click; a click whose day is gone is dropped)
         SELECT t.user_id, t.click_id, t.event_time, l.invalid_code, l.ad_key, l.cost_micros,
                l.country, l.device, l.publisher_id, l.placement_id
           FROM taken t

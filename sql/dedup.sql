@@ -117,9 +117,9 @@ SELECT campaign_id, sum(accepted) AS accepted, sum(duplicates) AS duplicates
 
 -- The log's other index: a BRIN index on the minute serves the IP judging,
 -- whose read (busy_ip_minutes) summarises the filled block ranges of the
--- days it reads first, not the range still filling (autovacuum would only a
--- minute or so later, and a range never summarised is read by every
--- minute's read).
+-- days it reads first, not the range still filling (nothing else would
+-- before a VACUUM, and a range never summarised is read by every minute's
+-- read).
 CREATE TEMP TABLE brin_day AS
 SELECT date_trunc('day', now() - interval '5 days', 'UTC') AS d,
        'click_log_' || to_char(date_trunc('day', now() - interval '5 days', 'UTC') AT TIME ZONE 'UTC', 'YYYYMMDD') AS part;

@@ -33,7 +33,8 @@ ALTER SYSTEM SET clickagg.dedup_cache_size = 0;
 SELECT pg_reload_conf();
 SELECT pg_sleep(0.5);
 INSERT INTO clickagg.clicks (event_time, campaign_id, ad_id, user_id, user_agent, cost_micros)
-VALUES (date_trunc('minute', now()), 50, 5, 'new user', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 300);
+SELECT event_time, 50, 5, 'new user', 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 300
+  FROM clickagg.clicks WHERE user_id = 'new user';
 SELECT clickagg.wait_for_stream();
 ALTER SYSTEM RESET clickagg.dedup_cache_size;
 SELECT pg_reload_conf();

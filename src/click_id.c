@@ -274,7 +274,7 @@ clickagg_click_id_time(PG_FUNCTION_ARGS)
 }
 
 /*
- * clickagg.click_key(uuid) RETURNS bigint: the raw log's index key.
+ * clickagg.click_key(uuid) RETURNS bigint: a click ID's time-ordered key.
  */
 Datum
 clickagg_click_key_sql(PG_FUNCTION_ARGS)

@@ -39,40 +39,71 @@
 
 #include "clickagg.h"
 
+/* Order of the probes: by user hash (one index scan a user), then ID. */
+static int
+compare_for_probe(const void *x, const void *y)
+{
+	const Arrival *a = *(const Arrival *const *) x;
+	const Arrival *b = *(const Arrival *const *) y;
+
+	if (a->user_hash != b->user_hash)
+		return a->user_hash < b->user_hash ? -1 : 1;
+	return memcmp(a->click_id.data, b->click_id.data, UUID_LEN);
+}
+
 /*
- * Is a click with this ID already in the partition?  The index holds the
- * user's 64-bit hash: the user's clicks of the day are compared on the full
- * ID (a user has few of them).
+ * Mark the probes of one user hash that are already logged: one scan of the
+ * user index for the hash, each of the user's clicks of the day compared
+ * with the probes' IDs (sorted).  One scan a user and pass, whatever number
+ * of old clicks a heavy user resends in it.
  */
-static bool
-already_logged(IndexScanDesc scan, TupleTableSlot *slot, const Arrival *a)
+static void
+probe_user(IndexScanDesc scan, TupleTableSlot *slot, Arrival **probes, int nprobes)
 {
 	ScanKeyData key;
 
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(a->user_hash));
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(probes[0]->user_hash));
 	index_rescan(scan, &key, 1, NULL, 0);
 	while (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
 		Datum		d = slot_getattr(slot, LOG_CLICK_ID + 1, &isnull);
+		int			lo = 0,
+					hi = nprobes - 1;
 
-		if (!isnull && memcmp(DatumGetUUIDP(d)->data, a->click_id.data, UUID_LEN) == 0)
-			return true;
+		if (isnull)
+			continue;
+		while (lo <= hi)
+		{
+			int			mid = lo + (hi - lo) / 2;
+			int			c = memcmp(DatumGetUUIDP(d)->data, probes[mid]->click_id.data, UUID_LEN);
+
+			if (c == 0)
+			{
+				probes[mid]->duplicate = true;
+				break;
+			}
+			if (c < 0)
+				hi = mid - 1;
+			else
+				lo = mid + 1;
+		}
 	}
-	return false;
 }
 
 /*
- * Mark the candidates of one day that are already logged.  cands are sorted
- * by click ID and free of in-batch duplicates.
+ * Mark the candidates of one day that are already logged.  cands are free
+ * of in-batch duplicates.  The day partition's user index holds the user's
+ * 64-bit hash: the clicks the workers' memory cannot answer for are
+ * probed by user, each compared on the full ID.
  */
 static void
 probe_day(int stream, Oid heap_oid, Oid index_oid, Arrival **cands, int ncands)
 {
 	Relation	heap,
 				index;
-	IndexScanDesc scan = NULL;
-	TupleTableSlot *probe_slot = NULL;
+	Arrival   **probes = NULL;
+	int			nprobes = 0;
 	int			i;
 
 	heap = table_open(heap_oid, RowExclusiveLock);
@@ -91,19 +122,29 @@ probe_day(int stream, Oid heap_oid, Oid index_oid, Arrival **cands, int ncands)
 			case RECENT_NEW:
 				break;
 			case RECENT_UNKNOWN:
-				if (scan == NULL)
-				{
-					probe_slot = table_slot_create(heap, NULL);
-					scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-				}
-				a->duplicate = already_logged(scan, probe_slot, a);
+				if (probes == NULL)
+					probes = palloc(sizeof(Arrival *) * ncands);
+				probes[nprobes++] = a;
 				break;
 		}
 	}
-	if (scan != NULL)
+	if (nprobes > 0)
 	{
+		TupleTableSlot *slot = table_slot_create(heap, NULL);
+		IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+		int			start,
+					end;
+
+		qsort(probes, nprobes, sizeof(Arrival *), compare_for_probe);
+		for (start = 0; start < nprobes; start = end)
+		{
+			for (end = start + 1; end < nprobes && probes[end]->user_hash == probes[start]->user_hash; end++)
+				;
+			probe_user(scan, slot, probes + start, end - start);
+		}
 		index_endscan(scan);
-		ExecDropSingleTupleTableSlot(probe_slot);
+		ExecDropSingleTupleTableSlot(slot);
+		pfree(probes);
 	}
 	index_close(index, NoLock);
 	table_close(heap, NoLock);
@@ -111,8 +152,8 @@ probe_day(int stream, Oid heap_oid, Oid index_oid, Arrival **cands, int ncands)
 
 /*
  * Order for deduplication: day, click key (event time, so that a pass
- * appends its clicks to the log in time order, as the BRIN index on event
- * time wants them), click ID, then first arrival first.
+ * appends its clicks to the log in time order, as the BRIN index on the
+ * minute wants them), click ID, then first arrival first.
  */
 static inline int
 compare_for_dedup(Arrival *x, Arrival *y)
@@ -142,8 +183,8 @@ typedef Arrival *ArrivalPtr;
 /*
  * The fates decided before any lookup: rejected for its event time, or a
  * copy of a click earlier in the batch (the first to arrive is kept).
- * Fills batch->rejected and batch->unique (one per click ID, in the index
- * order of each day's partition).
+ * Fills batch->rejected and batch->unique (one per click ID, by day and
+ * click key).
  */
 void
 clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch)

@@ -47,8 +47,9 @@
  * Order in a pass: the progress row and the queue (logging), then the
  * findings; in the judging: the queue, the counts, then the findings.
  * So neither waits for the other in a cycle.  The judging's read takes
- * SHARE UPDATE EXCLUSIVE on the day partitions it summarises, only when
- * no one holds a conflicting lock (it never waits for it).
+ * SHARE UPDATE EXCLUSIVE on each day partition it summarises, only when no
+ * one holds a conflicting lock (it never waits for it), and lets it go once
+ * summarised.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -241,13 +242,16 @@ clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
  * Summarise the filled block ranges of the BRIN index on the minute
  * (click_log_YYYYMMDD_minute) of the days [lo, hi) touches.  A range never
  * summarised is read by every minute's read, whatever it holds, and
- * autovacuum summarises one only a minute or so after it fills: so the
- * newest filled ranges are summarised here, down to one that is (each range
- * once).  The range still filling is left alone: a summarised range costs
- * every insert into it a look at its summary.  Skipped for a day whose
- * partition is locked by someone else (a vacuum is not waited for nor
- * cancelled), or whose index this role does not own (the folder does),
- * and on a standby: the read is as exact without it, only longer.
+ * nothing else summarises them soon enough (a VACUUM of the partition
+ * does; autosummarize is off: at one request per range filled, autovacuum's
+ * queue of 256 work items would overflow under load): so the newest filled
+ * ranges are summarised here, down to one that is (each range once).  The
+ * range still filling is left alone: a summarised range costs every insert
+ * into it a look at its summary.  Skipped for a day whose partition is
+ * locked by someone else (a vacuum is neither waited for nor cancelled),
+ * whose index this role does not own (the folder does), whose index is not
+ * a BRIN index of that partition, and on a standby: the read is as exact
+ * without it, only longer.
  */
 static void
 summarise_filled_ranges(TimestampTz lo, TimestampTz hi)
@@ -265,8 +269,8 @@ summarise_filled_ranges(TimestampTz lo, TimestampTz hi)
 					index_oid;
 		Relation	heap,
 					index;
-		int64		range_pages;
-		int64		first_block;
+		int64		range_pages = 0;
+		int64		first_block = -1;
 
 		clickagg_log_partition_name(day, name);
 		snprintf(index_name, sizeof(index_name), "%s_minute", name);
@@ -276,17 +280,25 @@ summarise_filled_ranges(TimestampTz lo, TimestampTz hi)
 			!pg_class_ownercheck(index_oid, GetUserId()) ||
 			!ConditionalLockRelationOid(heap_oid, ShareUpdateExclusiveLock))
 			continue;
-		heap = table_open(heap_oid, NoLock);
-		index = index_open(index_oid, AccessShareLock);
-		range_pages = index->rd_rel->relam == BRIN_AM_OID ? BrinGetPagesPerRange(index) : 0;
-		first_block = range_pages > 0 ?
-			((int64) RelationGetNumberOfBlocks(heap) / range_pages - 1) * range_pages : -1;
-		index_close(index, NoLock);
-		table_close(heap, NoLock);
+		/* (dropped since the lookup: nothing to summarise) */
+		heap = try_table_open(heap_oid, NoLock);
+		index = heap != NULL ? try_index_open(index_oid, AccessShareLock) : NULL;
+		if (index != NULL && heap->rd_rel->relkind == RELKIND_RELATION &&
+			index->rd_rel->relam == BRIN_AM_OID && index->rd_index->indrelid == heap_oid)
+		{
+			range_pages = BrinGetPagesPerRange(index);
+			first_block = ((int64) RelationGetNumberOfBlocks(heap) / range_pages - 1) * range_pages;
+		}
+		if (index != NULL)
+			index_close(index, NoLock);
+		if (heap != NULL)
+			table_close(heap, NoLock);
 		for (; first_block >= 0; first_block -= range_pages)
 			if (DatumGetInt32(DirectFunctionCall2(brin_summarize_range, ObjectIdGetDatum(index_oid),
 												  Int64GetDatum(first_block))) == 0)
 				break;
+		/* (not kept to the end of the judging: autovacuum may go on) */
+		UnlockRelationOid(heap_oid, ShareUpdateExclusiveLock);
 	}
 }
 

@@ -151,14 +151,15 @@ ALTER TABLE clickagg.campaigns ENABLE ALWAYS TRIGGER time_zone_changed;
 -- One index entry a click: the user index is the dedup index now (a click
 -- ID is computed from its user); the index on the click key goes, with its
 -- partitions' indexes; a BRIN index on the minute serves the IP judging's
--- minutes.  It is built on every partition, which reads each and holds a
--- SHARE lock on it meanwhile (writes wait; see docs/benchmarks.md for the
--- time per million clicks); each partition's indexes get the names the
--- workers and the judging find them by.
+-- minutes.  It is built on every partition, which reads each (dropping the
+-- old index locks every partition against reads and writes until the
+-- update commits; see docs/benchmarks.md for the time per million clicks);
+-- each partition's indexes get the names the workers and the judging find
+-- them by.
 DROP INDEX clickagg.click_log_key;
 CREATE INDEX click_log_minute ON clickagg.click_log
     USING brin ((date_bin('1 minute', event_time, timestamptz '2000-01-01 00:00:00+00')) timestamptz_minmax_multi_ops)
-    WITH (pages_per_range = 4, autosummarize = on);
+    WITH (pages_per_range = 4);
 DO $$
 DECLARE
     i record;
