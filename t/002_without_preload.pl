@@ -17,12 +17,16 @@ my ($ret, $stdout, $stderr) = $node->psql('postgres', 'CREATE EXTENSION clickagg
 is($ret, 0, 'CREATE EXTENSION works without preload');
 like($stderr, qr/WARNING:  clickagg is not in shared_preload_libraries/, 'and says streaming is off');
 
+# (one transaction: now() is the same in both statements, so the copies
+# cannot fall into another second than their originals)
 $node->safe_psql(
 	'postgres', q{
+BEGIN;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros)
 SELECT now() - n * interval '1 s', 1, 1, 'u' || n, 10 FROM generate_series(1, 100) AS n;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros)
 SELECT now() - n * interval '1 s', 1, 1, 'u' || n, 10 FROM generate_series(1, 50) AS n;
+COMMIT;
 });
 is($node->safe_psql('postgres', 'SELECT count(*) FROM clickagg.pending_arrivals'),
 	'150', 'arrivals wait in the streams');
