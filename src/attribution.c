@@ -271,7 +271,7 @@ clickagg_attribution_prefetch(int stream, const Arrival *arrivals, int n)
 
 		if (a->event_time >= set->floor)
 			continue;
-		hash = clickagg_hash_bytes(VARDATA_ANY(a->user_id), VARSIZE_ANY_EXHDR(a->user_id));
+		hash = (uint64) a->user_hash;
 		e = hash_search(late_users, &hash, HASH_ENTER, &found);
 		if (!found)
 		{

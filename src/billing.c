@@ -1767,11 +1767,9 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	for (d = utc_day_of(lo); d <= utc_day_of(hi - 1); d++)
 	{
 		char		part_name[NAMEDATALEN];
-		struct pg_tm tm;
 		Oid			oid;
 
-		j2date(d + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-		snprintf(part_name, sizeof(part_name), "click_log_%04d%02d%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
+		clickagg_log_partition_name(d, part_name);
 		oid = RangeVarGetRelid(makeRangeVar(CLICKAGG_SCHEMA, part_name, -1), AccessShareLock, true);
 		if (OidIsValid(oid))
 			part_oids[nparts++] = oid;

@@ -413,7 +413,7 @@ typedef struct Arrival
 	int64		click_key;		/* clickagg_click_key(&click_id) */
 	int32		ad_key;			/* filled by the dictionaries */
 	int16		invalid_code;	/* clickagg.invalid_reasons; 0 if valid */
-	int64		user_hash;		/* clickagg.user_hash(user_id), set by dedup.c */
+	int64		user_hash;		/* clickagg.user_hash(user_id), set when read */
 	RejectReason reject;
 	bool		duplicate;
 	struct Arrival *copy_of;	/* for a copy within the batch: the one kept */

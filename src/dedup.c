@@ -206,8 +206,6 @@ clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch)
 		a->invalid_code = CLICKAGG_CODE_VALID; /* set for new clicks by classify.c */
 		a->day = clickagg_utc_day(a->event_time);
 		a->click_key = a->has_click_id ? clickagg_click_key(&a->click_id) : 0;
-		a->user_hash = (int64) clickagg_hash_bytes(VARDATA_ANY(a->user_id),
-												   VARSIZE_ANY_EXHDR(a->user_id));
 		if (a->event_time > a->arrived_at + skew_usecs)
 			a->reject = REJECT_FUTURE;
 		else if (a->event_time < a->arrived_at - retention_usecs)

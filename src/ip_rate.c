@@ -311,8 +311,8 @@ summarise_filled_ranges(TimestampTz lo, TimestampTz hi)
  * minutes that are over: grouping every click in SQL is a hash table of
  * every address of the minute (2.7 million groups for 3 million clicks,
  * most of them one or two clicks), so instead one read of the minutes'
- * block ranges (the BRIN index on the minute) keeps each click's group in an array and bumps a saturating 16-bit
- * counter at a hash of it; counters only over-count (groups sharing one add
+ * block ranges (the BRIN index on the minute) keeps each click's group in
+ * an array and bumps a saturating 16-bit counter at a hash of it; counters only over-count (groups sharing one add
  * up), so only the clicks whose counter reached threshold can be in a busy
  * group, and only those are grouped exactly.  Memory: 28 bytes per click
  * read, plus 8 MB.

@@ -363,6 +363,8 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 		a->ad_id = DatumGetInt64(slot->tts_values[ARRIVAL_AD_ID]);
 		a->cost_micros = DatumGetInt64(slot->tts_values[ARRIVAL_COST_MICROS]);
 		a->user_id = (text *) copy_varlena(slot->tts_values[ARRIVAL_USER_ID]);
+		a->user_hash = (int64) clickagg_hash_bytes(VARDATA_ANY(a->user_id),
+												   VARSIZE_ANY_EXHDR(a->user_id));
 		a->user_agent = slot->tts_isnull[ARRIVAL_USER_AGENT] ? NULL :
 			(text *) copy_varlena(slot->tts_values[ARRIVAL_USER_AGENT]);
 		a->ua_key = slot->tts_isnull[ARRIVAL_UA_KEY] ? 0 :

@@ -6,8 +6,7 @@
  *
  * Rows are written as COPY writes them (inserter.c), not through SQL: a
  * pass writes tens of thousands of rows.  A day's partition and its
- * indexes are made on first use, by
- * clickagg.create_click_partition().
+ * indexes are made on first use, by clickagg.create_click_partition().
  *
  * Locking: partition creation takes an advisory lock and
  * ShareUpdateExclusiveLock on click_log (in SQL); writes take
@@ -90,7 +89,8 @@ day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
 }
 
 /*
- * The day partitions of a batch's unique clicks and their user indexes, made for days that have none yet: batch->partitions and
+ * The day partitions of a batch's unique clicks and their user indexes,
+ * made for days that have none yet: batch->partitions and
  * batch->partition_indexes, at the index of each day's first click.
  */
 void

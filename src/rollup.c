@@ -136,12 +136,6 @@ minute_of(TimestampTz t)
 	return t - (rem < 0 ? rem + USECS_PER_MINUTE : rem);
 }
 
-static inline int64
-user_hash(text *user_id)
-{
-	return (int64) clickagg_hash_bytes(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id));
-}
-
 /* The group's key: (campaign, minute, ad, dimensions). */
 static int
 compare_groups(const RollupRow *x, const RollupRow *y)
@@ -266,7 +260,7 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 		r->kind = a->duplicate ? ROLLUP_DUPLICATE :
 			a->invalid_code != 0 ? ROLLUP_INVALID : ROLLUP_VALID;
 		r->cost_micros = a->cost_micros;
-		r->user_hash = user_hash(a->user_id);
+		r->user_hash = a->user_hash;
 		r->arrival = a;
 		nrows++;
 	}
@@ -364,5 +358,7 @@ clickagg_rollup_record(Arrival *arrivals, int count)
 Datum
 clickagg_user_hash_sql(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(user_hash(PG_GETARG_TEXT_PP(0)));
+	text	   *user_id = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_INT64((int64) clickagg_hash_bytes(VARDATA_ANY(user_id), VARSIZE_ANY_EXHDR(user_id)));
 }
