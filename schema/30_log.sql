@@ -134,6 +134,18 @@ RETURN CASE WHEN relname ~ '^click_log_[0-9]{8}$' THEN to_date(substr(relname, 1
 COMMENT ON FUNCTION clickagg.click_partition_day(name) IS
 'Internal: the UTC day of a raw-log partition named by clickagg.create_click_partition (NULL for other names)';
 
+-- The clicks looked up by (user, click ID, event time): one read of each
+-- user's clicks a call, bounded by the minutes looked for (src/lookup.c).
+-- A lookup by the user index alone reads all of a user's clicks of the day,
+-- each time: a bot's hundreds of thousands.
+CREATE OR REPLACE FUNCTION clickagg.logged_clicks(users text[], click_ids uuid[], event_times timestamptz[])
+RETURNS SETOF clickagg.click_log
+AS 'MODULE_PATHNAME', 'clickagg_logged_clicks_sql'
+LANGUAGE C STABLE STRICT
+ROWS 100;
+COMMENT ON FUNCTION clickagg.logged_clicks(text[], uuid[], timestamptz[]) IS
+'The raw log''s rows of these clicks (the arrays'' elements taken together), each once; clicks not logged are left out.  Needs SELECT on clickagg.click_log';
+
 --install-only--
 -- Append-only, whatever session_replication_role is (a trigger that is
 -- not ALWAYS is skipped under "replica").
@@ -147,5 +159,7 @@ ALTER TABLE clickagg.click_log ENABLE ALWAYS TRIGGER refuse_truncate;
 
 -- Privileges: no role writes the log but the workers; admins may make a
 -- day's partition ahead.
-REVOKE ALL ON FUNCTION clickagg.refuse_log_change(), clickagg.create_click_partition(date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION clickagg.refuse_log_change(), clickagg.create_click_partition(date),
+    clickagg.logged_clicks(text[], uuid[], timestamptz[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.logged_clicks(text[], uuid[], timestamptz[]) TO clickagg_admin;
 GRANT EXECUTE ON FUNCTION clickagg.create_click_partition(date) TO clickagg_admin;

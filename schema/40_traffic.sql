@@ -237,16 +237,13 @@ BEGIN
 
     RETURN QUERY
     WITH moves AS (
-        -- the clicks' campaign, ad and cost, from the log (by user, in their day)
-        -- (LATERAL: one probe of the user index per click, never a hash over the log)
+        -- the clicks' campaign, ad and cost, from the log (each user's
+        -- clicks read once, at the clicks' minutes: never a scan of the log)
         SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid,
                l.country, l.device, l.publisher_id, l.placement_id
           FROM unnest(users, click_ids, times, old_codes, new_codes) AS c(u, id, t, oc, nc)
-          CROSS JOIN LATERAL (
-                SELECT l.ad_key, l.cost_micros, l.country, l.device, l.publisher_id, l.placement_id
-                  FROM clickagg.click_log l
-                 WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.u) AND l.user_id = c.u
-                   AND l.click_id = c.id AND l.event_time = c.t OFFSET 0) l
+          JOIN clickagg.logged_clicks(users, click_ids, times) l
+            ON l.user_id = c.u AND l.click_id = c.id AND l.event_time = c.t
           JOIN clickagg.ads a ON a.ad_key = l.ad_key
          WHERE (c.oc = 0) <> (c.nc = 0)
            AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v

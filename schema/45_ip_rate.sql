@@ -247,15 +247,14 @@ BEGIN
         DELETE FROM clickagg.ip_rate_findings f WHERE f.stream = pass_stream
         RETURNING f.user_id, f.click_id, f.event_time
     ), logged AS (
-        -- (LATERAL: one probe of the user index per click; a click whose day is gone is dropped)
+        -- (each user's clicks read once, at the clicks' minutes; a click
+        -- whose day is gone is dropped)
         SELECT t.user_id, t.click_id, t.event_time, l.invalid_code, l.ad_key, l.cost_micros,
                l.country, l.device, l.publisher_id, l.placement_id
-          FROM taken t
-          CROSS JOIN LATERAL (
-                SELECT l.invalid_code, l.ad_key, l.cost_micros, l.country, l.device, l.publisher_id, l.placement_id
-                  FROM clickagg.click_log l
-                 WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(t.user_id) AND l.user_id = t.user_id
-                   AND l.click_id = t.click_id AND l.event_time = t.event_time OFFSET 0) l
+          FROM (SELECT array_agg(t.user_id) AS users, array_agg(t.click_id) AS ids,
+                       array_agg(t.event_time) AS times FROM taken t) w
+          CROSS JOIN LATERAL clickagg.logged_clicks(w.users, w.ids, w.times) l
+          JOIN taken t ON t.user_id = l.user_id AND t.click_id = l.click_id AND t.event_time = l.event_time
     ), rated AS (
         INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code, ip_click_rate)
         SELECT g.user_id, g.click_id, g.event_time, nullif(g.invalid_code, 0), true FROM logged g

@@ -228,7 +228,7 @@ BEGIN
     END IF;
     RETURN QUERY SELECT * FROM unnest(new_users, new_times);
 
-    -- (LATERAL throughout: index probes per row, never a hash over a table)
+    -- (LATERAL: index probes per row, never a hash over a table)
     WITH targets AS (
         SELECT u AS user_id, id AS conversion_id FROM unnest(new_users, new_ids) AS n(u, id)
         UNION
@@ -239,6 +239,15 @@ BEGIN
                 SELECT c.user_id, c.conversion_id FROM clickagg.conversion_log c
                  WHERE c.user_id = t.u AND c.campaign_id = t.cmp
                    AND c.event_time >= t.lo AND c.event_time <= t.hi + win OFFSET 0) c
+    ), credited AS (
+        -- (the clicks credited so far, with their dimensions, to take their
+        -- credit back: each user's clicks read once, at the clicks' minutes)
+        SELECT l.user_id, l.click_id, l.event_time, l.country, l.device, l.publisher_id, l.placement_id
+          FROM (SELECT array_agg(c.user_id) AS users, array_agg(c.click_id) AS ids,
+                       array_agg(c.click_time) AS times
+                  FROM targets t JOIN clickagg.conversion_log c USING (user_id, conversion_id)
+                 WHERE c.click_id IS NOT NULL) w
+          CROSS JOIN LATERAL clickagg.logged_clicks(w.users, w.ids, w.times) l
     ), best AS (
         SELECT c.user_id, c.conversion_id, c.campaign_id, c.value_micros,
                c.click_id AS old_click, c.ad_id AS old_ad, c.click_time AS old_time,
@@ -248,13 +257,8 @@ BEGIN
                o.publisher_id AS old_publisher_id, o.placement_id AS old_placement_id
           FROM targets t
           JOIN clickagg.conversion_log c USING (user_id, conversion_id)
-          -- (the dimensions of the click credited so far, to take its credit back)
-          LEFT JOIN LATERAL (
-                SELECT l.country, l.device, l.publisher_id, l.placement_id
-                  FROM clickagg.click_log l
-                 WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id) AND l.user_id = c.user_id
-                   AND l.click_id = c.click_id AND l.event_time = c.click_time
-                 OFFSET 0) o ON c.click_id IS NOT NULL
+          LEFT JOIN credited o
+                 ON o.user_id = c.user_id AND o.click_id = c.click_id AND o.event_time = c.click_time
           LEFT JOIN LATERAL (
                 SELECT l.click_id, l.ad_key, l.event_time AS click_time,
                        l.country, l.device, l.publisher_id, l.placement_id

@@ -133,6 +133,64 @@ SELECT count(*) AS busy_groups, sum(clicks) AS their_clicks
 SELECT brin_summarize_new_values(format('clickagg.%I', part || '_minute')::regclass) <= 1 AS only_the_filling_range_left
   FROM brin_day;
 
+-- A heavy user (more index entries in a day than a lookup reads without
+-- the BRIN index): lookups by (user, click ID, event time) keep only the
+-- block ranges of the minutes looked for, and still find every click, also
+-- the late ones written far from their minute's other clicks.
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT d + interval '3 hours' + n * interval '1 s', 1, 910, CASE WHEN n % 2 = 0 THEN 'heavy' ELSE 'light ' || n END,
+       'ua', '198.51.100.7', 1
+  FROM brin_day, generate_series(1, 12000) n;
+SELECT clickagg.wait_for_stream();
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT d + CASE WHEN n <= 20 THEN interval '3 hours' + n * interval '5 min' + interval '1.5 s'
+                ELSE interval '8 hours' + n * interval '1 s' END,
+       1, 910, CASE WHEN n <= 20 THEN 'heavy' ELSE 'light ' || n END, 'ua', '198.51.100.7', 1
+  FROM brin_day, generate_series(1, 3000) n;
+SELECT clickagg.wait_for_stream();
+SELECT brin_summarize_new_values(format('clickagg.%I', part || '_minute')::regclass) >= 0 AS summarised FROM brin_day;
+SELECT count(*) AS heavy_clicks FROM clickagg.clicks WHERE user_id = 'heavy';
+CREATE TEMP TABLE wanted AS
+SELECT user_id, click_id, event_time FROM clickagg.clicks
+ WHERE user_id = 'heavy' AND (event_time - date_trunc('second', event_time) = interval '0.5 s'
+                              OR extract(second FROM event_time)::int % 97 = 0);
+SELECT count(*) AS wanted, count(*) FILTER (WHERE extract(microseconds FROM event_time)::int % 1000000 = 500000) AS late
+  FROM wanted;
+WITH found AS (
+    SELECT * FROM clickagg.logged_clicks((SELECT array_agg(user_id) FROM wanted), (SELECT array_agg(click_id) FROM wanted),
+                                         (SELECT array_agg(event_time) FROM wanted)))
+SELECT (SELECT count(*) FROM found) AS found,
+       (SELECT count(*) FROM (SELECT user_id, click_id, event_time FROM found EXCEPT SELECT * FROM wanted) x) AS not_wanted,
+       (SELECT count(*) FROM (SELECT * FROM wanted EXCEPT SELECT user_id, click_id, event_time FROM found) x) AS missed;
+-- one late click alone; the same click twice is one row; a time or user off is none
+SELECT count(*) AS one_late FROM wanted w,
+       clickagg.logged_clicks(ARRAY[w.user_id, w.user_id], ARRAY[w.click_id, w.click_id], ARRAY[w.event_time, w.event_time])
+ WHERE w.event_time = (SELECT max(event_time) FROM wanted WHERE extract(microseconds FROM event_time)::int % 1000000 = 500000);
+SELECT count(*) AS none FROM (SELECT * FROM wanted LIMIT 5) w,
+       clickagg.logged_clicks(ARRAY[w.user_id, 'light 1'], ARRAY[w.click_id, w.click_id],
+                              ARRAY[w.event_time + interval '1 microsecond', w.event_time]);
+-- the dedup probe: with the workers' memory off, every resent click of the
+-- heavy user is found
+ALTER SYSTEM SET clickagg.dedup_cache_size = 0;
+SELECT pg_reload_conf();
+SELECT pg_sleep(0.5);
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT event_time, 1, 920, user_id, 'ua', '198.51.100.7', 1 FROM wanted;
+SELECT clickagg.wait_for_stream();
+ALTER SYSTEM RESET clickagg.dedup_cache_size;
+SELECT pg_reload_conf();
+SELECT sum(accepted) AS accepted, sum(duplicates) AS duplicates FROM clickagg.ingest_counts WHERE campaign_id = 920;
+-- it reads the log's partitions directly, so it asks for the log's privilege
+CREATE ROLE regress_lookup_nobody;
+GRANT USAGE ON SCHEMA clickagg TO regress_lookup_nobody;
+GRANT EXECUTE ON FUNCTION clickagg.logged_clicks(text[], uuid[], timestamptz[]) TO regress_lookup_nobody;
+SET ROLE regress_lookup_nobody;
+SELECT * FROM clickagg.logged_clicks(ARRAY['heavy'], ARRAY[gen_random_uuid()], ARRAY[now()]);
+RESET ROLE;
+REVOKE ALL ON FUNCTION clickagg.logged_clicks(text[], uuid[], timestamptz[]) FROM regress_lookup_nobody;
+REVOKE ALL ON SCHEMA clickagg FROM regress_lookup_nobody;
+DROP ROLE regress_lookup_nobody;
+
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;

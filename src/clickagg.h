@@ -477,6 +477,14 @@ typedef struct DedupBatch
 extern void clickagg_dedup_fates(Arrival *arrivals, int count, DedupBatch *batch);
 extern void clickagg_dedup_probe(int stream, DedupBatch *batch);
 
+/* lookup.c: a day partition's clicks by user, bounded by minute */
+typedef struct LogLookup LogLookup;
+
+extern LogLookup *clickagg_lookup_begin(struct RelationData *heap, struct RelationData *user_index);
+extern void clickagg_lookup_user(LogLookup *lookup, int64 user_hash, TimestampTz lo, TimestampTz hi);
+extern bool clickagg_lookup_next(LogLookup *lookup, struct TupleTableSlot *slot);
+extern void clickagg_lookup_end(LogLookup *lookup);
+
 /* rawlog.c */
 extern void clickagg_log_partition_name(int32 day, char name[NAMEDATALEN]);
 extern void clickagg_log_partitions(DedupBatch *batch);

@@ -52,30 +52,36 @@ compare_for_probe(const void *x, const void *y)
 }
 
 /*
- * Mark the probes of one user hash that are already logged: one scan of the
- * user index for the hash, each of the user's clicks of the day compared
- * with the probes' IDs (sorted).  One scan a user and pass, whatever number
- * of old clicks a heavy user resends in it.
+ * Mark the probes of one user hash that are already logged: one lookup of
+ * the user's clicks of the day at the probes' minutes (lookup.c), each
+ * compared with the probes' IDs (sorted).  One lookup a user and pass,
+ * whatever number of old clicks a heavy user resends in it.
  */
 static void
-probe_user(IndexScanDesc scan, TupleTableSlot *slot, Arrival **probes, int nprobes)
+probe_user(LogLookup *lookup, TupleTableSlot *slot, Arrival **probes, int nprobes)
 {
-	ScanKeyData key;
+	TimestampTz lo = probes[0]->event_time,
+				hi = lo;
+	int			i;
 
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(probes[0]->user_hash));
-	index_rescan(scan, &key, 1, NULL, 0);
-	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	for (i = 1; i < nprobes; i++)
+	{
+		lo = Min(lo, probes[i]->event_time);
+		hi = Max(hi, probes[i]->event_time);
+	}
+	clickagg_lookup_user(lookup, probes[0]->user_hash, lo, hi);
+	while (clickagg_lookup_next(lookup, slot))
 	{
 		bool		isnull;
 		Datum		d = slot_getattr(slot, LOG_CLICK_ID + 1, &isnull);
-		int			lo = 0,
-					hi = nprobes - 1;
+		int			first = 0,
+					last = nprobes - 1;
 
 		if (isnull)
 			continue;
-		while (lo <= hi)
+		while (first <= last)
 		{
-			int			mid = lo + (hi - lo) / 2;
+			int			mid = first + (last - first) / 2;
 			int			c = memcmp(DatumGetUUIDP(d)->data, probes[mid]->click_id.data, UUID_LEN);
 
 			if (c == 0)
@@ -84,9 +90,9 @@ probe_user(IndexScanDesc scan, TupleTableSlot *slot, Arrival **probes, int nprob
 				break;
 			}
 			if (c < 0)
-				hi = mid - 1;
+				last = mid - 1;
 			else
-				lo = mid + 1;
+				first = mid + 1;
 		}
 	}
 }
@@ -131,7 +137,7 @@ probe_day(int stream, Oid heap_oid, Oid index_oid, Arrival **cands, int ncands)
 	if (nprobes > 0)
 	{
 		TupleTableSlot *slot = table_slot_create(heap, NULL);
-		IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+		LogLookup  *lookup = clickagg_lookup_begin(heap, index);
 		int			start,
 					end;
 
@@ -140,9 +146,9 @@ probe_day(int stream, Oid heap_oid, Oid index_oid, Arrival **cands, int ncands)
 		{
 			for (end = start + 1; end < nprobes && probes[end]->user_hash == probes[start]->user_hash; end++)
 				;
-			probe_user(scan, slot, probes + start, end - start);
+			probe_user(lookup, slot, probes + start, end - start);
 		}
-		index_endscan(scan);
+		clickagg_lookup_end(lookup);
 		ExecDropSingleTupleTableSlot(slot);
 		pfree(probes);
 	}
