@@ -239,7 +239,7 @@ BEGIN
                 SELECT c.user_id, c.conversion_id FROM clickagg.conversion_log c
                  WHERE c.user_id = t.u AND c.campaign_id = t.cmp
                    AND c.event_time >= t.lo AND c.event_time <= t.hi + win OFFSET 0) c
-    ), credited AS (
+    ), credited AS MATERIALIZED (
         -- (the clicks credited so far, with their dimensions, to take their
         -- credit back: each user's clicks read once, at the clicks' minutes)
         SELECT l.user_id, l.click_id, l.event_time, l.country, l.device, l.publisher_id, l.placement_id

@@ -25,7 +25,8 @@
  *
  * Locking: the caller holds a lock on the partition and its user index; a
  * lookup takes AccessShareLock on the BRIN index.  clickagg.logged_clicks()
- * takes AccessShareLock on the partitions and their indexes.
+ * takes AccessShareLock on click_log, then on the partitions and their
+ * indexes (the order of a read of click_log, and of a DROP of a day).
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -47,6 +48,7 @@
 #include "miscadmin.h"
 #include "nodes/tidbitmap.h"
 #include "storage/bufmgr.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -73,11 +75,10 @@ struct LogLookup
 	Relation	minute_index;	/* the partition's BRIN on the minute, or NULL */
 	Snapshot	snapshot;
 	IndexScanDesc scan;
-	IndexFetchTableData *fetch;
 
 	/* the user in hand */
-	TimestampTz minute_lo;		/* the minutes looked for */
-	TimestampTz minute_hi;
+	TimestampTz minute_lo;		/* the minutes looked for: from lo's */
+	TimestampTz hi;				/* to hi */
 	ItemPointerData buffered[LOOKUP_DIRECT_MAX + 1];
 	int			nbuffered;
 	int			next_buffered;
@@ -115,25 +116,28 @@ clickagg_lookup_begin(Relation heap, Relation user_index)
 	lk->snapshot = GetActiveSnapshot();
 	snprintf(name, sizeof(name), "%s_minute", RelationGetRelationName(heap));
 	minute_oid = get_relname_relid(name, RelationGetNamespace(heap));
-	if (OidIsValid(minute_oid))
+	if (OidIsValid(minute_oid) && get_rel_relkind(minute_oid) == RELKIND_INDEX)
 	{
 		Relation	index = index_open(minute_oid, AccessShareLock);
 
+		/*
+		 * (one being built or dropped concurrently may lack rows: not used,
+		 * nor is anything but a BRIN index of this partition)
+		 */
 		if (index->rd_rel->relam == BRIN_AM_OID &&
-			index->rd_index->indrelid == RelationGetRelid(heap))
+			index->rd_index->indrelid == RelationGetRelid(heap) &&
+			index->rd_index->indisvalid && index->rd_index->indisready)
 			lk->minute_index = index;
 		else
 			index_close(index, AccessShareLock);
 	}
 	lk->scan = index_beginscan(heap, user_index, lk->snapshot, 1, 0);
-	lk->fetch = table_index_fetch_begin(heap);
 	return lk;
 }
 
 void
 clickagg_lookup_end(LogLookup *lk)
 {
-	table_index_fetch_end(lk->fetch);
 	index_endscan(lk->scan);
 	if (lk->minute_index != NULL)
 		index_close(lk->minute_index, NoLock);
@@ -155,7 +159,7 @@ clickagg_lookup_user(LogLookup *lk, int64 user_hash, TimestampTz lo, TimestampTz
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(user_hash));
 	index_rescan(lk->scan, &key, 1, NULL, 0);
 	lk->minute_lo = minute_of(lo);
-	lk->minute_hi = minute_of(hi);
+	lk->hi = hi;
 	lk->nbuffered = 0;
 	lk->next_buffered = 0;
 	lk->index_done = false;
@@ -185,11 +189,15 @@ clickagg_lookup_user(LogLookup *lk, int64 user_hash, TimestampTz lo, TimestampTz
 		if (lk->blocks != NULL)
 			pfree(lk->blocks);
 		lk->blocks = palloc0(lk->nblocks / 8 + 1);
-		/* (the operator class finds its operators by strategy and subtype) */
+		/*
+		 * (the operator class finds its operators by strategy and subtype;
+		 * minute <= hi, not <= its minute: right for an index on the event
+		 * time itself too)
+		 */
 		ScanKeyEntryInitialize(&keys[0], 0, 1, BTGreaterEqualStrategyNumber, TIMESTAMPTZOID,
 							   InvalidOid, F_TIMESTAMPTZ_GE, TimestampTzGetDatum(lk->minute_lo));
 		ScanKeyEntryInitialize(&keys[1], 0, 1, BTLessEqualStrategyNumber, TIMESTAMPTZOID,
-							   InvalidOid, F_TIMESTAMPTZ_LE, TimestampTzGetDatum(lk->minute_hi));
+							   InvalidOid, F_TIMESTAMPTZ_LE, TimestampTzGetDatum(lk->hi));
 		brin_scan = index_beginscan_bitmap(lk->minute_index, lk->snapshot, 2);
 		index_rescan(brin_scan, keys, 2, NULL, 0);
 		tbm = tbm_create(work_mem * 1024L, NULL);
@@ -247,7 +255,8 @@ clickagg_lookup_next(LogLookup *lk, TupleTableSlot *slot)
 		if (!block_wanted(lk, ItemPointerGetBlockNumber(&tid)))
 			continue;
 		/* (the log is never updated: no HOT chain to follow) */
-		if (table_index_fetch_tuple(lk->fetch, &tid, lk->snapshot, slot, &call_again, &all_dead))
+		if (table_index_fetch_tuple(lk->scan->xs_heapfetch, &tid, lk->snapshot, slot,
+									&call_again, &all_dead))
 			return true;
 	}
 }
@@ -323,8 +332,14 @@ lookup_day(Oid log_oid, Oid nsp, WantedClick *wanted, int n, ReturnSetInfo *rsin
 				 errmsg("the user index \"%s.%s\" of partition \"%s\" is missing",
 						CLICKAGG_SCHEMA, index_name, name),
 				 errhint("Recreate it as clickagg.create_click_partition() does.")));
+	if (get_rel_relkind(index_oid) != RELKIND_INDEX)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s.%s\" is not the user index of partition \"%s\"",
+						CLICKAGG_SCHEMA, index_name, name)));
 	index = index_open(index_oid, AccessShareLock);
-	if (index->rd_index->indrelid != heap_oid || index->rd_rel->relam != BTREE_AM_OID)
+	if (index->rd_index->indrelid != heap_oid || index->rd_rel->relam != BTREE_AM_OID ||
+		!index->rd_index->indisvalid)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s.%s\" is not the user index of partition \"%s\"",
@@ -437,6 +452,8 @@ clickagg_logged_clicks_sql(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	if (!OidIsValid(log_oid))
 		elog(ERROR, "clickagg.click_log is missing");
+	/* (the parent first, as a read of it locks them: DROP of a day does too) */
+	LockRelationOid(log_oid, AccessShareLock);
 	if (pg_class_aclcheck(log_oid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -447,7 +464,7 @@ clickagg_logged_clicks_sql(PG_FUNCTION_ARGS)
 					  &users, &users_null, &nusers);
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), UUIDOID, UUID_LEN, false, TYPALIGN_CHAR,
 					  &ids, &ids_null, &nids);
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TIMESTAMPTZOID, sizeof(TimestampTz), true,
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TIMESTAMPTZOID, sizeof(TimestampTz), FLOAT8PASSBYVAL,
 					  TYPALIGN_DOUBLE, &times, &times_null, &ntimes);
 	if (nusers != nids || nusers != ntimes)
 		ereport(ERROR,
