@@ -1,6 +1,6 @@
--- schema/20_dictionary.sql: the dictionaries of ads and user agents.  The
--- raw log stores their int4 keys instead of the values, which keeps a row
--- near 90 bytes.  Keys start from a hash of the value, so no sequence is
+-- schema/20_dictionary.sql: the dictionaries of ads, user agents and
+-- placements.  The raw log stores their int4 keys instead of the values,
+-- which keeps a row near 100 bytes.  Keys start from a hash of the value, so no sequence is
 -- needed; collisions probe the next key.  src/dictionary.c.
 
 --install-only--
@@ -30,11 +30,29 @@ CREATE TABLE clickagg.user_agents (
 -- By a hash of the text, not the text: a 2 kB agent cost 9 kB in a unique
 -- index on the text.  (Uniqueness is the interning functions' concern.)
 CREATE INDEX user_agents_hash ON clickagg.user_agents (clickagg.agent_hash(user_agent));
+
+-- (publisher, placement) pairs, either of them unknown (NULL) but not both:
+-- one int4 in a log row where the two bigints took 16 bytes and padding.
+-- Unique on both, an unknown one counted as a value (the expressions make
+-- the lookups of interning indexable, which IS NOT DISTINCT FROM is not).
+CREATE TABLE clickagg.placements (
+    placement_key integer PRIMARY KEY,
+    publisher_id bigint,
+    placement_id bigint,
+    first_seen timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    last_seen date NOT NULL DEFAULT '-infinity',
+    retired_at timestamptz,
+    CONSTRAINT placements_known CHECK (publisher_id IS NOT NULL OR placement_id IS NOT NULL)
+);
+CREATE UNIQUE INDEX placements_pair ON clickagg.placements
+    (coalesce(publisher_id, 0), coalesce(placement_id, 0), (publisher_id IS NULL), (placement_id IS NULL));
 --end-install-only--
 COMMENT ON TABLE clickagg.ads IS 'Every (campaign, ad) pair seen in a click, with the key the raw log stores';
 COMMENT ON TABLE clickagg.user_agents IS 'Every distinct user agent seen in a click, with the key the raw log stores';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.ads', '');
 SELECT pg_catalog.pg_extension_config_dump('clickagg.user_agents', '');
+COMMENT ON TABLE clickagg.placements IS 'Every (publisher, placement) pair seen in a click (either may be unknown), with the key the raw log stores';
+SELECT pg_catalog.pg_extension_config_dump('clickagg.placements', '');
 
 CREATE OR REPLACE FUNCTION clickagg.intern_user_agent(agent text)
 RETURNS integer
@@ -88,6 +106,40 @@ END
 $$;
 COMMENT ON FUNCTION clickagg.intern_ad(bigint, bigint) IS 'Key of a (campaign, ad) pair in clickagg.ads, added if new';
 
+CREATE OR REPLACE FUNCTION clickagg.intern_placement(publisher bigint, placement bigint)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    candidate integer := (hashint8extended(coalesce(publisher, 0),
+                                           hashint8extended(coalesce(placement, 0),
+                                                            (publisher IS NULL)::int * 2 + (placement IS NULL)::int))
+                          & 2147483647)::integer;
+    existing integer;
+BEGIN
+    IF publisher IS NULL AND placement IS NULL THEN
+        RAISE EXCEPTION 'a placement needs a publisher_id or a placement_id'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    LOOP
+        SELECT placement_key INTO existing FROM clickagg.placements p
+         WHERE coalesce(p.publisher_id, 0) = coalesce(publisher, 0) AND coalesce(p.placement_id, 0) = coalesce(placement, 0)
+           AND (p.publisher_id IS NULL) = (publisher IS NULL) AND (p.placement_id IS NULL) = (placement IS NULL);
+        IF FOUND THEN
+            RETURN existing;
+        END IF;
+        INSERT INTO clickagg.placements (placement_key, publisher_id, placement_id) VALUES (candidate, publisher, placement)
+            ON CONFLICT DO NOTHING;
+        IF FOUND THEN
+            RETURN candidate;
+        END IF;
+        candidate := CASE WHEN candidate = 2147483647 THEN 0 ELSE candidate + 1 END;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION clickagg.intern_placement(bigint, bigint) IS 'Key of a (publisher, placement) pair in clickagg.placements (either may be NULL, not both), added if new';
+
 -- Batch forms for the workers: one statement adds every new value at its
 -- hash key, in sorted order; the rare values whose key was taken fall back
 -- to the probing functions above.
@@ -140,12 +192,39 @@ END
 $$;
 COMMENT ON FUNCTION clickagg.intern_ads(bigint[], bigint[]) IS 'Keys of (campaign, ad) pairs, in input order, adding the new ones (used by the workers)';
 
+CREATE OR REPLACE FUNCTION clickagg.intern_placements(publishers bigint[], placements bigint[])
+RETURNS integer[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    keys integer[];
+BEGIN
+    INSERT INTO clickagg.placements (placement_key, publisher_id, placement_id)
+    SELECT (hashint8extended(coalesce(p, 0), hashint8extended(coalesce(l, 0), (p IS NULL)::int * 2 + (l IS NULL)::int))
+            & 2147483647)::integer, p, l
+      FROM unnest(publishers, placements) AS u(p, l)
+     WHERE p IS NOT NULL OR l IS NOT NULL
+     ORDER BY (p IS NULL)::int + 2 * (l IS NULL)::int, coalesce(p, 0), coalesce(l, 0)  -- (the workers' order)
+        ON CONFLICT DO NOTHING;
+    SELECT array_agg(coalesce(x.placement_key, clickagg.intern_placement(u.p, u.l)) ORDER BY u.ord)
+      INTO keys
+      FROM unnest(publishers, placements) WITH ORDINALITY AS u(p, l, ord)
+      LEFT JOIN clickagg.placements x
+             ON coalesce(x.publisher_id, 0) = coalesce(u.p, 0) AND coalesce(x.placement_id, 0) = coalesce(u.l, 0)
+            AND (x.publisher_id IS NULL) = (u.p IS NULL) AND (x.placement_id IS NULL) = (u.l IS NULL);
+    RETURN keys;
+END
+$$;
+COMMENT ON FUNCTION clickagg.intern_placements(bigint[], bigint[]) IS 'Keys of (publisher, placement) pairs, in input order, adding the new ones (used by the workers)';
+
 -- Called by the workers, in a short transaction before a pass: the keys'
 -- last_seen raised to the days of the clicks about to be logged, and
 -- retired keys back in use.  Row by row in key order, so that two workers
 -- touching the same keys lock them in one order.
 CREATE OR REPLACE FUNCTION clickagg.touch_dictionaries(agent_keys integer[], agent_days date[],
-                                            ad_keys integer[], ad_days date[])
+                                            ad_keys integer[], ad_days date[],
+                                            placement_keys integer[], placement_days date[])
 RETURNS integer
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -176,10 +255,21 @@ BEGIN
                       HINT = 'This is a bug in clickagg: report it; the click is set aside.';
         END IF;
     END LOOP;
+    FOR r IN SELECT k, max(d) AS d FROM unnest(placement_keys, placement_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
+        UPDATE clickagg.placements p SET last_seen = greatest(p.last_seen, r.d), retired_at = NULL
+         WHERE p.placement_key = r.k AND (p.last_seen < r.d OR p.retired_at IS NOT NULL);
+        IF FOUND THEN
+            raised := raised + 1;
+        ELSIF NOT EXISTS (SELECT FROM clickagg.placements p WHERE p.placement_key = r.k) THEN
+            RAISE EXCEPTION 'placement key % is missing from clickagg.placements', r.k
+                USING ERRCODE = 'data_corrupted',
+                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
+        END IF;
+    END LOOP;
     RETURN raised;
 END
 $$;
-COMMENT ON FUNCTION clickagg.touch_dictionaries(integer[], date[], integer[], date[]) IS
+COMMENT ON FUNCTION clickagg.touch_dictionaries(integer[], date[], integer[], date[], integer[], date[]) IS
 'Internal: the workers raise the last_seen day of the dictionary keys of clicks they are about to log';
 
 CREATE OR REPLACE FUNCTION clickagg.dictionaries_changed()
@@ -189,11 +279,14 @@ LANGUAGE C;
 COMMENT ON FUNCTION clickagg.dictionaries_changed() IS
 'Internal: every process''s dictionary caches start afresh once the calling transaction commits';
 
--- Privileges: the workers (superuser) intern; readers see the ads, admins
--- the agents too.
+-- Privileges: the workers (superuser) intern; readers see the ads and
+-- placements, admins the agents too.
 REVOKE ALL ON FUNCTION clickagg.intern_user_agent(text), clickagg.intern_ad(bigint, bigint),
+    clickagg.intern_placement(bigint, bigint),
     clickagg.intern_user_agents(text[]), clickagg.intern_ads(bigint[], bigint[]),
-    clickagg.touch_dictionaries(integer[], date[], integer[], date[]), clickagg.dictionaries_changed()
+    clickagg.intern_placements(bigint[], bigint[]),
+    clickagg.touch_dictionaries(integer[], date[], integer[], date[], integer[], date[]),
+    clickagg.dictionaries_changed()
     FROM PUBLIC;
-GRANT SELECT ON clickagg.ads TO clickagg_reader;
+GRANT SELECT ON clickagg.ads, clickagg.placements TO clickagg_reader;
 GRANT SELECT ON clickagg.user_agents TO clickagg_admin;

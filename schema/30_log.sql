@@ -20,8 +20,9 @@ CREATE TABLE clickagg.click_log (
     -- letters (clickagg.country_text), device as clickagg.devices' code
     country smallint,
     device smallint,
-    publisher_id bigint,
-    placement_id bigint
+    -- (publisher, placement) as a key of clickagg.placements; NULL when
+    -- neither is known
+    placement_key integer
 ) PARTITION BY RANGE (event_time);
 
 -- Each user's clicks, and the dedup index: the key is the user's hash alone

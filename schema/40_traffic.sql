@@ -240,11 +240,12 @@ BEGIN
         -- the clicks' campaign, ad and cost, from the log (each user's
         -- clicks read once, at the clicks' minutes: never a scan of the log)
         SELECT c.u AS user_id, c.t AS event_time, a.campaign_id, a.ad_id, l.cost_micros, c.nc = 0 AS now_valid,
-               l.country, l.device, l.publisher_id, l.placement_id
+               l.country, l.device, p.publisher_id, p.placement_id
           FROM unnest(users, click_ids, times, old_codes, new_codes) AS c(u, id, t, oc, nc)
           JOIN clickagg.logged_clicks(users, click_ids, times) l
             ON l.user_id = c.u AND l.click_id = c.id AND l.event_time = c.t
           JOIN clickagg.ads a ON a.ad_key = l.ad_key
+          LEFT JOIN clickagg.placements p ON p.placement_key = l.placement_key
          WHERE (c.oc = 0) <> (c.nc = 0)
            AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v
                             WHERE v.user_id = c.u AND v.click_id = c.id AND v.ip_click_rate)

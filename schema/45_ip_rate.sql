@@ -250,11 +250,12 @@ BEGIN
         -- (each user's clicks read once, at the clicks' minutes; a click
         -- whose day is gone is dropped)
         SELECT t.user_id, t.click_id, t.event_time, l.invalid_code, l.ad_key, l.cost_micros,
-               l.country, l.device, l.publisher_id, l.placement_id
+               l.country, l.device, p.publisher_id, p.placement_id
           FROM (SELECT array_agg(t.user_id) AS users, array_agg(t.click_id) AS ids,
                        array_agg(t.event_time) AS times FROM taken t) w
           CROSS JOIN LATERAL clickagg.logged_clicks(w.users, w.ids, w.times) l
           JOIN taken t ON t.user_id = l.user_id AND t.click_id = l.click_id AND t.event_time = l.event_time
+          LEFT JOIN clickagg.placements p ON p.placement_key = l.placement_key
     ), rated AS (
         INSERT INTO clickagg.click_verdicts AS v (user_id, click_id, event_time, invalid_code, ip_click_rate)
         SELECT g.user_id, g.click_id, g.event_time, nullif(g.invalid_code, 0), true FROM logged g

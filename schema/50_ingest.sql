@@ -172,10 +172,11 @@ SELECT l.click_id,
        r.reason AS invalid_reason,
        clickagg.country_text(l.country) AS country,
        clickagg.device_text(l.device) AS device,
-       l.publisher_id,
-       l.placement_id
+       p.publisher_id,
+       p.placement_id
   FROM clickagg.click_log l
   LEFT JOIN clickagg.ads a ON a.ad_key = l.ad_key
+  LEFT JOIN clickagg.placements p ON p.placement_key = l.placement_key
   LEFT JOIN clickagg.user_agents u ON u.ua_key = l.ua_key
   LEFT JOIN clickagg.click_verdicts v ON v.user_id = l.user_id AND v.click_id = l.click_id
   LEFT JOIN clickagg.invalid_reasons r

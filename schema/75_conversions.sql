@@ -242,17 +242,18 @@ BEGIN
     ), credited AS MATERIALIZED (
         -- (the clicks credited so far, with their dimensions, to take their
         -- credit back: each user's clicks read once, at the clicks' minutes)
-        SELECT l.user_id, l.click_id, l.event_time, l.country, l.device, l.publisher_id, l.placement_id
+        SELECT l.user_id, l.click_id, l.event_time, l.country, l.device, p.publisher_id, p.placement_id
           FROM (SELECT array_agg(c.user_id) AS users, array_agg(c.click_id) AS ids,
                        array_agg(c.click_time) AS times
                   FROM targets t JOIN clickagg.conversion_log c USING (user_id, conversion_id)
                  WHERE c.click_id IS NOT NULL) w
           CROSS JOIN LATERAL clickagg.logged_clicks(w.users, w.ids, w.times) l
+          LEFT JOIN clickagg.placements p ON p.placement_key = l.placement_key
     ), best AS (
         SELECT c.user_id, c.conversion_id, c.campaign_id, c.value_micros,
                c.click_id AS old_click, c.ad_id AS old_ad, c.click_time AS old_time,
                b.click_id, (SELECT a.ad_id FROM clickagg.ads a WHERE a.ad_key = b.ad_key) AS ad_id, b.click_time,
-               b.country, b.device, b.publisher_id, b.placement_id,
+               b.country, b.device, bp.publisher_id, bp.placement_id,
                o.country AS old_country, o.device AS old_device,
                o.publisher_id AS old_publisher_id, o.placement_id AS old_placement_id
           FROM targets t
@@ -261,7 +262,7 @@ BEGIN
                  ON o.user_id = c.user_id AND o.click_id = c.click_id AND o.event_time = c.click_time
           LEFT JOIN LATERAL (
                 SELECT l.click_id, l.ad_key, l.event_time AS click_time,
-                       l.country, l.device, l.publisher_id, l.placement_id
+                       l.country, l.device, l.placement_key
                   FROM clickagg.click_log l
                  WHERE clickagg.user_hash(l.user_id) = clickagg.user_hash(c.user_id)
                    AND l.event_time <= c.event_time AND l.event_time >= c.event_time - win
@@ -273,6 +274,7 @@ BEGIN
                                 coalesce(l.invalid_code, 0)) = 0
                  ORDER BY l.event_time DESC, l.click_id DESC
                  LIMIT 1) b ON true
+          LEFT JOIN clickagg.placements bp ON bp.placement_key = b.placement_key
     ), changed AS (
         UPDATE clickagg.conversion_log c
            SET click_id = b.click_id, ad_id = b.ad_id, click_time = b.click_time, attributed_at = now()

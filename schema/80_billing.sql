@@ -980,10 +980,14 @@ BEGIN
        AND NOT EXISTS (SELECT FROM clickagg.arrivals a WHERE a.ua_key = u.ua_key);
     DELETE FROM clickagg.ads d
      WHERE d.retired_at < oldest - interval '1 minute' AND d.last_seen < cutoff;
+    DELETE FROM clickagg.placements p
+     WHERE p.retired_at < oldest - interval '1 minute' AND p.last_seen < cutoff;
     UPDATE clickagg.user_agents u SET retired_at = clock_timestamp()
      WHERE u.last_seen < cutoff AND u.retired_at IS NULL;
     UPDATE clickagg.ads d SET retired_at = clock_timestamp()
      WHERE d.last_seen < cutoff AND d.retired_at IS NULL;
+    UPDATE clickagg.placements p SET retired_at = clock_timestamp()
+     WHERE p.last_seen < cutoff AND p.retired_at IS NULL;
     PERFORM clickagg.dictionaries_changed();
 END
 $$;

@@ -38,14 +38,17 @@ SELECT count(*) AS agents FROM clickagg.user_agents;
 -- are dropped, and deleted by a later run once no transaction that began
 -- before can still hold them.  A retired key that comes back is used again.
 -------------------------------------------------------------------------------
-INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros) VALUES
-    (pg_temp.at(40, 100), 901, 9, 'old user', 'agent seen 40 days ago', 1),
-    (pg_temp.at(40, 200), 902, 9, 'old user 2', 'agent seen 40 days ago, and again', 1),
-    (pg_temp.at(1, 100), 903, 9, 'recent user', 'agent seen yesterday', 1);
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros,
+                             publisher_id, placement_id) VALUES
+    (pg_temp.at(40, 100), 901, 9, 'old user', 'agent seen 40 days ago', 1, 9001, 1),
+    (pg_temp.at(40, 200), 902, 9, 'old user 2', 'agent seen 40 days ago, and again', 1, 9002, NULL),
+    (pg_temp.at(1, 100), 903, 9, 'recent user', 'agent seen yesterday', 1, 9003, 3);
 SELECT clickagg.wait_for_stream();
 SELECT user_agent, last_seen - (SELECT today FROM d) AS last_seen FROM clickagg.user_agents
  WHERE user_agent LIKE 'agent seen %' ORDER BY 1;
 SELECT ad_id, last_seen - (SELECT today FROM d) AS last_seen FROM clickagg.ads WHERE campaign_id = 9 ORDER BY 1;
+SELECT publisher_id, placement_id, last_seen - (SELECT today FROM d) AS last_seen
+  FROM clickagg.placements WHERE publisher_id > 9000 ORDER BY 1;
 -- a short retention (the billing cycle first: retention must cover it)
 ALTER SYSTEM SET clickagg.billing_cycle = '1d';
 SELECT pg_reload_conf();
@@ -59,22 +62,32 @@ SELECT count(*) AS dropped FROM clickagg.drop_expired_partitions();
 SELECT user_agent, retired_at IS NOT NULL AS retired FROM clickagg.user_agents
  WHERE user_agent LIKE 'agent seen %' ORDER BY 1;
 SELECT ad_id, retired_at IS NOT NULL AS retired FROM clickagg.ads WHERE campaign_id = 9 ORDER BY 1;
--- the second agent comes back (a click of today): its key is used again
-INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
-VALUES (now() - interval '1 s', 902, 9, 'old user 2', 'agent seen 40 days ago, and again', 1);
+SELECT publisher_id, placement_id, retired_at IS NOT NULL AS retired
+  FROM clickagg.placements WHERE publisher_id > 9000 ORDER BY 1;
+-- the second agent comes back (a click of today): its key is used again,
+-- and so is its placement's
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros,
+                             publisher_id, placement_id)
+VALUES (now() - interval '1 s', 902, 9, 'old user 2', 'agent seen 40 days ago, and again', 1, 9002, NULL);
 SELECT clickagg.wait_for_stream();
 SELECT user_agent, retired_at IS NOT NULL AS retired, last_seen - (SELECT today FROM d) AS last_seen
   FROM clickagg.user_agents WHERE user_agent LIKE 'agent seen %' ORDER BY 1;
+SELECT publisher_id, placement_id, retired_at IS NOT NULL AS retired, last_seen - (SELECT today FROM d) AS last_seen
+  FROM clickagg.placements WHERE publisher_id > 9000 ORDER BY 1;
 -- a later run (here: the retirement a day older) deletes what is still retired
 UPDATE clickagg.user_agents SET retired_at = retired_at - interval '1 day' WHERE retired_at IS NOT NULL;
 UPDATE clickagg.ads SET retired_at = retired_at - interval '1 day' WHERE retired_at IS NOT NULL;
+UPDATE clickagg.placements SET retired_at = retired_at - interval '1 day' WHERE retired_at IS NOT NULL;
 SELECT count(*) AS dropped FROM clickagg.drop_expired_partitions();
 SELECT user_agent FROM clickagg.user_agents WHERE user_agent LIKE 'agent seen %' ORDER BY 1;
 SELECT ad_id FROM clickagg.ads WHERE campaign_id = 9 ORDER BY 1;
--- every logged click still has its user agent and ad
+SELECT publisher_id, placement_id FROM clickagg.placements WHERE publisher_id > 9000 ORDER BY 1;
+-- every logged click still has its user agent, ad and placement
 SELECT count(*) AS orphans FROM clickagg.click_log l
  WHERE NOT EXISTS (SELECT FROM clickagg.ads a WHERE a.ad_key = l.ad_key)
-    OR (l.ua_key IS NOT NULL AND NOT EXISTS (SELECT FROM clickagg.user_agents u WHERE u.ua_key = l.ua_key));
+    OR (l.ua_key IS NOT NULL AND NOT EXISTS (SELECT FROM clickagg.user_agents u WHERE u.ua_key = l.ua_key))
+    OR (l.placement_key IS NOT NULL
+        AND NOT EXISTS (SELECT FROM clickagg.placements p WHERE p.placement_key = l.placement_key));
 ALTER SYSTEM RESET clickagg.retention;
 SELECT pg_reload_conf();
 SELECT pg_sleep(0.2);

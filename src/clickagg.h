@@ -98,8 +98,7 @@ enum
 	/* the dimensions, each null when unknown */
 	LOG_COUNTRY,				/* int2, as ARRIVAL_COUNTRY */
 	LOG_DEVICE,					/* int2, ClickDevice: supplied, else the agent's */
-	LOG_PUBLISHER_ID,			/* int8 */
-	LOG_PLACEMENT_ID,			/* int8 */
+	LOG_PLACEMENT_KEY,			/* int4, clickagg.placements; null if neither is known */
 	LOG_NATTS
 };
 
@@ -409,9 +408,11 @@ typedef struct Arrival
 	bool		has_placement_id;
 	int64		publisher_id;
 	int64		placement_id;
+	bool		has_placement_key;	/* has_publisher_id || has_placement_id */
 	int32		day;			/* UTC day number of event_time */
 	int64		click_key;		/* clickagg_click_key(&click_id) */
 	int32		ad_key;			/* filled by the dictionaries */
+	int32		placement_key;	/* filled by the dictionaries when has_placement_key */
 	int16		invalid_code;	/* clickagg.invalid_reasons; 0 if valid */
 	int64		user_hash;		/* clickagg.user_hash(user_id), set when read */
 	RejectReason reject;

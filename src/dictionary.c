@@ -1,11 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * dictionary.c
- *		The user agent and ad dictionaries: interning, lookups, caches.
+ *		The user agent, ad and placement dictionaries: interning, lookups,
+ *		caches.
  *
- * The raw log stores a user agent as an int4 key into clickagg.user_agents
- * and a (campaign, ad) pair as one into clickagg.ads; that keeps a log row
- * near 90 bytes instead of 200.  Keys are never changed or reused, so a
+ * The raw log stores a user agent as an int4 key into clickagg.user_agents,
+ * a (campaign, ad) pair as one into clickagg.ads and a (publisher,
+ * placement) pair as one into clickagg.placements; that keeps a log row
+ * near 100 bytes instead of 200.  Keys are never changed or reused, so a
  * backend may cache them for as long as the tables exist.
  *
  * Workers intern new values (clickagg_dictionary_resolve): what their cache
@@ -53,32 +55,41 @@
 
 PG_FUNCTION_INFO_V1(clickagg_dictionaries_changed);
 
-/* Columns of clickagg.user_agents (and of clickagg.ads: key, ..., last_seen, retired_at). */
+/* Columns of clickagg.user_agents. */
 #define UA_KEY_ATTNUM			1
 #define UA_TEXT_ATTNUM			2
 #define UA_RETIRED_ATTNUM		5
 
-typedef struct AdCacheKey
+/*
+ * A pair of the ad or placement dictionary: (campaign, ad), never null, or
+ * (publisher, placement), either of which may be unknown (a null, kept as
+ * 0 with its bit in nulls; both unknown has no key: the log stores null).
+ */
+typedef struct PairKey
 {
-	int64		campaign_id;
-	int64		ad_id;
-} AdCacheKey;
+	int64		first;
+	int64		second;
+	int32		nulls;			/* PAIR_FIRST_NULL | PAIR_SECOND_NULL */
+} PairKey;
 
-typedef struct AdCacheEntry
+#define PAIR_FIRST_NULL		1
+#define PAIR_SECOND_NULL	2
+
+typedef struct PairCacheEntry
 {
-	AdCacheKey	key;
+	PairKey		key;
 	uint32		hash;
 	char		status;
-	int32		ad_key;
-} AdCacheEntry;
+	int32		dict_key;
+} PairCacheEntry;
 
-/* adkeys_hash: (campaign, ad) -> ad_key, looked up for every arrival */
-#define SH_PREFIX adkeys
-#define SH_ELEMENT_TYPE AdCacheEntry
-#define SH_KEY_TYPE AdCacheKey
+/* pairkeys_hash: a pair -> its key, looked up for every arrival */
+#define SH_PREFIX pairkeys
+#define SH_ELEMENT_TYPE PairCacheEntry
+#define SH_KEY_TYPE PairKey
 #define SH_KEY key
-#define SH_HASH_KEY(tb, k) clickagg_hash_ad((k).campaign_id, (k).ad_id)
-#define SH_EQUAL(tb, a, b) ((a).campaign_id == (b).campaign_id && (a).ad_id == (b).ad_id)
+#define SH_HASH_KEY(tb, k) (clickagg_hash_ad((k).first, (k).second) ^ (uint32) (k).nulls)
+#define SH_EQUAL(tb, a, b) ((a).first == (b).first && (a).second == (b).second && (a).nulls == (b).nulls)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
 #define SH_SCOPE static inline
@@ -101,7 +112,7 @@ typedef struct UaCacheEntry
  */
 typedef struct TouchKey
 {
-	int32		kind;			/* TOUCH_AGENT or TOUCH_AD */
+	int32		kind;			/* TOUCH_AGENT, TOUCH_AD or TOUCH_PLACEMENT */
 	int32		key;
 } TouchKey;
 
@@ -113,13 +124,16 @@ typedef struct TouchEntry
 
 #define TOUCH_AGENT 0
 #define TOUCH_AD	1
+#define TOUCH_PLACEMENT 2
 
-static adkeys_hash *ad_cache = NULL;
+static pairkeys_hash *ad_cache = NULL;
+static pairkeys_hash *placement_cache = NULL;
 static HTAB *ua_cache = NULL;
 static HTAB *touched = NULL;
 static MemoryContext dictionary_context = NULL;
 
 static SPIPlanPtr intern_ad_plan = NULL;
+static SPIPlanPtr intern_placement_plan = NULL;
 static SPIPlanPtr intern_ua_plan = NULL;
 
 static bool watch_dictionaries(void);
@@ -137,8 +151,10 @@ static bool touch_journal_overflowed = false;
 
 /* And the cache entries it made for keys it interned. */
 #define INTERN_JOURNAL_MAX	4096
-static AdCacheKey interned_ads[INTERN_JOURNAL_MAX];
+static PairKey interned_ads[INTERN_JOURNAL_MAX];
 static int	ninterned_ads = 0;
+static PairKey interned_placements[INTERN_JOURNAL_MAX];
+static int	ninterned_placements = 0;
 static UaCacheEntry *interned_agents[INTERN_JOURNAL_MAX];
 static int	ninterned_agents = 0;
 static bool intern_journal_overflowed = false;
@@ -146,10 +162,11 @@ static bool intern_journal_overflowed = false;
 /*
  * The dictionaries the caches describe, for invalidation: a dictionary
  * dropped, or keys retired (clickagg.drop_expired_partitions() sends a
- * relcache invalidation of both tables; keys may be deleted after).
+ * relcache invalidation of the three tables; keys may be deleted after).
  */
 static Oid	user_agents_relid = InvalidOid;
 static Oid	ads_relid = InvalidOid;
+static Oid	placements_relid = InvalidOid;
 static bool callback_registered = false;
 static bool caches_invalidated = false;
 static uint64 keys_generation = 1;
@@ -162,7 +179,8 @@ static uint64 keys_generation = 1;
 static void
 dictionary_relcache_callback(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == user_agents_relid || relid == ads_relid)
+	if (relid == InvalidOid || relid == user_agents_relid || relid == ads_relid ||
+		relid == placements_relid)
 		caches_invalidated = true;
 }
 
@@ -178,10 +196,11 @@ clickagg_dictionary_reset(void)
 		MemoryContextDelete(dictionary_context);
 	dictionary_context = NULL;
 	ad_cache = NULL;
+	placement_cache = NULL;
 	ua_cache = NULL;
 	touched = NULL;
 	touch_journal_n = 0;		/* what the journals name is forgotten */
-	ninterned_ads = ninterned_agents = 0;
+	ninterned_ads = ninterned_placements = ninterned_agents = 0;
 	/* (the verdicts bots.c keeps by user agent key go with the keys) */
 	keys_generation++;
 }
@@ -209,7 +228,7 @@ clickagg_dictionary_mark(void)
 {
 	touch_journal_n = 0;
 	touch_journal_overflowed = false;
-	ninterned_ads = ninterned_agents = 0;
+	ninterned_ads = ninterned_placements = ninterned_agents = 0;
 	intern_journal_overflowed = false;
 }
 
@@ -222,8 +241,12 @@ clickagg_dictionary_undo(int32 **retracted)
 	if (intern_journal_overflowed || touch_journal_overflowed)
 		clickagg_dictionary_reset();
 	if (ad_cache != NULL)
+	{
 		for (i = 0; i < ninterned_ads; i++)
-			(void) adkeys_delete(ad_cache, interned_ads[i]);
+			(void) pairkeys_delete(ad_cache, interned_ads[i]);
+		for (i = 0; i < ninterned_placements; i++)
+			(void) pairkeys_delete(placement_cache, interned_placements[i]);
+	}
 	/*
 	 * (an agent's entry may share a chain: it is made to match nothing; its
 	 * key may be given to another agent now, so its verdict must go too)
@@ -266,7 +289,7 @@ ensure_caches(void)
 	{
 		caches_invalidated = false;
 		clickagg_dictionary_reset();
-		user_agents_relid = ads_relid = InvalidOid;
+		user_agents_relid = ads_relid = placements_relid = InvalidOid;
 		(void) watch_dictionaries();
 	}
 	if (ad_cache != NULL &&
@@ -278,7 +301,8 @@ ensure_caches(void)
 	dictionary_context = AllocSetContextCreate(TopMemoryContext,
 											   "clickagg dictionaries",
 											   ALLOCSET_DEFAULT_SIZES);
-	ad_cache = adkeys_create(dictionary_context, 1024, NULL);
+	ad_cache = pairkeys_create(dictionary_context, 1024, NULL);
+	placement_cache = pairkeys_create(dictionary_context, 1024, NULL);
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(uint64);
@@ -352,15 +376,64 @@ compare_ua_text(const void *a, const void *b)
 	return (la > lb) - (la < lb);
 }
 
-static int
-compare_ad(const void *a, const void *b)
+/* An arrival's pair of one pair dictionary (TOUCH_AD, TOUCH_PLACEMENT); false if none. */
+static bool
+arrival_pair(const Arrival *a, int kind, PairKey *key)
 {
-	const Arrival *x = *(Arrival *const *) a;
-	const Arrival *y = *(Arrival *const *) b;
+	memset(key, 0, sizeof(PairKey));
+	if (kind == TOUCH_AD)
+	{
+		key->first = a->campaign_id;
+		key->second = a->ad_id;
+		return true;
+	}
+	if (!a->has_publisher_id && !a->has_placement_id)
+		return false;
+	if (a->has_publisher_id)
+		key->first = a->publisher_id;
+	else
+		key->nulls |= PAIR_FIRST_NULL;
+	if (a->has_placement_id)
+		key->second = a->placement_id;
+	else
+		key->nulls |= PAIR_SECOND_NULL;
+	return true;
+}
 
-	if (x->campaign_id != y->campaign_id)
-		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
-	return (x->ad_id > y->ad_id) - (x->ad_id < y->ad_id);
+static void
+set_arrival_key(Arrival *a, int kind, int32 key)
+{
+	if (kind == TOUCH_AD)
+		a->ad_key = key;
+	else
+		a->placement_key = key;
+}
+
+/* A pair an arrival needs and the caches lack. */
+typedef struct PairMiss
+{
+	PairKey		key;
+	Arrival    *arrival;
+} PairMiss;
+
+/* Sort order for interning pairs: a total order every worker shares. */
+static int
+compare_pair_miss(const void *a, const void *b)
+{
+	const PairKey *x = &((const PairMiss *) a)->key;
+	const PairKey *y = &((const PairMiss *) b)->key;
+
+	if (x->nulls != y->nulls)
+		return (x->nulls > y->nulls) - (x->nulls < y->nulls);
+	if (x->first != y->first)
+		return (x->first > y->first) - (x->first < y->first);
+	return (x->second > y->second) - (x->second < y->second);
+}
+
+static inline bool
+same_pair(const PairKey *x, const PairKey *y)
+{
+	return x->first == y->first && x->second == y->second && x->nulls == y->nulls;
 }
 
 /*
@@ -402,17 +475,128 @@ datum_array(Datum *elems, int n, Oid elemtype)
 	return construct_array(elems, n, elemtype, typlen, typbyval, typalign);
 }
 
+/* A one-dimensional bigint array that may hold nulls. */
+static ArrayType *
+int8_array_with_nulls(Datum *elems, bool *nulls, int n)
+{
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	return construct_md_array(elems, nulls, 1, dims, lbs, INT8OID, sizeof(int64),
+							  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
 /*
- * Give every candidate its ad_key and ua_key.  What the caches miss is
- * interned with one SQL call per dictionary, in sorted order (see the
- * locking order above).
+ * Give every candidate its key of one pair dictionary (TOUCH_AD:
+ * clickagg.ads, TOUCH_PLACEMENT: clickagg.placements).  What the cache
+ * misses is interned with one SQL call, in sorted order.
+ */
+static void
+resolve_pairs(int kind, Arrival **cands, int ncands)
+{
+	pairkeys_hash *cache = kind == TOUCH_AD ? ad_cache : placement_cache;
+	PairMiss   *misses = palloc(sizeof(PairMiss) * Max(ncands, 1));
+	Datum	   *firsts = palloc(sizeof(Datum) * Max(ncands, 1));
+	Datum	   *seconds = palloc(sizeof(Datum) * Max(ncands, 1));
+	bool	   *first_nulls = palloc(sizeof(bool) * Max(ncands, 1));
+	bool	   *second_nulls = palloc(sizeof(bool) * Max(ncands, 1));
+	int			nmisses = 0;
+	int			nunique = 0;
+	int32	   *keys;
+	Datum		args[2];
+	int			i,
+				u;
+
+	for (i = 0; i < ncands; i++)
+	{
+		PairKey		key;
+		PairCacheEntry *e;
+
+		if (!arrival_pair(cands[i], kind, &key))
+			continue;			/* (no placement: the log stores null) */
+		e = pairkeys_lookup(cache, key);
+		if (e != NULL)
+			set_arrival_key(cands[i], kind, e->dict_key);
+		else
+		{
+			misses[nmisses].key = key;
+			misses[nmisses++].arrival = cands[i];
+		}
+	}
+	if (nmisses == 0)
+	{
+		pfree(misses);
+		pfree(firsts);
+		pfree(seconds);
+		pfree(first_nulls);
+		pfree(second_nulls);
+		return;
+	}
+
+	qsort(misses, nmisses, sizeof(PairMiss), compare_pair_miss);
+	for (i = 0; i < nmisses; i++)
+		if (nunique == 0 || !same_pair(&misses[i].key, &misses[i - 1].key))
+		{
+			firsts[nunique] = Int64GetDatum(misses[i].key.first);
+			first_nulls[nunique] = (misses[i].key.nulls & PAIR_FIRST_NULL) != 0;
+			seconds[nunique] = Int64GetDatum(misses[i].key.second);
+			second_nulls[nunique] = (misses[i].key.nulls & PAIR_SECOND_NULL) != 0;
+			nunique++;
+		}
+	if (kind == TOUCH_AD && intern_ad_plan == NULL)
+	{
+		Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
+
+		intern_ad_plan = clickagg_prepare_kept("SELECT clickagg.intern_ads($1, $2)", 2, types);
+	}
+	if (kind == TOUCH_PLACEMENT && intern_placement_plan == NULL)
+	{
+		Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
+
+		intern_placement_plan = clickagg_prepare_kept("SELECT clickagg.intern_placements($1, $2)", 2, types);
+	}
+	args[0] = PointerGetDatum(int8_array_with_nulls(firsts, first_nulls, nunique));
+	args[1] = PointerGetDatum(int8_array_with_nulls(seconds, second_nulls, nunique));
+	keys = intern_batch(kind == TOUCH_AD ? intern_ad_plan : intern_placement_plan, args, nunique,
+						kind == TOUCH_AD ? "ads" : "placements");
+	for (i = 0, u = 0; i < nmisses; i++)
+	{
+		bool		found;
+		PairCacheEntry *e;
+
+		if (i > 0 && same_pair(&misses[i].key, &misses[i - 1].key))
+		{
+			set_arrival_key(misses[i].arrival, kind, keys[u - 1]);
+			continue;
+		}
+		e = pairkeys_insert(cache, misses[i].key, &found);
+		e->dict_key = keys[u];
+		if (kind == TOUCH_AD && ninterned_ads < INTERN_JOURNAL_MAX)
+			interned_ads[ninterned_ads++] = misses[i].key;
+		else if (kind == TOUCH_PLACEMENT && ninterned_placements < INTERN_JOURNAL_MAX)
+			interned_placements[ninterned_placements++] = misses[i].key;
+		else
+			intern_journal_overflowed = true;
+		set_arrival_key(misses[i].arrival, kind, keys[u]);
+		u++;
+	}
+	pfree(misses);
+	pfree(firsts);
+	pfree(seconds);
+	pfree(first_nulls);
+	pfree(second_nulls);
+}
+
+/*
+ * Give every candidate its ua_key, ad_key and placement_key.  What the
+ * caches miss is interned with one SQL call per dictionary, in sorted order
+ * (see the locking order above).
  */
 void
 clickagg_dictionary_resolve(Arrival **cands, int ncands)
 {
 	Arrival   **misses = palloc(sizeof(Arrival *) * Max(ncands, 1));
 	Datum	   *elems = palloc(sizeof(Datum) * Max(ncands, 1));
-	Datum	   *elems2 = palloc(sizeof(Datum) * Max(ncands, 1));
 	int			nmisses = 0;
 	int			nunique = 0;
 	int			i,
@@ -473,75 +657,19 @@ clickagg_dictionary_resolve(Arrival **cands, int ncands)
 		}
 	}
 
-	/* (campaign, ad) pairs. */
-	nmisses = 0;
-	nunique = 0;
-	for (i = 0; i < ncands; i++)
-	{
-		AdCacheKey	key;
-		AdCacheEntry *e;
-
-		key.campaign_id = cands[i]->campaign_id;
-		key.ad_id = cands[i]->ad_id;
-		e = adkeys_lookup(ad_cache, key);
-		if (e != NULL)
-			cands[i]->ad_key = e->ad_key;
-		else
-			misses[nmisses++] = cands[i];
-	}
-	if (nmisses > 0)
-	{
-		int32	   *keys;
-		Datum		args[2];
-
-		qsort(misses, nmisses, sizeof(Arrival *), compare_ad);
-		for (i = 0; i < nmisses; i++)
-			if (nunique == 0 || compare_ad(&misses[i], &misses[i - 1]) != 0)
-			{
-				elems[nunique] = Int64GetDatum(misses[i]->campaign_id);
-				elems2[nunique] = Int64GetDatum(misses[i]->ad_id);
-				nunique++;
-			}
-		if (intern_ad_plan == NULL)
-		{
-			Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
-
-			intern_ad_plan = clickagg_prepare_kept("SELECT clickagg.intern_ads($1, $2)", 2, types);
-		}
-		args[0] = PointerGetDatum(datum_array(elems, nunique, INT8OID));
-		args[1] = PointerGetDatum(datum_array(elems2, nunique, INT8OID));
-		keys = intern_batch(intern_ad_plan, args, nunique, "ads");
-		for (i = 0; i < nunique; i++)
-		{
-			AdCacheKey	key;
-			AdCacheEntry *e;
-			bool		found;
-
-			key.campaign_id = DatumGetInt64(elems[i]);
-			key.ad_id = DatumGetInt64(elems2[i]);
-			e = adkeys_insert(ad_cache, key, &found);
-			e->ad_key = keys[i];
-			if (ninterned_ads < INTERN_JOURNAL_MAX)
-				interned_ads[ninterned_ads++] = key;
-			else
-				intern_journal_overflowed = true;
-		}
-		for (i = 0, u = -1; i < nmisses; i++)
-		{
-			if (i == 0 || compare_ad(&misses[i], &misses[i - 1]) != 0)
-				u++;
-			misses[i]->ad_key = keys[u];
-		}
-	}
 	pfree(misses);
 	pfree(elems);
-	pfree(elems2);
+
+	/* (campaign, ad) and (publisher, placement) pairs. */
+	resolve_pairs(TOUCH_AD, cands, ncands);
+	resolve_pairs(TOUCH_PLACEMENT, cands, ncands);
 }
 
 
 /*
- * Does any of these arrivals carry a user agent or a (campaign, ad) pair
- * that the caches do not know, or a key to touch for its day?  Looks only;
+ * Does any of these arrivals carry a user agent, a (campaign, ad) or a
+ * (publisher, placement) pair that the caches do not know, or a key to
+ * touch for its day?  Looks only;
  * interns and touches nothing.
  */
 bool
@@ -554,8 +682,9 @@ clickagg_dictionary_has_misses(const Arrival *arrivals, int n)
 	for (i = 0; i < n; i++)
 	{
 		const Arrival *a = &arrivals[i];
-		AdCacheKey	key;
-		AdCacheEntry *ad;
+		PairKey		key;
+		PairCacheEntry *ad;
+		PairCacheEntry *placement = NULL;
 		int32		day;
 		bool		found;
 
@@ -568,14 +697,17 @@ clickagg_dictionary_has_misses(const Arrival *arrivals, int n)
 			if (!found)
 				return true;
 		}
-		key.campaign_id = a->campaign_id;
-		key.ad_id = a->ad_id;
-		ad = adkeys_lookup(ad_cache, key);
+		(void) arrival_pair(a, TOUCH_AD, &key);
+		ad = pairkeys_lookup(ad_cache, key);
 		if (ad == NULL)
+			return true;
+		if (arrival_pair(a, TOUCH_PLACEMENT, &key) &&
+			(placement = pairkeys_lookup(placement_cache, key)) == NULL)
 			return true;
 		/* keys to touch for the day (clickagg_dictionary_touch) */
 		day = clickagg_utc_day(a->event_time);
-		if (!is_touched(TOUCH_AD, ad->ad_key, day) ||
+		if (!is_touched(TOUCH_AD, ad->dict_key, day) ||
+			(placement != NULL && !is_touched(TOUCH_PLACEMENT, placement->dict_key, day)) ||
 			(a->has_user_agent && a->user_agent == NULL && !is_touched(TOUCH_AGENT, a->ua_key, day)))
 			return true;
 	}
@@ -591,12 +723,14 @@ watch_dictionaries(void)
 		CacheRegisterRelcacheCallback(dictionary_relcache_callback, (Datum) 0);
 		callback_registered = true;
 	}
-	if (!OidIsValid(user_agents_relid))
+	if (!OidIsValid(user_agents_relid) || !OidIsValid(ads_relid) || !OidIsValid(placements_relid))
 	{
 		Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, true);
 
+		/* (placements is new in 0.6.0: looked for again until found) */
 		user_agents_relid = OidIsValid(nsp) ? get_relname_relid("user_agents", nsp) : InvalidOid;
 		ads_relid = OidIsValid(nsp) ? get_relname_relid("ads", nsp) : InvalidOid;
+		placements_relid = OidIsValid(nsp) ? get_relname_relid("placements", nsp) : InvalidOid;
 	}
 	return OidIsValid(user_agents_relid);
 }
@@ -720,9 +854,12 @@ clickagg_dictionary_touch(Arrival **cands, int n)
 	Datum	   *agent_days = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *ad_keys = palloc(sizeof(Datum) * Max(n, 1));
 	Datum	   *ad_days = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *placement_keys = palloc(sizeof(Datum) * Max(n, 1));
+	Datum	   *placement_days = palloc(sizeof(Datum) * Max(n, 1));
 	int			nagents = 0;
 	int			nads = 0;
-	Datum		args[4];
+	int			nplacements = 0;
+	Datum		args[6];
 	int			i;
 
 	ensure_caches();
@@ -741,25 +878,37 @@ clickagg_dictionary_touch(Arrival **cands, int n)
 			ad_keys[nads] = Int32GetDatum(a->ad_key);
 			ad_days[nads++] = DateADTGetDatum(day);
 		}
+		if (a->has_placement_key && !is_touched(TOUCH_PLACEMENT, a->placement_key, day))
+		{
+			placement_keys[nplacements] = Int32GetDatum(a->placement_key);
+			placement_days[nplacements++] = DateADTGetDatum(day);
+		}
 	}
-	if (nagents == 0 && nads == 0)
+	if (nagents == 0 && nads == 0 && nplacements == 0)
 		return;
 	if (touch_plan == NULL)
 	{
-		Oid			types[4] = {INT4ARRAYOID, DATEARRAYOID, INT4ARRAYOID, DATEARRAYOID};
+		Oid			types[6] = {INT4ARRAYOID, DATEARRAYOID, INT4ARRAYOID, DATEARRAYOID,
+		INT4ARRAYOID, DATEARRAYOID};
 
-		touch_plan = clickagg_prepare_kept("SELECT clickagg.touch_dictionaries($1, $2, $3, $4)", 4, types);
+		touch_plan = clickagg_prepare_kept("SELECT clickagg.touch_dictionaries($1, $2, $3, $4, $5, $6)",
+										   6, types);
 	}
 	args[0] = PointerGetDatum(datum_array(agent_keys, nagents, INT4OID));
 	args[1] = PointerGetDatum(datum_array(agent_days, nagents, DATEOID));
 	args[2] = PointerGetDatum(datum_array(ad_keys, nads, INT4OID));
 	args[3] = PointerGetDatum(datum_array(ad_days, nads, DATEOID));
+	args[4] = PointerGetDatum(datum_array(placement_keys, nplacements, INT4OID));
+	args[5] = PointerGetDatum(datum_array(placement_days, nplacements, DATEOID));
 	if (SPI_execute_plan(touch_plan, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "clickagg.touch_dictionaries failed");
 	for (i = 0; i < nagents; i++)
 		note_touched(TOUCH_AGENT, DatumGetInt32(agent_keys[i]), DatumGetDateADT(agent_days[i]));
 	for (i = 0; i < nads; i++)
 		note_touched(TOUCH_AD, DatumGetInt32(ad_keys[i]), DatumGetDateADT(ad_days[i]));
+	for (i = 0; i < nplacements; i++)
+		note_touched(TOUCH_PLACEMENT, DatumGetInt32(placement_keys[i]),
+					 DatumGetDateADT(placement_days[i]));
 }
 
 /*
@@ -806,12 +955,13 @@ Datum
 clickagg_dictionaries_changed(PG_FUNCTION_ARGS)
 {
 	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
-	Oid			relids[2];
+	Oid			relids[3];
 	int			i;
 
 	relids[0] = get_relname_relid("user_agents", nsp);
 	relids[1] = get_relname_relid("ads", nsp);
-	for (i = 0; i < 2; i++)
+	relids[2] = get_relname_relid("placements", nsp);
+	for (i = 0; i < 3; i++)
 		if (OidIsValid(relids[i]))
 			CacheInvalidateRelcacheByRelid(relids[i]);
 	PG_RETURN_VOID();

@@ -384,6 +384,9 @@ read_segment(Relation rel, Snapshot snap, const StreamProgress *progress,
 		a->has_placement_id = !slot->tts_isnull[ARRIVAL_PLACEMENT_ID];
 		a->placement_id = a->has_placement_id ?
 			DatumGetInt64(slot->tts_values[ARRIVAL_PLACEMENT_ID]) : 0;
+		/* (the log keeps the pair as a key of clickagg.placements) */
+		a->has_placement_key = a->has_publisher_id || a->has_placement_id;
+		a->placement_key = 0;
 		ItemPointerCopy(&slot->tts_tid, last);
 	}
 	table_endscan(scan);

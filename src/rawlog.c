@@ -159,10 +159,8 @@ clickagg_log_write(const DedupBatch *batch)
 			slot->tts_isnull[LOG_COUNTRY] = (a->country == 0);
 			slot->tts_values[LOG_DEVICE] = Int16GetDatum(a->device);
 			slot->tts_isnull[LOG_DEVICE] = (a->device == DEVICE_UNKNOWN);
-			slot->tts_values[LOG_PUBLISHER_ID] = Int64GetDatum(a->publisher_id);
-			slot->tts_isnull[LOG_PUBLISHER_ID] = !a->has_publisher_id;
-			slot->tts_values[LOG_PLACEMENT_ID] = Int64GetDatum(a->placement_id);
-			slot->tts_isnull[LOG_PLACEMENT_ID] = !a->has_placement_id;
+			slot->tts_values[LOG_PLACEMENT_KEY] = Int32GetDatum(a->placement_key);
+			slot->tts_isnull[LOG_PLACEMENT_KEY] = !a->has_placement_key;
 			clickagg_inserter_store(ins, slot);
 			if (a->event_time > newest)
 				newest = a->event_time;

@@ -4,7 +4,7 @@
 
 
 -- == dimensions (schema/30_log.sql, 50_ingest.sql, 70_rollup.sql, 75_conversions.sql) ==
--- Four nullable columns at the end of the arrivals, the log (its
+-- Nullable columns at the end of the arrivals, the log (its
 -- partitions follow), the rows kept aside and the rollup deltas: no table
 -- is rewritten.  Arrivals a 0.5.0 loader wrote read as unknown.
 --for s in 0 1 2 3 4 5 6 7--
@@ -14,9 +14,23 @@ ALTER TABLE clickagg.arrival_{s}_{g}
     ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;
 --end-for--
 --end-for--
+-- (the log keeps (publisher, placement) as one key of clickagg.placements)
 ALTER TABLE clickagg.click_log
     ADD COLUMN country smallint, ADD COLUMN device smallint,
-    ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;
+    ADD COLUMN placement_key integer;
+CREATE TABLE clickagg.placements (
+    placement_key integer PRIMARY KEY,
+    publisher_id bigint,
+    placement_id bigint,
+    first_seen timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    last_seen date NOT NULL DEFAULT '-infinity',
+    retired_at timestamptz,
+    CONSTRAINT placements_known CHECK (publisher_id IS NOT NULL OR placement_id IS NOT NULL)
+);
+CREATE UNIQUE INDEX placements_pair ON clickagg.placements
+    (coalesce(publisher_id, 0), coalesce(placement_id, 0), (publisher_id IS NULL), (placement_id IS NULL));
+-- (the workers touch the placements' keys too)
+DROP FUNCTION clickagg.touch_dictionaries(integer[], date[], integer[], date[]);
 ALTER TABLE clickagg.rejected_clicks
     ADD COLUMN country text, ADD COLUMN device text,
     ADD COLUMN publisher_id bigint, ADD COLUMN placement_id bigint;

@@ -261,7 +261,7 @@ WITH s AS (SELECT * FROM clickagg.ingest_stats),
                     sum(pg_relation_size(c.oid)) AS heap
                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
               WHERE i.inhparent = 'clickagg.click_log'::regclass),
-     dict AS (SELECT pg_total_relation_size('clickagg.user_agents') + pg_total_relation_size('clickagg.ads') AS bytes),
+     dict AS (SELECT pg_total_relation_size('clickagg.user_agents') + pg_total_relation_size('clickagg.ads') + pg_total_relation_size('clickagg.placements') AS bytes),
      e AS (SELECT sum(clicks) AS both_rounds, sum(clicks) FILTER (WHERE round = 1) AS round1 FROM bench_expected)
 SELECT 'rows per load (25% duplicates)' AS figure, :rows::text AS value
 UNION ALL SELECT 'plain and clickagg loads, alternating (medians below)', :'reps'::text
@@ -279,7 +279,7 @@ UNION ALL SELECT 'clickagg round 2, a new stream on top of that log: rows/s', ro
 UNION ALL SELECT 'ratio round 2 / round 1', round(:ms_clickagg::numeric / nullif(:ms_clickagg2, 0), 2)::text
 UNION ALL SELECT 'raw log bytes per accepted click, heap + index  [target <= 120]', round(log.bytes::numeric / s.accepted, 1)::text FROM log, s
 UNION ALL SELECT 'of which heap', round(log.heap::numeric / s.accepted, 1)::text FROM log, s
-UNION ALL SELECT 'with dictionaries (user agents, ads)', round((log.bytes + dict.bytes)::numeric / s.accepted, 1)::text FROM log, s, dict
+UNION ALL SELECT 'with dictionaries (user agents, ads, placements)', round((log.bytes + dict.bytes)::numeric / s.accepted, 1)::text FROM log, s, dict
 UNION ALL SELECT '(a) plain table bytes per row', :'plain_bytes'
 UNION ALL SELECT '(b) naive table + pkey bytes per kept row', :'naive_bytes'
 UNION ALL SELECT 'bot user agents sent (share of rows)', :'bot_share'
