@@ -220,8 +220,9 @@ COMMENT ON FUNCTION clickagg.intern_placements(bigint[], bigint[]) IS 'Keys of (
 
 -- Called by the workers, in a short transaction before a pass: the keys'
 -- last_seen raised to the days of the clicks about to be logged, and
--- retired keys back in use.  Row by row in key order, so that two workers
--- touching the same keys lock them in one order.
+-- retired keys back in use.  Row by row in key order, one dictionary after
+-- the other, so that two workers touching the same keys lock them in one
+-- order.
 CREATE OR REPLACE FUNCTION clickagg.touch_dictionaries(agent_keys integer[], agent_days date[],
                                             ad_keys integer[], ad_days date[],
                                             placement_keys integer[], placement_days date[])
@@ -230,41 +231,34 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    dict record;
     r record;
+    n bigint;
+    known boolean;
     raised integer := 0;
 BEGIN
-    FOR r IN SELECT k, max(d) AS d FROM unnest(agent_keys, agent_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
-        UPDATE clickagg.user_agents u SET last_seen = greatest(u.last_seen, r.d), retired_at = NULL
-         WHERE u.ua_key = r.k AND (u.last_seen < r.d OR u.retired_at IS NOT NULL);
-        IF FOUND THEN
-            raised := raised + 1;
-        ELSIF NOT EXISTS (SELECT FROM clickagg.user_agents u WHERE u.ua_key = r.k) THEN
-            RAISE EXCEPTION 'user agent key % is missing from clickagg.user_agents', r.k
-                USING ERRCODE = 'data_corrupted',
-                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
-        END IF;
-    END LOOP;
-    FOR r IN SELECT k, max(d) AS d FROM unnest(ad_keys, ad_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
-        UPDATE clickagg.ads a SET last_seen = greatest(a.last_seen, r.d), retired_at = NULL
-         WHERE a.ad_key = r.k AND (a.last_seen < r.d OR a.retired_at IS NOT NULL);
-        IF FOUND THEN
-            raised := raised + 1;
-        ELSIF NOT EXISTS (SELECT FROM clickagg.ads a WHERE a.ad_key = r.k) THEN
-            RAISE EXCEPTION 'ad key % is missing from clickagg.ads', r.k
-                USING ERRCODE = 'data_corrupted',
-                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
-        END IF;
-    END LOOP;
-    FOR r IN SELECT k, max(d) AS d FROM unnest(placement_keys, placement_days) AS t(k, d) GROUP BY k ORDER BY k LOOP
-        UPDATE clickagg.placements p SET last_seen = greatest(p.last_seen, r.d), retired_at = NULL
-         WHERE p.placement_key = r.k AND (p.last_seen < r.d OR p.retired_at IS NOT NULL);
-        IF FOUND THEN
-            raised := raised + 1;
-        ELSIF NOT EXISTS (SELECT FROM clickagg.placements p WHERE p.placement_key = r.k) THEN
-            RAISE EXCEPTION 'placement key % is missing from clickagg.placements', r.k
-                USING ERRCODE = 'data_corrupted',
-                      HINT = 'This is a bug in clickagg: report it; the click is set aside.';
-        END IF;
+    FOR dict IN SELECT * FROM (VALUES (1, 'user_agents', 'ua_key', 'user agent', agent_keys, agent_days),
+                                      (2, 'ads', 'ad_key', 'ad', ad_keys, ad_days),
+                                      (3, 'placements', 'placement_key', 'placement', placement_keys, placement_days))
+                                  AS v(ord, tab, col, what, keys, days)
+                 ORDER BY ord LOOP
+        FOR r IN SELECT k, max(d) AS d FROM unnest(dict.keys, dict.days) AS t(k, d) GROUP BY k ORDER BY k LOOP
+            EXECUTE format('UPDATE clickagg.%I x SET last_seen = greatest(x.last_seen, $2), retired_at = NULL'
+                           ' WHERE x.%I = $1 AND (x.last_seen < $2 OR x.retired_at IS NOT NULL)', dict.tab, dict.col)
+              USING r.k, r.d;
+            GET DIAGNOSTICS n = ROW_COUNT;
+            IF n > 0 THEN
+                raised := raised + 1;
+                CONTINUE;
+            END IF;
+            EXECUTE format('SELECT EXISTS (SELECT FROM clickagg.%I x WHERE x.%I = $1)', dict.tab, dict.col)
+              INTO known USING r.k;
+            IF NOT known THEN
+                RAISE EXCEPTION '% key % is missing from clickagg.%', dict.what, r.k, dict.tab
+                    USING ERRCODE = 'data_corrupted',
+                          HINT = 'This is a bug in clickagg: report it; the click is set aside.';
+            END IF;
+        END LOOP;
     END LOOP;
     RETURN raised;
 END
