@@ -220,11 +220,12 @@ COMMENT ON FUNCTION clickagg.intern_placements(bigint[], bigint[]) IS 'Keys of (
 
 -- Called by the workers, in a short transaction before a pass: the keys'
 -- last_seen raised to the days of the clicks about to be logged, and
--- retired keys back in use.  Each dictionary's rows are locked in key
--- order first (one dictionary after the other), so that two workers
--- touching the same keys lock them in one order; then one UPDATE a
--- dictionary (a statement a key cost 45-130 µs a key, and a long tail of
--- placements has tens of thousands of new keys a day).
+-- retired keys back in use.  Every key's row is locked first, in key order
+-- (one dictionary after the other), so that two workers touching the same
+-- keys lock them in one order, and a key that drop_expired_partitions()
+-- deletes meanwhile is found missing rather than left behind; then one
+-- UPDATE a dictionary (a statement a key cost 45-130 µs a key, and a long
+-- tail of placements has tens of thousands of new keys a day).
 CREATE OR REPLACE FUNCTION clickagg.touch_dictionaries(agent_keys integer[], agent_days date[],
                                             ad_keys integer[], ad_days date[],
                                             placement_keys integer[], placement_days date[])
@@ -234,6 +235,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     dict record;
+    locked bigint;
     n bigint;
     missing integer;
     raised integer := 0;
@@ -244,20 +246,17 @@ BEGIN
                                   AS v(ord, tab, col, what, keys, days)
                  ORDER BY ord LOOP
         CONTINUE WHEN coalesce(cardinality(dict.keys), 0) = 0;
-        EXECUTE format('SELECT min(t.k) FROM unnest($1) AS t(k)'
-                       ' WHERE NOT EXISTS (SELECT FROM clickagg.%I x WHERE x.%I = t.k)', dict.tab, dict.col)
-          INTO missing USING dict.keys;
-        IF missing IS NOT NULL THEN
+        EXECUTE format('SELECT count(*) FROM (SELECT FROM clickagg.%1$I x WHERE x.%2$I = ANY ($1)'
+                       ' ORDER BY x.%2$I FOR NO KEY UPDATE OF x) locked', dict.tab, dict.col)
+          INTO locked USING dict.keys;
+        IF locked < (SELECT count(DISTINCT k) FROM unnest(dict.keys) AS k) THEN
+            EXECUTE format('SELECT min(t.k) FROM unnest($1) AS t(k)'
+                           ' WHERE NOT EXISTS (SELECT FROM clickagg.%I x WHERE x.%I = t.k)', dict.tab, dict.col)
+              INTO missing USING dict.keys;
             RAISE EXCEPTION '% key % is missing from clickagg.%', dict.what, missing, dict.tab
                 USING ERRCODE = 'data_corrupted',
                       HINT = 'This is a bug in clickagg: report it; the click is set aside.';
         END IF;
-        EXECUTE format('SELECT count(*) FROM (SELECT FROM clickagg.%1$I x'
-                       '  JOIN (SELECT k, max(d) AS d FROM unnest($1, $2) AS t(k, d) GROUP BY k) w ON x.%2$I = w.k'
-                       ' WHERE x.last_seen < w.d OR x.retired_at IS NOT NULL'
-                       ' ORDER BY x.%2$I FOR UPDATE OF x) locked', dict.tab, dict.col)
-          INTO n USING dict.keys, dict.days;
-        CONTINUE WHEN n = 0;
         EXECUTE format('UPDATE clickagg.%1$I x SET last_seen = greatest(x.last_seen, w.d), retired_at = NULL'
                        '  FROM (SELECT k, max(d) AS d FROM unnest($1, $2) AS t(k, d) GROUP BY k) w'
                        ' WHERE x.%2$I = w.k AND (x.last_seen < w.d OR x.retired_at IS NOT NULL)', dict.tab, dict.col)

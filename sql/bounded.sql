@@ -82,6 +82,9 @@ SELECT count(*) AS dropped FROM clickagg.drop_expired_partitions();
 SELECT user_agent FROM clickagg.user_agents WHERE user_agent LIKE 'agent seen %' ORDER BY 1;
 SELECT ad_id FROM clickagg.ads WHERE campaign_id = 9 ORDER BY 1;
 SELECT publisher_id, placement_id FROM clickagg.placements WHERE publisher_id > 9000 ORDER BY 1;
+-- a key missing from its dictionary is a bug, said as one (keys are never negative)
+SELECT clickagg.touch_dictionaries('{}', '{}', ARRAY[-1], ARRAY[current_date], '{}', '{}');
+SELECT clickagg.touch_dictionaries('{}', '{}', '{}', '{}', ARRAY[-2, -1], ARRAY[current_date, current_date]);
 -- every logged click still has its user agent, ad and placement
 SELECT count(*) AS orphans FROM clickagg.click_log l
  WHERE NOT EXISTS (SELECT FROM clickagg.ads a WHERE a.ad_key = l.ad_key)
