@@ -486,8 +486,13 @@ extern void clickagg_lookup_user(LogLookup *lookup, int64 user_hash, TimestampTz
 extern bool clickagg_lookup_next(LogLookup *lookup, struct TupleTableSlot *slot);
 extern void clickagg_lookup_end(LogLookup *lookup);
 
-/* rawlog.c */
+/* rawlog.c: a day partition's indexes are named <partition> and these */
+#define LOG_USER_INDEX		"_user"
+#define LOG_MINUTE_INDEX	"_minute"
+
 extern void clickagg_log_partition_name(int32 day, char name[NAMEDATALEN]);
+extern Oid	clickagg_log_partition_oid(int32 day, char name[NAMEDATALEN]);
+extern Oid	clickagg_log_partition_index(const char *partition, const char *suffix);
 extern void clickagg_log_partitions(DedupBatch *batch);
 extern TimestampTz clickagg_log_write(const DedupBatch *batch);
 extern void clickagg_log_rejected(Arrival **rows, int n, const char *sqlstate,

@@ -51,6 +51,13 @@ compare_for_probe(const void *x, const void *y)
 	return memcmp(a->click_id.data, b->click_id.data, UUID_LEN);
 }
 
+/* bsearch() order of a click ID among one user hash's probes (sorted by ID) */
+static int
+compare_id_to_probe(const void *id, const void *probe)
+{
+	return memcmp(((const pg_uuid_t *) id)->data, (*(Arrival *const *) probe)->click_id.data, UUID_LEN);
+}
+
 /*
  * Mark the probes of one user hash that are already logged: one lookup of
  * the user's clicks of the day at the probes' minutes (lookup.c), each
@@ -74,26 +81,12 @@ probe_user(LogLookup *lookup, TupleTableSlot *slot, Arrival **probes, int nprobe
 	{
 		bool		isnull;
 		Datum		d = slot_getattr(slot, LOG_CLICK_ID + 1, &isnull);
-		int			first = 0,
-					last = nprobes - 1;
+		Arrival   **found;
 
-		if (isnull)
-			continue;
-		while (first <= last)
-		{
-			int			mid = first + (last - first) / 2;
-			int			c = memcmp(DatumGetUUIDP(d)->data, probes[mid]->click_id.data, UUID_LEN);
-
-			if (c == 0)
-			{
-				probes[mid]->duplicate = true;
-				break;
-			}
-			if (c < 0)
-				last = mid - 1;
-			else
-				first = mid + 1;
-		}
+		if (!isnull &&
+			(found = bsearch(DatumGetUUIDP(d), probes, nprobes, sizeof(Arrival *),
+							 compare_id_to_probe)) != NULL)
+			(*found)->duplicate = true;
 	}
 }
 

@@ -487,25 +487,82 @@ int8_array_with_nulls(Datum *elems, bool *nulls, int n)
 }
 
 /*
+ * Intern the pairs of one pair dictionary that its cache lacks (sorted: a
+ * total order every worker shares), with one SQL call, and give each miss
+ * its key.
+ */
+static void
+intern_pairs(int kind, PairMiss *misses, int nmisses)
+{
+	bool		ads = (kind == TOUCH_AD);
+	pairkeys_hash *cache = ads ? ad_cache : placement_cache;
+	SPIPlanPtr *plan = ads ? &intern_ad_plan : &intern_placement_plan;
+	PairKey    *journal = ads ? interned_ads : interned_placements;
+	int		   *njournal = ads ? &ninterned_ads : &ninterned_placements;
+	Datum	   *firsts = palloc(sizeof(Datum) * nmisses);
+	Datum	   *seconds = palloc(sizeof(Datum) * nmisses);
+	bool	   *first_nulls = palloc(sizeof(bool) * nmisses);
+	bool	   *second_nulls = palloc(sizeof(bool) * nmisses);
+	int			nunique = 0;
+	int32	   *keys;
+	Datum		args[2];
+	int			i;
+
+	qsort(misses, nmisses, sizeof(PairMiss), compare_pair_miss);
+	for (i = 0; i < nmisses; i++)
+		if (nunique == 0 || !same_pair(&misses[i].key, &misses[i - 1].key))
+		{
+			firsts[nunique] = Int64GetDatum(misses[i].key.first);
+			first_nulls[nunique] = (misses[i].key.nulls & PAIR_FIRST_NULL) != 0;
+			seconds[nunique] = Int64GetDatum(misses[i].key.second);
+			second_nulls[nunique] = (misses[i].key.nulls & PAIR_SECOND_NULL) != 0;
+			nunique++;
+		}
+	if (*plan == NULL)
+	{
+		Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
+
+		*plan = clickagg_prepare_kept(ads ? "SELECT clickagg.intern_ads($1, $2)" :
+									  "SELECT clickagg.intern_placements($1, $2)", 2, types);
+	}
+	args[0] = PointerGetDatum(int8_array_with_nulls(firsts, first_nulls, nunique));
+	args[1] = PointerGetDatum(int8_array_with_nulls(seconds, second_nulls, nunique));
+	keys = intern_batch(*plan, args, nunique, ads ? "ads" : "placements");
+
+	/* misses are sorted: each takes the key of the unique pair it starts or repeats */
+	for (i = 0, nunique = -1; i < nmisses; i++)
+	{
+		if (i == 0 || !same_pair(&misses[i].key, &misses[i - 1].key))
+		{
+			bool		found;
+			PairCacheEntry *e = pairkeys_insert(cache, misses[i].key, &found);
+
+			e->dict_key = keys[++nunique];
+			if (*njournal < INTERN_JOURNAL_MAX)
+				journal[(*njournal)++] = misses[i].key;
+			else
+				intern_journal_overflowed = true;
+		}
+		set_arrival_key(misses[i].arrival, kind, keys[nunique]);
+	}
+	pfree(firsts);
+	pfree(seconds);
+	pfree(first_nulls);
+	pfree(second_nulls);
+}
+
+/*
  * Give every candidate its key of one pair dictionary (TOUCH_AD:
- * clickagg.ads, TOUCH_PLACEMENT: clickagg.placements).  What the cache
- * misses is interned with one SQL call, in sorted order.
+ * clickagg.ads, TOUCH_PLACEMENT: clickagg.placements), from the cache or
+ * interned.
  */
 static void
 resolve_pairs(int kind, Arrival **cands, int ncands)
 {
 	pairkeys_hash *cache = kind == TOUCH_AD ? ad_cache : placement_cache;
 	PairMiss   *misses = palloc(sizeof(PairMiss) * Max(ncands, 1));
-	Datum	   *firsts = palloc(sizeof(Datum) * Max(ncands, 1));
-	Datum	   *seconds = palloc(sizeof(Datum) * Max(ncands, 1));
-	bool	   *first_nulls = palloc(sizeof(bool) * Max(ncands, 1));
-	bool	   *second_nulls = palloc(sizeof(bool) * Max(ncands, 1));
 	int			nmisses = 0;
-	int			nunique = 0;
-	int32	   *keys;
-	Datum		args[2];
-	int			i,
-				u;
+	int			i;
 
 	for (i = 0; i < ncands; i++)
 	{
@@ -523,68 +580,9 @@ resolve_pairs(int kind, Arrival **cands, int ncands)
 			misses[nmisses++].arrival = cands[i];
 		}
 	}
-	if (nmisses == 0)
-	{
-		pfree(misses);
-		pfree(firsts);
-		pfree(seconds);
-		pfree(first_nulls);
-		pfree(second_nulls);
-		return;
-	}
-
-	qsort(misses, nmisses, sizeof(PairMiss), compare_pair_miss);
-	for (i = 0; i < nmisses; i++)
-		if (nunique == 0 || !same_pair(&misses[i].key, &misses[i - 1].key))
-		{
-			firsts[nunique] = Int64GetDatum(misses[i].key.first);
-			first_nulls[nunique] = (misses[i].key.nulls & PAIR_FIRST_NULL) != 0;
-			seconds[nunique] = Int64GetDatum(misses[i].key.second);
-			second_nulls[nunique] = (misses[i].key.nulls & PAIR_SECOND_NULL) != 0;
-			nunique++;
-		}
-	if (kind == TOUCH_AD && intern_ad_plan == NULL)
-	{
-		Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
-
-		intern_ad_plan = clickagg_prepare_kept("SELECT clickagg.intern_ads($1, $2)", 2, types);
-	}
-	if (kind == TOUCH_PLACEMENT && intern_placement_plan == NULL)
-	{
-		Oid			types[2] = {INT8ARRAYOID, INT8ARRAYOID};
-
-		intern_placement_plan = clickagg_prepare_kept("SELECT clickagg.intern_placements($1, $2)", 2, types);
-	}
-	args[0] = PointerGetDatum(int8_array_with_nulls(firsts, first_nulls, nunique));
-	args[1] = PointerGetDatum(int8_array_with_nulls(seconds, second_nulls, nunique));
-	keys = intern_batch(kind == TOUCH_AD ? intern_ad_plan : intern_placement_plan, args, nunique,
-						kind == TOUCH_AD ? "ads" : "placements");
-	for (i = 0, u = 0; i < nmisses; i++)
-	{
-		bool		found;
-		PairCacheEntry *e;
-
-		if (i > 0 && same_pair(&misses[i].key, &misses[i - 1].key))
-		{
-			set_arrival_key(misses[i].arrival, kind, keys[u - 1]);
-			continue;
-		}
-		e = pairkeys_insert(cache, misses[i].key, &found);
-		e->dict_key = keys[u];
-		if (kind == TOUCH_AD && ninterned_ads < INTERN_JOURNAL_MAX)
-			interned_ads[ninterned_ads++] = misses[i].key;
-		else if (kind == TOUCH_PLACEMENT && ninterned_placements < INTERN_JOURNAL_MAX)
-			interned_placements[ninterned_placements++] = misses[i].key;
-		else
-			intern_journal_overflowed = true;
-		set_arrival_key(misses[i].arrival, kind, keys[u]);
-		u++;
-	}
+	if (nmisses > 0)
+		intern_pairs(kind, misses, nmisses);
 	pfree(misses);
-	pfree(firsts);
-	pfree(seconds);
-	pfree(first_nulls);
-	pfree(second_nulls);
 }
 
 /*

@@ -256,7 +256,6 @@ clickagg_ip_rate_apply(int stream, TouchedClicks *touched)
 static void
 summarise_filled_ranges(TimestampTz lo, TimestampTz hi)
 {
-	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
 	int32		day;
 
 	if (RecoveryInProgress())
@@ -264,18 +263,14 @@ summarise_filled_ranges(TimestampTz lo, TimestampTz hi)
 	for (day = clickagg_utc_day(lo); day <= clickagg_utc_day(hi - 1); day++)
 	{
 		char		name[NAMEDATALEN];
-		char		index_name[NAMEDATALEN];
-		Oid			heap_oid,
-					index_oid;
+		Oid			heap_oid = clickagg_log_partition_oid(day, name);
+		Oid			index_oid = OidIsValid(heap_oid) ?
+			clickagg_log_partition_index(name, LOG_MINUTE_INDEX) : InvalidOid;
 		Relation	heap,
 					index;
 		int64		range_pages = 0;
 		int64		first_block = -1;
 
-		clickagg_log_partition_name(day, name);
-		snprintf(index_name, sizeof(index_name), "%s_minute", name);
-		heap_oid = get_relname_relid(name, nsp);
-		index_oid = get_relname_relid(index_name, nsp);
 		if (!OidIsValid(heap_oid) || !OidIsValid(index_oid) ||
 			!pg_class_ownercheck(index_oid, GetUserId()) ||
 			!ConditionalLockRelationOid(heap_oid, ShareUpdateExclusiveLock))

@@ -108,14 +108,12 @@ LogLookup *
 clickagg_lookup_begin(Relation heap, Relation user_index)
 {
 	LogLookup  *lk = palloc0(sizeof(LogLookup));
-	char		name[NAMEDATALEN];
-	Oid			minute_oid;
+	Oid			minute_oid = clickagg_log_partition_index(RelationGetRelationName(heap),
+														  LOG_MINUTE_INDEX);
 
 	lk->heap = heap;
 	lk->user_index = user_index;
 	lk->snapshot = GetActiveSnapshot();
-	snprintf(name, sizeof(name), "%s_minute", RelationGetRelationName(heap));
-	minute_oid = get_relname_relid(name, RelationGetNamespace(heap));
 	if (OidIsValid(minute_oid) && get_rel_relkind(minute_oid) == RELKIND_INDEX)
 	{
 		Relation	index = index_open(minute_oid, AccessShareLock);
@@ -291,17 +289,50 @@ same_text(text *a, text *b)
 		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
 }
 
+/* bsearch() order of a click ID among wanted clicks sorted by ID */
+static int
+compare_id_to_wanted(const void *id, const void *w)
+{
+	return memcmp(((const pg_uuid_t *) id)->data, ((const WantedClick *) w)->click_id.data, UUID_LEN);
+}
+
+/*
+ * Is a candidate row one of a user's wanted clicks (sorted by click ID)?
+ * Its ID, and its user and event time too: the same ID may be asked for
+ * beside another user or time, which the log does not hold.
+ */
+static bool
+is_wanted(TupleTableSlot *slot, const WantedClick *wanted, int n)
+{
+	bool		isnull;
+	Datum		id = slot_getattr(slot, LOG_CLICK_ID + 1, &isnull);
+	const WantedClick *w;
+	TimestampTz event_time;
+	text	   *user_id;
+
+	if (isnull ||
+		(w = bsearch(DatumGetUUIDP(id), wanted, n, sizeof(WantedClick), compare_id_to_wanted)) == NULL)
+		return false;
+	event_time = DatumGetTimestampTz(slot_getattr(slot, LOG_EVENT_TIME + 1, &isnull));
+	user_id = DatumGetTextPP(slot_getattr(slot, LOG_USER_ID + 1, &isnull));
+	while (w > wanted && compare_id_to_wanted(DatumGetUUIDP(id), w - 1) == 0)
+		w--;
+	for (; w < wanted + n && compare_id_to_wanted(DatumGetUUIDP(id), w) == 0; w++)
+		if (w->event_time == event_time && same_text(w->user_id, user_id))
+			return true;
+	return false;
+}
+
 /*
  * Put the logged rows of one day's wanted clicks (sorted by user hash, then
  * click ID) into the result.
  */
 static void
-lookup_day(Oid log_oid, Oid nsp, WantedClick *wanted, int n, ReturnSetInfo *rsinfo)
+lookup_day(Oid log_oid, WantedClick *wanted, int n, ReturnSetInfo *rsinfo)
 {
 	char		name[NAMEDATALEN];
-	char		index_name[NAMEDATALEN];
-	Oid			heap_oid,
-				index_oid;
+	Oid			heap_oid = clickagg_log_partition_oid(wanted[0].day, name);
+	Oid			index_oid;
 	Relation	heap,
 				index;
 	LogLookup  *lk;
@@ -310,9 +341,6 @@ lookup_day(Oid log_oid, Oid nsp, WantedClick *wanted, int n, ReturnSetInfo *rsin
 	int			start,
 				end;
 
-	clickagg_log_partition_name(wanted[0].day, name);
-	snprintf(index_name, sizeof(index_name), "%s_user", name);
-	heap_oid = get_relname_relid(name, nsp);
 	if (!OidIsValid(heap_oid))
 		return;					/* the day is gone, or never had a click */
 	heap = try_table_open(heap_oid, AccessShareLock);
@@ -325,25 +353,25 @@ lookup_day(Oid log_oid, Oid nsp, WantedClick *wanted, int n, ReturnSetInfo *rsin
 		table_close(heap, AccessShareLock);
 		return;
 	}
-	index_oid = get_relname_relid(index_name, nsp);
+	index_oid = clickagg_log_partition_index(name, LOG_USER_INDEX);
 	if (!OidIsValid(index_oid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("the user index \"%s.%s\" of partition \"%s\" is missing",
-						CLICKAGG_SCHEMA, index_name, name),
+				 errmsg("the user index \"%s.%s%s\" of partition \"%s\" is missing",
+						CLICKAGG_SCHEMA, name, LOG_USER_INDEX, name),
 				 errhint("Recreate it as clickagg.create_click_partition() does.")));
 	if (get_rel_relkind(index_oid) != RELKIND_INDEX)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s.%s\" is not the user index of partition \"%s\"",
-						CLICKAGG_SCHEMA, index_name, name)));
+				 errmsg("\"%s.%s%s\" is not the user index of partition \"%s\"",
+						CLICKAGG_SCHEMA, name, LOG_USER_INDEX, name)));
 	index = index_open(index_oid, AccessShareLock);
 	if (index->rd_index->indrelid != heap_oid || index->rd_rel->relam != BTREE_AM_OID ||
 		!index->rd_index->indisvalid)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s.%s\" is not the user index of partition \"%s\"",
-						CLICKAGG_SCHEMA, index_name, name)));
+				 errmsg("\"%s.%s%s\" is not the user index of partition \"%s\"",
+						CLICKAGG_SCHEMA, name, LOG_USER_INDEX, name)));
 
 	map = convert_tuples_by_name(RelationGetDescr(heap), rsinfo->setDesc);
 	slot = table_slot_create(heap, NULL);
@@ -352,7 +380,6 @@ lookup_day(Oid log_oid, Oid nsp, WantedClick *wanted, int n, ReturnSetInfo *rsin
 	{
 		TimestampTz lo = wanted[start].event_time,
 					hi = lo;
-		int			i;
 
 		for (end = start + 1; end < n && wanted[end].user_hash == wanted[start].user_hash; end++)
 		{
@@ -362,51 +389,23 @@ lookup_day(Oid log_oid, Oid nsp, WantedClick *wanted, int n, ReturnSetInfo *rsin
 		clickagg_lookup_user(lk, wanted[start].user_hash, lo, hi);
 		while (clickagg_lookup_next(lk, slot))
 		{
-			bool		isnull;
-			Datum		id = slot_getattr(slot, LOG_CLICK_ID + 1, &isnull);
-			int			first = start,
-						last = end - 1;
+			bool		shouldfree;
+			HeapTuple	tuple;
 
-			if (isnull)
+			if (!is_wanted(slot, wanted + start, end - start))
 				continue;
-			while (first <= last)
+			tuple = ExecFetchSlotHeapTuple(slot, false, &shouldfree);
+			if (map != NULL)
 			{
-				int			mid = first + (last - first) / 2;
-				int			c = memcmp(DatumGetUUIDP(id)->data, wanted[mid].click_id.data, UUID_LEN);
+				HeapTuple	converted = execute_attr_map_tuple(tuple, map);
 
-				if (c == 0)
-				{
-					bool		shouldfree;
-					HeapTuple	tuple;
-
-					/* (the same click asked for twice is one of the wanted, sorted together) */
-					for (i = mid; i > start && memcmp(wanted[i - 1].click_id.data, wanted[mid].click_id.data, UUID_LEN) == 0; i--)
-						;
-					for (; i < end && memcmp(wanted[i].click_id.data, wanted[mid].click_id.data, UUID_LEN) == 0; i++)
-						if (DatumGetTimestampTz(slot_getattr(slot, LOG_EVENT_TIME + 1, &isnull)) == wanted[i].event_time &&
-							same_text(DatumGetTextPP(slot_getattr(slot, LOG_USER_ID + 1, &isnull)), wanted[i].user_id))
-							break;
-					if (i == end || memcmp(wanted[i].click_id.data, wanted[mid].click_id.data, UUID_LEN) != 0)
-						break;	/* another user's click, or another time */
-					tuple = ExecFetchSlotHeapTuple(slot, false, &shouldfree);
-					if (map != NULL)
-					{
-						HeapTuple	converted = execute_attr_map_tuple(tuple, map);
-
-						tuplestore_puttuple(rsinfo->setResult, converted);
-						heap_freetuple(converted);
-					}
-					else
-						tuplestore_puttuple(rsinfo->setResult, tuple);
-					if (shouldfree)
-						heap_freetuple(tuple);
-					break;
-				}
-				if (c < 0)
-					last = mid - 1;
-				else
-					first = mid + 1;
+				tuplestore_puttuple(rsinfo->setResult, converted);
+				heap_freetuple(converted);
 			}
+			else
+				tuplestore_puttuple(rsinfo->setResult, tuple);
+			if (shouldfree)
+				heap_freetuple(tuple);
 		}
 	}
 	clickagg_lookup_end(lk);
@@ -430,8 +429,7 @@ Datum
 clickagg_logged_clicks_sql(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
-	Oid			log_oid = get_relname_relid("click_log", nsp);
+	Oid			log_oid = get_relname_relid("click_log", get_namespace_oid(CLICKAGG_SCHEMA, false));
 	Datum	   *users,
 			   *ids,
 			   *times;
@@ -496,7 +494,7 @@ clickagg_logged_clicks_sql(PG_FUNCTION_ARGS)
 	{
 		for (end = start + 1; end < n && wanted[end].day == wanted[start].day; end++)
 			;
-		lookup_day(log_oid, nsp, wanted + start, end - start, rsinfo);
+		lookup_day(log_oid, wanted + start, end - start, rsinfo);
 	}
 	return (Datum) 0;
 }

@@ -50,20 +50,40 @@ clickagg_log_partition_name(int32 day, char name[NAMEDATALEN])
 }
 
 /*
+ * The partition of a UTC day, by that name (InvalidOid if there is none);
+ * its name in name.
+ */
+Oid
+clickagg_log_partition_oid(int32 day, char name[NAMEDATALEN])
+{
+	clickagg_log_partition_name(day, name);
+	return get_relname_relid(name, get_namespace_oid(CLICKAGG_SCHEMA, false));
+}
+
+/*
+ * A partition's index, by the name create_click_partition() gives it: the
+ * partition's name and LOG_USER_INDEX (the user index) or LOG_MINUTE_INDEX
+ * (the BRIN index on the minute).  InvalidOid if there is none.
+ */
+Oid
+clickagg_log_partition_index(const char *partition, const char *suffix)
+{
+	char		name[NAMEDATALEN];
+
+	snprintf(name, sizeof(name), "%s%s", partition, suffix);
+	return get_relname_relid(name, get_namespace_oid(CLICKAGG_SCHEMA, false));
+}
+
+/*
  * The day partition of the raw log and its user index (the dedup index),
  * created if the day has none yet.
  */
 static void
 day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
 {
-	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
 	char		name[NAMEDATALEN];
-	char		index_name[NAMEDATALEN];
 
-	clickagg_log_partition_name(day, name);
-	snprintf(index_name, sizeof(index_name), "%s_user", name);
-
-	*heap_oid = get_relname_relid(name, nsp);
+	*heap_oid = clickagg_log_partition_oid(day, name);
 	if (!OidIsValid(*heap_oid))
 	{
 		Datum		arg = DateADTGetDatum(day);
@@ -80,12 +100,12 @@ day_partition(int32 day, Oid *heap_oid, Oid *index_oid)
 		if (rc != SPI_OK_SELECT)
 			elog(ERROR, "creating partition %s failed: %s", name,
 				 SPI_result_code_string(rc));
-		*heap_oid = get_relname_relid(name, nsp);
+		*heap_oid = clickagg_log_partition_oid(day, name);
 	}
-	*index_oid = get_relname_relid(index_name, nsp);
+	*index_oid = OidIsValid(*heap_oid) ? clickagg_log_partition_index(name, LOG_USER_INDEX) : InvalidOid;
 	if (!OidIsValid(*heap_oid) || !OidIsValid(*index_oid))
-		elog(ERROR, "partition \"%s.%s\" or its index \"%s\" is missing",
-			 CLICKAGG_SCHEMA, name, index_name);
+		elog(ERROR, "partition \"%s.%s\" or its index \"%s%s\" is missing",
+			 CLICKAGG_SCHEMA, name, name, LOG_USER_INDEX);
 }
 
 /*
