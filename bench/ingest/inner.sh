@@ -47,7 +47,53 @@ BEGIN
 END \$\$;
 CREATE TRIGGER rollup AFTER INSERT ON naive_clicks FOR EACH ROW EXECUTE FUNCTION naive_rollup_trigger();
 CREATE TABLE bench_expected (round int, clicks bigint);
+
+-- (c) the floor: the writes every click needs, with PostgreSQL's own
+-- statements and nothing else (docs/benchmarks.md).  Each batch is copied
+-- into a staging table, its first copies (known to the generator: no dedup
+-- is done) go to a log with one index by user, and, for (c2), each of the
+-- seven rollups the stream keeps is upserted from the batch grouped by its
+-- key, in key order (two sessions lock the rows in one order: no
+-- deadlocks).  No dictionaries, classification, sketches, attribution or
+-- exactly-once progress: a lower bound for the same writes.
+CREATE TABLE floor_log (event_time timestamptz, ad_id bigint, campaign_id bigint,
+    user_id text, user_agent text, ip inet, cost_micros bigint, country text, device text,
+    publisher_id bigint, placement_id bigint) WITH (autovacuum_enabled = false);
+CREATE INDEX floor_log_user ON floor_log (hashtext(user_id));
+CREATE TABLE floor_minute (campaign_id bigint, bucket timestamptz, ad_id bigint, clicks bigint, spend_micros bigint,
+    PRIMARY KEY (campaign_id, bucket, ad_id)) WITH (autovacuum_enabled = false);
+CREATE TABLE floor_hour (LIKE floor_minute INCLUDING ALL) WITH (autovacuum_enabled = false);
+CREATE TABLE floor_day (LIKE floor_minute INCLUDING ALL) WITH (autovacuum_enabled = false);
+CREATE TABLE floor_device_hour (campaign_id bigint, bucket timestamptz, ad_id bigint, device text,
+    clicks bigint, spend_micros bigint,
+    UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, device)) WITH (autovacuum_enabled = false);
+CREATE TABLE floor_publisher_hour (campaign_id bigint, bucket timestamptz, ad_id bigint,
+    publisher_id bigint, placement_id bigint, clicks bigint, spend_micros bigint,
+    UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, publisher_id, placement_id)) WITH (autovacuum_enabled = false);
+CREATE TABLE floor_country_device_hour (campaign_id bigint, bucket timestamptz, ad_id bigint,
+    country text, device text, clicks bigint, spend_micros bigint,
+    UNIQUE NULLS NOT DISTINCT (campaign_id, bucket, ad_id, country, device)) WITH (autovacuum_enabled = false);
+CREATE TABLE floor_publisher_day (bucket timestamptz, publisher_id bigint, placement_id bigint,
+    clicks bigint, spend_micros bigint,
+    UNIQUE NULLS NOT DISTINCT (bucket, publisher_id, placement_id)) WITH (autovacuum_enabled = false);
 SQL
+floor_tables="floor_log, floor_minute, floor_hour, floor_day, floor_device_hour, floor_publisher_hour, floor_country_device_hour, floor_publisher_day"
+
+# The upserts of (c2): one statement per rollup, from the batch's first copies.
+floor_upserts() {
+    local t keys bucket
+    while IFS='|' read -r t keys bucket; do
+        printf '%s\n' "INSERT INTO floor_$t SELECT ${keys//bucket/$bucket}, count(*), sum(cost_micros) FROM fstage WHERE NOT copy GROUP BY ${keys//bucket/$bucket} ORDER BY ${keys//bucket/$bucket} ON CONFLICT (${keys}) DO UPDATE SET clicks = floor_$t.clicks + excluded.clicks, spend_micros = floor_$t.spend_micros + excluded.spend_micros;"
+    done <<'LIST'
+minute|campaign_id, bucket, ad_id|date_trunc('minute', event_time)
+hour|campaign_id, bucket, ad_id|date_trunc('hour', event_time)
+day|campaign_id, bucket, ad_id|date_trunc('day', event_time)
+device_hour|campaign_id, bucket, ad_id, device|date_trunc('hour', event_time)
+publisher_hour|campaign_id, bucket, ad_id, publisher_id, placement_id|date_trunc('hour', event_time)
+country_device_hour|campaign_id, bucket, ad_id, country, device|date_trunc('hour', event_time)
+publisher_day|bucket, publisher_id, placement_id|date_trunc('day', event_time)
+LIST
+}
 
 # Generate a stream into bench_rows and cut each session's share into
 # BATCH-row batch scripts for every target.
@@ -78,6 +124,24 @@ generate() {
             }
             NR % n == 1 { if (NR > 1) close_batch(); open_batch() } { print } END { close_batch() }' \
             "$work/s$s.tsv" > "$work/s$s.naive.sql"
+        psql -qX -c "\\copy (SELECT $cols, pos <> floor(pos) FROM bench_rows WHERE session = $s ORDER BY pos, ctid) TO '$work/s$s.floor.tsv'"
+        for f in floor_log floor_all; do
+            awk -v n="$batch" -v cols="$cols" -v upserts="$([ $f = floor_all ] && floor_upserts)" '
+                function open_batch() {
+                    print "BEGIN;"
+                    print "SET LOCAL client_min_messages = warning;"
+                    print "CREATE TEMP TABLE IF NOT EXISTS fstage (event_time timestamptz, ad_id bigint, campaign_id bigint, user_id text, user_agent text, ip inet, cost_micros bigint, country text, device text, publisher_id bigint, placement_id bigint, copy boolean) ON COMMIT DELETE ROWS;"
+                    print "COPY fstage FROM STDIN;"
+                }
+                function close_batch() {
+                    print "\\."
+                    print "INSERT INTO floor_log SELECT " cols " FROM fstage WHERE NOT copy;"
+                    if (upserts != "") printf "%s", upserts
+                    print "COMMIT;"
+                }
+                NR % n == 1 { if (NR > 1) close_batch(); open_batch() } { print } END { close_batch() }' \
+                "$work/s$s.floor.tsv" > "$work/s$s.$f.sql"
+        done
     done
 }
 
@@ -133,15 +197,23 @@ generate 0.42 1 32
 # (BASELINES=0 skips the comparison with plain COPY and the naive design,
 # and round 2, to measure only the classification part below)
 baselines=${BASELINES:-1}
-plain_runs=() clickagg_runs=() plain_loader_runs=() clickagg_loader_runs=()
+plain_runs=() clickagg_runs=() plain_loader_runs=() clickagg_loader_runs=() floor_log_runs=() floor_all_runs=()
 for rep in $(seq 1 "$([ "$baselines" = 0 ] && echo 0 || echo "$reps")"); do
     psql -qX -c "TRUNCATE bench_plain" -c "SET clickagg.allow_drop_with_clicks = on" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
     out=$(load plain); read -r ms ms_loaders <<< "$out"
     plain_runs+=("$ms") plain_loader_runs+=("$ms_loaders")
     out=$(load clickagg); read -r ms ms_loaders <<< "$out"
     clickagg_runs+=("$ms") clickagg_loader_runs+=("$ms_loaders")
-    echo "repetition $rep: plain ${plain_runs[-1]} ms, clickagg ${clickagg_runs[-1]} ms (its loaders ${clickagg_loader_runs[-1]} ms)" >&2
+    psql -qX -c "TRUNCATE $floor_tables"
+    out=$(load floor_log); read -r ms ms_loaders <<< "$out"
+    floor_log_runs+=("$ms")
+    psql -qX -c "TRUNCATE $floor_tables"
+    out=$(load floor_all); read -r ms ms_loaders <<< "$out"
+    floor_all_runs+=("$ms")
+    echo "repetition $rep: plain ${plain_runs[-1]} ms, clickagg ${clickagg_runs[-1]} ms (its loaders ${clickagg_loader_runs[-1]} ms), floor: log ${floor_log_runs[-1]} ms, log and rollups ${floor_all_runs[-1]} ms" >&2
 done
+ms_floor_log=$(median "${floor_log_runs[@]:-0}")
+ms_floor_all=$(median "${floor_all_runs[@]:-0}")
 ms_plain=$(median "${plain_runs[@]:-0}")
 ms_clickagg=$(median "${clickagg_runs[@]:-0}")
 ms_clickagg_loaders=$(median "${clickagg_loader_runs[@]:-0}")
@@ -166,7 +238,7 @@ WITH t AS (
       LEFT JOIN pg_inherits pi ON pi.inhrelid = c.oid
       LEFT JOIN pg_stat_user_tables st ON st.relid = c.oid
      WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-       AND c.relname NOT LIKE 'bench%' AND c.relname NOT IN ('naive_clicks', 'naive_rollup')
+       AND c.relname NOT LIKE 'bench%' AND c.relname NOT LIKE 'floor%' AND c.relname NOT IN ('naive_clicks', 'naive_rollup')
 ), acc AS (SELECT accepted FROM clickagg.ingest_stats)
 SELECT relation, round(sum(bytes)::numeric / acc.accepted, 1) AS "bytes per accepted click",
        sum(live) AS live_rows, sum(dead) AS dead_rows
@@ -174,21 +246,37 @@ SELECT relation, round(sum(bytes)::numeric / acc.accepted, 1) AS "bytes per acce
 HAVING sum(bytes) >= 65536 OR sum(dead) > 0
  UNION ALL
 SELECT 'whole database (pg_database_size, less the bench tables)',
-       round((pg_database_size(current_database()) - (SELECT sum(bytes) FROM (SELECT pg_total_relation_size(c.oid) AS bytes FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'bench%' OR c.relname IN ('naive_clicks', 'naive_rollup'))) b))::numeric / acc.accepted, 1),
+       round((pg_database_size(current_database()) - (SELECT sum(bytes) FROM (SELECT pg_total_relation_size(c.oid) AS bytes FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'bench%' OR c.relname LIKE 'floor%' OR c.relname IN ('naive_clicks', 'naive_rollup'))) b))::numeric / acc.accepted, 1),
        NULL, NULL FROM acc
  ORDER BY 2 DESC;
 SQL
-# The fold alone (FOLD_ALONE=0 skips it): one more load with the folder
-# held off (a session holds the fold's advisory lock), then the folder
-# times folding the whole backlog: wall time and the folder's CPU.
+# Each part alone (FOLD_ALONE=0 skips it): one more load, its three parts
+# one after the other.  A session holds the fold's advisory lock and every
+# stream's stream_progress row (the workers' passes wait for it): the COPY
+# statements run alone; then the rows are let go and the workers move the
+# whole backlog alone; then the lock, and the folder folds it alone.  Wall
+# time and the CPU of the workers and of the folder (/proc).
+proc_cpu_ms() {  # the CPU milliseconds of the background processes of that type
+    local pids p sum=0
+    pids=$(psql -qXAt -c "SELECT pid FROM pg_stat_activity WHERE backend_type = '$1'")
+    for p in $pids; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+    echo $((sum * 1000 / $(getconf CLK_TCK)))
+}
 if [ "${FOLD_ALONE:-1}" != 0 ]; then
     psql -qX -c "SET clickagg.allow_drop_with_clicks = on" -c "DROP EXTENSION clickagg" -c "CREATE EXTENSION clickagg CASCADE"
     coproc HOLD { psql -qAtX; }
     echo "SELECT pg_advisory_lock(1668048227, 1718578276);" >&"${HOLD[1]}"; read -r _ <&"${HOLD[0]}"
+    echo "BEGIN; SELECT count(*) FROM (SELECT FROM clickagg.stream_progress FOR UPDATE) s;" >&"${HOLD[1]}"; read -r _ <&"${HOLD[0]}"
+    psql -qX -c "CHECKPOINT" >/dev/null
+    h0=$(now_ms)
     psql -qX -f "$work/s0.clickagg.sql" >/dev/null 2>&1 &
     psql -qX -f "$work/s1.clickagg.sql" >/dev/null 2>&1 &
     wait %2 %3 2>/dev/null || true
+    h1=$(now_ms); w0=$(proc_cpu_ms 'clickagg worker')
+    echo "COMMIT; SELECT 1;" >&"${HOLD[1]}"; read -r _ <&"${HOLD[0]}"
     psql -qXAt -c "SELECT clickagg.wait_for_stream('30 min')" >/dev/null
+    h2=$(now_ms); w1=$(proc_cpu_ms 'clickagg worker')
+    echo "each part alone: the COPY statements $((h1 - h0)) ms ($(awk -v p="$ms_plain" -v c="$((h1 - h0))" 'BEGIN { printf "%.2f", p / c }') of plain COPY's time); then the workers moving the $rows arrivals $((h2 - h1)) ms, their CPU $((w1 - w0)) ms: $(( (w1 - w0) * 1000000 / rows )) ns an arrival; the two parts together $(awk -v p="$ms_plain" -v c="$((h2 - h0))" 'BEGIN { printf "%.2f", p / c }') of plain COPY"
     fold_rows=$(psql -qXAt -c "SELECT count(*) FROM clickagg.rollup_deltas")
     psql -qX -c "CHECKPOINT" >/dev/null
     folder=$(psql -qXAt -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'clickagg folder'")
@@ -206,14 +294,14 @@ if [ "$baselines" = 0 ]; then
 else
     out=$(load naive); read -r ms_naive ms_loaders <<< "$out"
 fi
-grep -v '^$' "$work"/err*.plain "$work"/err*.clickagg >&2 || true
+grep -v '^$' "$work"/err*.plain "$work"/err*.clickagg "$work"/err*.floor_* >&2 || true
 deadlocks=$(cat "$work"/err*.naive | grep -c "deadlock detected" || true)
 accepted_round1=$(psql -qXAt -c "SELECT accepted FROM clickagg.ingest_stats")
 naive_kept=$(psql -qXAt -c "SELECT count(*) FROM naive_clicks")
 plain_bytes=$(psql -qXAt -c "SELECT round(pg_total_relation_size('bench_plain')::numeric / $rows, 1)")
 naive_bytes=$(psql -qXAt -c "SELECT round(pg_total_relation_size('naive_clicks')::numeric / greatest(1, $naive_kept), 1)")
 # The baselines' tables would compete for shared_buffers with round 2.
-psql -qX -c "DROP TABLE bench_plain, naive_clicks, naive_rollup"
+psql -qX -c "DROP TABLE bench_plain, naive_clicks, naive_rollup, $floor_tables"
 
 # Invalid traffic: the same load with the stream classifying (on) and not
 # classifying (off), alternating, each on a fresh extension; medians.  (Until
@@ -250,7 +338,7 @@ fi
 
 psql -qX -v ON_ERROR_STOP=1 \
     -v rows="$rows" -v ms_plain="$ms_plain" -v ms_clickagg="$ms_clickagg" -v ms_naive="$ms_naive" \
-    -v ms_clickagg_loaders="$ms_clickagg_loaders" \
+    -v ms_clickagg_loaders="$ms_clickagg_loaders" -v ms_floor_log="$ms_floor_log" -v ms_floor_all="$ms_floor_all" \
     -v ms_clickagg2="$ms_clickagg2" -v deadlocks="$deadlocks" -v accepted1="$accepted_round1" \
     -v naive_kept="$naive_kept" -v plain_bytes="$plain_bytes" -v naive_bytes="$naive_bytes" \
     -v reps="$reps" -v ms_on="$ms_on" -v ms_off="$ms_off" \
@@ -275,6 +363,9 @@ UNION ALL SELECT 'ratio clickagg / (a)  [target >= 0.4, aiming at 0.5]', round(:
 UNION ALL SELECT 'clickagg loaders alone (until the last COPY returned): rows/s', round(:rows / (nullif(:ms_clickagg_loaders, 0) / 1000.0))::text
 UNION ALL SELECT 'ratio of the COPY statements, clickagg / (a)  [target >= 0.7]', round(:ms_plain::numeric / nullif(:ms_clickagg_loaders, 0), 2)::text
 UNION ALL SELECT 'ratio clickagg / (b)', round(:ms_naive::numeric / nullif(:ms_clickagg, 0), 2)::text
+UNION ALL SELECT '(c1) floor, the COPY and the log with a user index: ratio to (a)', round(:ms_plain::numeric / nullif(:ms_floor_log, 0), 2)::text
+UNION ALL SELECT '(c2) floor, (c1) and the seven rollups upserted: ratio to (a)', round(:ms_plain::numeric / nullif(:ms_floor_all, 0), 2)::text
+UNION ALL SELECT 'ratio clickagg / (c2)', round(:ms_floor_all::numeric / nullif(:ms_clickagg, 0), 2)::text
 UNION ALL SELECT 'clickagg round 2, a new stream on top of that log: rows/s', round(:rows / (nullif(:ms_clickagg2, 0) / 1000.0))::text
 UNION ALL SELECT 'ratio round 2 / round 1', round(:ms_clickagg::numeric / nullif(:ms_clickagg2, 0), 2)::text
 UNION ALL SELECT 'raw log bytes per accepted click, heap + index  [target <= 120]', round(log.bytes::numeric / s.accepted, 1)::text FROM log, s
