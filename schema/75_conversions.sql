@@ -137,10 +137,20 @@ BEGIN
                   DETAIL = format('event_time is %s.', NEW.event_time),
                   HINT = 'Its clicks are no longer kept, so it could not be attributed.';
     END IF;
+    -- On Citus (docs/citus.md): to the node of the user, where this same
+    -- function, the intake's shard trigger, queues it; the shard keeps nothing.
+    IF TG_TABLE_NAME = 'conversions' AND to_regclass('clickagg.conversion_intake') IS NOT NULL THEN
+        INSERT INTO clickagg.conversion_intake (conversion_id, event_time, user_id, campaign_id, value_micros)
+        VALUES (NEW.conversion_id, NEW.event_time, NEW.user_id, NEW.campaign_id, NEW.value_micros);
+        RETURN NEW;
+    END IF;
     s := clickagg.user_stream(NEW.user_id);
     INSERT INTO clickagg.conversion_arrivals (stream, conversion_id, event_time, user_id, campaign_id, value_micros)
     VALUES (s, NEW.conversion_id, NEW.event_time, NEW.user_id, NEW.campaign_id, v);
     PERFORM clickagg.wake_stream_at_commit(s);
+    IF TG_WHEN = 'BEFORE' THEN
+        RETURN NULL;
+    END IF;
     RETURN NEW;
 END
 $$;

@@ -94,6 +94,11 @@ SELECT what, pg_temp.sqlstate_of(format('INSERT INTO clickagg.clicks (event_time
                ('invalid_reason given', $$now(), 1, 1, 'u', NULL, 1, 'bot'$$),
                ('valid', $$now() - interval '1 s', 1, 1, 'u', NULL, 1, NULL$$)) AS c(what, v);
 
+-- clickagg.distribute() without Citus says what to do first; wait_for_nodes()
+-- is true on a server that is not a Citus coordinator.
+SELECT clickagg.distribute();
+SELECT clickagg.wait_for_nodes('1 s');
+
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;

@@ -382,6 +382,12 @@ extern int16 clickagg_country_code(Datum country);
 extern int16 clickagg_device_code(Datum device);
 extern const char *clickagg_device_name(int code);
 
+/* cluster.c: on Citus, the intake that routes clicks to their user's node */
+#define CLUSTER_INTAKE			"click_intake"
+extern bool clickagg_cluster_distributed(void);
+extern void clickagg_cluster_route_row(Datum *values, bool *nulls, int natts);
+extern bool clickagg_cluster_wait_for_nodes(int64 timeout_ms);
+
 /* ingest.c */
 extern void clickagg_ingest_init(void);
 extern void clickagg_ingest_touch_stream(int stream);

@@ -22,6 +22,12 @@
  * other forms of COPY (a file, a program, a WHERE clause) take the trigger
  * path.  The same hook refuses TRUNCATE clickagg.clicks with a clear message.
  *
+ * On Citus (cluster.c, docs/citus.md) a row is not appended here but sent
+ * to its user's node: COPY becomes a COPY into clickagg.click_intake, which
+ * Citus routes; an INSERT's row, checked and given its ID, is inserted into
+ * the intake.  On the node, the intake shard's row trigger
+ * (clickagg_intake_row) appends it as an arrival of that node's streams.
+ *
  * Buffers belong to the (sub)transaction that filled them: a stack of
  * IngestBatch records, one per subtransaction level with buffered rows, so a
  * rolled-back savepoint discards exactly its own rows and a nested statement
@@ -145,6 +151,7 @@ static TupleTableSlot *flush_slots[FLUSH_ROWS];
 
 PG_FUNCTION_INFO_V1(clickagg_ingest_row);
 PG_FUNCTION_INFO_V1(clickagg_ingest_flush);
+PG_FUNCTION_INFO_V1(clickagg_intake_row);
 
 static void ingest_xact_callback(XactEvent event, void *arg);
 static void ingest_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
@@ -653,9 +660,12 @@ check_supplied_click_id(const pg_uuid_t *supplied, const pg_uuid_t *computed)
 /*
  * Validate one row of the view's shape, give it its click ID and buffer it
  * as an arrival.  Returns the click ID when it was computed here, else NULL.
+ * With route_natts > 0 (on Citus, the row's natts) the row, click ID
+ * filled in, goes to its user's node instead (cluster.c), whose intake
+ * trigger buffers it there.
  */
 static pg_uuid_t *
-ingest_view_values(Datum *vvalues, bool *vnulls)
+ingest_view_values(Datum *vvalues, bool *vnulls, int route_natts)
 {
 	AttrNumber *col = catalog.view_attnums;
 	Datum		values[ARRIVAL_NATTS];
@@ -726,6 +736,19 @@ ingest_view_values(Datum *vvalues, bool *vnulls)
 		computed = click_id;
 	else
 		check_supplied_click_id(DatumGetUUIDP(vvalues[col[VIEW_CLICK_ID]]), click_id);
+
+	if (route_natts > 0)
+	{
+		Datum		rvalues[VIEW_MAX_COLS];
+		bool		rnulls[VIEW_MAX_COLS];
+
+		memcpy(rvalues, vvalues, sizeof(Datum) * route_natts);
+		memcpy(rnulls, vnulls, sizeof(bool) * route_natts);
+		rvalues[col[VIEW_CLICK_ID]] = click_id ? UUIDPGetDatum(click_id) : (Datum) 0;
+		rnulls[col[VIEW_CLICK_ID]] = (click_id == NULL);
+		clickagg_cluster_route_row(rvalues, rnulls, route_natts);
+		return computed;
+	}
 
 	values[ARRIVAL_TXID] = FullTransactionIdGetDatum(GetTopFullTransactionId());
 	/* the clock now, not the statement start: a COPY may stream for hours */
@@ -835,7 +858,8 @@ clickagg_ingest_row(PG_FUNCTION_ARGS)
 
 	row = trigdata->tg_trigtuple;
 	heap_deform_tuple(row, vdesc, vvalues, vnulls);
-	computed = ingest_view_values(vvalues, vnulls);
+	computed = ingest_view_values(vvalues, vnulls,
+								  clickagg_cluster_distributed() ? vdesc->natts : 0);
 
 	if (computed != NULL)
 	{
@@ -847,6 +871,33 @@ clickagg_ingest_row(PG_FUNCTION_ARGS)
 										&replace_value, &replace_null);
 	}
 	return PointerGetDatum(row);
+}
+
+/*
+ * BEFORE INSERT FOR EACH ROW on the shards of clickagg.click_intake (on
+ * Citus, cluster.c): the row, routed here by its user, becomes an arrival
+ * of this node's streams, as a row of clickagg.clicks does; the shard keeps
+ * nothing.  The intake has the view's columns, found by name.
+ */
+Datum
+clickagg_intake_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	shard;
+	Datum		values[VIEW_MAX_COLS];
+	bool		nulls[VIEW_MAX_COLS];
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		elog(ERROR, "clickagg_intake_row must be a BEFORE INSERT row trigger");
+
+	shard = trigdata->tg_relation;
+	prepare_catalog(shard);
+	heap_deform_tuple(trigdata->tg_trigtuple, RelationGetDescr(shard), values, nulls);
+	(void) ingest_view_values(values, nulls, 0);
+	return PointerGetDatum(NULL);
 }
 
 /*
@@ -910,7 +961,7 @@ copy_clicks_from_client(ParseState *pstate, CopyStmt *stmt, Relation view)
 		old = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
 		more = NextCopyFrom(cstate, econtext, values, nulls);
 		if (more)
-			(void) ingest_view_values(values, nulls);
+			(void) ingest_view_values(values, nulls, 0);
 		MemoryContextSwitchTo(old);
 		if (!more)
 			break;
@@ -952,7 +1003,20 @@ ingest_process_utility(PlannedStmt *pstmt, const char *queryString,
 	{
 		CopyStmt   *stmt = (CopyStmt *) parsetree;
 
-		if (stmt->is_from && stmt->relation != NULL && stmt->filename == NULL &&
+		/*
+		 * On Citus every COPY into clickagg.clicks is a COPY into the
+		 * intake, which Citus sends row by row to each user's node.
+		 */
+		if (stmt->is_from && stmt->relation != NULL &&
+			is_clicks_view(RangeVarGetRelid(stmt->relation, NoLock, true)) &&
+			clickagg_cluster_distributed())
+		{
+			pstmt = copyObject(pstmt);
+			stmt = (CopyStmt *) pstmt->utilityStmt;
+			stmt->relation = makeRangeVar(CLICKAGG_SCHEMA, CLUSTER_INTAKE, stmt->relation->location);
+			readOnlyTree = false;
+		}
+		else if (stmt->is_from && stmt->relation != NULL && stmt->filename == NULL &&
 			!stmt->is_program && stmt->whereClause == NULL &&
 			is_clicks_view(RangeVarGetRelid(stmt->relation, NoLock, true)))
 		{

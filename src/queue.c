@@ -82,6 +82,9 @@ static SPIPlanPtr load_progress_plan = NULL;
 static SPIPlanPtr save_progress_plan = NULL;
 
 PG_FUNCTION_INFO_V1(clickagg_wait_for_stream);
+PG_FUNCTION_INFO_V1(clickagg_wait_for_local_stream);
+
+static bool wait_for_local_streams(int64 timeout_ms);
 
 /*
  * Widen a 32-bit XID seen in a current snapshot to a full XID.  Such XIDs are
@@ -527,8 +530,31 @@ interval_to_ms(Interval *span)
 Datum
 clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 {
-	Interval   *timeout = PG_GETARG_INTERVAL_P(0);
-	int64		timeout_ms = interval_to_ms(timeout);
+	int64		timeout_ms = interval_to_ms(PG_GETARG_INTERVAL_P(0));
+	TimestampTz start = GetCurrentTimestamp();
+	bool		reached = wait_for_local_streams(timeout_ms);
+
+	/* on Citus: then every node's streams, in the time that is left */
+	if (reached && clickagg_cluster_distributed())
+		reached = clickagg_cluster_wait_for_nodes(timeout_ms -
+												  TimestampDifferenceMilliseconds(start, GetCurrentTimestamp()));
+	PG_RETURN_BOOL(reached);
+}
+
+/* clickagg.wait_for_local_stream(): this node's streams alone. */
+Datum
+clickagg_wait_for_local_stream(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(wait_for_local_streams(interval_to_ms(PG_GETARG_INTERVAL_P(0))));
+}
+
+/*
+ * Whether this server's streams moved every click committed before the
+ * call, within timeout_ms.
+ */
+static bool
+wait_for_local_streams(int64 timeout_ms)
+{
 	TimestampTz deadline;
 	int			w;
 	bool		reached = false;
@@ -604,7 +630,7 @@ clickagg_wait_for_stream(PG_FUNCTION_ARGS)
 										   Min(remaining, 1000), PG_WAIT_EXTENSION);
 	}
 	ConditionVariableCancelSleep();
-	PG_RETURN_BOOL(reached);
+	return reached;
 }
 
 /*

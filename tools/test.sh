@@ -10,8 +10,8 @@
 #      with clickagg preloaded
 #   5. the catalog check: a fresh install and the upgrade chain from 0.1.0
 #      give the same catalog (tools/catalog-check.sh), in another one
-#   6. TAP suites (crashes, restarts, no preload) as an unprivileged user,
-#      since initdb refuses to run as root
+#   6. TAP suites (crashes, restarts, no preload; Citus when it is
+#      installed) as an unprivileged user, since initdb refuses to run as root
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +60,11 @@ step "catalog: fresh install = upgrade chain"
 "$root/tools/pg-virtualenv.sh" -o shared_preload_libraries=clickagg tools/catalog-check.sh
 
 step "TAP (as an unprivileged user)"
+if [ -f "$(pg_config --pkglibdir)/citus.so" ]; then
+    echo "Citus is installed: the Citus suite (t/007_citus.pl) runs"
+else
+    echo "Citus is not installed: the Citus suite (t/007_citus.pl) is skipped (../shared/vendor/build-citus.sh builds it)"
+fi
 tap_user=${CLICKAGG_TAP_USER:-postgres}
 if [ "$(id -u)" -eq 0 ]; then
     work=$(mktemp -d /tmp/clickagg-tap.XXXXXX)

@@ -1,0 +1,161 @@
+-- schema/96_cluster.sql: clickagg on Citus (docs/citus.md, src/cluster.c).
+-- clickagg.distribute() on the coordinator creates clickagg.click_intake,
+-- with the columns of clickagg.clicks, distributed by user_id; a row written
+-- to it reaches the shard of its user, whose trigger appends it to that
+-- node's arrival streams.  Every node keeps its own streams, log, counters
+-- and rollups; wait_for_stream() on the coordinator waits for every node.
+-- Citus is looked up at run time (EXECUTE), so this file installs without it.
+
+CREATE OR REPLACE FUNCTION clickagg.wait_for_local_stream(timeout interval DEFAULT '30 s')
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'clickagg_wait_for_local_stream'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION clickagg.wait_for_local_stream(interval) IS
+'True once every click committed before the call is moved by this server''s own streams (on Citus: this node''s); false on timeout';
+
+CREATE OR REPLACE FUNCTION clickagg.intake_row()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'clickagg_intake_row'
+LANGUAGE C;
+COMMENT ON FUNCTION clickagg.intake_row() IS
+'BEFORE INSERT row trigger of clickagg.click_intake''s shards: the row becomes an arrival of this node''s streams; the shard keeps nothing';
+
+-- Asked by wait_for_stream() once this node has caught up: on the
+-- coordinator of a distributed clickagg, whether every worker node's
+-- streams have too (each node is asked for its own streams alone).
+CREATE OR REPLACE FUNCTION clickagg.wait_for_nodes(timeout interval)
+RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    coordinator boolean;
+    node record;
+    reached boolean := true;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RETURN true;
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO coordinator;
+    IF NOT coordinator THEN
+        RETURN true;
+    END IF;
+    FOR node IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
+        USING format('SELECT clickagg.wait_for_local_stream(%L)', greatest(timeout, interval '0'))
+    LOOP
+        IF NOT node.success THEN
+            RAISE EXCEPTION 'node %:% could not say whether its clickagg streams caught up', node.nodename, node.nodeport
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = node.result,
+                      HINT = 'Every node needs clickagg in shared_preload_libraries and clickagg.database naming this database.';
+        END IF;
+        reached := reached AND node.result = 't';
+    END LOOP;
+    RETURN reached;
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.wait_for_nodes(interval) IS
+'On the coordinator of a distributed clickagg: true once every worker node''s streams moved what was committed before the call; elsewhere true';
+
+CREATE OR REPLACE FUNCTION clickagg.distribute()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    coordinator boolean;
+    workers bigint;
+    node record;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'clickagg.distribute() needs Citus in this database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Install Citus on every node, preload citus first (shared_preload_libraries = ''citus,pg_cron,clickagg''), CREATE EXTENSION citus, add the worker nodes, then call clickagg.distribute() on the coordinator.';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO coordinator;
+    IF NOT coordinator THEN
+        RAISE EXCEPTION 'clickagg.distribute() runs on the coordinator'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Connect to the coordinator and call it there.';
+    END IF;
+    IF to_regclass('clickagg.click_intake') IS NOT NULL THEN
+        RAISE NOTICE 'clickagg is distributed already';
+        RETURN;
+    END IF;
+    EXECUTE 'SELECT count(*) FROM pg_catalog.pg_dist_node WHERE noderole = ''primary'' AND isactive AND shouldhaveshards AND groupid <> 0'
+        INTO workers;
+    IF workers = 0 THEN
+        RAISE EXCEPTION 'clickagg.distribute() found no worker node'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add the worker nodes first: SELECT citus_add_node(host, port);';
+    END IF;
+    -- Clicks logged here would stay on the coordinator, beside the nodes'.
+    IF EXISTS (SELECT FROM clickagg.click_log) OR EXISTS (SELECT FROM clickagg.arrivals) THEN
+        RAISE EXCEPTION 'clickagg.distribute() needs a clickagg without clicks on the coordinator'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Distributing moves no logged click; existing clicks would stay on the coordinator, beside the nodes''.',
+                  HINT = 'Distribute before loading, or reload the clicks through clickagg.clicks once distributed (docs/citus.md).';
+    END IF;
+    -- Every node must run this version (the intake trigger and its columns).
+    FOR node IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
+        USING 'SELECT extversion FROM pg_catalog.pg_extension WHERE extname = ''clickagg'''
+    LOOP
+        IF NOT node.success OR node.result IS DISTINCT FROM
+               (SELECT extversion FROM pg_extension WHERE extname = 'clickagg') THEN
+            RAISE EXCEPTION 'node %:% does not run this version of clickagg', node.nodename, node.nodeport
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = format('It answered: %s', node.result),
+                      HINT = 'CREATE EXTENSION clickagg on the coordinator after adding the nodes (Citus creates it on them), or ALTER EXTENSION clickagg UPDATE there.';
+        END IF;
+    END LOOP;
+
+    CREATE TABLE clickagg.click_intake (
+        click_id uuid,
+        event_time timestamptz,
+        ad_id bigint,
+        campaign_id bigint,
+        user_id text NOT NULL,
+        user_agent text,
+        ip inet,
+        cost_micros bigint,
+        invalid_reason text,
+        country text,
+        device text,
+        publisher_id bigint,
+        placement_id bigint
+    );
+    COMMENT ON TABLE clickagg.click_intake IS
+    'On Citus: the route of clickagg.clicks to the node of each user (distributed by user_id); its shards keep no row';
+    CREATE TRIGGER intake BEFORE INSERT ON clickagg.click_intake
+        FOR EACH ROW EXECUTE FUNCTION clickagg.intake_row();
+    CREATE TRIGGER intake_flush AFTER INSERT ON clickagg.click_intake
+        FOR EACH STATEMENT EXECUTE FUNCTION clickagg.ingest_flush();
+    GRANT INSERT ON clickagg.click_intake TO clickagg_writer;
+    -- Conversions the same way, with their user's clicks (ingest_conversion()
+    -- routes a row of clickagg.conversions here, and queues one on a shard).
+    CREATE TABLE clickagg.conversion_intake (
+        conversion_id text,
+        event_time timestamptz,
+        user_id text NOT NULL,
+        campaign_id bigint,
+        value_micros bigint
+    );
+    COMMENT ON TABLE clickagg.conversion_intake IS
+    'On Citus: the route of clickagg.conversions to the node of each user (distributed by user_id, with click_intake); its shards keep no row';
+    CREATE TRIGGER intake BEFORE INSERT ON clickagg.conversion_intake
+        FOR EACH ROW EXECUTE FUNCTION clickagg.ingest_conversion();
+    -- (Citus refuses tables with triggers unless told they are safe: these
+    -- touch only the node's own streams)
+    PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.click_intake'', ''user_id'')';
+    EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.conversion_intake'', ''user_id'', colocate_with => ''clickagg.click_intake'')';
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.distribute() IS
+'On the Citus coordinator: route clickagg.clicks and clickagg.conversions to the node of each user, whose streams move them; wait_for_stream() then waits for every node';
+REVOKE ALL ON FUNCTION clickagg.intake_row() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION clickagg.distribute() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION clickagg.wait_for_local_stream(interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval), clickagg.wait_for_local_stream(interval)
+    TO clickagg_writer, clickagg_reader;

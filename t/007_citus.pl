@@ -1,0 +1,286 @@
+# clickagg on Citus: a coordinator and two worker nodes against one server,
+# the same stream loaded into both (two sessions at once, every fourth row a
+# copy of another click arriving in either session, late clicks, crawlers,
+# double clicks, clicks too far in the future, INSERT and COPY).  Compared
+# exactly: every node's log and the one server's, row for row; no user on
+# two nodes; the counters and the rollup totals summed over the nodes; no
+# prepared transaction left.  wait_for_stream() on the coordinator must
+# wait for the nodes: the comparison reads them right after it.
+#
+# Skipped when Citus is not installed (../shared/vendor/build-citus.sh
+# builds it; .ci/run runs that first).
+use strict;
+use warnings;
+
+use IPC::Run;
+use POSIX qw(strftime);
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $pkglibdir = `pg_config --pkglibdir`;
+chomp $pkglibdir;
+plan skip_all => "Citus is not installed ($pkglibdir/citus.so): the Citus suite is skipped"
+  unless -f "$pkglibdir/citus.so";
+
+# Citus's nodes reach each other over TCP on loopback.
+$PostgreSQL::Test::Cluster::use_tcp = 1;
+$PostgreSQL::Test::Cluster::test_pghost = '127.0.0.1';
+$ENV{PGHOST} = '127.0.0.1';
+
+my $common = q{
+clickagg.database = 'postgres'
+clickagg.naptime = 200ms
+clickagg.fold_interval = 300ms
+max_connections = 60
+max_prepared_transactions = 60
+max_worker_processes = 24
+};
+my $citus = q{
+shared_preload_libraries = 'citus,clickagg'
+citus.shard_count = 4
+citus.node_conninfo = 'sslmode=prefer'
+};
+
+my @cluster;
+for my $name ('coordinator', 'worker1', 'worker2')
+{
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init;
+	$node->append_conf('postgresql.conf', $common . $citus);
+	$node->start;
+	$node->safe_psql('postgres', 'CREATE EXTENSION citus');
+	push @cluster, $node;
+}
+my ($coordinator, @workers) = @cluster;
+my $single = PostgreSQL::Test::Cluster->new('single');
+$single->init;
+$single->append_conf('postgresql.conf', $common . "shared_preload_libraries = 'clickagg'\n");
+$single->start;
+
+$coordinator->safe_psql('postgres',
+	"SELECT citus_set_coordinator_host('127.0.0.1', " . $coordinator->port . ")");
+
+my ($ret, $stdout, $stderr) = $coordinator->psql('postgres',
+	'CREATE EXTENSION clickagg CASCADE; SELECT clickagg.distribute()');
+like($stderr, qr/clickagg.distribute\(\) found no worker node/, 'distribute() refuses a cluster without worker nodes');
+for my $w (@workers)
+{
+	$coordinator->safe_psql('postgres', "SELECT citus_add_node('127.0.0.1', " . $w->port . ")");
+}
+$coordinator->safe_psql('postgres', 'DROP EXTENSION clickagg; CREATE EXTENSION clickagg CASCADE');
+$coordinator->safe_psql('postgres', 'SELECT clickagg.distribute()');
+$single->safe_psql('postgres', 'CREATE EXTENSION clickagg CASCADE');
+for my $w (@workers)
+{
+	is($w->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'clickagg'"),
+		$coordinator->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'clickagg'"),
+		$w->name . ' runs clickagg, created by Citus');
+	ok( $w->poll_query_until('postgres',
+			"SELECT count(*) >= 1 FROM pg_stat_activity WHERE backend_type = 'clickagg worker'"),
+		$w->name . "'s own clickagg workers run");
+}
+
+# The stream: 3,000 distinct clicks of 400 users, then 1,000 copies of
+# random ones placed up to 600 rows later; rows alternate between the two
+# sessions, so a click and its copies reach both at about the same moment.
+srand(20261204);
+my $now = time;
+my @agents = (
+	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+	'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+	'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0',
+	'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+	'python-requests/2.31.0');
+my @rows;
+for my $i (1 .. 3000)
+{
+	my $user = 'u' . int(1 + 400 * rand() * rand());
+	my $ad = 1 + int(rand(40));
+	my $t = $now - 1800 + int($i * 1800 / 3000);
+	$t -= 86400 + int(rand(86400)) if rand() < 0.03;    # late
+	$t += 3600 if $i % 500 == 0;                        # too far in the future
+	my $agent = rand() < 0.01 ? '\N' : $agents[ rand() < 0.9 ? int(rand(3)) : 3 + int(rand(2)) ];
+	my $ip = '10.' . (hex(substr(unpack('H*', $user), -2)) % 200) . '.' . int(rand(4)) . '.7';
+	my @dims = (
+		(qw(US DE FR BR))[ int(rand(4)) ],
+		rand() < 0.1 ? 'mobile' : '\N',
+		1 + int(rand(30)), 10 + int(rand(5)));
+	push @rows, join("\t",
+		strftime('%Y-%m-%d %H:%M:%S+00', gmtime($t)),
+		$ad, 100 + $ad % 5, $user, $agent, $ip, 20000 + int(rand(900000)), @dims);
+	# a double click: the same user and ad two seconds later
+	if (rand() < 0.02)
+	{
+		my @f = split /\t/, $rows[-1];
+		$f[0] = strftime('%Y-%m-%d %H:%M:%S+00', gmtime($t + 2));
+		push @rows, join("\t", @f);
+	}
+}
+my $distinct = scalar @rows;
+
+# Conversions: a minute after 200 of the clicks (credited to them, or to a
+# later click of the user), and 20 of users without clicks.
+my $conversions = "BEGIN;\n";
+for my $c (1 .. 220)
+{
+	my ($time, $user, $campaign);
+	if ($c <= 200)
+	{
+		my @f = split /\t/, $rows[ int(rand(@rows)) ];
+		($time, $user, $campaign) = ($f[0], $f[3], $f[2]);
+		next if $time gt strftime('%Y-%m-%d %H:%M:%S+00', gmtime($now - 120));
+	}
+	else
+	{
+		($time, $user, $campaign) = (strftime('%Y-%m-%d %H:%M:%S+00', gmtime($now - 600)), "nobody$c", 101);
+	}
+	$conversions .= "INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros) VALUES ('c$c', timestamptz '$time' + interval '1 minute', '$user', $campaign, " . (1000 * $c) . ");\n";
+}
+$conversions .= "COMMIT;\n";
+for my $c (1 .. 1000)
+{
+	my $at = int(rand(@rows - 1));
+	my $to = $at + 1 + int(rand(600));
+	splice(@rows, $to > @rows ? scalar @rows : $to, 0, $rows[$at]);
+}
+
+my $cols = 'event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros, country, device, publisher_id, placement_id';
+my @session_sql = ('', '');
+my @share = ([], []);
+push @{ $share[ $_ % 2 ] }, $rows[$_] for 0 .. $#rows;
+for my $s (0, 1)
+{
+	my @mine = @{ $share[$s] };
+	my $batch = 0;
+	while (@mine)
+	{
+		my @b = splice(@mine, 0, 250);
+		if ($batch++ % 4 == 3)
+		{
+			# every fourth batch as INSERT statements (the routed INSERT path)
+			$session_sql[$s] .= "BEGIN;\n";
+			for my $r (@b)
+			{
+				my @f = map { $_ eq '\N' ? 'NULL' : "'$_'" } split /\t/, $r;
+				$session_sql[$s] .= "INSERT INTO clickagg.clicks ($cols) VALUES (" . join(', ', @f) . ");\n";
+			}
+			$session_sql[$s] .= "COMMIT;\n";
+		}
+		else
+		{
+			$session_sql[$s] .= "COPY clickagg.clicks ($cols) FROM STDIN;\n" . join("\n", @b) . "\n\\.\n";
+		}
+	}
+}
+
+# Both sessions at once into the cluster (through the coordinator) and into
+# the one server.
+sub load
+{
+	my ($node) = @_;
+	my @h;
+	for my $s (0, 1)
+	{
+		my ($in, $out, $err) = ($session_sql[$s], '', '');    # (IPC::Run drains its input)
+		push @h, [
+			IPC::Run::start(
+				[ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres') ],
+				'<', \$in, '>', \$out, '2>', \$err),
+			\$err ];
+	}
+	for my $h (@h)
+	{
+		ok($h->[0]->finish, $node->name . ': a loading session ends without error')
+		  or diag ${ $h->[1] };
+	}
+}
+# While the load runs, a session on worker1 holds its streams' progress
+# rows (its passes wait): wait_for_stream() on the coordinator must say
+# false until they are let go, then true.
+# (-c: IPC::Run feeds a child's stdin only while the test waits on it)
+my $hold_out = '';
+my $hold = IPC::Run::start(
+	[ 'psql', '-X', '-q', '-d', $workers[0]->connstr('postgres'), '-c',
+	  'SELECT count(*) FROM (SELECT FROM clickagg.stream_progress FOR UPDATE) s; SELECT pg_sleep(10)' ],
+	'>', \$hold_out, '2>', \$hold_out);
+$workers[0]->poll_query_until('postgres',
+	"SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(10)%' AND pid <> pg_backend_pid()");
+load($coordinator);
+is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('1 s')"),
+	'f', 'wait_for_stream() on the coordinator: false while worker1 is held');
+$hold->finish;
+is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"),
+	't', 'wait_for_stream() on the coordinator: every node caught up');
+load($single);
+$coordinator->safe_psql('postgres', $conversions);
+$single->safe_psql('postgres', $conversions);
+is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'the conversions moved on every node');
+is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'and on the one server');
+
+# Every logged click, as one line each, sorted.
+my $log_query = q{SELECT concat_ws('|', click_id, user_id, event_time, ad_id, campaign_id, cost_micros,
+	coalesce(invalid_reason, '-'), coalesce(country, '-'), coalesce(device, '-'), publisher_id, placement_id)
+	FROM clickagg.clicks ORDER BY 1};
+my @one = split /\n/, $single->safe_psql('postgres', $log_query);
+my @nodes = map { [ split /\n/, $_->safe_psql('postgres', $log_query) ] } @workers;
+my @together = sort(@{ $nodes[0] }, @{ $nodes[1] });
+ok(@{ $nodes[0] } > 0 && @{ $nodes[1] } > 0, 'both worker nodes logged clicks');
+is(scalar @together, scalar @one, 'as many clicks logged over the nodes as on one server');
+is_deeply(\@together, \@one, 'the nodes\' logs together are the one server\'s, row for row (verdicts and dimensions included)');
+ok(scalar(grep { /\|double_click\|/ } @one) > 0 && scalar(grep { /\|bot\|/ } @one) > 0,
+	'the stream has double clicks and crawlers');
+cmp_ok(scalar @one, '<', $distinct, 'and clicks kept out (too far in the future)');
+is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM clickagg.click_log'), '0',
+	'the coordinator logs nothing of its own');
+
+my $conversion_query = q{SELECT concat_ws('|', conversion_id, user_id, campaign_id, value_micros, click_id, ad_id,
+	click_time, attribution, coalesce(click_invalid_reason, '-')) FROM clickagg.conversions ORDER BY 1};
+my @one_conversions = split /\n/, $single->safe_psql('postgres', $conversion_query);
+my @nodes_conversions = sort map { split /\n/, $_->safe_psql('postgres', $conversion_query) } @workers;
+cmp_ok(scalar(grep { /\|attributed\|/ } @one_conversions), '>', 100, 'most conversions are credited to a click');
+is_deeply(\@nodes_conversions, \@one_conversions, 'the nodes\' conversions together are the one server\'s, each credited to the same click');
+
+my %user_node;
+for my $n (0, 1)
+{
+	$user_node{ (split /\|/, $_)[1] }{$n} = 1 for @{ $nodes[$n] };
+}
+is(scalar(grep { keys %{ $user_node{$_} } > 1 } keys %user_node), 0, 'no user on two nodes');
+
+# Additive figures summed over the nodes equal the one server's.
+my $counters = q{SELECT concat_ws('|', accepted, duplicates, rejected) FROM clickagg.ingest_stats};
+my @sum = (0, 0, 0);
+for my $w (@workers)
+{
+	my @v = split /\|/, $w->safe_psql('postgres', $counters);
+	$sum[$_] += $v[$_] for 0 .. 2;
+}
+is(join('|', @sum), $single->safe_psql('postgres', $counters), 'accepted, duplicates and rejected: the nodes\' sum is the one server\'s');
+is($sum[0] + $sum[1] + $sum[2], scalar @rows, 'every row sent is accepted, a duplicate or rejected, once');
+cmp_ok($sum[1], '>=', 900, 'the copies counted as duplicates');
+
+my $rollups = q{SELECT string_agg(concat_ws('|', bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros), E'\n' ORDER BY bucket, campaign_id, ad_id)
+	FROM (SELECT bucket, campaign_id, ad_id, sum(clicks) AS clicks, sum(invalid_clicks) AS invalid_clicks,
+	             sum(duplicate_clicks) AS duplicate_clicks, sum(spend_micros) AS spend_micros,
+	             sum(conversions) AS conversions, sum(conversion_value_micros) AS conversion_value_micros
+	        FROM tap_rows GROUP BY 1, 2, 3) s};
+for my $level ('minute', 'hour', 'day')
+{
+	my $rows = join("\n", map {
+		$_->safe_psql('postgres', "SELECT concat_ws(E'\\t', bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros) FROM clickagg.clicks_per_$level")
+	} @workers);
+	$single->safe_psql('postgres', "DROP TABLE IF EXISTS tap_rows; CREATE TABLE tap_rows (bucket timestamptz, campaign_id bigint, ad_id bigint, clicks bigint, invalid_clicks bigint, duplicate_clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint)");
+	$single->safe_psql('postgres', "COPY tap_rows FROM STDIN;\n$rows\n\\.\n");
+	my $nodes_sum = $single->safe_psql('postgres', $rollups);
+	$single->safe_psql('postgres', "TRUNCATE tap_rows; INSERT INTO tap_rows SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros FROM clickagg.clicks_per_$level");
+	is($nodes_sum, $single->safe_psql('postgres', $rollups), "clicks_per_$level summed over the nodes is the one server's");
+}
+
+for my $node (@cluster)
+{
+	is($node->safe_psql('postgres', 'SELECT count(*) FROM pg_prepared_xacts'), '0',
+		$node->name . ': no prepared transaction left');
+}
+
+done_testing();
