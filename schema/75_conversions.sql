@@ -78,78 +78,93 @@ COMMENT ON TABLE clickagg.rejected_conversions IS
 'Conversions kept out of the conversion log, with the reason: processing_error (the conversion made every pass over it fail: error_code and error_message say how)';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.rejected_conversions', '');
 
--- The write path (an INSTEAD OF trigger on clickagg.conversions): checks
--- a conversion and queues it on its user's stream.
-CREATE OR REPLACE FUNCTION clickagg.ingest_conversion()
-RETURNS trigger
+-- The write path: ingest_conversion(), the INSTEAD OF trigger on
+-- clickagg.conversions, runs as the writer; queue_conversion() checks a
+-- conversion and queues it on its user's stream, as the extension's owner
+-- (the writer may insert into the view only).  On Citus (docs/citus.md) the
+-- trigger sends the row to its user's node instead, as the writer (so that
+-- a transaction's clicks and conversions reach their node as one user),
+-- where the same trigger on the intake's shard queues it.
+CREATE OR REPLACE FUNCTION clickagg.queue_conversion(conversion_id text, event_time timestamptz,
+    user_id text, campaign_id bigint, value_micros bigint)
+RETURNS void
 LANGUAGE plpgsql
-SECURITY DEFINER  -- the writer may insert into the view only
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
     s integer;
-    v bigint := coalesce(NEW.value_micros, 0);
+    v bigint := coalesce(value_micros, 0);
     value_limit bigint := current_setting('clickagg.max_conversion_value_micros')::bigint;
 BEGIN
-    IF NEW.conversion_id IS NULL OR NEW.conversion_id = '' THEN
+    IF conversion_id IS NULL OR conversion_id = '' THEN
         RAISE EXCEPTION 'conversion_id must not be null or empty'
             USING ERRCODE = 'not_null_violation', COLUMN = 'conversion_id', TABLE = 'conversions';
-    ELSIF NEW.user_id IS NULL OR NEW.user_id = '' THEN
-        RAISE EXCEPTION 'user_id of conversion % must not be null or empty', NEW.conversion_id
+    ELSIF user_id IS NULL OR user_id = '' THEN
+        RAISE EXCEPTION 'user_id of conversion % must not be null or empty', conversion_id
             USING ERRCODE = 'not_null_violation', COLUMN = 'user_id', TABLE = 'conversions';
-    ELSIF NEW.event_time IS NULL THEN
-        RAISE EXCEPTION 'event_time of conversion % must not be null', NEW.conversion_id
+    ELSIF event_time IS NULL THEN
+        RAISE EXCEPTION 'event_time of conversion % must not be null', conversion_id
             USING ERRCODE = 'not_null_violation', COLUMN = 'event_time', TABLE = 'conversions';
-    ELSIF NEW.campaign_id IS NULL THEN
-        RAISE EXCEPTION 'campaign_id of conversion % must not be null', NEW.conversion_id
+    ELSIF campaign_id IS NULL THEN
+        RAISE EXCEPTION 'campaign_id of conversion % must not be null', conversion_id
             USING ERRCODE = 'not_null_violation', COLUMN = 'campaign_id', TABLE = 'conversions';
     ELSIF v < 0 THEN
-        RAISE EXCEPTION 'value_micros of conversion % must not be negative', NEW.conversion_id
+        RAISE EXCEPTION 'value_micros of conversion % must not be negative', conversion_id
             USING ERRCODE = 'check_violation', COLUMN = 'value_micros', TABLE = 'conversions',
                   DETAIL = format('Failing value: %s.', v);
     ELSIF v > value_limit THEN
-        RAISE EXCEPTION 'value_micros of conversion % is above the limit of % micros', NEW.conversion_id, value_limit
+        RAISE EXCEPTION 'value_micros of conversion % is above the limit of % micros', conversion_id, value_limit
             USING ERRCODE = 'numeric_value_out_of_range', COLUMN = 'value_micros', TABLE = 'conversions',
                   DETAIL = format('Failing value: %s.', v),
                   HINT = 'The limit is the setting clickagg.max_conversion_value_micros.';
-    ELSIF octet_length(NEW.conversion_id) > 256 OR octet_length(NEW.user_id) > 256 THEN
+    ELSIF octet_length(conversion_id) > 256 OR octet_length(user_id) > 256 THEN
         RAISE EXCEPTION 'conversion_id and user_id of a conversion must be at most 256 bytes'
             USING ERRCODE = 'string_data_right_truncation';
-    ELSIF NEW.user_id ~ '[\x01-\x1f\x7f]' THEN
-        RAISE EXCEPTION 'user_id of conversion % must not contain control characters', NEW.conversion_id
+    ELSIF user_id ~ '[\x01-\x1f\x7f]' THEN
+        RAISE EXCEPTION 'user_id of conversion % must not contain control characters', conversion_id
             USING ERRCODE = 'check_violation', COLUMN = 'user_id', TABLE = 'conversions';
-    ELSIF NEW.conversion_id ~ '[\x01-\x1f\x7f]' THEN
+    ELSIF conversion_id ~ '[\x01-\x1f\x7f]' THEN
         RAISE EXCEPTION 'conversion_id must not contain control characters'
             USING ERRCODE = 'check_violation', COLUMN = 'conversion_id', TABLE = 'conversions';
-    ELSIF ltrim(NEW.user_id, ' ') = '' THEN
-        RAISE EXCEPTION 'user_id of conversion % must not be empty', NEW.conversion_id
+    ELSIF ltrim(user_id, ' ') = '' THEN
+        RAISE EXCEPTION 'user_id of conversion % must not be empty', conversion_id
             USING ERRCODE = 'check_violation', COLUMN = 'user_id', TABLE = 'conversions',
                   DETAIL = 'The value holds only spaces.';
     END IF;
-    IF NEW.event_time > clock_timestamp() + current_setting('clickagg.max_clock_skew')::interval THEN
-        RAISE EXCEPTION 'event_time of conversion % is in the future', NEW.conversion_id
+    IF event_time > clock_timestamp() + current_setting('clickagg.max_clock_skew')::interval THEN
+        RAISE EXCEPTION 'event_time of conversion % is in the future', conversion_id
             USING ERRCODE = 'datetime_field_overflow',
-                  DETAIL = format('event_time is %s.', NEW.event_time),
+                  DETAIL = format('event_time is %s.', event_time),
                   HINT = 'Conversions may be at most clickagg.max_clock_skew ahead of the server clock.';
-    ELSIF NEW.event_time < clock_timestamp() - current_setting('clickagg.retention')::interval THEN
-        RAISE EXCEPTION 'event_time of conversion % is older than clickagg.retention', NEW.conversion_id
+    ELSIF event_time < clock_timestamp() - current_setting('clickagg.retention')::interval THEN
+        RAISE EXCEPTION 'event_time of conversion % is older than clickagg.retention', conversion_id
             USING ERRCODE = 'datetime_field_overflow',
-                  DETAIL = format('event_time is %s.', NEW.event_time),
+                  DETAIL = format('event_time is %s.', event_time),
                   HINT = 'Its clicks are no longer kept, so it could not be attributed.';
     END IF;
-    -- On Citus (docs/citus.md): to the node of the user, where this same
-    -- function, the intake's shard trigger, queues it; the shard keeps nothing.
+    s := clickagg.user_stream(user_id);
+    INSERT INTO clickagg.conversion_arrivals (stream, conversion_id, event_time, user_id, campaign_id, value_micros)
+    VALUES (s, conversion_id, event_time, user_id, campaign_id, v);
+    PERFORM clickagg.wake_stream_at_commit(s);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION clickagg.ingest_conversion()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
     IF TG_TABLE_NAME = 'conversions' AND to_regclass('clickagg.conversion_intake') IS NOT NULL THEN
         INSERT INTO clickagg.conversion_intake (conversion_id, event_time, user_id, campaign_id, value_micros)
         VALUES (NEW.conversion_id, NEW.event_time, NEW.user_id, NEW.campaign_id, NEW.value_micros);
         RETURN NEW;
     END IF;
-    s := clickagg.user_stream(NEW.user_id);
-    INSERT INTO clickagg.conversion_arrivals (stream, conversion_id, event_time, user_id, campaign_id, value_micros)
-    VALUES (s, NEW.conversion_id, NEW.event_time, NEW.user_id, NEW.campaign_id, v);
-    PERFORM clickagg.wake_stream_at_commit(s);
+    PERFORM clickagg.queue_conversion(NEW.conversion_id, NEW.event_time, NEW.user_id, NEW.campaign_id, NEW.value_micros);
     IF TG_WHEN = 'BEFORE' THEN
-        RETURN NULL;
+        RETURN NULL;    -- a shard of the intake keeps nothing
     END IF;
     RETURN NEW;
 END
@@ -365,10 +380,12 @@ COMMENT ON VIEW clickagg.conversions_per_{level} IS 'Conversions per UTC {level}
 
 -- Privileges: writers insert, readers read; the tables behind are the admins'.
 REVOKE ALL ON FUNCTION clickagg.ingest_conversion(),
+    clickagg.queue_conversion(text, timestamptz, text, bigint, bigint),
     clickagg.stream_conversions(integer, text[], bigint[], timestamptz[], tid[]),
     clickagg.set_aside_conversion(integer, tid, text, text)
     FROM PUBLIC;
 GRANT INSERT ON clickagg.conversions TO clickagg_writer;
+GRANT EXECUTE ON FUNCTION clickagg.queue_conversion(text, timestamptz, text, bigint, bigint) TO clickagg_writer;
 GRANT SELECT ON clickagg.conversions, clickagg.conversions_per_hour, clickagg.conversions_per_day,
     clickagg.conversion_counters
     TO clickagg_reader;

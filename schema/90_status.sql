@@ -83,7 +83,7 @@ SELECT c.stream, c.worker, c.pid, c.state,
 COMMENT ON VIEW clickagg.stream_health IS
 'One row per stream: state, lag, throughput; since server start, passes that failed as a whole (failing: how many in a row now, retried after a pause) and rows set aside (set_aside: they made every attempt fail), the last error; rows set aside in all (in clickagg.rejected_clicks and rejected_conversions, reason processing_error); the oldest transaction pinning its segments';
 
-CREATE OR REPLACE VIEW clickagg.stream_status AS
+CREATE OR REPLACE VIEW clickagg.local_stream_status AS
 WITH pending AS (
     SELECT stream, count(*) AS clicks, min(arrived_at) AS oldest
       FROM clickagg.pending_arrivals
@@ -124,8 +124,50 @@ SELECT w.worker, w.pid, w.state, w.streams, w.pending_clicks, w.oldest_pending_s
   FROM workers w
   LEFT JOIN LATERAL (SELECT p.pid, p.xid, p.since FROM clickagg.stream_pins() p
                       WHERE p.stream = ANY (w.streams) ORDER BY p.since LIMIT 1) pin ON true;
+COMMENT ON VIEW clickagg.local_stream_status IS
+'clickagg.stream_status of this server alone (on Citus: of this node)';
+
+-- On the coordinator of a distributed clickagg (docs/citus.md): every worker
+-- node's local_stream_status, each row with its node; a node that does not
+-- answer is a row whose state says why.  Elsewhere no row.
+CREATE OR REPLACE FUNCTION clickagg.node_stream_status()
+RETURNS TABLE (status clickagg.local_stream_status, node text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    coordinator boolean;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')
+       OR to_regclass('clickagg.click_intake') IS NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO coordinator;
+    IF NOT coordinator THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE
+        $q$WITH w AS MATERIALIZED (SELECT * FROM pg_catalog.run_command_on_workers($1))
+           SELECT r, w.nodename || ':' || w.nodeport
+             FROM w, json_populate_recordset(NULL::clickagg.local_stream_status,
+                                             CASE WHEN w.success THEN w.result::json ELSE '[]' END) r
+           UNION ALL
+           SELECT json_populate_record(NULL::clickagg.local_stream_status,
+                                       json_build_object('state', 'unreachable: ' || w.result)),
+                  w.nodename || ':' || w.nodeport
+             FROM w WHERE NOT w.success$q$
+        USING 'SELECT coalesce(json_agg(s), ''[]'') FROM clickagg.local_stream_status s';
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.node_stream_status() IS
+'On the Citus coordinator of a distributed clickagg: each worker node''s clickagg.local_stream_status, with the node (host:port)';
+
+CREATE OR REPLACE VIEW clickagg.stream_status AS
+SELECT s.*, NULL::text AS node FROM clickagg.local_stream_status s
+UNION ALL
+SELECT (n.status).*, n.node FROM clickagg.node_stream_status() n;
 COMMENT ON VIEW clickagg.stream_status IS
-'One row per worker: state, pending clicks and the age of the oldest (the lag), last pass commit (the clicks of a pass are in the log and in every rollup when it commits), clicks moved per second over the last few seconds, failed passes and rows set aside, the streams failing now and the last error, and since when a transaction pins a segment; the same per stream in stream_failed_passes, stream_set_aside and stream_last_errors (in the order of streams); figures since server start (clickagg.stream_health has a row per stream)';
+'One row per worker: state, pending clicks and the age of the oldest (the lag), last pass commit (the clicks of a pass are in the log and in every rollup when it commits), clicks moved per second over the last few seconds, failed passes and rows set aside, the streams failing now and the last error, and since when a transaction pins a segment; the same per stream in stream_failed_passes, stream_set_aside and stream_last_errors (in the order of streams); figures since server start (clickagg.stream_health has a row per stream); on the Citus coordinator also every worker node''s workers, node naming it (NULL: this server)';
 
 CREATE OR REPLACE VIEW clickagg.fold_status AS
 SELECT f.last_fold_at, (SELECT count(*) FROM clickagg.rollup_deltas) AS unfolded_rollup_rows,
@@ -137,8 +179,9 @@ COMMENT ON VIEW clickagg.fold_status IS
 
 -- Privileges: the health views are the readers' (dashboards, alerts).
 REVOKE ALL ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins(),
-    clickagg.stage_times() FROM PUBLIC;
+    clickagg.stage_times(), clickagg.node_stream_status() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins(),
-    clickagg.stage_times()
+    clickagg.stage_times(), clickagg.node_stream_status()
     TO clickagg_reader;
-GRANT SELECT ON clickagg.stream_status, clickagg.stream_health, clickagg.fold_status TO clickagg_reader;
+GRANT SELECT ON clickagg.stream_status, clickagg.local_stream_status, clickagg.stream_health, clickagg.fold_status
+    TO clickagg_reader;

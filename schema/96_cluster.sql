@@ -90,22 +90,30 @@ BEGIN
                   HINT = 'Add the worker nodes first: SELECT citus_add_node(host, port);';
     END IF;
     -- Clicks logged here would stay on the coordinator, beside the nodes'.
-    IF EXISTS (SELECT FROM clickagg.click_log) OR EXISTS (SELECT FROM clickagg.arrivals) THEN
+    IF EXISTS (SELECT FROM clickagg.click_log) OR EXISTS (SELECT FROM clickagg.arrivals)
+       OR EXISTS (SELECT FROM clickagg.conversion_log) OR EXISTS (SELECT FROM clickagg.conversion_arrivals) THEN
         RAISE EXCEPTION 'clickagg.distribute() needs a clickagg without clicks on the coordinator'
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   DETAIL = 'Distributing moves no logged click; existing clicks would stay on the coordinator, beside the nodes''.',
                   HINT = 'Distribute before loading, or reload the clicks through clickagg.clicks once distributed (docs/citus.md).';
     END IF;
-    -- Every node must run this version (the intake trigger and its columns).
+    -- Every node must run this version (the intake trigger and its columns),
+    -- and its workers must serve this database, or its clicks would wait.
     FOR node IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
-        USING 'SELECT extversion FROM pg_catalog.pg_extension WHERE extname = ''clickagg'''
+        USING 'SELECT extversion || ''|'' || (SELECT count(*) FROM pg_catalog.pg_stat_activity
+                                               WHERE backend_type = ''clickagg worker'' AND datname = current_database())
+                 FROM pg_catalog.pg_extension WHERE extname = ''clickagg'''
     LOOP
-        IF NOT node.success OR node.result IS DISTINCT FROM
+        IF NOT node.success OR split_part(node.result, '|', 1) IS DISTINCT FROM
                (SELECT extversion FROM pg_extension WHERE extname = 'clickagg') THEN
             RAISE EXCEPTION 'node %:% does not run this version of clickagg', node.nodename, node.nodeport
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       DETAIL = format('It answered: %s', node.result),
                       HINT = 'CREATE EXTENSION clickagg on the coordinator after adding the nodes (Citus creates it on them), or ALTER EXTENSION clickagg UPDATE there.';
+        ELSIF split_part(node.result, '|', 2) = '0' THEN
+            RAISE EXCEPTION 'no clickagg worker serves this database on node %:%', node.nodename, node.nodeport
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      HINT = format('On that node: shared_preload_libraries = ''citus,pg_cron,clickagg'', clickagg.database = %L, clickagg.workers at least 1, and a restart.', current_database());
         END IF;
     END LOOP;
 
@@ -144,9 +152,15 @@ BEGIN
     'On Citus: the route of clickagg.conversions to the node of each user (distributed by user_id, with click_intake); its shards keep no row';
     CREATE TRIGGER intake BEFORE INSERT ON clickagg.conversion_intake
         FOR EACH ROW EXECUTE FUNCTION clickagg.ingest_conversion();
+    GRANT INSERT ON clickagg.conversion_intake TO clickagg_writer;
     -- (Citus refuses tables with triggers unless told they are safe: these
-    -- touch only the node's own streams)
+    -- touch only the node's own streams.  They fire whatever
+    -- session_replication_role is, as the views' do; and a shard has one
+    -- placement, or its rows would be ingested on two nodes.)
     PERFORM set_config('citus.enable_unsafe_triggers', 'on', true);
+    PERFORM set_config('citus.shard_replication_factor', '1', true);
+    ALTER TABLE clickagg.click_intake ENABLE ALWAYS TRIGGER intake, ENABLE ALWAYS TRIGGER intake_flush;
+    ALTER TABLE clickagg.conversion_intake ENABLE ALWAYS TRIGGER intake;
     EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.click_intake'', ''user_id'')';
     EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.conversion_intake'', ''user_id'', colocate_with => ''clickagg.click_intake'')';
 END

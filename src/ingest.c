@@ -1004,10 +1004,13 @@ ingest_process_utility(PlannedStmt *pstmt, const char *queryString,
 		CopyStmt   *stmt = (CopyStmt *) parsetree;
 
 		/*
-		 * On Citus every COPY into clickagg.clicks is a COPY into the
-		 * intake, which Citus sends row by row to each user's node.
+		 * On Citus a COPY FROM STDIN into clickagg.clicks is a COPY into the
+		 * intake, which Citus sends row by row to each user's node.  (Other
+		 * forms, which Citus would refuse or keep to superusers, take the
+		 * view's row trigger, which routes each row.)
 		 */
-		if (stmt->is_from && stmt->relation != NULL &&
+		if (stmt->is_from && stmt->relation != NULL && stmt->filename == NULL &&
+			!stmt->is_program && stmt->whereClause == NULL &&
 			is_clicks_view(RangeVarGetRelid(stmt->relation, NoLock, true)) &&
 			clickagg_cluster_distributed())
 		{

@@ -202,19 +202,44 @@ sub load
 my $hold_out = '';
 my $hold = IPC::Run::start(
 	[ 'psql', '-X', '-q', '-d', $workers[0]->connstr('postgres'), '-c',
-	  'SELECT count(*) FROM (SELECT FROM clickagg.stream_progress FOR UPDATE) s; SELECT pg_sleep(10)' ],
+	  'SELECT count(*) FROM (SELECT FROM clickagg.stream_progress FOR UPDATE) s; SELECT pg_sleep(600)' ],
 	'>', \$hold_out, '2>', \$hold_out);
 $workers[0]->poll_query_until('postgres',
-	"SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(10)%' AND pid <> pg_backend_pid()");
+	"SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()");
 load($coordinator);
 is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('1 s')"),
 	'f', 'wait_for_stream() on the coordinator: false while worker1 is held');
-$hold->finish;
+$workers[0]->safe_psql('postgres',
+	"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()");
+$hold->finish;    # (psql exits with an error: its backend was terminated)
 is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"),
 	't', 'wait_for_stream() on the coordinator: every node caught up');
 load($single);
 $coordinator->safe_psql('postgres', $conversions);
 $single->safe_psql('postgres', $conversions);
+
+# A writer (not the owner) sends clicks and conversions in one transaction:
+# they reach each node as that one user.
+my $at = strftime('%Y-%m-%d %H:%M:%S+00', gmtime($now - 300));
+my $mixed = qq{BEGIN;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros)
+SELECT '$at', 1, 101, 'w' || n, 1000 FROM generate_series(1, 20) n;
+INSERT INTO clickagg.conversions (conversion_id, event_time, user_id, campaign_id, value_micros)
+SELECT 'wc' || n, timestamptz '$at' + interval '1 min', 'w' || n, 101, 500 FROM generate_series(1, 20) n;
+COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) FROM STDIN WITH (FORMAT csv);
+$at,2,101,w1,1000
+\\.
+COMMIT;
+};
+my $mixed_clicks = 21;
+for my $node ($coordinator, $single)
+{
+	$node->safe_psql('postgres', 'CREATE ROLE tap_writer LOGIN IN ROLE clickagg_writer');
+	my ($in, $out, $err) = ($mixed, '', '');
+	IPC::Run::run([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres') . ' user=tap_writer' ],
+		'<', \$in, '>', \$out, '2>', \$err);
+	is($?, 0, $node->name . ': a writer sends clicks and conversions in one transaction') or diag $err;
+}
 is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'the conversions moved on every node');
 is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'and on the one server');
 
@@ -230,7 +255,7 @@ is(scalar @together, scalar @one, 'as many clicks logged over the nodes as on on
 is_deeply(\@together, \@one, 'the nodes\' logs together are the one server\'s, row for row (verdicts and dimensions included)');
 ok(scalar(grep { /\|double_click\|/ } @one) > 0 && scalar(grep { /\|bot\|/ } @one) > 0,
 	'the stream has double clicks and crawlers');
-cmp_ok(scalar @one, '<', $distinct, 'and clicks kept out (too far in the future)');
+cmp_ok(scalar @one, '<', $distinct + $mixed_clicks, 'and clicks kept out (too far in the future)');
 is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM clickagg.click_log'), '0',
 	'the coordinator logs nothing of its own');
 
@@ -257,8 +282,12 @@ for my $w (@workers)
 	$sum[$_] += $v[$_] for 0 .. 2;
 }
 is(join('|', @sum), $single->safe_psql('postgres', $counters), 'accepted, duplicates and rejected: the nodes\' sum is the one server\'s');
-is($sum[0] + $sum[1] + $sum[2], scalar @rows, 'every row sent is accepted, a duplicate or rejected, once');
+is($sum[0] + $sum[1] + $sum[2], @rows + $mixed_clicks, 'every row sent is accepted, a duplicate or rejected, once');
 cmp_ok($sum[1], '>=', 900, 'the copies counted as duplicates');
+
+is($coordinator->safe_psql('postgres',
+		'SELECT count(DISTINCT node) || \'|\' || sum(accepted) FROM clickagg.stream_status WHERE node IS NOT NULL'),
+	"2|$sum[0]", 'stream_status on the coordinator shows both nodes\' workers, with what they accepted');
 
 my $rollups = q{SELECT string_agg(concat_ws('|', bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros), E'\n' ORDER BY bucket, campaign_id, ad_id)
 	FROM (SELECT bucket, campaign_id, ad_id, sum(clicks) AS clicks, sum(invalid_clicks) AS invalid_clicks,
