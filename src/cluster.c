@@ -5,7 +5,8 @@
  *
  * clickagg.distribute() (schema/96_cluster.sql) makes the cluster one
  * clickagg: it creates clickagg.click_intake, with the columns of the view
- * clickagg.clicks, and distributes it by user_id.  Every node keeps its
+ * clickagg.clicks, and distributes it by user_id (and conversion_intake
+ * beside it).  Every node keeps its
  * own arrival streams, raw log, counters and rollups, as one server does;
  * the intake only routes.  A row written to the intake reaches the shard
  * of its user on the node that holds that shard, whose BEFORE INSERT row
@@ -20,7 +21,8 @@
  * every node's streams (clickagg.wait_for_nodes(), run by
  * wait_for_stream() once this node has caught up).  COPY into
  * clickagg.clicks is routed by ingest.c's utility hook, which hands Citus a
- * COPY into the intake.
+ * COPY into the intake; conversions by their SQL trigger
+ * (clickagg.ingest_conversion(), into clickagg.conversion_intake).
  *
  * Locking: none of its own; the INSERT into the intake takes Citus's
  * locks on the shard and its connection's on the node (two-phase commit
