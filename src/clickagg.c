@@ -4,7 +4,8 @@
  *		Module entry point: each subsystem's init, and worker registration.
  *
  * Everything that must happen at load time starts here.  _PG_init calls the
- * init function of each module that has one (settings.c, shmem.c, ingest.c);
+ * init function of each module that has one (settings.c, shmem.c, ingest.c,
+ * cluster.c);
  * these are the only calls from this file, and the one exception the
  * call-graph check (tools/check-callgraph.sh) allows.  When the library is
  * in shared_preload_libraries it also registers clickagg.workers background
@@ -38,6 +39,7 @@ _PG_init(void)
 	clickagg_settings_init();
 	clickagg_shmem_init();
 	clickagg_ingest_init();
+	clickagg_cluster_init();
 
 	if (process_shared_preload_libraries_in_progress)
 		register_workers();

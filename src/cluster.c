@@ -24,6 +24,12 @@
  * COPY into the intake; conversions by their SQL trigger
  * (clickagg.ingest_conversion(), into clickagg.conversion_intake).
  *
+ * A user's clicks must stay on one node, so shard moves, copies, splits
+ * and rebalances that could move the intakes' shards are refused
+ * (refuse_shard_moves, a post-parse-analysis hook): a call of one of
+ * Citus's functions that move shards, unless it names a shard or table of
+ * another co-location group.
+ *
  * Locking: none of its own; the INSERT into the intake takes Citus's
  * locks on the shard and its connection's on the node (two-phase commit
  * when a transaction writes to more than one node).
@@ -35,8 +41,12 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/analyze.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
@@ -52,6 +62,50 @@ static const Oid intake_types[INTAKE_NCOLS] = {
 };
 
 static SPIPlanPtr route_plan = NULL;
+
+/*
+ * Citus's functions that move, copy or split shards: those whose first
+ * argument names one shard (or, for tenant isolation, one table) are
+ * refused only for the intakes' co-location group; the others move any
+ * table's shards and are refused whenever clickagg is distributed.
+ */
+typedef enum MoverArgument
+{
+	MOVER_SHARD,				/* first argument: a shard ID */
+	MOVER_TABLE,				/* first argument: a table */
+	MOVER_TABLE_OR_ALL,			/* first argument, if any: a table; else all */
+	MOVER_ALL					/* may move any shard */
+} MoverArgument;
+
+typedef struct ShardMover
+{
+	const char *name;
+	MoverArgument argument;
+} ShardMover;
+
+static const ShardMover shard_movers[] = {
+	{"citus_move_shard_placement", MOVER_SHARD},
+	{"master_move_shard_placement", MOVER_SHARD},
+	{"citus_copy_shard_placement", MOVER_SHARD},
+	{"master_copy_shard_placement", MOVER_SHARD},
+	{"citus_split_shard_by_split_points", MOVER_SHARD},
+	{"isolate_tenant_to_new_shard", MOVER_TABLE},
+	{"rebalance_table_shards", MOVER_TABLE_OR_ALL},
+	{"replicate_table_shards", MOVER_TABLE},
+	{"citus_rebalance_start", MOVER_ALL},
+	{"citus_drain_node", MOVER_ALL},
+};
+
+static post_parse_analyze_hook_type prev_post_parse_analyze = NULL;
+
+static void refuse_shard_moves(ParseState *pstate, Query *query, JumbleState *jstate);
+
+void
+clickagg_cluster_init(void)
+{
+	prev_post_parse_analyze = post_parse_analyze_hook;
+	post_parse_analyze_hook = refuse_shard_moves;
+}
 
 /*
  * True when clickagg.distribute() has run in this database: rows written to
@@ -125,4 +179,127 @@ clickagg_cluster_wait_for_nodes(int64 timeout_ms)
 	reached = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
 	return !isnull && reached;
+}
+
+/* The mover a function is, or NULL. */
+static const ShardMover *
+shard_mover(Oid funcid)
+{
+	const char *name;
+	int			i;
+
+	if (get_func_namespace(funcid) != PG_CATALOG_NAMESPACE)
+		return NULL;
+	name = get_func_name(funcid);
+	for (i = 0; name != NULL && i < lengthof(shard_movers); i++)
+		if (strcmp(name, shard_movers[i].name) == 0)
+			return &shard_movers[i];
+	return NULL;
+}
+
+/* The call's first argument if it is a constant (positional or named). */
+static Const *
+first_constant(FuncExpr *call)
+{
+	ListCell   *lc;
+
+	foreach(lc, call->args)
+	{
+		Node	   *arg = lfirst(lc);
+		int			position = foreach_current_index(lc);
+
+		if (IsA(arg, NamedArgExpr))
+		{
+			position = ((NamedArgExpr *) arg)->argnumber;
+			arg = (Node *) ((NamedArgExpr *) arg)->arg;
+		}
+		if (position == 0)
+		{
+			/* (a literal comes wrapped in its cast to the parameter's type) */
+			arg = eval_const_expressions(NULL, arg);
+			return (IsA(arg, Const) && !((Const *) arg)->constisnull) ? (Const *) arg : NULL;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Whether the call may move a shard of the intakes' co-location group: what
+ * its first argument names is looked up in Citus's catalog.
+ */
+static bool
+moves_intake_shards(FuncExpr *call, const ShardMover *mover)
+{
+	Const	   *named = first_constant(call);
+	const char *sql;
+	Oid			argtype;
+	Datum		arg;
+	bool		isnull;
+	bool		ours;
+
+	if (mover->argument == MOVER_ALL || named == NULL)
+		return true;
+	if (mover->argument == MOVER_SHARD)
+		sql = "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_shard s"
+			"  JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
+			" WHERE s.shardid = $1 AND p.colocationid = (SELECT colocationid FROM pg_catalog.pg_dist_partition"
+			"                                            WHERE logicalrelid = 'clickagg." CLUSTER_INTAKE "'::pg_catalog.regclass))";
+	else
+		sql = "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p"
+			" WHERE p.logicalrelid = $1 AND p.colocationid = (SELECT colocationid FROM pg_catalog.pg_dist_partition"
+			"                                                 WHERE logicalrelid = 'clickagg." CLUSTER_INTAKE "'::pg_catalog.regclass))";
+	argtype = mover->argument == MOVER_SHARD ? INT8OID : OIDOID;
+	if (named->consttype != argtype && !(argtype == OIDOID && named->consttype == REGCLASSOID))
+		return true;
+	arg = named->constvalue;
+
+	SPI_connect();
+	if (SPI_execute_with_args(sql, 1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not look up a shard in Citus's catalog");
+	ours = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return ours || isnull;
+}
+
+static bool
+find_intake_mover(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, FuncExpr))
+	{
+		FuncExpr   *call = (FuncExpr *) node;
+		const ShardMover *mover = shard_mover(call->funcid);
+
+		if (mover != NULL && moves_intake_shards(call, mover))
+		{
+			*(const char **) context = mover->name;
+			return true;
+		}
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, find_intake_mover, context, 0);
+	return expression_tree_walker(node, find_intake_mover, context);
+}
+
+/*
+ * post_parse_analyze_hook: refuse a statement that calls one of Citus's
+ * shard movers on the intakes (see the file's header).
+ */
+static void
+refuse_shard_moves(ParseState *pstate, Query *query, JumbleState *jstate)
+{
+	const char *mover = NULL;
+
+	if (prev_post_parse_analyze)
+		prev_post_parse_analyze(pstate, query, jstate);
+	if (query->commandType != CMD_SELECT || !IsTransactionState() ||
+		!clickagg_cluster_distributed())
+		return;
+	if (find_intake_mover((Node *) query, &mover))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s() would move shards of clickagg's tables, which are distributed by user", mover),
+				 errdetail("Each node deduplicates and classifies the clicks of its own users: a moved shard would send a user's later clicks to another node than the earlier ones."),
+				 errhint("Move or rebalance other tables' shards by naming them: a shard of another table, or rebalance_table_shards('that_table').")));
 }

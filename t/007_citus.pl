@@ -306,6 +306,34 @@ for my $level ('minute', 'hour', 'day')
 	is($nodes_sum, $single->safe_psql('postgres', $rollups), "clicks_per_$level summed over the nodes is the one server's");
 }
 
+# A user's clicks stay on one node: moving, splitting or rebalancing the
+# intakes' shards is refused; another table's shard still moves.
+my ($shard, $from) = split /\|/, $coordinator->safe_psql('postgres', q{
+SELECT s.shardid || '|' || p.nodeport FROM pg_dist_shard s JOIN pg_dist_shard_placement p USING (shardid)
+ WHERE s.logicalrelid = 'clickagg.click_intake'::regclass ORDER BY s.shardid LIMIT 1});
+my $to = $from == $workers[0]->port ? $workers[1]->port : $workers[0]->port;
+for my $call (
+	"citus_move_shard_placement($shard, '127.0.0.1', $from, '127.0.0.1', $to, 'block_writes')",
+	"citus_split_shard_by_split_points($shard, ARRAY['0'], ARRAY[1, 2], 'block_writes')",
+	"rebalance_table_shards()",
+	"isolate_tenant_to_new_shard('clickagg.conversion_intake', 'u1')",
+	"citus_drain_node('127.0.0.1', $from)")
+{
+	($ret, $stdout, $stderr) = $coordinator->psql('postgres', "SELECT $call");
+	like($stderr, qr/would move shards of clickagg's tables, which are distributed by user/, "refused: $call");
+}
+is($coordinator->safe_psql('postgres', "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $shard"),
+	$from, 'the intake\'s shard stayed where it was');
+$coordinator->safe_psql('postgres', q{CREATE TABLE other (id int); SELECT create_distributed_table('other', 'id', colocate_with => 'none')});
+my ($other, $other_from) = split /\|/, $coordinator->safe_psql('postgres', q{
+SELECT s.shardid || '|' || p.nodeport FROM pg_dist_shard s JOIN pg_dist_shard_placement p USING (shardid)
+ WHERE s.logicalrelid = 'other'::regclass ORDER BY s.shardid LIMIT 1});
+my $other_to = $other_from == $workers[0]->port ? $workers[1]->port : $workers[0]->port;
+$coordinator->safe_psql('postgres',
+	"SELECT citus_move_shard_placement($other, '127.0.0.1', $other_from, '127.0.0.1', $other_to, 'block_writes')");
+is($coordinator->safe_psql('postgres', "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $other"),
+	$other_to, 'another table\'s shard moves');
+
 for my $node (@cluster)
 {
 	is($node->safe_psql('postgres', 'SELECT count(*) FROM pg_prepared_xacts'), '0',
