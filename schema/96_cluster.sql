@@ -161,7 +161,9 @@ BEGIN
     PERFORM set_config('citus.shard_replication_factor', '1', true);
     ALTER TABLE clickagg.click_intake ENABLE ALWAYS TRIGGER intake, ENABLE ALWAYS TRIGGER intake_flush;
     ALTER TABLE clickagg.conversion_intake ENABLE ALWAYS TRIGGER intake;
-    EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.click_intake'', ''user_id'')';
+    -- (a group of their own: another table co-located with them would be
+    -- refused every shard move, as theirs are)
+    EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.click_intake'', ''user_id'', colocate_with => ''none'')';
     EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.conversion_intake'', ''user_id'', colocate_with => ''clickagg.click_intake'')';
 END
 $fn$;

@@ -384,6 +384,7 @@ extern const char *clickagg_device_name(int code);
 
 /* cluster.c: on Citus, the intake that routes clicks to their user's node */
 #define CLUSTER_INTAKE			"click_intake"
+#define CLUSTER_CONVERSION_INTAKE	"conversion_intake"
 extern void clickagg_cluster_init(void);
 extern bool clickagg_cluster_distributed(void);
 extern void clickagg_cluster_route_row(Datum *values, bool *nulls, int natts);

@@ -27,8 +27,11 @@
  * A user's clicks must stay on one node, so shard moves, copies, splits
  * and rebalances that could move the intakes' shards are refused
  * (refuse_shard_moves, a post-parse-analysis hook): a call of one of
- * Citus's functions that move shards, unless it names a shard or table of
- * another co-location group.
+ * Citus's functions that move shards, in any statement (and in the query
+ * of EXPLAIN, CREATE TABLE AS and DECLARE), unless it names a shard or
+ * table of another co-location group with a literal.  A guard against
+ * mistakes, not a security boundary: a view's or an SQL function's body,
+ * or a plan cached before distribute(), is not looked into.
  *
  * Locking: none of its own; the INSERT into the intake takes Citus's
  * locks on the shard and its connection's on the node (two-phase commit
@@ -41,7 +44,9 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "access/transam.h"
 #include "catalog/pg_namespace.h"
+#include "commands/defrem.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "nodes/nodeFuncs.h"
@@ -92,8 +97,13 @@ static const ShardMover shard_movers[] = {
 	{"isolate_tenant_to_new_shard", MOVER_TABLE},
 	{"rebalance_table_shards", MOVER_TABLE_OR_ALL},
 	{"replicate_table_shards", MOVER_TABLE},
+	{"alter_distributed_table", MOVER_TABLE},
+	{"undistribute_table", MOVER_TABLE},
+	{"update_distributed_table_colocation", MOVER_TABLE},
 	{"citus_rebalance_start", MOVER_ALL},
 	{"citus_drain_node", MOVER_ALL},
+	{"master_drain_node", MOVER_ALL},
+	{"citus_promote_clone_and_rebalance", MOVER_ALL},
 };
 
 static post_parse_analyze_hook_type prev_post_parse_analyze = NULL;
@@ -188,7 +198,8 @@ shard_mover(Oid funcid)
 	const char *name;
 	int			i;
 
-	if (get_func_namespace(funcid) != PG_CATALOG_NAMESPACE)
+	/* (Citus's functions come with CREATE EXTENSION: never built in) */
+	if (funcid < FirstNormalObjectId || get_func_namespace(funcid) != PG_CATALOG_NAMESPACE)
 		return NULL;
 	name = get_func_name(funcid);
 	for (i = 0; name != NULL && i < lengthof(shard_movers); i++)
@@ -231,30 +242,35 @@ static bool
 moves_intake_shards(FuncExpr *call, const ShardMover *mover)
 {
 	Const	   *named = first_constant(call);
+	Oid			nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
 	const char *sql;
-	Oid			argtype;
-	Datum		arg;
+	Oid			argtypes[3];
+	Datum		args[3];
 	bool		isnull;
 	bool		ours;
 
 	if (mover->argument == MOVER_ALL || named == NULL)
 		return true;
+	/* the co-location groups of both intakes (one, unless split apart) */
 	if (mover->argument == MOVER_SHARD)
 		sql = "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_shard s"
 			"  JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = s.logicalrelid"
-			" WHERE s.shardid = $1 AND p.colocationid = (SELECT colocationid FROM pg_catalog.pg_dist_partition"
-			"                                            WHERE logicalrelid = 'clickagg." CLUSTER_INTAKE "'::pg_catalog.regclass))";
+			" WHERE s.shardid = $1 AND p.colocationid IN (SELECT colocationid FROM pg_catalog.pg_dist_partition"
+			"                                             WHERE logicalrelid IN ($2, $3)))";
 	else
 		sql = "SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p"
-			" WHERE p.logicalrelid = $1 AND p.colocationid = (SELECT colocationid FROM pg_catalog.pg_dist_partition"
-			"                                                 WHERE logicalrelid = 'clickagg." CLUSTER_INTAKE "'::pg_catalog.regclass))";
-	argtype = mover->argument == MOVER_SHARD ? INT8OID : OIDOID;
-	if (named->consttype != argtype && !(argtype == OIDOID && named->consttype == REGCLASSOID))
+			" WHERE p.logicalrelid = $1 AND p.colocationid IN (SELECT colocationid FROM pg_catalog.pg_dist_partition"
+			"                                                  WHERE logicalrelid IN ($2, $3)))";
+	argtypes[0] = mover->argument == MOVER_SHARD ? INT8OID : OIDOID;
+	if (named->consttype != argtypes[0] && !(argtypes[0] == OIDOID && named->consttype == REGCLASSOID))
 		return true;
-	arg = named->constvalue;
+	args[0] = named->constvalue;
+	argtypes[1] = argtypes[2] = OIDOID;
+	args[1] = ObjectIdGetDatum(get_relname_relid(CLUSTER_INTAKE, nsp));
+	args[2] = ObjectIdGetDatum(get_relname_relid(CLUSTER_CONVERSION_INTAKE, nsp));
 
 	SPI_connect();
-	if (SPI_execute_with_args(sql, 1, &argtype, &arg, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	if (SPI_execute_with_args(sql, 3, argtypes, args, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not look up a shard in Citus's catalog");
 	ours = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	SPI_finish();
@@ -278,7 +294,23 @@ find_intake_mover(Node *node, void *context)
 		}
 	}
 	if (IsA(node, Query))
-		return query_tree_walker((Query *) node, find_intake_mover, context, 0);
+	{
+		Query	   *query = (Query *) node;
+		Node	   *inner = NULL;
+
+		/* the query a utility statement holds, analyzed with it */
+		if (query->commandType == CMD_UTILITY && query->utilityStmt != NULL)
+		{
+			if (IsA(query->utilityStmt, ExplainStmt))
+				inner = ((ExplainStmt *) query->utilityStmt)->query;
+			else if (IsA(query->utilityStmt, CreateTableAsStmt))
+				inner = ((CreateTableAsStmt *) query->utilityStmt)->query;
+			else if (IsA(query->utilityStmt, DeclareCursorStmt))
+				inner = ((DeclareCursorStmt *) query->utilityStmt)->query;
+			return inner != NULL && IsA(inner, Query) && find_intake_mover(inner, context);
+		}
+		return query_tree_walker(query, find_intake_mover, context, 0);
+	}
 	return expression_tree_walker(node, find_intake_mover, context);
 }
 
@@ -293,13 +325,12 @@ refuse_shard_moves(ParseState *pstate, Query *query, JumbleState *jstate)
 
 	if (prev_post_parse_analyze)
 		prev_post_parse_analyze(pstate, query, jstate);
-	if (query->commandType != CMD_SELECT || !IsTransactionState() ||
-		!clickagg_cluster_distributed())
+	if (!IsTransactionState() || !clickagg_cluster_distributed())
 		return;
 	if (find_intake_mover((Node *) query, &mover))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("%s() would move shards of clickagg's tables, which are distributed by user", mover),
 				 errdetail("Each node deduplicates and classifies the clicks of its own users: a moved shard would send a user's later clicks to another node than the earlier ones."),
-				 errhint("Move or rebalance other tables' shards by naming them: a shard of another table, or rebalance_table_shards('that_table').")));
+				 errhint("Move or rebalance other tables' shards by naming them with a literal: a shard ID of another table, or rebalance_table_shards('that_table').")));
 }

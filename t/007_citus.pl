@@ -317,10 +317,19 @@ for my $call (
 	"citus_split_shard_by_split_points($shard, ARRAY['0'], ARRAY[1, 2], 'block_writes')",
 	"rebalance_table_shards()",
 	"isolate_tenant_to_new_shard('clickagg.conversion_intake', 'u1')",
-	"citus_drain_node('127.0.0.1', $from)")
+	"citus_drain_node('127.0.0.1', $from)",
+	"update_distributed_table_colocation('clickagg.conversion_intake', 'none')")
 {
 	($ret, $stdout, $stderr) = $coordinator->psql('postgres', "SELECT $call");
 	like($stderr, qr/would move shards of clickagg's tables, which are distributed by user/, "refused: $call");
+}
+$coordinator->safe_psql('postgres', 'CREATE TABLE tap_moves (r text)');
+for my $statement (
+	"EXPLAIN ANALYZE SELECT citus_move_shard_placement($shard, '127.0.0.1', $from, '127.0.0.1', $to, 'block_writes')",
+	"INSERT INTO tap_moves SELECT citus_move_shard_placement(shard_id => $shard, source_node_name => '127.0.0.1', source_node_port => $from, target_node_name => '127.0.0.1', target_node_port => $to, shard_transfer_mode => 'block_writes')::text")
+{
+	($ret, $stdout, $stderr) = $coordinator->psql('postgres', $statement);
+	like($stderr, qr/would move shards of clickagg's tables/, "refused inside a statement: " . substr($statement, 0, 40));
 }
 is($coordinator->safe_psql('postgres', "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $shard"),
 	$from, 'the intake\'s shard stayed where it was');
@@ -333,6 +342,8 @@ $coordinator->safe_psql('postgres',
 	"SELECT citus_move_shard_placement($other, '127.0.0.1', $other_from, '127.0.0.1', $other_to, 'block_writes')");
 is($coordinator->safe_psql('postgres', "SELECT nodeport FROM pg_dist_shard_placement WHERE shardid = $other"),
 	$other_to, 'another table\'s shard moves');
+($ret, $stdout, $stderr) = $coordinator->psql('postgres', "SELECT rebalance_table_shards('other', shard_transfer_mode => 'block_writes')");
+is($ret, 0, 'and another table is rebalanced') or diag $stderr;
 
 for my $node (@cluster)
 {
