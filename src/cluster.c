@@ -46,7 +46,6 @@
 #include "catalog/namespace.h"
 #include "access/transam.h"
 #include "catalog/pg_namespace.h"
-#include "commands/defrem.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "nodes/nodeFuncs.h"
