@@ -240,6 +240,13 @@ for my $node ($coordinator, $single)
 		'<', \$in, '>', \$out, '2>', \$err);
 	is($?, 0, $node->name . ': a writer sends clicks and conversions in one transaction') or diag $err;
 }
+# A worker node routes clickagg.clicks by user too (Citus's metadata is on
+# every node): 20 clicks sent to worker2, the same to the one server.
+my $via_worker = "COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) FROM STDIN;\n"
+  . join('', map { "$at\t3\t101\tx$_\t1000\n" } 1 .. 20) . "\\.\n";
+$workers[1]->safe_psql('postgres', $via_worker);
+$single->safe_psql('postgres', $via_worker);
+$mixed_clicks += 20;
 is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'the conversions moved on every node');
 is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'and on the one server');
 
@@ -272,6 +279,20 @@ for my $n (0, 1)
 	$user_node{ (split /\|/, $_)[1] }{$n} = 1 for @{ $nodes[$n] };
 }
 is(scalar(grep { keys %{ $user_node{$_} } > 1 } keys %user_node), 0, 'no user on two nodes');
+# and each on the node that holds the intake's shard of that user (among
+# them the users whose clicks were sent to worker2 rather than the coordinator)
+my %port_of = map { $workers[$_]->port => $_ } 0, 1;
+my $users = join(',', map { "'$_'" } sort keys %user_node);
+my $misplaced = 0;
+for my $line (split /\n/, $coordinator->safe_psql('postgres', qq{
+	SELECT u || '|' || p.nodeport FROM unnest(ARRAY[$users]) u
+	  JOIN pg_dist_shard_placement p ON p.shardid = get_shard_id_for_distribution_column('clickagg.click_intake', u)}))
+{
+	my ($user, $port) = split /\|/, $line;
+	$misplaced++ unless $user_node{$user}{ $port_of{$port} };
+}
+is($misplaced, 0, 'every user on the node of its shard');
+ok(exists $user_node{x1} && exists $user_node{x20}, 'the clicks sent to a worker node are logged');
 
 # Additive figures summed over the nodes equal the one server's.
 my $counters = q{SELECT concat_ws('|', accepted, duplicates, rejected) FROM clickagg.ingest_stats};
