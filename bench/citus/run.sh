@@ -69,14 +69,8 @@ q "${ports[0]}" -c "SELECT citus_set_coordinator_host('127.0.0.1', ${ports[0]})"
     -c "SELECT citus_add_node('127.0.0.1', ${ports[1]})" -c "SELECT citus_add_node('127.0.0.1', ${ports[2]})" >/dev/null
 
 # The stream, generated once on the one server.
-q "${ports[3]}" <<SQL >/dev/null
-CREATE EXTENSION clickagg CASCADE;
-\i '$here/../data/countries.sql'
-CREATE TABLE bench_user_agents (weight float8, user_agent text);
-\copy bench_user_agents FROM '$here/../data/user-agents.tsv'
-CREATE TABLE bench_bot_agents (user_agent text);
-\copy bench_bot_agents FROM '$here/../bots/data/crawlers_in_sample.txt' WITH (FORMAT text, DELIMITER E'\x01')
-SQL
+. "$here/../ingest/inputs.sh"
+{ echo 'CREATE EXTENSION clickagg CASCADE;'; generator_inputs; } | q "${ports[3]}" >/dev/null
 q "${ports[3]}" -v rows="$rows" -v dup_share=0.25 -v late_share=0.03 -v bot_share=0.10 -v seed=0.42 -v minutes_ago=32 \
     -f "$here/../ingest/generate.sql" >/dev/null
 cols="event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros, country, device, publisher_id, placement_id"

@@ -16,13 +16,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cols="event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros, country, device, publisher_id, placement_id"
 
+. "$here/inputs.sh"
 psql -qX -v ON_ERROR_STOP=1 <<SQL
 CREATE EXTENSION clickagg CASCADE;
-\i '$here/../data/countries.sql'
-CREATE TABLE bench_user_agents (weight float8, user_agent text);
-\copy bench_user_agents FROM '$here/../data/user-agents.tsv'
-CREATE TABLE bench_bot_agents (user_agent text);
-\copy bench_bot_agents FROM '$here/../bots/data/crawlers_in_sample.txt' WITH (FORMAT text, DELIMITER E'\x01')
+$(generator_inputs)
 
 -- (a) a plain logged table, no index
 -- (autovacuum off on the baselines' and the generator's tables: their
