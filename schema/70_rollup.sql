@@ -232,12 +232,30 @@ $pin$;
 -- through their indexes without regrouping them, and a filter on bucket,
 -- campaign_id or ad_id reaches both halves.  Deltas are per minute; at
 -- coarser levels, truncated to the level.
+-- On Citus (clickagg.distribute()) the totals are distributed by campaign
+-- and each node keeps its deltas, out of the coordinator's reach: there the
+-- views are the totals alone (with_deltas false), as fresh as each node's
+-- last fold.  One definition for both, here: clickagg.create_rollup_views().
+CREATE OR REPLACE FUNCTION clickagg.create_rollup_views(with_deltas boolean)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+-- (on Citus, every node defines its own: a worker node refuses DDL on
+-- views of distributed tables that it would propagate)
+SET citus.enable_ddl_propagation = off
+AS $fn$
+DECLARE
+    hll text := (SELECT quote_ident(n.nspname) FROM pg_catalog.pg_extension e
+                   JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+                  WHERE e.extname = 'hll');
+BEGIN
 --for level | bucket | d_bucket in minute | bucket | d.bucket; hour | date_trunc('hour', bucket, 'UTC') | date_trunc('hour', d.bucket, 'UTC'); day | date_trunc('day', bucket, 'UTC') | date_trunc('day', d.bucket, 'UTC')--
+    EXECUTE replace($v$
 CREATE OR REPLACE VIEW clickagg.clicks_per_{level} AS
 SELECT t.bucket, t.campaign_id, t.ad_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
        t.spend_micros, t.conversions, t.conversion_value_micros,
-       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
-  FROM clickagg.rollup_{level} t
+       round(@hll@.hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_{level} t$v$ || CASE WHEN with_deltas THEN $v$
  WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
                     WHERE d.campaign_id = t.campaign_id AND d.ad_id = t.ad_id
                       AND {d_bucket} = t.bucket)
@@ -248,31 +266,32 @@ SELECT d.bucket, d.campaign_id, d.ad_id,
        coalesce(t.spend_micros, 0) + d.spend_micros,
        coalesce(t.conversions, 0) + d.conversions,
        coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
-       round(hll_cardinality(u.users))::bigint, u.users
+       round(@hll@.hll_cardinality(u.users))::bigint, u.users
   FROM (SELECT campaign_id, {bucket} AS bucket, ad_id,
                sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
                sum(duplicate_clicks)::bigint AS duplicate_clicks,
                sum(spend_micros)::bigint AS spend_micros,
                sum(conversions)::bigint AS conversions,
                sum(conversion_value_micros)::bigint AS conversion_value_micros,
-               hll_union_agg(users) AS users
+               @hll@.hll_union_agg(users) AS users
           FROM clickagg.rollup_deltas
          GROUP BY 1, 2, 3) d
   LEFT JOIN clickagg.rollup_{level} t
          ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id
  CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
-                                 ELSE hll_union(t.users, d.users) END AS users) u;
+                                 ELSE @hll@.hll_union(t.users, d.users) END AS users) u$v$ ELSE '' END, '@hll@', hll);
 --end-for--
 
 -- Breakdown views: the same shape, with the dimensions after ad_id.  By
 -- hour from the tables (and the deltas, like the views above); countries
 -- alone are the sum of their devices; days the sum of their hours.
 --for name | cols | match | shown_t | shown_d in device | device | t.device IS NOT DISTINCT FROM d.device | clickagg.device_text(t.device) AS device | clickagg.device_text(d.device); publisher | publisher_id, placement_id | t.publisher_id IS NOT DISTINCT FROM d.publisher_id AND t.placement_id IS NOT DISTINCT FROM d.placement_id | t.publisher_id, t.placement_id | d.publisher_id, d.placement_id; country_device | country, device | t.country IS NOT DISTINCT FROM d.country AND t.device IS NOT DISTINCT FROM d.device | clickagg.country_text(t.country) AS country, clickagg.device_text(t.device) AS device | clickagg.country_text(d.country), clickagg.device_text(d.device)--
+    EXECUTE replace($v$
 CREATE OR REPLACE VIEW clickagg.clicks_by_{name}_hour AS
 SELECT t.bucket, t.campaign_id, t.ad_id, {shown_t}, t.clicks, t.invalid_clicks, t.duplicate_clicks,
        t.spend_micros, t.conversions, t.conversion_value_micros,
-       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
-  FROM clickagg.rollup_{name}_hour t
+       round(@hll@.hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_{name}_hour t$v$ || CASE WHEN with_deltas THEN $v$
  WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
                     WHERE d.campaign_id = t.campaign_id AND d.ad_id = t.ad_id
                       AND date_trunc('hour', d.bucket, 'UTC') = t.bucket AND {match})
@@ -283,43 +302,32 @@ SELECT d.bucket, d.campaign_id, d.ad_id, {shown_d},
        coalesce(t.spend_micros, 0) + d.spend_micros,
        coalesce(t.conversions, 0) + d.conversions,
        coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
-       round(hll_cardinality(u.users))::bigint, u.users
+       round(@hll@.hll_cardinality(u.users))::bigint, u.users
   FROM (SELECT campaign_id, date_trunc('hour', bucket, 'UTC') AS bucket, ad_id, {cols},
                sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
                sum(duplicate_clicks)::bigint AS duplicate_clicks,
                sum(spend_micros)::bigint AS spend_micros,
                sum(conversions)::bigint AS conversions,
                sum(conversion_value_micros)::bigint AS conversion_value_micros,
-               hll_union_agg(users) AS users
+               @hll@.hll_union_agg(users) AS users
           FROM clickagg.rollup_deltas
          GROUP BY campaign_id, 2, ad_id, {cols}) d
   LEFT JOIN clickagg.rollup_{name}_hour t
          ON t.campaign_id = d.campaign_id AND t.bucket = d.bucket AND t.ad_id = d.ad_id AND {match}
  CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
-                                 ELSE hll_union(t.users, d.users) END AS users) u;
---end-for--
-
---for name | source | bucket | cols | width in country | country_device | bucket | country | hour; device | device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | device | day; publisher | publisher | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | publisher_id, placement_id | day; country_device | country_device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | country, device | day; country | country_device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | country | day--
-CREATE OR REPLACE VIEW clickagg.clicks_by_{name}_{width} AS
-SELECT {bucket} AS bucket, campaign_id, ad_id, {cols},
-       sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
-       sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
-       sum(conversions)::bigint AS conversions,
-       sum(conversion_value_micros)::bigint AS conversion_value_micros,
-       round(hll_cardinality(hll_union_agg(users)))::bigint AS unique_users, hll_union_agg(users) AS users
-  FROM clickagg.clicks_by_{source}_hour
- GROUP BY 1, campaign_id, ad_id, {cols};
+                                 ELSE @hll@.hll_union(t.users, d.users) END AS users) u$v$ ELSE '' END, '@hll@', hll);
 --end-for--
 
 -- Publishers across campaigns, by day, the same way as the views above.
 -- (Unknown publishers and placements are NULL, so the joins match with IS
 -- NOT DISTINCT FROM; the coalesce() equalities beside them let the planner
 -- hash instead of reading the whole day for each delta group.)
+    EXECUTE replace($v$
 CREATE OR REPLACE VIEW clickagg.clicks_by_publisher_all_campaigns_day AS
 SELECT t.bucket, t.publisher_id, t.placement_id, t.clicks, t.invalid_clicks, t.duplicate_clicks,
        t.spend_micros, t.conversions, t.conversion_value_micros,
-       round(hll_cardinality(t.users))::bigint AS unique_users, t.users
-  FROM clickagg.rollup_publisher_all_campaigns_day t
+       round(@hll@.hll_cardinality(t.users))::bigint AS unique_users, t.users
+  FROM clickagg.rollup_publisher_all_campaigns_day t$v$ || CASE WHEN with_deltas THEN $v$
  WHERE NOT EXISTS (SELECT FROM clickagg.rollup_deltas d
                     WHERE date_trunc('day', d.bucket, 'UTC') = t.bucket
                       AND coalesce(d.publisher_id, 0) = coalesce(t.publisher_id, 0)
@@ -333,14 +341,14 @@ SELECT d.bucket, d.publisher_id, d.placement_id,
        coalesce(t.spend_micros, 0) + d.spend_micros,
        coalesce(t.conversions, 0) + d.conversions,
        coalesce(t.conversion_value_micros, 0) + d.conversion_value_micros,
-       round(hll_cardinality(u.users))::bigint, u.users
+       round(@hll@.hll_cardinality(u.users))::bigint, u.users
   FROM (SELECT date_trunc('day', bucket, 'UTC') AS bucket, publisher_id, placement_id,
                sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
                sum(duplicate_clicks)::bigint AS duplicate_clicks,
                sum(spend_micros)::bigint AS spend_micros,
                sum(conversions)::bigint AS conversions,
                sum(conversion_value_micros)::bigint AS conversion_value_micros,
-               hll_union_agg(users) AS users
+               @hll@.hll_union_agg(users) AS users
           FROM clickagg.rollup_deltas
          GROUP BY 1, 2, 3) d
   LEFT JOIN clickagg.rollup_publisher_all_campaigns_day t
@@ -350,7 +358,26 @@ SELECT d.bucket, d.publisher_id, d.placement_id,
         AND t.publisher_id IS NOT DISTINCT FROM d.publisher_id
         AND t.placement_id IS NOT DISTINCT FROM d.placement_id
  CROSS JOIN LATERAL (SELECT CASE WHEN t.users IS NULL THEN d.users
-                                 ELSE hll_union(t.users, d.users) END AS users) u;
+                                 ELSE @hll@.hll_union(t.users, d.users) END AS users) u$v$ ELSE '' END, '@hll@', hll);
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.create_rollup_views(boolean) IS
+'Internal: (re)defines the dashboard views over the rollup totals, with the deltas not yet folded (one server) or without (on Citus: clickagg.distribute())';
+REVOKE ALL ON FUNCTION clickagg.create_rollup_views(boolean) FROM PUBLIC;
+SELECT clickagg.create_rollup_views(with_deltas => to_regclass('clickagg.click_intake') IS NULL);
+
+--for name | source | bucket | cols | width in country | country_device | bucket | country | hour; device | device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | device | day; publisher | publisher | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | publisher_id, placement_id | day; country_device | country_device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | country, device | day; country | country_device | date_bin('1 day', bucket, timestamptz '2000-01-01 00:00:00+00') | country | day--
+CREATE OR REPLACE VIEW clickagg.clicks_by_{name}_{width} AS
+SELECT {bucket} AS bucket, campaign_id, ad_id, {cols},
+       sum(clicks)::bigint AS clicks, sum(invalid_clicks)::bigint AS invalid_clicks,
+       sum(duplicate_clicks)::bigint AS duplicate_clicks, sum(spend_micros)::bigint AS spend_micros,
+       sum(conversions)::bigint AS conversions,
+       sum(conversion_value_micros)::bigint AS conversion_value_micros,
+       round(hll_cardinality(hll_union_agg(users)))::bigint AS unique_users, hll_union_agg(users) AS users
+  FROM clickagg.clicks_by_{source}_hour
+ GROUP BY 1, campaign_id, ad_id, {cols};
+--end-for--
+
 COMMENT ON VIEW clickagg.clicks_by_publisher_all_campaigns_day IS
 'Clicks per (UTC day, publisher, placement) over every campaign (NULL: unknown), the columns of clickagg.clicks_per_day without campaign_id and ad_id; always the sum of clickagg.clicks_by_publisher_day over campaigns and ads';
 

@@ -3,7 +3,9 @@
 -- with the columns of clickagg.clicks, distributed by user_id; a row written
 -- to it reaches the shard of its user, whose trigger appends it to that
 -- node's arrival streams.  Every node keeps its own streams, log, counters
--- and rollups; wait_for_stream() on the coordinator waits for every node.
+-- and rollup deltas; the rollup totals are distributed by campaign, and
+-- every node's fold writes into them.  wait_for_stream() on the
+-- coordinator waits for every node's streams and folds.
 -- Citus is looked up at run time (EXECUTE), so this file installs without it.
 
 CREATE OR REPLACE FUNCTION clickagg.wait_for_local_stream(timeout interval DEFAULT '30 s')
@@ -102,6 +104,8 @@ BEGIN
     FOR node IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
         USING 'SELECT extversion || ''|'' || (SELECT count(*) FROM pg_catalog.pg_stat_activity
                                                WHERE backend_type = ''clickagg worker'' AND datname = current_database())
+                 || ''|'' || (EXISTS (SELECT FROM clickagg.click_log) OR EXISTS (SELECT FROM clickagg.arrivals)
+                              OR EXISTS (SELECT FROM clickagg.rollup_deltas) OR EXISTS (SELECT FROM clickagg.rollup_minute))
                  FROM pg_catalog.pg_extension WHERE extname = ''clickagg'''
     LOOP
         IF NOT node.success OR split_part(node.result, '|', 1) IS DISTINCT FROM
@@ -114,6 +118,12 @@ BEGIN
             RAISE EXCEPTION 'no clickagg worker serves this database on node %:%', node.nodename, node.nodeport
                 USING ERRCODE = 'object_not_in_prerequisite_state',
                       HINT = format('On that node: shared_preload_libraries = ''citus,pg_cron,clickagg'', clickagg.database = %L, clickagg.workers at least 1, and a restart.', current_database());
+        ELSIF split_part(node.result, '|', 3) <> 'false' THEN
+            -- (its rollups would be hidden once they are distributed)
+            RAISE EXCEPTION 'node %:% holds clicks of its own', node.nodename, node.nodeport
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'Distributing moves no logged click or rollup row; that node''s would be left out of the cluster''s rollups.',
+                      HINT = 'Distribute before loading: DROP EXTENSION clickagg CASCADE and CREATE EXTENSION clickagg CASCADE on the coordinator (docs/citus.md).';
         END IF;
     END LOOP;
 
@@ -165,10 +175,31 @@ BEGIN
     -- refused every shard move, as theirs are)
     EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.click_intake'', ''user_id'', colocate_with => ''none'')';
     EXECUTE 'SELECT pg_catalog.create_distributed_table(''clickagg.conversion_intake'', ''user_id'', colocate_with => ''clickagg.click_intake'')';
+
+    -- The rollup totals, by campaign: every node's fold adds its deltas to
+    -- them through Citus (src/fold.c), so a dashboard on the coordinator is
+    -- a query routed to the shard of its campaign.  The publishers across
+    -- campaigns have no campaign: a reference table, on every node.  The
+    -- views then read the totals alone, on every node: the deltas stay on
+    -- the node that wrote them (and wait_for_stream() waits for the folds).
+--for level in minute hour day device_hour publisher_hour country_device_hour--
+    EXECUTE format('SELECT pg_catalog.create_distributed_table(%L, ''campaign_id'', colocate_with => %L)',
+                   'clickagg.rollup_{level}', CASE WHEN '{level}' = 'minute' THEN 'none' ELSE 'clickagg.rollup_minute' END);
+--end-for--
+    EXECUTE 'SELECT pg_catalog.create_reference_table(''clickagg.rollup_publisher_all_campaigns_day'')';
+    PERFORM clickagg.create_rollup_views(with_deltas => false);
+    FOR node IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
+        USING 'SELECT clickagg.create_rollup_views(with_deltas => false)'
+    LOOP
+        IF NOT node.success THEN
+            RAISE EXCEPTION 'node %:% could not redefine its rollup views', node.nodename, node.nodeport
+                USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = node.result;
+        END IF;
+    END LOOP;
 END
 $fn$;
 COMMENT ON FUNCTION clickagg.distribute() IS
-'On the Citus coordinator: route clickagg.clicks and clickagg.conversions to the node of each user, whose streams move them; wait_for_stream() then waits for every node';
+'On the Citus coordinator: route clickagg.clicks and clickagg.conversions to the node of each user, whose streams move them; distribute the rollup totals by campaign, into which every node folds; wait_for_stream() then waits for every node';
 REVOKE ALL ON FUNCTION clickagg.intake_row() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.distribute() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval) FROM PUBLIC;

@@ -200,7 +200,19 @@ typedef struct ClickaggFolder
 	pg_atomic_uint64 fold_usecs;	/* time in folds since startup */
 	pg_atomic_uint64 folded;	/* delta rows folded since startup */
 	pg_atomic_uint64 judge_usecs;	/* time judging the IP click rate */
+
+	/*
+	 * Sweeps: every delta row committed before a sweep begins is folded (or
+	 * set aside) once it is done (clickagg_wait_for_fold, on Citus, where
+	 * the views read the totals alone).  sweeps_done is the number of the
+	 * last complete sweep; sweep_wanted asks the folder not to wait out its
+	 * interval.
+	 */
+	pg_atomic_uint64 sweeps_begun;
+	pg_atomic_uint64 sweeps_done;
+	pg_atomic_uint32 sweep_wanted;
 	/* under ClickaggShared.mutex */
+	Latch	   *latch;			/* the folder's process latch; NULL before it runs */
 	TimestampTz last_error_at;
 	char		last_error[CLICKAGG_ERROR_LEN];
 } ClickaggFolder;
@@ -731,5 +743,6 @@ extern void clickagg_pass_note_error(int stream, const ErrorNote *note, int fail
 /* worker.c and folder.c: background worker entry points */
 extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
 extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noreturn();
+extern bool clickagg_wait_for_fold(int64 timeout_ms);
 
 #endif							/* CLICKAGG_H */

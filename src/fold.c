@@ -42,11 +42,14 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
 #include "storage/lmgr.h"
+#include "utils/array.h"
 #include "utils/guc.h"
+#include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -655,11 +658,107 @@ upsert_target(const FoldTarget *target, FoldSum **sorted, long n, Sketches *sk)
 }
 
 /*
+ * On Citus (clickagg.distribute()) the targets are distributed by campaign
+ * (the publishers across campaigns are a reference table), so a node's
+ * sums are upserted through Citus, which sends each row to the shard of
+ * its campaign: INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE,
+ * in the order of the unique key as upsert_target does.  A total beyond a
+ * bigint fails there with 22003 too (int8pl), and the sketches merge with
+ * hll_union on the shard.
+ */
+static void
+upsert_target_through_citus(const FoldTarget *target, FoldSum **sorted, long n, Sketches *sk)
+{
+	/* the columns written, with the types of their arrays */
+	int			cols[T_NCOLUMNS];
+	Oid			element_types[T_NCOLUMNS];
+	Oid			array_types[T_NCOLUMNS];
+	Datum		arrays[T_NCOLUMNS];
+	int			ncols = 0;
+	StringInfoData sql;
+	StringInfoData set;
+	const char *hll_schema = quote_identifier(clickagg_hll_schema());
+	Datum	   *values = palloc(sizeof(Datum) * n);
+	bool	   *nulls = palloc(sizeof(bool) * n);
+	int			c;
+	int			rc;
+
+	if (n == 0)
+		return;
+	cols[ncols] = T_BUCKET, element_types[ncols++] = TIMESTAMPTZOID;
+	if (target->keys & KEY_AD)
+	{
+		cols[ncols] = T_CAMPAIGN, element_types[ncols++] = INT8OID;
+		cols[ncols] = T_AD, element_types[ncols++] = INT8OID;
+	}
+	if (target->keys & KEY_COUNTRY)
+		cols[ncols] = T_COUNTRY, element_types[ncols++] = INT2OID;
+	if (target->keys & KEY_DEVICE)
+		cols[ncols] = T_DEVICE, element_types[ncols++] = INT2OID;
+	if (target->keys & KEY_PUBLISHER)
+	{
+		cols[ncols] = T_PUBLISHER, element_types[ncols++] = INT8OID;
+		cols[ncols] = T_PLACEMENT, element_types[ncols++] = INT8OID;
+	}
+	for (c = 0; c < NSUMS; c++)
+		cols[ncols] = T_SUMS + c, element_types[ncols++] = INT8OID;
+	cols[ncols] = T_USERS, element_types[ncols++] = sk->type;
+
+	initStringInfo(&sql);
+	initStringInfo(&set);
+	appendStringInfo(&sql, "INSERT INTO %s.%s AS t (", CLICKAGG_SCHEMA, target->table);
+	for (c = 0; c < ncols; c++)
+	{
+		const char *name = target_columns[cols[c]];
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		int			dims[1];
+		int			lbs[1] = {1};
+		long		i;
+
+		appendStringInfo(&sql, "%s%s", c > 0 ? ", " : "", name);
+		if (cols[c] >= T_SUMS && cols[c] < T_USERS)
+			appendStringInfo(&set, "%s = t.%s OPERATOR(pg_catalog.+) excluded.%s, ", name, name, name);
+
+		for (i = 0; i < n; i++)
+		{
+			FoldSum    *sum = sorted[i];
+
+			nulls[i] = false;
+			if (cols[c] < T_SUMS)
+				values[i] = key_value(&sum->key, cols[c], &nulls[i]);
+			else if (cols[c] < T_USERS)
+				values[i] = Int64GetDatum(sum->sums[cols[c] - T_SUMS]);
+			else
+				values[i] = sum->users;
+		}
+		get_typlenbyvalalign(element_types[c], &typlen, &typbyval, &typalign);
+		dims[0] = (int) n;
+		arrays[c] = PointerGetDatum(construct_md_array(values, nulls, 1, dims, lbs, element_types[c],
+													   typlen, typbyval, typalign));
+		array_types[c] = get_array_type(element_types[c]);
+		if (!OidIsValid(array_types[c]))
+			elog(ERROR, "clickagg: type %u has no array type", element_types[c]);
+	}
+	appendStringInfoString(&sql, ") SELECT * FROM ROWS FROM (");
+	for (c = 0; c < ncols; c++)
+		appendStringInfo(&sql, "%spg_catalog.unnest($%d)", c > 0 ? ", " : "", c + 1);
+	appendStringInfo(&sql, ") ON CONFLICT (%s) DO UPDATE SET %susers = %s.hll_union(t.users, excluded.users)",
+					 target->unique_key, set.data, hll_schema);
+
+	rc = SPI_execute_with_args(sql.data, ncols, array_types, arrays, NULL, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "clickagg: could not upsert clickagg.%s through Citus: %s",
+			 target->table, SPI_result_code_string(rc));
+}
+
+/*
  * Sum the delta rows into every target, the finer first, and upsert each
  * (every target's sums stay until the fold ends: the coarser read them).
  */
 static void
-fold_deltas(SPITupleTable *deltas, uint64 ndeltas, Sketches *sk)
+fold_deltas(SPITupleTable *deltas, uint64 ndeltas, Sketches *sk, bool through_citus)
 {
 	FoldSum   **done[NTARGETS];
 	long		ndone[NTARGETS];
@@ -683,7 +782,10 @@ fold_deltas(SPITupleTable *deltas, uint64 ndeltas, Sketches *sk)
 		else
 			sums = sum_target(target, done[target->source], ndone[target->source]);
 		done[t] = finish_sums(sums, sk, &ndone[t]);
-		upsert_target(target, done[t], ndone[t], sk);
+		if (through_citus)
+			upsert_target_through_citus(target, done[t], ndone[t], sk);
+		else
+			upsert_target(target, done[t], ndone[t], sk);
 	}
 }
 
@@ -701,6 +803,7 @@ clickagg_fold_rollup_rows(PG_FUNCTION_ARGS)
 	Oid			hll_argtypes[2];
 	SPITupleTable *deltas;
 	uint64		ndeltas;
+	bool		through_citus;
 	int			rc;
 
 	SPI_connect();
@@ -740,7 +843,24 @@ clickagg_fold_rollup_rows(PG_FUNCTION_ARGS)
 		hll_argtypes[0] = hll_argtypes[1] = sk.type;
 		clickagg_hll_function(&sk.hll_union, fold_context, "hll_union", 2, hll_argtypes);
 
-		fold_deltas(deltas, ndeltas, &sk);
+		/*
+		 * On Citus the fold writes other nodes' shards: Citus commits it
+		 * with two-phase commit, which needs this node's commit record on
+		 * disk before it tells the nodes to commit (a lost local commit
+		 * would leave the deltas to be folded again into committed totals).
+		 * The shards are written one after another, in the same order by
+		 * every node's fold, so that two nodes' folds of the same rows
+		 * wait for each other rather than deadlock.
+		 */
+		through_citus = clickagg_cluster_distributed();
+		if (through_citus)
+		{
+			(void) set_config_option("synchronous_commit", "on", PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_LOCAL, true, 0, false);
+			(void) set_config_option("citus.multi_shard_modify_mode", "sequential", PGC_USERSET,
+									 PGC_S_SESSION, GUC_ACTION_LOCAL, true, 0, false);
+		}
+		fold_deltas(deltas, ndeltas, &sk, through_citus);
 	}
 
 	MemoryContextSwitchTo(old);

@@ -200,7 +200,7 @@ note_fold_error(const ErrorNote *note)
  * transaction.
  */
 static bool
-fold_once(void)
+fold_once(bool *complete)
 {
 	FoldBatch	f = {0};
 	ErrorData  *edata = NULL;
@@ -246,6 +246,8 @@ fold_once(void)
 													GetCurrentTimestamp()));
 
 	clickagg_work_end();
+	if (!usable)
+		*complete = false;
 	if (usable)
 	{
 		TimestampTz end = GetCurrentTimestamp();
@@ -267,8 +269,14 @@ fold_once(void)
 				 errdetail("The last: %s", note.text),
 				 errhint("They are kept in clickagg.rejected_rollup_deltas; the day's reconciliation flags their rows.")));
 	}
-	/* (the sweep goes on until its last window; then a pause, and again) */
-	return blocks > (BlockNumber) clickagg_fold_window_blocks && next_window < blocks;
+	/*
+	 * (the sweep goes on until its last window; then a pause, and the next
+	 * sweep from the first block)
+	 */
+	if (blocks > (BlockNumber) clickagg_fold_window_blocks && next_window < blocks)
+		return true;
+	next_window = 0;
+	return false;
 }
 
 /*
@@ -278,15 +286,18 @@ fold_once(void)
  * when a backlog waits (fold again without a pause).
  */
 static bool
-fold_step(void)
+fold_step(bool *complete)
 {
 	bool		backlog = false;
 
 	if (!clickagg_retry_due(&fold_retry, GetCurrentTimestamp()))
+	{
+		*complete = false;
 		return false;
+	}
 	PG_TRY();
 	{
-		backlog = fold_once();
+		backlog = fold_once(complete);
 		clickagg_retry_succeeded(&fold_retry);
 		pg_atomic_write_u32(&clickagg_shared->folder.failing, 0);
 	}
@@ -299,6 +310,7 @@ fold_step(void)
 		clickagg_note_error(&note, edata);
 		note_fold_error(&note);
 		FreeErrorData(edata);
+		*complete = false;
 	}
 	PG_END_TRY();
 	return backlog;
@@ -373,15 +385,26 @@ clickagg_folder_main(Datum main_arg)
 		clickagg_background_recover();
 	PG_exception_stack = &local_sigjmp_buf;
 
+	SpinLockAcquire(&clickagg_shared->mutex);
+	clickagg_shared->folder.latch = MyLatch;
+	SpinLockRelease(&clickagg_shared->mutex);
+
 	for (;;)
 	{
 		TimestampTz since = GetCurrentTimestamp();
 		long		remaining;
 		bool		backlog;
+		bool		complete = true;
+		bool		from_first_block;
+		uint64		sweep;
 
-		/* the latch is also set by signals that are not for us (sinval) */
+		/*
+		 * The latch is also set by signals that are not for us (sinval); a
+		 * waiter for a sweep (clickagg_wait_for_fold) cuts the pause short.
+		 */
 		while ((remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
-															TimestampTzPlusMilliseconds(since, clickagg_fold_interval_ms))) > 0)
+															TimestampTzPlusMilliseconds(since, clickagg_fold_interval_ms))) > 0 &&
+			   pg_atomic_exchange_u32(&clickagg_shared->folder.sweep_wanted, 0) == 0)
 		{
 			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 							 remaining, PG_WAIT_EXTENSION);
@@ -393,13 +416,69 @@ clickagg_folder_main(Datum main_arg)
 				ProcessConfigFile(PGC_SIGHUP);
 			}
 		}
+
+		/*
+		 * A sweep that starts at the deltas' first block and whose every
+		 * fold succeeds has folded (or set aside) every delta row committed
+		 * before it began (a full barrier orders the number before the
+		 * sweep's snapshots).  One resumed after a failure has not.
+		 */
+		sweep = pg_atomic_add_fetch_u64(&clickagg_shared->folder.sweeps_begun, 1);
+		from_first_block = next_window == 0;
 		do
 		{
 			CHECK_FOR_INTERRUPTS();
-			backlog = fold_step();
+			backlog = fold_step(&complete);
 			judge_step();
 		} while (backlog);
+		if (from_first_block && complete)
+		{
+			pg_atomic_write_u64(&clickagg_shared->folder.sweeps_done, sweep);
+			ConditionVariableBroadcast(&clickagg_shared->progress_cv);
+		}
 	}
+}
+
+/*
+ * Whether the folder completes a sweep that begins after this call (so
+ * that every delta row committed before the call is in the totals), within
+ * timeout_ms.  On Citus the views read the totals alone, so waiting for
+ * the streams (queue.c) is not enough there.
+ */
+bool
+clickagg_wait_for_fold(int64 timeout_ms)
+{
+	ClickaggFolder *f = &clickagg_shared->folder;
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+	uint64		target = pg_atomic_read_u64(&f->sweeps_begun);
+	Latch	   *latch;
+	bool		reached = false;
+
+	pg_atomic_write_u32(&f->sweep_wanted, 1);
+	SpinLockAcquire(&clickagg_shared->mutex);
+	latch = f->latch;
+	SpinLockRelease(&clickagg_shared->mutex);
+	if (latch != NULL)
+		SetLatch(latch);
+
+	ConditionVariablePrepareToSleep(&clickagg_shared->progress_cv);
+	for (;;)
+	{
+		long		remaining;
+
+		if (pg_atomic_read_u64(&f->sweeps_done) > target)
+		{
+			reached = true;
+			break;
+		}
+		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
+		if (remaining <= 0)
+			break;
+		(void) ConditionVariableTimedSleep(&clickagg_shared->progress_cv,
+										   Min(remaining, 1000), PG_WAIT_EXTENSION);
+	}
+	ConditionVariableCancelSleep();
+	return reached;
 }
 
 /*

@@ -550,7 +550,7 @@ clickagg_wait_for_local_stream(PG_FUNCTION_ARGS)
 
 /*
  * Whether this server's streams moved every click committed before the
- * call, within timeout_ms.
+ * call, within timeout_ms (on Citus: and folded it).
  */
 static bool
 wait_for_local_streams(int64 timeout_ms)
@@ -630,6 +630,14 @@ wait_for_local_streams(int64 timeout_ms)
 										   Min(remaining, 1000), PG_WAIT_EXTENSION);
 	}
 	ConditionVariableCancelSleep();
+
+	/*
+	 * On Citus the views read the rollup totals alone (the deltas stay on
+	 * each node), so what the streams moved counts once it is folded too.
+	 */
+	if (reached && clickagg_cluster_distributed())
+		reached = clickagg_wait_for_fold(Max(TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+																			 deadline), 0));
 	return reached;
 }
 

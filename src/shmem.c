@@ -90,6 +90,10 @@ clickagg_shmem_startup(void)
 		pg_atomic_init_u64(&clickagg_shared->folder.fold_usecs, 0);
 		pg_atomic_init_u64(&clickagg_shared->folder.judge_usecs, 0);
 		pg_atomic_init_u64(&clickagg_shared->folder.folded, 0);
+		pg_atomic_init_u64(&clickagg_shared->folder.sweeps_begun, 0);
+		pg_atomic_init_u64(&clickagg_shared->folder.sweeps_done, 0);
+		pg_atomic_init_u32(&clickagg_shared->folder.sweep_wanted, 0);
+		clickagg_shared->folder.latch = NULL;
 	}
 	LWLockRelease(AddinShmemInitLock);
 }

@@ -3,9 +3,11 @@
 # copy of another click arriving in either session, late clicks, crawlers,
 # double clicks, clicks too far in the future, INSERT and COPY).  Compared
 # exactly: every node's log and the one server's, row for row; no user on
-# two nodes; the counters and the rollup totals summed over the nodes; no
-# prepared transaction left.  wait_for_stream() on the coordinator must
-# wait for the nodes: the comparison reads them right after it.
+# two nodes; the counters summed over the nodes; every dashboard view on
+# the coordinator (levels, breakdowns, local time, sketches) and the one
+# server's, row for row; no prepared transaction left.  wait_for_stream()
+# on the coordinator must wait for the nodes' streams and folds: the
+# comparison reads them right after it.
 #
 # Skipped when Citus is not installed (../shared/vendor/build-citus.sh
 # builds it; .ci/run runs that first).
@@ -71,6 +73,13 @@ for my $w (@workers)
 $coordinator->safe_psql('postgres', 'DROP EXTENSION clickagg; CREATE EXTENSION clickagg CASCADE');
 $coordinator->safe_psql('postgres', 'SELECT clickagg.distribute()');
 $single->safe_psql('postgres', 'CREATE EXTENSION clickagg CASCADE');
+# Campaigns in three zones, the same on both (the coordinator's campaigns:
+# the local-time reports read them there).
+for my $node ($coordinator, $single)
+{
+	$node->safe_psql('postgres', q{INSERT INTO clickagg.campaigns (campaign_id, advertiser_id, time_zone)
+		VALUES (101, 1, 'Asia/Kolkata'), (102, 1, 'America/New_York'), (103, 2, 'UTC')});
+}
 for my $w (@workers)
 {
 	is($w->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'clickagg'"),
@@ -310,22 +319,25 @@ is($coordinator->safe_psql('postgres',
 		'SELECT count(DISTINCT node) || \'|\' || sum(accepted) FROM clickagg.stream_status WHERE node IS NOT NULL'),
 	"2|$sum[0]", 'stream_status on the coordinator shows both nodes\' workers, with what they accepted');
 
-my $rollups = q{SELECT string_agg(concat_ws('|', bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros), E'\n' ORDER BY bucket, campaign_id, ad_id)
-	FROM (SELECT bucket, campaign_id, ad_id, sum(clicks) AS clicks, sum(invalid_clicks) AS invalid_clicks,
-	             sum(duplicate_clicks) AS duplicate_clicks, sum(spend_micros) AS spend_micros,
-	             sum(conversions) AS conversions, sum(conversion_value_micros) AS conversion_value_micros
-	        FROM tap_rows GROUP BY 1, 2, 3) s};
-for my $level ('minute', 'hour', 'day')
+# The dashboards on the coordinator are the one server's: every level,
+# breakdown and local-time report, row for row, the sketches included
+# (each node folds into the totals, distributed by campaign).
+my @views = (qw(clicks_per_minute clicks_per_hour clicks_per_day clicks_per_local_hour clicks_per_local_day),
+	(map { ("clicks_by_${_}_hour", "clicks_by_${_}_day") } qw(country device publisher country_device)),
+	'clicks_by_publisher_all_campaigns_day');
+for my $view (@views)
 {
-	my $rows = join("\n", map {
-		$_->safe_psql('postgres', "SELECT concat_ws(E'\\t', bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros) FROM clickagg.clicks_per_$level")
-	} @workers);
-	$single->safe_psql('postgres', "DROP TABLE IF EXISTS tap_rows; CREATE TABLE tap_rows (bucket timestamptz, campaign_id bigint, ad_id bigint, clicks bigint, invalid_clicks bigint, duplicate_clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint)");
-	$single->safe_psql('postgres', "COPY tap_rows FROM STDIN;\n$rows\n\\.\n");
-	my $nodes_sum = $single->safe_psql('postgres', $rollups);
-	$single->safe_psql('postgres', "TRUNCATE tap_rows; INSERT INTO tap_rows SELECT bucket, campaign_id, ad_id, clicks, invalid_clicks, duplicate_clicks, spend_micros, conversions, conversion_value_micros FROM clickagg.clicks_per_$level");
-	is($nodes_sum, $single->safe_psql('postgres', $rollups), "clicks_per_$level summed over the nodes is the one server's");
+	my $rows = "SELECT count(*) || E'\\n' || string_agg(v::text, E'\\n' ORDER BY v::text) FROM clickagg.$view v";
+	my $one = $single->safe_psql('postgres', $rows);
+	cmp_ok((split /\n/, $one)[0], '>', 0, "$view has rows on the one server");
+	is($coordinator->safe_psql('postgres', $rows), $one, "$view on the coordinator is the one server's, row for row (sketches included)");
 }
+is($coordinator->safe_psql('postgres', 'SELECT sum(mismatched_rows) FROM clickagg.breakdown_mismatches()'),
+	'0', 'on the coordinator every breakdown sums to its level');
+like($coordinator->safe_psql('postgres', 'EXPLAIN SELECT * FROM clickagg.clicks_per_hour WHERE campaign_id = 101'),
+	qr/Task Count: 1\b/, 'a campaign\'s dashboard is a query routed to one shard');
+is(join('|', map { $_->safe_psql('postgres', 'SELECT count(*) FROM clickagg.rollup_deltas') } @workers),
+	'0|0', 'the nodes\' deltas are folded once wait_for_stream() is true');
 
 # A user's clicks stay on one node: moving, splitting or rebalancing the
 # intakes' shards is refused; another table's shard still moves.
