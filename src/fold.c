@@ -667,7 +667,7 @@ upsert_target(const FoldTarget *target, FoldSum **sorted, long n, Sketches *sk)
  * hll_union on the shard.
  */
 static void
-upsert_target_through_citus(const FoldTarget *target, FoldSum **sorted, long n, Sketches *sk)
+upsert_through_citus(const FoldTarget *target, FoldSum **sorted, long n, Sketches *sk)
 {
 	/* the columns written, with the types of their arrays */
 	int			cols[T_NCOLUMNS];
@@ -754,12 +754,135 @@ upsert_target_through_citus(const FoldTarget *target, FoldSum **sorted, long n, 
 }
 
 /*
+ * The node (Citus group) of each campaign of a fold's deltas, in order of
+ * campaign_id: the co-located totals have their shards of a campaign on
+ * the same node.
+ */
+typedef struct CampaignNodes
+{
+	int			n;
+	int64	   *campaigns;
+	int32	   *groups;
+} CampaignNodes;
+
+static CampaignNodes *
+campaign_nodes(SPITupleTable *deltas, uint64 ndeltas)
+{
+	CampaignNodes *nodes = palloc0(sizeof(CampaignNodes));
+	Datum	   *ids = palloc(sizeof(Datum) * Max(ndeltas, 1));
+	Oid			type = INT8ARRAYOID;
+	Datum		array;
+	SPITupleTable *found;
+	uint64		i;
+	uint64		nfound;
+	int			n = 0;
+	bool		isnull;
+
+	for (i = 0; i < ndeltas; i++)
+		ids[n++] = Int64GetDatum(get_int8(deltas->vals[i], deltas->tupdesc, D_CAMPAIGN, &isnull));
+	array = PointerGetDatum(construct_array(ids, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	if (SPI_execute_with_args("SELECT c, (SELECT p.groupid FROM pg_catalog.pg_dist_placement p"
+							  " WHERE p.shardid OPERATOR(pg_catalog.=) pg_catalog.get_shard_id_for_distribution_column("
+							  "'" CLICKAGG_SCHEMA ".rollup_minute'::pg_catalog.regclass, c) LIMIT 1)"
+							  " FROM (SELECT DISTINCT c FROM pg_catalog.unnest($1) c) d ORDER BY c",
+							  1, &type, &array, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "clickagg: could not find the nodes of the rollup totals' shards");
+	found = SPI_tuptable;
+	nfound = SPI_processed;
+	nodes->n = (int) nfound;
+	nodes->campaigns = palloc(sizeof(int64) * Max(nfound, 1));
+	nodes->groups = palloc(sizeof(int32) * Max(nfound, 1));
+	for (i = 0; i < nfound; i++)
+	{
+		Datum		g;
+
+		nodes->campaigns[i] = DatumGetInt64(SPI_getbinval(found->vals[i], found->tupdesc, 1, &isnull));
+		g = SPI_getbinval(found->vals[i], found->tupdesc, 2, &isnull);
+		nodes->groups[i] = isnull ? -1 : DatumGetInt32(g);
+	}
+	return nodes;
+}
+
+static int32
+node_of(const CampaignNodes *nodes, int64 campaign_id)
+{
+	int			lo = 0;
+	int			hi = nodes->n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (nodes->campaigns[mid] == campaign_id)
+			return nodes->groups[mid];
+		if (nodes->campaigns[mid] < campaign_id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * A target's sums through Citus, one node after another in the order of
+ * their groups, so that every node's fold takes the totals' row locks in
+ * one order: (target, node, shard, key).  In one statement, Citus would
+ * write the nodes at once, each node's fold its own shards first (local
+ * execution), and two folds adding to the same rows could deadlock across
+ * nodes, which only Citus's detector on the coordinator would break.  The
+ * reference table (no campaign) is one statement: Citus serializes writes
+ * to it.
+ */
+static void
+upsert_target_through_citus(const FoldTarget *target, FoldSum **sorted, long n, Sketches *sk,
+							const CampaignNodes *nodes)
+{
+	FoldSum   **mine;
+	int32		group = PG_INT32_MIN;
+
+	if (!(target->keys & KEY_AD))
+	{
+		upsert_through_citus(target, sorted, n, sk);
+		return;
+	}
+	mine = palloc(sizeof(FoldSum *) * Max(n, 1));
+	for (;;)
+	{
+		int32		next = PG_INT32_MAX;
+		long		m = 0;
+		long		i;
+		bool		any = false;
+
+		/* the next group above the last, and its rows in key order */
+		for (i = 0; i < n; i++)
+		{
+			int32		g = node_of(nodes, sorted[i]->key.campaign_id);
+
+			if (g > group && g <= next)
+			{
+				if (g < next)
+					m = 0;
+				next = g;
+				mine[m++] = sorted[i];
+				any = true;
+			}
+		}
+		if (!any)
+			break;
+		upsert_through_citus(target, mine, m, sk);
+		group = next;
+	}
+	pfree(mine);
+}
+
+/*
  * Sum the delta rows into every target, the finer first, and upsert each
  * (every target's sums stay until the fold ends: the coarser read them).
  */
 static void
 fold_deltas(SPITupleTable *deltas, uint64 ndeltas, Sketches *sk, bool through_citus)
 {
+	CampaignNodes *nodes = through_citus ? campaign_nodes(deltas, ndeltas) : NULL;
 	FoldSum   **done[NTARGETS];
 	long		ndone[NTARGETS];
 	FoldSum   **rows = palloc(sizeof(FoldSum *) * ndeltas);
@@ -783,7 +906,7 @@ fold_deltas(SPITupleTable *deltas, uint64 ndeltas, Sketches *sk, bool through_ci
 			sums = sum_target(target, done[target->source], ndone[target->source]);
 		done[t] = finish_sums(sums, sk, &ndone[t]);
 		if (through_citus)
-			upsert_target_through_citus(target, done[t], ndone[t], sk);
+			upsert_target_through_citus(target, done[t], ndone[t], sk, nodes);
 		else
 			upsert_target(target, done[t], ndone[t], sk);
 	}
