@@ -339,6 +339,71 @@ like($coordinator->safe_psql('postgres', 'EXPLAIN SELECT * FROM clickagg.clicks_
 is(join('|', map { $_->safe_psql('postgres', 'SELECT count(*) FROM clickagg.rollup_deltas') } @workers),
 	'0|0', 'the nodes\' deltas are folded once wait_for_stream() is true');
 
+# Billing does not combine the nodes' scans yet: refused, not billed wrong.
+($ret, $stdout, $stderr) = $coordinator->psql('postgres', "SELECT clickagg.run_billing(date '2026-01-01')");
+like($stderr, qr/clickagg does not bill on Citus yet/, 'run_billing() is refused on the coordinator');
+($ret, $stdout, $stderr) = $workers[0]->psql('postgres', "SELECT clickagg.run_billing(date '2026-01-01')");
+like($stderr, qr/clickagg does not bill on Citus yet/, 'and on a worker node');
+
+# kill -9 of a worker node and of the coordinator while that node's
+# passes and folds run (its streams were held while a load committed, then
+# let go): after the restart nothing is lost or counted twice, and Citus's
+# recovery leaves no prepared transaction (the folds commit in two phases,
+# with the other node's shards and the coordinator's placement of the
+# reference table).
+sub kill9
+{
+	my ($node) = @_;
+	my $pid = $node->{_pid};
+	my $pattern = 'postgres: [' . substr($node->name, 0, 1) . ']' . substr($node->name, 1) . ': ';
+	$node->kill9;
+	for (my $i = 0; $i < 600; $i++)
+	{
+		my $children = `pgrep -f '$pattern' 2>/dev/null`;
+		last if !kill(0, $pid) && $children eq '';
+		select(undef, undef, undef, 0.1);
+	}
+	$node->start;
+}
+my $more = qq{INSERT INTO clickagg.clicks ($cols)
+SELECT timestamptz '$at' - (g % 30) * interval '1 minute', 1 + g % 40, 100 + g % 5, 'k' || (g % 500), '$agents[1]',
+       ('10.9.' || (g % 50) || '.1')::inet, 1000 + g, 'DE', NULL, g % 7, 10
+  FROM generate_series(1, 3000) g};
+$hold = IPC::Run::start(
+	[ 'psql', '-X', '-q', '-d', $workers[0]->connstr('postgres'), '-c',
+	  'SELECT count(*) FROM (SELECT FROM clickagg.stream_progress FOR UPDATE) s; SELECT pg_sleep(600)' ],
+	'>', \$hold_out, '2>', \$hold_out);
+$workers[0]->poll_query_until('postgres',
+	"SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()");
+$coordinator->safe_psql('postgres', "$more; $more");    # (the second time: every row a duplicate)
+$single->safe_psql('postgres', "$more; $more");
+cmp_ok($workers[0]->safe_psql('postgres', 'SELECT count(*) FROM clickagg.pending_arrivals'), '>', 0,
+	'worker1 has arrivals waiting when its streams are let go');
+$workers[0]->safe_psql('postgres',
+	"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()");
+$hold->finish;
+select(undef, undef, undef, 0.4);
+kill9($workers[0]);
+kill9($coordinator);
+is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('180 s')"), 't',
+	'after kill -9 of worker1 and the coordinator: every node caught up');
+is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'and the one server');
+my @one_again = split /\n/, $single->safe_psql('postgres', $log_query);
+my @together_again = sort map { split /\n/, $_->safe_psql('postgres', $log_query) } @workers;
+cmp_ok(scalar @one_again, '>', scalar @one, 'the second load is logged');
+is_deeply(\@together_again, \@one_again, 'after kill -9: the nodes\' logs together are the one server\'s, row for row');
+for my $view (@views)
+{
+	my $rows = "SELECT count(*) || E'\\n' || string_agg(v::text, E'\\n' ORDER BY v::text) FROM clickagg.$view v";
+	is($coordinator->safe_psql('postgres', $rows), $single->safe_psql('postgres', $rows),
+		"after kill -9: $view on the coordinator is the one server's");
+}
+for my $node (@cluster)
+{
+	ok($node->poll_query_until('postgres', 'SELECT count(*) = 0 FROM pg_prepared_xacts'),
+		$node->name . ': no prepared transaction left once Citus recovered');
+}
+
 # A user's clicks stay on one node: moving, splitting or rebalancing the
 # intakes' shards is refused; another table's shard still moves.
 my ($shard, $from) = split /\|/, $coordinator->safe_psql('postgres', q{
