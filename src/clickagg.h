@@ -287,6 +287,7 @@ extern bool clickagg_classify_non_browser;
 /* shmem.c */
 extern ClickaggShared *clickagg_shared;
 extern void clickagg_shmem_init(void);
+extern bool clickagg_wait_for_fold(int64 timeout_ms);
 extern void clickagg_require_preload(void);
 extern int	clickagg_stream_owner(int stream);
 extern void clickagg_wake_stream_owner(int stream);
@@ -743,6 +744,5 @@ extern void clickagg_pass_note_error(int stream, const ErrorNote *note, int fail
 /* worker.c and folder.c: background worker entry points */
 extern PGDLLEXPORT void clickagg_worker_main(Datum main_arg) pg_attribute_noreturn();
 extern PGDLLEXPORT void clickagg_folder_main(Datum main_arg) pg_attribute_noreturn();
-extern bool clickagg_wait_for_fold(int64 timeout_ms);
 
 #endif							/* CLICKAGG_H */

@@ -23,12 +23,20 @@
  * target (docs/rollups.md).
  * Sums are checked: a sum beyond a bigint is an error (22003), which makes
  * the folder isolate and set aside the rows that cause it (isolation.c).
+ * On Citus (clickagg.distribute()) the targets are distributed by campaign
+ * and the deltas are the node's own: the sums go through Citus instead, as
+ * INSERT ... ON CONFLICT DO UPDATE, one node after another
+ * (upsert_target_through_citus), committed in two phases with a
+ * synchronous local commit.
  *
  * Locking: a transaction-level advisory lock (one fold at a time, so no two
  * transactions ever update the same total row; the folder and a fold by
  * hand take turns), then RowExclusiveLock on the deltas, the targets and
  * their indexes; a target row someone else is changing anyway (an
- * administrator's UPDATE) is waited for, as ON CONFLICT would.
+ * administrator's UPDATE) is waited for, as ON CONFLICT would.  On Citus
+ * the advisory lock is the node's: another node's fold may add to the same
+ * total rows, and the row locks of both are taken in one order (target,
+ * node group, shard, key), so one waits for the other.
  *
  * Copyright (c) 2026, the clickagg authors
  *

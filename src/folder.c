@@ -15,6 +15,10 @@
  * one that fails as a whole is retried after a growing pause.  The IP
  * judging (clickagg.announce_ip_minutes(), clickagg.judge_ip_click_rates();
  * ip_rate.c describes the scheme) runs after each fold, whatever became of it.
+ * The folds from the deltas' first block to their last are a sweep; the
+ * folder numbers its sweeps in shared memory, so that on Citus, where the
+ * views read the totals alone, wait_for_stream() can wait for one
+ * (clickagg_wait_for_fold, shmem.c).
  *
  * Locking: each unit of work takes the share lock on the extension first
  * (background.c), then what fold_rollups() takes: a transaction-level
@@ -367,7 +371,6 @@ judge_step(void)
 							(uint64) Max(GetCurrentTimestamp() - start, 0));
 }
 
-
 /*
  * The folder process: folds every clickagg.fold_interval, then judges the
  * IP click rate of the minutes that are over (ip_rate.c).  A fold that
@@ -437,48 +440,6 @@ clickagg_folder_main(Datum main_arg)
 			ConditionVariableBroadcast(&clickagg_shared->progress_cv);
 		}
 	}
-}
-
-/*
- * Whether the folder completes a sweep that begins after this call (so
- * that every delta row committed before the call is in the totals), within
- * timeout_ms.  On Citus the views read the totals alone, so waiting for
- * the streams (queue.c) is not enough there.
- */
-bool
-clickagg_wait_for_fold(int64 timeout_ms)
-{
-	ClickaggFolder *f = &clickagg_shared->folder;
-	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
-	uint64		target = pg_atomic_read_u64(&f->sweeps_begun);
-	Latch	   *latch;
-	bool		reached = false;
-
-	pg_atomic_write_u32(&f->sweep_wanted, 1);
-	SpinLockAcquire(&clickagg_shared->mutex);
-	latch = f->latch;
-	SpinLockRelease(&clickagg_shared->mutex);
-	if (latch != NULL)
-		SetLatch(latch);
-
-	ConditionVariablePrepareToSleep(&clickagg_shared->progress_cv);
-	for (;;)
-	{
-		long		remaining;
-
-		if (pg_atomic_read_u64(&f->sweeps_done) > target)
-		{
-			reached = true;
-			break;
-		}
-		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
-		if (remaining <= 0)
-			break;
-		(void) ConditionVariableTimedSleep(&clickagg_shared->progress_cv,
-										   Min(remaining, 1000), PG_WAIT_EXTENSION);
-	}
-	ConditionVariableCancelSleep();
-	return reached;
 }
 
 /*

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * shmem.c
- *		The shared segment (ClickaggShared, clickagg.h) and who owns a stream.
+ *		The shared segment (ClickaggShared, clickagg.h), who owns a stream,
+ *		and the wait for a sweep of the folder (on Citus).
  *
  * When the library is in shared_preload_libraries, clickagg_shmem_init()
  * reserves the segment; every process then finds it at clickagg_shared.
@@ -9,9 +10,10 @@
  * NULL: ingest still appends to the arrival streams, and the functions that
  * need the workers say so (clickagg_require_preload).
  *
- * Locking: ClickaggShared.mutex (a spinlock) guards the worker slots and the
- * last error texts; it is held for a few instructions only and never while
- * taking another lock.  Everything else in the segment is atomic.
+ * Locking: ClickaggShared.mutex (a spinlock) guards the worker slots, the
+ * folder's latch and the last error texts; it is held for a few
+ * instructions only and never while taking another lock.  Everything else
+ * in the segment is atomic.
  *
  * Copyright (c) 2026, the clickagg authors
  *
@@ -20,10 +22,14 @@
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/condition_variable.h"
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/timestamp.h"
 
 #include "clickagg.h"
 
@@ -156,4 +162,46 @@ clickagg_shmem_init(void)
 	shmem_request_hook = clickagg_shmem_request;
 	prev_shmem_startup_hook = shmem_startup_hook;
 	shmem_startup_hook = clickagg_shmem_startup;
+}
+
+/*
+ * Whether the folder completes a sweep that begins after this call (so
+ * that every delta row committed before the call is in the totals), within
+ * timeout_ms.  On Citus the views read the totals alone, so waiting for
+ * the streams (queue.c) is not enough there.
+ */
+bool
+clickagg_wait_for_fold(int64 timeout_ms)
+{
+	ClickaggFolder *f = &clickagg_shared->folder;
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+	uint64		target = pg_atomic_read_u64(&f->sweeps_begun);
+	Latch	   *latch;
+	bool		reached = false;
+
+	pg_atomic_write_u32(&f->sweep_wanted, 1);
+	SpinLockAcquire(&clickagg_shared->mutex);
+	latch = f->latch;
+	SpinLockRelease(&clickagg_shared->mutex);
+	if (latch != NULL)
+		SetLatch(latch);
+
+	ConditionVariablePrepareToSleep(&clickagg_shared->progress_cv);
+	for (;;)
+	{
+		long		remaining;
+
+		if (pg_atomic_read_u64(&f->sweeps_done) > target)
+		{
+			reached = true;
+			break;
+		}
+		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
+		if (remaining <= 0)
+			break;
+		(void) ConditionVariableTimedSleep(&clickagg_shared->progress_cv,
+										   Min(remaining, 1000), PG_WAIT_EXTENSION);
+	}
+	ConditionVariableCancelSleep();
+	return reached;
 }

@@ -9,9 +9,10 @@
 # Each design loads the same rows (bench/ingest's generator: real agents,
 # dimensions, late clicks, copies arriving in both sessions) in 5,000-row
 # COPY batches from two sessions, the clock running until wait_for_stream()
-# is true (on the coordinator: every node's streams); then BATCHES single
+# is true (on the coordinator: every node's streams and folds); then BATCHES single
 # 100-row INSERT transactions, each timed from its commit until
-# wait_for_stream() is true (the stream's latency, one at a time).
+# wait_for_stream() is true (the stream's latency, one at a time; on the
+# coordinator, until the clicks are in its dashboards).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 if [ "$(id -u)" -eq 0 ]; then
