@@ -322,6 +322,8 @@ SET search_path = pg_catalog, pg_temp
 -- (its statements read a day's (campaign, ad) rows, whose temp tables the
 -- planner guesses large: JIT compiled for 1.1 s of a 7.8 s run to save none)
 SET jit = off
+-- (instants sent to the worker nodes as text: ISO, with their offset)
+SET datestyle = 'ISO, YMD'
 AS $$
 DECLARE
     lo timestamptz;             -- the local day
@@ -337,15 +339,18 @@ DECLARE
     n_adjusted integer;
     scanned bigint;
     target date;
+    -- On Citus (clickagg.distribute()) each worker node logs its own users'
+    -- clicks and the rollup totals are the cluster's: the coordinator bills,
+    -- from every node's scan of its own log.
+    on_cluster boolean := clickagg.cluster_role() = 'coordinator';
+    node_scans text[];
+    kept date[];
 BEGIN
-    -- On Citus (clickagg.distribute()) the log is per node and the totals
-    -- are the cluster's: a batch over this node's log alone would flag
-    -- every other node's clicks.  Refused rather than billed wrong.
-    IF to_regclass('clickagg.click_intake') IS NOT NULL THEN
-        RAISE EXCEPTION 'clickagg does not bill on Citus yet'
-            USING ERRCODE = 'feature_not_supported',
-                  DETAIL = 'Each node logs its own users'' clicks; the nightly batch would have to combine every node''s scan, which this version does not do.',
-                  HINT = 'See docs/citus.md: the dashboards, counters and logs are exact on a cluster; billing is not yet.';
+    IF NOT on_cluster AND clickagg.cluster_role() = 'worker' THEN
+        RAISE EXCEPTION 'clickagg bills on the Citus coordinator, not on a worker node'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'This node logs only its own users'' clicks; the coordinator combines every node''s scan.',
+                  HINT = 'Connect to the coordinator and run clickagg.run_billing() there.';
     END IF;
     IF day IS NULL THEN
         RAISE EXCEPTION 'day must not be null' USING ERRCODE = 'null_value_not_allowed';
@@ -378,11 +383,15 @@ BEGIN
     SELECT least(lo, min(s.from_time) FILTER (WHERE s.from_time < s.to_time)),
            greatest(hi, max(s.to_time) FILTER (WHERE s.from_time < s.to_time))
       INTO read_lo, read_hi FROM billing_scope_rows s;
+    IF read_lo < now() - current_setting('clickagg.retention')::interval - interval '1 day' AND on_cluster THEN
+        kept := ARRAY(SELECT clickagg.logged_days());
+    END IF;
     IF read_lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
        AND EXISTS (SELECT FROM generate_series((read_lo AT TIME ZONE 'UTC')::date,
                                                ((read_hi - interval '1 microsecond') AT TIME ZONE 'UTC')::date,
                                                interval '1 day') p
-                    WHERE to_regclass(format('clickagg.click_log_%s', to_char(p, 'YYYYMMDD'))) IS NULL) THEN
+                    WHERE CASE WHEN on_cluster THEN NOT (p::date = ANY (kept))
+                               ELSE to_regclass(format('clickagg.click_log_%s', to_char(p, 'YYYYMMDD'))) IS NULL END) THEN
         RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
@@ -404,6 +413,29 @@ BEGIN
     -- hour and day levels are UTC: they are compared for the campaigns the
     -- UTC zone bills over its whole day; for the others the minute level,
     -- exact for any offset, is the stream's figure (level 'stream' too).
+    --
+    -- On Citus each worker node scans its own log, in its own snapshot, in
+    -- parallel (the same scan, without the levels); the coordinator reads
+    -- the levels, the cluster's totals, once every node's streams and folds
+    -- have caught up.  A click that commits for the day while the run reads
+    -- may be in one side and not the other: the day is then a discrepancy
+    -- until the nightly job bills it again (its counters changed).
+    IF on_cluster THEN
+        IF NOT clickagg.wait_for_stream(interval '5 min') THEN
+            RAISE EXCEPTION 'cannot bill day %: the worker nodes have not caught up with their clicks', to_char(day, 'YYYY-MM-DD')
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = 'clickagg.wait_for_stream(''5 min'') on the coordinator returned false.',
+                      HINT = 'See clickagg.stream_status and clickagg.fold_status for a node that lags, and bill again.';
+        END IF;
+        node_scans := ARRAY(
+            SELECT a.answer FROM clickagg.ask_worker_nodes(
+                format('SELECT coalesce(pg_catalog.json_agg(b), ''[]'') FROM clickagg.billing_scan(%L::timestamptz, %L::timestamptz, %s, %s, %L, %L::bigint[], %L::timestamptz[], %L::timestamptz[]) b',
+                       lo, hi, user_cap, ip_cap, zone = 'UTC',
+                       coalesce((SELECT array_agg(s.campaign_id ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
+                       coalesce((SELECT array_agg(s.from_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
+                       coalesce((SELECT array_agg(s.to_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}')),
+                'scan its raw log for billing') a);
+    END IF;
     CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
     SELECT CASE b.code WHEN -1 THEN 'scanned' WHEN -2 THEN 'minute' WHEN -3 THEN 'hour' WHEN -4 THEN 'stream'
                        ELSE 'batch' END::text AS source,
@@ -424,6 +456,18 @@ BEGIN
      WHERE b.code >= -1
         OR NOT EXISTS (SELECT FROM billing_scope_rows s
                         WHERE s.campaign_id = b.campaign_id AND (s.from_time, s.to_time) <> (lo, hi))
+    UNION ALL
+    -- the worker nodes' scans, a key's rows of several nodes summed (checked)
+    SELECT CASE WHEN n.code = -1 THEN 'scanned' ELSE 'batch' END, n.campaign_id, n.ad_id,
+           greatest(n.code, 0)::smallint, n.stream_valid,
+           sum(n.clicks)::bigint, sum(n.spend_micros)::bigint, sum(n.conversions)::bigint,
+           sum(n.conversion_value_micros)::bigint
+      FROM unnest(coalesce(node_scans, '{}')) a(answer)
+     CROSS JOIN LATERAL json_to_recordset(a.answer::json)
+           AS n(campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean, clicks bigint,
+                spend_micros bigint, conversions bigint, conversion_value_micros bigint)
+     WHERE n.code >= -1
+     GROUP BY 1, 2, 3, 4, 5
     UNION ALL
     SELECT f.level, f.campaign_id, f.ad_id, 0::smallint, v.valid,
            CASE WHEN v.valid THEN f.clicks ELSE f.invalid_clicks END,
@@ -773,11 +817,20 @@ BEGIN
     END IF;
     -- The local days with clicks in a partition: the UTC day, and the
     -- local days of the zones campaigns bill in over it.
+    -- (on Citus, the coordinator's job: every node's partitions and counters)
+    IF clickagg.cluster_role() = 'worker' THEN
+        RAISE EXCEPTION 'clickagg bills on the Citus coordinator, not on a worker node'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Schedule the jobs on the coordinator: SELECT clickagg.schedule_billing(); there.';
+    END IF;
+    IF to_regclass('pg_temp.billing_logged_days') IS NOT NULL THEN
+        DROP TABLE pg_temp.billing_logged_days, pg_temp.billing_accepted;
+    END IF;
+    CREATE TEMP TABLE billing_logged_days ON COMMIT DROP AS SELECT DISTINCT p AS day FROM clickagg.logged_days() p;
+    CREATE TEMP TABLE billing_accepted ON COMMIT DROP AS SELECT * FROM clickagg.accepted_by_day();
     FOR d IN
         SELECT DISTINCT x.day, x.time_zone
-          FROM (SELECT clickagg.click_partition_day(c.relname) AS day
-                  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-                 WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+          FROM billing_logged_days p
          CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
          WHERE clickagg.local_midnight(x.day + 1, x.time_zone) <= due_by
            AND clickagg.local_midnight(x.day + 1, x.time_zone) > first_kept
@@ -799,7 +852,7 @@ BEGIN
          CROSS JOIN LATERAL clickagg.billing_range(b.time_zone, b.day) r
          WHERE clickagg.local_midnight(b.day + 1, b.time_zone) <= due_by
            AND clickagg.local_midnight(b.day + 1, b.time_zone) > first_kept
-           AND (SELECT coalesce(sum(c.accepted), 0) FROM clickagg.ingest_counts c
+           AND (SELECT coalesce(sum(c.accepted), 0) FROM billing_accepted c
                  WHERE c.day BETWEEN (r.lo AT TIME ZONE 'UTC')::date
                                  AND ((r.hi - interval '1 microsecond') AT TIME ZONE 'UTC')::date)
                <> b.scanned_clicks
@@ -933,9 +986,14 @@ AS $$
 DECLARE
     cutoff date := ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date;
     blocked text;
-    part record;
-    oldest timestamptz;
 BEGIN
+    -- (on Citus the coordinator's job, which knows what is billed and
+    -- closed: then every node drops its own partitions)
+    IF clickagg.cluster_role() = 'worker' THEN
+        RAISE EXCEPTION 'clickagg drops expired raw-log partitions from the Citus coordinator, not on a worker node'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Schedule the jobs on the coordinator: SELECT clickagg.schedule_billing(); there.';
+    END IF;
     -- (every local day with clicks in the partition: its UTC day, and the
     -- local days of other zones over it)
     SELECT string_agg(format('%s (%s)', to_char(x.day, 'YYYY-MM-DD')
@@ -944,9 +1002,7 @@ BEGIN
                       ', ' ORDER BY x.day, x.time_zone)
       INTO blocked
       FROM (SELECT DISTINCT x.day, x.time_zone
-              FROM (SELECT clickagg.click_partition_day(c.relname) AS day
-                      FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-                     WHERE i.inhparent = 'clickagg.click_log'::regclass) p
+              FROM (SELECT DISTINCT l AS day FROM clickagg.logged_days() l) p
              CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
              WHERE p.day < cutoff) x
       LEFT JOIN clickagg.billing_days b ON (b.day, b.time_zone) = (x.day, x.time_zone)
@@ -957,15 +1013,43 @@ BEGIN
                   DETAIL = 'Days: ' || blocked || '.',
                   HINT = 'Run clickagg.run_billing(day, zone) and clickagg.close_billing_day(day, zone) for them first (UTC days: run_billing(day), close_billing_day(day)).';
     END IF;
+    RETURN QUERY SELECT clickagg.drop_partitions_before(cutoff);
+    IF clickagg.cluster_role() = 'coordinator' THEN
+        RETURN QUERY
+        SELECT a.node || ' ' || x
+          FROM clickagg.ask_worker_nodes(format('SELECT coalesce(pg_catalog.array_agg(x), ''{}'') FROM clickagg.drop_partitions_before(%L::date) x',
+                                                to_char(cutoff, 'YYYY-MM-DD')),
+                                         'drop its expired raw-log partitions') a
+         CROSS JOIN LATERAL unnest(a.answer::text[]) x;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
+'Drops raw-log day partitions older than clickagg.retention, only if every local day with clicks in them (their UTC day, and those of the zones campaigns bill in) is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions, and the dictionary keys no kept day uses (retired in one run, deleted in a later one); on the Citus coordinator, on every worker node too';
+
+-- What drop_expired_partitions() drops once it has checked the days are
+-- billed and closed (on Citus each node's own, asked by the coordinator).
+CREATE OR REPLACE FUNCTION clickagg.drop_partitions_before(cutoff date)
+RETURNS SETOF text
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    part record;
+    oldest timestamptz;
+BEGIN
     FOR part IN
-        SELECT c.oid::regclass AS rel, clickagg.click_partition_day(c.relname) AS day
+        -- (the name taken before the drop: a dropped regclass prints as its OID)
+        SELECT format('%I.%I', n.nspname, c.relname) AS rel, clickagg.click_partition_day(c.relname) AS day
           FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE i.inhparent = 'clickagg.click_log'::regclass
            AND clickagg.click_partition_day(c.relname) < cutoff
          ORDER BY 2
     LOOP
         EXECUTE format('DROP TABLE %s', part.rel);
-        RETURN NEXT part.rel::text;
+        RETURN NEXT part.rel;
     END LOOP;
     -- and what the dropped days left beside the log
     DELETE FROM clickagg.click_verdicts v WHERE v.event_time < cutoff::timestamp AT TIME ZONE 'UTC';
@@ -1000,8 +1084,8 @@ BEGIN
     PERFORM clickagg.dictionaries_changed();
 END
 $$;
-COMMENT ON FUNCTION clickagg.drop_expired_partitions() IS
-'Drops raw-log day partitions older than clickagg.retention, only if every local day with clicks in them (their UTC day, and those of the zones campaigns bill in) is billed and closed; otherwise refuses and names the days; then their corrected verdicts and conversions, and the dictionary keys no kept day uses (retired in one run, deleted in a later one)';
+COMMENT ON FUNCTION clickagg.drop_partitions_before(date) IS
+'Internal: drop_expired_partitions() after its check: this node''s raw-log partitions before cutoff, their verdicts and conversions, and the dictionary keys no kept day uses';
 
 -- Privileges: billing is the admins'.
 REVOKE ALL ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
@@ -1015,7 +1099,7 @@ REVOKE ALL ON FUNCTION clickagg.run_billing(date, text), clickagg.close_billing_
     clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]),
     clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[], boolean),
     clickagg.billing_scope(text, date), clickagg.billing_range(text, date), clickagg.billing_days_of_partition(date),
-    clickagg.rollup_level_sums(text, timestamptz, timestamptz)
+    clickagg.rollup_level_sums(text, timestamptz, timestamptz), clickagg.drop_partitions_before(date)
     FROM PUBLIC;
 GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
     clickagg.reconciliation, clickagg.billing_adjustments

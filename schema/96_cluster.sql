@@ -59,6 +59,108 @@ $fn$;
 COMMENT ON FUNCTION clickagg.wait_for_nodes(interval) IS
 'On the coordinator of a distributed clickagg: true once every worker node''s streams moved what was committed before the call; elsewhere true';
 
+-- Whether this is the coordinator of a distributed clickagg (the nightly
+-- batch then combines the worker nodes' scans; a worker node refuses it).
+CREATE OR REPLACE FUNCTION clickagg.cluster_role()
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    coordinator boolean;
+BEGIN
+    IF to_regclass('clickagg.click_intake') IS NULL THEN
+        RETURN 'single';
+    END IF;
+    EXECUTE 'SELECT pg_catalog.citus_is_coordinator()' INTO coordinator;
+    RETURN CASE WHEN coordinator THEN 'coordinator' ELSE 'worker' END;
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.cluster_role() IS
+'single (clickagg not distributed), coordinator or worker (a node of a distributed clickagg)';
+
+-- On the coordinator: every worker node's answer to command (one value,
+-- as text), or an error naming the node that could not do what.
+CREATE OR REPLACE FUNCTION clickagg.ask_worker_nodes(command text, what text)
+RETURNS TABLE (node text, answer text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
+        USING command
+    LOOP
+        IF NOT r.success THEN
+            RAISE EXCEPTION 'node %:% could not %', r.nodename, r.nodeport, what
+                USING ERRCODE = 'object_not_in_prerequisite_state',
+                      DETAIL = r.result,
+                      HINT = 'Every node needs the same clickagg version, reachable from the coordinator (citus.node_conninfo).';
+        END IF;
+        node := r.nodename || ':' || r.nodeport;
+        answer := r.result;
+        RETURN NEXT;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.ask_worker_nodes(text, text) IS
+'Internal: on the Citus coordinator, each worker node''s one-value answer to a command; an error names a node that failed';
+
+-- The UTC days of the raw log's partitions: this server's, and on the
+-- coordinator of a distributed clickagg every worker node's (each node
+-- logs its own users' clicks).
+CREATE OR REPLACE FUNCTION clickagg.logged_days()
+RETURNS SETOF date
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    local_days text := 'SELECT clickagg.click_partition_day(c.relname) AS day
+                          FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+                         WHERE i.inhparent = ''clickagg.click_log''::pg_catalog.regclass';
+BEGIN
+    RETURN QUERY EXECUTE local_days;
+    IF clickagg.cluster_role() = 'coordinator' THEN
+        RETURN QUERY
+        SELECT DISTINCT pg_catalog.to_date(d, 'YYYY-MM-DD')
+          FROM clickagg.ask_worker_nodes(format('SELECT coalesce(pg_catalog.array_agg(DISTINCT pg_catalog.to_char(day, ''YYYY-MM-DD'')), ''{}'') FROM (%s) p',
+                                                local_days), 'list its raw-log partitions') a
+         CROSS JOIN LATERAL pg_catalog.unnest(a.answer::text[]) d;
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.logged_days() IS
+'Internal: the UTC days of the raw-log partitions, on the Citus coordinator every worker node''s too (each day may repeat)';
+
+-- Clicks accepted per UTC event day: this server's counters, and on the
+-- coordinator every worker node's, summed.
+CREATE OR REPLACE FUNCTION clickagg.accepted_by_day()
+RETURNS TABLE (day date, accepted bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    local_counts text := 'SELECT c.day, pg_catalog.sum(c.accepted)::bigint AS accepted FROM clickagg.ingest_counts c GROUP BY c.day';
+BEGIN
+    IF clickagg.cluster_role() <> 'coordinator' THEN
+        RETURN QUERY EXECUTE local_counts;
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE format($q$
+        SELECT x.day, pg_catalog.sum(x.accepted)::bigint
+          FROM (%s
+                UNION ALL
+                SELECT n.day, n.accepted
+                  FROM clickagg.ask_worker_nodes($c$SELECT coalesce(pg_catalog.json_agg(l), '[]') FROM (%s) l$c$,
+                                                 'count its accepted clicks') a
+                 CROSS JOIN LATERAL pg_catalog.json_to_recordset(a.answer::json) AS n(day date, accepted bigint)) x
+         GROUP BY x.day$q$, local_counts, local_counts);
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.accepted_by_day() IS
+'Internal: clicks accepted per UTC event day (clickagg.ingest_counts), on the Citus coordinator summed over every worker node';
+
 CREATE OR REPLACE FUNCTION clickagg.distribute()
 RETURNS void
 LANGUAGE plpgsql
@@ -202,6 +304,7 @@ COMMENT ON FUNCTION clickagg.distribute() IS
 'On the Citus coordinator: route clickagg.clicks and clickagg.conversions to the node of each user, whose streams move them; distribute the rollup totals by campaign, into which every node folds; wait_for_stream() then waits for every node';
 REVOKE ALL ON FUNCTION clickagg.intake_row() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.distribute() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION clickagg.ask_worker_nodes(text, text), clickagg.logged_days(), clickagg.accepted_by_day() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.wait_for_local_stream(interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval), clickagg.wait_for_local_stream(interval)

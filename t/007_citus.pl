@@ -35,6 +35,7 @@ my $common = q{
 clickagg.database = 'postgres'
 clickagg.naptime = 200ms
 clickagg.fold_interval = 300ms
+clickagg.billing_delay = 0
 max_connections = 60
 max_prepared_transactions = 60
 max_worker_processes = 24
@@ -375,11 +376,74 @@ like($coordinator->safe_psql('postgres', 'EXPLAIN SELECT * FROM clickagg.clicks_
 is(join('|', map { $_->safe_psql('postgres', 'SELECT count(*) FROM clickagg.rollup_deltas') } @workers),
 	'0|0', 'the nodes\' deltas are folded once wait_for_stream() is true');
 
-# Billing does not combine the nodes' scans yet: refused, not billed wrong.
-($ret, $stdout, $stderr) = $coordinator->psql('postgres', "SELECT clickagg.run_billing(date '2026-01-01')");
-like($stderr, qr/clickagg does not bill on Citus yet/, 'run_billing() is refused on the coordinator');
-($ret, $stdout, $stderr) = $workers[0]->psql('postgres', "SELECT clickagg.run_billing(date '2026-01-01')");
-like($stderr, qr/clickagg does not bill on Citus yet/, 'and on a worker node');
+# Billing on the coordinator combines the worker nodes' scans of their
+# logs: the nightly job bills the same days, with the same figures, lines,
+# invalid clicks, reconciliation and invoices as the one server's.  (Days
+# of three zones: the campaigns of Asia/Kolkata and America/New_York bill
+# their local days.)
+my @billing_tables = (
+	'SELECT day, time_zone, status, billable_clicks, spend_micros, explained_rows, unexplained_rows, runs, scanned_clicks FROM clickagg.billing_days',
+	'SELECT day, time_zone, campaign_id, ad_id, billable_clicks, invalid_clicks, spend_micros, conversions, conversion_value_micros FROM clickagg.billing_daily',
+	'SELECT * FROM clickagg.billing_invalid',
+	'SELECT * FROM clickagg.reconciliation',
+	'SELECT * FROM clickagg.billing_adjustments',
+	q{SELECT c, i.* FROM generate_series(100, 104) c,
+	         clickagg.invoice(c, current_date - 4, current_date - 1) i});
+sub compare_billing
+{
+	my ($label) = @_;
+	my $due = q{SELECT count(*) || E'\n' || coalesce(string_agg(concat_ws(' ', day, time_zone, status), E'\n' ORDER BY day, time_zone), '')
+	              FROM clickagg.bill_due_days()};
+	my $billed = $single->safe_psql('postgres', $due);
+	my $on_cluster = $coordinator->safe_psql('postgres', $due);
+	is($on_cluster, $billed, "$label: the nightly job on the coordinator bills the one server's days");
+	unlike($on_cluster, qr/discrepancy|failed/, "$label: and every day matches its stream");
+	for my $query (@billing_tables)
+	{
+		my $rows = "SELECT count(*) || E'\\n' || coalesce(string_agg(v::text, E'\\n' ORDER BY v::text), '') FROM ($query) v";
+		my $one = $single->safe_psql('postgres', $rows);
+		is($coordinator->safe_psql('postgres', $rows), $one,
+			"$label: " . ($query =~ /(clickagg\.\w+)/)[0] . " on the coordinator is the one server's");
+	}
+	return $billed;
+}
+my $billed = compare_billing('billing');
+cmp_ok((split /\n/, $billed)[0], '>=', 3, 'the late clicks\' days were billed, in three zones');
+like($coordinator->safe_psql('postgres',
+		'SELECT string_agg(DISTINCT time_zone, \' \' ORDER BY time_zone) FROM clickagg.billing_days'),
+	qr/America\/New_York Asia\/Kolkata UTC/, 'the days of every zone a campaign bills in');
+cmp_ok($coordinator->safe_psql('postgres', 'SELECT sum(billable_clicks) FROM clickagg.billing_days'), '>', 50,
+	'the billed days have clicks');
+($ret, $stdout, $stderr) = $workers[0]->psql('postgres', "SELECT clickagg.run_billing(current_date - 1)");
+like($stderr, qr/clickagg bills on the Citus coordinator, not on a worker node/, 'a worker node refuses to bill');
+($ret, $stdout, $stderr) = $workers[0]->psql('postgres', "SELECT clickagg.bill_due_days()");
+like($stderr, qr/clickagg bills on the Citus coordinator/, 'and to run the nightly job');
+
+# Retention from the coordinator: a partition past clickagg.retention on a
+# worker node stays until its days are billed and closed on the
+# coordinator, then goes from that node.
+for my $node ($workers[1], $single)
+{
+	$node->safe_psql('postgres', 'SELECT clickagg.create_click_partition(current_date - 50)');
+}
+($ret, $stdout, $stderr) = $coordinator->psql('postgres', 'SELECT clickagg.drop_expired_partitions()');
+like($stderr, qr/not billed and closed; nothing was dropped/, 'retention on the coordinator sees a worker node\'s old partition');
+like($stderr, qr/Days: .*not billed/, 'and names its days');
+my $closed_then = q{INSERT INTO clickagg.billing_days (day, status, billable_clicks, spend_micros, explained_rows,
+	                                              unexplained_rows, computed_at, closed_at, time_zone)
+	SELECT x.day, 'matched', 0, 0, 0, 0, now(), now(), x.time_zone
+	  FROM clickagg.billing_days_of_partition(current_date - 50) x};    # as if billed and closed back then
+$coordinator->safe_psql('postgres', $closed_then);
+$single->safe_psql('postgres', $closed_then);
+my $suffix = $coordinator->safe_psql('postgres', q{SELECT to_char(current_date - 50, 'YYYYMMDD')});
+is($coordinator->safe_psql('postgres', 'SELECT string_agg(d, \',\') FROM clickagg.drop_expired_partitions() d'),
+	'127.0.0.1:' . $workers[1]->port . " clickagg.click_log_$suffix", 'then the coordinator drops it on its node');
+is($single->safe_psql('postgres', 'SELECT string_agg(d, \',\') FROM clickagg.drop_expired_partitions() d'),
+	"clickagg.click_log_$suffix", 'as the one server drops its own');
+is($workers[1]->safe_psql('postgres', "SELECT to_regclass('clickagg.click_log_$suffix') IS NULL"), 't',
+	'the node\'s partition is gone');
+$billed = compare_billing('after retention');
+is((split /\n/, $billed)[0], '0', 'and nothing is billed again when no click came');
 
 # kill -9 of a worker node and of the coordinator while that node's
 # passes and folds run (its streams were held while a load committed, then
@@ -434,6 +498,7 @@ for my $view (@views)
 	is($coordinator->safe_psql('postgres', $rows), $single->safe_psql('postgres', $rows),
 		"after kill -9: $view on the coordinator is the one server's");
 }
+compare_billing('after kill -9');
 for my $node (@cluster)
 {
 	ok($node->poll_query_until('postgres', 'SELECT count(*) = 0 FROM pg_prepared_xacts'),
