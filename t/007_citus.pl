@@ -44,6 +44,7 @@ my $citus = q{
 shared_preload_libraries = 'citus,clickagg'
 citus.shard_count = 4
 citus.node_conninfo = 'sslmode=prefer'
+citus.recover_2pc_interval = '1s'
 };
 
 my @cluster;
@@ -503,6 +504,75 @@ for my $node (@cluster)
 {
 	ok($node->poll_query_until('postgres', 'SELECT count(*) = 0 FROM pg_prepared_xacts'),
 		$node->name . ': no prepared transaction left once Citus recovered');
+}
+
+# kill -9 while loaders are still sending: two loaders send 40 batches each
+# (COPY, each its own transaction, over both worker nodes: Citus commits
+# them in two phases), retrying a batch until it succeeds, as a producer
+# does; worker2 and then the coordinator are killed mid-load.  A batch that
+# committed but whose answer was lost is sent again: its clicks are
+# duplicates then.  Once Citus has recovered the transactions in doubt
+# (citus.recover_2pc_interval) and the streams caught up, the logs and
+# every view equal the one server's, which got each batch once.
+my $batches = PostgreSQL::Test::Utils::tempdir;
+my @loaders;
+for my $l (0, 1)
+{
+	for my $b (1 .. 40)
+	{
+		open(my $fh, '>', "$batches/$l.$b.sql") or die $!;
+		print $fh "COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros, ip) FROM STDIN;\n";
+		for my $r (1 .. 50)
+		{
+			my $g = $b * 50 + $r;
+			printf $fh "%s\t%d\t%d\tload%d_%d\t%d\t10.%d.%d.9\n", strftime('%Y-%m-%d %H:%M:%S+00', gmtime($now - 900 + $g % 600)),
+			  1 + $g % 40, 100 + $g % 5, $l, $g, 1000 + $g, 100 + $l, $g % 50;
+		}
+		print $fh "\\.\n";
+		close $fh;
+	}
+}
+# (a loader prints r for every failed try)
+my $retries = '';
+sub start_loader
+{
+	my ($l, $node) = @_;
+	my $script = "for b in \$(seq 1 40); do f=$batches/$l.\$b.sql; n=0; "
+	  . "until psql -X -q -v ON_ERROR_STOP=1 -d '" . $node->connstr('postgres') . "' -f \$f >/dev/null 2>&1; do "
+	  . "echo r; n=\$((n+1)); [ \$n -gt 600 ] && exit 1; sleep 0.2; done; sleep 0.1; done";
+	return IPC::Run::start([ 'sh', '-c', $script ], '>', \$retries);
+}
+my @one_load = map { start_loader($_, $single) } 0, 1;
+$_->finish for @one_load;
+is($retries, '', 'the one server took every batch at the first try');
+@loaders = map { start_loader($_, $coordinator) } 0, 1;
+$workers[1]->poll_query_until('postgres', q{SELECT count(*) > 0 FROM clickagg.clicks WHERE user_id LIKE 'load%'});
+kill9($workers[1]);
+kill9($coordinator);
+ok(!grep({ !$_->finish } @loaders), 'the loaders got every batch in, retrying through kill -9 of worker2 and the coordinator');
+cmp_ok(length($retries), '>', 0, 'some batches failed and were sent again (the kills came during the load)');
+note('failed tries: ' . length($retries) / 2);
+for my $node (@cluster)
+{
+	ok($node->poll_query_until('postgres', 'SELECT count(*) = 0 FROM pg_prepared_xacts'),
+		$node->name . ': Citus recovered the transactions in doubt');
+}
+is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('180 s')"), 't',
+	'after kill -9 during load: every node caught up');
+is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'and the one server');
+my @one_loaded = split /\n/, $single->safe_psql('postgres', $log_query);
+my @together_loaded = sort map { split /\n/, $_->safe_psql('postgres', $log_query) } @workers;
+is(scalar(grep { /\|load/ } @one_loaded), 4000, 'the one server logged each of the loaders\' 4,000 clicks');
+note('duplicates absorbed on the nodes beyond the one server\'s (batches that committed, sent again): '
+	  . ($workers[0]->safe_psql('postgres', 'SELECT duplicates FROM clickagg.ingest_stats')
+		+ $workers[1]->safe_psql('postgres', 'SELECT duplicates FROM clickagg.ingest_stats')
+		- $single->safe_psql('postgres', 'SELECT duplicates FROM clickagg.ingest_stats')));
+is_deeply(\@together_loaded, \@one_loaded, 'after kill -9 during load: the nodes\' logs together are the one server\'s, row for row');
+for my $view (@views)
+{
+	my $rows = "SELECT count(*) || E'\\n' || string_agg(v::text, E'\\n' ORDER BY v::text) FROM clickagg.$view v";
+	is($coordinator->safe_psql('postgres', $rows), $single->safe_psql('postgres', $rows),
+		"after kill -9 during load: $view on the coordinator is the one server's");
 }
 
 # A user's clicks stay on one node: moving, splitting or rebalancing the
