@@ -344,7 +344,6 @@ DECLARE
     -- from every node's scan of its own log.
     on_cluster boolean := clickagg.cluster_role() = 'coordinator';
     node_scans text[];
-    kept date[];
 BEGIN
     IF NOT on_cluster AND clickagg.cluster_role() = 'worker' THEN
         RAISE EXCEPTION 'clickagg bills on the Citus coordinator, not on a worker node'
@@ -365,6 +364,12 @@ BEGIN
                   HINT = 'Bill complete days; the nightly job also waits clickagg.billing_delay for late clicks.';
     END IF;
 
+    -- On Citus: every node's streams and folds caught up first (before the
+    -- locks, which zone changes wait for).
+    IF on_cluster THEN
+        PERFORM clickagg.wait_for_nodes_to_bill(day);
+    END IF;
+
     -- Zone changes wait for billing runs, and billing runs for them
     -- (schema/82_time_zones.sql): what a day bills is settled first.
     PERFORM pg_advisory_xact_lock_shared(1651076204, 2054123109);  -- ('bill', 'zone')
@@ -383,15 +388,15 @@ BEGIN
     SELECT least(lo, min(s.from_time) FILTER (WHERE s.from_time < s.to_time)),
            greatest(hi, max(s.to_time) FILTER (WHERE s.from_time < s.to_time))
       INTO read_lo, read_hi FROM billing_scope_rows s;
-    IF read_lo < now() - current_setting('clickagg.retention')::interval - interval '1 day' AND on_cluster THEN
-        kept := ARRAY(SELECT clickagg.logged_days());
-    END IF;
+    -- (on Citus every node drops its own partitions, each in its own
+    -- transaction: past retention, one node's may be gone and another's
+    -- not, so no such day is billed there)
     IF read_lo < now() - current_setting('clickagg.retention')::interval - interval '1 day'
-       AND EXISTS (SELECT FROM generate_series((read_lo AT TIME ZONE 'UTC')::date,
-                                               ((read_hi - interval '1 microsecond') AT TIME ZONE 'UTC')::date,
-                                               interval '1 day') p
-                    WHERE CASE WHEN on_cluster THEN NOT (p::date = ANY (kept))
-                               ELSE to_regclass(format('clickagg.click_log_%s', to_char(p, 'YYYYMMDD'))) IS NULL END) THEN
+       AND (on_cluster
+            OR EXISTS (SELECT FROM generate_series((read_lo AT TIME ZONE 'UTC')::date,
+                                                   ((read_hi - interval '1 microsecond') AT TIME ZONE 'UTC')::date,
+                                                   interval '1 day') p
+                        WHERE to_regclass(format('clickagg.click_log_%s', to_char(p, 'YYYYMMDD'))) IS NULL)) THEN
         RAISE EXCEPTION 'cannot bill day %: its raw clicks are past clickagg.retention', to_char(day, 'YYYY-MM-DD')
             USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
@@ -421,12 +426,6 @@ BEGIN
     -- may be in one side and not the other: the day is then a discrepancy
     -- until the nightly job bills it again (its counters changed).
     IF on_cluster THEN
-        IF NOT clickagg.wait_for_stream(interval '5 min') THEN
-            RAISE EXCEPTION 'cannot bill day %: the worker nodes have not caught up with their clicks', to_char(day, 'YYYY-MM-DD')
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      DETAIL = 'clickagg.wait_for_stream(''5 min'') on the coordinator returned false.',
-                      HINT = 'See clickagg.stream_status and clickagg.fold_status for a node that lags, and bill again.';
-        END IF;
         node_scans := ARRAY(
             SELECT a.answer FROM clickagg.ask_worker_nodes(
                 format('SELECT coalesce(pg_catalog.json_agg(b), ''[]'') FROM clickagg.billing_scan(%L::timestamptz, %L::timestamptz, %s, %s, %L, %L::bigint[], %L::timestamptz[], %L::timestamptz[]) b',
@@ -435,8 +434,17 @@ BEGIN
                        coalesce((SELECT array_agg(s.from_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
                        coalesce((SELECT array_agg(s.to_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}')),
                 'scan its raw log for billing') a);
+        -- and the totals read below hold at least what the scans saw (a
+        -- click the scans missed has changed its node's counters since, so
+        -- the nightly job bills the day again)
+        PERFORM clickagg.wait_for_nodes_to_bill(day);
     END IF;
     CREATE TEMP TABLE billing_scan_rows ON COMMIT DROP AS
+    -- (a key's rows of several nodes summed, checked)
+    SELECT x.source, x.campaign_id, x.ad_id, x.code, x.stream_valid,
+           sum(x.clicks)::bigint AS clicks, sum(x.spend_micros)::bigint AS spend_micros,
+           sum(x.conversions)::bigint AS conversions, sum(x.conversion_value_micros)::bigint AS conversion_value_micros
+      FROM (
     SELECT CASE b.code WHEN -1 THEN 'scanned' WHEN -2 THEN 'minute' WHEN -3 THEN 'hour' WHEN -4 THEN 'stream'
                        ELSE 'batch' END::text AS source,
            b.campaign_id, b.ad_id, greatest(b.code, 0)::smallint AS code, b.stream_valid,
@@ -457,17 +465,15 @@ BEGIN
         OR NOT EXISTS (SELECT FROM billing_scope_rows s
                         WHERE s.campaign_id = b.campaign_id AND (s.from_time, s.to_time) <> (lo, hi))
     UNION ALL
-    -- the worker nodes' scans, a key's rows of several nodes summed (checked)
+    -- the worker nodes' scans
     SELECT CASE WHEN n.code = -1 THEN 'scanned' ELSE 'batch' END, n.campaign_id, n.ad_id,
            greatest(n.code, 0)::smallint, n.stream_valid,
-           sum(n.clicks)::bigint, sum(n.spend_micros)::bigint, sum(n.conversions)::bigint,
-           sum(n.conversion_value_micros)::bigint
+           n.clicks, n.spend_micros, n.conversions, n.conversion_value_micros
       FROM unnest(coalesce(node_scans, '{}')) a(answer)
      CROSS JOIN LATERAL json_to_recordset(a.answer::json)
            AS n(campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean, clicks bigint,
                 spend_micros bigint, conversions bigint, conversion_value_micros bigint)
      WHERE n.code >= -1
-     GROUP BY 1, 2, 3, 4, 5
     UNION ALL
     SELECT f.level, f.campaign_id, f.ad_id, 0::smallint, v.valid,
            CASE WHEN v.valid THEN f.clicks ELSE f.invalid_clicks END,
@@ -492,7 +498,9 @@ BEGIN
              CROSS JOIN (VALUES ('minute'), ('stream')) l(level)
              WHERE zone <> 'UTC' OR (s.from_time, s.to_time) <> (lo, hi)
              GROUP BY 1, 2, 3) f
-     CROSS JOIN (VALUES (true), (false)) AS v(valid);
+     CROSS JOIN (VALUES (true), (false)) AS v(valid)
+           ) x
+     GROUP BY 1, 2, 3, 4, 5;
 
     CREATE TEMP TABLE billing_new ON COMMIT DROP AS
     SELECT campaign_id, ad_id,

@@ -92,11 +92,12 @@ BEGIN
     FOR r IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
         USING command
     LOOP
+        -- (the node's SQLSTATE does not come back, only its message)
         IF NOT r.success THEN
-            RAISE EXCEPTION 'node %:% could not %', r.nodename, r.nodeport, what
-                USING ERRCODE = 'object_not_in_prerequisite_state',
-                      DETAIL = r.result,
-                      HINT = 'Every node needs the same clickagg version, reachable from the coordinator (citus.node_conninfo).';
+            RAISE EXCEPTION 'node %:% could not %: %', r.nodename, r.nodeport, what, r.result
+                USING ERRCODE = 'system_error',
+                      HINT = 'Run the command on that node to see the whole error; every node needs the same clickagg version, reachable from the coordinator (citus.node_conninfo).',
+                      DETAIL = format('The command: %s', left(command, 300));
         END IF;
         node := r.nodename || ':' || r.nodeport;
         answer := r.result;
@@ -118,7 +119,8 @@ AS $fn$
 DECLARE
     local_days text := 'SELECT clickagg.click_partition_day(c.relname) AS day
                           FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-                         WHERE i.inhparent = ''clickagg.click_log''::pg_catalog.regclass';
+                         WHERE i.inhparent = ''clickagg.click_log''::pg_catalog.regclass
+                           AND clickagg.click_partition_day(c.relname) IS NOT NULL';
 BEGIN
     RETURN QUERY EXECUTE local_days;
     IF clickagg.cluster_role() = 'coordinator' THEN
@@ -160,6 +162,25 @@ END
 $fn$;
 COMMENT ON FUNCTION clickagg.accepted_by_day() IS
 'Internal: clicks accepted per UTC event day (clickagg.ingest_counts), on the Citus coordinator summed over every worker node';
+
+-- run_billing() on the coordinator: every node's streams and folds caught
+-- up, or the day is not billed now (the nightly job tries it again).
+CREATE OR REPLACE FUNCTION clickagg.wait_for_nodes_to_bill(day date)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    IF NOT clickagg.wait_for_stream(interval '5 min') THEN
+        RAISE EXCEPTION 'cannot bill day %: the worker nodes have not caught up with their clicks', to_char(day, 'YYYY-MM-DD')
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'clickagg.wait_for_stream(''5 min'') on the coordinator returned false.',
+                  HINT = 'See clickagg.stream_status and clickagg.fold_status for a node that lags, and bill again.';
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.wait_for_nodes_to_bill(date) IS
+'Internal: run_billing() on the Citus coordinator waits for every node''s streams and folds, or fails (55000)';
 
 CREATE OR REPLACE FUNCTION clickagg.distribute()
 RETURNS void
@@ -304,7 +325,8 @@ COMMENT ON FUNCTION clickagg.distribute() IS
 'On the Citus coordinator: route clickagg.clicks and clickagg.conversions to the node of each user, whose streams move them; distribute the rollup totals by campaign, into which every node folds; wait_for_stream() then waits for every node';
 REVOKE ALL ON FUNCTION clickagg.intake_row() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.distribute() FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION clickagg.ask_worker_nodes(text, text), clickagg.logged_days(), clickagg.accepted_by_day() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION clickagg.ask_worker_nodes(text, text), clickagg.logged_days(), clickagg.accepted_by_day(),
+    clickagg.wait_for_nodes_to_bill(date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.wait_for_local_stream(interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval), clickagg.wait_for_local_stream(interval)

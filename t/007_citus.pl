@@ -387,7 +387,7 @@ my @billing_tables = (
 	'SELECT day, time_zone, campaign_id, ad_id, billable_clicks, invalid_clicks, spend_micros, conversions, conversion_value_micros FROM clickagg.billing_daily',
 	'SELECT * FROM clickagg.billing_invalid',
 	'SELECT * FROM clickagg.reconciliation',
-	'SELECT * FROM clickagg.billing_adjustments',
+	'SELECT day, campaign_id, ad_id, for_day, clicks, spend_micros, reason, time_zone FROM clickagg.billing_adjustments',
 	q{SELECT c, i.* FROM generate_series(100, 104) c,
 	         clickagg.invoice(c, current_date - 4, current_date - 1) i});
 sub compare_billing
@@ -476,8 +476,18 @@ $hold = IPC::Run::start(
 	'>', \$hold_out, '2>', \$hold_out);
 $workers[0]->poll_query_until('postgres',
 	"SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(600)%' AND pid <> pg_backend_pid()");
-$coordinator->safe_psql('postgres', "$more; $more");    # (the second time: every row a duplicate)
-$single->safe_psql('postgres', "$more; $more");
+# and late clicks of yesterday, whose UTC day is billed and closed: the
+# nightly job bills it again, with adjustment lines, and the zones' days
+my $late_more = qq{INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT date_trunc('day', now(), 'UTC') - interval '12 hours' + g * interval '1 minute', 1 + g % 40, 100 + g % 5, 'kl' || g,
+       '$agents[1]', 2000 + g
+  FROM generate_series(1, 60) g};
+for my $node ($coordinator, $single)
+{
+	$node->safe_psql('postgres', "SELECT clickagg.close_billing_day((now() AT TIME ZONE 'UTC')::date - 1)");
+}
+$coordinator->safe_psql('postgres', "$more; $more; $late_more");    # (the second time: every row a duplicate)
+$single->safe_psql('postgres', "$more; $more; $late_more");
 cmp_ok($workers[0]->safe_psql('postgres', 'SELECT count(*) FROM clickagg.pending_arrivals'), '>', 0,
 	'worker1 has arrivals waiting when its streams are let go');
 $workers[0]->safe_psql('postgres',
@@ -499,7 +509,10 @@ for my $view (@views)
 	is($coordinator->safe_psql('postgres', $rows), $single->safe_psql('postgres', $rows),
 		"after kill -9: $view on the coordinator is the one server's");
 }
-compare_billing('after kill -9');
+$billed = compare_billing('after kill -9');
+like($billed, qr/ UTC closed: [1-9]\d* adjustment lines/, 'after kill -9: the late clicks\' closed day is billed again');
+cmp_ok($coordinator->safe_psql('postgres', 'SELECT count(*) FROM clickagg.billing_adjustments'), '>', 0,
+	'with adjustment lines, as on the one server');
 for my $node (@cluster)
 {
 	ok($node->poll_query_until('postgres', 'SELECT count(*) = 0 FROM pg_prepared_xacts'),
