@@ -27,6 +27,9 @@
  * Citus routes; an INSERT's row, checked and given its ID, is inserted into
  * the intake.  On the node, the intake shard's row trigger
  * (clickagg_intake_row) appends it as an arrival of that node's streams.
+ * A transaction that wrote to several nodes is prepared there (Citus's
+ * two-phase commit); the hook sees its COMMIT PREPARED, which ends its
+ * writes in flight and wakes its streams' owners as a plain commit does.
  *
  * Buffers belong to the (sub)transaction that filled them: a stack of
  * IngestBatch records, one per subtransaction level with buffered rows, so a
@@ -139,6 +142,21 @@ static uint32 touched_streams = 0;
 
 /* Streams whose writes_in_flight this transaction added to (see clickagg.h). */
 static uint32 counted_streams = 0;
+
+/*
+ * A transaction this session prepared (Citus's two-phase commit sends
+ * PREPARE TRANSACTION, then COMMIT PREPARED on the same connection): its
+ * streams, until COMMIT or ROLLBACK PREPARED of its GID here, which ends
+ * its writes in flight and, at commit, wakes the streams' owners, as a
+ * plain commit does.  One at a time.  A COMMIT PREPARED of a GID this
+ * session did not prepare last (Citus's recovery, or by hand) wakes every
+ * stream's owner; that transaction's writes then stay counted in flight
+ * until restart (exact; wait_for_stream() merely skips no stream).
+ */
+static char preparing_gid[GIDSIZE];
+static char prepared_gid[GIDSIZE];
+static uint32 prepared_touched = 0;
+static uint32 prepared_counted = 0;
 
 /*
  * Built once: the shape of an arrival tuple, and slots to write them; and
@@ -503,6 +521,33 @@ end_writes_in_flight(void)
 	counted_streams = 0;
 }
 
+/*
+ * COMMIT PREPARED (commit) or ROLLBACK PREPARED of gid has finished: end its
+ * writes in flight if this session prepared it, and wake the owners of its
+ * streams (of every stream when its streams are not known here).
+ */
+static void
+end_prepared_writes(const char *gid, bool commit)
+{
+	int			s;
+	bool		ours = prepared_gid[0] != '\0' && strcmp(prepared_gid, gid) == 0;
+
+	if (clickagg_shared == NULL)
+		return;
+	for (s = 0; s < CLICKAGG_STREAMS; s++)
+	{
+		if (ours && (prepared_counted & ((uint32) 1 << s)))
+			pg_atomic_fetch_sub_u64(&clickagg_shared->streams[s].writes_in_flight, 1);
+		if (commit && (!ours || (prepared_touched & ((uint32) 1 << s))))
+			clickagg_wake_stream_owner(s);
+	}
+	if (ours)
+	{
+		prepared_gid[0] = '\0';
+		prepared_touched = prepared_counted = 0;
+	}
+}
+
 static void
 ingest_xact_callback(XactEvent event, void *arg)
 {
@@ -519,10 +564,9 @@ ingest_xact_callback(XactEvent event, void *arg)
 				pop_batch();
 			}
 			count_writes_in_flight();
-			if (event == XACT_EVENT_PRE_PREPARE)
-				counted_streams = 0;	/* stays in flight */
 			break;
 		case XACT_EVENT_COMMIT:
+			preparing_gid[0] = '\0';
 			/* (the commit is visible to new snapshots by now) */
 			end_writes_in_flight();
 			for (s = 0; s < CLICKAGG_STREAMS; s++)
@@ -531,10 +575,20 @@ ingest_xact_callback(XactEvent event, void *arg)
 			current_batch = NULL;
 			touched_streams = 0;
 			break;
+		case XACT_EVENT_PREPARE:
+			/* in flight until COMMIT or ROLLBACK PREPARED */
+			strlcpy(prepared_gid, preparing_gid, GIDSIZE);
+			prepared_touched = touched_streams;
+			prepared_counted = counted_streams;
+			preparing_gid[0] = '\0';
+			counted_streams = 0;
+			current_batch = NULL;
+			touched_streams = 0;
+			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-		case XACT_EVENT_PREPARE:
 		case XACT_EVENT_PARALLEL_COMMIT:
+			preparing_gid[0] = '\0';
 			end_writes_in_flight();
 			/* Batch memory goes with TopTransactionContext. */
 			current_batch = NULL;
@@ -1034,6 +1088,26 @@ ingest_process_utility(PlannedStmt *pstmt, const char *queryString,
 			free_parsestate(pstate);
 			if (qc)
 				SetQueryCompletion(qc, CMDTAG_COPY, processed);
+			return;
+		}
+	}
+	else if (IsA(parsetree, TransactionStmt))
+	{
+		TransactionStmt *stmt = (TransactionStmt *) parsetree;
+
+		if (stmt->kind == TRANS_STMT_PREPARE)
+			strlcpy(preparing_gid, stmt->gid, GIDSIZE);
+		else if (stmt->kind == TRANS_STMT_COMMIT_PREPARED ||
+				 stmt->kind == TRANS_STMT_ROLLBACK_PREPARED)
+		{
+			if (prev_process_utility)
+				prev_process_utility(pstmt, queryString, readOnlyTree, context,
+									 params, queryEnv, dest, qc);
+			else
+				standard_ProcessUtility(pstmt, queryString, readOnlyTree, context,
+										params, queryEnv, dest, qc);
+			/* (committed or rolled back: visible to new snapshots by now) */
+			end_prepared_writes(stmt->gid, stmt->kind == TRANS_STMT_COMMIT_PREPARED);
 			return;
 		}
 	}

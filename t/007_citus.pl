@@ -588,6 +588,35 @@ for my $view (@views)
 		"after kill -9 during load: $view on the coordinator is the one server's");
 }
 
+# A transaction that writes to both worker nodes commits in two phases; its
+# COMMIT PREPARED wakes the nodes' workers as a plain commit does: with
+# clickagg.naptime at its longest, a minute (the reload has just woken the
+# workers, so they next wake by themselves a minute later), its clicks are
+# moved well within half of it (wait_for_stream(), which wakes workers, is
+# not called).
+for my $w (@workers)
+{
+	$w->safe_psql('postgres', "ALTER SYSTEM SET clickagg.naptime = '60s'; SELECT pg_reload_conf()");
+}
+sleep 1;    # (the workers take the setting at their next wakeup)
+$coordinator->safe_psql('postgres', qq{BEGIN;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, cost_micros)
+SELECT '$at', 1, 101, 'tpc' || g, '$agents[1]', 1000 FROM generate_series(1, 40) g;
+COMMIT});
+my $tpc = q{SELECT count(*) FROM clickagg.clicks WHERE user_id LIKE 'tpc%'};
+my $moved = 0;
+for (my $i = 0; $i < 300 && !$moved; $i++)
+{
+	$moved = $workers[0]->safe_psql('postgres', $tpc) + $workers[1]->safe_psql('postgres', $tpc) == 40;
+	select(undef, undef, undef, 0.1) unless $moved;
+}
+ok($moved, 'COMMIT PREPARED wakes the workers: the clicks of a transaction over both nodes are moved within 30 s, the naptime a minute');
+ok(!grep({ $_->safe_psql('postgres', $tpc) eq '0' } @workers), 'and both nodes had some');
+for my $w (@workers)
+{
+	$w->safe_psql('postgres', "ALTER SYSTEM RESET clickagg.naptime; SELECT pg_reload_conf()");
+}
+
 # A user's clicks stay on one node: moving, splitting or rebalancing the
 # intakes' shards is refused; another table's shard still moves.
 my ($shard, $from) = split /\|/, $coordinator->safe_psql('postgres', q{
