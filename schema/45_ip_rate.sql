@@ -84,6 +84,53 @@ LANGUAGE C STRICT;
 COMMENT ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer) IS
 'Internal: the IP minutes of a time range of the raw log with at least the given number of clicks';
 
+-- Every logged click of the given UTC minutes that has an address (its
+-- host: rows of 0.4.0 may carry a netmask), through the log's BRIN index on
+-- the minute: what the judging ranks.  (Inlined into its callers, which
+-- turn the sequential scan off.)
+CREATE OR REPLACE FUNCTION clickagg.ip_minute_clicks(minutes timestamptz[])
+RETURNS TABLE (minute timestamptz, ip inet, user_id text, click_id uuid, event_time timestamptz)
+LANGUAGE sql STABLE
+AS $$
+    SELECT m.minute, c.ip, c.user_id, c.click_id, c.event_time
+      FROM (SELECT DISTINCT pg_catalog.unnest(minutes) AS minute) m
+      CROSS JOIN LATERAL (
+            SELECT l.user_id, l.click_id, l.event_time, clickagg.host(l.ip) AS ip FROM clickagg.click_log l
+             WHERE pg_catalog.date_bin('1 minute', l.event_time, timestamptz '2000-01-01 00:00:00+00') = m.minute
+               AND l.event_time >= m.minute AND l.event_time < m.minute + interval '1 minute'
+               AND l.ip IS NOT NULL) c;
+$$;
+COMMENT ON FUNCTION clickagg.ip_minute_clicks(timestamptz[]) IS
+'Internal: the logged clicks of UTC minutes that have an address, for the IP click rate';
+
+-- Clicks found over their IP's rate go to their streams' workers (each
+-- once: not those flagged already), woken at commit.  Returns how many.
+CREATE OR REPLACE FUNCTION clickagg.add_ip_findings(user_ids text[], click_ids uuid[], event_times timestamptz[])
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    streams integer[];
+    found bigint;
+BEGIN
+    WITH found_now AS (
+        INSERT INTO clickagg.ip_rate_findings AS f (stream, user_id, click_id, event_time)
+        SELECT clickagg.user_stream(o.user_id), o.user_id, o.click_id, o.event_time
+          FROM unnest(user_ids, click_ids, event_times) AS o(user_id, click_id, event_time)
+         WHERE NOT EXISTS (SELECT FROM clickagg.click_verdicts v
+                            WHERE v.user_id = o.user_id AND v.click_id = o.click_id AND v.ip_click_rate)
+            ON CONFLICT (user_id, click_id) DO NOTHING
+        RETURNING f.stream
+    )
+    SELECT count(*), array_agg(DISTINCT stream) INTO found, streams FROM found_now;
+    PERFORM clickagg.wake_stream_at_commit(s) FROM unnest(streams) AS s;
+    RETURN found;
+END
+$$;
+COMMENT ON FUNCTION clickagg.add_ip_findings(text[], uuid[], timestamptz[]) IS
+'Internal: clicks found over their IP''s rate, for their streams'' workers';
+
 -- Step 1 of judging, in a transaction of its own: closes the minutes that
 -- ended clickagg.ip_click_rate_delay ago.  Returns announced_through.
 CREATE OR REPLACE FUNCTION clickagg.announce_ip_minutes()
@@ -141,11 +188,21 @@ DECLARE
     rank_ips inet[];
     late_minutes timestamptz[];
     late_ips inet[];
-    streams integer[];
     found bigint;
 BEGIN
     -- one judge at a time (the folder, or a call by hand); keys 'clic', 'ipjd'
     PERFORM pg_advisory_xact_lock(1668048227, 1768974948);
+    -- On Citus an IP's clicks may be on several nodes: the coordinator
+    -- judges from every node's (schema/96_cluster.sql), a worker node only
+    -- closes its minutes and queues its late clicks for it.
+    CASE clickagg.cluster_role()
+    WHEN 'coordinator' THEN
+        RETURN clickagg.judge_ip_click_rates_across_nodes();
+    WHEN 'worker' THEN
+        UPDATE clickagg.ip_rate_progress p SET judged_at = now();
+        RETURN 0;
+    ELSE
+    END CASE;
     SELECT p.judged_through, p.announced_through, p.judged_from, p.counted_from
       INTO lo, hi, judged_from, counted_from
       FROM clickagg.ip_rate_progress p;
@@ -163,7 +220,9 @@ BEGIN
         -- index on their minute (busy_ip_minutes summarises the days' filled
         -- block ranges first); the busy groups are kept.
         WITH busy AS (
-            SELECT b.minute, b.ip, b.clicks FROM clickagg.busy_ip_minutes(lo, hi, counted_from) b
+            -- (from the limit's next click when that is fewer: a group over
+            -- the limit must be read whatever counted_from is)
+            SELECT b.minute, b.ip, b.clicks FROM clickagg.busy_ip_minutes(lo, hi, least(counted_from, lim + 1)) b
         ), kept AS (
             INSERT INTO clickagg.ip_minute_counts AS k (minute, ip, clicks)
             SELECT minute, ip, clicks FROM busy
@@ -197,31 +256,16 @@ BEGIN
         ), ranked AS (
             SELECT g.minute, g.ip, c.user_id, c.click_id, c.event_time,
                    row_number() OVER (PARTITION BY g.minute, g.ip ORDER BY c.event_time, c.click_id) AS rank
-              FROM (SELECT DISTINCT minute FROM groups) m
-              CROSS JOIN LATERAL (
-                    -- (the host: rows of 0.4.0 may carry a netmask)
-                    SELECT l.user_id, l.click_id, l.event_time, clickagg.host(l.ip) AS ip FROM clickagg.click_log l
-                     WHERE date_bin('1 minute', l.event_time, timestamptz '2000-01-01 00:00:00+00') = m.minute
-                       AND l.event_time >= m.minute AND l.event_time < m.minute + interval '1 minute'
-                       AND l.ip IS NOT NULL) c
-              JOIN groups g ON g.minute = m.minute AND g.ip = c.ip
+              FROM clickagg.ip_minute_clicks(ARRAY(SELECT DISTINCT minute FROM groups)) c
+              JOIN groups g ON g.minute = c.minute AND g.ip = c.ip
         ), recounted AS (
             -- (exact again: the bound of a late group is its count now)
             UPDATE clickagg.ip_minute_counts k SET clicks = n.clicks
               FROM (SELECT minute, ip, count(*) AS clicks FROM ranked GROUP BY 1, 2) n
              WHERE k.minute = n.minute AND k.ip = n.ip
-        ), found_now AS (
-            INSERT INTO clickagg.ip_rate_findings AS f (stream, user_id, click_id, event_time)
-            SELECT clickagg.user_stream(r.user_id), r.user_id, r.click_id, r.event_time
-              FROM ranked r
-             WHERE r.rank > lim
-               AND NOT EXISTS (SELECT FROM clickagg.click_verdicts v
-                                WHERE v.user_id = r.user_id AND v.click_id = r.click_id AND v.ip_click_rate)
-                ON CONFLICT (user_id, click_id) DO NOTHING
-            RETURNING f.stream
         )
-        SELECT count(*), array_agg(DISTINCT stream) INTO found, streams FROM found_now;
-        PERFORM clickagg.wake_stream_at_commit(s) FROM unnest(streams) AS s;
+        SELECT clickagg.add_ip_findings(array_agg(r.user_id), array_agg(r.click_id), array_agg(r.event_time))
+          INTO found FROM ranked r WHERE r.rank > lim;
     END IF;
 
     -- (judged_at: every run, so that a stalled judge shows)
@@ -231,6 +275,83 @@ END
 $$;
 COMMENT ON FUNCTION clickagg.judge_ip_click_rates() IS
 'Internal (the folder): finds the clicks over clickagg.max_clicks_per_ip_minute in the announced minutes and the queued ones, for their workers';
+
+-- On a worker node of a distributed clickagg, what the coordinator's
+-- judging asks (clickagg.judge_ip_click_rates_across_nodes()): how far
+-- this node has closed its minutes, and its queue of late groups (the
+-- first 10,000, oldest first; each with its clicks, which only grow, so
+-- that a group queued again meanwhile stays when the judged one goes).
+CREATE OR REPLACE FUNCTION clickagg.ip_rate_node_state()
+RETURNS json
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT json_build_object(
+        'announced_through', p.announced_through,
+        'queue', coalesce((SELECT json_agg(q) FROM (SELECT q.minute, q.ip, q.clicks, q.queued_at
+                                                      FROM clickagg.ip_rate_rejudge q
+                                                     ORDER BY q.queued_at LIMIT 10000) q), '[]'))
+      FROM clickagg.ip_rate_progress p;
+$$;
+COMMENT ON FUNCTION clickagg.ip_rate_node_state() IS
+'Internal (Citus): how far this node closed its IP minutes, and its queue of late groups, for the coordinator''s judging';
+
+-- The clicks this node has of the given (minute, IP) groups: how many, and
+-- the first lim (event time, click ID) keys of each.
+CREATE OR REPLACE FUNCTION clickagg.ip_minute_keys(minutes timestamptz[], ips inet[], lim integer)
+RETURNS TABLE (minute timestamptz, ip inet, clicks bigint, key_times timestamptz[], key_ids uuid[])
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
+AS $$
+    WITH groups AS (
+        SELECT DISTINCT g.minute, g.ip FROM unnest(minutes, ips) AS g(minute, ip)
+    ), ranked AS (
+        SELECT g.minute, g.ip, c.click_id, c.event_time,
+               row_number() OVER (PARTITION BY g.minute, g.ip ORDER BY c.event_time, c.click_id) AS rank
+          FROM clickagg.ip_minute_clicks(ARRAY(SELECT DISTINCT groups.minute FROM groups)) c
+          JOIN groups g ON g.minute = c.minute AND g.ip = c.ip
+    )
+    SELECT r.minute, r.ip, count(*),
+           array_agg(r.event_time ORDER BY r.rank) FILTER (WHERE r.rank <= lim),
+           array_agg(r.click_id ORDER BY r.rank) FILTER (WHERE r.rank <= lim)
+      FROM ranked r GROUP BY r.minute, r.ip;
+$$;
+COMMENT ON FUNCTION clickagg.ip_minute_keys(timestamptz[], inet[], integer) IS
+'Internal (Citus): this node''s clicks of (minute, IP) groups, counted, and the first keys of each';
+
+-- The coordinator's verdicts for this node: in each cut group, the clicks
+-- after the cut (event time, click ID) go to their streams' workers as
+-- findings; and the queued groups it took are done with (unless queued
+-- again since).  Returns how many clicks it found.
+CREATE OR REPLACE FUNCTION clickagg.record_ip_cuts(minutes timestamptz[], ips inet[],
+                                                   cut_times timestamptz[], cut_ids uuid[],
+                                                   taken_minutes timestamptz[], taken_ips inet[],
+                                                   taken_clicks integer[])
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
+AS $$
+DECLARE
+    found bigint;
+BEGIN
+    WITH cuts AS (
+        SELECT * FROM unnest(minutes, ips, cut_times, cut_ids) AS g(minute, ip, cut_time, cut_id)
+    )
+    SELECT clickagg.add_ip_findings(array_agg(c.user_id), array_agg(c.click_id), array_agg(c.event_time))
+      INTO found
+      FROM clickagg.ip_minute_clicks(ARRAY(SELECT DISTINCT cuts.minute FROM cuts)) c
+      JOIN cuts g ON g.minute = c.minute AND g.ip = c.ip
+     WHERE (c.event_time, c.click_id) > (g.cut_time, g.cut_id);
+    DELETE FROM clickagg.ip_rate_rejudge q
+     USING unnest(taken_minutes, taken_ips, taken_clicks) AS t(minute, ip, clicks)
+     WHERE q.minute = t.minute AND q.ip = t.ip AND q.clicks = t.clicks;
+    RETURN coalesce(found, 0);
+END
+$$;
+COMMENT ON FUNCTION clickagg.record_ip_cuts(timestamptz[], inet[], timestamptz[], uuid[], timestamptz[], inet[], integer[]) IS
+'Internal (Citus): the coordinator''s IP click rate verdicts for this node''s clicks, and the queued groups it judged';
 
 -- Called by a worker in each pass: records its stream's found clicks
 -- (clickagg.click_verdicts.ip_click_rate) and moves those that were valid to
@@ -295,6 +416,10 @@ $pin$;
 
 -- Privileges: the folder and the workers (superuser) judge; readers may see
 -- how far.
+REVOKE ALL ON FUNCTION clickagg.ip_minute_clicks(timestamptz[]), clickagg.add_ip_findings(text[], uuid[], timestamptz[]),
+    clickagg.ip_rate_node_state(), clickagg.ip_minute_keys(timestamptz[], inet[], integer),
+    clickagg.record_ip_cuts(timestamptz[], inet[], timestamptz[], uuid[], timestamptz[], inet[], integer[])
+    FROM PUBLIC;
 REVOKE ALL ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer), clickagg.announce_ip_minutes(),
     clickagg.judge_ip_click_rates(), clickagg.apply_ip_findings(integer)
     FROM PUBLIC;

@@ -287,6 +287,29 @@ LANGUAGE C STRICT VOLATILE;
 COMMENT ON FUNCTION clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[], boolean) IS
 'Internal: billing_scan(), and if levels the rollup levels'' figures of [day_start, day_end) per (campaign, ad) as rows with code -2 (minute), -3 (hour) and -4 (day), valid and invalid';
 
+-- A worker node's part of a billing scan across nodes (on Citus; see
+-- clickagg.cluster_billing_scan()): the same scan in stage 'groups' (with
+-- the IP groups holding at least a threshold of clicks here, code -5 for a
+-- (minute, IP), -6 for a (campaign, IP)), 'keys' (the asked groups' counts
+-- and first keys) or 'totals' (the IP rules by the coordinator's cuts: a
+-- group's cut is its time and ID, null when its keys are asked for).
+CREATE OR REPLACE FUNCTION clickagg.billing_scan_node(day_start timestamptz, day_end timestamptz,
+                                                      user_cap integer, ip_cap integer, others boolean,
+                                                      campaigns bigint[], froms timestamptz[], tos timestamptz[],
+                                                      stage text, rate_limit integer,
+                                                      rate_threshold integer, cap_threshold integer,
+                                                      rate_ips inet[], rate_minutes timestamptz[],
+                                                      rate_cut_times timestamptz[], rate_cut_ids uuid[],
+                                                      cap_ips inet[], cap_campaigns bigint[],
+                                                      cap_cut_times timestamptz[], cap_cut_ids uuid[])
+RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
+               clicks bigint, spend_micros bigint, conversions bigint, conversion_value_micros bigint,
+               ip inet, minute timestamptz, key_times timestamptz[], key_ids uuid[])
+AS 'MODULE_PATHNAME', 'clickagg_billing_scan_node'
+LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION clickagg.billing_scan_node(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[], text, integer, integer, integer, inet[], timestamptz[], timestamptz[], uuid[], inet[], bigint[], timestamptz[], uuid[]) IS
+'Internal: a Citus worker node''s stage of a billing scan whose IP rules the coordinator settles across nodes (groups, keys, totals)';
+
 -- A UTC day, every campaign (tests and tools judge the stream with it).
 CREATE OR REPLACE FUNCTION clickagg.billing_scan(day date, user_cap integer, ip_cap integer)
 RETURNS TABLE (campaign_id bigint, ad_id bigint, code smallint, stream_valid boolean,
@@ -426,14 +449,10 @@ BEGIN
     -- may be in one side and not the other: the day is then a discrepancy
     -- until the nightly job bills it again (its counters changed).
     IF on_cluster THEN
-        node_scans := ARRAY(
-            SELECT a.answer FROM clickagg.ask_worker_nodes(
-                format('SELECT coalesce(pg_catalog.json_agg(b), ''[]'') FROM clickagg.billing_scan(%L::timestamptz, %L::timestamptz, %s, %s, %L, %L::bigint[], %L::timestamptz[], %L::timestamptz[]) b',
-                       lo, hi, user_cap, ip_cap, zone = 'UTC',
+        node_scans := clickagg.cluster_billing_scan(lo, hi, user_cap, ip_cap, zone = 'UTC',
                        coalesce((SELECT array_agg(s.campaign_id ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
                        coalesce((SELECT array_agg(s.from_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'),
-                       coalesce((SELECT array_agg(s.to_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}')),
-                'scan its raw log for billing') a);
+                       coalesce((SELECT array_agg(s.to_time ORDER BY s.campaign_id) FROM billing_scope_rows s), '{}'));
         -- and the totals read below hold at least what the scans saw (a
         -- click the scans missed has changed its node's counters since, so
         -- the nightly job bills the day again)
@@ -1107,7 +1126,10 @@ REVOKE ALL ON FUNCTION clickagg.run_billing(date, text), clickagg.close_billing_
     clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]),
     clickagg.billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[], boolean),
     clickagg.billing_scope(text, date), clickagg.billing_range(text, date), clickagg.billing_days_of_partition(date),
-    clickagg.rollup_level_sums(text, timestamptz, timestamptz), clickagg.drop_partitions_before(date)
+    clickagg.rollup_level_sums(text, timestamptz, timestamptz), clickagg.drop_partitions_before(date),
+    clickagg.billing_scan_node(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[],
+                               text, integer, integer, integer, inet[], timestamptz[], timestamptz[], uuid[],
+                               inet[], bigint[], timestamptz[], uuid[])
     FROM PUBLIC;
 GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_invalid,
     clickagg.reconciliation, clickagg.billing_adjustments

@@ -182,6 +182,335 @@ $fn$;
 COMMENT ON FUNCTION clickagg.wait_for_nodes_to_bill(date) IS
 'Internal: run_billing() on the Citus coordinator waits for every node''s streams and folds, or fails (55000)';
 
+-- The IP click rate of the stream on the coordinator of a distributed
+-- clickagg (clickagg.judge_ip_click_rates() there, after each of its
+-- folder's folds): an IP's clicks may be on several nodes, so no node can
+-- rank them alone.  Each node closes its own minutes as one server does
+-- (announce_ip_minutes(): a pass that logs a click of a closed minute
+-- queues its group) and leaves the judging to this:
+--   0. every node's closed minutes and queue of late groups;
+--   1. the minutes every node has closed: each node names its (minute, IP)
+--      groups of at least ceil((L + 1) / N) clicks (an IP over the limit L
+--      across N nodes has more than L / N on one; at most counted_from);
+--   2. those groups, and the late groups that may now be over the limit
+--      (a group's count is kept in ip_minute_counts here; one no node
+--      named had fewer than counted_from clicks on each node), are read on
+--      every node: how many clicks, and the first L keys;
+--   3. a group over the limit is cut at its L-th key across nodes, and each
+--      node finds its clicks after the cut (its workers record them) and
+--      lets go of the queued groups it sent, in one transaction of its own.
+-- The nodes' transactions are not the coordinator's: a step redone after a
+-- failure finds nothing new (findings are kept once, groups only grow), and
+-- how far the judging has got commits here last.
+CREATE OR REPLACE FUNCTION clickagg.judge_ip_click_rates_across_nodes()
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET datestyle = 'ISO, YMD'
+AS $fn$
+DECLARE
+    lim integer := current_setting('clickagg.max_clicks_per_ip_minute')::integer;
+    judging boolean := lim > 0 AND current_setting('clickagg.classify_traffic')::boolean;
+    node_names text[];
+    node_ports integer[];
+    nodes integer;
+    threshold integer;
+    unnamed_most integer;
+    lo timestamptz;
+    hi timestamptz;
+    judged_from timestamptz;
+    counted_from integer;
+    states jsonb;           -- {node: state}
+    read_minutes timestamptz[];
+    read_ips inet[];
+    cut_minutes timestamptz[] := '{}';
+    cut_ips inet[] := '{}';
+    cut_times timestamptz[] := '{}';
+    cut_ids uuid[] := '{}';
+    commands text[];
+    found bigint := 0;
+    node_answer record;
+BEGIN
+    EXECUTE 'SELECT array_agg(node_name ORDER BY node_name, node_port), array_agg(node_port ORDER BY node_name, node_port)
+               FROM pg_catalog.citus_get_active_worker_nodes()' INTO node_names, node_ports;
+    nodes := coalesce(cardinality(node_names), 0);
+    SELECT p.judged_through, p.judged_from, p.counted_from INTO lo, judged_from, counted_from
+      FROM clickagg.ip_rate_progress p;
+    IF nodes = 0 THEN
+        UPDATE clickagg.ip_rate_progress p SET judged_at = now();
+        RETURN 0;
+    END IF;
+    threshold := least(counted_from, greatest((lim + nodes) / nodes, 1));
+    unnamed_most := nodes * (counted_from - 1);
+
+    -- 0. how far every node has closed its minutes, and its queue
+    SELECT jsonb_object_agg(a.node, a.answer::jsonb) INTO states
+      FROM clickagg.ask_worker_nodes('SELECT clickagg.ip_rate_node_state()', 'say how far it closed its IP minutes') a;
+    SELECT least(min((s.value->>'announced_through')::timestamptz), lo + interval '5 minutes')
+      INTO hi FROM jsonb_each(states) s;
+    hi := greatest(hi, lo);
+
+    IF judging THEN
+        -- 1. the groups of the minutes closed everywhere that a node names
+        -- 2. with the late groups that may be over, read on every node
+        WITH late AS (
+            SELECT q.minute, q.ip, sum(q.clicks)::bigint AS clicks
+              FROM jsonb_each(states) s
+             CROSS JOIN LATERAL jsonb_to_recordset(s.value->'queue') AS q(minute timestamptz, ip inet, clicks integer)
+             WHERE q.minute < lo AND q.minute >= judged_from
+             GROUP BY 1, 2
+        ), bounded AS (
+            -- (a group without a row: fewer than counted_from on each node)
+            INSERT INTO clickagg.ip_minute_counts AS k (minute, ip, clicks)
+            SELECT l.minute, l.ip, unnamed_most + l.clicks FROM late l
+                ON CONFLICT (minute, ip) DO UPDATE SET clicks = k.clicks + excluded.clicks - unnamed_most
+            RETURNING k.minute, k.ip, k.clicks
+        ), named AS (
+            SELECT b.minute, b.ip
+              FROM clickagg.ask_worker_nodes(
+                       format('SELECT coalesce(pg_catalog.json_agg(b), ''[]'') FROM clickagg.busy_ip_minutes(%L, %L, %s) b',
+                              lo, hi, threshold), 'name its busy IP minutes') a
+             CROSS JOIN LATERAL json_to_recordset(a.answer::json) AS b(minute timestamptz, ip inet, clicks bigint)
+             WHERE hi > lo
+        ), groups AS (
+            SELECT n.minute, n.ip FROM named n
+            UNION
+            SELECT b.minute, b.ip FROM bounded b WHERE b.clicks > lim
+        )
+        SELECT coalesce(array_agg(g.minute), '{}'), coalesce(array_agg(g.ip), '{}')
+          INTO read_minutes, read_ips FROM groups g;
+
+        IF cardinality(read_minutes) > 0 THEN
+            WITH keys AS (
+                SELECT k.minute, k.ip, k.clicks, k.key_times, k.key_ids
+                  FROM clickagg.ask_worker_nodes(
+                           format('SELECT coalesce(pg_catalog.json_agg(k), ''[]'') FROM clickagg.ip_minute_keys(%L, %L, %s) k',
+                                  read_minutes, read_ips, lim), 'read the clicks of IP minutes') a
+                 CROSS JOIN LATERAL json_to_recordset(a.answer::json)
+                       AS k(minute timestamptz, ip inet, clicks bigint, key_times timestamptz[], key_ids uuid[])
+            ), totals AS (
+                SELECT g.minute, g.ip, coalesce(sum(k.clicks), 0)::bigint AS clicks
+                  FROM unnest(read_minutes, read_ips) AS g(minute, ip)
+                  LEFT JOIN keys k ON k.minute = g.minute AND k.ip = g.ip
+                 GROUP BY 1, 2
+            ), kept AS (
+                -- (exact again)
+                INSERT INTO clickagg.ip_minute_counts AS c (minute, ip, clicks)
+                SELECT t.minute, t.ip, t.clicks FROM totals t
+                    ON CONFLICT (minute, ip) DO UPDATE SET clicks = excluded.clicks
+            ), ranked AS (
+                SELECT k.minute, k.ip, x.t, x.id,
+                       row_number() OVER (PARTITION BY k.minute, k.ip ORDER BY x.t, x.id) AS rank
+                  FROM keys k
+                  JOIN totals t ON t.minute = k.minute AND t.ip = k.ip AND t.clicks > lim
+                 CROSS JOIN LATERAL unnest(k.key_times, k.key_ids) AS x(t, id)
+            )
+            SELECT coalesce(array_agg(r.minute), '{}'), coalesce(array_agg(r.ip), '{}'),
+                   coalesce(array_agg(r.t), '{}'), coalesce(array_agg(r.id), '{}')
+              INTO cut_minutes, cut_ips, cut_times, cut_ids
+              FROM ranked r WHERE r.rank = lim;
+        END IF;
+    END IF;
+
+    -- 3. each node: its clicks after the cuts, and its queued groups taken
+    -- (most runs have neither: no round trip then)
+    IF cardinality(cut_minutes) = 0
+       AND NOT EXISTS (SELECT FROM jsonb_each(states) s WHERE jsonb_array_length(s.value->'queue') > 0) THEN
+        UPDATE clickagg.ip_rate_progress p
+           SET judged_through = greatest(p.judged_through, hi), judged_at = now();
+        RETURN 0;
+    END IF;
+    SELECT array_agg(format('SELECT clickagg.record_ip_cuts(%L, %L, %L, %L, %L, %L, %L)',
+                            cut_minutes, cut_ips, cut_times, cut_ids,
+                            coalesce(t.minutes, '{}'), coalesce(t.ips, '{}'), coalesce(t.clicks, '{}'))
+                     ORDER BY n.i)
+      INTO commands
+      FROM generate_subscripts(node_names, 1) AS n(i)
+      LEFT JOIN LATERAL (
+            SELECT array_agg(q.minute) AS minutes, array_agg(q.ip) AS ips, array_agg(q.clicks) AS clicks
+              FROM jsonb_to_recordset(states->(node_names[n.i] || ':' || node_ports[n.i])->'queue')
+                   AS q(minute timestamptz, ip inet, clicks integer)) t ON true;
+    FOR node_answer IN EXECUTE 'SELECT node_name, node_port, success, result FROM pg_catalog.master_run_on_worker($1, $2, $3, true)'
+        USING node_names, node_ports, commands
+    LOOP
+        IF NOT node_answer.success THEN
+            RAISE EXCEPTION 'node %:% could not record the IP click rate''s findings: %', node_answer.node_name, node_answer.node_port, node_answer.result
+                USING ERRCODE = 'system_error';
+        END IF;
+        found := found + node_answer.result::bigint;
+    END LOOP;
+
+    UPDATE clickagg.ip_rate_progress p
+       SET judged_through = greatest(p.judged_through, hi), judged_at = now();
+    RETURN found;
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.judge_ip_click_rates_across_nodes() IS
+'Internal (the coordinator''s folder): judges the IP click rate of the minutes every worker node has closed, from every node''s clicks';
+
+-- run_billing() on the coordinator: every worker node's scan of its own
+-- log for the day, as JSON arrays of billing_scan() rows (one per node).
+-- The rules on the click and on its user are each node's (a user's clicks
+-- are all on one node); those on an IP span nodes, so they are settled in
+-- rounds (src/billing.c, NodeScan): an IP over a limit L across N nodes
+-- has more than L / N clicks on some node, so each node names its groups
+-- of at least ceil((L + 1) / N), and if none does, the first scan's totals
+-- are final.  Else the named groups' first keys come from every node, the
+-- coordinator cuts each group over its limit at its L-th key across nodes,
+-- and the nodes judge by the cuts: first the click rate per (minute, IP),
+-- then the daily cap per (campaign, IP), whose clicks count only if still
+-- valid after the rate and the user cap, and last the totals.  Each round
+-- is a scan of the day on every node, in parallel, each in a snapshot of
+-- its own (a click arriving between rounds changes its node's counters,
+-- and the nightly job bills the day again).
+CREATE OR REPLACE FUNCTION clickagg.cluster_billing_scan(day_start timestamptz, day_end timestamptz,
+                                                         user_cap integer, ip_cap integer, others boolean,
+                                                         campaigns bigint[], froms timestamptz[], tos timestamptz[])
+RETURNS text[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET datestyle = 'ISO, YMD'
+AS $fn$
+DECLARE
+    rate_limit integer := current_setting('clickagg.max_clicks_per_ip_minute')::integer;
+    nodes integer;
+    rate_threshold integer;
+    cap_threshold integer;
+    scan_args text := format('%L::timestamptz, %L::timestamptz, %s, %s, %L, %L::bigint[], %L::timestamptz[], %L::timestamptz[]',
+                             day_start, day_end, user_cap, ip_cap, others, campaigns, froms, tos);
+    first_answers text[];
+    answers text[];
+    rate_ips inet[] := '{}';
+    rate_minutes timestamptz[] := '{}';
+    rate_cut_times timestamptz[] := '{}';
+    rate_cut_ids uuid[] := '{}';
+    cap_ips inet[] := '{}';
+    cap_campaigns bigint[] := '{}';
+    cap_cut_times timestamptz[] := '{}';
+    cap_cut_ids uuid[] := '{}';
+BEGIN
+    EXECUTE 'SELECT count(*) FROM pg_catalog.citus_get_active_worker_nodes()' INTO nodes;
+    rate_threshold := greatest((rate_limit + nodes) / greatest(nodes, 1), 1);  -- ceil((L + 1) / N)
+    cap_threshold := greatest((ip_cap + nodes) / greatest(nodes, 1), 1);
+
+    -- 1. the scan with the local rules, and the groups each node may need
+    first_answers := clickagg.scan_worker_nodes(format('%s, ''groups'', %s, %s, %s, ''{}'', ''{}'', ''{}'', ''{}'', ''{}'', ''{}'', ''{}'', ''{}''',
+                                                       scan_args, rate_limit, rate_threshold, cap_threshold), nodes);
+    SELECT coalesce(array_agg(g.ip ORDER BY g.ip, g.minute), '{}'), coalesce(array_agg(g.minute ORDER BY g.ip, g.minute), '{}')
+      INTO rate_ips, rate_minutes
+      FROM (SELECT DISTINCT g.ip, g.minute FROM clickagg.node_scan_groups(first_answers) g WHERE g.code = -5) g;
+    SELECT coalesce(array_agg(g.ip ORDER BY g.campaign_id, g.ip), '{}'), coalesce(array_agg(g.campaign_id ORDER BY g.campaign_id, g.ip), '{}')
+      INTO cap_ips, cap_campaigns
+      FROM (SELECT DISTINCT g.campaign_id, g.ip FROM clickagg.node_scan_groups(first_answers) g WHERE g.code = -6) g;
+    IF cardinality(rate_ips) = 0 AND cardinality(cap_ips) = 0 THEN
+        RETURN first_answers;
+    END IF;
+
+    -- 2. the rate groups' first keys, and their cuts
+    IF cardinality(rate_ips) > 0 THEN
+        answers := clickagg.scan_worker_nodes(format('%s, ''keys'', %s, 1, 1, %L, %L, %L, %L, ''{}'', ''{}'', ''{}'', ''{}''',
+                                                     scan_args, rate_limit, rate_ips, rate_minutes,
+                                                     array_fill(NULL::timestamptz, ARRAY[cardinality(rate_ips)]),
+                                                     array_fill(NULL::uuid, ARRAY[cardinality(rate_ips)])), nodes);
+        SELECT coalesce(array_agg(c.ip), '{}'), coalesce(array_agg(c.minute), '{}'),
+               coalesce(array_agg(c.cut_time), '{}'), coalesce(array_agg(c.cut_id), '{}')
+          INTO rate_ips, rate_minutes, rate_cut_times, rate_cut_ids
+          FROM clickagg.node_scan_cuts(answers, -5, rate_limit) c;
+    END IF;
+
+    -- 3. the cap groups' first keys (what the rate and the user cap left), and their cuts
+    IF cardinality(cap_ips) > 0 THEN
+        answers := clickagg.scan_worker_nodes(format('%s, ''keys'', %s, 1, 1, %L, %L, %L, %L, %L, %L, %L, %L',
+                                                     scan_args, rate_limit, rate_ips, rate_minutes, rate_cut_times, rate_cut_ids,
+                                                     cap_ips, cap_campaigns,
+                                                     array_fill(NULL::timestamptz, ARRAY[cardinality(cap_ips)]),
+                                                     array_fill(NULL::uuid, ARRAY[cardinality(cap_ips)])), nodes);
+        SELECT coalesce(array_agg(c.ip), '{}'), coalesce(array_agg(c.campaign_id), '{}'),
+               coalesce(array_agg(c.cut_time), '{}'), coalesce(array_agg(c.cut_id), '{}')
+          INTO cap_ips, cap_campaigns, cap_cut_times, cap_cut_ids
+          FROM clickagg.node_scan_cuts(answers, -6, ip_cap) c;
+    END IF;
+    IF cardinality(rate_ips) = 0 AND cardinality(cap_ips) = 0 THEN
+        -- (no group over its limit: the local rules found nothing either)
+        RETURN first_answers;
+    END IF;
+
+    -- 4. the totals, judged by the cuts
+    RETURN clickagg.scan_worker_nodes(format('%s, ''totals'', %s, 1, 1, %L, %L, %L, %L, %L, %L, %L, %L',
+                                             scan_args, rate_limit, rate_ips, rate_minutes, rate_cut_times, rate_cut_ids,
+                                             cap_ips, cap_campaigns, cap_cut_times, cap_cut_ids), nodes);
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.cluster_billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]) IS
+'Internal: run_billing() on the Citus coordinator: every worker node''s billing scan of the day, the IP rules settled across nodes';
+
+-- One round of cluster_billing_scan(): each worker node's rows of
+-- billing_scan_node(args), as a JSON array; every node must answer.
+CREATE OR REPLACE FUNCTION clickagg.scan_worker_nodes(args text, nodes integer)
+RETURNS text[]
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    answers text[];
+BEGIN
+    answers := ARRAY(SELECT a.answer FROM clickagg.ask_worker_nodes(
+                         format('SELECT coalesce(pg_catalog.json_agg(b), ''[]'') FROM clickagg.billing_scan_node(%s) b', args),
+                         'scan its raw log for billing') a);
+    IF cardinality(answers) <> nodes THEN
+        RAISE EXCEPTION 'the Citus worker nodes changed while a day was billed'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('%s nodes were expected, %s answered.', nodes, cardinality(answers)),
+                  HINT = 'Bill the day again.';
+    END IF;
+    RETURN answers;
+END
+$fn$;
+COMMENT ON FUNCTION clickagg.scan_worker_nodes(text, integer) IS
+'Internal: one round of cluster_billing_scan(), every worker node''s answer';
+
+-- The IP groups in the nodes' answers (codes -5 and -6).
+CREATE OR REPLACE FUNCTION clickagg.node_scan_groups(answers text[])
+RETURNS TABLE (code smallint, campaign_id bigint, ip inet, minute timestamptz, clicks bigint,
+               key_times timestamptz[], key_ids uuid[])
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT n.code, n.campaign_id, n.ip, n.minute, n.clicks, n.key_times, n.key_ids
+      FROM unnest(answers) a(answer)
+     CROSS JOIN LATERAL json_to_recordset(a.answer::json)
+           AS n(code smallint, campaign_id bigint, ip inet, minute timestamptz, clicks bigint,
+                key_times timestamptz[], key_ids uuid[])
+     WHERE n.code IN (-5, -6);
+$$;
+COMMENT ON FUNCTION clickagg.node_scan_groups(text[]) IS
+'Internal: the IP groups of the worker nodes'' billing scans';
+
+-- The groups over their limit in the nodes' keys, each with its cut: its
+-- limit-th (event time, click ID) key across the nodes.  (Each node sent
+-- its first limit keys, so the limit-th of all is among them.)
+CREATE OR REPLACE FUNCTION clickagg.node_scan_cuts(answers text[], group_code integer, lim integer)
+RETURNS TABLE (campaign_id bigint, ip inet, minute timestamptz, cut_time timestamptz, cut_id uuid)
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH g AS (
+        SELECT * FROM clickagg.node_scan_groups(answers) g WHERE g.code = group_code
+    ), over AS (
+        SELECT g.campaign_id, g.ip, g.minute FROM g
+         GROUP BY 1, 2, 3 HAVING sum(g.clicks) > lim
+    ), ranked AS (
+        SELECT g.campaign_id, g.ip, g.minute, k.t, k.id,
+               row_number() OVER (PARTITION BY g.campaign_id, g.ip, g.minute ORDER BY k.t, k.id) AS rank
+          FROM g JOIN over o ON o.campaign_id IS NOT DISTINCT FROM g.campaign_id AND o.ip = g.ip
+                            AND o.minute IS NOT DISTINCT FROM g.minute
+         CROSS JOIN LATERAL unnest(g.key_times, g.key_ids) k(t, id)
+    )
+    SELECT r.campaign_id, r.ip, r.minute, r.t, r.id FROM ranked r WHERE r.rank = lim;
+$$;
+COMMENT ON FUNCTION clickagg.node_scan_cuts(text[], integer, integer) IS
+'Internal: the IP groups over their limit in the worker nodes'' keys, each cut at its limit-th key';
+
 CREATE OR REPLACE FUNCTION clickagg.distribute()
 RETURNS void
 LANGUAGE plpgsql
@@ -325,6 +654,10 @@ COMMENT ON FUNCTION clickagg.distribute() IS
 'On the Citus coordinator: route clickagg.clicks and clickagg.conversions to the node of each user, whose streams move them; distribute the rollup totals by campaign, into which every node folds; wait_for_stream() then waits for every node';
 REVOKE ALL ON FUNCTION clickagg.intake_row() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.distribute() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION clickagg.judge_ip_click_rates_across_nodes() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION clickagg.cluster_billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]),
+    clickagg.scan_worker_nodes(text, integer), clickagg.node_scan_groups(text[]),
+    clickagg.node_scan_cuts(text[], integer, integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.ask_worker_nodes(text, text), clickagg.logged_days(), clickagg.accepted_by_day(),
     clickagg.wait_for_nodes_to_bill(date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.wait_for_nodes(interval) FROM PUBLIC;

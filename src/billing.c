@@ -81,6 +81,10 @@
  * depend on how many participants there are (only which clicks the
  * screening points at does, and those are looked at exactly).
  *
+ * On a worker node of a distributed clickagg, clickagg.billing_scan_node()
+ * is the same scan in stages, whose IP rules the coordinator settles from
+ * every node's clicks (see NodeScan below).
+ *
  * Locking: AccessShareLock on the day's partitions, clickagg.ads, the
  * traffic lists, click_verdicts and conversion_log, read under the caller's
  * snapshot; the workers read under the same snapshot, in the leader's lock
@@ -130,6 +134,7 @@
 #include "clickagg.h"
 
 PG_FUNCTION_INFO_V1(clickagg_billing_scan);
+PG_FUNCTION_INFO_V1(clickagg_billing_scan_node);
 
 /* Verdicts the batch adds (clickagg.invalid_reasons). */
 #define CODE_VALID			CLICKAGG_CODE_VALID
@@ -759,6 +764,365 @@ compare_by_ip_minute(const void *a, const void *b)
 	return c != 0 ? c : time_then_id_cmp(x, y);
 }
 
+/*
+ * On a worker node of a distributed clickagg (docs/citus.md) an IP's
+ * clicks may sit on several nodes, so the IP rules (the click rate per
+ * minute, the daily cap per campaign) are settled by the coordinator from
+ * every node's share, in rounds of this same scan
+ * (clickagg.billing_scan_node(), called by clickagg.cluster_billing_scan()):
+ *
+ *	STAGE_GROUPS: the whole scan with the local rules, and the IP groups
+ *		holding at least a threshold of clicks here.  An address over a
+ *		limit L across N nodes has more than L / N of them on some node, so
+ *		with the threshold ceil((L + 1) / N) every group that may be over
+ *		is named by one node at least; when none is, the totals are final.
+ *	STAGE_KEYS: for the groups asked, how many clicks they have here and
+ *		the first L (event time, click ID) keys, from which the coordinator
+ *		finds each group's cut, its L-th key across nodes (the cap's
+ *		groups count what is still valid after the rate's cuts and the
+ *		user cap, so they are asked in a round after the rate's);
+ *	STAGE_TOTALS: the scan with the IP rules applied by the cuts: a click
+ *		of a cut group after the cut, still valid, is over the limit.
+ *
+ * Screening still decides which clicks are fetched again: a group asked
+ * for is found by its counter's slot, and its members by their exact
+ * values.
+ */
+typedef enum NodeStage
+{
+	STAGE_GROUPS,
+	STAGE_KEYS,
+	STAGE_TOTALS
+} NodeStage;
+
+/* Code of the rows that name an IP group (the totals' codes are >= -4). */
+#define CODE_RATE_GROUP		(-5)
+#define CODE_CAP_GROUP		(-6)
+
+typedef struct IpGroup
+{
+	int64		campaign_id;	/* cap groups */
+	inet	   *ip;
+	TimestampTz minute;			/* rate groups */
+	bool		has_cut;		/* else asked for its keys */
+	TimestampTz cut_time;		/* later (time, ID) keys are over the limit */
+	pg_uuid_t	cut_id;
+	int64		clicks;			/* counted here */
+	int			nkeys;
+	TimestampTz *key_times;
+	pg_uuid_t  *key_ids;
+} IpGroup;
+
+typedef struct NodeScan
+{
+	NodeStage	stage;
+	int64		rate_threshold; /* STAGE_GROUPS */
+	int64		cap_threshold;
+	IpGroup    *rate;			/* sorted by (IP, minute) */
+	int			nrate;
+	IpGroup    *cap;			/* sorted by (campaign, IP) */
+	int			ncap;
+	int64		rate_limit;		/* the coordinator's max_clicks_per_ip_minute */
+	counts_hash *rate_slots;	/* the asked groups' counter slots */
+	counts_hash *cap_slots;
+} NodeScan;
+
+static int
+rate_group_cmp(const void *a, const void *b)
+{
+	const IpGroup *x = a;
+	const IpGroup *y = b;
+	int			c = DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip),
+													  InetPGetDatum(y->ip)));
+
+	if (c != 0)
+		return c;
+	return (x->minute > y->minute) - (x->minute < y->minute);
+}
+
+static int
+cap_group_cmp(const void *a, const void *b)
+{
+	const IpGroup *x = a;
+	const IpGroup *y = b;
+
+	if (x->campaign_id != y->campaign_id)
+		return (x->campaign_id > y->campaign_id) - (x->campaign_id < y->campaign_id);
+	return DatumGetInt32(DirectFunctionCall2(network_cmp, InetPGetDatum(x->ip), InetPGetDatum(y->ip)));
+}
+
+/* The asked group a candidate belongs to, or NULL. */
+static IpGroup *
+find_rate_group(const NodeScan *node, const Candidate *c)
+{
+	IpGroup		probe;
+
+	probe.ip = c->ip;
+	probe.minute = clickagg_minute_start(c->event_time);
+	return bsearch(&probe, node->rate, node->nrate, sizeof(IpGroup), rate_group_cmp);
+}
+
+static IpGroup *
+find_cap_group(const NodeScan *node, const Candidate *c)
+{
+	IpGroup		probe;
+
+	probe.campaign_id = c->campaign_id;
+	probe.ip = c->ip;
+	return bsearch(&probe, node->cap, node->ncap, sizeof(IpGroup), cap_group_cmp);
+}
+
+/* Whether a candidate's (time, ID) key comes after its group's cut. */
+static bool
+after_cut(const Candidate *c, const IpGroup *g)
+{
+	if (c->event_time != g->cut_time)
+		return c->event_time > g->cut_time;
+	return memcmp(c->click_id.data, g->cut_id.data, UUID_LEN) > 0;
+}
+
+/* Count a candidate in its asked group, keeping the first limit keys. */
+static void
+add_group_key(IpGroup *g, const Candidate *c, int64 limit)
+{
+	if (g->key_times == NULL)
+	{
+		int			room = (int) Max(Min(limit, 1024), 1);
+
+		g->key_times = palloc(sizeof(TimestampTz) * room);
+		g->key_ids = palloc(sizeof(pg_uuid_t) * room);
+	}
+	g->clicks++;
+	if (g->nkeys >= limit)
+		return;
+	if (g->nkeys >= 1024 && (g->nkeys & (g->nkeys - 1)) == 0)
+	{
+		g->key_times = repalloc(g->key_times, sizeof(TimestampTz) * Min(limit, (int64) g->nkeys * 2));
+		g->key_ids = repalloc(g->key_ids, sizeof(pg_uuid_t) * Min(limit, (int64) g->nkeys * 2));
+	}
+	g->key_times[g->nkeys] = c->event_time;
+	g->key_ids[g->nkeys] = c->click_id;
+	g->nkeys++;
+}
+
+/*
+ * The IP click rate by the coordinator's cuts: in a cut group, the clicks
+ * after the cut that are valid so far become ip_click_rate; the clicks of
+ * a group asked for its keys are counted (sorted[0..n) in (IP, minute,
+ * time, ID) order, so the first keys are the earliest).
+ */
+static void
+rate_ips_by_cuts(NodeScan *node, Candidate **sorted, int n, int64 limit, totals_hash *totals)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		IpGroup    *g = find_rate_group(node, sorted[i]);
+
+		CHECK_FOR_INTERRUPTS();
+		if (g == NULL)
+			continue;
+		if (!g->has_cut)
+			add_group_key(g, sorted[i], limit);
+		else if (after_cut(sorted[i], g) && sorted[i]->verdict == CODE_VALID)
+			set_verdict(totals, sorted[i], CLICKAGG_CODE_IP_CLICK_RATE);
+	}
+}
+
+/* The daily IP cap likewise: only the clicks still valid count. */
+static void
+cap_ips_by_cuts(NodeScan *node, Candidate **sorted, int n, int64 cap, totals_hash *totals)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		IpGroup    *g = find_cap_group(node, sorted[i]);
+
+		CHECK_FOR_INTERRUPTS();
+		if (g == NULL || sorted[i]->verdict != CODE_VALID)
+			continue;
+		if (!g->has_cut)
+			add_group_key(g, sorted[i], cap);
+		else if (after_cut(sorted[i], g))
+			set_verdict(totals, sorted[i], CODE_IP_DAILY_CAP);
+	}
+}
+
+/*
+ * STAGE_GROUPS: the groups of sorted[0..n) (sorted by group_cmp) with at
+ * least threshold candidates, as rows of the given code.
+ */
+static void
+put_busy_groups(ReturnSetInfo *rsinfo, Candidate **sorted, int n, int64 threshold, int16 code,
+				int (*group_cmp) (const Candidate *, const Candidate *))
+{
+	int			start = 0;
+
+	while (start < n)
+	{
+		int			end = start + 1;
+		Datum		values[12] = {0};
+		bool		nulls[12] = {true, true, false, true, false, true, true, true, false, true, true, true};
+
+		while (end < n && group_cmp(sorted[start], sorted[end]) == 0)
+			end++;
+		if (end - start >= threshold)
+		{
+			if (code == CODE_CAP_GROUP)
+			{
+				values[0] = Int64GetDatum(sorted[start]->campaign_id);
+				nulls[0] = false;
+			}
+			else
+			{
+				values[9] = TimestampTzGetDatum(clickagg_minute_start(sorted[start]->event_time));
+				nulls[9] = false;
+			}
+			values[2] = Int16GetDatum(code);
+			values[4] = Int64GetDatum(end - start);
+			values[8] = InetPGetDatum(sorted[start]->ip);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		start = end;
+	}
+}
+
+/* STAGE_KEYS: the asked groups (without a cut), with what they have here. */
+static void
+put_group_keys(ReturnSetInfo *rsinfo, IpGroup *groups, int n, int16 code)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		IpGroup    *g = &groups[i];
+		Datum		values[12] = {0};
+		bool		nulls[12] = {true, true, false, true, false, true, true, true, false, true, false, false};
+		Datum	   *times = palloc(sizeof(Datum) * Max(g->nkeys, 1));
+		Datum	   *ids = palloc(sizeof(Datum) * Max(g->nkeys, 1));
+		int			k;
+
+		if (g->has_cut)
+			continue;
+		for (k = 0; k < g->nkeys; k++)
+		{
+			times[k] = TimestampTzGetDatum(g->key_times[k]);
+			ids[k] = UUIDPGetDatum(&g->key_ids[k]);
+		}
+		if (code == CODE_CAP_GROUP)
+		{
+			values[0] = Int64GetDatum(g->campaign_id);
+			nulls[0] = false;
+		}
+		else
+		{
+			values[9] = TimestampTzGetDatum(g->minute);
+			nulls[9] = false;
+		}
+		values[2] = Int16GetDatum(code);
+		values[4] = Int64GetDatum(g->clicks);
+		values[8] = InetPGetDatum(g->ip);
+		values[10] = PointerGetDatum(construct_array(times, g->nkeys, TIMESTAMPTZOID, 8,
+													 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[11] = PointerGetDatum(construct_array(ids, g->nkeys, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/*
+ * The groups the coordinator asks about: IPs (and minutes, or campaigns),
+ * and for each a cut or none (NULL: tell me its keys).  Parallel arrays of
+ * the caller's: checked.  Sorted for lookup; a group asked twice is an
+ * error.
+ */
+static IpGroup *
+load_ip_groups(ArrayType *ips_a, ArrayType *keys_a, Oid key_type, ArrayType *times_a, ArrayType *ids_a,
+			   bool rate, int *ngroups)
+{
+	Datum	   *ips,
+			   *keys,
+			   *times,
+			   *ids;
+	bool	   *ipn,
+			   *keyn,
+			   *timen,
+			   *idn;
+	int			n,
+				nk,
+				nt,
+				ni,
+				i;
+	IpGroup    *groups;
+
+	deconstruct_array(ips_a, INETOID, -1, false, TYPALIGN_INT, &ips, &ipn, &n);
+	if (key_type == TIMESTAMPTZOID)
+		deconstruct_array(keys_a, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &keys, &keyn, &nk);
+	else
+		deconstruct_array(keys_a, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &keys, &keyn, &nk);
+	deconstruct_array(times_a, TIMESTAMPTZOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &times, &timen, &nt);
+	deconstruct_array(ids_a, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &ids, &idn, &ni);
+	if (nk != n || nt != n || ni != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("the arrays of the %s groups must have the same length", rate ? "rate" : "cap")));
+	groups = palloc0(sizeof(IpGroup) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		IpGroup    *g = &groups[i];
+
+		if (ipn[i] || keyn[i] || timen[i] != idn[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("a %s group needs its address and %s, and a cut has both a time and an ID",
+							rate ? "rate" : "cap", rate ? "minute" : "campaign")));
+		g->ip = clickagg_host_of(DatumGetInetPP(ips[i]));
+		if (rate)
+			g->minute = clickagg_minute_start(DatumGetTimestampTz(keys[i]));
+		else
+			g->campaign_id = DatumGetInt64(keys[i]);
+		g->has_cut = !timen[i];
+		if (g->has_cut)
+		{
+			g->cut_time = DatumGetTimestampTz(times[i]);
+			memcpy(&g->cut_id, DatumGetUUIDP(ids[i]), sizeof(pg_uuid_t));
+		}
+	}
+	qsort(groups, n, sizeof(IpGroup), rate ? rate_group_cmp : cap_group_cmp);
+	for (i = 1; i < n; i++)
+		if ((rate ? rate_group_cmp : cap_group_cmp) (&groups[i - 1], &groups[i]) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a %s group is asked for twice", rate ? "rate" : "cap")));
+	*ngroups = n;
+	return groups;
+}
+
+/* The counter slots of the asked groups, as pass 1 screened them. */
+static void
+node_slots(NodeScan *node, uint64 counter_mask)
+{
+	int			i;
+
+	node->rate_slots = counts_create(CurrentMemoryContext, Max(node->nrate, 16), NULL);
+	node->cap_slots = counts_create(CurrentMemoryContext, Max(node->ncap, 16), NULL);
+	for (i = 0; i < node->nrate; i++)
+	{
+		bool		found;
+		uint64		hash = hash_combine64(text_hash((text *) node->rate[i].ip), (uint64) node->rate[i].minute);
+
+		(void) counts_insert(node->rate_slots, mix64(hash) & counter_mask, &found);
+	}
+	for (i = 0; i < node->ncap; i++)
+	{
+		bool		found;
+		uint64		hash = campaign_ip_hash(node->cap[i].campaign_id, text_hash((text *) node->cap[i].ip));
+
+		(void) counts_insert(node->cap_slots, mix64(hash) & counter_mask, &found);
+	}
+}
+
 /* The notes of the clicks of [lo, hi), by click ID. */
 static notes_hash *
 load_notes(TimestampTz lo, TimestampTz hi)
@@ -1113,6 +1477,7 @@ typedef enum BillingMessage
 } BillingMessage;
 
 PGDLLEXPORT void clickagg_billing_scan_worker(dsm_segment *seg, shm_toc *toc);
+static void billing_scan(FunctionCallInfo fcinfo, NodeScan *node);
 
 /*
  * Memory read at random, as the screening structures are: in 2 MB pages
@@ -1718,6 +2083,67 @@ billing_workers(BlockNumber blocks)
 Datum
 clickagg_billing_scan(PG_FUNCTION_ARGS)
 {
+	billing_scan(fcinfo, NULL);
+	PG_RETURN_VOID();
+}
+
+/*
+ * clickagg.billing_scan_node(day_start, day_end, user_cap, ip_cap, others,
+ *                            campaigns, froms, tos, stage text,
+ *                            rate_limit int, rate_threshold int, cap_threshold int,
+ *                            rate_ips inet[], rate_minutes timestamptz[],
+ *                            rate_cut_times timestamptz[], rate_cut_ids uuid[],
+ *                            cap_ips inet[], cap_campaigns bigint[],
+ *                            cap_cut_times timestamptz[], cap_cut_ids uuid[])
+ *   RETURNS TABLE (the columns of billing_scan(), ip inet, minute timestamptz,
+ *                  key_times timestamptz[], key_ids uuid[])
+ *
+ * A worker node's part of a billing scan across nodes (see NodeScan):
+ * stage 'groups', 'keys' or 'totals'.  The IP groups are rows with code -5
+ * (a rate group: ip, minute) or -6 (a cap group: campaign_id, ip), clicks
+ * counted here, and in stage 'keys' the first keys.  A group with a cut
+ * (its time and ID not null) is judged by it; one without is asked for its
+ * keys.
+ */
+Datum
+clickagg_billing_scan_node(PG_FUNCTION_ARGS)
+{
+	NodeScan	node;
+	char	   *stage = text_to_cstring(PG_GETARG_TEXT_PP(8));
+
+	if (strcmp(stage, "groups") == 0)
+		node.stage = STAGE_GROUPS;
+	else if (strcmp(stage, "keys") == 0)
+		node.stage = STAGE_KEYS;
+	else if (strcmp(stage, "totals") == 0)
+		node.stage = STAGE_TOTALS;
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown billing stage \"%s\"", stage),
+				 errhint("The stages are groups, keys and totals.")));
+	node.rate_limit = PG_GETARG_INT32(9);
+	node.rate_threshold = PG_GETARG_INT32(10);
+	node.cap_threshold = PG_GETARG_INT32(11);
+	if (node.rate_threshold < 1 || node.cap_threshold < 1 || node.rate_limit < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the thresholds must be at least 1 and the rate limit not negative")));
+	node.rate = load_ip_groups(PG_GETARG_ARRAYTYPE_P(12), PG_GETARG_ARRAYTYPE_P(13), TIMESTAMPTZOID,
+							   PG_GETARG_ARRAYTYPE_P(14), PG_GETARG_ARRAYTYPE_P(15), true, &node.nrate);
+	node.cap = load_ip_groups(PG_GETARG_ARRAYTYPE_P(16), PG_GETARG_ARRAYTYPE_P(17), INT8OID,
+							  PG_GETARG_ARRAYTYPE_P(18), PG_GETARG_ARRAYTYPE_P(19), false, &node.ncap);
+	billing_scan(fcinfo, &node);
+	PG_RETURN_VOID();
+}
+
+/*
+ * The scan behind both: on one server (node NULL) every rule is judged
+ * here; on a worker node the IP rules as the coordinator's stage says.
+ */
+static void
+billing_scan(FunctionCallInfo fcinfo, NodeScan *node)
+{
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	TimestampTz day_start = PG_GETARG_TIMESTAMPTZ(0);
 	TimestampTz day_end = PG_GETARG_TIMESTAMPTZ(1);
@@ -1726,7 +2152,10 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	bool		others = PG_GETARG_BOOL(4);
 	int64		window = (int64) clickagg_double_click_window_ms * 1000;
 	int64		user_minute_limit = clickagg_max_clicks_per_user_minute;
-	int64		ip_minute_limit = clickagg_max_clicks_per_ip_minute;
+	int64		ip_minute_limit = node != NULL ? node->rate_limit : clickagg_max_clicks_per_ip_minute;
+	/* a counter at least this high makes its clicks candidates of the IP rules */
+	int64		ip_minute_select = ip_minute_limit + 1;
+	int64		ip_cap_select;
 	TimestampTz lo = day_start;
 	TimestampTz hi = day_end;
 	scope_hash *scope;
@@ -1736,7 +2165,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	DateADT		d;
 	ads_hash   *ads;
 	notes_hash *notes;
-	bool		levels = PG_NARGS() > 8 && PG_GETARG_BOOL(8);
+	bool		levels = node == NULL && PG_NARGS() > 8 && PG_GETARG_BOOL(8);
 	ScanPass	pass;
 	uint16	   *counts;			/* all counters after pass 1, by kind */
 	ParallelContext *pcxt = NULL;	/* until pass 2 has its candidates */
@@ -1752,6 +2181,12 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("daily click caps must be between 1 and %d", CLICKAGG_MAX_DAILY_CAP)));
+	ip_cap_select = ip_cap + 1;
+	if (node != NULL && node->stage == STAGE_GROUPS)
+	{
+		ip_minute_select = Min(ip_minute_select, node->rate_threshold);
+		ip_cap_select = Min(ip_cap_select, node->cap_threshold);
+	}
 
 	if (TIMESTAMP_NOT_FINITE(day_start) || TIMESTAMP_NOT_FINITE(day_end) || day_start >= day_end)
 		ereport(ERROR,
@@ -1779,7 +2214,7 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		/* no click those days */
 		if (levels)
 			put_levels(rsinfo, NULL, day_start, day_end);
-		PG_RETURN_VOID();
+		return;
 	}
 
 	SPI_connect();
@@ -1964,6 +2399,8 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 			rels[part] = table_open(part_oids[part], AccessShareLock);
 			slots[part] = table_slot_create(rels[part], NULL);
 		}
+		if (node != NULL)
+			node_slots(node, pass.sc.counter_mask);
 
 		for (r = 0; r < pass.nseen; r++)
 		{
@@ -1992,15 +2429,27 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 					__builtin_prefetch(&ip_minutes[ahead->ip_minute_slot]);
 			}
 			by_user = rec->user_slot != NO_SLOT && users[rec->user_slot] > user_cap;
-			by_ip = rec->ip_slot != NO_SLOT && ips[rec->ip_slot] > ip_cap;
+			if (node == NULL || node->stage == STAGE_GROUPS)
+			{
+				by_ip = rec->ip_slot != NO_SLOT && ips[rec->ip_slot] >= ip_cap_select;
+				by_ip_minute = ip_minute_limit > 0 && rec->ip_minute_slot != NO_SLOT &&
+					ip_minutes[rec->ip_minute_slot] >= ip_minute_select;
+			}
+			else
+			{
+				/* (the groups the coordinator asks about, by their slots) */
+				by_ip = rec->ip_slot != NO_SLOT && node->cap_slots->members > 0 &&
+					counts_lookup(node->cap_slots, rec->ip_slot) != NULL;
+				by_ip_minute = ip_minute_limit > 0 && rec->ip_minute_slot != NO_SLOT &&
+					node->rate_slots->members > 0 &&
+					counts_lookup(node->rate_slots, rec->ip_minute_slot) != NULL;
+			}
 			by_key = maybe_repeated->members > 0 &&
 				counts_lookup(maybe_repeated, rec->key) != NULL;
 			by_sequence = rec->first_window ||
 				(window > 0 && maybe_pairs->members > 0 &&
 				 counts_lookup(maybe_pairs, rec->pair_key) != NULL) ||
 				(user_minute_limit > 0 && user_minutes[rec->user_minute_slot] > user_minute_limit);
-			by_ip_minute = ip_minute_limit > 0 && rec->ip_minute_slot != NO_SLOT &&
-				ip_minutes[rec->ip_minute_slot] > ip_minute_limit;
 
 			if (!by_user && !by_ip && !by_key && !by_sequence && !by_ip_minute)
 				continue;
@@ -2083,21 +2532,42 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 		/* (c) the IP click rate (the stream judges it too, minute by minute) */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_minute_candidate),
 								compare_by_ip_minute);
-		rate_ips(sorted, nsorted, (int) ip_minute_limit, pass.totals);
+		if (node != NULL && node->stage == STAGE_GROUPS)
+			put_busy_groups(rsinfo, sorted, nsorted, node->rate_threshold, CODE_RATE_GROUP,
+							ip_minute_group_cmp);
+		if (node == NULL || node->stage == STAGE_GROUPS)
+			rate_ips(sorted, nsorted, (int) ip_minute_limit, pass.totals);
+		else
+			rate_ips_by_cuts(node, sorted, nsorted, ip_minute_limit, pass.totals);
 
 		/* (d) the user cap, then (e) the IP cap among what is left */
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, user_candidate), compare_by_user);
 		cap_groups(sorted, nsorted, user_cap, CODE_USER_DAILY_CAP, pass.totals, user_group_cmp);
 		nsorted = select_sorted(cands, ncands, sorted, offsetof(Candidate, ip_candidate), compare_by_ip);
-		cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, pass.totals, ip_group_cmp);
+		if (node != NULL && node->stage == STAGE_GROUPS)
+			put_busy_groups(rsinfo, sorted, nsorted, node->cap_threshold, CODE_CAP_GROUP, ip_group_cmp);
+		if (node == NULL || node->stage == STAGE_GROUPS)
+			cap_groups(sorted, nsorted, ip_cap, CODE_IP_DAILY_CAP, pass.totals, ip_group_cmp);
+		else
+			cap_ips_by_cuts(node, sorted, nsorted, ip_cap, pass.totals);
+	}
+
+	/* the keys the coordinator asked for are all it wants of this stage */
+	if (node != NULL && node->stage == STAGE_KEYS)
+	{
+		put_group_keys(rsinfo, node->rate, node->nrate, CODE_RATE_GROUP);
+		put_group_keys(rsinfo, node->cap, node->ncap, CODE_CAP_GROUP);
+		clickagg_bots_release();
+		SPI_finish();
+		return;
 	}
 
 	totals_start_iterate(pass.totals, &tit);
 	while ((t = totals_iterate(pass.totals, &tit)) != NULL)
 	{
 		AdInfo	   *ad = ad_info(ads, (int32) (t->key >> 17));
-		Datum		values[8];
-		bool		nulls[8] = {false, false, false, false, false, false, false, false};
+		Datum		values[12];
+		bool		nulls[12] = {false, false, false, false, false, false, false, false, true, true, true, true};
 
 		if (t->clicks == 0 && t->conversions == 0)
 			continue;
@@ -2114,13 +2584,12 @@ clickagg_billing_scan(PG_FUNCTION_ARGS)
 	if (levels)
 		put_levels(rsinfo, &pass, day_start, day_end);
 	{
-		Datum		values[8] = {0, 0, Int16GetDatum(-1), 0, Int64GetDatum(pass.scanned),
+		Datum		values[12] = {0, 0, Int16GetDatum(-1), 0, Int64GetDatum(pass.scanned),
 		Int64GetDatum(0), Int64GetDatum(0), Int64GetDatum(0)};
-		bool		nulls[8] = {true, true, false, true, false, false, false, false};
+		bool		nulls[12] = {true, true, false, true, false, false, false, false, true, true, true, true};
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	clickagg_bots_release();
 	SPI_finish();
-	PG_RETURN_VOID();
 }

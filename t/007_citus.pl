@@ -36,6 +36,9 @@ clickagg.database = 'postgres'
 clickagg.naptime = 200ms
 clickagg.fold_interval = 300ms
 clickagg.billing_delay = 0
+clickagg.max_clicks_per_ip_minute = 6
+clickagg.max_clicks_per_ip_day = 12
+clickagg.ip_click_rate_delay = '1s'
 max_connections = 60
 max_prepared_transactions = 60
 max_worker_processes = 24
@@ -116,7 +119,8 @@ for my $i (1 .. 3000)
 {
 	my $user = 'u' . int(1 + 400 * rand() * rand());
 	my $ad = 1 + int(rand(40));
-	my $t = $now - 1800 + int($i * 1800 / 3000);
+	# (minutes before the install: the batch judges their IP rules alone)
+	my $t = $now - 1980 + int($i * 1800 / 3000);
 	if (rand() < 0.03)
 	{
 		$t -= 86400 + int(rand(86400));    # late
@@ -262,6 +266,21 @@ $hold->finish;    # (psql exits with an error: its backend was terminated)
 is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"),
 	't', 'wait_for_stream() on the coordinator: every node caught up');
 load($single);
+my $mixed_clicks = 0;
+# Two farms of yesterday (UTC), billed tonight: one address's 20 clicks of
+# 20 users in one minute (the limit is 6), and another's 30 of campaign
+# 103, one a minute (the daily cap is 12).  Their users are on both nodes.
+my $farms_yesterday = q{INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT date_trunc('day', now(), 'UTC') - interval '14 hours' + g * interval '2 seconds', 3, 103, 'yfarm' || g,
+       'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0', '198.51.100.9', 7000 + g
+  FROM generate_series(1, 20) g;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT date_trunc('day', now(), 'UTC') - interval '13 hours' + g * interval '1 minute', 8, 103, 'ycap' || g,
+       'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0', '198.51.100.10', 9000 + g
+  FROM generate_series(1, 30) g};
+$coordinator->safe_psql('postgres', $farms_yesterday);
+$single->safe_psql('postgres', $farms_yesterday);
+$mixed_clicks += 50;
 $coordinator->safe_psql('postgres', $conversions);
 $single->safe_psql('postgres', $conversions);
 
@@ -278,7 +297,7 @@ $at,2,101,w1,1000
 \\.
 COMMIT;
 };
-my $mixed_clicks = 21;
+$mixed_clicks += 21;
 for my $node ($coordinator, $single)
 {
 	$node->safe_psql('postgres', 'CREATE ROLE tap_writer LOGIN IN ROLE clickagg_writer');
@@ -409,6 +428,18 @@ sub compare_billing
 	return $billed;
 }
 my $billed = compare_billing('billing');
+like($single->safe_psql('postgres', 'SELECT string_agg(DISTINCT reason, \' \' ORDER BY reason) FROM clickagg.billing_invalid'),
+	qr/ip_click_rate.*ip_daily_cap|ip_daily_cap.*ip_click_rate/, 'the batch finds clicks over the IP rate and the daily IP cap');
+# (judged on each node alone, the IP rules would give other figures: the
+# addresses' clicks are spread over both nodes)
+my $by_code = q{SELECT string_agg(code || ':' || clicks, ' ' ORDER BY code) FROM (SELECT code, sum(clicks) AS clicks FROM (%s) s GROUP BY code) c};
+my $yesterday = q{SELECT code, clicks FROM clickagg.billing_scan((now() AT TIME ZONE 'UTC')::date - 1, 12, 12)};
+isnt($coordinator->safe_psql('postgres', sprintf($by_code,
+		q{SELECT (b->>'code')::int AS code, (b->>'clicks')::bigint AS clicks
+		    FROM run_command_on_workers($$SELECT json_agg(b) FROM clickagg.billing_scan((now() AT TIME ZONE 'UTC')::date - 1, 12, 12) b$$) a,
+		         json_array_elements(a.result::json) b})),
+	$single->safe_psql('postgres', sprintf($by_code, $yesterday)),
+	'judged on each node alone, the IP rules would not be the one server\'s');
 cmp_ok((split /\n/, $billed)[0], '>=', 3, 'the late clicks\' days were billed, in three zones');
 like($coordinator->safe_psql('postgres',
 		'SELECT string_agg(DISTINCT time_zone, \' \' ORDER BY time_zone) FROM clickagg.billing_days'),
@@ -445,6 +476,74 @@ is($workers[1]->safe_psql('postgres', "SELECT to_regclass('clickagg.click_log_$s
 	'the node\'s partition is gone');
 $billed = compare_billing('after retention');
 is((split /\n/, $billed)[0], '0', 'and nothing is billed again when no click came');
+
+# The stream's IP click rate across nodes: in the first minute every
+# server judges, two farms of users on both worker nodes (farm A: 14
+# clicks, farm B: 10, of one address each; the limit is 6).  The
+# coordinator judges each from every node's clicks: the verdicts are the
+# one server's, also where no node alone has more than 6.  Then three late
+# clicks of farm B, earlier than the others, move its later clicks down a
+# rank: judged again, one more of them is over.
+my $first_judged = $coordinator->safe_psql('postgres', q{SELECT max(m) FROM (
+	SELECT judged_from AS m FROM clickagg.ip_rate_progress
+	UNION ALL SELECT result::timestamptz FROM run_command_on_workers('SELECT judged_from FROM clickagg.ip_rate_progress')) x});
+my $single_judged = $single->safe_psql('postgres', 'SELECT judged_from FROM clickagg.ip_rate_progress');
+$first_judged = $single_judged if $single_judged gt $first_judged;
+# (users farm1, farm2, ... or those listed; the g-th clicks at from + g * step ms)
+sub farm_clicks
+{
+	my ($farm, $ip, $n, $from_ms, $step_ms, @users) = @_;
+	my $names = @users ? 'ARRAY[' . join(',', map { "'$_'" } @users) . "]" : "ARRAY(SELECT '$farm' || i FROM generate_series(1, $n) i)";
+	return qq{INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT timestamptz '$first_judged' + ($from_ms + g * $step_ms) * interval '1 millisecond', 1 + g % 3, 101 + g % 2,
+       u, '$agents[0]', '$ip', 5000 + g
+  FROM unnest($names) WITH ORDINALITY AS f(u, g)};
+}
+# Farm B's users: five on each worker node.
+my %farm_b_node;
+for my $line (split /\n/, $coordinator->safe_psql('postgres', q{
+	SELECT u || '|' || p.nodeport FROM generate_series(1, 60) i, LATERAL (SELECT 'farmB' || i AS u) x
+	  JOIN pg_dist_shard_placement p ON p.shardid = get_shard_id_for_distribution_column('clickagg.click_intake', x.u)
+	 ORDER BY i}))
+{
+	my ($user, $port) = split /\|/, $line;
+	push @{ $farm_b_node{$port} }, $user if @{ $farm_b_node{$port} || [] } < 5;
+}
+my @farm_b = map { @{ $farm_b_node{ $_->port } } } @workers;
+# (wait until the farms' minute is judged on both and the findings recorded)
+sub wait_ip_judged
+{
+	my $judged = qq{SELECT judged_through > timestamptz '$first_judged' FROM clickagg.ip_rate_progress};
+	ok($coordinator->poll_query_until('postgres', $judged) && $single->poll_query_until('postgres', $judged),
+		'the farms\' minute is judged on the coordinator and on the one server');
+	my $drained = q{SELECT count(*) = 0 FROM (SELECT FROM clickagg.ip_rate_findings UNION ALL SELECT FROM clickagg.ip_rate_rejudge) x};
+	ok(!grep({ !$_->poll_query_until('postgres', $drained) } @workers, $single), 'and every finding recorded');
+	is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'every node caught up');
+	is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'and the one server');
+}
+my $farm_query = q{SELECT concat_ws('|', user_id, event_time, coalesce(invalid_reason, '-')) FROM clickagg.clicks
+	WHERE user_id LIKE 'farm%' ORDER BY 1};
+my $farms = farm_clicks('farmA', '198.51.100.7', 14, 1000, 2000) . ';' . farm_clicks('farmB', '198.51.100.8', 10, 2000, 3000, sort @farm_b);
+$coordinator->safe_psql('postgres', $farms);
+$single->safe_psql('postgres', $farms);
+wait_ip_judged();
+my @one_farm = split /\n/, $single->safe_psql('postgres', $farm_query);
+my @nodes_farm = map { [ split /\n/, $_->safe_psql('postgres', $farm_query) ] } @workers;
+is(scalar(grep { /farmA.*ip_click_rate/ } @one_farm) . '|' . scalar(grep { /farmB.*ip_click_rate/ } @one_farm), '8|4',
+	'the one server finds farm A\'s and farm B\'s clicks beyond the 6th');
+ok(@{ $nodes_farm[0] } > 0 && @{ $nodes_farm[1] } > 0
+	  && !grep({ scalar(grep { /farmB/ } @$_) > 6 } @nodes_farm),
+	'farm B\'s users are on both nodes, neither with more than 6 of its clicks');
+is_deeply([ sort(@{ $nodes_farm[0] }, @{ $nodes_farm[1] }) ], [ sort @one_farm ],
+	'the stream\'s IP click rate across nodes: every farm click\'s verdict is the one server\'s');
+my $late_farm = farm_clicks('farmBlate', '198.51.100.8', 3, 0, 100);
+$coordinator->safe_psql('postgres', $late_farm);
+$single->safe_psql('postgres', $late_farm);
+wait_ip_judged();
+@one_farm = split /\n/, $single->safe_psql('postgres', $farm_query);
+is(scalar(grep { /farmB\d.*ip_click_rate/ } @one_farm), 7, 'three late clicks of farm B: its later clicks move down, 7 over');
+is_deeply([ sort map { split /\n/, $_->safe_psql('postgres', $farm_query) } @workers ], [ sort @one_farm ],
+	'and on the nodes, judged again by the coordinator');
 
 # kill -9 of a worker node and of the coordinator while that node's
 # passes and folds run (its streams were held while a load committed, then

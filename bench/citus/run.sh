@@ -83,7 +83,7 @@ done
 q "${ports[3]}" -c "DROP TABLE bench_rows"
 
 now_ms() { date +%s%3N; }
-declare -A load_ms accepted latency
+declare -A load_ms accepted latency verdicts scan_ms
 for design in single citus; do
     port=${ports[3]}
     if [ "$design" = citus ]; then
@@ -110,6 +110,24 @@ for design in single citus; do
                       -c "SELECT clickagg.wait_for_stream('60 s')" >/dev/null
         echo $(( $(now_ms) - t0 )) >> "$work/latency.$design"
     done
+    # the day's billing scan (UTC, every campaign): at the default IP limits,
+    # and at low ones, where addresses over them on both nodes take the
+    # coordinator's rounds (up to four scans on every node)
+    for limits in "60 500" "3 20"; do
+        set -- $limits
+        scan="SELECT string_agg(code || ':' || clicks, ' ' ORDER BY code) FROM (SELECT code, sum(clicks) AS clicks FROM"
+        if [ "$design" = citus ]; then
+            scan="$scan (SELECT (b->>'code')::int AS code, (b->>'clicks')::bigint AS clicks
+                      FROM unnest(clickagg.cluster_billing_scan(current_date::timestamp AT TIME ZONE 'UTC',
+                                  (current_date + 1)::timestamp AT TIME ZONE 'UTC', 50, $2, true, '{}', '{}', '{}')) a,
+                           json_array_elements(a::json) b) s WHERE code >= 0 GROUP BY code) c"
+        else
+            scan="$scan clickagg.billing_scan(current_date, 50, $2) GROUP BY code) c"
+        fi
+        t0=$(now_ms)
+        verdicts[$design,$1]=$(q "$port" -At -c "SET clickagg.max_clicks_per_ip_minute = $1" -c "$scan")
+        scan_ms[$design,$1]=$(( $(now_ms) - t0 ))
+    done
     latency[$design]=$(sort -n "$work/latency.$design" | awk '{ a[NR] = $1 } END { printf "p50 %d ms, p90 %d ms, max %d ms", a[int(NR * 0.5 + 0.5)], a[int(NR * 0.9 + 0.5)], a[NR] }')
 done
 echo
@@ -119,3 +137,8 @@ printf '%-34s %12s %12s\n' "rows/s" "$(( rows * 1000 / load_ms[single] ))" "$(( 
 printf '%-34s %12s %12s\n' "accepted clicks" "${accepted[single]}" "${accepted[citus]}"
 echo "ratio coordinator + 2 workers / one server: $(awk -v a="${load_ms[single]}" -v b="${load_ms[citus]}" 'BEGIN { printf "%.2f", a / b }')"
 echo "100-row transaction, commit to wait_for_stream(): one server ${latency[single]}; through the coordinator ${latency[citus]}"
+for l in 60 3; do
+    cap=500; [ "$l" = 3 ] && cap=20
+    same=no; [ "${verdicts[single,$l]}" = "${verdicts[citus,$l]}" ] && same=yes
+    echo "billing scan of the day, IP limits $l a minute and $cap a day: one server ${scan_ms[single,$l]} ms, coordinator ${scan_ms[citus,$l]} ms (ratio $(awk -v a="${scan_ms[single,$l]}" -v b="${scan_ms[citus,$l]}" 'BEGIN { printf "%.2f", a / b }')); same verdicts: $same (${verdicts[single,$l]})"
+done
