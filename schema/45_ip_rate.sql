@@ -60,6 +60,20 @@ CREATE TABLE clickagg.ip_rate_findings (
     PRIMARY KEY (user_id, click_id)
 );
 CREATE INDEX ip_rate_findings_stream ON clickagg.ip_rate_findings (stream);
+
+-- On the Citus coordinator: the queued late groups each node sent that a
+-- committed judging has counted, for the next judging to let go of on
+-- their nodes (a node drops a queued group only once the coordinator's
+-- counts of it are committed; the time it was queued tells a group queued
+-- again apart).
+CREATE TABLE clickagg.ip_rate_taken (
+    node text NOT NULL,
+    minute timestamptz NOT NULL,
+    ip inet NOT NULL,
+    clicks integer NOT NULL,
+    queued_at timestamptz NOT NULL,
+    PRIMARY KEY (node, minute, ip, clicks, queued_at)
+);
 --end-install-only--
 COMMENT ON TABLE clickagg.ip_rate_progress IS
 'How far the stream has judged the IP click rate: minutes before judged_through are judged';
@@ -67,11 +81,16 @@ COMMENT ON TABLE clickagg.ip_rate_rejudge IS
 'IP minutes to judge again: a click of a judged minute arrived late';
 COMMENT ON TABLE clickagg.ip_minute_counts IS
 'IP minutes with many clicks: an upper bound of their clicks, so that a late click is judged without reading its minute again';
+COMMENT ON TABLE clickagg.ip_rate_taken IS
+'On the Citus coordinator: the worker nodes'' queued late IP minutes that a judging counted, to let go of on those nodes';
 COMMENT ON TABLE clickagg.ip_rate_findings IS
 'Clicks found over clickagg.max_clicks_per_ip_minute, waiting for their stream''s worker to record them';
 SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_rejudge', '');
 SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_minute_counts', '');
 SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_findings', '');
+--install-only--
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_taken', '');
+--end-install-only--
 
 -- The (UTC minute, IP) groups of [lo, hi) with at least threshold clicks,
 -- exactly: one read of the log through its BRIN index on the minute,
@@ -87,7 +106,8 @@ COMMENT ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer) 
 -- Every logged click of the given UTC minutes that has an address (its
 -- host: rows of 0.4.0 may carry a netmask), through the log's BRIN index on
 -- the minute: what the judging ranks.  (Inlined into its callers, which
--- turn the sequential scan off.)
+-- pass it an array, not a sub-select, so that it can be, and turn the
+-- sequential scan off; pg_catalog comes first in any search path.)
 CREATE OR REPLACE FUNCTION clickagg.ip_minute_clicks(minutes timestamptz[])
 RETURNS TABLE (minute timestamptz, ip inet, user_id text, click_id uuid, event_time timestamptz)
 LANGUAGE sql STABLE
@@ -256,7 +276,7 @@ BEGIN
         ), ranked AS (
             SELECT g.minute, g.ip, c.user_id, c.click_id, c.event_time,
                    row_number() OVER (PARTITION BY g.minute, g.ip ORDER BY c.event_time, c.click_id) AS rank
-              FROM clickagg.ip_minute_clicks(ARRAY(SELECT DISTINCT minute FROM groups)) c
+              FROM clickagg.ip_minute_clicks(rank_minutes || late_minutes) c
               JOIN groups g ON g.minute = c.minute AND g.ip = c.ip
         ), recounted AS (
             -- (exact again: the bound of a late group is its count now)
@@ -279,8 +299,9 @@ COMMENT ON FUNCTION clickagg.judge_ip_click_rates() IS
 -- On a worker node of a distributed clickagg, what the coordinator's
 -- judging asks (clickagg.judge_ip_click_rates_across_nodes()): how far
 -- this node has closed its minutes, and its queue of late groups (the
--- first 10,000, oldest first; each with its clicks, which only grow, so
--- that a group queued again meanwhile stays when the judged one goes).
+-- first 10,000, oldest minutes first; each with its clicks and when it
+-- was last queued, so that a group queued again meanwhile stays when the
+-- judged one goes).  And its judged_from: it queues nothing before it.
 CREATE OR REPLACE FUNCTION clickagg.ip_rate_node_state()
 RETURNS json
 LANGUAGE sql STABLE
@@ -288,9 +309,10 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT json_build_object(
         'announced_through', p.announced_through,
+        'judged_from', p.judged_from,
         'queue', coalesce((SELECT json_agg(q) FROM (SELECT q.minute, q.ip, q.clicks, q.queued_at
                                                       FROM clickagg.ip_rate_rejudge q
-                                                     ORDER BY q.queued_at LIMIT 10000) q), '[]'))
+                                                     ORDER BY q.minute, q.ip LIMIT 10000) q), '[]'))
       FROM clickagg.ip_rate_progress p;
 $$;
 COMMENT ON FUNCTION clickagg.ip_rate_node_state() IS
@@ -309,7 +331,7 @@ AS $$
     ), ranked AS (
         SELECT g.minute, g.ip, c.click_id, c.event_time,
                row_number() OVER (PARTITION BY g.minute, g.ip ORDER BY c.event_time, c.click_id) AS rank
-          FROM clickagg.ip_minute_clicks(ARRAY(SELECT DISTINCT groups.minute FROM groups)) c
+          FROM clickagg.ip_minute_clicks(minutes) c
           JOIN groups g ON g.minute = c.minute AND g.ip = c.ip
     )
     SELECT r.minute, r.ip, count(*),
@@ -322,12 +344,9 @@ COMMENT ON FUNCTION clickagg.ip_minute_keys(timestamptz[], inet[], integer) IS
 
 -- The coordinator's verdicts for this node: in each cut group, the clicks
 -- after the cut (event time, click ID) go to their streams' workers as
--- findings; and the queued groups it took are done with (unless queued
--- again since).  Returns how many clicks it found.
+-- findings.  Returns how many clicks it found.
 CREATE OR REPLACE FUNCTION clickagg.record_ip_cuts(minutes timestamptz[], ips inet[],
-                                                   cut_times timestamptz[], cut_ids uuid[],
-                                                   taken_minutes timestamptz[], taken_ips inet[],
-                                                   taken_clicks integer[])
+                                                   cut_times timestamptz[], cut_ids uuid[])
 RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -341,17 +360,33 @@ BEGIN
     )
     SELECT clickagg.add_ip_findings(array_agg(c.user_id), array_agg(c.click_id), array_agg(c.event_time))
       INTO found
-      FROM clickagg.ip_minute_clicks(ARRAY(SELECT DISTINCT cuts.minute FROM cuts)) c
+      FROM clickagg.ip_minute_clicks(minutes) c
       JOIN cuts g ON g.minute = c.minute AND g.ip = c.ip
      WHERE (c.event_time, c.click_id) > (g.cut_time, g.cut_id);
-    DELETE FROM clickagg.ip_rate_rejudge q
-     USING unnest(taken_minutes, taken_ips, taken_clicks) AS t(minute, ip, clicks)
-     WHERE q.minute = t.minute AND q.ip = t.ip AND q.clicks = t.clicks;
     RETURN coalesce(found, 0);
 END
 $$;
-COMMENT ON FUNCTION clickagg.record_ip_cuts(timestamptz[], inet[], timestamptz[], uuid[], timestamptz[], inet[], integer[]) IS
-'Internal (Citus): the coordinator''s IP click rate verdicts for this node''s clicks, and the queued groups it judged';
+COMMENT ON FUNCTION clickagg.record_ip_cuts(timestamptz[], inet[], timestamptz[], uuid[]) IS
+'Internal (Citus): the coordinator''s IP click rate verdicts for this node''s clicks';
+
+-- The queued late groups the coordinator has judged and counted: gone,
+-- unless queued again since (then their clicks or time differ).
+CREATE OR REPLACE FUNCTION clickagg.release_ip_groups(taken_minutes timestamptz[], taken_ips inet[],
+                                                      taken_clicks integer[], taken_at timestamptz[])
+RETURNS bigint
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH gone AS (
+        DELETE FROM clickagg.ip_rate_rejudge q
+         USING unnest(taken_minutes, taken_ips, taken_clicks, taken_at) AS t(minute, ip, clicks, queued_at)
+         WHERE q.minute = t.minute AND q.ip = t.ip AND q.clicks = t.clicks AND q.queued_at = t.queued_at
+        RETURNING 1
+    )
+    SELECT count(*) FROM gone;
+$$;
+COMMENT ON FUNCTION clickagg.release_ip_groups(timestamptz[], inet[], integer[], timestamptz[]) IS
+'Internal (Citus): drops the queued late groups the coordinator has judged';
 
 -- Called by a worker in each pass: records its stream's found clicks
 -- (clickagg.click_verdicts.ip_click_rate) and moves those that were valid to
@@ -418,7 +453,8 @@ $pin$;
 -- how far.
 REVOKE ALL ON FUNCTION clickagg.ip_minute_clicks(timestamptz[]), clickagg.add_ip_findings(text[], uuid[], timestamptz[]),
     clickagg.ip_rate_node_state(), clickagg.ip_minute_keys(timestamptz[], inet[], integer),
-    clickagg.record_ip_cuts(timestamptz[], inet[], timestamptz[], uuid[], timestamptz[], inet[], integer[])
+    clickagg.record_ip_cuts(timestamptz[], inet[], timestamptz[], uuid[]),
+    clickagg.release_ip_groups(timestamptz[], inet[], integer[], timestamptz[])
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer), clickagg.announce_ip_minutes(),
     clickagg.judge_ip_click_rates(), clickagg.apply_ip_findings(integer)

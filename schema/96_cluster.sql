@@ -188,20 +188,22 @@ COMMENT ON FUNCTION clickagg.wait_for_nodes_to_bill(date) IS
 -- rank them alone.  Each node closes its own minutes as one server does
 -- (announce_ip_minutes(): a pass that logs a click of a closed minute
 -- queues its group) and leaves the judging to this:
---   0. every node's closed minutes and queue of late groups;
+--   0. the queued groups the last judging counted are let go on their
+--      nodes; every node's closed minutes and queue are read;
 --   1. the minutes every node has closed: each node names its (minute, IP)
 --      groups of at least ceil((L + 1) / N) clicks (an IP over the limit L
 --      across N nodes has more than L / N on one; at most counted_from);
---   2. those groups, and the late groups that may now be over the limit
+--   2. those groups, and the queued ones that may now be over the limit
 --      (a group's count is kept in ip_minute_counts here; one no node
 --      named had fewer than counted_from clicks on each node), are read on
 --      every node: how many clicks, and the first L keys;
 --   3. a group over the limit is cut at its L-th key across nodes, and each
---      node finds its clicks after the cut (its workers record them) and
---      lets go of the queued groups it sent, in one transaction of its own.
+--      node finds its clicks after the cut (its workers record them); the
+--      queued groups read are noted in ip_rate_taken, to let go next time.
 -- The nodes' transactions are not the coordinator's: a step redone after a
--- failure finds nothing new (findings are kept once, groups only grow), and
--- how far the judging has got commits here last.
+-- failure finds nothing new (findings are kept once, groups only grow); a
+-- node lets go of a queued group only once the counts it went into are
+-- committed here, and how far the judging has got commits here last.
 CREATE OR REPLACE FUNCTION clickagg.judge_ip_click_rates_across_nodes()
 RETURNS bigint
 LANGUAGE plpgsql
@@ -227,7 +229,6 @@ DECLARE
     cut_ips inet[] := '{}';
     cut_times timestamptz[] := '{}';
     cut_ids uuid[] := '{}';
-    commands text[];
     found bigint := 0;
     node_answer record;
 BEGIN
@@ -243,16 +244,37 @@ BEGIN
     threshold := least(counted_from, greatest((lim + nodes) / nodes, 1));
     unnamed_most := nodes * (counted_from - 1);
 
-    -- 0. how far every node has closed its minutes, and its queue
+    -- 0. the queued groups counted by the last judging, gone from their nodes
+    IF EXISTS (SELECT FROM clickagg.ip_rate_taken) THEN
+        FOR node_answer IN EXECUTE 'SELECT node_name, node_port, success, result FROM pg_catalog.master_run_on_worker($1, $2, $3, true)'
+            USING ARRAY(SELECT split_part(t.node, ':', 1) FROM clickagg.ip_rate_taken t GROUP BY t.node ORDER BY t.node),
+                  ARRAY(SELECT split_part(t.node, ':', 2)::integer FROM clickagg.ip_rate_taken t GROUP BY t.node ORDER BY t.node),
+                  ARRAY(SELECT format('SELECT clickagg.release_ip_groups(%L, %L, %L, %L)', array_agg(t.minute),
+                                      array_agg(t.ip), array_agg(t.clicks), array_agg(t.queued_at))
+                          FROM clickagg.ip_rate_taken t GROUP BY t.node ORDER BY t.node)
+        LOOP
+            IF NOT node_answer.success THEN
+                RAISE EXCEPTION 'node %:% could not let go of its judged IP minutes: %', node_answer.node_name,
+                    node_answer.node_port, node_answer.result
+                    USING ERRCODE = 'system_error';
+            END IF;
+            DELETE FROM clickagg.ip_rate_taken t WHERE t.node = node_answer.node_name || ':' || node_answer.node_port;
+        END LOOP;
+    END IF;
+    -- how far every node has closed its minutes, and its queue
     SELECT jsonb_object_agg(a.node, a.answer::jsonb) INTO states
       FROM clickagg.ask_worker_nodes('SELECT clickagg.ip_rate_node_state()', 'say how far it closed its IP minutes') a;
+    IF (SELECT count(*) FROM jsonb_each(states)) <> nodes THEN
+        RAISE EXCEPTION 'not every Citus worker node said how far it closed its IP minutes'
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     SELECT least(min((s.value->>'announced_through')::timestamptz), lo + interval '5 minutes')
       INTO hi FROM jsonb_each(states) s;
     hi := greatest(hi, lo);
 
     IF judging THEN
         -- 1. the groups of the minutes closed everywhere that a node names
-        -- 2. with the late groups that may be over, read on every node
+        -- 2. with the queued groups that may be over, read on every node
         WITH late AS (
             SELECT q.minute, q.ip, sum(q.clicks)::bigint AS clicks
               FROM jsonb_each(states) s
@@ -312,33 +334,20 @@ BEGIN
         END IF;
     END IF;
 
-    -- 3. each node: its clicks after the cuts, and its queued groups taken
-    -- (most runs have neither: no round trip then)
-    IF cardinality(cut_minutes) = 0
-       AND NOT EXISTS (SELECT FROM jsonb_each(states) s WHERE jsonb_array_length(s.value->'queue') > 0) THEN
-        UPDATE clickagg.ip_rate_progress p
-           SET judged_through = greatest(p.judged_through, hi), judged_at = now();
-        RETURN 0;
+    -- 3. every node: its clicks after the cuts
+    IF cardinality(cut_minutes) > 0 THEN
+        SELECT coalesce(sum(a.answer::bigint), 0) INTO found
+          FROM clickagg.ask_worker_nodes(format('SELECT clickagg.record_ip_cuts(%L, %L, %L, %L)',
+                                                cut_minutes, cut_ips, cut_times, cut_ids),
+                                         'record the IP click rate''s findings') a;
     END IF;
-    SELECT array_agg(format('SELECT clickagg.record_ip_cuts(%L, %L, %L, %L, %L, %L, %L)',
-                            cut_minutes, cut_ips, cut_times, cut_ids,
-                            coalesce(t.minutes, '{}'), coalesce(t.ips, '{}'), coalesce(t.clicks, '{}'))
-                     ORDER BY n.i)
-      INTO commands
-      FROM generate_subscripts(node_names, 1) AS n(i)
-      LEFT JOIN LATERAL (
-            SELECT array_agg(q.minute) AS minutes, array_agg(q.ip) AS ips, array_agg(q.clicks) AS clicks
-              FROM jsonb_to_recordset(states->(node_names[n.i] || ':' || node_ports[n.i])->'queue')
-                   AS q(minute timestamptz, ip inet, clicks integer)) t ON true;
-    FOR node_answer IN EXECUTE 'SELECT node_name, node_port, success, result FROM pg_catalog.master_run_on_worker($1, $2, $3, true)'
-        USING node_names, node_ports, commands
-    LOOP
-        IF NOT node_answer.success THEN
-            RAISE EXCEPTION 'node %:% could not record the IP click rate''s findings: %', node_answer.node_name, node_answer.node_port, node_answer.result
-                USING ERRCODE = 'system_error';
-        END IF;
-        found := found + node_answer.result::bigint;
-    END LOOP;
+    -- and the queued groups read, to let go of next time
+    INSERT INTO clickagg.ip_rate_taken (node, minute, ip, clicks, queued_at)
+    SELECT s.key, q.minute, q.ip, q.clicks, q.queued_at
+      FROM jsonb_each(states) s
+     CROSS JOIN LATERAL jsonb_to_recordset(s.value->'queue')
+           AS q(minute timestamptz, ip inet, clicks integer, queued_at timestamptz)
+        ON CONFLICT DO NOTHING;
 
     UPDATE clickagg.ip_rate_progress p
        SET judged_through = greatest(p.judged_through, hi), judged_at = now();
@@ -648,6 +657,12 @@ BEGIN
                 USING ERRCODE = 'object_not_in_prerequisite_state', DETAIL = node.result;
         END IF;
     END LOOP;
+    -- The coordinator judges the stream's IP click rate from the minutes its
+    -- own progress says: every node queues its late clicks from there on.
+    PERFORM clickagg.ask_worker_nodes(
+        format('UPDATE clickagg.ip_rate_progress SET judged_from = least(judged_from, pg_catalog.to_timestamp(%s))',
+               (SELECT extract(epoch FROM p.judged_from) FROM clickagg.ip_rate_progress p)),
+        'align its IP minutes with the coordinator''s');
 END
 $fn$;
 COMMENT ON FUNCTION clickagg.distribute() IS

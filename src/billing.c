@@ -1000,12 +1000,14 @@ put_group_keys(ReturnSetInfo *rsinfo, IpGroup *groups, int n, int16 code)
 		IpGroup    *g = &groups[i];
 		Datum		values[12] = {0};
 		bool		nulls[12] = {true, true, false, true, false, true, true, true, false, true, false, false};
-		Datum	   *times = palloc(sizeof(Datum) * Max(g->nkeys, 1));
-		Datum	   *ids = palloc(sizeof(Datum) * Max(g->nkeys, 1));
+		Datum	   *times;
+		Datum	   *ids;
 		int			k;
 
 		if (g->has_cut)
 			continue;
+		times = palloc(sizeof(Datum) * Max(g->nkeys, 1));
+		ids = palloc(sizeof(Datum) * Max(g->nkeys, 1));
 		for (k = 0; k < g->nkeys; k++)
 		{
 			times[k] = TimestampTzGetDatum(g->key_times[k]);

@@ -477,25 +477,23 @@ is($workers[1]->safe_psql('postgres', "SELECT to_regclass('clickagg.click_log_$s
 $billed = compare_billing('after retention');
 is((split /\n/, $billed)[0], '0', 'and nothing is billed again when no click came');
 
-# The stream's IP click rate across nodes: in the first minute every
-# server judges, two farms of users on both worker nodes (farm A: 14
+# The stream's IP click rate across nodes: in a minute every server
+# judges when it closes, two farms of users on both worker nodes (farm A: 14
 # clicks, farm B: 10, of one address each; the limit is 6).  The
 # coordinator judges each from every node's clicks: the verdicts are the
 # one server's, also where no node alone has more than 6.  Then three late
 # clicks of farm B, earlier than the others, move its later clicks down a
 # rank: judged again, one more of them is over.
-my $first_judged = $coordinator->safe_psql('postgres', q{SELECT max(m) FROM (
-	SELECT judged_from AS m FROM clickagg.ip_rate_progress
-	UNION ALL SELECT result::timestamptz FROM run_command_on_workers('SELECT judged_from FROM clickagg.ip_rate_progress')) x});
-my $single_judged = $single->safe_psql('postgres', 'SELECT judged_from FROM clickagg.ip_rate_progress');
-$first_judged = $single_judged if $single_judged gt $first_judged;
-# (users farm1, farm2, ... or those listed; the g-th clicks at from + g * step ms)
+# (the farms' minute: the next one when less than 40 s of this one are left,
+# so that its clicks arrive before it closes; all of it judged by every server)
+my $farm_minute = $coordinator->safe_psql('postgres',
+	q{SELECT date_bin('1 minute', now() + interval '20 s', timestamptz '2000-01-01 00:00:00+00')});
 sub farm_clicks
 {
 	my ($farm, $ip, $n, $from_ms, $step_ms, @users) = @_;
 	my $names = @users ? 'ARRAY[' . join(',', map { "'$_'" } @users) . "]" : "ARRAY(SELECT '$farm' || i FROM generate_series(1, $n) i)";
 	return qq{INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
-SELECT timestamptz '$first_judged' + ($from_ms + g * $step_ms) * interval '1 millisecond', 1 + g % 3, 101 + g % 2,
+SELECT timestamptz '$farm_minute' + ($from_ms + g * $step_ms) * interval '1 millisecond', 1 + g % 3, 101 + g % 2,
        u, '$agents[0]', '$ip', 5000 + g
   FROM unnest($names) WITH ORDINALITY AS f(u, g)};
 }
@@ -510,10 +508,13 @@ for my $line (split /\n/, $coordinator->safe_psql('postgres', q{
 	push @{ $farm_b_node{$port} }, $user if @{ $farm_b_node{$port} || [] } < 5;
 }
 my @farm_b = map { @{ $farm_b_node{ $_->port } } } @workers;
-# (wait until the farms' minute is judged on both and the findings recorded)
+# (wait until the farms' clicks are logged, their minute judged on both and
+# the findings recorded)
 sub wait_ip_judged
 {
-	my $judged = qq{SELECT judged_through > timestamptz '$first_judged' FROM clickagg.ip_rate_progress};
+	is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'the farms\' clicks are logged');
+	is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'also on the one server');
+	my $judged = qq{SELECT judged_through > timestamptz '$farm_minute' FROM clickagg.ip_rate_progress};
 	ok($coordinator->poll_query_until('postgres', $judged) && $single->poll_query_until('postgres', $judged),
 		'the farms\' minute is judged on the coordinator and on the one server');
 	my $drained = q{SELECT count(*) = 0 FROM (SELECT FROM clickagg.ip_rate_findings UNION ALL SELECT FROM clickagg.ip_rate_rejudge) x};

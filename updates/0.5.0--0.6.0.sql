@@ -194,3 +194,21 @@ BEGIN
 END
 $$;
 -- == end of the raw log's indexes ==
+
+
+-- == the IP click rate across Citus nodes (schema/45_ip_rate.sql, 96_cluster.sql) ==
+-- On the Citus coordinator: the queued late groups each node sent that a
+-- committed judging has counted, for the next judging to let go of on
+-- their nodes (a node drops a queued group only once the coordinator's
+-- counts of it are committed; the time it was queued tells a group queued
+-- again apart).
+CREATE TABLE clickagg.ip_rate_taken (
+    node text NOT NULL,
+    minute timestamptz NOT NULL,
+    ip inet NOT NULL,
+    clicks integer NOT NULL,
+    queued_at timestamptz NOT NULL,
+    PRIMARY KEY (node, minute, ip, clicks, queued_at)
+);
+SELECT pg_catalog.pg_extension_config_dump('clickagg.ip_rate_taken', '');
+-- == end of the IP click rate across Citus nodes ==
