@@ -529,6 +529,7 @@ DECLARE
     coordinator boolean;
     workers bigint;
     node record;
+    message_level text;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'clickagg.distribute() needs Citus in this database'
@@ -648,6 +649,23 @@ BEGIN
                    'clickagg.rollup_{level}', CASE WHEN '{level}' = 'minute' THEN 'none' ELSE 'clickagg.rollup_minute' END);
 --end-for--
     EXECUTE 'SELECT pg_catalog.create_reference_table(''clickagg.rollup_publisher_all_campaigns_day'')';
+    -- The traffic lists: reference tables, so that an edit on the
+    -- coordinator reaches every node's streams and scans in its own
+    -- (two-phase) commit, and every node judges by the same lists.  Their
+    -- triggers move to the shards; the coordinator's rows are copied there
+    -- past the row checks, which they passed as they came in.
+    ALTER TABLE clickagg.bot_patterns DISABLE TRIGGER guard_source;
+    ALTER TABLE clickagg.bot_patterns DISABLE TRIGGER check_regex;
+    -- (Citus's notices would tell to truncate the local rows, which this does)
+    message_level := pg_catalog.current_setting('client_min_messages');
+    PERFORM pg_catalog.set_config('client_min_messages', 'warning', true);
+--for list in bot_patterns datacenter_ranges--
+    EXECUTE 'SELECT pg_catalog.create_reference_table(''clickagg.{list}'')';
+    EXECUTE 'SELECT pg_catalog.truncate_local_data_after_distributing_table(''clickagg.{list}'')';
+--end-for--
+    PERFORM pg_catalog.set_config('client_min_messages', message_level, true);
+    ALTER TABLE clickagg.bot_patterns ENABLE ALWAYS TRIGGER guard_source;
+    ALTER TABLE clickagg.bot_patterns ENABLE ALWAYS TRIGGER check_regex;
     PERFORM clickagg.create_rollup_views(with_deltas => false);
     FOR node IN EXECUTE 'SELECT nodename, nodeport, success, result FROM pg_catalog.run_command_on_workers($1)'
         USING 'SELECT clickagg.create_rollup_views(with_deltas => false)'

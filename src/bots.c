@@ -727,9 +727,20 @@ clickagg_traffic_lists_changed(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
+	Oid			nsp;
+
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "clickagg.traffic_lists_changed() must be called as a trigger");
 	CacheInvalidateRelcache(trigdata->tg_relation);
+
+	/*
+	 * On Citus the lists are reference tables: this fires on a node's shard
+	 * (bot_patterns_102008), while its workers read and watch the table of
+	 * that name.
+	 */
+	nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
+	CacheInvalidateRelcacheByRelid(get_relname_relid("bot_patterns", nsp));
+	CacheInvalidateRelcacheByRelid(get_relname_relid("datacenter_ranges", nsp));
 	return PointerGetDatum(NULL);
 }
 

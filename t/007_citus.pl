@@ -313,6 +313,27 @@ my $via_worker = "COPY clickagg.clicks (event_time, ad_id, campaign_id, user_id,
 $workers[1]->safe_psql('postgres', $via_worker);
 $single->safe_psql('postgres', $via_worker);
 $mixed_clicks += 20;
+# An admin adds a bot pattern and a data-center range on the coordinator
+# alone: every node's streams, whose lists were loaded by the clicks
+# above, judge the clicks sent next by them.
+my $lists = q{INSERT INTO clickagg.bot_patterns (pattern, note) VALUES ('zqxwv', 'a new crawler');
+INSERT INTO clickagg.datacenter_ranges (range, provider) VALUES ('198.18.0.0/15', 'a new cloud');};
+my $after_lists = qq{INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, user_agent, ip, cost_micros)
+SELECT '$at', 4, 101, 'zq' || n,
+       CASE WHEN n % 2 = 0 THEN 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Zqxwv/3'
+            ELSE 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36' END,
+       CASE WHEN n % 2 = 0 THEN inet '10.9.0.1' ELSE inet '198.19.0.1' END + n, 1000
+  FROM generate_series(1, 40) n;};
+for my $node ($coordinator, $single)
+{
+	$node->safe_psql('postgres', 'CREATE ROLE tap_admin LOGIN IN ROLE clickagg_admin');
+	my ($in, $out, $err) = ($lists, '', '');
+	IPC::Run::run([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres') . ' user=tap_admin' ],
+		'<', \$in, '>', \$out, '2>', \$err);
+	is($?, 0, $node->name . ': an admin edits the traffic lists') or diag $err;
+	$node->safe_psql('postgres', $after_lists);
+}
+$mixed_clicks += 40;
 is($coordinator->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'the conversions moved on every node');
 is($single->safe_psql('postgres', "SELECT clickagg.wait_for_stream('120 s')"), 't', 'and on the one server');
 
@@ -329,6 +350,9 @@ is_deeply(\@together, \@one, 'the nodes\' logs together are the one server\'s, r
 ok(scalar(grep { /\|double_click\|/ } @one) > 0 && scalar(grep { /\|bot\|/ } @one) > 0,
 	'the stream has double clicks and crawlers');
 cmp_ok(scalar @one, '<', $distinct + $mixed_clicks, 'and clicks kept out (too far in the future)');
+is(join(',', map { scalar(grep { /\|zq\d+\|.*\|(bot|datacenter_ip)\|/ } @$_) > 0 ? 'judged' : 'none' } @nodes)
+	. '|' . scalar(grep { /\|zq\d+\|.*\|bot\|/ } @together) . '|' . scalar(grep { /\|zq\d+\|.*\|datacenter_ip\|/ } @together),
+	'judged,judged|20|20', 'the lists edited on the coordinator: every node\'s streams judge by them');
 is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM clickagg.click_log'), '0',
 	'the coordinator logs nothing of its own');
 
