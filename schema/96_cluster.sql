@@ -357,6 +357,20 @@ $fn$;
 COMMENT ON FUNCTION clickagg.judge_ip_click_rates_across_nodes() IS
 'Internal (the coordinator''s folder): judges the IP click rate of the minutes every worker node has closed, from every node''s clicks';
 
+-- The raw-log clicks a round of cluster_billing_scan() read on all the
+-- nodes together (its rows of code -1).
+CREATE OR REPLACE FUNCTION clickagg.node_scanned_clicks(answers text[])
+RETURNS bigint
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+    SELECT coalesce(sum((r->>'clicks')::bigint), 0)::bigint
+      FROM unnest(answers) a(answer), json_array_elements(a.answer::json) r
+     WHERE (r->>'code')::integer = -1
+$fn$;
+COMMENT ON FUNCTION clickagg.node_scanned_clicks(text[]) IS
+'Internal: the raw-log clicks the worker nodes'' answers to a round of the billing scan read';
+
 -- run_billing() on the coordinator: every worker node's scan of its own
 -- log for the day, as JSON arrays of billing_scan() rows (one per node).
 -- The rules on the click and on its user are each node's (a user's clicks
@@ -370,8 +384,12 @@ COMMENT ON FUNCTION clickagg.judge_ip_click_rates_across_nodes() IS
 -- then the daily cap per (campaign, IP), whose clicks count only if still
 -- valid after the rate and the user cap, and last the totals.  Each round
 -- is a scan of the day on every node, in parallel, each in a snapshot of
--- its own (a click arriving between rounds changes its node's counters,
--- and the nightly job bills the day again).
+-- its own.  The raw log only grows, so a click that commits for the day
+-- between the first round and the last shows as more clicks scanned in the
+-- last: the rounds are then run again (the cuts were made without it), at
+-- most three times; after that the first round's count is the one
+-- recorded, so that the nightly job finds the counters changed and bills
+-- the day again.
 CREATE OR REPLACE FUNCTION clickagg.cluster_billing_scan(day_start timestamptz, day_end timestamptz,
                                                          user_cap integer, ip_cap integer, others boolean,
                                                          campaigns bigint[], froms timestamptz[], tos timestamptz[])
@@ -397,11 +415,17 @@ DECLARE
     cap_campaigns bigint[] := '{}';
     cap_cut_times timestamptz[] := '{}';
     cap_cut_ids uuid[] := '{}';
+    attempt integer;
 BEGIN
     EXECUTE 'SELECT count(*) FROM pg_catalog.citus_get_active_worker_nodes()' INTO nodes;
     rate_threshold := greatest((rate_limit + nodes) / greatest(nodes, 1), 1);  -- ceil((L + 1) / N)
     cap_threshold := greatest((ip_cap + nodes) / greatest(nodes, 1), 1);
 
+  FOR attempt IN 1 .. 3 LOOP
+    rate_cut_times := '{}';
+    rate_cut_ids := '{}';
+    cap_cut_times := '{}';
+    cap_cut_ids := '{}';
     -- 1. the scan with the local rules, and the groups each node may need
     first_answers := clickagg.scan_worker_nodes(format('%s, ''groups'', %s, %s, %s, ''{}'', ''{}'', ''{}'', ''{}'', ''{}'', ''{}'', ''{}'', ''{}''',
                                                        scan_args, rate_limit, rate_threshold, cap_threshold), nodes);
@@ -445,9 +469,22 @@ BEGIN
     END IF;
 
     -- 4. the totals, judged by the cuts
-    RETURN clickagg.scan_worker_nodes(format('%s, ''totals'', %s, 1, 1, %L, %L, %L, %L, %L, %L, %L, %L',
-                                             scan_args, rate_limit, rate_ips, rate_minutes, rate_cut_times, rate_cut_ids,
-                                             cap_ips, cap_campaigns, cap_cut_times, cap_cut_ids), nodes);
+    answers := clickagg.scan_worker_nodes(format('%s, ''totals'', %s, 1, 1, %L, %L, %L, %L, %L, %L, %L, %L',
+                                                 scan_args, rate_limit, rate_ips, rate_minutes, rate_cut_times, rate_cut_ids,
+                                                 cap_ips, cap_campaigns, cap_cut_times, cap_cut_ids), nodes);
+    IF clickagg.node_scanned_clicks(answers) = clickagg.node_scanned_clicks(first_answers) THEN
+        RETURN answers;
+    END IF;
+    RAISE LOG 'clickagg: clicks of % to % committed while its IP rules were settled across nodes (attempt %)',
+        day_start, day_end, attempt;
+  END LOOP;
+    -- (the last attempt's figures, with the first round's count)
+    RETURN ARRAY(SELECT coalesce((SELECT pg_catalog.json_agg(r) FROM pg_catalog.json_array_elements(a.answer::json) r
+                                   WHERE (r->>'code')::integer <> -1), '[]')::text
+                   FROM unnest(answers) a(answer))
+        || ARRAY(SELECT coalesce((SELECT pg_catalog.json_agg(r) FROM pg_catalog.json_array_elements(f.answer::json) r
+                                   WHERE (r->>'code')::integer = -1), '[]')::text
+                   FROM unnest(first_answers) f(answer));
 END
 $fn$;
 COMMENT ON FUNCTION clickagg.cluster_billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]) IS
@@ -689,7 +726,7 @@ REVOKE ALL ON FUNCTION clickagg.intake_row() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.distribute() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.judge_ip_click_rates_across_nodes() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.cluster_billing_scan(timestamptz, timestamptz, integer, integer, boolean, bigint[], timestamptz[], timestamptz[]),
-    clickagg.scan_worker_nodes(text, integer), clickagg.node_scan_groups(text[]),
+    clickagg.scan_worker_nodes(text, integer), clickagg.node_scanned_clicks(text[]), clickagg.node_scan_groups(text[]),
     clickagg.node_scan_cuts(text[], integer, integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION clickagg.ask_worker_nodes(text, text), clickagg.logged_days(), clickagg.accepted_by_day(),
     clickagg.wait_for_nodes_to_bill(date) FROM PUBLIC;
