@@ -183,20 +183,43 @@ COMMENT ON FUNCTION clickagg.check_bot_pattern() IS
 -- row holds already is left out (the operator's row stays).  In the
 -- install this runs before the tables' triggers exist, as the first
 -- install of the list did.
-WITH shipped (pattern, exclude, at_start, regex, note) AS (VALUES
+-- On Citus (distributed: clickagg.click_intake exists) the list is a
+-- reference table: the coordinator syncs it, on every node's shard, past
+-- the row checks there (which see no extension script), and a worker
+-- node, which Citus sends the update to as well, leaves it alone.
+DO $sync$
+DECLARE
+    distributed boolean := pg_catalog.to_regclass('clickagg.click_intake') IS NOT NULL;
+BEGIN
+    IF distributed THEN
+        IF NOT pg_catalog.citus_is_coordinator() THEN
+            RETURN;
+        END IF;
+        -- (Citus alters a reference table's triggers only when told so)
+        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+        ALTER TABLE clickagg.bot_patterns DISABLE TRIGGER guard_source;
+        ALTER TABLE clickagg.bot_patterns DISABLE TRIGGER check_regex;
+    END IF;
+    WITH shipped (pattern, exclude, at_start, regex, note) AS (VALUES
 --bot-patterns tools/bots/default_patterns.tsv--
-), synced AS (
-    INSERT INTO clickagg.bot_patterns AS b (pattern, exclude, at_start, regex, source, note)
-    SELECT pattern, exclude, at_start, regex, 'default', note FROM shipped
-        ON CONFLICT (lower(pattern), exclude) DO UPDATE
-       SET pattern = excluded.pattern, at_start = excluded.at_start, regex = excluded.regex, note = excluded.note
+    ), synced AS (
+        INSERT INTO clickagg.bot_patterns AS b (pattern, exclude, at_start, regex, source, note)
+        SELECT pattern, exclude, at_start, regex, 'default', note FROM shipped
+            ON CONFLICT (lower(pattern), exclude) DO UPDATE
+           SET pattern = excluded.pattern, at_start = excluded.at_start, regex = excluded.regex, note = excluded.note
+         WHERE b.source = 'default'
+           AND (b.pattern, b.at_start, b.regex, b.note)
+               IS DISTINCT FROM (excluded.pattern, excluded.at_start, excluded.regex, excluded.note)
+    )
+    DELETE FROM clickagg.bot_patterns b
      WHERE b.source = 'default'
-       AND (b.pattern, b.at_start, b.regex, b.note)
-           IS DISTINCT FROM (excluded.pattern, excluded.at_start, excluded.regex, excluded.note)
-)
-DELETE FROM clickagg.bot_patterns b
- WHERE b.source = 'default'
-   AND NOT EXISTS (SELECT FROM shipped s WHERE lower(s.pattern) = lower(b.pattern) AND s.exclude = b.exclude);
+       AND NOT EXISTS (SELECT FROM shipped s WHERE lower(s.pattern) = lower(b.pattern) AND s.exclude = b.exclude);
+    IF distributed THEN
+        ALTER TABLE clickagg.bot_patterns ENABLE ALWAYS TRIGGER guard_source;
+        ALTER TABLE clickagg.bot_patterns ENABLE ALWAYS TRIGGER check_regex;
+    END IF;
+END
+$sync$;
 
 --install-only--
 -- Every trigger of the lists fires whatever session_replication_role is: a

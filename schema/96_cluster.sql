@@ -357,8 +357,10 @@ $fn$;
 COMMENT ON FUNCTION clickagg.judge_ip_click_rates_across_nodes() IS
 'Internal (the coordinator''s folder): judges the IP click rate of the minutes every worker node has closed, from every node''s clicks';
 
--- The raw-log clicks a round of cluster_billing_scan() read on all the
--- nodes together (its rows of code -1).
+-- The clicks of the day a round of cluster_billing_scan() judged on all
+-- the nodes together, whatever their verdicts (its totals: code 0 and up;
+-- not the rows of the partitions read, code -1, which count clicks of
+-- other days and campaigns too).
 CREATE OR REPLACE FUNCTION clickagg.node_scanned_clicks(answers text[])
 RETURNS bigint
 LANGUAGE sql IMMUTABLE
@@ -366,10 +368,10 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
     SELECT coalesce(sum((r->>'clicks')::bigint), 0)::bigint
       FROM unnest(answers) a(answer), json_array_elements(a.answer::json) r
-     WHERE (r->>'code')::integer = -1
+     WHERE (r->>'code')::integer >= 0
 $fn$;
 COMMENT ON FUNCTION clickagg.node_scanned_clicks(text[]) IS
-'Internal: the raw-log clicks the worker nodes'' answers to a round of the billing scan read';
+'Internal: the clicks of the day the worker nodes'' answers to a round of the billing scan judged';
 
 -- run_billing() on the coordinator: every worker node's scan of its own
 -- log for the day, as JSON arrays of billing_scan() rows (one per node).
@@ -385,8 +387,8 @@ COMMENT ON FUNCTION clickagg.node_scanned_clicks(text[]) IS
 -- valid after the rate and the user cap, and last the totals.  Each round
 -- is a scan of the day on every node, in parallel, each in a snapshot of
 -- its own.  The raw log only grows, so a click that commits for the day
--- between the first round and the last shows as more clicks scanned in the
--- last: the rounds are then run again (the cuts were made without it), at
+-- between the first round and the last shows as more clicks of the day in
+-- the last: the rounds are then run again (the cuts were made without it), at
 -- most three times; after that the first round's count is the one
 -- recorded, so that the nightly job finds the counters changed and bills
 -- the day again.
@@ -415,7 +417,6 @@ DECLARE
     cap_campaigns bigint[] := '{}';
     cap_cut_times timestamptz[] := '{}';
     cap_cut_ids uuid[] := '{}';
-    attempt integer;
 BEGIN
     EXECUTE 'SELECT count(*) FROM pg_catalog.citus_get_active_worker_nodes()' INTO nodes;
     rate_threshold := greatest((rate_limit + nodes) / greatest(nodes, 1), 1);  -- ceil((L + 1) / N)
@@ -691,6 +692,9 @@ BEGIN
     -- (two-phase) commit, and every node judges by the same lists.  Their
     -- triggers move to the shards; the coordinator's rows are copied there
     -- past the row checks, which they passed as they came in.
+    -- (its unique key is an expression: shard moves of the reference
+    -- tables' group, which Citus makes by logical replication, need this)
+    ALTER TABLE clickagg.bot_patterns REPLICA IDENTITY FULL;
     ALTER TABLE clickagg.bot_patterns DISABLE TRIGGER guard_source;
     ALTER TABLE clickagg.bot_patterns DISABLE TRIGGER check_regex;
     -- (Citus's notices would tell to truncate the local rows, which this does)

@@ -728,6 +728,7 @@ clickagg_traffic_lists_changed(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
 	Oid			nsp;
+	Oid			shell;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "clickagg.traffic_lists_changed() must be called as a trigger");
@@ -739,8 +740,12 @@ clickagg_traffic_lists_changed(PG_FUNCTION_ARGS)
 	 * that name.
 	 */
 	nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
-	CacheInvalidateRelcacheByRelid(get_relname_relid("bot_patterns", nsp));
-	CacheInvalidateRelcacheByRelid(get_relname_relid("datacenter_ranges", nsp));
+	shell = get_relname_relid("bot_patterns", nsp);
+	if (OidIsValid(shell))
+		CacheInvalidateRelcacheByRelid(shell);
+	shell = get_relname_relid("datacenter_ranges", nsp);
+	if (OidIsValid(shell))
+		CacheInvalidateRelcacheByRelid(shell);
 	return PointerGetDatum(NULL);
 }
 
