@@ -1,4 +1,4 @@
--- schema/00_roles.sql: the three roles of clickagg and what every one of
+-- schema/00_roles.sql: the four roles of clickagg and what every one of
 -- them needs first, the schema.  Grants on objects are in each object's file.
 --
 -- Roles are cluster-wide: created only if missing, never dropped with the
@@ -7,7 +7,7 @@ DO $roles$
 DECLARE
     r text;
 BEGIN
-    FOREACH r IN ARRAY ARRAY['clickagg_writer', 'clickagg_reader', 'clickagg_admin'] LOOP
+    FOREACH r IN ARRAY ARRAY['clickagg_writer', 'clickagg_reader', 'clickagg_admin', 'clickagg_monitor'] LOOP
         IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
             EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
         END IF;
@@ -19,4 +19,6 @@ BEGIN
 END
 $roles$;
 
-GRANT USAGE ON SCHEMA clickagg TO clickagg_writer, clickagg_reader, clickagg_admin;
+-- (clickagg_monitor: what the metrics read, monitoring/, and no click or
+-- figure of an advertiser; a Prometheus exporter logs in with it)
+GRANT USAGE ON SCHEMA clickagg TO clickagg_writer, clickagg_reader, clickagg_admin, clickagg_monitor;

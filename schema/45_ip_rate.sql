@@ -459,4 +459,4 @@ REVOKE ALL ON FUNCTION clickagg.ip_minute_clicks(timestamptz[]), clickagg.add_ip
 REVOKE ALL ON FUNCTION clickagg.busy_ip_minutes(timestamptz, timestamptz, integer), clickagg.announce_ip_minutes(),
     clickagg.judge_ip_click_rates(), clickagg.apply_ip_findings(integer)
     FROM PUBLIC;
-GRANT SELECT ON clickagg.ip_rate_progress TO clickagg_reader;
+GRANT SELECT ON clickagg.ip_rate_progress TO clickagg_reader, clickagg_monitor;

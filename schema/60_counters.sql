@@ -79,4 +79,5 @@ COMMENT ON VIEW clickagg.ingest_stats IS
 
 -- Privileges: readers see the sums, admins the rows.
 GRANT SELECT ON clickagg.ingest_counts, clickagg.ingest_stats TO clickagg_reader;
+GRANT SELECT ON clickagg.ingest_stats TO clickagg_monitor;
 GRANT SELECT ON clickagg.ingest_counters, clickagg.ingest_counter_rows TO clickagg_admin;

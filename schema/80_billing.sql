@@ -895,6 +895,46 @@ $$;
 COMMENT ON FUNCTION clickagg.bill_due_days() IS
 'The nightly job: bills, oldest first, every local day (per time zone campaigns bill in; UTC always) with raw clicks that is over (plus clickagg.billing_delay) and not billed yet, so missed nights are caught up, then bills again the billed days whose UTC partitions have received clicks since (closed days get adjustment lines); a day that fails is reported (status failed: ...) and tried again next time, the others billed all the same; returns what it billed';
 
+-- What an alert on billing needs, in one row: the local days due (over by
+-- clickagg.billing_delay, clicks logged, within retention) and not billed,
+-- how long the oldest of them is overdue, and the billed days whose
+-- stream and batch differ for no known reason.  (SECURITY DEFINER: the
+-- monitor reads no billing figure, and the logged days are the owner's.)
+CREATE OR REPLACE FUNCTION clickagg.billing_health(
+    OUT unbilled_due_days bigint, OUT oldest_unbilled_due_day date, OUT oldest_overdue_seconds float8,
+    OUT discrepancy_days bigint, OUT unexplained_rows bigint, OUT last_billed_at timestamptz)
+RETURNS record
+LANGUAGE plpgsql STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    WITH delay AS (
+        SELECT current_setting('clickagg.billing_delay')::interval AS delay,
+               ((now() - current_setting('clickagg.retention')::interval) AT TIME ZONE 'UTC')::date
+                   ::timestamp AT TIME ZONE 'UTC' AS first_kept
+    ), due AS (
+        SELECT DISTINCT x.day, x.time_zone, clickagg.local_midnight(x.day + 1, x.time_zone) + d.delay AS due_at
+          FROM (SELECT DISTINCT l AS day FROM clickagg.logged_days() l) p
+         CROSS JOIN LATERAL clickagg.billing_days_of_partition(p.day) x
+         CROSS JOIN delay d
+         WHERE clickagg.local_midnight(x.day + 1, x.time_zone) + d.delay <= now()
+           AND clickagg.local_midnight(x.day + 1, x.time_zone) > d.first_kept
+           AND NOT EXISTS (SELECT FROM clickagg.billing_days b WHERE (b.day, b.time_zone) = (x.day, x.time_zone))
+    )
+    SELECT (SELECT count(*) FROM due),
+           (SELECT min(due.day) FROM due),
+           (SELECT extract(epoch FROM now() - min(due.due_at))::float8 FROM due),
+           (SELECT count(*) FROM clickagg.billing_days b WHERE b.status = 'discrepancy'),
+           (SELECT coalesce(sum(b.unexplained_rows), 0)::bigint FROM clickagg.billing_days b),
+           (SELECT max(b.computed_at) FROM clickagg.billing_days b)
+      INTO unbilled_due_days, oldest_unbilled_due_day, oldest_overdue_seconds,
+           discrepancy_days, unexplained_rows, last_billed_at;
+END
+$$;
+COMMENT ON FUNCTION clickagg.billing_health() IS
+'For monitoring: local days due (over by clickagg.billing_delay, with clicks) and not billed, the oldest and how many seconds past its due time, billed days in discrepancy and their unexplained rows, the last billing run';
+
 -- A loopback connection to pg_cron's database, as the current user, over
 -- this server's own socket.
 CREATE OR REPLACE FUNCTION clickagg.cron_connection(cron_db text) RETURNS text
@@ -1135,6 +1175,10 @@ GRANT SELECT ON clickagg.billing_days, clickagg.billing_daily, clickagg.billing_
     clickagg.reconciliation, clickagg.billing_adjustments
     TO clickagg_admin;
 GRANT SELECT ON clickagg.campaign_time_zones, clickagg.campaign_zone_periods TO clickagg_admin;
+-- (the monitor: each day's status, and the figures of the alerts)
+GRANT SELECT ON clickagg.billing_days TO clickagg_monitor;
+REVOKE EXECUTE ON FUNCTION clickagg.billing_health() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION clickagg.billing_health() TO clickagg_monitor, clickagg_admin;
 GRANT EXECUTE ON FUNCTION clickagg.run_billing(date), clickagg.close_billing_day(date),
     clickagg.invoice(bigint, date, date), clickagg.bill_due_days(), clickagg.drop_expired_partitions()
     TO clickagg_admin;

@@ -185,3 +185,8 @@ GRANT EXECUTE ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters()
     TO clickagg_reader;
 GRANT SELECT ON clickagg.stream_status, clickagg.local_stream_status, clickagg.stream_health, clickagg.fold_status
     TO clickagg_reader;
+GRANT EXECUTE ON FUNCTION clickagg.stream_counters(), clickagg.folder_counters(), clickagg.stream_pins(),
+    clickagg.stage_times(), clickagg.node_stream_status()
+    TO clickagg_monitor;
+GRANT SELECT ON clickagg.stream_status, clickagg.local_stream_status, clickagg.stream_health, clickagg.fold_status
+    TO clickagg_monitor;

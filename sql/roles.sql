@@ -38,6 +38,24 @@ SELECT user_id, reason FROM clickagg.rejected_clicks;
 SELECT count(*) AS pending FROM clickagg.pending_arrivals;
 RESET ROLE;
 
+-- clickagg_monitor (a Prometheus exporter's login): what the metrics read
+-- (monitoring/postgres_exporter-queries.yaml), and no click or rollup
+CREATE ROLE regress_monitor LOGIN IN ROLE clickagg_monitor;
+SET ROLE regress_monitor;
+SELECT count(*) > 0 AS streams FROM clickagg.stream_status;
+SELECT count(*) > 0 AS streams FROM clickagg.stream_health;
+SELECT unfolded_rollup_rows >= 0 AS fold FROM clickagg.fold_status;
+SELECT accepted > 0 AS accepted FROM clickagg.ingest_stats;
+SELECT count(*) >= 0 AS judged FROM clickagg.ip_rate_progress;
+SELECT count(*) FROM clickagg.billing_days;
+SELECT unbilled_due_days >= 0 AS due, discrepancy_days FROM clickagg.billing_health();
+SELECT count(*) FROM clickagg.clicks;
+SELECT count(*) FROM clickagg.clicks_per_minute;
+SELECT count(*) FROM clickagg.billing_daily;
+SELECT count(*) FROM clickagg.rejected_clicks;
+INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now(), 1, 1, 'm1', 1);
+RESET ROLE;
+
 SET ROLE regress_nobody;
 SELECT count(*) FROM clickagg.clicks;
 INSERT INTO clickagg.clicks (event_time, ad_id, campaign_id, user_id, cost_micros) VALUES (now(), 1, 1, 'n1', 1);
@@ -61,4 +79,4 @@ SELECT p.proname FROM pg_proc p
 SET clickagg.allow_drop_with_clicks = on;  -- (the log goes with it)
 DROP EXTENSION clickagg;
 RESET clickagg.allow_drop_with_clicks;
-DROP ROLE regress_loader, regress_analyst, regress_ops, regress_nobody;
+DROP ROLE regress_loader, regress_analyst, regress_ops, regress_nobody, regress_monitor;

@@ -2,7 +2,8 @@
 # Install the Debian packages clickagg builds and tests with, if missing.
 # Needs root (or sudo) only when something is missing.
 set -eu
-packages="postgresql-15 postgresql-server-dev-15 postgresql-15-cron libxxhash-dev postgresql-15-hll libipc-run-perl make gcc perl procps"
+# (prometheus for promtool, and the exporter the metrics are tested with)
+packages="postgresql-15 postgresql-server-dev-15 postgresql-15-cron libxxhash-dev postgresql-15-hll libipc-run-perl make gcc perl procps prometheus prometheus-postgres-exporter"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

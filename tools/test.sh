@@ -10,8 +10,10 @@
 #      with clickagg preloaded
 #   5. the catalog check: a fresh install and the upgrade chain from 0.1.0
 #      give the same catalog (tools/catalog-check.sh), in another one
-#   6. TAP suites (crashes, restarts, no preload; Citus when it is
-#      installed) as an unprivileged user, since initdb refuses to run as root
+#   6. the alert rules: promtool check rules and their unit tests
+#   7. TAP suites (crashes, restarts, no preload, the exporter's metrics;
+#      Citus when it is installed) as an unprivileged user, since initdb
+#      refuses to run as root
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,6 +60,9 @@ rm -rf results output_iso regression.diffs
 
 step "catalog: fresh install = upgrade chain"
 "$root/tools/pg-virtualenv.sh" -o shared_preload_libraries=clickagg tools/catalog-check.sh
+
+step "alert rules (promtool)"
+(cd monitoring && promtool check rules prometheus-alerts.yml && promtool test rules prometheus-alerts.test.yml)
 
 step "TAP (as an unprivileged user)"
 if [ -f "$(pg_config --pkglibdir)/citus.so" ]; then
