@@ -58,7 +58,7 @@ all install installcheck:
 	@echo "PostgreSQL's build files (PGXS) are missing; run 'make deps' or 'make test'" >&2; exit 1
 endif
 
-.PHONY: test demo deps tapcheck
+.PHONY: test demo deps tapcheck dist
 
 # Install what a fresh Debian 12 machine lacks, build, install, run every suite.
 test:
@@ -73,3 +73,8 @@ deps:
 # TAP suites only, against the installed build (run as a non-root user).
 tapcheck:
 	$(prove_installcheck)
+
+# A PGXN release: the committed tree as clickagg-VERSION.zip (META.json at
+# its top, as PGXN wants).
+dist:
+	git archive --format zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD

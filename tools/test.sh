@@ -42,6 +42,18 @@ control=$(sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p"
 # script from an earlier one (PostgreSQL chains them)
 reach=$(ls clickagg--"$control".sql clickagg--*--"$control".sql released/clickagg--*--"$control".sql 2>/dev/null || true)
 [ -n "$reach" ] || { echo "no install or update script reaches version $control" >&2; exit 1; }
+# the PGXN Meta Spec 1.0.0 fields PGXN requires, and the prerequisites
+perl -MJSON::PP -e '
+    local $/; open(my $f, "<", "META.json") or die $!; my $m = decode_json(<$f>);
+    for my $k (qw(name abstract version maintainer license provides meta-spec)) { die "META.json: no $k\n" unless defined $m->{$k}; }
+    die "META.json: meta-spec 1.0.0\n" unless $m->{"meta-spec"}{version} eq "1.0.0";
+    my $p = $m->{provides}{clickagg} or die "META.json: provides no clickagg\n";
+    die "META.json: provides.clickagg.file $p->{file} is missing\n" unless -f $p->{file};
+    die "META.json: provides.clickagg.version\n" unless $p->{version} eq $m->{version};
+    die "META.json: hll is not required\n" unless exists $m->{prereqs}{runtime}{requires}{hll};
+    die "META.json: pg_cron is not recommended\n" unless exists $m->{prereqs}{runtime}{recommends}{pg_cron};
+    die "META.json: no repository or bug tracker\n" unless $m->{resources}{repository} && $m->{resources}{bugtracker};'
+grep -q "^## $control" CHANGELOG.md || { echo "CHANGELOG.md has no entry for $control" >&2; exit 1; }
 echo "version $control"
 
 step "pg_regress and isolation"
