@@ -725,19 +725,16 @@ clickagg_intrinsic_verdict(bool has_agent, int32 ua_key, text *agent, inet *ip)
 Datum
 clickagg_traffic_lists_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
 	Oid			nsp;
 	Oid			shell;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "clickagg.traffic_lists_changed() must be called as a trigger");
-	CacheInvalidateRelcache(trigdata->tg_relation);
 
 	/*
-	 * On Citus the lists are reference tables: this fires on a node's shard
-	 * (bot_patterns_102008), while its workers read and watch the table of
-	 * that name.
+	 * The tables of those names, which the lists are loaded from and
+	 * watched by: on Citus this fires on a node's shard of a reference table
+	 * (bot_patterns_102008), not on the table its workers read.
 	 */
 	nsp = get_namespace_oid(CLICKAGG_SCHEMA, false);
 	shell = get_relname_relid("bot_patterns", nsp);

@@ -298,13 +298,20 @@ $at,2,101,w1,1000
 COMMIT;
 };
 $mixed_clicks += 21;
+# (a script run by psql as a login role; its stderr, or undef when it succeeded)
+sub psql_as
+{
+	my ($node, $user, $script) = @_;
+	my ($in, $out, $err) = ($script, '', '');
+	IPC::Run::run([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres') . " user=$user" ],
+		'<', \$in, '>', \$out, '2>', \$err);
+	return $? == 0 ? undef : $err;
+}
 for my $node ($coordinator, $single)
 {
 	$node->safe_psql('postgres', 'CREATE ROLE tap_writer LOGIN IN ROLE clickagg_writer');
-	my ($in, $out, $err) = ($mixed, '', '');
-	IPC::Run::run([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres') . ' user=tap_writer' ],
-		'<', \$in, '>', \$out, '2>', \$err);
-	is($?, 0, $node->name . ': a writer sends clicks and conversions in one transaction') or diag $err;
+	my $err = psql_as($node, 'tap_writer', $mixed);
+	is($err, undef, $node->name . ': a writer sends clicks and conversions in one transaction');
 }
 # A worker node routes clickagg.clicks by user too (Citus's metadata is on
 # every node): 20 clicks sent to worker2, the same to the one server.
@@ -327,10 +334,7 @@ SELECT '$at', 4, 101, 'zq' || n,
 for my $node ($coordinator, $single)
 {
 	$node->safe_psql('postgres', 'CREATE ROLE tap_admin LOGIN IN ROLE clickagg_admin');
-	my ($in, $out, $err) = ($lists, '', '');
-	IPC::Run::run([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $node->connstr('postgres') . ' user=tap_admin' ],
-		'<', \$in, '>', \$out, '2>', \$err);
-	is($?, 0, $node->name . ': an admin edits the traffic lists') or diag $err;
+	is(psql_as($node, 'tap_admin', $lists), undef, $node->name . ': an admin edits the traffic lists');
 	$node->safe_psql('postgres', $after_lists);
 }
 $mixed_clicks += 40;
